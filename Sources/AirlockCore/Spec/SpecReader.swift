@@ -1,0 +1,141 @@
+import Yams
+
+/// Reads a composed YAML tree into a `Spec`, keeping the order of entities and columns and
+/// naming the exact place of every problem (`entities.products.columns.amount.type`).
+struct SpecReader {
+    let path: String
+
+    /// Entity and column names become SQL identifiers and workspace table names; keeping them
+    /// to lower-case identifiers avoids surprises in every dialect.
+    private static let identifierPattern = #/[a-z_][a-z0-9_]{0,62}/#
+
+    func spec(from root: Node) throws -> Spec {
+        let top = try mapping(root, at: "top level")
+        let producer = try mapping(try required(top, "producer", at: "top level"), at: "producer")
+        let producerKey = try string(try required(producer, "key", at: "producer"), at: "producer.key")
+        guard producerKey.wholeMatch(of: #/[A-Za-z0-9_.-]+/#) != nil else {
+            throw invalid("producer.key", "a key name may hold only letters, digits, '.', '_' and '-'")
+        }
+        let entitiesNode = try mapping(try required(top, "entities", at: "top level"), at: "entities")
+        var entities: [EntitySpec] = []
+        for (nameNode, entityNode) in entitiesNode {
+            let name = try string(nameNode, at: "entities")
+            try checkIdentifier(name, at: "entities.\(name)")
+            entities.append(try entity(named: name, from: entityNode, at: "entities.\(name)"))
+        }
+        guard !entities.isEmpty else { throw invalid("entities", "declare at least one entity") }
+        return Spec(producerKey: producerKey, entities: entities)
+    }
+
+    private func entity(named name: String, from node: Node, at place: String) throws -> EntitySpec {
+        let fields = try mapping(node, at: place)
+        let source = try self.source(try required(fields, "source", at: place), at: "\(place).source")
+        let columnsNode = try mapping(try required(fields, "columns", at: place), at: "\(place).columns")
+        var columns: [ColumnSpec] = []
+        for (columnNameNode, columnNode) in columnsNode {
+            let columnName = try string(columnNameNode, at: "\(place).columns")
+            let columnPlace = "\(place).columns.\(columnName)"
+            try checkIdentifier(columnName, at: columnPlace)
+            columns.append(try column(named: columnName, from: columnNode, at: columnPlace))
+        }
+        guard !columns.isEmpty else { throw invalid("\(place).columns", "declare at least one column") }
+        let keyNode = try required(fields, "key", at: place)
+        let key: [String]
+        if let list = keyNode.sequence {
+            key = try list.map { try string($0, at: "\(place).key") }
+        } else {
+            key = [try string(keyNode, at: "\(place).key")]
+        }
+        guard !key.isEmpty else { throw invalid("\(place).key", "name at least one key column") }
+        for keyColumn in key where !columns.contains(where: { $0.name == keyColumn }) {
+            throw invalid("\(place).key", "'\(keyColumn)' is not one of this entity's columns")
+        }
+        guard Set(key).count == key.count else { throw invalid("\(place).key", "a key column is named twice") }
+        return EntitySpec(name: name, source: source, key: key, columns: columns)
+    }
+
+    private func source(_ node: Node, at place: String) throws -> SourceSpec {
+        let fields = try mapping(node, at: place)
+        let pattern = try string(try required(fields, "files", at: place), at: "\(place).files")
+        let format: SourceSpec.Format
+        if let formatNode = fields["format"] {
+            let spelling = try string(formatNode, at: "\(place).format")
+            guard let parsed = SourceSpec.Format(rawValue: spelling.lowercased()) else {
+                throw invalid("\(place).format", "unknown format '\(spelling)'; use csv or json")
+            }
+            format = parsed
+        } else if pattern.lowercased().hasSuffix(".csv") {
+            format = .csv
+        } else if pattern.lowercased().hasSuffix(".json") {
+            format = .json
+        } else {
+            throw invalid("\(place).format", "cannot tell the format from '\(pattern)'; add format: csv or json")
+        }
+        let recordsPath = try fields["records"].map { try string($0, at: "\(place).records") } ?? ""
+        if format == .csv && !recordsPath.isEmpty {
+            throw invalid("\(place).records", "a records path applies to JSON sources only")
+        }
+        if !recordsPath.isEmpty {
+            do {
+                _ = try JSONRecordsPath(recordsPath)
+            } catch {
+                throw invalid("\(place).records", "\(error)")
+            }
+        }
+        return SourceSpec(filePattern: pattern, format: format, recordsPath: recordsPath)
+    }
+
+    private func column(named name: String, from node: Node, at place: String) throws -> ColumnSpec {
+        // `amount: decimal(12,2)` is shorthand for `amount: {type: decimal(12,2)}`.
+        if let shorthand = node.scalar?.string {
+            guard let type = ColumnType(spelling: shorthand) else { throw unknownType(shorthand, at: place) }
+            return ColumnSpec(name: name, from: name, type: type)
+        }
+        let fields = try mapping(node, at: place)
+        let spelling = try string(try required(fields, "type", at: place), at: "\(place).type")
+        guard let type = ColumnType(spelling: spelling) else { throw unknownType(spelling, at: "\(place).type") }
+        let from = try fields["from"].map { try string($0, at: "\(place).from") } ?? name
+        guard !from.isEmpty, !from.contains("\"") else {
+            throw invalid("\(place).from", "a source field name must be non-empty and hold no double quote")
+        }
+        return ColumnSpec(name: name, from: from, type: type)
+    }
+
+    // MARK: - Helpers
+
+    private func unknownType(_ spelling: String, at place: String) -> SpecError {
+        invalid(place, "unknown type '\(spelling)'; use text, integer, decimal(P,S), boolean, timestamp or enum")
+    }
+
+    private func checkIdentifier(_ name: String, at place: String) throws {
+        guard name.wholeMatch(of: Self.identifierPattern) != nil else {
+            throw invalid(place, "'\(name)' must be a lower-case identifier (a-z, 0-9, _; not starting with a digit)")
+        }
+        guard !name.hasPrefix("airlock_") else {
+            throw invalid(place, "names starting with 'airlock_' are reserved for Airlock's own tables")
+        }
+    }
+
+    private func required(_ mapping: Node.Mapping, _ key: String, at place: String) throws -> Node {
+        guard let node = mapping[key] else { throw invalid(place, "missing '\(key)'") }
+        return node
+    }
+
+    private func mapping(_ node: Node, at place: String) throws -> Node.Mapping {
+        guard let mapping = node.mapping else { throw invalid(place, "expected a mapping (key: value lines)\(line(node))") }
+        return mapping
+    }
+
+    private func string(_ node: Node, at place: String) throws -> String {
+        guard let scalar = node.scalar else { throw invalid(place, "expected a single value\(line(node))") }
+        return scalar.string
+    }
+
+    private func line(_ node: Node) -> String {
+        node.mark.map { " (line \($0.line))" } ?? ""
+    }
+
+    private func invalid(_ place: String, _ reason: String) -> SpecError {
+        .invalid(path: path, at: place, reason: reason)
+    }
+}
