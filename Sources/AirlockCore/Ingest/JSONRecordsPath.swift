@@ -1,0 +1,71 @@
+/// Where the records sit in a JSON document: `""` (the document is the array),
+/// `data.products` (an array inside an envelope) or `types[].products` (an array in each
+/// element of another array; pages of an API concatenated look like this).
+///
+/// It compiles to a chain of SQLite `json_each` table functions, so SQLite walks the document.
+struct JSONRecordsPath: Equatable {
+    /// Each level is a dotted path to an array whose elements are walked.
+    let levels: [[String]]
+
+    init(_ spelling: String) throws {
+        var text = spelling.trimmingWhitespace()
+        if text.hasSuffix("[]") { text.removeLast(2) }
+        guard !text.isEmpty else {
+            levels = [[]]
+            return
+        }
+        levels = try text.components(separatedBy: "[].").map { level in
+            let keys = level.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard keys.allSatisfy({ !$0.isEmpty && !$0.contains("\"") && !$0.contains("[") && !$0.contains("]") }) else {
+                throw JSONRecordsPathError(spelling: spelling)
+            }
+            return keys
+        }
+    }
+
+    /// `FROM` items walking the document bound as `:document`; the last alias's `value` is the record.
+    func fromClause() -> (from: String, record: String, order: String) {
+        var items: [String] = []
+        for (index, keys) in levels.enumerated() {
+            let input = index == 0 ? ":document" : "level\(index - 1).value"
+            items.append("json_each(\(input), \(SQLDialect.sqlite.literal(JSONPath.sqlPath(keys)))) AS level\(index)")
+        }
+        let order = levels.indices.map { "level\($0).id" }.joined(separator: ", ")
+        return (items.joined(separator: ", "), "level\(levels.count - 1)", order)
+    }
+}
+
+struct JSONRecordsPathError: Error, CustomStringConvertible {
+    let spelling: String
+    var description: String {
+        "'\(spelling)' is not a records path; write keys separated by '.', with '[]' after an array to walk (types[].products)"
+    }
+}
+
+/// SQLite JSON path spellings for source fields.
+enum JSONPath {
+    /// `["price", "amount"]` → `$."price"."amount"`; every key quoted so spaces and dots in
+    /// CSV headers (`"Amt. (ZAR)"`) stay one key.
+    static func sqlPath(_ keys: [String]) -> String {
+        "$" + keys.map { ".\"\($0)\"" }.joined()
+    }
+
+    /// JSON string literal text, as `JSONSerialization` would write it but without the overhead.
+    static func quote(_ text: String, into output: inout String) {
+        output.append("\"")
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output.append("\\\"")
+            case "\\": output.append("\\\\")
+            case "\n": output.append("\\n")
+            case "\r": output.append("\\r")
+            case "\t": output.append("\\t")
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output.append("\"")
+    }
+}

@@ -1,0 +1,84 @@
+/// ISO-8601 timestamps converted to UTC with integer arithmetic, so no precision is lost on
+/// the way (Foundation's `Date` is a binary double).
+///
+/// Accepted: `2026-01-31`, `2026-01-31T10:30`, `2026-01-31 10:30:00.25`, with an optional
+/// `Z`, `+02`, `+0200` or `+02:00`. A timestamp without a zone is taken as UTC. The canonical
+/// form is `2026-01-31T10:30:00Z` (fraction kept, up to microseconds, trailing zeros dropped).
+enum UTCTimestamp {
+    static func canonical(_ raw: String) -> Result<String, ValueError> {
+        let pattern = #/(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?/#
+        let trimmed = raw.trimmingWhitespace()
+        guard let match = trimmed.wholeMatch(of: pattern) else {
+            return .failure(ValueError("'\(raw)' is not an ISO-8601 timestamp (YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM])"))
+        }
+        let o = match.output
+        let year = Int(o.1)!, month = Int(o.2)!, day = Int(o.3)!
+        let hour = o.4.map { Int($0)! } ?? 0, minute = o.5.map { Int($0)! } ?? 0, second = o.6.map { Int($0)! } ?? 0
+        guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+              (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else {
+            return .failure(ValueError("'\(raw)' is not a valid date and time"))
+        }
+        var fraction = String(o.7 ?? "")
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        guard fraction.count <= 6 else {
+            return .failure(ValueError("'\(raw)' is more precise than microseconds"))
+        }
+        var offsetMinutes = 0
+        if let sign = o.9, let hours = o.10 {
+            let minutes = o.11.map { Int($0)! } ?? 0
+            guard Int(hours)! <= 23, minutes <= 59 else {
+                return .failure(ValueError("'\(raw)' has an invalid UTC offset"))
+            }
+            offsetMinutes = (Int(hours)! * 60 + minutes) * (sign == "-" ? -1 : 1)
+        }
+        let local = daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second
+        let utc = local - offsetMinutes * 60
+        let days = utc.floorDivided(by: 86_400), secondsOfDay = utc - days * 86_400
+        let (y, m, d) = civilFromDays(days)
+        guard (1...9999).contains(y) else { return .failure(ValueError("'\(raw)' is outside years 1-9999 in UTC")) }
+        let time = "\(pad(secondsOfDay / 3_600, 2)):\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2))"
+        return .success("\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(time)\(fraction.isEmpty ? "" : "." + fraction)Z")
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's algorithm).
+    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = y.floorDivided(by: 400)
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    private static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = z.floorDivided(by: 146_097)
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+private extension Int {
+    func floorDivided(by divisor: Int) -> Int {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+    }
+}

@@ -1,0 +1,107 @@
+/// Turns source text into the canonical workspace value of a column type, or says why it can't.
+///
+/// Canonical forms make equal values compare equal in SQL (the diff is a join) and give one
+/// literal per value in every dialect: decimals as text with exactly `scale` fraction digits,
+/// booleans as 0/1, timestamps as UTC ISO-8601 with `Z`.
+public enum ValueParser {
+    public enum Value: Equatable, Sendable {
+        case text(String)
+        case integer(Int64)
+    }
+
+    /// The canonical value, or a reason a person can act on.
+    public static func parse(_ raw: String, as type: ColumnType) -> Result<Value, ValueError> {
+        switch type {
+        case .text:
+            return .success(.text(raw))
+        case .enumeration:
+            let value = snakeCase(raw)
+            return value.isEmpty ? .failure(ValueError("'\(raw)' has no letters or digits to make an enum value from")) : .success(.text(value))
+        case .integer:
+            return integer(raw).map(Value.integer)
+        case let .decimal(precision, scale):
+            return decimal(raw, precision: precision, scale: scale).map(Value.text)
+        case .boolean:
+            return boolean(raw).map { .integer($0 ? 1 : 0) }
+        case .timestamp:
+            return UTCTimestamp.canonical(raw).map(Value.text)
+        }
+    }
+
+    /// `bill-payment`, `Bill Payment`, `BillPayment` and `BILL_PAYMENT` all become `bill_payment`.
+    public static func snakeCase(_ raw: String) -> String {
+        var result = ""
+        var pendingSeparator = false
+        var previousWasLowerOrDigit = false
+        for character in raw {
+            if character.isLetter || character.isNumber {
+                if character.isUppercase && previousWasLowerOrDigit { pendingSeparator = true }
+                if pendingSeparator && !result.isEmpty { result.append("_") }
+                pendingSeparator = false
+                result.append(contentsOf: character.lowercased())
+                previousWasLowerOrDigit = character.isLowercase || character.isNumber
+            } else {
+                pendingSeparator = true
+                previousWasLowerOrDigit = false
+            }
+        }
+        return result
+    }
+
+    static func integer(_ raw: String) -> Result<Int64, ValueError> {
+        let trimmed = raw.trimmingWhitespace()
+        guard trimmed.wholeMatch(of: #/[+-]?[0-9]+/#) != nil else {
+            return .failure(ValueError("'\(raw)' is not an integer"))
+        }
+        guard let value = Int64(trimmed.hasPrefix("+") ? String(trimmed.dropFirst()) : trimmed) else {
+            return .failure(ValueError("'\(raw)' is out of the 64-bit integer range"))
+        }
+        return .success(value)
+    }
+
+    static func decimal(_ raw: String, precision: Int, scale: Int) -> Result<String, ValueError> {
+        let trimmed = raw.trimmingWhitespace()
+        guard let match = trimmed.wholeMatch(of: #/([+-]?)([0-9]*)(?:\.([0-9]*))?/#),
+              !(match.output.2.isEmpty && (match.output.3 ?? "").isEmpty) else {
+            return .failure(ValueError("'\(raw)' is not a decimal number"))
+        }
+        let negative = match.output.1 == "-"
+        let integerDigits = String(match.output.2.drop { $0 == "0" })
+        var fraction = String(match.output.3 ?? "")
+        if fraction.count > scale {
+            let dropped = fraction.dropFirst(scale)
+            guard dropped.allSatisfy({ $0 == "0" }) else {
+                return .failure(ValueError("'\(raw)' has more than \(scale) decimal places"))
+            }
+            fraction = String(fraction.prefix(scale))
+        }
+        fraction += String(repeating: "0", count: scale - fraction.count)
+        guard integerDigits.count <= precision - scale else {
+            return .failure(ValueError("'\(raw)' has more than \(precision - scale) digits before the decimal point"))
+        }
+        let isZero = integerDigits.isEmpty && fraction.allSatisfy { $0 == "0" }
+        let sign = negative && !isZero ? "-" : ""
+        let integerPart = integerDigits.isEmpty ? "0" : integerDigits
+        return .success(scale == 0 ? sign + integerPart : "\(sign)\(integerPart).\(fraction)")
+    }
+
+    static func boolean(_ raw: String) -> Result<Bool, ValueError> {
+        switch raw.trimmingWhitespace().lowercased() {
+        case "true", "t", "yes", "y", "1", "on": return .success(true)
+        case "false", "f", "no", "n", "0", "off": return .success(false)
+        default: return .failure(ValueError("'\(raw)' is not a boolean (true/false, yes/no, 1/0, on/off)"))
+        }
+    }
+}
+
+/// Why a source value does not fit its column type.
+public struct ValueError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> String {
+        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+    }
+}

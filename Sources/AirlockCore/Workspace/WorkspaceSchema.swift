@@ -1,0 +1,57 @@
+import GRDB
+
+/// The workspace's own tables. Entity tables (`snap_*`, `base_*`) follow the spec instead;
+/// see `EntityTables`.
+enum WorkspaceSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            // One row per distinct file content ever seen: the identity is the SHA-256, so the
+            // same content dropped twice is recorded once.
+            try db.execute(sql: """
+                CREATE TABLE airlock_files (
+                    sha256 TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    entity TEXT,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'bundled', 'unchanged', 'rejected')),
+                    error TEXT,
+                    records INTEGER NOT NULL DEFAULT 0,
+                    ingested_at TEXT NOT NULL,
+                    ingest_order INTEGER NOT NULL,
+                    bundle_sequence INTEGER
+                );
+                CREATE TABLE airlock_raw (
+                    id INTEGER PRIMARY KEY,
+                    file_sha256 TEXT NOT NULL REFERENCES airlock_files(sha256),
+                    entity TEXT NOT NULL,
+                    record_no INTEGER NOT NULL,
+                    line INTEGER,
+                    record TEXT NOT NULL
+                );
+                CREATE INDEX airlock_raw_by_file ON airlock_raw(file_sha256);
+                CREATE TABLE airlock_quarantine (
+                    raw_id INTEGER NOT NULL REFERENCES airlock_raw(id),
+                    file_sha256 TEXT NOT NULL,
+                    entity TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    value TEXT,
+                    reason TEXT NOT NULL
+                );
+                CREATE INDEX airlock_quarantine_by_file ON airlock_quarantine(file_sha256);
+                CREATE TABLE airlock_bundles (
+                    sequence INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL,
+                    digest TEXT NOT NULL,
+                    file_name TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE airlock_entities (
+                    name TEXT PRIMARY KEY,
+                    columns TEXT NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}
