@@ -1,0 +1,95 @@
+/// The `airlock_ledger` table in a target and the guards the scripts run against it, so that
+/// the scripts protect the target by themselves, with nothing but `psql` or `sqlite3`.
+///
+/// The ledger is append-only. Each row records one script run and the bundle digest the target
+/// is at afterwards (`head_digest`); the last row's head is the target's state.
+struct LedgerStatements {
+    let dialect: SQLDialect
+
+    var createTable: String {
+        switch dialect {
+        case .postgres:
+            return """
+                CREATE TABLE IF NOT EXISTS airlock_ledger (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    bundle_id text NOT NULL,
+                    sequence bigint NOT NULL,
+                    digest text NOT NULL,
+                    parent_digest text NOT NULL,
+                    kind text NOT NULL CHECK (kind IN ('upsert', 'cutover', 'rollback')),
+                    head_digest text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                );
+                """
+        case .sqlite:
+            return """
+                CREATE TABLE IF NOT EXISTS airlock_ledger (
+                    id INTEGER PRIMARY KEY,
+                    bundle_id TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    digest TEXT NOT NULL,
+                    parent_digest TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('upsert', 'cutover', 'rollback')),
+                    head_digest TEXT NOT NULL,
+                    applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                );
+                """
+        }
+    }
+
+    /// The digest of the bundle the target is at; empty for a target no bundle has touched.
+    var head: String {
+        "COALESCE((SELECT head_digest FROM airlock_ledger ORDER BY id DESC LIMIT 1), '')"
+    }
+
+    func record(_ bundle: BundleIdentity, kind: String, headAfter: String) -> String {
+        let values = [bundle.id, String(bundle.sequence), bundle.digest, bundle.parentDigest, kind, headAfter]
+        let literals = values.enumerated().map { $0.offset == 1 ? $0.element : dialect.literal($0.element) }
+        return "INSERT INTO airlock_ledger (bundle_id, sequence, digest, parent_digest, kind, head_digest) VALUES (\(literals.joined(separator: ", ")));"
+    }
+
+    /// Stops the script, before anything changed, when `condition` holds.
+    /// PostgreSQL raises from a DO block; SQLite has no RAISE outside triggers, so a CHECK
+    /// constraint named after the message fails instead and `sqlite3` prints that name.
+    func refuse(when condition: String, message: String, number: Int) -> String {
+        switch dialect {
+        case .postgres:
+            let body = "BEGIN IF \(condition) THEN RAISE EXCEPTION USING MESSAGE = \(dialect.literal(message)); END IF; END"
+            precondition(!body.contains("$airlock$"), "guard text must not close its own dollar quote")
+            return "DO $airlock$ \(body) $airlock$;"
+        case .sqlite:
+            let table = dialect.identifier("airlock_guard_\(number)")
+            return """
+                CREATE TEMP TABLE \(table) (passed INTEGER CONSTRAINT \(dialect.identifier(message)) CHECK (passed));
+                INSERT INTO \(table) SELECT NOT (\(condition));
+                """
+        }
+    }
+
+    /// PostgreSQL scripts carry no BEGIN/COMMIT so that `psql -1` makes them one transaction;
+    /// this guard refuses to run them statement by statement. In autocommit mode each
+    /// statement's transaction starts with it, so `now()` equals `statement_timestamp()`.
+    var requireSingleTransaction: String {
+        refuse(when: "now() = statement_timestamp()",
+               message: "airlock: run this script as one transaction: psql -v ON_ERROR_STOP=1 -1 -f FILE",
+               number: 0)
+    }
+}
+
+/// What identifies a bundle in a target's ledger.
+struct BundleIdentity: Equatable {
+    var id: String
+    var sequence: Int
+    /// SHA-256 of the bundle's `manifest.json`.
+    var digest: String
+    /// The digest of the previous bundle; empty for the first.
+    var parentDigest: String
+
+    var paddedSequence: String { Self.pad(sequence) }
+
+    /// Sequence numbers in names and messages are zero-padded to six digits: `bundle-000042`.
+    static func pad(_ sequence: Int) -> String {
+        let digits = String(sequence)
+        return String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+}

@@ -1,0 +1,84 @@
+import GRDB
+
+/// The difference between an entity's snapshot and its baseline, as SQL over the two keyed
+/// workspace tables: the diff is a join on the key, never a loop over rows.
+struct EntityDiff {
+    let entity: EntitySpec
+    private let tables: EntityTables
+    private let dialect = SQLDialect.sqlite
+
+    init(_ entity: EntitySpec) {
+        self.entity = entity
+        tables = EntityTables(entity)
+    }
+
+    private var keyMatch: String {
+        entity.key.map { "b.\(dialect.identifier($0)) = s.\(dialect.identifier($0))" }.joined(separator: " AND ")
+    }
+
+    /// True where a snapshot row differs from its baseline row (NULL-safe).
+    private var rowDiffers: String {
+        let values = entity.valueColumns
+        guard !values.isEmpty else { return "0" }
+        return values.map { "s.\(dialect.identifier($0.name)) IS NOT b.\(dialect.identifier($0.name))" }.joined(separator: " OR ")
+    }
+
+    private func columns(of alias: String) -> String {
+        entity.columns.map { "\(alias).\(dialect.identifier($0.name))" }.joined(separator: ", ")
+    }
+
+    private var keyOrder: String { entity.key.map { dialect.identifier($0) }.joined(separator: ", ") }
+
+    /// Snapshot rows that are new or changed: what the upsert writes.
+    var upsertRows: String {
+        """
+        SELECT \(columns(of: "s")) FROM \(tables.snapshot) AS s
+        WHERE NOT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch) AND NOT (\(rowDiffers)))
+        ORDER BY \(keyOrder)
+        """
+    }
+
+    /// Baseline rows whose key the snapshot no longer has: what the upsert deletes.
+    var deletedRows: String {
+        """
+        SELECT \(columns(of: "b")) FROM \(tables.baseline) AS b
+        WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))
+        ORDER BY \(keyOrder)
+        """
+    }
+
+    /// Snapshot rows with no baseline row: what a rollback deletes.
+    var insertedRows: String {
+        """
+        SELECT \(columns(of: "s")) FROM \(tables.snapshot) AS s
+        WHERE NOT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch))
+        ORDER BY \(keyOrder)
+        """
+    }
+
+    /// Baseline rows that the upsert changes or deletes: the before-images a rollback restores.
+    var beforeImages: String {
+        """
+        SELECT \(columns(of: "b")) FROM \(tables.baseline) AS b
+        WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch) AND NOT (\(rowDiffers)))
+        ORDER BY \(keyOrder)
+        """
+    }
+
+    func counts(in db: Database) throws -> EntityCounts {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT
+              (SELECT count(*) FROM \(tables.snapshot) AS s WHERE NOT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch))) AS inserted,
+              (SELECT count(*) FROM \(tables.baseline) AS b WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))) AS deleted,
+              (SELECT count(*) FROM \(tables.snapshot) AS s JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(rowDiffers)) AS updated,
+              (SELECT count(*) FROM \(tables.snapshot) AS s JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE NOT (\(rowDiffers))) AS unchanged
+            """)!
+        return EntityCounts(inserted: row["inserted"], updated: row["updated"], deleted: row["deleted"], unchanged: row["unchanged"])
+    }
+
+    /// Makes the snapshot the new baseline, once its bundle is safely staged.
+    func promote(in db: Database) throws {
+        try db.execute(sql: "DELETE FROM \(tables.baseline)")
+        try db.execute(sql: "INSERT INTO \(tables.baseline) (\(tables.columnList)) SELECT \(tables.columnList) FROM \(tables.snapshot)")
+    }
+}
