@@ -1,0 +1,52 @@
+import Foundation
+
+/// `manifest.json`: what a bundle is, what it came from and what it changes. Its SHA-256 is
+/// the bundle's digest, the link the next bundle's `parent` and the target's ledger refer to.
+public struct Manifest: Codable, Equatable, Sendable {
+    public static let currentFormat = "airlock-bundle/1"
+
+    public var format: String
+    public var id: String
+    public var sequence: Int
+    /// The digest of the previous bundle's manifest; empty for the first bundle.
+    public var parent: String
+    public var created: String
+    /// The producer key's name.
+    public var producer: String
+    public var sources: [Source]
+    /// Entities in apply order.
+    public var entities: [Entity]
+
+    public struct Source: Codable, Equatable, Sendable {
+        public var name: String
+        public var sha256: String
+        public var entity: String
+        public var records: Int
+    }
+
+    public struct Entity: Codable, Equatable, Sendable {
+        public var name: String
+        public var key: [String]
+        /// Rows the target table holds after the upsert.
+        public var rows: Int
+        public var counts: EntityCounts
+    }
+
+    func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self) + Data("\n".utf8)
+    }
+}
+
+/// Per-entity change counts; they add up: rows before = unchanged + updated + deleted.
+public struct EntityCounts: Codable, Equatable, Sendable {
+    public var inserted = 0
+    public var updated = 0
+    public var deleted = 0
+    public var unchanged = 0
+    /// Records held back for a bad value; their keys keep the baseline row.
+    public var quarantined = 0
+
+    public var changed: Int { inserted + updated + deleted }
+}

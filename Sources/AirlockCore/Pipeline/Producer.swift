@@ -1,0 +1,172 @@
+import Crypto
+import Foundation
+import GRDB
+import Logging
+
+/// One pass of the pipeline: inbox → ingest → normalize → diff → emit → signed bundle in `outbox/`.
+///
+/// Crash safety: each file's ingest is one transaction. Normalization, diff, emission and the
+/// baseline update run in one more; the bundle is built under `.airlock/staging` inside it and
+/// renamed into `outbox/` after it commits (a run that died in between finishes the rename).
+public struct Producer {
+    public let workspace: Workspace
+    let logger: Logger
+
+    public init(workspace: Workspace, logger: Logger = Logger(label: "airlock")) {
+        self.workspace = workspace
+        self.logger = logger
+    }
+
+    private var database: DatabaseQueue { workspace.database }
+    private var spec: Spec { workspace.spec }
+    private var keys: KeyStore { KeyStore(directory: workspace.keys) }
+
+    public func runOnce() throws -> RunReport {
+        try publishStagedBundles()
+        let signingKey = try keys.signingKey(spec.producerKey)
+        var report = RunReport()
+        try ingestInbox(into: &report)
+        let pending = try database.read { db in
+            try String.fetchSet(db, sql: "SELECT DISTINCT entity FROM airlock_files WHERE state = 'pending'")
+        }
+        guard !pending.isEmpty else { return report }
+        let changedEntities = spec.entities.filter { pending.contains($0.name) }
+
+        let staged: URL? = try database.write { db in
+            var counts: [String: EntityCounts] = [:]
+            for entity in changedEntities {
+                let normalized = try Normalizer(entity).normalize(in: db)
+                if normalized.superseded > 0 {
+                    logger.warning("\(entity.name): \(normalized.superseded) records share a key with a later record; the later one wins")
+                }
+                var entityCounts = try EntityDiff(entity).counts(in: db)
+                entityCounts.quarantined = normalized.quarantined
+                counts[entity.name] = entityCounts
+            }
+            report.quarantined = try quarantinedValues(in: db)
+            guard counts.values.contains(where: { $0.changed > 0 }) else {
+                try db.execute(sql: "UPDATE airlock_files SET state = 'unchanged' WHERE state = 'pending'")
+                report.outcome = .noChanges
+                return nil
+            }
+            let (file, manifest, digest) = try stageBundle(entities: changedEntities, counts: counts, signingKey: signingKey, db: db)
+            for entity in changedEntities { try EntityDiff(entity).promote(in: db) }
+            try db.execute(sql: "UPDATE airlock_files SET state = 'bundled', bundle_sequence = ? WHERE state = 'pending'",
+                           arguments: [manifest.sequence])
+            try db.execute(sql: "INSERT INTO airlock_bundles (sequence, id, digest, file_name, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [manifest.sequence, manifest.id, digest, file.lastPathComponent, manifest.created])
+            report.outcome = .bundle(file: workspace.outbox.appendingPathComponent(file.lastPathComponent), manifest: manifest, digest: digest)
+            return file
+        }
+        if staged != nil { try publishStagedBundles() }
+        return report
+    }
+
+    // MARK: - Ingest
+
+    private func ingestInbox(into report: inout RunReport) throws {
+        let ingestor = Ingestor(database: database, spec: spec)
+        for url in try InboxFile.list(in: workspace.inbox) {
+            let outcome: Ingestor.Outcome
+            do {
+                outcome = try ingestor.ingest(try InboxFile(url: url))
+            } catch let error as IngestError {
+                outcome = .rejected(error)
+            }
+            switch outcome {
+            case let .ingested(entity, records):
+                logger.info("ingested \(url.lastPathComponent): \(records) records for \(entity)")
+                report.ingested.append(.init(name: url.lastPathComponent, entity: entity, records: records))
+            case let .alreadySeen(name):
+                if name == url.lastPathComponent { report.alreadySeen.append(name) } else { report.alreadySeen.append("\(url.lastPathComponent) (same content as \(name))") }
+            case let .rejected(error):
+                logger.error("rejected \(error)")
+                report.rejected.append(error)
+            }
+        }
+    }
+
+    private func quarantinedValues(in db: Database) throws -> [RunReport.QuarantinedValue] {
+        try Row.fetchAll(db, sql: """
+            SELECT f.name, r.line, r.record_no, q.field, q.value, q.reason
+            FROM airlock_quarantine AS q JOIN airlock_raw AS r ON r.id = q.raw_id JOIN airlock_files AS f ON f.sha256 = q.file_sha256
+            WHERE f.state = 'pending' ORDER BY f.ingest_order, r.record_no
+            """).map { row in
+            RunReport.QuarantinedValue(file: row[0], line: row[1], record: row[2], field: row[3], value: row[4], reason: row[5])
+        }
+    }
+
+    // MARK: - Bundle
+
+    private func stageBundle(entities: [EntitySpec], counts: [String: EntityCounts], signingKey: SigningKey,
+                             db: Database) throws -> (URL, Manifest, String) {
+        let last = try Row.fetchOne(db, sql: "SELECT sequence, digest FROM airlock_bundles ORDER BY sequence DESC LIMIT 1")
+        let sequence = (last?["sequence"] as Int? ?? 0) + 1
+        let parent = last?["digest"] as String? ?? ""
+        let sources = try Row.fetchAll(db, sql: """
+            SELECT name, sha256, entity, records FROM airlock_files WHERE state = 'pending' ORDER BY ingest_order
+            """).map { Manifest.Source(name: $0["name"], sha256: $0["sha256"], entity: $0["entity"], records: $0["records"]) }
+        var manifestEntities: [Manifest.Entity] = []
+        for entity in entities {
+            let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(EntityTables(entity).snapshot)") ?? 0
+            manifestEntities.append(.init(name: entity.name, key: entity.key, rows: rows, counts: counts[entity.name]!))
+        }
+        let (created, mtime) = Self.creationTime()
+        let idSeed = ([parent, String(sequence)] + sources.map(\.sha256)).joined(separator: "\n")
+        let id = "airlock-\(BundleIdentity.pad(sequence))-" + String(SHA256.hash(data: Data(idSeed.utf8)).hexString.prefix(12))
+        let manifest = Manifest(format: Manifest.currentFormat, id: id, sequence: sequence, parent: parent, created: created,
+                                producer: spec.producerKey, sources: sources, entities: manifestEntities)
+
+        let directory = workspace.staging.appendingPathComponent("bundle-\(BundleIdentity.pad(sequence))")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        let manifestData = try manifest.encoded()
+        try manifestData.write(to: directory.appendingPathComponent(BundleVerifier.manifestName))
+        let digest = SHA256.hash(data: manifestData).hexString
+        let identity = BundleIdentity(id: id, sequence: sequence, digest: digest, parentDigest: parent)
+        var members = [BundleVerifier.manifestName]
+        for dialect in SQLDialect.allCases {
+            let folder = directory.appendingPathComponent(dialect.rawValue)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let emitter = ScriptEmitter(dialect: dialect, bundle: identity, entities: entities)
+            try emitter.writeUpsert(to: folder.appendingPathComponent("upsert.sql"), from: db)
+            try emitter.writeRollback(to: folder.appendingPathComponent("rollback.sql"), from: db)
+            members += ["\(dialect.rawValue)/upsert.sql", "\(dialect.rawValue)/rollback.sql"]
+        }
+        var sums = ""
+        for member in members.sorted() {
+            sums += "\(try InboxFile(url: directory.appendingPathComponent(member)).sha256)  \(member)\n"
+        }
+        try Data(sums.utf8).write(to: directory.appendingPathComponent(BundleVerifier.checksumsName))
+        let signature = try SSHSignature.sign(Array(sums.utf8), namespace: SSHSignature.bundleNamespace, with: signingKey)
+        try Data(signature.armored.utf8).write(to: directory.appendingPathComponent(BundleVerifier.signatureName))
+        members += [BundleVerifier.checksumsName, BundleVerifier.signatureName]
+
+        let file = workspace.staging.appendingPathComponent("bundle-\(BundleIdentity.pad(sequence)).tar.gz")
+        try BundleArchive.write(members: members.map { ($0, directory.appendingPathComponent($0)) }, to: file, mtime: mtime)
+        return (file, manifest, digest)
+    }
+
+    /// Moves bundles whose transaction committed from staging into `outbox/`, atomically.
+    private func publishStagedBundles() throws {
+        let names = try database.read { db in try String.fetchAll(db, sql: "SELECT file_name FROM airlock_bundles") }
+        try FileManager.default.createDirectory(at: workspace.outbox, withIntermediateDirectories: true)
+        for name in names {
+            let staged = workspace.staging.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: staged.path) else { continue }
+            guard rename(staged.path, workspace.outbox.appendingPathComponent(name).path) == 0 else {
+                throw BundleError.archive("cannot move \(name) into \(workspace.outbox.path): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    /// `SOURCE_DATE_EPOCH` fixes the creation time for reproducible bundles.
+    private static func creationTime() -> (String, Int) {
+        let seconds = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(Int.init) ?? Int(Date().timeIntervalSince1970)
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return (formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds))), seconds)
+    }
+}

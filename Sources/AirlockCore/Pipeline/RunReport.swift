@@ -1,0 +1,38 @@
+import Foundation
+
+/// What one producer run did, for the CLI to print and tests to check.
+public struct RunReport {
+    public struct IngestedFile: Equatable {
+        public var name: String
+        public var entity: String
+        public var records: Int
+    }
+
+    /// A record held back because one field does not fit its column.
+    public struct QuarantinedValue: Equatable {
+        public var file: String
+        public var line: Int?
+        public var record: Int
+        public var field: String
+        public var value: String?
+        public var reason: String
+
+        public var description: String {
+            "\(file): \(line.map { "line \($0)" } ?? "record \(record)"): field '\(field)': \(reason); the record is held back"
+        }
+    }
+
+    public enum Outcome: Equatable {
+        case noNewFiles
+        /// New files, but the snapshot equals the baseline.
+        case noChanges
+        case bundle(file: URL, manifest: Manifest, digest: String)
+    }
+
+    public var ingested: [IngestedFile] = []
+    /// Files whose content was ingested before (by any name).
+    public var alreadySeen: [String] = []
+    public var rejected: [IngestError] = []
+    public var quarantined: [QuarantinedValue] = []
+    public var outcome: Outcome = .noNewFiles
+}
