@@ -1,0 +1,51 @@
+import AirlockCore
+import ArgumentParser
+import Foundation
+import Logging
+
+@main
+struct Airlock: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "airlock",
+        abstract: "Turn dropped API dumps and CSV exports into signed SQL bundles for air-gapped targets.",
+        discussion: """
+            A workspace is a folder holding airlock.yml (the spec), inbox/, outbox/ and keys/.
+            Drop exports into inbox/, run `airlock run --once`, carry outbox/bundle-NNNNNN.tar.gz
+            across and check it with `airlock verify` before applying its SQL.
+
+            Exit codes: 0 success; 1 unexpected failure; 3 nothing to do (no new files or no
+            change); 4 validation blocked (a rejected input file); 5 verification refused;
+            64 usage or configuration error.
+            """,
+        subcommands: [Keygen.self, Run.self, Verify.self]
+    )
+
+    static func main() {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["AIRLOCK_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+            return handler
+        }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as AirlockError {
+            FileHandle.standardError.write(Data("airlock: \(error)\n".utf8))
+            Foundation.exit(error.exitStatus.rawValue)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// The `--workspace` option every workspace command takes.
+struct WorkspaceOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The workspace folder, holding airlock.yml.", valueName: "dir"))
+    var workspace: String = "."
+
+    var url: URL { URL(fileURLWithPath: workspace).standardizedFileURL }
+}
+
+func printLine(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
