@@ -8,21 +8,48 @@ public enum SQLDialect: String, CaseIterable, Sendable {
 
     /// `"name"` with embedded double quotes doubled.
     public func identifier(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        "\"" + Self.doubling("\"", in: name) + "\""
     }
 
-    /// A string literal. Quotes are doubled; backslashes are plain characters in both dialects
-    /// (PostgreSQL scripts set `standard_conforming_strings`). SQLite text holding NUL is written
-    /// as a hex blob cast to text, because the `sqlite3` shell reads statements as C strings;
-    /// PostgreSQL text cannot hold NUL at all, which validation reports before emitting.
+    /// A string literal that gives back exactly `text`, whatever it holds.
+    ///
+    /// Plain text is quoted with embedded quotes doubled; backslashes are ordinary characters
+    /// in both dialects (PostgreSQL scripts set `standard_conforming_strings`). Text with
+    /// control characters other than newline and tab is spelled so that line-based readers
+    /// cannot alter it (the `sqlite3` shell drops a carriage return before a newline):
+    /// PostgreSQL gets an `E'...'` string with escapes, SQLite a hex blob cast to text, which
+    /// also carries NUL. PostgreSQL text cannot hold NUL at all; callers keep NUL away from it.
     public func literal(_ text: String) -> String {
-        if self == .sqlite && text.utf8.contains(0) {
-            return "CAST(X'" + text.utf8.map { byte in
-                let hex = String(byte, radix: 16, uppercase: true)
-                return hex.count == 1 ? "0" + hex : hex
-            }.joined() + "' AS TEXT)"
+        let needsEscapes = text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }
+        guard needsEscapes else { return "'" + Self.doubling("'", in: text) + "'" }
+        switch self {
+        case .sqlite:
+            return "CAST(X'" + Array(text.utf8).hexString + "' AS TEXT)"
+        case .postgres:
+            var escaped = "E'"
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "'": escaped += "''"
+                case "\\": escaped += "\\\\"
+                case _ where scalar.value < 0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    escaped += "\\x" + (hex.count == 1 ? "0" : "") + hex
+                default: escaped.unicodeScalars.append(scalar)
+                }
+            }
+            return escaped + "'"
         }
-        return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    /// Doubles every `quote` scalar. This works on Unicode scalars, not Characters: a quote
+    /// followed by a combining mark is one Character, and a Character-level replace misses it.
+    private static func doubling(_ quote: Unicode.Scalar, in text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            result.append(scalar)
+            if scalar == quote { result.append(scalar) }
+        }
+        return String(result)
     }
 
     /// The literal of a canonical workspace value in a column of `type`. PostgreSQL literals
