@@ -1,0 +1,73 @@
+@testable import AirlockCore
+import PropertyBased
+import Testing
+
+@Suite struct ValueParserTests {
+    private func canonical(_ raw: String, _ type: ColumnType) -> ValueParser.Value? {
+        try? ValueParser.parse(raw, as: type).get()
+    }
+
+    @Test func decimalsStayExact() {
+        let money = ColumnType.decimal(precision: 12, scale: 2)
+        #expect(canonical("12.1", money) == .text("12.10"))
+        #expect(canonical(" 0012 ", money) == .text("12.00"))
+        #expect(canonical("-0.00", money) == .text("0.00"))
+        #expect(canonical("1234567890.12", money) == .text("1234567890.12"))
+        #expect(canonical("9999999999.999", money) == nil)
+        #expect(canonical("12.3400", money) == .text("12.34"))
+        #expect(canonical("12345678901.00", money) == nil)
+        #expect(canonical("1e3", money) == nil)
+        #expect(canonical(".5", money) == .text("0.50"))
+    }
+
+    @Test func booleansInTheirCommonSpellings() {
+        for spelling in ["true", "TRUE", "t", "yes", "Y", "1", "on"] { #expect(canonical(spelling, .boolean) == .integer(1)) }
+        for spelling in ["false", "F", "no", "n", "0", "Off"] { #expect(canonical(spelling, .boolean) == .integer(0)) }
+        #expect(canonical("maybe", .boolean) == nil)
+    }
+
+    @Test func timestampsBecomeUTC() {
+        #expect(canonical("2026-11-01T08:00:00+02:00", .timestamp) == .text("2026-11-01T06:00:00Z"))
+        #expect(canonical("2026-01-01T01:30:00+0200", .timestamp) == .text("2025-12-31T23:30:00Z"))
+        #expect(canonical("2026-11-02 09:30", .timestamp) == .text("2026-11-02T09:30:00Z"))
+        #expect(canonical("2026-11-03T12:00:00.250Z", .timestamp) == .text("2026-11-03T12:00:00.25Z"))
+        #expect(canonical("2024-02-29", .timestamp) == .text("2024-02-29T00:00:00Z"))
+        #expect(canonical("2023-02-29", .timestamp) == nil)
+        #expect(canonical("2026-11-09T07:45:00-05:00", .timestamp) == .text("2026-11-09T12:45:00Z"))
+        #expect(canonical("yesterday", .timestamp) == nil)
+    }
+
+    @Test func enumsBecomeSnakeCase() {
+        #expect(ValueParser.snakeCase("bill-payment") == "bill_payment")
+        #expect(ValueParser.snakeCase("Bill Payment") == "bill_payment")
+        #expect(ValueParser.snakeCase("BillPayment") == "bill_payment")
+        #expect(ValueParser.snakeCase("BILL_PAYMENT") == "bill_payment")
+        #expect(ValueParser.snakeCase("  data--bundle ") == "data_bundle")
+    }
+
+    /// Normalizing normalized data changes nothing.
+    @Test func normalizationIsIdempotent() async {
+        let decimal = Gen.int(in: -99_999_999...99_999_999).map { cents -> String in
+            let magnitude = abs(cents)
+            return "\(cents < 0 ? "-" : "")\(magnitude / 100).\(magnitude % 100)"
+        }
+        await propertyCheck(count: 500, input: decimal) { raw in
+            let type = ColumnType.decimal(precision: 12, scale: 2)
+            guard case let .text(once)? = canonical(raw, type) else {
+                Issue.record("\(raw) did not parse")
+                return
+            }
+            #expect(canonical(once, type) == .text(once))
+        }
+        await propertyCheck(count: 300, input: Gen.int(in: 1...9998), Gen.int(in: 1...12), Gen.int(in: 1...28), Gen.int(in: -14...14)) { year, month, day, hours in
+            let yearText = String(repeating: "0", count: 4 - String(year).count) + String(year)
+            let raw = "\(yearText)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)T10:20:30\(hours < 0 ? "-" : "+")\(abs(hours) < 10 ? "0" : "")\(abs(hours)):00"
+            guard case let .text(once)? = canonical(raw, .timestamp) else { return }
+            #expect(canonical(once, .timestamp) == .text(once))
+        }
+        await propertyCheck(count: 300, input: Gen.letterOrNumber.string(of: 1...12)) { word in
+            let once = ValueParser.snakeCase(word + "-" + word)
+            #expect(ValueParser.snakeCase(once) == once)
+        }
+    }
+}
