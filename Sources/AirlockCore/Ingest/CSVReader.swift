@@ -4,8 +4,10 @@ import Foundation
 /// newlines, CRLF or LF line ends, a UTF-8 byte-order mark. Memory holds one buffer and one
 /// record whatever the file size.
 ///
-/// Written by hand rather than taken from a CSV package because it works on raw bytes and
-/// reports the physical line of every record; see README (Performance) for the measurement.
+/// Written by hand rather than taken from a CSV package: SwiftCSV reads the whole file into
+/// memory, and CSV.swift decodes Characters and does not report the physical line of a
+/// record, which every error message here names. A speed comparison belongs to the
+/// benchmarks (issue 9).
 struct CSVReader {
     struct Record {
         /// The physical line where the record starts (1-based); quoted newlines span lines.
