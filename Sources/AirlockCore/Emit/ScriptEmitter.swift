@@ -24,12 +24,7 @@ struct ScriptEmitter {
                                    message: "airlock: bundle \(bundle.paddedSequence) applies on top of \(parentDescription); this target's last applied bundle is another (see airlock_ledger)",
                                    number: 2))
         for entity in entities { try out.line(createTable(entity)) }
-        for entity in entities.reversed() {
-            try writeDeletes(out, entity: entity, rows: EntityDiff(entity).deletedRows, db: db)
-        }
-        for entity in entities {
-            try writeUpserts(out, entity: entity, rows: EntityDiff(entity).upsertRows, db: db)
-        }
+        try writeChanges(out, deleting: \.deletedRows, upserting: \.upsertRows, db: db)
         try out.line(ledger.record(bundle, kind: "upsert", headAfter: bundle.digest))
         try writeEpilogue(out)
     }
@@ -40,12 +35,7 @@ struct ScriptEmitter {
         try out.line(ledger.refuse(when: "\(ledger.head) <> \(dialect.literal(bundle.digest))",
                                    message: "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) is not the last bundle applied to this target; only the last one can be rolled back",
                                    number: 1))
-        for entity in entities.reversed() {
-            try writeDeletes(out, entity: entity, rows: EntityDiff(entity).insertedRows, db: db)
-        }
-        for entity in entities {
-            try writeUpserts(out, entity: entity, rows: EntityDiff(entity).beforeImages, db: db)
-        }
+        try writeChanges(out, deleting: \.insertedRows, upserting: \.beforeImages, db: db)
         try out.line(ledger.record(bundle, kind: "rollback", headAfter: bundle.parentDigest))
         try writeEpilogue(out)
     }
@@ -84,6 +74,17 @@ struct ScriptEmitter {
         let columns = entity.columns.map { "\(dialect.identifier($0.name)) \(dialect.columnType($0.type))" }
         let key = entity.key.map { dialect.identifier($0) }.joined(separator: ", ")
         return "CREATE TABLE IF NOT EXISTS \(dialect.identifier(entity.name)) (\(columns.joined(separator: ", ")), PRIMARY KEY (\(key)));"
+    }
+
+    /// Deletes run children first (reverse spec order), upserts parents first (spec order).
+    private func writeChanges(_ out: ScriptWriter, deleting: KeyPath<EntityDiff, String>,
+                              upserting: KeyPath<EntityDiff, String>, db: Database) throws {
+        for entity in entities.reversed() {
+            try writeDeletes(out, entity: entity, rows: EntityDiff(entity)[keyPath: deleting], db: db)
+        }
+        for entity in entities {
+            try writeUpserts(out, entity: entity, rows: EntityDiff(entity)[keyPath: upserting], db: db)
+        }
     }
 
     private func writeDeletes(_ out: ScriptWriter, entity: EntitySpec, rows sql: String, db: Database) throws {
