@@ -17,7 +17,6 @@ public struct EntitySpec: Equatable, Sendable {
         self.columns = columns
     }
 
-    public var keyColumns: [ColumnSpec] { key.compactMap { name in columns.first { $0.name == name } } }
     public var valueColumns: [ColumnSpec] { columns.filter { !key.contains($0.name) } }
 }
 
