@@ -6,12 +6,20 @@ import Foundation
 ///
 /// Writing is reproducible: members sorted, one fixed mtime, owner 0, no gzip timestamp.
 /// Reading is defensive: only regular files with plain relative names, no duplicates, and
-/// size limits per member and in total, checked before anything is trusted.
+/// limits on sizes and on the compression ratio, checked before anything is trusted.
 enum BundleArchive {
-    static let memberLimit: Int64 = 4 << 30
-    static let totalLimit: Int64 = 16 << 30
-    /// Members read into memory (manifest, checksums, signatures) must be small.
-    static let smallMemberLimit = 16 << 20
+    /// What a reader accepts before it trusts anything in the archive.
+    struct Limits {
+        var memberBytes: Int64 = 4 << 30
+        var totalBytes: Int64 = 16 << 30
+        /// Members read into memory (manifest, checksums, signatures) must be small.
+        var smallMemberBytes = 16 << 20
+        /// Beyond `ratioCheckBytes` of output, more than this many bytes out per compressed byte
+        /// in is a decompression bomb; gzip of SQL text stays far below it.
+        var compressionRatio: Int64 = 200
+        var ratioCheckBytes: Int64 = 64 << 20
+    }
+
     /// libarchive's `AE_IFREG`, a macro with a cast that Swift does not import.
     private static let regularFileType: UInt32 = 0o100000
 
@@ -49,54 +57,90 @@ enum BundleArchive {
     struct Member {
         var size: Int64
         var sha256: String
-        /// The content, kept only for members named in `keepContent`.
+        var mtime: Int
+        /// The content, kept only for small members the caller asked for.
         var content: [UInt8]?
     }
 
-    /// Reads every member, hashing it; keeps the content of the named small members.
-    static func read(_ url: URL, keepContent: Set<String>) throws -> [String: Member] {
+    /// Reads every member in archive order, hashing it; keeps the content of members for which
+    /// `keepContent` is true, and writes every member below `extractTo` when one is given.
+    static func read(_ url: URL, limits: Limits = Limits(), keepContent: (String) -> Bool,
+                     extractTo directory: URL? = nil) throws -> [String: Member] {
         guard let archive = archive_read_new() else { throw BundleError.archive("cannot allocate a reader") }
         defer { archive_read_free(archive) }
         archive_read_support_filter_gzip(archive)
         archive_read_support_format_tar(archive)
+        let file = url.lastPathComponent
         guard archive_read_open_filename(archive, url.path, 1 << 16) == ARCHIVE_OK else {
-            throw VerificationError.notABundle(file: url.lastPathComponent, reason: errorString(archive))
+            throw VerificationError.notABundle(file: file, reason: errorString(archive))
+        }
+        guard archive_filter_code(archive, 0) == ARCHIVE_FILTER_GZIP else {
+            throw VerificationError.notABundle(file: file, reason: "not gzip-compressed")
         }
         var members: [String: Member] = [:]
         var total: Int64 = 0
         var entry: OpaquePointer?
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let status = archive_read_next_header(archive, &entry)
             if status == ARCHIVE_EOF { break }
             guard status == ARCHIVE_OK, let entry else {
-                throw VerificationError.notABundle(file: url.lastPathComponent, reason: errorString(archive))
+                throw VerificationError.notABundle(file: file, reason: errorString(archive))
             }
             let name = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
             try checkName(name)
-            guard archive_entry_filetype(entry) == regularFileType, archive_entry_hardlink(entry) == nil else {
-                throw VerificationError.unsafeMember(name: name, reason: "not a regular file (links and devices are refused)")
+            guard archive_entry_hardlink(entry) == nil else {
+                throw VerificationError.unsafeMember(name: name, reason: "a hard link (only regular files are accepted)")
             }
-            guard members[name] == nil else { throw VerificationError.unsafeMember(name: name, reason: "appears twice") }
-            let keep = keepContent.contains(name)
+            guard archive_entry_filetype(entry) == regularFileType else {
+                throw VerificationError.unsafeMember(name: name, reason: archive_entry_symlink(entry) != nil
+                    ? "a symbolic link (only regular files are accepted)"
+                    : "not a regular file (directories, links and devices are refused)")
+            }
+            guard members[name] == nil else { throw VerificationError.unsafeMember(name: name, reason: "appears twice in the archive") }
+            let keep = keepContent(name)
+            let output = try directory.map { try extractionHandle(for: name, below: $0) }
+            defer { try? output?.close() }
             var hasher = SHA256()
             var content: [UInt8] = []
             var size: Int64 = 0
-            var buffer = [UInt8](repeating: 0, count: 1 << 16)
             while true {
                 let count = buffer.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress, $0.count) }
                 if count == 0 { break }
-                guard count > 0 else { throw VerificationError.notABundle(file: url.lastPathComponent, reason: errorString(archive)) }
+                guard count > 0 else { throw VerificationError.notABundle(file: file, reason: errorString(archive)) }
                 size += Int64(count)
                 total += Int64(count)
-                guard size <= memberLimit, total <= totalLimit, !keep || size <= smallMemberLimit else {
-                    throw VerificationError.unsafeMember(name: name, reason: "larger than the size limit")
-                }
+                try check(size: size, total: total, of: name, keep: keep, archive: archive, limits: limits)
                 hasher.update(data: buffer[0..<count])
                 if keep { content.append(contentsOf: buffer[0..<count]) }
+                try output?.write(contentsOf: buffer[0..<count])
             }
-            members[name] = Member(size: size, sha256: hasher.finalize().hexString, content: keep ? content : nil)
+            members[name] = Member(size: size, sha256: hasher.finalize().hexString, mtime: archive_entry_mtime(entry),
+                                   content: keep ? content : nil)
         }
         return members
+    }
+
+    private static func check(size: Int64, total: Int64, of name: String, keep: Bool, archive: OpaquePointer, limits: Limits) throws {
+        if keep && size > limits.smallMemberBytes {
+            throw VerificationError.unsafeMember(name: name, reason: "larger than \(limits.smallMemberBytes >> 20) MB, the limit for this member")
+        }
+        guard size <= limits.memberBytes, total <= limits.totalBytes else {
+            throw VerificationError.unsafeMember(name: name, reason: "the archive unpacks to more than the size limit (\(limits.memberBytes >> 20) MB per member, \(limits.totalBytes >> 20) MB in all)")
+        }
+        let compressed = archive_filter_bytes(archive, -1)
+        if total > limits.ratioCheckBytes && total > compressed * limits.compressionRatio {
+            throw VerificationError.unsafeMember(name: name, reason: "unpacks to more than \(limits.compressionRatio) times its compressed size (a decompression bomb)")
+        }
+    }
+
+    private static func extractionHandle(for name: String, below directory: URL) throws -> FileHandle {
+        let url = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forWritingAtPath: url.path) else {
+            throw BundleError.archive("cannot write \(url.path)")
+        }
+        return handle
     }
 
     private static func checkName(_ name: String) throws {
