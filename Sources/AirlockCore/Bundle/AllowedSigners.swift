@@ -6,8 +6,8 @@ public struct AllowedSigners {
     public struct Entry: Equatable {
         public var principals: [String]
         public var namespaces: [String]?
-        public var validAfter: String?
-        public var validBefore: String?
+        public var validAfter: Date?
+        public var validBefore: Date?
         public var key: PublicSigningKey
     }
 
@@ -31,14 +31,30 @@ public struct AllowedSigners {
         }
     }
 
-    /// The principals allowed to make `signature` in its namespace on `date` (`YYYYMMDD`).
-    public func principals(for signature: SSHSignature, on date: String) -> [String] {
+    /// The principals allowed to make `signature` in its namespace at `date`.
+    public func principals(for signature: SSHSignature, at date: Date) -> [String] {
         entries.filter { entry in
             entry.key.raw == signature.publicKey.raw
                 && (entry.namespaces?.contains(signature.namespace) ?? true)
                 && entry.validAfter.map { date >= $0 } ?? true
                 && entry.validBefore.map { date < $0 } ?? true
         }.flatMap(\.principals)
+    }
+
+    /// The first principal allowed to sign with `key` in `namespace`: a reviewer's default name.
+    public func principal(of key: PublicSigningKey, namespace: String) -> String? {
+        entries.first { $0.key.raw == key.raw && ($0.namespaces?.contains(namespace) ?? true) }?.principals.first
+    }
+
+    /// Why no entry allows `signature` at `date`, for a message a key holder can act on.
+    public func refusal(of signature: SSHSignature, at date: Date) -> String {
+        let forKey = entries.filter { $0.key.raw == signature.publicKey.raw }
+        guard !forKey.isEmpty else { return "key \(signature.publicKey.fingerprint) is not in allowed_signers" }
+        let forNamespace = forKey.filter { $0.namespaces?.contains(signature.namespace) ?? true }
+        guard !forNamespace.isEmpty else {
+            return "key \(signature.publicKey.fingerprint) (\(forKey.flatMap(\.principals).joined(separator: ","))) may not sign in namespace '\(signature.namespace)'"
+        }
+        return "key \(signature.publicKey.fingerprint) (\(forNamespace.flatMap(\.principals).joined(separator: ","))) is outside its validity window (valid-after/valid-before) at \(ISO8601DateFormatter().string(from: date))"
     }
 
     /// `principals [options] ssh-ed25519 BASE64 [comment]`; options hold no spaces outside quotes.
@@ -49,7 +65,7 @@ public struct AllowedSigners {
         var index = 1
         var options: [String: String] = [:]
         if !fields[1].hasPrefix("ssh-") && !fields[1].hasPrefix("ecdsa-") && !fields[1].hasPrefix("sk-") {
-            for option in fields[1].split(separator: ",") {
+            for option in splitRespectingQuotes(fields[1], separator: ",") {
                 let parts = option.split(separator: "=", maxSplits: 1)
                 options[parts[0].lowercased()] = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) : ""
             }
@@ -61,18 +77,34 @@ public struct AllowedSigners {
         guard let blob = Data(base64Encoded: fields[index + 1]) else { throw SSHFormatError(description: "the key is not valid base64") }
         return Entry(principals: principals,
                      namespaces: options["namespaces"].map { $0.split(separator: ",").map(String.init) },
-                     validAfter: options["valid-after"].map { String($0.prefix(8)) },
-                     validBefore: options["valid-before"].map { String($0.prefix(8)) },
+                     validAfter: try options["valid-after"].map(validityTime),
+                     validBefore: try options["valid-before"].map(validityTime),
                      key: try PublicSigningKey(blob: [UInt8](blob)))
     }
 
-    private static func splitRespectingQuotes(_ line: String) -> [String] {
+    /// `YYYYMMDD[HHMM[SS]]`, in the local time zone unless it ends in `Z`, as ssh-keygen reads it.
+    static func validityTime(_ text: String) throws -> Date {
+        let utc = text.hasSuffix("Z") || text.hasSuffix("z")
+        let digits = utc ? String(text.dropLast()) : text
+        guard [8, 12, 14].contains(digits.count), digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else {
+            throw SSHFormatError(description: "'\(text)' is not a time as YYYYMMDD[HHMM[SS]][Z]")
+        }
+        let padded = digits + String(repeating: "0", count: 14 - digits.count)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = utc ? TimeZone(identifier: "UTC") : TimeZone.current
+        formatter.dateFormat = "yyyyMMddHHmmss"
+        guard let date = formatter.date(from: padded) else { throw SSHFormatError(description: "'\(text)' is not a valid date") }
+        return date
+    }
+
+    private static func splitRespectingQuotes(_ line: String, separator: Character? = nil) -> [String] {
         var fields: [String] = []
         var current = ""
         var quoted = false
         for character in line {
             if character == "\"" { quoted.toggle() }
-            if character.isWhitespace && !quoted {
+            if (separator.map { character == $0 } ?? character.isWhitespace) && !quoted {
                 if !current.isEmpty { fields.append(current) }
                 current = ""
             } else {

@@ -2,17 +2,39 @@ import Crypto
 import Foundation
 
 /// Checks a bundle file the way an air-gapped site must before applying it: every member
-/// listed in `SHA256SUMS` with a matching hash and nothing else present, and `SHA256SUMS`
-/// signed (SSHSIG, namespace `airlock-bundle`) by a key that `allowed_signers` allows today.
+/// listed in `SHA256SUMS` with a matching hash and nothing else present but signatures,
+/// approvals and rejections; `SHA256SUMS` signed (SSHSIG, namespace `airlock-bundle`) by a key
+/// that `allowed_signers` allows now and that is not revoked; then the site's policy: enough
+/// approvals, no rejection, not expired, and the next bundle on the target's chain.
 public struct BundleVerifier {
     public static let checksumsName = "SHA256SUMS"
     public static let signatureName = "SHA256SUMS.sig"
     public static let manifestName = "manifest.json"
 
     public let allowedSigners: AllowedSigners
+    public let revokedKeys: RevokedKeys
+    var limits = BundleArchive.Limits()
 
-    public init(allowedSigners: AllowedSigners) {
+    public init(allowedSigners: AllowedSigners, revokedKeys: RevokedKeys = RevokedKeys()) {
         self.allowedSigners = allowedSigners
+        self.revokedKeys = revokedKeys
+    }
+
+    /// What the site requires beyond integrity and the producer's signature.
+    public struct Policy {
+        public var approvals = ApprovalPolicy()
+        /// The target's position; nil skips the order check.
+        public var chain: AppliedChain?
+        public var now = Date()
+        /// False for the producer's own tools (`discard`), which must read rejected bundles.
+        public var refuseRejected = true
+        public var refuseExpired = true
+
+        public init(approvals: ApprovalPolicy = ApprovalPolicy(), chain: AppliedChain? = nil, now: Date = Date()) {
+            self.approvals = approvals
+            self.chain = chain
+            self.now = now
+        }
     }
 
     public struct Verified {
@@ -20,20 +42,28 @@ public struct BundleVerifier {
         /// SHA-256 of `manifest.json`: the bundle's identity in chains and ledgers.
         public var digest: String
         public var signers: [String]
-        public var fingerprint: String
+        public var producerKey: PublicSigningKey
+        public var approvals: [Review.Approval]
+        public var rejections: [Review.Rejection]
+        /// Approvals and rejections present but not counted, each with its reason.
+        public var ignored: [String]
         public var members: [String]
+        /// The bytes every signature and approval covers.
+        var checksums: [UInt8]
     }
 
-    public func verify(_ url: URL, now: Date = Date()) throws -> Verified {
-        let small: Set = [Self.checksumsName, Self.signatureName, Self.manifestName]
-        let members = try BundleArchive.read(url, keepContent: small)
+    public func verify(_ url: URL, policy: Policy = Policy()) throws -> Verified {
+        let members = try BundleArchive.read(url, limits: limits, keepContent: { name in
+            [Self.checksumsName, Self.signatureName, Self.manifestName].contains(name) || Review.isReviewMember(name)
+        })
         guard let checksums = members[Self.checksumsName]?.content else { throw VerificationError.missingMember(name: Self.checksumsName) }
         guard let signatureText = members[Self.signatureName]?.content else { throw VerificationError.missingMember(name: Self.signatureName) }
 
         let listed = try Self.parseChecksums(checksums)
-        for (name, member) in members where name != Self.checksumsName && name != Self.signatureName {
+        for name in members.keys.sorted() where name != Self.checksumsName && name != Self.signatureName {
+            if listed[name] == nil && Review.isReviewMember(name) { continue }
             guard let expected = listed[name] else { throw VerificationError.unlistedMember(name: name) }
-            guard expected == member.sha256 else { throw VerificationError.checksumMismatch(name: name) }
+            guard expected == members[name]!.sha256 else { throw VerificationError.checksumMismatch(name: name) }
         }
         for name in listed.keys.sorted() where members[name] == nil {
             throw VerificationError.missingMember(name: name)
@@ -51,8 +81,13 @@ public struct BundleVerifier {
         guard signature.isValid(for: checksums) else {
             throw VerificationError.badSignature(reason: "the signature does not match SHA256SUMS")
         }
-        let signers = allowedSigners.principals(for: signature, on: Self.dateStamp(now))
-        guard !signers.isEmpty else { throw VerificationError.unknownSigner(fingerprint: signature.publicKey.fingerprint) }
+        guard !revokedKeys.contains(signature.publicKey) else {
+            throw VerificationError.signerNotAllowed(reason: "key \(signature.publicKey.fingerprint) is revoked")
+        }
+        let signers = allowedSigners.principals(for: signature, at: policy.now)
+        guard !signers.isEmpty else {
+            throw VerificationError.signerNotAllowed(reason: allowedSigners.refusal(of: signature, at: policy.now))
+        }
 
         guard let manifestBytes = members[Self.manifestName]?.content else { throw VerificationError.missingMember(name: Self.manifestName) }
         let manifest: Manifest
@@ -64,8 +99,29 @@ public struct BundleVerifier {
         guard manifest.format == Manifest.currentFormat else {
             throw VerificationError.badManifest(reason: "format '\(manifest.format)' is not \(Manifest.currentFormat)")
         }
-        return Verified(manifest: manifest, digest: SHA256.hash(data: manifestBytes).hexString, signers: signers,
-                        fingerprint: signature.publicKey.fingerprint, members: members.keys.sorted())
+        let digest = SHA256.hash(data: manifestBytes).hexString
+        let review = Review(checksums: checksums, producerKey: signature.publicKey, allowedSigners: allowedSigners,
+                            revokedKeys: revokedKeys, now: policy.now)
+        let reviews = review.evaluate(members.compactMapValues(\.content))
+        let verified = Verified(manifest: manifest, digest: digest, signers: signers, producerKey: signature.publicKey,
+                                approvals: reviews.approvals, rejections: reviews.rejections, ignored: reviews.ignored,
+                                members: members.keys.sorted(), checksums: checksums)
+        try enforce(policy, on: verified)
+        return verified
+    }
+
+    private func enforce(_ policy: Policy, on verified: Verified) throws {
+        if policy.refuseRejected, let rejection = verified.rejections.first {
+            throw VerificationError.rejected(by: rejection.name, reason: rejection.reason)
+        }
+        if policy.refuseExpired, let expires = verified.manifest.expires {
+            guard let date = ISO8601DateFormatter().date(from: expires) else {
+                throw VerificationError.badManifest(reason: "expires '\(expires)' is not an ISO 8601 time")
+            }
+            guard policy.now < date else { throw VerificationError.expired(expires: expires) }
+        }
+        try policy.approvals.check(verified.approvals, ignored: verified.ignored)
+        try policy.chain?.check(verified.manifest, digest: verified.digest)
     }
 
     /// coreutils format: `<64 lower-case hex>  <name>` (or ` *<name>` in binary mode).
@@ -79,13 +135,5 @@ public struct BundleVerifier {
             listed[String(match.output.2)] = String(match.output.1)
         }
         return listed
-    }
-
-    static func dateStamp(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd"
-        return formatter.string(from: date)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The `keys/` folder: `NAME` (private, mode 0600), `NAME.pub`, and `allowed_signers`, which
-/// both `airlock verify` and `ssh-keygen -Y verify` read.
+/// The `keys/` folder: `NAME` (private, mode 0600), `NAME.pub`, `allowed_signers` and
+/// `revoked_keys`, which both `airlock verify` and `ssh-keygen -Y verify` read.
 public struct KeyStore {
     public let directory: URL
 
@@ -10,15 +10,26 @@ public struct KeyStore {
     }
 
     public var allowedSigners: URL { directory.appendingPathComponent("allowed_signers") }
+    public var revokedKeys: URL { directory.appendingPathComponent("revoked_keys") }
+
+    /// Namespaces a producer key signs in, and those a reviewer key signs in.
+    public enum Role: Sendable {
+        case producer, reviewer
+
+        var namespaces: [String] {
+            switch self {
+            case .producer: return [SSHSignature.bundleNamespace]
+            case .reviewer: return [Review.approvalNamespace, Review.rejectionNamespace]
+            }
+        }
+    }
 
     public func privateKeyPath(_ name: String) -> URL { directory.appendingPathComponent(name) }
 
-    /// Makes a new key pair and allows it to sign bundles as principal `name`.
+    /// Makes a new key pair and allows it to sign as principal `name` in its role.
     @discardableResult
-    public func generate(name: String) throws -> PublicSigningKey {
-        guard name.wholeMatch(of: #/[A-Za-z0-9_.-]+/#) != nil, !name.hasPrefix(".") else {
-            throw KeyError.unreadable(path: name, reason: "a key name may hold only letters, digits, '.', '_' and '-'")
-        }
+    public func generate(name: String, role: Role = .producer) throws -> PublicSigningKey {
+        try Self.checkName(name)
         let privatePath = privateKeyPath(name)
         let publicPath = directory.appendingPathComponent(name + ".pub")
         for path in [privatePath, publicPath] where FileManager.default.fileExists(atPath: path.path) {
@@ -31,18 +42,65 @@ public struct KeyStore {
             throw KeyError.unreadable(path: privatePath.path, reason: "cannot write the private key")
         }
         try (key.publicKey.openSSHLine + "\n").write(to: publicPath, atomically: true, encoding: .utf8)
-        let line = "\(name) namespaces=\"\(SSHSignature.bundleNamespace)\" \(key.publicKey.openSSHLine)\n"
-        if let handle = FileHandle(forWritingAtPath: allowedSigners.path) {
+        try allow(name: name, key: key.publicKey, role: role)
+        return key.publicKey
+    }
+
+    /// Adds an `allowed_signers` line for an existing public key, such as a reviewer's own
+    /// `~/.ssh/id_ed25519.pub`; `validAfter`/`validBefore` are `YYYYMMDD[HHMM[SS]][Z]`.
+    public func allow(name: String, key: PublicSigningKey, role: Role, validAfter: String? = nil, validBefore: String? = nil) throws {
+        try Self.checkName(name)
+        var options = ["namespaces=\"\(role.namespaces.joined(separator: ","))\""]
+        for (option, value) in [("valid-after", validAfter), ("valid-before", validBefore)] {
+            guard let value else { continue }
+            _ = try AllowedSigners.validityTime(value)
+            options.append("\(option)=\"\(value)\"")
+        }
+        try append("\(name) \(options.joined(separator: ",")) \(key.openSSHLine)\n", to: allowedSigners)
+    }
+
+    /// Adds a public key to `revoked_keys`; its signatures are refused from then on.
+    public func revoke(_ key: PublicSigningKey) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try append(key.openSSHLine + "\n", to: revokedKeys)
+    }
+
+    /// The public key of `nameOrPath`: a `.pub` file, or the name of a key under this folder.
+    public func publicKey(_ nameOrPath: String) throws -> PublicSigningKey {
+        let path = FileManager.default.fileExists(atPath: nameOrPath) ? nameOrPath : directory.appendingPathComponent(nameOrPath + ".pub").path
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw KeyError.unreadable(path: path, reason: "cannot read the public key: \(error.localizedDescription)")
+        }
+        do {
+            return try PublicSigningKey(openSSHLine: text.trimmingCharacters(in: .whitespacesAndNewlines))
+        } catch {
+            throw KeyError.unreadable(path: path, reason: "not an OpenSSH public key: \(error)")
+        }
+    }
+
+    private func append(_ line: String, to file: URL) throws {
+        if let handle = FileHandle(forWritingAtPath: file.path) {
             defer { try? handle.close() }
             try handle.seekToEnd()
             try handle.write(contentsOf: Data(line.utf8))
         } else {
-            try line.write(to: allowedSigners, atomically: true, encoding: .utf8)
+            try line.write(to: file, atomically: true, encoding: .utf8)
         }
-        return key.publicKey
     }
 
-    public func signingKey(_ name: String) throws -> SigningKey {
+    private static func checkName(_ name: String) throws {
+        guard Review.isValidName(name) else {
+            throw KeyError.unreadable(path: name, reason: "a key name may hold only letters, digits, '.', '_', '@' and '-'")
+        }
+    }
+
+    /// The private key `nameOrPath`: a key file (such as `~/.ssh/id_ed25519`) or a name here.
+    public func signingKey(_ nameOrPath: String) throws -> SigningKey {
+        if nameOrPath.contains("/") || !Review.isValidName(nameOrPath) { return try SigningKey.load(path: nameOrPath) }
+        let name = nameOrPath
         let path = privateKeyPath(name)
         guard FileManager.default.fileExists(atPath: path.path) else {
             throw WorkspaceError.missingKey(name: name, path: path.path)

@@ -11,6 +11,8 @@ public struct Manifest: Codable, Equatable, Sendable {
     /// The digest of the previous bundle's manifest; empty for the first bundle.
     public var parent: String
     public var created: String
+    /// After this time (ISO 8601, UTC) `verify` refuses the bundle as stale; absent: never.
+    public var expires: String?
     /// The producer key's name.
     public var producer: String
     public var sources: [Source]

@@ -125,6 +125,16 @@ public struct PublicSigningKey: Equatable {
         self.init(raw: key, comment: "")
     }
 
+    /// Reads `ssh-ed25519 BASE64 [comment]`, the form of `*.pub` files.
+    public init(openSSHLine line: String) throws {
+        let fields = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+        guard fields.count >= 2 else { throw SSHFormatError(description: "expected 'ssh-ed25519 BASE64 [comment]'") }
+        guard fields[0] == "ssh-ed25519" else { throw KeyError.unsupportedType(String(fields[0])) }
+        guard let blob = Data(base64Encoded: String(fields[1])) else { throw SSHFormatError(description: "the key is not valid base64") }
+        try self.init(blob: [UInt8](blob))
+        comment = fields.count > 2 ? fields[2].trimmingCharacters(in: .whitespacesAndNewlines) : ""
+    }
+
     func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { return false }
         return key.isValidSignature(signature, for: message)

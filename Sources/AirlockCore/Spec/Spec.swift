@@ -8,6 +8,12 @@ public struct Spec: Equatable, Sendable {
     public var producerKey: String
     /// Entities in the order the spec lists them; scripts apply them in this order.
     public var entities: [EntitySpec]
+    /// Seconds after creation when a bundle expires (`producer.expires_after`); nil: never.
+    public var bundleLifetime: Int? = Spec.defaultBundleLifetime
+    /// What `verify` requires by default in this workspace (`approvals:`).
+    public var approvals = ApprovalPolicy()
+
+    public static let defaultBundleLifetime = 30 * 86_400
 
     public init(producerKey: String, entities: [EntitySpec]) {
         self.producerKey = producerKey

@@ -24,7 +24,39 @@ struct SpecReader {
             entities.append(try entity(named: name, from: entityNode, at: "entities.\(name)"))
         }
         guard !entities.isEmpty else { throw invalid("entities", "declare at least one entity") }
-        return Spec(producerKey: producerKey, entities: entities)
+        var spec = Spec(producerKey: producerKey, entities: entities)
+        if let node = producer["expires_after"] {
+            spec.bundleLifetime = try duration(try string(node, at: "producer.expires_after"), at: "producer.expires_after")
+        }
+        if let node = top["approvals"] {
+            spec.approvals = try approvalPolicy(try mapping(node, at: "approvals"))
+        }
+        return spec
+    }
+
+    /// `30d`, `12h`, `90m`; `never` for bundles that do not expire.
+    private func duration(_ text: String, at place: String) throws -> Int? {
+        if text == "never" { return nil }
+        guard let match = text.wholeMatch(of: #/([0-9]{1,6})([dhm])/#), let amount = Int(match.output.1), amount > 0 else {
+            throw invalid(place, "'\(text)' is not a duration such as 30d, 12h, 90m or never")
+        }
+        let unit = ["d": 86_400, "h": 3_600, "m": 60][String(match.output.2)]!
+        return amount * unit
+    }
+
+    private func approvalPolicy(_ node: Node.Mapping) throws -> ApprovalPolicy {
+        var policy = ApprovalPolicy()
+        if let required = node["required"] {
+            guard let count = Int(try string(required, at: "approvals.required")), count >= 0 else {
+                throw invalid("approvals.required", "expected a whole number of approvals\(line(required))")
+            }
+            policy.required = count
+        }
+        if let roles = node["roles"] {
+            guard let sequence = roles.sequence else { throw invalid("approvals.roles", "expected a list of principals\(line(roles))") }
+            policy.roles = try sequence.map { try string($0, at: "approvals.roles") }
+        }
+        return policy
     }
 
     private func entity(named name: String, from node: Node, at place: String) throws -> EntitySpec {
