@@ -76,9 +76,24 @@ struct EntityDiff {
         return EntityCounts(inserted: row["inserted"], updated: row["updated"], deleted: row["deleted"], unchanged: row["unchanged"])
     }
 
-    /// Makes the snapshot the new baseline, once its bundle is safely staged.
-    func promote(in db: Database) throws {
+    /// Makes the snapshot the new baseline, once its bundle is safely staged, keeping the
+    /// before-images of what `bundle` changes so `restore` can undo it.
+    func promote(bundle: Int, in db: Database) throws {
+        let columns = tables.columnList
+        try db.execute(sql: "INSERT INTO \(tables.undo) (airlock_bundle, airlock_existed, \(columns)) SELECT ?, 1, \(columns) FROM (\(beforeImages))",
+                       arguments: [bundle])
+        try db.execute(sql: "INSERT INTO \(tables.undo) (airlock_bundle, airlock_existed, \(columns)) SELECT ?, 0, \(columns) FROM (\(insertedRows))",
+                       arguments: [bundle])
         try db.execute(sql: "DELETE FROM \(tables.baseline)")
         try db.execute(sql: "INSERT INTO \(tables.baseline) (\(tables.columnList)) SELECT \(tables.columnList) FROM \(tables.snapshot)")
+    }
+
+    /// Puts the baseline back to where it was before `bundle`, for a discarded bundle.
+    func restore(bundle: Int, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM \(tables.baseline) WHERE (\(tables.keyList)) IN (SELECT \(tables.keyList) FROM \(tables.undo) WHERE airlock_bundle = ?)",
+                       arguments: [bundle])
+        try db.execute(sql: "INSERT INTO \(tables.baseline) (\(tables.columnList)) SELECT \(tables.columnList) FROM \(tables.undo) WHERE airlock_bundle = ? AND airlock_existed",
+                       arguments: [bundle])
+        try db.execute(sql: "DELETE FROM \(tables.undo) WHERE airlock_bundle = ?", arguments: [bundle])
     }
 }

@@ -11,14 +11,19 @@ import Logging
 public struct Producer {
     public let workspace: Workspace
     let logger: Logger
+    /// Seconds since 1970 to stamp bundles with instead of the clock, for reproducible bundles;
+    /// `SOURCE_DATE_EPOCH` by default.
+    let fixedTime: Int?
 
-    public init(workspace: Workspace, logger: Logger = Logger(label: "airlock")) {
+    public init(workspace: Workspace, logger: Logger = Logger(label: "airlock"),
+                fixedTime: Int? = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(Int.init)) {
         self.workspace = workspace
         self.logger = logger
+        self.fixedTime = fixedTime
     }
 
-    private var database: DatabaseQueue { workspace.database }
-    private var spec: Spec { workspace.spec }
+    var database: DatabaseQueue { workspace.database }
+    var spec: Spec { workspace.spec }
     private var keys: KeyStore { KeyStore(directory: workspace.keys) }
 
     public func runOnce() throws -> RunReport {
@@ -50,7 +55,7 @@ public struct Producer {
                 return nil
             }
             let (file, manifest, digest) = try stageBundle(entities: changedEntities, counts: counts, signingKey: signingKey, db: db)
-            for entity in changedEntities { try EntityDiff(entity).promote(in: db) }
+            for entity in changedEntities { try EntityDiff(entity).promote(bundle: manifest.sequence, in: db) }
             try db.execute(sql: "UPDATE airlock_files SET state = 'bundled', bundle_sequence = ? WHERE state = 'pending'",
                            arguments: [manifest.sequence])
             try db.execute(sql: "INSERT INTO airlock_bundles (sequence, id, digest, file_name, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -111,11 +116,13 @@ public struct Producer {
             let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(EntityTables(entity).snapshot)") ?? 0
             manifestEntities.append(.init(name: entity.name, key: entity.key, rows: rows, counts: counts[entity.name]!))
         }
-        let (created, mtime) = Self.creationTime()
+        let mtime = fixedTime ?? Int(Date().timeIntervalSince1970)
+        let created = Self.timestamp(mtime)
+        let expires = spec.bundleLifetime.map { Self.timestamp(mtime + $0) }
         let idSeed = ([parent, String(sequence)] + sources.map(\.sha256)).joined(separator: "\n")
         let id = "airlock-\(BundleIdentity.pad(sequence))-" + String(SHA256.hash(data: Data(idSeed.utf8)).hexString.prefix(12))
         let manifest = Manifest(format: Manifest.currentFormat, id: id, sequence: sequence, parent: parent, created: created,
-                                producer: spec.producerKey, sources: sources, entities: manifestEntities)
+                                expires: expires, producer: spec.producerKey, sources: sources, entities: manifestEntities)
 
         let directory = workspace.staging.appendingPathComponent("bundle-\(BundleIdentity.pad(sequence))")
         try? FileManager.default.removeItem(at: directory)
@@ -162,11 +169,9 @@ public struct Producer {
         }
     }
 
-    /// `SOURCE_DATE_EPOCH` fixes the creation time for reproducible bundles.
-    private static func creationTime() -> (String, Int) {
-        let seconds = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(Int.init) ?? Int(Date().timeIntervalSince1970)
+    private static func timestamp(_ seconds: Int) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
-        return (formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds))), seconds)
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 }

@@ -1,8 +1,9 @@
 import GRDB
 
-/// The workspace tables of one entity: `snap_NAME`, this run's normalized snapshot, and
-/// `base_NAME`, the state the last bundle produced. Both are keyed WITHOUT ROWID tables so
-/// the diff is a join on the key.
+/// The workspace tables of one entity: `snap_NAME`, this run's normalized snapshot,
+/// `base_NAME`, the state the last bundle produced, and `undo_NAME`, each bundle's
+/// before-images, so a discarded bundle's baseline can be restored. All are keyed WITHOUT
+/// ROWID tables so the diff is a join on the key.
 struct EntityTables {
     let entity: EntitySpec
     let dialect = SQLDialect.sqlite
@@ -11,6 +12,7 @@ struct EntityTables {
 
     var snapshot: String { dialect.identifier("snap_" + entity.name) }
     var baseline: String { dialect.identifier("base_" + entity.name) }
+    var undo: String { dialect.identifier("undo_" + entity.name) }
 
     var columnList: String { entity.columns.map { dialect.identifier($0.name) }.joined(separator: ", ") }
     var keyList: String { entity.key.map { dialect.identifier($0) }.joined(separator: ", ") }
@@ -27,6 +29,11 @@ struct EntityTables {
         for table in [snapshot, baseline] {
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(table) (\(columns), PRIMARY KEY (\(keyList))) WITHOUT ROWID")
         }
+        // airlock_existed = 0: the bundle inserted the key, so restoring removes it.
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS \(undo) (airlock_bundle INTEGER NOT NULL, airlock_existed INTEGER NOT NULL, \(columns),
+                PRIMARY KEY (airlock_bundle, \(keyList))) WITHOUT ROWID
+            """)
         try db.execute(sql: "INSERT OR IGNORE INTO airlock_entities (name, columns) VALUES (?, ?)", arguments: [entity.name, signature])
     }
 }

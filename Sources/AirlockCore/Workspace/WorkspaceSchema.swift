@@ -52,6 +52,35 @@ enum WorkspaceSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2 discard") { db in
+            // A discarded bundle's files keep their record with state 'discarded'. SQLite cannot
+            // alter a CHECK constraint, so the table is rebuilt (GRDB defers foreign key checks).
+            try db.execute(sql: """
+                CREATE TABLE airlock_files_v2 (
+                    sha256 TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    entity TEXT,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'bundled', 'unchanged', 'rejected', 'discarded')),
+                    error TEXT,
+                    records INTEGER NOT NULL DEFAULT 0,
+                    ingested_at TEXT NOT NULL,
+                    ingest_order INTEGER NOT NULL,
+                    bundle_sequence INTEGER
+                );
+                INSERT INTO airlock_files_v2 SELECT * FROM airlock_files;
+                DROP TABLE airlock_files;
+                ALTER TABLE airlock_files_v2 RENAME TO airlock_files;
+                CREATE TABLE airlock_discarded_bundles (
+                    id TEXT PRIMARY KEY,
+                    sequence INTEGER NOT NULL,
+                    digest TEXT NOT NULL,
+                    file_name TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    discarded_at TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+
+extension Producer {
+    /// What `discard` did.
+    public struct Discarded: Equatable {
+        public var sequence: Int
+        public var id: String
+        /// Source files set aside with the bundle, and those put back in the queue.
+        public var discardedFiles: [String]
+        public var requeuedFiles: [String]
+        /// Where the outbox copy went, when there was one.
+        public var movedTo: URL?
+    }
+
+    /// Takes back the latest bundle after a reviewer rejected it: the baseline returns to the
+    /// last accepted state, so the next bundle reuses the sequence number with the same parent.
+    /// The bundle's files are set aside (`discarded`) except those named in `requeue`, which
+    /// go back to pending and into the next bundle.
+    public func discard(digest: String, requeue: [String] = []) throws -> Discarded {
+        let discarded: Discarded = try database.write { db in
+            guard let bundle = try Row.fetchOne(db, sql: "SELECT * FROM airlock_bundles WHERE digest = ?", arguments: [digest]) else {
+                throw ReviewError.unknownBundle(id: String(digest.prefix(16)) + "…")
+            }
+            let sequence: Int = bundle["sequence"]
+            let latest = try Int.fetchOne(db, sql: "SELECT max(sequence) FROM airlock_bundles")
+            guard latest == sequence else { throw ReviewError.notLatest(sequence: sequence, latest: latest) }
+            let sources = try String.fetchAll(db, sql: """
+                SELECT name FROM airlock_files WHERE bundle_sequence = ? AND state = 'bundled' ORDER BY ingest_order
+                """, arguments: [sequence])
+            for name in requeue where !sources.contains(name) {
+                throw ReviewError.noSuchSource(name: name, sequence: sequence)
+            }
+            for entity in spec.entities { try EntityDiff(entity).restore(bundle: sequence, in: db) }
+            try db.execute(sql: """
+                UPDATE airlock_files
+                SET state = CASE WHEN name IN (SELECT value FROM json_each(?)) THEN 'pending' ELSE 'discarded' END,
+                    bundle_sequence = CASE WHEN name IN (SELECT value FROM json_each(?)) THEN NULL ELSE bundle_sequence END
+                WHERE bundle_sequence = ? AND state = 'bundled'
+                """, arguments: [Self.jsonArray(requeue), Self.jsonArray(requeue), sequence])
+            try db.execute(sql: """
+                INSERT INTO airlock_discarded_bundles (id, sequence, digest, file_name, created_at, discarded_at)
+                SELECT id, sequence, digest, file_name, created_at, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                FROM airlock_bundles WHERE sequence = ?
+                """, arguments: [sequence])
+            try db.execute(sql: "DELETE FROM airlock_bundles WHERE sequence = ?", arguments: [sequence])
+            return Discarded(sequence: sequence, id: bundle["id"], discardedFiles: sources.filter { !requeue.contains($0) },
+                             requeuedFiles: sources.filter { requeue.contains($0) },
+                             movedTo: workspace.outbox.appendingPathComponent(bundle["file_name"]))
+        }
+        return try moveAside(discarded)
+    }
+
+    /// Moves the outbox copy to `outbox/discarded/ID.tar.gz`, out of the way of the next bundle.
+    private func moveAside(_ discarded: Discarded) throws -> Discarded {
+        var result = discarded
+        guard let file = discarded.movedTo, FileManager.default.fileExists(atPath: file.path) else {
+            result.movedTo = nil
+            return result
+        }
+        let folder = workspace.outbox.appendingPathComponent("discarded")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let destination = folder.appendingPathComponent("\(discarded.id).tar.gz")
+        guard rename(file.path, destination.path) == 0 else {
+            throw BundleError.archive("cannot move \(file.path) to \(destination.path): \(String(cString: strerror(errno)))")
+        }
+        result.movedTo = destination
+        return result
+    }
+
+    private static func jsonArray(_ names: [String]) -> String {
+        String(decoding: try! JSONEncoder().encode(names), as: UTF8.self)
+    }
+}
