@@ -6,22 +6,27 @@ struct Keygen: ParsableCommand {
         abstract: "Make an Ed25519 key pair in OpenSSH format under keys/.",
         discussion: """
             Writes keys/NAME (private, mode 0600, never commit it) and keys/NAME.pub, and
-            allows the key to sign bundles by appending it to keys/allowed_signers, the file
-            both `airlock verify` and `ssh-keygen -Y verify` read.
+            allows the key in keys/allowed_signers, the file both `airlock verify` and
+            `ssh-keygen -Y verify` read: to sign bundles, or with --reviewer to approve and
+            reject them.
 
-            Example:
+            Examples:
               airlock keygen producer
+              airlock keygen alice --reviewer
             """
     )
 
     @Argument(help: "The key's name; the spec's producer.key names the key that signs bundles.")
     var name: String
 
+    @Flag(help: "Allow the key to approve and reject bundles instead of signing them.")
+    var reviewer = false
+
     @OptionGroup var options: WorkspaceOptions
 
     func run() throws {
         let store = KeyStore(directory: options.url.appendingPathComponent("keys"))
-        let key = try store.generate(name: name)
-        printLine("wrote \(store.privateKeyPath(name).path) and its .pub; \(name) may now sign bundles (\(key.fingerprint))")
+        let key = try store.generate(name: name, role: reviewer ? .reviewer : .producer)
+        printLine("wrote \(store.privateKeyPath(name).path) and its .pub; \(name) may now \(reviewer ? "approve and reject" : "sign") bundles (\(key.fingerprint))")
     }
 }

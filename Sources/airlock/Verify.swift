@@ -4,42 +4,90 @@ import Foundation
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check a bundle's checksums, members and signature before it is applied.",
+        abstract: "Check a bundle's members, signatures, approvals, age and place in the chain.",
         discussion: """
-            Refuses the bundle (exit 5) when a member is missing, unlisted, changed or unsafe,
-            or when SHA256SUMS.sig is not a valid airlock-bundle signature by a key that
-            allowed_signers allows today.
+            Refuses the bundle (exit 5) when a member is missing, unlisted, changed or unsafe;
+            when SHA256SUMS.sig is not a valid airlock-bundle signature by a key that
+            allowed_signers allows now and revoked_keys does not list; when a reviewer rejected
+            it; when it has expired; when it has fewer approvals than required; and, given the
+            target or the last applied bundle, when it is a replay, skips a sequence or forks.
+
+            The approval policy comes from --require-approvals/--require-role, or else from the
+            workspace's airlock.yml (approvals:), or else none is required.
 
             Examples:
               airlock verify outbox/bundle-000001.tar.gz
-              airlock verify bundle-000001.tar.gz --allowed-signers /etc/airlock/allowed_signers
+              airlock verify bundle-000002.tar.gz --allowed-signers /etc/airlock/allowed_signers \\
+                  --require-approvals 2 --require-role dba --target postgres:'dbname=shop'
+              airlock verify bundle-000002.tar.gz --last-applied bundle-000001.tar.gz
 
             Without Airlock, after `tar xzf`:
               sha256sum -c SHA256SUMS
               ssh-keygen -Y verify -f allowed_signers -I producer -n airlock-bundle -s SHA256SUMS.sig < SHA256SUMS
+              ssh-keygen -Y verify -f allowed_signers -I alice -n airlock-approval -s approvals/alice.sig < SHA256SUMS
             """
     )
 
     @Argument(help: "The bundle file (bundle-NNNNNN.tar.gz).")
     var bundle: String
 
-    @Option(help: ArgumentHelp("The allowed signers file (default: keys/allowed_signers in the workspace).", valueName: "file"))
-    var allowedSigners: String?
+    @Option(help: ArgumentHelp("Approvals by distinct reviewer keys the bundle needs.", valueName: "n"))
+    var requireApprovals: Int?
 
-    @OptionGroup var options: WorkspaceOptions
+    @Option(help: ArgumentHelp("A principal that must be among the approvers (repeatable).", valueName: "role"))
+    var requireRole: [String] = []
+
+    @Option(help: ArgumentHelp("Check the order against this target's ledger: sqlite:PATH or postgres:CONNINFO.", valueName: "target"))
+    var target: String?
+
+    @Option(help: ArgumentHelp("Check the order against the last applied bundle, given as its file or its digest.", valueName: "bundle|digest"))
+    var lastApplied: String?
+
+    @OptionGroup var trust: TrustOptions
+
+    func validate() throws {
+        guard target == nil || lastApplied == nil else { throw ValidationError("give --target or --last-applied, not both") }
+        guard (requireApprovals ?? 0) >= 0 else { throw ValidationError("--require-approvals must not be negative") }
+    }
 
     func run() throws {
-        let signersPath = allowedSigners ?? options.url.appendingPathComponent("keys/allowed_signers").path
-        let verifier = BundleVerifier(allowedSigners: try AllowedSigners(path: signersPath))
-        let verified = try verifier.verify(URL(fileURLWithPath: bundle))
+        let verifier = try trust.verifier()
+        let policy = BundleVerifier.Policy(approvals: try approvalPolicy(), chain: try chain(verifier))
+        let verified = try verifier.verify(URL(fileURLWithPath: bundle), policy: policy)
         let manifest = verified.manifest
         printLine("\(bundle): OK")
-        printLine("  bundle \(manifest.sequence) (\(manifest.id)), created \(manifest.created)")
+        printLine("  bundle \(manifest.sequence) (\(manifest.id)), created \(manifest.created), expires \(manifest.expires ?? "never")")
         printLine("  digest \(verified.digest); parent \(manifest.parent.isEmpty ? "(none)" : manifest.parent)")
-        printLine("  signed by \(verified.signers.joined(separator: ", ")) (\(verified.fingerprint))")
+        printLine("  signed by \(verified.signers.joined(separator: ", ")) (\(verified.producerKey.fingerprint))")
+        for approval in verified.approvals {
+            printLine("  approved by \(approval.name) (\(approval.fingerprint))")
+        }
+        for note in verified.ignored { FileHandle.standardError.write(Data("warning: not counted: \(note)\n".utf8)) }
         for entity in manifest.entities {
             let c = entity.counts
             printLine("  \(entity.name): \(c.inserted) inserted, \(c.updated) updated, \(c.deleted) deleted, \(c.unchanged) unchanged")
         }
+    }
+
+    private func approvalPolicy() throws -> ApprovalPolicy {
+        let specFile = trust.workspace.url.appendingPathComponent(Workspace.specFileName).path
+        var policy = FileManager.default.fileExists(atPath: specFile) ? try Spec.load(path: specFile).approvals : ApprovalPolicy()
+        if let requireApprovals { policy.required = requireApprovals }
+        if !requireRole.isEmpty { policy.roles = requireRole }
+        return policy
+    }
+
+    private func chain(_ verifier: BundleVerifier) throws -> AppliedChain? {
+        if let target { return try Target(target).appliedChain() }
+        guard let lastApplied else { return nil }
+        if lastApplied.wholeMatch(of: #/[0-9a-f]{64}/#) != nil {
+            return AppliedChain(head: lastApplied, headSequence: nil, links: [])
+        }
+        var relaxed = BundleVerifier.Policy()
+        relaxed.refuseExpired = false
+        relaxed.refuseRejected = false
+        let last = try verifier.verify(URL(fileURLWithPath: lastApplied), policy: relaxed)
+        let link = AppliedChain.Link(id: last.manifest.id, sequence: last.manifest.sequence, digest: last.digest, parent: last.manifest.parent)
+        return AppliedChain(head: last.digest, headSequence: last.manifest.sequence, links: [link])
     }
 }
