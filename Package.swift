@@ -54,6 +54,7 @@ let package = Package(
             name: "AirlockCoreTests",
             dependencies: [
                 "AirlockCore",
+                "CArchive",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
