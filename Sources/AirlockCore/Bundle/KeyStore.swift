@@ -61,7 +61,6 @@ public struct KeyStore {
 
     /// Adds a public key to `revoked_keys`; its signatures are refused from then on.
     public func revoke(_ key: PublicSigningKey) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try append(key.openSSHLine + "\n", to: revokedKeys)
     }
 
@@ -82,6 +81,7 @@ public struct KeyStore {
     }
 
     private func append(_ line: String, to file: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         if let handle = FileHandle(forWritingAtPath: file.path) {
             defer { try? handle.close() }
             try handle.seekToEnd()

@@ -26,4 +26,18 @@ import Testing
         }
         #expect(throws: SpecError.self) { try Spec.parse(yaml: base + "    key: id\n    columns:\n      \"Bad Name\": text\n") }
     }
+
+    @Test func expiryAndApprovalPolicy() throws {
+        let entities = "entities:\n  items:\n    source: {files: \"*.csv\"}\n    key: id\n    columns:\n      id: text\n"
+        let defaults = try Spec.parse(yaml: "producer: {key: p}\n" + entities)
+        #expect(defaults.bundleLifetime == 30 * 86_400)
+        #expect(defaults.approvals == ApprovalPolicy())
+        let spec = try Spec.parse(yaml: "producer: {key: p, expires_after: 12h}\napprovals: {required: 2, roles: [dba]}\n" + entities)
+        #expect(spec.bundleLifetime == 12 * 3_600)
+        #expect(spec.approvals == ApprovalPolicy(required: 2, roles: ["dba"]))
+        #expect(try Spec.parse(yaml: "producer: {key: p, expires_after: never}\n" + entities).bundleLifetime == nil)
+        #expect(throws: SpecError.invalid(path: "airlock.yml", at: "producer.expires_after", reason: "'soon' is not a duration such as 30d, 12h, 90m or never")) {
+            try Spec.parse(yaml: "producer: {key: p, expires_after: soon}\n" + entities)
+        }
+    }
 }
