@@ -12,16 +12,13 @@ struct ReviewerOptions: ParsableArguments {
 
     @OptionGroup var trust: TrustOptions
 
-    func name(_ verifier: BundleVerifier) throws -> String {
-        if let name { return name }
-        let publicKey = try trust.keyStore.signingKey(key).publicKey
-        guard let principal = verifier.allowedSigners.principal(of: publicKey, namespace: "airlock-approval") else {
-            throw ReviewError.unknownReviewer(fingerprint: publicKey.fingerprint)
-        }
-        return principal
-    }
-
+    /// The reviewer this key signs as, named by --name or by allowed_signers.
     func reviewer(_ verifier: BundleVerifier) throws -> Reviewer {
-        try Reviewer(key: try trust.keyStore.signingKey(key), name: try name(verifier))
+        let signingKey = try trust.keyStore.signingKey(key)
+        if let name { return try Reviewer(key: signingKey, name: name) }
+        guard let principal = verifier.allowedSigners.principal(of: signingKey.publicKey, namespace: Review.approvalNamespace) else {
+            throw ReviewError.unknownReviewer(fingerprint: signingKey.publicKey.fingerprint)
+        }
+        return try Reviewer(key: signingKey, name: principal)
     }
 }

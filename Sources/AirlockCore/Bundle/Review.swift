@@ -7,8 +7,8 @@ import Foundation
 /// - `rejections/NAME.txt` with `rejections/NAME.sig` over it in namespace `airlock-rejection`;
 ///   the text names the `SHA256SUMS` it rejects, so it cannot be moved to another bundle.
 public struct Review {
-    static let approvalNamespace = "airlock-approval"
-    static let rejectionNamespace = "airlock-rejection"
+    public static let approvalNamespace = "airlock-approval"
+    public static let rejectionNamespace = "airlock-rejection"
 
     let checksums: [UInt8]
     let producerKey: PublicSigningKey
