@@ -31,11 +31,7 @@ struct Verify: ParsableCommand {
     @Argument(help: "The bundle file (bundle-NNNNNN.tar.gz).")
     var bundle: String
 
-    @Option(help: ArgumentHelp("Approvals by distinct reviewer keys the bundle needs.", valueName: "n"))
-    var requireApprovals: Int?
-
-    @Option(help: ArgumentHelp("A principal that must be among the approvers (repeatable).", valueName: "role"))
-    var requireRole: [String] = []
+    @OptionGroup var approvals: ApprovalOptions
 
     @Option(help: ArgumentHelp("Check the order against this target's ledger: sqlite:PATH or postgres:CONNINFO.", valueName: "target"))
     var target: String?
@@ -47,12 +43,11 @@ struct Verify: ParsableCommand {
 
     func validate() throws {
         guard target == nil || lastApplied == nil else { throw ValidationError("give --target or --last-applied, not both") }
-        guard (requireApprovals ?? 0) >= 0 else { throw ValidationError("--require-approvals must not be negative") }
     }
 
     func run() throws {
         let verifier = try trust.verifier()
-        let policy = BundleVerifier.Policy(approvals: try approvalPolicy(), chain: try chain(verifier))
+        let policy = BundleVerifier.Policy(approvals: try approvals.policy(workspace: trust.workspace), chain: try chain(verifier))
         let verified = try verifier.verify(URL(fileURLWithPath: bundle), policy: policy)
         let manifest = verified.manifest
         printLine("\(bundle): OK")
@@ -67,14 +62,6 @@ struct Verify: ParsableCommand {
             let c = entity.counts
             printLine("  \(entity.name): \(c.inserted) inserted, \(c.updated) updated, \(c.deleted) deleted, \(c.unchanged) unchanged")
         }
-    }
-
-    private func approvalPolicy() throws -> ApprovalPolicy {
-        let specFile = trust.workspace.url.appendingPathComponent(Workspace.specFileName).path
-        var policy = FileManager.default.fileExists(atPath: specFile) ? try Spec.load(path: specFile).approvals : ApprovalPolicy()
-        if let requireApprovals { policy.required = requireApprovals }
-        if !requireRole.isEmpty { policy.roles = requireRole }
-        return policy
     }
 
     private func chain(_ verifier: BundleVerifier) throws -> AppliedChain? {

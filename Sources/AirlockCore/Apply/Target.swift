@@ -19,27 +19,76 @@ public enum Target: Equatable, Sendable {
         }
     }
 
+    var dialect: SQLDialect {
+        switch self {
+        case .sqlite: return .sqlite
+        case .postgres: return .postgres
+        }
+    }
+
     /// The chain of bundles the target's `airlock_ledger` records; empty when it has none.
     public func appliedChain() throws -> AppliedChain {
-        let rows: [[String]]
         switch self {
         case let .sqlite(path):
-            guard FileManager.default.fileExists(atPath: path) else { throw TargetError.unreachable(target: "sqlite:\(path)", reason: "no such file") }
+            guard FileManager.default.fileExists(atPath: path) else { return .empty }
             var configuration = Configuration()
             configuration.readonly = true
-            let database = try DatabaseQueue(path: path, configuration: configuration)
-            rows = try database.read { db in
-                guard try db.tableExists("airlock_ledger") else { return [] }
-                return try Row.fetchAll(db, sql: "SELECT \(Self.ledgerColumns) FROM airlock_ledger ORDER BY id").map { row in
-                    (0..<row.count).map { row[$0] as String? ?? "" }
+            return try Self.chain(in: try DatabaseQueue(path: path, configuration: configuration))
+        case let .postgres(conninfo):
+            let exists = try Self.psql(conninfo, ["-c", "SELECT to_regclass('airlock_ledger') IS NOT NULL"])
+            guard exists.trimmingCharacters(in: .whitespacesAndNewlines) == "t" else { return .empty }
+            let rows = try Self.psql(conninfo, ["-c", "SELECT \(Self.ledgerColumns) FROM airlock_ledger ORDER BY id"])
+                .split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+            return Self.chain(ledger: rows)
+        }
+    }
+
+    /// Runs a bundle script as one transaction and returns the ledger head after it. A dry run
+    /// makes the same changes and undoes them: PostgreSQL rolls the transaction back, SQLite
+    /// works on a copy of the database.
+    func run(_ script: URL, dryRun: Bool) throws -> String {
+        switch self {
+        case let .sqlite(path):
+            let database: DatabaseQueue
+            if dryRun {
+                database = try DatabaseQueue()
+                if FileManager.default.fileExists(atPath: path) {
+                    var configuration = Configuration()
+                    configuration.readonly = true
+                    try DatabaseQueue(path: path, configuration: configuration).backup(to: database)
+                }
+            } else {
+                database = try DatabaseQueue(path: path)
+            }
+            let sql = try String(contentsOf: script, encoding: .utf8)
+            try database.writeWithoutTransaction { db in
+                do {
+                    try db.execute(sql: sql)
+                } catch {
+                    if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
+                    throw TargetError.scriptFailed(script: script.lastPathComponent, reason: (error as? DatabaseError)?.message ?? "\(error)")
                 }
             }
+            return try Self.chain(in: database).head
         case let .postgres(conninfo):
-            let exists = try Self.psql(conninfo, "SELECT to_regclass('airlock_ledger') IS NOT NULL")
-            guard exists.trimmingCharacters(in: .whitespacesAndNewlines) == "t" else { return .empty }
-            rows = try Self.psql(conninfo, "SELECT \(Self.ledgerColumns) FROM airlock_ledger ORDER BY id")
-                .split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+            let head = "SELECT COALESCE((SELECT head_digest FROM airlock_ledger ORDER BY id DESC LIMIT 1), '')"
+            let arguments = dryRun ? ["-c", "BEGIN", "-f", script.path, "-c", head, "-c", "ROLLBACK"] : ["-1", "-f", script.path, "-c", head]
+            return try Self.psql(conninfo, arguments, failure: { .scriptFailed(script: script.lastPathComponent, reason: $0) })
+                .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init) ?? ""
         }
+    }
+
+    private static func chain(in database: DatabaseQueue) throws -> AppliedChain {
+        let rows: [[String]] = try database.read { db in
+            guard try db.tableExists("airlock_ledger") else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT \(Self.ledgerColumns) FROM airlock_ledger ORDER BY id").map { row in
+                (0..<row.count).map { row[$0] as String? ?? "" }
+            }
+        }
+        return chain(ledger: rows)
+    }
+
+    private static func chain(ledger rows: [[String]]) -> AppliedChain {
         guard let last = rows.last else { return .empty }
         let known = rows.filter { $0[4] != "rollback" }.map {
             AppliedChain.Link(id: $0[0], sequence: Int($0[1]) ?? 0, digest: $0[2], parent: $0[3])
@@ -49,11 +98,12 @@ public enum Target: Equatable, Sendable {
 
     private static let ledgerColumns = "bundle_id, CAST(sequence AS TEXT), digest, parent_digest, kind, head_digest"
 
-    /// One query through `psql`, rows as tab-separated lines.
-    static func psql(_ conninfo: String, _ query: String) throws -> String {
+    /// Runs `psql` with `arguments` (commands and files); rows come back as tab-separated lines.
+    static func psql(_ conninfo: String, _ arguments: [String],
+                     failure: (String) -> TargetError = { .unreachable(target: "postgres", reason: $0) }) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", conninfo, "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", query]
+        process.arguments = ["psql", conninfo, "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1"] + arguments
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
@@ -66,7 +116,7 @@ public enum Target: Equatable, Sendable {
         let errorText = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw TargetError.unreachable(target: "postgres", reason: String(decoding: errorText, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+            throw failure(String(decoding: errorText, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return String(decoding: text, as: UTF8.self)
     }
@@ -76,11 +126,13 @@ public enum Target: Equatable, Sendable {
 public enum TargetError: AirlockError, Equatable {
     case badTarget(String)
     case unreachable(target: String, reason: String)
+    /// The script stopped, by one of its guards or a database error; nothing was changed.
+    case scriptFailed(script: String, reason: String)
 
     public var exitStatus: ExitStatus {
         switch self {
         case .badTarget: return .usageOrConfig
-        case .unreachable: return .failure
+        case .unreachable, .scriptFailed: return .failure
         }
     }
 
@@ -88,6 +140,7 @@ public enum TargetError: AirlockError, Equatable {
         switch self {
         case let .badTarget(text): return "'\(text)' is not a target; use sqlite:PATH or postgres:CONNINFO (for example postgres:'host=/run/postgresql dbname=shop')"
         case let .unreachable(target, reason): return "\(target): cannot read the ledger: \(reason)"
+        case let .scriptFailed(script, reason): return "\(script) stopped and changed nothing: \(reason)"
         }
     }
 }

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Applies a bundle's script to a target, or rolls it back, only after the very bytes it runs
+/// were verified: the bundle is copied first, and the copy is verified and unpacked.
+public struct BundleApplier {
+    public let verifier: BundleVerifier
+
+    public init(verifier: BundleVerifier) {
+        self.verifier = verifier
+    }
+
+    public struct Outcome {
+        public var verified: BundleVerifier.Verified
+        /// True when the changes were made and then undone (`--dry-run`).
+        public var dryRun: Bool
+        /// The bundle digest the target's ledger is at afterwards (in the dry run: would be).
+        public var head: String
+    }
+
+    /// Runs `upsert.sql` when the bundle passes verification with `approvals`, is not expired
+    /// or rejected, and is the next bundle on the target's chain.
+    public func apply(_ bundle: URL, to target: Target, approvals: ApprovalPolicy, dryRun: Bool = false) throws -> Outcome {
+        try run("upsert.sql", of: bundle, on: target, dryRun: dryRun) { chain in
+            BundleVerifier.Policy(approvals: approvals, chain: chain)
+        }
+    }
+
+    /// Runs `rollback.sql` when the bundle is intact and is the bundle the target is at. Age,
+    /// approvals and rejections do not matter for taking a bundle back.
+    public func rollback(_ bundle: URL, from target: Target, dryRun: Bool = false) throws -> Outcome {
+        try run("rollback.sql", of: bundle, on: target, dryRun: dryRun) { _ in
+            var policy = BundleVerifier.Policy()
+            policy.refuseExpired = false
+            policy.refuseRejected = false
+            return policy
+        } check: { verified, chain in
+            guard chain.head == verified.digest else {
+                throw VerificationError.outOfOrder("bundle \(verified.manifest.sequence) (\(verified.manifest.id)) is not the last bundle applied to the target; only the last applied bundle can be rolled back")
+            }
+        }
+    }
+
+    private func run(_ script: String, of bundle: URL, on target: Target, dryRun: Bool,
+                     policy: (AppliedChain) -> BundleVerifier.Policy,
+                     check: (BundleVerifier.Verified, AppliedChain) throws -> Void = { _, _ in }) throws -> Outcome {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-apply-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let copy = folder.appendingPathComponent("bundle.tar.gz")
+        try FileManager.default.copyItem(at: bundle, to: copy)
+
+        let chain = try target.appliedChain()
+        let verified = try verifier.verify(copy, policy: policy(chain))
+        try check(verified, chain)
+        let members = folder.appendingPathComponent("members")
+        _ = try BundleArchive.read(copy, keepContent: { _ in false }, extractTo: members)
+        let head = try target.run(members.appendingPathComponent("\(target.dialect.rawValue)/\(script)"), dryRun: dryRun)
+        return Outcome(verified: verified, dryRun: dryRun, head: head)
+    }
+}

@@ -1,0 +1,50 @@
+import AirlockCore
+import ArgumentParser
+import Foundation
+
+struct Apply: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify a bundle, then apply its upsert script to a target database.",
+        discussion: """
+            Verifies the bundle exactly as `airlock verify --target` does (members, signatures,
+            approvals, expiry, and that it is the next bundle on the target's ledger), then
+            runs its upsert.sql as one transaction: PostgreSQL through psql, SQLite in-process.
+            --dry-run makes the changes and undoes them, to show what would happen.
+
+            Examples:
+              airlock apply bundle-000002.tar.gz --target sqlite:/srv/shop.db
+              airlock apply bundle-000002.tar.gz --target postgres:'host=/run/postgresql dbname=shop' --dry-run
+            """
+    )
+
+    @Argument(help: "The bundle file.")
+    var bundle: String
+
+    @Option(help: ArgumentHelp("The database: sqlite:PATH or postgres:CONNINFO.", valueName: "target"))
+    var target: String
+
+    @Flag(help: "Apply inside a transaction that is rolled back; the target is left as it was.")
+    var dryRun = false
+
+    @OptionGroup var approvals: ApprovalOptions
+
+    @OptionGroup var trust: TrustOptions
+
+    func run() throws {
+        let applier = BundleApplier(verifier: try trust.verifier())
+        let outcome = try applier.apply(URL(fileURLWithPath: bundle), to: try Target(target),
+                                        approvals: try approvals.policy(workspace: trust.workspace), dryRun: dryRun)
+        printOutcome(outcome, action: dryRun ? "would apply" : "applied", target: target)
+    }
+}
+
+/// What `apply` and `rollback` print: the bundle, the changes and where the target is now.
+func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: String) {
+    let manifest = outcome.verified.manifest
+    printLine("\(action) bundle \(manifest.sequence) (\(manifest.id)) to \(target)\(outcome.dryRun ? " (dry run: nothing was changed)" : "")")
+    for entity in manifest.entities {
+        let c = entity.counts
+        printLine("  \(entity.name): \(c.inserted) inserted, \(c.updated) updated, \(c.deleted) deleted")
+    }
+    printLine("  ledger head \(outcome.dryRun ? "would be" : "is now") \(outcome.head.isEmpty ? "(none)" : String(outcome.head.prefix(16)) + "…")")
+}

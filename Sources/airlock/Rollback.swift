@@ -1,0 +1,34 @@
+import AirlockCore
+import ArgumentParser
+import Foundation
+
+struct Rollback: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Undo the last applied bundle on a target with its rollback script.",
+        discussion: """
+            Checks the bundle's members and signature and that it is the bundle the target's
+            ledger is at, then runs its rollback.sql as one transaction, restoring the rows it
+            changed. Approvals and expiry do not matter for taking a bundle back.
+
+            Example:
+              airlock rollback bundle-000002.tar.gz --target sqlite:/srv/shop.db
+            """
+    )
+
+    @Argument(help: "The bundle file that was applied last.")
+    var bundle: String
+
+    @Option(help: ArgumentHelp("The database: sqlite:PATH or postgres:CONNINFO.", valueName: "target"))
+    var target: String
+
+    @Flag(help: "Roll back inside a transaction that is rolled back in turn; the target is left as it was.")
+    var dryRun = false
+
+    @OptionGroup var trust: TrustOptions
+
+    func run() throws {
+        let applier = BundleApplier(verifier: try trust.verifier())
+        let outcome = try applier.rollback(URL(fileURLWithPath: bundle), from: try Target(target), dryRun: dryRun)
+        printOutcome(outcome, action: dryRun ? "would roll back" : "rolled back", target: target)
+    }
+}

@@ -1,0 +1,76 @@
+@testable import AirlockCore
+import Foundation
+import Testing
+
+/// `airlock apply` and `rollback` against real SQLite and PostgreSQL targets: verification
+/// first, one transaction, dry runs that leave the target as it was.
+@Suite struct BundleApplierTests {
+    @Test func sqliteApplyDryRunAndRollback() throws {
+        let fixture = try TrustFixture.shared.get()
+        let applier = BundleApplier(verifier: try fixture.verifier())
+        let path = fixture.file("target.sqlite")
+        let target = Target.sqlite(path: path.path)
+
+        let dry = try applier.apply(fixture.bundle1, to: target, approvals: ApprovalPolicy(), dryRun: true)
+        #expect(dry.head == dry.verified.digest)
+        #expect(!FileManager.default.fileExists(atPath: path.path), "a dry run must not create the target")
+
+        let one = try applier.apply(fixture.bundle1, to: target, approvals: ApprovalPolicy())
+        let afterOne = try dump(path)
+        #expect(try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), dryRun: true).head != one.head)
+        #expect(try dump(path) == afterOne)
+
+        #expect(throws: VerificationError.self) { try applier.apply(fixture.bundle1, to: target, approvals: ApprovalPolicy()) }
+        #expect(throws: VerificationError.self) { try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(required: 1)) }
+        let two = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy())
+        #expect(try target.appliedChain().head == two.verified.digest)
+
+        #expect(throws: VerificationError.self) { try applier.rollback(fixture.bundle1, from: target) }
+        let back = try applier.rollback(fixture.bundle2, from: target)
+        #expect(back.head == one.verified.digest)
+        #expect(try dump(path) == afterOne)
+        let ledger = try Shell.run(["sqlite3", path.path, "SELECT sequence, kind FROM airlock_ledger ORDER BY id"]).output
+        #expect(ledger == "1|upsert\n2|upsert\n2|rollback\n")
+    }
+
+    @Test func postgresApplyDryRunRollbackAndAFailingScript() throws {
+        let fixture = try TrustFixture.shared.get()
+        let applier = BundleApplier(verifier: try fixture.verifier())
+        let postgres = try Postgres.freshDatabase()
+        let target = try Target("postgres:" + postgres.conninfo)
+
+        let one = try applier.apply(fixture.bundle1, to: target, approvals: ApprovalPolicy())
+        #expect(one.head == one.verified.digest)
+        let afterOne = try postgresRows(postgres)
+        let dry = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), dryRun: true)
+        #expect(dry.head == dry.verified.digest)
+        #expect(try postgresRows(postgres) == afterOne)
+        #expect(try target.appliedChain().head == one.head)
+
+        _ = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy())
+        #expect(try postgresRows(postgres) != afterOne)
+        #expect(try applier.rollback(fixture.bundle2, from: target).head == one.head)
+        #expect(try postgresRows(postgres) == afterOne)
+
+        // A target whose table does not fit: the script stops and nothing changes.
+        let other = try Postgres.freshDatabase()
+        _ = try other.query("CREATE TABLE products (id integer)")
+        #expect {
+            try applier.apply(fixture.bundle1, to: try Target("postgres:" + other.conninfo), approvals: ApprovalPolicy())
+        } throws: { error in
+            guard case let TargetError.scriptFailed(script, reason) = error else { return false }
+            return script == "upsert.sql" && reason.contains("product_id")
+        }
+        #expect(try other.query("SELECT to_regclass('airlock_ledger') IS NULL") == "t\n")
+    }
+
+    private func dump(_ database: URL) throws -> String {
+        let result = try Shell.run(["sqlite3", database.path, "SELECT * FROM products ORDER BY 1; SELECT * FROM payments ORDER BY 1;"])
+        #expect(result.status == 0, "\(result.error)")
+        return result.output
+    }
+
+    private func postgresRows(_ postgres: Postgres) throws -> String {
+        try postgres.query("SELECT * FROM products ORDER BY 1") + (try postgres.query("SELECT * FROM payments ORDER BY 1"))
+    }
+}
