@@ -14,21 +14,7 @@ public struct AllowedSigners {
     public private(set) var entries: [Entry] = []
 
     public init(path: String) throws {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw KeyError.unreadable(path: path, reason: "cannot read the allowed signers: \(error.localizedDescription)")
-        }
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingWhitespace()
-            guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
-            do {
-                if let entry = try Self.entry(trimmed) { entries.append(entry) }
-            } catch {
-                throw KeyError.unreadable(path: path, reason: "line \(number + 1): \(error)")
-            }
-        }
+        entries = try KeyFile.lines(path: path, holding: "the allowed signers", parse: Self.entry)
     }
 
     /// The principals allowed to make `signature` in its namespace at `date`.

@@ -9,21 +9,7 @@ public struct RevokedKeys {
 
     public init(path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else { return }
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw KeyError.unreadable(path: path, reason: "cannot read the revoked keys: \(error.localizedDescription)")
-        }
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
-            do {
-                keys.append(try PublicSigningKey(openSSHLine: trimmed))
-            } catch {
-                throw KeyError.unreadable(path: path, reason: "line \(number + 1): \(error)")
-            }
-        }
+        keys = try KeyFile.lines(path: path, holding: "the revoked keys", parse: PublicSigningKey.init(openSSHLine:))
     }
 
     public func contains(_ key: PublicSigningKey) -> Bool {
