@@ -1,7 +1,7 @@
 import Foundation
 
 /// Applies a bundle's script to a target, or rolls it back, only after the very bytes it runs
-/// were verified: the bundle is copied first, and the copy is verified and unpacked.
+/// were verified: the members are unpacked in the same pass that hashes them.
 public struct BundleApplier {
     public let verifier: BundleVerifier
 
@@ -44,17 +44,11 @@ public struct BundleApplier {
                      policy: (AppliedChain) -> BundleVerifier.Policy,
                      check: (BundleVerifier.Verified, AppliedChain) throws -> Void = { _, _ in }) throws -> Outcome {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-apply-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let copy = folder.appendingPathComponent("bundle.tar.gz")
-        try FileManager.default.copyItem(at: bundle, to: copy)
-
         let chain = try target.appliedChain()
-        let verified = try verifier.verify(copy, policy: policy(chain))
+        let verified = try verifier.verify(bundle, policy: policy(chain), extractTo: folder)
         try check(verified, chain)
-        let members = folder.appendingPathComponent("members")
-        _ = try BundleArchive.read(copy, keepContent: { _ in false }, extractTo: members)
-        let head = try target.run(members.appendingPathComponent("\(target.dialect.rawValue)/\(script)"), dryRun: dryRun)
+        let head = try target.run(folder.appendingPathComponent("\(target.dialect.rawValue)/\(script)"), dryRun: dryRun)
         return Outcome(verified: verified, dryRun: dryRun, head: head)
     }
 }

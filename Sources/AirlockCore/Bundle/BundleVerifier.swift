@@ -50,12 +50,17 @@ public struct BundleVerifier {
         public var members: [String]
         /// The bytes every signature and approval covers.
         var checksums: [UInt8]
+        /// The members' mtime, kept when the archive is rewritten with a review.
+        var archiveTime: Int
     }
 
-    public func verify(_ url: URL, policy: Policy = Policy()) throws -> Verified {
+    /// Verifies the bundle in one pass over the archive. With `extractTo`, the members are also
+    /// written there as they are hashed, so what a caller runs is exactly what was verified;
+    /// the folder's content is only to be used when this returns.
+    public func verify(_ url: URL, policy: Policy = Policy(), extractTo folder: URL? = nil) throws -> Verified {
         let members = try BundleArchive.read(url, limits: limits, keepContent: { name in
             [Self.checksumsName, Self.signatureName, Self.manifestName].contains(name) || Review.isReviewMember(name)
-        })
+        }, extractTo: folder)
         guard let checksums = members[Self.checksumsName]?.content else { throw VerificationError.missingMember(name: Self.checksumsName) }
         guard let signatureText = members[Self.signatureName]?.content else { throw VerificationError.missingMember(name: Self.signatureName) }
 
@@ -105,7 +110,8 @@ public struct BundleVerifier {
         let reviews = review.evaluate(members.compactMapValues(\.content))
         let verified = Verified(manifest: manifest, digest: digest, signers: signers, producerKey: signature.publicKey,
                                 approvals: reviews.approvals, rejections: reviews.rejections, ignored: reviews.ignored,
-                                members: members.keys.sorted(), checksums: checksums)
+                                members: members.keys.sorted(), checksums: checksums,
+                                archiveTime: members[Self.manifestName]!.mtime)
         try enforce(policy, on: verified)
         return verified
     }
