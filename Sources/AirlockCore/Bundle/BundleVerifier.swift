@@ -74,24 +74,14 @@ public struct BundleVerifier {
             throw VerificationError.missingMember(name: name)
         }
 
-        let signature: SSHSignature
+        let trust = SignatureCheck(allowedSigners: allowedSigners, revokedKeys: revokedKeys, now: policy.now)
+        let signature: SSHSignature, signers: [String]
         do {
-            signature = try SSHSignature(armored: String(decoding: signatureText, as: UTF8.self))
-        } catch {
-            throw VerificationError.badSignature(reason: "not an SSH signature: \(error)")
-        }
-        guard signature.namespace == SSHSignature.bundleNamespace else {
-            throw VerificationError.badSignature(reason: "made for namespace '\(signature.namespace)', not '\(SSHSignature.bundleNamespace)'")
-        }
-        guard signature.isValid(for: checksums) else {
-            throw VerificationError.badSignature(reason: "the signature does not match SHA256SUMS")
-        }
-        guard !revokedKeys.contains(signature.publicKey) else {
-            throw VerificationError.signerNotAllowed(reason: "key \(signature.publicKey.fingerprint) is revoked")
-        }
-        let signers = allowedSigners.principals(for: signature, at: policy.now)
-        guard !signers.isEmpty else {
-            throw VerificationError.signerNotAllowed(reason: allowedSigners.refusal(of: signature, at: policy.now))
+            (signature, signers) = try trust.check(signatureText, over: checksums, named: Self.checksumsName,
+                                                   namespace: SSHSignature.bundleNamespace)
+        } catch let refusal as SignatureCheck.Refusal {
+            throw refusal.concernsKey ? VerificationError.signerNotAllowed(reason: refusal.description)
+                                      : VerificationError.badSignature(reason: refusal.description)
         }
 
         guard let manifestBytes = members[Self.manifestName]?.content else { throw VerificationError.missingMember(name: Self.manifestName) }
@@ -105,8 +95,7 @@ public struct BundleVerifier {
             throw VerificationError.badManifest(reason: "format '\(manifest.format)' is not \(Manifest.currentFormat)")
         }
         let digest = SHA256.hash(data: manifestBytes).hexString
-        let review = Review(checksums: checksums, producerKey: signature.publicKey, allowedSigners: allowedSigners,
-                            revokedKeys: revokedKeys, now: policy.now)
+        let review = Review(checksums: checksums, producerKey: signature.publicKey, trust: trust)
         let reviews = review.evaluate(members.compactMapValues(\.content))
         let verified = Verified(manifest: manifest, digest: digest, signers: signers, producerKey: signature.publicKey,
                                 approvals: reviews.approvals, rejections: reviews.rejections, ignored: reviews.ignored,

@@ -12,9 +12,7 @@ public struct Review {
 
     let checksums: [UInt8]
     let producerKey: PublicSigningKey
-    let allowedSigners: AllowedSigners
-    let revokedKeys: RevokedKeys
-    let now: Date
+    let trust: SignatureCheck
 
     public struct Approval: Equatable, Sendable {
         public var name: String
@@ -81,7 +79,8 @@ public struct Review {
 
     private func approval(named name: String, signature bytes: [UInt8]) -> Result<Approval, ReviewRefusal> {
         Result {
-            let (signature, principals) = try check(bytes, over: checksums, namespace: Self.approvalNamespace, name: name)
+            let (signature, principals) = try check(bytes, over: checksums, named: BundleVerifier.checksumsName,
+                                                    namespace: Self.approvalNamespace, signer: name)
             guard signature.publicKey.raw != producerKey.raw else {
                 throw ReviewRefusal("made with the key that signed the bundle; a producer cannot approve its own bundle")
             }
@@ -92,7 +91,7 @@ public struct Review {
     private func rejection(named name: String, text: [UInt8]?, signature bytes: [UInt8]) -> Result<Rejection, ReviewRefusal> {
         Result {
             guard let text else { throw ReviewRefusal("its text \(Self.rejectionMembers(name).text) is missing") }
-            _ = try check(bytes, over: text, namespace: Self.rejectionNamespace, name: name)
+            _ = try check(bytes, over: text, named: Self.rejectionMembers(name).text, namespace: Self.rejectionNamespace, signer: name)
             let lines = String(decoding: text, as: UTF8.self).split(separator: "\n")
             guard lines.first.map(String.init) == "sha256sums: \(SHA256.hash(data: checksums).hexString)" else {
                 throw ReviewRefusal("it rejects another bundle (its sha256sums line differs)")
@@ -102,24 +101,17 @@ public struct Review {
         }.mapError { $0 as? ReviewRefusal ?? ReviewRefusal("\($0)") }
     }
 
-    /// A valid signature over `message` by a key allowed now to sign in `namespace` as `name`.
-    private func check(_ bytes: [UInt8], over message: [UInt8], namespace: String,
-                       name: String) throws -> (SSHSignature, [String]) {
-        let signature: SSHSignature
+    /// A valid signature over `message` by a key allowed now to sign in `namespace` as `signer`.
+    private func check(_ bytes: [UInt8], over message: [UInt8], named messageName: String, namespace: String,
+                       signer: String) throws -> (SSHSignature, [String]) {
+        let (signature, principals): (SSHSignature, [String])
         do {
-            signature = try SSHSignature(armored: String(decoding: bytes, as: UTF8.self))
-        } catch {
-            throw ReviewRefusal("not an SSH signature: \(error)")
+            (signature, principals) = try trust.check(bytes, over: message, named: messageName, namespace: namespace)
+        } catch let refusal as SignatureCheck.Refusal {
+            throw ReviewRefusal(refusal.description)
         }
-        guard signature.namespace == namespace else {
-            throw ReviewRefusal("made for namespace '\(signature.namespace)', not '\(namespace)'")
-        }
-        guard signature.isValid(for: message) else { throw ReviewRefusal("the signature does not match what it signs") }
-        guard !revokedKeys.contains(signature.publicKey) else { throw ReviewRefusal("key \(signature.publicKey.fingerprint) is revoked") }
-        let principals = allowedSigners.principals(for: signature, at: now)
-        guard !principals.isEmpty else { throw ReviewRefusal(allowedSigners.refusal(of: signature, at: now)) }
-        guard principals.contains(name) else {
-            throw ReviewRefusal("signed by \(principals.joined(separator: ",")), not by \(name)")
+        guard principals.contains(signer) else {
+            throw ReviewRefusal("signed by \(principals.joined(separator: ",")), not by \(signer)")
         }
         return (signature, principals)
     }
