@@ -26,10 +26,7 @@ struct Discard: ParsableCommand {
     @OptionGroup var trust: TrustOptions
 
     func run() throws {
-        var policy = BundleVerifier.Policy()
-        policy.refuseRejected = false
-        policy.refuseExpired = false
-        let verified = try trust.verifier().verify(URL(fileURLWithPath: bundle), policy: policy)
+        let verified = try trust.verifier().verify(URL(fileURLWithPath: bundle), policy: .integrityOnly)
         for rejection in verified.rejections { printLine("rejected by \(rejection.name): \(rejection.reason)") }
         let producer = Producer(workspace: try Workspace(root: trust.workspace.url.path), logger: Logger(label: "airlock.discard"))
         let discarded = try producer.discard(digest: verified.digest, requeue: requeue)

@@ -28,12 +28,7 @@ public struct BundleApplier {
     /// Runs `rollback.sql` when the bundle is intact and is the bundle the target is at. Age,
     /// approvals and rejections do not matter for taking a bundle back.
     public func rollback(_ bundle: URL, from target: Target, dryRun: Bool = false) throws -> Outcome {
-        try run("rollback.sql", of: bundle, on: target, dryRun: dryRun) { _ in
-            var policy = BundleVerifier.Policy()
-            policy.refuseExpired = false
-            policy.refuseRejected = false
-            return policy
-        } check: { verified, chain in
+        try run("rollback.sql", of: bundle, on: target, dryRun: dryRun) { _ in .integrityOnly } check: { verified, chain in
             guard chain.head == verified.digest else {
                 throw VerificationError.outOfOrder("bundle \(verified.manifest.sequence) (\(verified.manifest.id)) is not the last bundle applied to the target; only the last applied bundle can be rolled back")
             }

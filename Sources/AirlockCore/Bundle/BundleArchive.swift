@@ -9,15 +9,15 @@ import Foundation
 /// limits on sizes and on the compression ratio, checked before anything is trusted.
 enum BundleArchive {
     /// What a reader accepts before it trusts anything in the archive.
-    struct Limits {
-        var memberBytes: Int64 = 4 << 30
-        var totalBytes: Int64 = 16 << 30
+    private enum Limits {
+        static let memberBytes: Int64 = 4 << 30
+        static let totalBytes: Int64 = 16 << 30
         /// Members read into memory (manifest, checksums, signatures) must be small.
-        var smallMemberBytes = 16 << 20
+        static let smallMemberBytes = 16 << 20
         /// Beyond `ratioCheckBytes` of output, more than this many bytes out per compressed byte
         /// in is a decompression bomb; gzip of SQL text stays far below it.
-        var compressionRatio: Int64 = 200
-        var ratioCheckBytes: Int64 = 64 << 20
+        static let compressionRatio: Int64 = 200
+        static let ratioCheckBytes: Int64 = 64 << 20
     }
 
     /// libarchive's `AE_IFREG`, a macro with a cast that Swift does not import.
@@ -64,7 +64,7 @@ enum BundleArchive {
 
     /// Reads every member in archive order, hashing it; keeps the content of members for which
     /// `keepContent` is true, and writes every member below `extractTo` when one is given.
-    static func read(_ url: URL, limits: Limits = Limits(), keepContent: (String) -> Bool,
+    static func read(_ url: URL, keepContent: (String) -> Bool,
                      extractTo directory: URL? = nil) throws -> [String: Member] {
         guard let archive = archive_read_new() else { throw BundleError.archive("cannot allocate a reader") }
         defer { archive_read_free(archive) }
@@ -110,7 +110,7 @@ enum BundleArchive {
                 guard count > 0 else { throw VerificationError.notABundle(file: file, reason: errorString(archive)) }
                 size += Int64(count)
                 total += Int64(count)
-                try check(size: size, total: total, of: name, keep: keep, archive: archive, limits: limits)
+                try check(size: size, total: total, of: name, keep: keep, archive: archive)
                 hasher.update(data: buffer[0..<count])
                 if keep { content.append(contentsOf: buffer[0..<count]) }
                 try output?.write(contentsOf: buffer[0..<count])
@@ -121,16 +121,16 @@ enum BundleArchive {
         return members
     }
 
-    private static func check(size: Int64, total: Int64, of name: String, keep: Bool, archive: OpaquePointer, limits: Limits) throws {
-        if keep && size > limits.smallMemberBytes {
-            throw VerificationError.unsafeMember(name: name, reason: "larger than \(limits.smallMemberBytes >> 20) MB, the limit for this member")
+    private static func check(size: Int64, total: Int64, of name: String, keep: Bool, archive: OpaquePointer) throws {
+        if keep && size > Limits.smallMemberBytes {
+            throw VerificationError.unsafeMember(name: name, reason: "larger than \(Limits.smallMemberBytes >> 20) MB, the limit for this member")
         }
-        guard size <= limits.memberBytes, total <= limits.totalBytes else {
-            throw VerificationError.unsafeMember(name: name, reason: "the archive unpacks to more than the size limit (\(limits.memberBytes >> 20) MB per member, \(limits.totalBytes >> 20) MB in all)")
+        guard size <= Limits.memberBytes, total <= Limits.totalBytes else {
+            throw VerificationError.unsafeMember(name: name, reason: "the archive unpacks to more than the size limit (\(Limits.memberBytes >> 20) MB per member, \(Limits.totalBytes >> 20) MB in all)")
         }
         let compressed = archive_filter_bytes(archive, -1)
-        if total > limits.ratioCheckBytes && total > compressed * limits.compressionRatio {
-            throw VerificationError.unsafeMember(name: name, reason: "unpacks to more than \(limits.compressionRatio) times its compressed size (a decompression bomb)")
+        if total > Limits.ratioCheckBytes && total > compressed * Limits.compressionRatio {
+            throw VerificationError.unsafeMember(name: name, reason: "unpacks to more than \(Limits.compressionRatio) times its compressed size (a decompression bomb)")
         }
     }
 

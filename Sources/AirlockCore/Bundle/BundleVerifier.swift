@@ -13,7 +13,6 @@ public struct BundleVerifier {
 
     public let allowedSigners: AllowedSigners
     public let revokedKeys: RevokedKeys
-    var limits = BundleArchive.Limits()
 
     public init(allowedSigners: AllowedSigners, revokedKeys: RevokedKeys = RevokedKeys()) {
         self.allowedSigners = allowedSigners
@@ -26,7 +25,7 @@ public struct BundleVerifier {
         /// The target's position; nil skips the order check.
         public var chain: AppliedChain?
         public var now = Date()
-        /// False for the producer's own tools (`discard`), which must read rejected bundles.
+        /// False where a rejected bundle must still be read (`reject` itself, `discard`).
         public var refuseRejected = true
         public var refuseExpired = true
 
@@ -34,6 +33,15 @@ public struct BundleVerifier {
             self.approvals = approvals
             self.chain = chain
             self.now = now
+        }
+
+        /// Integrity and the producer's signature only: for reading a bundle that was applied
+        /// or rejected already (rollback, discard, `--last-applied`), whatever its age.
+        public static var integrityOnly: Policy {
+            var policy = Policy()
+            policy.refuseRejected = false
+            policy.refuseExpired = false
+            return policy
         }
     }
 
@@ -58,7 +66,7 @@ public struct BundleVerifier {
     /// written there as they are hashed, so what a caller runs is exactly what was verified;
     /// the folder's content is only to be used when this returns.
     public func verify(_ url: URL, policy: Policy = Policy(), extractTo folder: URL? = nil) throws -> Verified {
-        let members = try BundleArchive.read(url, limits: limits, keepContent: { name in
+        let members = try BundleArchive.read(url, keepContent: { name in
             [Self.checksumsName, Self.signatureName, Self.manifestName].contains(name) || Review.isReviewMember(name)
         }, extractTo: folder)
         guard let checksums = members[Self.checksumsName]?.content else { throw VerificationError.missingMember(name: Self.checksumsName) }
