@@ -18,7 +18,7 @@ extension Producer {
     /// The bundle's files are set aside (`discarded`) except those named in `requeue`, which
     /// go back to pending and into the next bundle.
     public func discard(digest: String, requeue: [String] = []) throws -> Discarded {
-        let discarded: Discarded = try database.write { db in
+        let (taken, fileName): (Discarded, String) = try database.write { db in
             guard let bundle = try Row.fetchOne(db, sql: "SELECT * FROM airlock_bundles WHERE digest = ?", arguments: [digest]) else {
                 throw ReviewError.unknownBundle(id: String(digest.prefix(16)) + "…")
             }
@@ -44,28 +44,26 @@ extension Producer {
                 FROM airlock_bundles WHERE sequence = ?
                 """, arguments: [sequence])
             try db.execute(sql: "DELETE FROM airlock_bundles WHERE sequence = ?", arguments: [sequence])
-            return Discarded(sequence: sequence, id: bundle["id"], discardedFiles: sources.filter { !requeue.contains($0) },
-                             requeuedFiles: sources.filter { requeue.contains($0) },
-                             movedTo: workspace.outbox.appendingPathComponent(bundle["file_name"]))
+            let discarded = Discarded(sequence: sequence, id: bundle["id"], discardedFiles: sources.filter { !requeue.contains($0) },
+                                      requeuedFiles: sources.filter { requeue.contains($0) }, movedTo: nil)
+            return (discarded, bundle["file_name"])
         }
-        return try moveAside(discarded)
+        var discarded = taken
+        discarded.movedTo = try moveAside(workspace.outbox.appendingPathComponent(fileName), id: taken.id)
+        return discarded
     }
 
-    /// Moves the outbox copy to `outbox/discarded/ID.tar.gz`, out of the way of the next bundle.
-    private func moveAside(_ discarded: Discarded) throws -> Discarded {
-        var result = discarded
-        guard let file = discarded.movedTo, FileManager.default.fileExists(atPath: file.path) else {
-            result.movedTo = nil
-            return result
-        }
+    /// Moves the outbox copy, if there is one, to `outbox/discarded/ID.tar.gz`, out of the way
+    /// of the next bundle.
+    private func moveAside(_ file: URL, id: String) throws -> URL? {
+        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
         let folder = workspace.outbox.appendingPathComponent("discarded")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let destination = folder.appendingPathComponent("\(discarded.id).tar.gz")
+        let destination = folder.appendingPathComponent("\(id).tar.gz")
         guard rename(file.path, destination.path) == 0 else {
             throw BundleError.archive("cannot move \(file.path) to \(destination.path): \(String(cString: strerror(errno)))")
         }
-        result.movedTo = destination
-        return result
+        return destination
     }
 
     private static func jsonArray(_ names: [String]) -> String {
