@@ -67,17 +67,11 @@ public struct KeyStore {
     /// The public key of `nameOrPath`: a `.pub` file, or the name of a key under this folder.
     public func publicKey(_ nameOrPath: String) throws -> PublicSigningKey {
         let path = FileManager.default.fileExists(atPath: nameOrPath) ? nameOrPath : directory.appendingPathComponent(nameOrPath + ".pub").path
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw KeyError.unreadable(path: path, reason: "cannot read the public key: \(error.localizedDescription)")
+        let keys = try KeyFile.lines(path: path, holding: "the public key", parse: PublicSigningKey.init(openSSHLine:))
+        guard keys.count == 1 else {
+            throw KeyError.unreadable(path: path, reason: "expected one 'ssh-ed25519 BASE64 [comment]' line, found \(keys.count)")
         }
-        do {
-            return try PublicSigningKey(openSSHLine: text.trimmingCharacters(in: .whitespacesAndNewlines))
-        } catch {
-            throw KeyError.unreadable(path: path, reason: "not an OpenSSH public key: \(error)")
-        }
+        return keys[0]
     }
 
     private func append(_ line: String, to file: URL) throws {
