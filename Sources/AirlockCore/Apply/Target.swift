@@ -104,7 +104,15 @@ public enum Target: Equatable, Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["psql", conninfo, "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1"] + arguments
-        let output = Pipe(), errors = Pipe()
+        // stderr goes to a file, not a second pipe: psql blocks once a pipe it writes to is
+        // full, so reading one pipe to the end before the other could wait forever.
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-psql-\(UUID().uuidString).err")
+        guard FileManager.default.createFile(atPath: errorFile.path, contents: nil),
+              let errors = FileHandle(forWritingAtPath: errorFile.path) else {
+            throw TargetError.unreachable(target: "postgres", reason: "cannot create \(errorFile.path)")
+        }
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        let output = Pipe()
         process.standardOutput = output
         process.standardError = errors
         do {
@@ -112,11 +120,12 @@ public enum Target: Equatable, Sendable {
         } catch {
             throw TargetError.unreachable(target: "postgres", reason: "cannot run psql: \(error)")
         }
+        try? errors.close()
         let text = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw failure(String(decoding: errorText, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+            let errorText = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+            throw failure(errorText.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return String(decoding: text, as: UTF8.self)
     }
