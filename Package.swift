@@ -34,6 +34,7 @@ let package = Package(
             name: "AirlockCore",
             dependencies: [
                 "CArchive",
+                "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

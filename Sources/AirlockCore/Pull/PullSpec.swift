@@ -1,0 +1,77 @@
+/// How `airlock pull` fetches an entity's records from an HTTP API (`source.pull` in the spec).
+///
+/// Values may name environment variables as `${NAME}` (in the URL, headers and parameters) and
+/// `auth` names variables only, so the spec, the workspace and the bundles never hold a secret.
+public struct PullSpec: Equatable, Sendable {
+    public enum Method: String, Equatable, Sendable {
+        case get = "GET", post = "POST"
+    }
+
+    /// An HTTP header or query parameter; the value may hold `${NAME}`.
+    public struct Field: Equatable, Sendable {
+        public var name: String
+        public var value: String
+    }
+
+    public enum Auth: Equatable, Sendable {
+        /// `Authorization: Bearer $VARIABLE`.
+        case bearer(variable: String)
+        /// `Authorization: Basic base64($USER:$PASSWORD)`.
+        case basic(userVariable: String, passwordVariable: String)
+    }
+
+    public var url: String
+    public var method: Method = .get
+    /// A fixed request body (for POST search endpoints); sent as is.
+    public var body: String?
+    public var headers: [Field] = []
+    public var parameters: [Field] = []
+    public var auth: Auth?
+    public var pagination = Pagination(style: .none)
+    /// Records asked for per page (the `size` parameter of page and offset styles).
+    public var pageSize: Int?
+    /// The least time between two requests, from `rate_limit: 5/s`.
+    public var minimumInterval: Double = 0
+    /// Seconds one request may take, connection included.
+    public var timeout: Double = 30
+    /// Tries per page before the pull gives up.
+    public var attempts = 5
+    /// The first wait before a retry; it doubles each time (with jitter), up to `maximumBackoff`.
+    public var backoff: Double = 1
+    /// PEM file of the CAs to trust instead of the system's; TLS is always verified.
+    public var caFile: String?
+    /// Stops a pagination that never ends.
+    public var maximumPages = 100_000
+
+    public static let maximumBackoff: Double = 60
+
+    public init(url: String) {
+        self.url = url
+    }
+}
+
+/// How an API splits its records into pages and says where the next page is.
+public struct Pagination: Equatable, Sendable {
+    public enum Style: Equatable, Sendable {
+        /// One request.
+        case none
+        /// `?page=1`, `?page=2`, …; `sizeParameter` carries the page size.
+        case page(parameter: String, start: Int, sizeParameter: String?)
+        /// `?offset=0&limit=100`, `?offset=100&limit=100`, …
+        case offset(parameter: String, sizeParameter: String)
+        /// `?cursor=…` with the cursor read from each page at `next` (`meta.next_cursor`).
+        case cursor(parameter: String, next: [String])
+        /// The next page's URL read from each page at `next` (`links.next`), or from the
+        /// `Link: <…>; rel="next"` header when `next` is nil.
+        case nextLink(next: [String]?)
+    }
+
+    public var style: Style
+    /// A boolean in each page (`has_more`, `meta.has_more`) that is false on the last page.
+    public var hasMore: [String]?
+
+    public init(style: Style, hasMore: [String]? = nil) {
+        self.style = style
+        self.hasMore = hasMore
+    }
+}
