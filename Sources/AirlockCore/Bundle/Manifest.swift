@@ -24,6 +24,8 @@ public struct Manifest: Codable, Equatable, Sendable {
         public var sha256: String
         public var entity: String
         public var records: Int
+        /// When `airlock pull` fetched this file from its API (ISO 8601, UTC); absent for dropped files.
+        public var pulled: String?
     }
 
     public struct Entity: Codable, Equatable, Sendable {

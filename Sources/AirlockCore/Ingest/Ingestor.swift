@@ -113,7 +113,13 @@ struct Ingestor {
         guard try Bool.fetchOne(db, sql: "SELECT json_valid(?)", arguments: [text]) == true else {
             throw IngestError.invalidJSON(file: file.name, line: Self.errorLine(in: data), reason: Self.errorReason(in: data))
         }
-        let path = try JSONRecordsPath(entity.source.recordsPath)
+        var path = try JSONRecordsPath(entity.source.recordsPath)
+        if let pulledAt = try String.fetchOne(db, sql: "SELECT json_extract(?, ?)",
+                                              arguments: [text, "$.\(PullDump.provenanceKey).pulled_at"]) {
+            // A dump from `airlock pull`: the records path applies within each page.
+            path = JSONRecordsPath(levels: [[PullDump.pagesKey]] + path.levels)
+            try db.execute(sql: "UPDATE airlock_files SET pulled_at = ? WHERE sha256 = ?", arguments: [pulledAt, file.sha256])
+        }
         try checkArrays(along: path, in: text, file: file.name, db: db)
         let walk = path.fromClause()
         try db.execute(sql: """

@@ -109,8 +109,8 @@ public struct Producer {
         let sequence = (last?["sequence"] as Int? ?? 0) + 1
         let parent = last?["digest"] as String? ?? ""
         let sources = try Row.fetchAll(db, sql: """
-            SELECT name, sha256, entity, records FROM airlock_files WHERE state = 'pending' ORDER BY ingest_order
-            """).map { Manifest.Source(name: $0["name"], sha256: $0["sha256"], entity: $0["entity"], records: $0["records"]) }
+            SELECT name, sha256, entity, records, pulled_at FROM airlock_files WHERE state = 'pending' ORDER BY ingest_order
+            """).map { Manifest.Source(name: $0["name"], sha256: $0["sha256"], entity: $0["entity"], records: $0["records"], pulled: $0["pulled_at"]) }
         var manifestEntities: [Manifest.Entity] = []
         for entity in entities {
             let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(EntityTables(entity).snapshot)") ?? 0

@@ -32,11 +32,14 @@ public struct SourceSpec: Equatable, Sendable {
     /// For JSON envelopes: the path to the records, `data.products` or `types[].products`;
     /// empty when the document itself is the array of records.
     public var recordsPath: String
+    /// Where `airlock pull` fetches this entity's records from, if anywhere.
+    public var pull: PullSpec?
 
-    public init(filePattern: String, format: Format, recordsPath: String = "") {
+    public init(filePattern: String, format: Format, recordsPath: String = "", pull: PullSpec? = nil) {
         self.filePattern = filePattern
         self.format = format
         self.recordsPath = recordsPath
+        self.pull = pull
     }
 
     public func matches(fileName: String) -> Bool {

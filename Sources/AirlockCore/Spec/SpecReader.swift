@@ -26,7 +26,7 @@ struct SpecReader {
         guard !entities.isEmpty else { throw invalid("entities", "declare at least one entity") }
         var spec = Spec(producerKey: producerKey, entities: entities)
         if let node = producer["expires_after"] {
-            spec.bundleLifetime = try duration(try string(node, at: "producer.expires_after"), at: "producer.expires_after")
+            spec.bundleLifetime = try lifetime(try string(node, at: "producer.expires_after"), at: "producer.expires_after")
         }
         if let node = top["approvals"] {
             spec.approvals = try approvalPolicy(try mapping(node, at: "approvals"))
@@ -35,13 +35,21 @@ struct SpecReader {
     }
 
     /// `30d`, `12h`, `90m`; `never` for bundles that do not expire.
-    private func duration(_ text: String, at place: String) throws -> Int? {
+    private func lifetime(_ text: String, at place: String) throws -> Int? {
         if text == "never" { return nil }
-        guard let match = text.wholeMatch(of: #/([0-9]{1,6})([dhm])/#), let amount = Int(match.output.1), amount > 0 else {
+        guard let seconds = DurationText.seconds(text), seconds >= 1 else {
             throw invalid(place, "'\(text)' is not a duration such as 30d, 12h, 90m or never")
         }
-        let unit = ["d": 86_400, "h": 3_600, "m": 60][String(match.output.2)]!
-        return amount * unit
+        return Int(seconds)
+    }
+
+    /// A duration for pull settings (`timeout: 30s`).
+    func duration(_ node: Node, at place: String) throws -> Double {
+        let text = try string(node, at: place)
+        guard let seconds = DurationText.seconds(text) else {
+            throw invalid(place, "'\(text)' is not a duration such as \(DurationText.examples)\(line(node))")
+        }
+        return seconds
     }
 
     private func approvalPolicy(_ node: Node.Mapping) throws -> ApprovalPolicy {
@@ -83,7 +91,9 @@ struct SpecReader {
             throw invalid("\(place).key", "'\(keyColumn)' is not one of this entity's columns")
         }
         guard Set(key).count == key.count else { throw invalid("\(place).key", "a key column is named twice") }
-        return EntitySpec(name: name, source: source, key: key, columns: columns)
+        let entity = EntitySpec(name: name, source: source, key: key, columns: columns)
+        try checkPullFileName(of: entity, at: "\(place).source")
+        return entity
     }
 
     private func source(_ node: Node, at place: String) throws -> SourceSpec {
@@ -114,7 +124,11 @@ struct SpecReader {
                 throw invalid("\(place).records", "\(error)")
             }
         }
-        return SourceSpec(filePattern: pattern, format: format, recordsPath: recordsPath)
+        var source = SourceSpec(filePattern: pattern, format: format, recordsPath: recordsPath)
+        if let node = fields["pull"] {
+            source.pull = try pull(node, for: source, at: "\(place).pull")
+        }
+        return source
     }
 
     private func column(named name: String, from node: Node, at place: String) throws -> ColumnSpec {
@@ -148,26 +162,26 @@ struct SpecReader {
         }
     }
 
-    private func required(_ mapping: Node.Mapping, _ key: String, at place: String) throws -> Node {
+    func required(_ mapping: Node.Mapping, _ key: String, at place: String) throws -> Node {
         guard let node = mapping[key] else { throw invalid(place, "missing '\(key)'") }
         return node
     }
 
-    private func mapping(_ node: Node, at place: String) throws -> Node.Mapping {
+    func mapping(_ node: Node, at place: String) throws -> Node.Mapping {
         guard let mapping = node.mapping else { throw invalid(place, "expected a mapping (key: value lines)\(line(node))") }
         return mapping
     }
 
-    private func string(_ node: Node, at place: String) throws -> String {
+    func string(_ node: Node, at place: String) throws -> String {
         guard let scalar = node.scalar else { throw invalid(place, "expected a single value\(line(node))") }
         return scalar.string
     }
 
-    private func line(_ node: Node) -> String {
+    func line(_ node: Node) -> String {
         node.mark.map { " (line \($0.line))" } ?? ""
     }
 
-    private func invalid(_ place: String, _ reason: String) -> SpecError {
+    func invalid(_ place: String, _ reason: String) -> SpecError {
         .invalid(path: path, at: place, reason: reason)
     }
 }

@@ -81,6 +81,10 @@ enum WorkspaceSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v3 pull") { db in
+            // When `airlock pull` fetched a file's content; NULL for dropped files.
+            try db.execute(sql: "ALTER TABLE airlock_files ADD COLUMN pulled_at TEXT")
+        }
         return migrator
     }
 }
