@@ -37,8 +37,12 @@ struct PullDump {
     private let handle: FileHandle
     private(set) var pages = 0
 
+    /// A partial file this old is the leftover of a killed pull, not one still running.
+    static let abandonedAfter: TimeInterval = 86_400
+
     init(directory: URL, entity: String) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        Self.removeAbandoned(in: directory)
         temporary = directory.appendingPathComponent("\(entity)-\(UUID().uuidString).partial")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
               let handle = FileHandle(forWritingAtPath: temporary.path) else {
@@ -75,6 +79,14 @@ struct PullDump {
             }
         }
         throw CocoaError(.fileWriteFileExists, userInfo: [NSFilePathErrorKey: inbox.path])
+    }
+
+    private static func removeAbandoned(in directory: URL) {
+        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
+        for file in files where file.pathExtension == "partial" {
+            let modified = (try? file.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate ?? Date()
+            if Date().timeIntervalSince(modified) > abandonedAfter { unlink(file.path) }
+        }
     }
 
     func discard() {

@@ -116,6 +116,12 @@ import Testing
         let workspace = try workspace(server, path: "/broken/page", settings: "page_size: 10\nattempts: 3\npagination: {style: page, size_param: per_page}")
         defer { workspace.remove() }
         let puller = try puller(workspace)
+        // A killed pull's leftover goes; a partial file of a pull still running stays.
+        let pulling = workspace.root.appendingPathComponent(".airlock/pulling")
+        try FileManager.default.createDirectory(at: pulling, withIntermediateDirectories: true)
+        for name in ["killed.partial", "running.partial"] { try Data("{\"pages\":[".utf8).write(to: pulling.appendingPathComponent(name)) }
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -2 * 86_400)],
+                                              ofItemAtPath: pulling.appendingPathComponent("killed.partial").path)
         let error = try #require(throws: PullError.self) { try puller.pull(try #require(puller.pullableEntities.first)) }
         guard case let .gaveUp(source, page, url, attempts, reason) = error else { Issue.record("\(error)"); return }
         #expect(source == "products" && page == 2 && attempts == 3)
@@ -123,7 +129,7 @@ import Testing
         #expect(reason.contains("HTTP 500") && reason.contains("database unavailable"))
         #expect(error.description.hasPrefix("products: page 2 ("))
         #expect(files(in: workspace.inbox).isEmpty, "page 1 arrived, but a partial pull must not land")
-        #expect(files(in: workspace.root.appendingPathComponent(".airlock/pulling")).isEmpty)
+        #expect(files(in: pulling) == ["running.partial"])
     }
 
     @Test func aPullBecomesABundleAndCredentialsAreWrittenNowhere() throws {
@@ -158,6 +164,31 @@ import Testing
             }
         }
         #expect(scanned > 10)
+    }
+
+    @Test func tlsIsVerifiedAndACAFileCanBeNamed() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let certificate = directory.appendingPathComponent("cert.pem"), key = directory.appendingPathComponent("key.pem")
+        let made = try Shell.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                                  "-keyout", key.path, "-out", certificate.path, "-days", "2",
+                                  "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
+        try #require(made.status == 0, "\(made.error)")
+        let server = try APIServer(token: Self.token, tls: (certificate, key))
+        let paging = "page_size: 10\npagination: {style: page, size_param: per_page}"
+        let untrusted = try workspace(server, path: "/page", settings: paging)
+        let trusted = try workspace(server, path: "/page", settings: paging + "\nca_file: \(certificate.path)")
+        defer { untrusted.remove(); trusted.remove() }
+
+        let error = try #require(throws: PullError.self) { try puller(untrusted).pull(try #require(try puller(untrusted).pullableEntities.first)) }
+        guard case let .refused(_, page, _, reason) = error else { Issue.record("\(error)"); return }
+        #expect(page == 1 && reason.contains("certificate"), "\(reason)")
+        #expect(try server.log().isEmpty, "no request may pass an unverified TLS connection")
+        #expect(files(in: untrusted.inbox).isEmpty)
+
+        let report = try puller(trusted).pull(try #require(try puller(trusted).pullableEntities.first))
+        #expect(try contents(of: report.file).ids == Self.allIDs)
     }
 
     @Test func loopsForeignLinksAndMissingVariablesAreRefused() throws {

@@ -6,14 +6,20 @@ import Foundation
 final class APIServer {
     let port: Int
     let token: String
+    let scheme: String
+    private let caFile: String?
     private let process = Process()
     private let input = Pipe()
 
-    init(token: String) throws {
+    /// With `tls`, a certificate and key (PEM), the server speaks HTTPS only.
+    init(token: String, tls: (certificate: URL, key: URL)? = nil) throws {
         self.token = token
+        scheme = tls == nil ? "http" : "https"
+        caFile = tls?.certificate.path
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", TestWorkspace.fixtures.appendingPathComponent("pull/api_server.py").path]
+            + (tls.map { ["--tls", $0.certificate.path, $0.key.path] } ?? [])
         process.environment = ProcessInfo.processInfo.environment.merging(["API_TOKEN": token]) { $1 }
         process.standardInput = input
         process.standardOutput = output
@@ -33,11 +39,11 @@ final class APIServer {
         process.waitUntilExit()
     }
 
-    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+    func url(_ path: String) -> String { "\(scheme)://127.0.0.1:\(port)\(path)" }
 
     /// The requests served so far: path and query.
     func log() throws -> [(path: String, query: String)] {
-        guard case let .success(response) = CurlClient().perform(HTTPRequest(url: url("/log"), timeout: 5)) else {
+        guard case let .success(response) = CurlClient().perform(HTTPRequest(url: url("/log"), timeout: 5, caFile: caFile)) else {
             throw ShellError(description: "the test API does not answer")
         }
         let data = response.body

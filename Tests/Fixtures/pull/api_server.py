@@ -3,6 +3,7 @@
 
 Prints its port on the first line of stdout and serves until stdin closes, so it ends with
 the test process that started it. Every request needs `Authorization: Bearer $API_TOKEN`.
+With `--tls CERT KEY` it speaks HTTPS only.
 
 Paths (each serves the same 23 products, ids p01..p23, in order):
   /page?page=N&per_page=S          page numbers
@@ -24,6 +25,7 @@ Prefixes that inject faults:
 import json
 import os
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -141,9 +143,19 @@ class Handler(BaseHTTPRequestHandler):
         self.send_json(200, {"data": {"products": PRODUCTS[(page - 1) * 5: page * 5]}, "has_more": page * 5 < len(PRODUCTS)})
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # a client that refuses the certificate is what the TLS test expects
+
+
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", 0), Handler)
+    if sys.argv[1:2] == ["--tls"]:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(server.server_address[1], flush=True)
     sys.stdin.read()
