@@ -40,7 +40,7 @@ public struct AllowedSigners {
         guard !forNamespace.isEmpty else {
             return "key \(signature.publicKey.fingerprint) (\(forKey.flatMap(\.principals).joined(separator: ","))) may not sign in namespace '\(signature.namespace)'"
         }
-        return "key \(signature.publicKey.fingerprint) (\(forNamespace.flatMap(\.principals).joined(separator: ","))) is outside its validity window (valid-after/valid-before) at \(ISO8601DateFormatter().string(from: date))"
+        return "key \(signature.publicKey.fingerprint) (\(forNamespace.flatMap(\.principals).joined(separator: ","))) is outside its validity window (valid-after/valid-before) at \(date.utcTimestamp)"
     }
 
     /// `principals [options] ssh-ed25519 BASE64 [comment]`; options hold no spaces outside quotes.

@@ -117,8 +117,8 @@ public struct Producer {
             manifestEntities.append(.init(name: entity.name, key: entity.key, rows: rows, counts: counts[entity.name]!))
         }
         let mtime = fixedTime ?? Int(Date().timeIntervalSince1970)
-        let created = Self.timestamp(mtime)
-        let expires = spec.bundleLifetime.map { Self.timestamp(mtime + $0) }
+        let created = Date(timeIntervalSince1970: TimeInterval(mtime)).utcTimestamp
+        let expires = spec.bundleLifetime.map { Date(timeIntervalSince1970: TimeInterval(mtime + $0)).utcTimestamp }
         let idSeed = ([parent, String(sequence)] + sources.map(\.sha256)).joined(separator: "\n")
         let id = "airlock-\(BundleIdentity.pad(sequence))-" + String(SHA256.hash(data: Data(idSeed.utf8)).hexString.prefix(12))
         let manifest = Manifest(format: Manifest.currentFormat, id: id, sequence: sequence, parent: parent, created: created,
@@ -167,11 +167,5 @@ public struct Producer {
                 throw BundleError.archive("cannot move \(name) into \(workspace.outbox.path): \(String(cString: strerror(errno)))")
             }
         }
-    }
-
-    private static func timestamp(_ seconds: Int) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 }

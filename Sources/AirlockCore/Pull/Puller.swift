@@ -59,7 +59,7 @@ public struct Puller {
             let provenance = PullDump.Provenance(
                 source: entity.name, method: spec.method.rawValue, url: spec.url,
                 params: Dictionary(spec.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }),
-                pagination: session.paginationDescription, pulledAt: Self.timestamp(started), finishedAt: Self.timestamp(Date()),
+                pagination: session.paginationDescription, pulledAt: started.utcTimestamp, finishedAt: Date().utcTimestamp,
                 pages: dump.pages, records: records)
             let file = try dump.publish(provenance, into: workspace.inbox, entity: entity.name, stamp: stamp)
             return PullReport(entity: entity.name, file: file, pages: dump.pages, records: records, retries: session.retries)
@@ -73,12 +73,6 @@ public struct Puller {
     }
 
     private static func stamp(_ date: Date) -> String {
-        timestamp(date).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
-    }
-
-    private static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+        date.utcTimestamp.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
     }
 }
