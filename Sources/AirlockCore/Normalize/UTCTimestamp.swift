@@ -5,8 +5,12 @@
 /// `Z`, `+02`, `+0200` or `+02:00`. A timestamp without a zone is taken as UTC. The canonical
 /// form is `2026-01-31T10:30:00Z` (fraction kept, up to microseconds, trailing zeros dropped).
 enum UTCTimestamp {
+    /// Built once: a regex literal is parsed again every time its expression runs, which cost
+    /// three quarters of normalization time when it sat inside this per-value function.
+    /// `[0-9]`, not `\d`, which also matches other scripts' digits that `Int` cannot read.
+    private static let pattern = #/([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]+))?)?)?\s*(?:([Zz])|([+-])([0-9]{2})(?::?([0-9]{2}))?)?/#
+
     static func canonical(_ raw: String) -> Result<String, ValueError> {
-        let pattern = #/(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?/#
         let trimmed = raw.trimmingWhitespace()
         guard let match = trimmed.wholeMatch(of: pattern) else {
             return .failure(ValueError("'\(raw)' is not an ISO-8601 timestamp (YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM])"))

@@ -48,9 +48,13 @@ public enum ValueParser {
         return result
     }
 
+    // Built once: a regex literal inside a per-value function is parsed again on every call.
+    private static let integerPattern = #/[+-]?[0-9]+/#
+    private static let decimalPattern = #/([+-]?)([0-9]*)(?:\.([0-9]*))?/#
+
     static func integer(_ raw: String) -> Result<Int64, ValueError> {
         let trimmed = raw.trimmingWhitespace()
-        guard trimmed.wholeMatch(of: #/[+-]?[0-9]+/#) != nil else {
+        guard trimmed.wholeMatch(of: integerPattern) != nil else {
             return .failure(ValueError("'\(raw)' is not an integer"))
         }
         guard let value = Int64(trimmed.hasPrefix("+") ? String(trimmed.dropFirst()) : trimmed) else {
@@ -61,7 +65,7 @@ public enum ValueParser {
 
     static func decimal(_ raw: String, precision: Int, scale: Int) -> Result<String, ValueError> {
         let trimmed = raw.trimmingWhitespace()
-        guard let match = trimmed.wholeMatch(of: #/([+-]?)([0-9]*)(?:\.([0-9]*))?/#),
+        guard let match = trimmed.wholeMatch(of: decimalPattern),
               !(match.output.2.isEmpty && (match.output.3 ?? "").isEmpty) else {
             return .failure(ValueError("'\(raw)' is not a decimal number"))
         }

@@ -35,6 +35,9 @@ import Testing
         #expect(canonical("2023-02-29", .timestamp) == nil)
         #expect(canonical("2026-11-09T07:45:00-05:00", .timestamp) == .text("2026-11-09T12:45:00Z"))
         #expect(canonical("yesterday", .timestamp) == nil)
+        // Digits of other scripts are refused, not read (they once reached a force-unwrapped Int()).
+        #expect(canonical("٢٠٢٦-11-01T08:00:00Z", .timestamp) == nil)
+        #expect(canonical("2026-11-01T08:00:00+٠٢:00", .timestamp) == nil)
     }
 
     @Test func enumsBecomeSnakeCase() {
