@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Airlock side by side with what its users would run instead, in one run.
+
+Run through scripts/bench, which builds the release binary and provides PostgreSQL. Prints
+a table of medians, ratios and goals (README: Performance). Data comes from the shared
+generator (gen_products.py), so the numbers compare with anyone else's on the same rows.
+"""
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+AIRLOCK = os.path.join(REPO, ".build", "release", "airlock")
+SPEC = os.path.join(REPO, "Benchmarks", "products", "airlock.yml")
+COMPARATOR_TABLE = """CREATE TABLE products ("Product ID" TEXT PRIMARY KEY, "Supplier ID" TEXT, "Product Name" TEXT,
+  "Product Type" TEXT, "Amount" TEXT, "Currency" TEXT, "Pinned" TEXT, "Status" TEXT, "Updated At" TEXT,
+  "Description" TEXT) WITHOUT ROWID;"""
+
+
+def measure(command, stdin_path=None, ok=(0,)):
+    """Wall time and peak RSS (MB) of one command, its children included."""
+    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in ok:
+        sys.exit(f"bench: {' '.join(command)} exited {code}: {stderr.decode(errors='replace')[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.work = args.work
+        self.rows = []
+
+    def path(self, *parts):
+        return os.path.join(self.work, *parts)
+
+    def export(self, rows, version):
+        """The generated CSV, made once and reused by later runs."""
+        name = self.path(f"products-{rows}-{version}.csv")
+        if not os.path.exists(name):
+            print(f"generating {name}", file=sys.stderr)
+            subprocess.run([sys.executable, self.args.generator, str(rows), name] + (["v2"] if version == "v2" else []), check=True)
+        return name
+
+    def workspace(self, name, drop=None, template=None):
+        """A fresh workspace (from `template` when given) with `drop` linked into its inbox."""
+        root = self.path(name)
+        shutil.rmtree(root, ignore_errors=True)
+        if template:
+            shutil.copytree(template, root)
+        else:
+            os.makedirs(os.path.join(root, "inbox"))
+            shutil.copy(SPEC, os.path.join(root, "airlock.yml"))
+            shutil.copytree(self.path("keys"), os.path.join(root, "keys"))
+        if drop:
+            os.link(drop, os.path.join(root, "inbox", os.path.basename(drop)))
+        return root
+
+    def run_airlock(self, root):
+        return measure([AIRLOCK, "run", "--once", "--workspace", root])
+
+    def sqlite_import(self, database, export):
+        script = self.path("import.sql")
+        with open(script, "w") as f:
+            f.write(f".bail on\n{COMPARATOR_TABLE}\n.import --csv --skip 1 '{export}' products\n")
+        if os.path.exists(database):
+            os.remove(database)
+        return measure(["sqlite3", database], stdin_path=script)
+
+    def report(self, case, ours, theirs, goal, unit="s"):
+        mine = statistics.median(ours)
+        other = statistics.median(theirs) if theirs else None
+        if other:
+            ratio = mine / other
+            met = "yes" if ratio <= goal else "no"
+            self.rows.append((case, f"{mine:.2f} {unit}", f"{other:.2f} {unit}", f"{ratio:.2f}", f"≤ {goal}", met))
+        else:
+            met = "yes" if mine <= goal else "no"
+            self.rows.append((case, f"{mine:.2f} {unit}", "—", "—", f"≤ {goal} {unit}", met))
+        print(f"  {self.rows[-1]}", file=sys.stderr)
+
+    def ingest_and_diff(self):
+        n, runs = self.args.rows, self.args.runs
+        v1, v2 = self.export(n, "v1"), self.export(n, "v2")
+        ours, theirs, rss = [], [], []
+        for run in range(runs):
+            seconds, peak = self.run_airlock(self.workspace("first", drop=v1))
+            ours.append(seconds)
+            rss.append(peak)
+            theirs.append(self.sqlite_import(self.path("v1.db"), v1)[0])
+        self.report(f"ingest {n:,} rows: run --once vs sqlite3 .import", ours, theirs, 1.0)
+        after_first = self.path("first")
+        ours, theirs = [], []
+        for run in range(runs):
+            root = self.workspace("second", template=after_first)
+            os.link(v2, os.path.join(root, "inbox", "products-v2.csv"))
+            ours.append(self.run_airlock(root)[0])
+            import_seconds = self.sqlite_import(self.path("v2.db"), v2)[0]
+            diff_seconds = measure(["sh", "-c", f"sqldiff '{self.path('v1.db')}' '{self.path('v2.db')}' > '{self.path('v1-v2.sql')}'"])[0]
+            theirs.append(import_seconds + diff_seconds)
+        self.report(f"v2 drop, {n:,} rows: ingest+diff+emit+sign vs .import+sqldiff", ours, theirs, 0.5)
+        self.report(f"peak RSS, {n:,} rows", rss, None, 150, unit="MB")
+
+    def latency(self):
+        small = self.export(1000, "v1")
+        self.report("drop → bundle, 1,000 rows", [self.run_airlock(self.workspace("small", drop=small))[0] for _ in range(self.args.runs)], None, 0.3)
+
+    def big_rss(self):
+        if self.args.big_rows:
+            big = self.export(self.args.big_rows, "v1")
+            self.report(f"peak RSS, {self.args.big_rows:,} rows", [self.run_airlock(self.workspace("big", drop=big))[1]], None, 150, unit="MB")
+            shutil.rmtree(self.path("big"), ignore_errors=True)
+
+    def postgres_apply(self):
+        server = os.environ.get("AIRLOCK_TEST_PG")
+        if not server:
+            self.rows.append(("PostgreSQL apply of 10k changes", "—", "—", "—", "≤ 1.2", "skipped: no AIRLOCK_TEST_PG"))
+            return
+        export = self.export(10_000, "v1")
+        root = self.workspace("postgres", drop=export)
+        self.run_airlock(root)
+        with tarfile.open(os.path.join(root, "outbox", "bundle-000001.tar.gz")) as bundle:
+            upsert = bundle.extractfile("postgres/upsert.sql").read().decode()
+        upsert_path = self.path("upsert.sql")
+        with open(upsert_path, "w") as f:
+            f.write(upsert)
+        create_table = re.search(r'^CREATE TABLE IF NOT EXISTS "products".*;$', upsert, re.M).group(0)
+        hand_path = self.path("hand.sql")
+        with open(hand_path, "w") as f:
+            f.write(hand_written_upsert(upsert))
+        ours, theirs = [], []
+        for run in range(self.args.runs):
+            for script, times, setup in ((upsert_path, ours, ""), (hand_path, theirs, create_table)):
+                psql(server, "DROP DATABASE IF EXISTS airlock_bench; CREATE DATABASE airlock_bench", autocommit=True)
+                target = f"{server} dbname=airlock_bench"
+                if setup:
+                    psql(target, setup)
+                times.append(measure(["psql", target, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-f", script])[0])
+        self.report("PostgreSQL apply of 10,000 changes vs hand-written INSERT … ON CONFLICT", ours, theirs, 1.2)
+        self.rows.append(("cutover of 1M rows vs \\copy", "—", "—", "—", "≤ 1.3", "not measured: no cutover.sql yet (issue 5)"))
+
+    def print_table(self):
+        header = ("case", "airlock (median)", "instead (median)", "ratio", "goal", "met")
+        widths = [max(len(str(row[i])) for row in self.rows + [header]) for i in range(len(header))]
+        for row in [header, tuple("-" * w for w in widths)] + self.rows:
+            print("| " + " | ".join(str(cell).ljust(width) for cell, width in zip(row, widths)) + " |")
+
+
+def psql(conninfo, sql, autocommit=False):
+    command = ["psql", conninfo, "-X", "-q", "-v", "ON_ERROR_STOP=1"]
+    for statement in (sql.split("; ") if autocommit else [sql]):
+        subprocess.run(command + ["-c", statement], check=True, stdout=subprocess.DEVNULL)
+
+
+def hand_written_upsert(generated):
+    """What a DBA would write for the same rows: the generated script's VALUES lists, in
+    batches of 1,000, as plain INSERT … ON CONFLICT without Airlock's guards and ledger.
+    (The benchmark data holds no line breaks inside values, so a row is a line.)"""
+    batches = list(re.finditer(r'^INSERT INTO "products" \((.*?)\) VALUES\n(.*?)\nON CONFLICT', generated, re.M | re.S))
+    columns = batches[0].group(1)
+    rows = [row for batch in batches for row in re.findall(r"^\(.*\)(?=,$|$)", batch.group(2), re.M)]
+    names = [c.strip() for c in columns.split(",")]
+    update = ", ".join(f"{c} = excluded.{c}" for c in names[1:])
+    statements = []
+    for start in range(0, len(rows), 1000):
+        values = ",\n".join(rows[start:start + 1000])
+        statements.append(f"INSERT INTO \"products\" ({columns}) VALUES\n{values}\nON CONFLICT ({names[0]}) DO UPDATE SET {update};")
+    return "\n".join(statements) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the main export (default 1,000,000)")
+    parser.add_argument("--big-rows", type=int, default=10_000_000, help="rows for the second RSS check; 0 skips it")
+    parser.add_argument("--runs", type=int, default=3, help="runs per case; the table shows medians")
+    parser.add_argument("--work", default=os.path.join(REPO, ".build-bench"), help="where data and workspaces go")
+    parser.add_argument("--generator", default=os.path.join(REPO, "..", "shared", "bench", "gen_products.py"))
+    args = parser.parse_args()
+    if not os.path.exists(args.generator):
+        sys.exit(f"bench: no generator at {args.generator}; pass --generator PATH/gen_products.py")
+    os.makedirs(args.work, exist_ok=True)
+    bench = Bench(args)
+    shutil.rmtree(bench.path("keys"), ignore_errors=True)
+    subprocess.run([AIRLOCK, "keygen", "producer", "--workspace", args.work], check=True, stdout=subprocess.DEVNULL)
+    bench.latency()
+    bench.ingest_and_diff()
+    bench.postgres_apply()
+    bench.big_rss()
+    bench.print_table()
+
+
+if __name__ == "__main__":
+    main()
