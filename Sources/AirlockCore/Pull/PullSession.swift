@@ -54,16 +54,6 @@ struct PullSession {
         }
     }
 
-    var paginationDescription: String {
-        switch spec.pagination.style {
-        case .none: return "none"
-        case .page: return "page"
-        case .offset: return "offset"
-        case .cursor: return "cursor"
-        case .nextLink: return "next_link"
-        }
-    }
-
     /// The next page, or nil when the previous one was the last.
     mutating func nextPage() throws -> PulledPage? {
         guard !finished else { return nil }

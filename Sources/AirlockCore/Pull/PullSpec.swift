@@ -64,6 +64,17 @@ public struct Pagination: Equatable, Sendable {
         /// The next page's URL read from each page at `next` (`links.next`), or from the
         /// `Link: <…>; rel="next"` header when `next` is nil.
         case nextLink(next: [String]?)
+
+        /// The spelling in the spec (`pagination.style`), also recorded in pull dumps.
+        public var name: String {
+            switch self {
+            case .none: return "none"
+            case .page: return "page"
+            case .offset: return "offset"
+            case .cursor: return "cursor"
+            case .nextLink: return "next_link"
+            }
+        }
     }
 
     public var style: Style

@@ -59,7 +59,7 @@ public struct Puller {
             let provenance = PullDump.Provenance(
                 source: entity.name, method: spec.method.rawValue, url: spec.url,
                 params: Dictionary(spec.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }),
-                pagination: session.paginationDescription, pulledAt: started.utcTimestamp, finishedAt: Date().utcTimestamp,
+                pagination: spec.pagination.style.name, pulledAt: started.utcTimestamp, finishedAt: Date().utcTimestamp,
                 pages: dump.pages, records: records)
             let file = try dump.publish(provenance, into: workspace.inbox, entity: entity.name, stamp: stamp)
             return PullReport(entity: entity.name, file: file, pages: dump.pages, records: records, retries: session.retries)
