@@ -59,8 +59,11 @@ import Testing
         try TestWorkspace(spec: Self.spec(url: server.url(path), settings: settings))
     }
 
-    private func puller(_ workspace: TestWorkspace, environment: [String: String] = PullerTests.environment) throws -> Puller {
-        Puller(workspace: try Workspace(root: workspace.root.path), environment: environment)
+    /// Pulls the workspace's one pullable entity, products.
+    @discardableResult
+    private func pull(_ workspace: TestWorkspace, environment: [String: String] = PullerTests.environment) throws -> PullReport {
+        let puller = Puller(workspace: try Workspace(root: workspace.root.path), environment: environment)
+        return try puller.pull(try #require(puller.pullableEntities.first))
     }
 
     /// The product ids of a dump, page after page, and its provenance.
@@ -80,8 +83,7 @@ import Testing
         let server = try APIServer(token: Self.token)
         let workspace = try workspace(server, path: style.path, settings: style.settings)
         defer { workspace.remove() }
-        let puller = try puller(workspace)
-        let report = try puller.pull(try #require(puller.pullableEntities.first))
+        let report = try pull(workspace)
 
         #expect(files(in: workspace.inbox) == [report.file.lastPathComponent])
         #expect(report.file.lastPathComponent.wholeMatch(of: #/products-[0-9]{8}T[0-9]{6}Z\.json/#) != nil)
@@ -100,8 +102,7 @@ import Testing
         let server = try APIServer(token: Self.token)
         let workspace = try workspace(server, path: "/flaky/page", settings: "page_size: 10\nattempts: 6\npagination: {style: page, size_param: per_page}")
         defer { workspace.remove() }
-        let puller = try puller(workspace)
-        let report = try puller.pull(try #require(puller.pullableEntities.first))
+        let report = try pull(workspace)
 
         // 429 with Retry-After, 500, a timeout, a body cut short, a body that is not JSON; then the page.
         #expect(report.retries == 5)
@@ -115,14 +116,13 @@ import Testing
         let server = try APIServer(token: Self.token)
         let workspace = try workspace(server, path: "/broken/page", settings: "page_size: 10\nattempts: 3\npagination: {style: page, size_param: per_page}")
         defer { workspace.remove() }
-        let puller = try puller(workspace)
         // A killed pull's leftover goes; a partial file of a pull still running stays.
         let pulling = workspace.root.appendingPathComponent(".airlock/pulling")
         try FileManager.default.createDirectory(at: pulling, withIntermediateDirectories: true)
         for name in ["killed.partial", "running.partial"] { try Data("{\"pages\":[".utf8).write(to: pulling.appendingPathComponent(name)) }
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -2 * 86_400)],
                                               ofItemAtPath: pulling.appendingPathComponent("killed.partial").path)
-        let error = try #require(throws: PullError.self) { try puller.pull(try #require(puller.pullableEntities.first)) }
+        let error = try #require(throws: PullError.self) { try pull(workspace) }
         guard case let .gaveUp(source, page, url, attempts, reason) = error else { Issue.record("\(error)"); return }
         #expect(source == "products" && page == 2 && attempts == 3)
         #expect(url == server.url("/broken/page?page=2&per_page=10"))
@@ -136,7 +136,7 @@ import Testing
         let server = try APIServer(token: Self.token)
         let workspace = try workspace(server, path: "/page", settings: "page_size: 10\npagination: {style: page, size_param: per_page}")
         defer { workspace.remove() }
-        let report = try puller(workspace).pull(try #require(try puller(workspace).pullableEntities.first))
+        let report = try pull(workspace)
         let run = try workspace.run()
         guard case let .bundle(bundle, manifest, _) = run.outcome else { Issue.record("no bundle: \(run)"); return }
         #expect(manifest.sources.map(\.name) == [report.file.lastPathComponent])
@@ -146,7 +146,7 @@ import Testing
 
         // A refused request (wrong token) goes through the error path too.
         let wrong = ["TEST_API_TOKEN": "wrong-\(Self.token)", "TEST_API_KEY": Self.apiKey]
-        let refusal = try #require(throws: PullError.self) { try puller(workspace, environment: wrong).pull(try #require(try puller(workspace).pullableEntities.first)) }
+        let refusal = try #require(throws: PullError.self) { try pull(workspace, environment: wrong) }
         #expect(refusal.description.contains("HTTP 401"))
         #expect(!refusal.description.contains(Self.token) && !refusal.description.contains(Self.apiKey))
 
@@ -181,13 +181,13 @@ import Testing
         let trusted = try workspace(server, path: "/page", settings: paging + "\nca_file: \(certificate.path)")
         defer { untrusted.remove(); trusted.remove() }
 
-        let error = try #require(throws: PullError.self) { try puller(untrusted).pull(try #require(try puller(untrusted).pullableEntities.first)) }
+        let error = try #require(throws: PullError.self) { try pull(untrusted) }
         guard case let .refused(_, page, _, reason) = error else { Issue.record("\(error)"); return }
         #expect(page == 1 && reason.contains("certificate"), "\(reason)")
         #expect(try server.log().isEmpty, "no request may pass an unverified TLS connection")
         #expect(files(in: untrusted.inbox).isEmpty)
 
-        let report = try puller(trusted).pull(try #require(try puller(trusted).pullableEntities.first))
+        let report = try pull(trusted)
         #expect(try contents(of: report.file).ids == Self.allIDs)
     }
 
@@ -197,12 +197,12 @@ import Testing
         let elsewhere = try workspace(server, path: "/elsewhere/next", settings: "pagination: {style: next_link, next: links.next}")
         defer { loop.remove(); elsewhere.remove() }
 
-        let looping = try #require(throws: PullError.self) { try puller(loop).pull(try #require(try puller(loop).pullableEntities.first)) }
+        let looping = try #require(throws: PullError.self) { try pull(loop) }
         #expect(looping.description.contains("page 2") && looping.description.contains("the pagination loops"))
-        let foreign = try #require(throws: PullError.self) { try puller(elsewhere).pull(try #require(try puller(elsewhere).pullableEntities.first)) }
+        let foreign = try #require(throws: PullError.self) { try pull(elsewhere) }
         #expect(foreign.description.contains("another site (example.invalid)"))
         let unset = try #require(throws: PullError.self) {
-            try puller(loop, environment: ["TEST_API_TOKEN": Self.token]).pull(try #require(try puller(loop).pullableEntities.first))
+            try pull(loop, environment: ["TEST_API_TOKEN": Self.token])
         }
         #expect(unset == .missingVariable(source: "products", variable: "TEST_API_KEY"))
         for workspace in [loop, elsewhere] { #expect(files(in: workspace.inbox).isEmpty) }
