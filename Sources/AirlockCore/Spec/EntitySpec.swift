@@ -9,13 +9,28 @@ public struct EntitySpec: Equatable, Sendable {
     public var key: [String]
     /// Columns in spec order; the key columns are among them.
     public var columns: [ColumnSpec]
+    /// How upserts write changed rows into the target table.
+    public var upsertMethod: UpsertMethod
 
-    public init(name: String, source: SourceSpec, key: [String], columns: [ColumnSpec]) {
+    public init(name: String, source: SourceSpec, key: [String], columns: [ColumnSpec], upsertMethod: UpsertMethod = .onConflict) {
         self.name = name
         self.source = source
         self.key = key
         self.columns = columns
+        self.upsertMethod = upsertMethod
     }
+
+    /// How an upsert writes new and changed rows (`upsert:` in the spec).
+    public enum UpsertMethod: String, Equatable, Sendable {
+        /// One `INSERT ... ON CONFLICT (key) DO UPDATE`: needs a unique constraint on the key.
+        case onConflict = "on_conflict"
+        /// `UPDATE` the rows whose key exists, then `INSERT` the rest: for targets whose table
+        /// lacks the unique constraint `ON CONFLICT` needs.
+        case updateThenInsert = "update_then_insert"
+    }
+
+    /// The entities this one refers to through foreign keys.
+    public var parents: [String] { columns.compactMap(\.references) }
 
     public var valueColumns: [ColumnSpec] { columns.filter { !key.contains($0.name) } }
 }
@@ -53,10 +68,13 @@ public struct ColumnSpec: Equatable, Sendable {
     /// The source field: a CSV header (`First name`) or a dotted JSON path (`price.amount`).
     public var from: String
     public var type: ColumnType
+    /// The entity whose key this column refers to (a foreign key), if any.
+    public var references: String?
 
-    public init(name: String, from: String, type: ColumnType) {
+    public init(name: String, from: String, type: ColumnType, references: String? = nil) {
         self.name = name
         self.from = from
         self.type = type
+        self.references = references
     }
 }

@@ -6,7 +6,8 @@ import Yams
 public struct Spec: Equatable, Sendable {
     /// The name of the producer key under `keys/` that signs bundles.
     public var producerKey: String
-    /// Entities in the order the spec lists them; scripts apply them in this order.
+    /// Entities parents first (see `ForeignKeyOrder`), otherwise in the order the spec lists
+    /// them; scripts write them in this order and delete in reverse.
     public var entities: [EntitySpec]
     /// Seconds after creation when a bundle expires (`producer.expires_after`); nil: never.
     public var bundleLifetime: Int? = Spec.defaultBundleLifetime

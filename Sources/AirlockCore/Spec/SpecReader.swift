@@ -21,10 +21,11 @@ struct SpecReader {
         for (nameNode, entityNode) in entitiesNode {
             let name = try string(nameNode, at: "entities")
             try checkIdentifier(name, at: "entities.\(name)")
+            guard !entities.contains(where: { $0.name == name }) else { throw invalid("entities.\(name)", "the entity is declared twice") }
             entities.append(try entity(named: name, from: entityNode, at: "entities.\(name)"))
         }
         guard !entities.isEmpty else { throw invalid("entities", "declare at least one entity") }
-        var spec = Spec(producerKey: producerKey, entities: entities)
+        var spec = Spec(producerKey: producerKey, entities: try parentsFirst(entities))
         if let node = producer["expires_after"] {
             spec.bundleLifetime = try lifetime(try string(node, at: "producer.expires_after"), at: "producer.expires_after")
         }
@@ -91,7 +92,14 @@ struct SpecReader {
             throw invalid("\(place).key", "'\(keyColumn)' is not one of this entity's columns")
         }
         guard Set(key).count == key.count else { throw invalid("\(place).key", "a key column is named twice") }
-        let entity = EntitySpec(name: name, source: source, key: key, columns: columns)
+        var entity = EntitySpec(name: name, source: source, key: key, columns: columns)
+        if let node = fields["upsert"] {
+            let spelling = try string(node, at: "\(place).upsert")
+            guard let method = EntitySpec.UpsertMethod(rawValue: spelling) else {
+                throw invalid("\(place).upsert", "unknown method '\(spelling)'; use on_conflict (the default) or update_then_insert\(line(node))")
+            }
+            entity.upsertMethod = method
+        }
         try checkPullFileName(of: entity, at: "\(place).source")
         return entity
     }
@@ -144,7 +152,36 @@ struct SpecReader {
         guard !from.isEmpty, !from.contains("\"") else {
             throw invalid("\(place).from", "a source field name must be non-empty and hold no double quote")
         }
-        return ColumnSpec(name: name, from: from, type: type)
+        let references = try fields["references"].map { try string($0, at: "\(place).references") }
+        return ColumnSpec(name: name, from: from, type: type, references: references)
+    }
+
+    /// Checks every `references:` against the entity it names and orders entities parents first.
+    private func parentsFirst(_ entities: [EntitySpec]) throws -> [EntitySpec] {
+        for entity in entities {
+            for column in entity.columns {
+                guard let parentName = column.references else { continue }
+                let place = "entities.\(entity.name).columns.\(column.name).references"
+                guard let parent = entities.first(where: { $0.name == parentName }) else {
+                    throw invalid(place, "no entity is named '\(parentName)'")
+                }
+                guard parent.key.count == 1, let parentKey = parent.columns.first(where: { $0.name == parent.key[0] }) else {
+                    throw invalid(place, "'\(parentName)' has a composite key; a foreign key can refer to a one-column key only")
+                }
+                guard parentKey.type == column.type else {
+                    throw invalid(place, "'\(parentName).\(parentKey.name)' is \(parentKey.type) but this column is \(column.type); make them the same type")
+                }
+            }
+        }
+        switch ForeignKeyOrder.parentsFirst(entities) {
+        case let .ordered(ordered):
+            return ordered
+        case let .cycle(names):
+            let child = entities.first { $0.name == names[0] }!
+            let column = child.columns.first { $0.references == names[1] }!
+            throw invalid("entities.\(child.name).columns.\(column.name).references",
+                          "foreign keys form a cycle (\(names.joined(separator: " → "))); scripts could not order their inserts and deletes")
+        }
     }
 
     // MARK: - Helpers
