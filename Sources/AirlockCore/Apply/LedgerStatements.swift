@@ -54,9 +54,7 @@ struct LedgerStatements {
     func refuse(when condition: String, message: String, number: Int) -> String {
         switch dialect {
         case .postgres:
-            let body = "BEGIN IF \(condition) THEN RAISE EXCEPTION USING MESSAGE = \(dialect.literal(message)); END IF; END"
-            precondition(!body.contains("$airlock$"), "guard text must not close its own dollar quote")
-            return "DO $airlock$ \(body) $airlock$;"
+            return procedure("BEGIN IF \(condition) THEN RAISE EXCEPTION USING MESSAGE = \(dialect.literal(message)); END IF; END")
         case .sqlite:
             let table = dialect.identifier("airlock_guard_\(number)")
             return """
@@ -64,6 +62,13 @@ struct LedgerStatements {
                 INSERT INTO \(table) SELECT NOT (\(condition));
                 """
         }
+    }
+
+    /// A PostgreSQL `DO` block. Its body is built from spec names and Airlock's own text, never
+    /// from row values, so it cannot hold the closing dollar quote unless Airlock itself erred.
+    func procedure(_ body: String) -> String {
+        precondition(!body.contains("$airlock$"), "a procedure must not close its own dollar quote")
+        return "DO $airlock$ \(body) $airlock$;"
     }
 
     /// PostgreSQL scripts carry no BEGIN/COMMIT so that `psql -1` makes them one transaction;

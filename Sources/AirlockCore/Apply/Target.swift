@@ -62,11 +62,22 @@ public enum Target: Equatable, Sendable {
             }
             let sql = try String(contentsOf: script, encoding: .utf8)
             try database.writeWithoutTransaction { db in
+                // What the script SELECTs is what the sqlite3 shell would print: the keys a
+                // drift guard names before it stops the script.
+                var printed: [String] = []
                 do {
-                    try db.execute(sql: sql)
+                    let statements = try db.allStatements(sql: sql)
+                    while let statement = try statements.next() {
+                        if statement.columnCount > 0 {
+                            printed += try String?.fetchAll(statement).compactMap { $0 }
+                        } else {
+                            try statement.execute()
+                        }
+                    }
                 } catch {
                     if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
-                    throw TargetError.scriptFailed(script: script.lastPathComponent, reason: (error as? DatabaseError)?.message ?? "\(error)")
+                    let reason = (error as? DatabaseError)?.message ?? "\(error)"
+                    throw TargetError.scriptFailed(script: script.lastPathComponent, reason: ([reason] + printed).joined(separator: "\n"))
                 }
             }
             return try Self.chain(in: database).head

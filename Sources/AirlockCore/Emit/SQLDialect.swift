@@ -52,25 +52,6 @@ public enum SQLDialect: String, CaseIterable, Sendable {
         return String(result)
     }
 
-    /// The literal of a canonical workspace value in a column of `type`. PostgreSQL literals
-    /// carry their type so they compare correctly outside an INSERT too (`IN (VALUES ...)`).
-    func literal(_ value: WorkspaceValue, type: ColumnType) -> String {
-        switch value {
-        case .null:
-            return "NULL"
-        case let .integer(number):
-            if type == .boolean && self == .postgres { return number == 0 ? "FALSE" : "TRUE" }
-            return String(number)
-        case let .text(text):
-            switch (self, type) {
-            case (.postgres, .decimal), (.postgres, .timestamp):
-                return literal(text) + "::" + columnType(type)
-            default:
-                return literal(text)
-            }
-        }
-    }
-
     /// The target column type for a spec type. SQLite keeps decimals as text: its NUMERIC
     /// affinity would turn `12.50` into a binary double.
     func columnType(_ type: ColumnType) -> String {
@@ -91,6 +72,17 @@ enum WorkspaceValue: Equatable {
     case null
     case integer(Int64)
     case text(String)
+
+    /// The value as an SQLite literal: SQLite stores canonical values as they are (booleans as
+    /// 0 and 1, decimals and timestamps as text). PostgreSQL scripts carry values as COPY data
+    /// instead (`PostgresCopy`), which also types them.
+    var sqliteLiteral: String {
+        switch self {
+        case .null: return "NULL"
+        case let .integer(number): return String(number)
+        case let .text(text): return SQLDialect.sqlite.literal(text)
+        }
+    }
 
     init(_ value: DatabaseValue) {
         switch value.storage {

@@ -137,7 +137,7 @@ public struct Producer {
         for dialect in SQLDialect.allCases {
             let folder = directory.appendingPathComponent(dialect.rawValue)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let emitter = ScriptEmitter(dialect: dialect, bundle: identity, entities: entities)
+            let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: spec.entities, entities: entities)
             try emitter.writeUpsert(to: folder.appendingPathComponent("upsert.sql"), from: db)
             try emitter.writeRollback(to: folder.appendingPathComponent("rollback.sql"), from: db)
             members += ["\(dialect.rawValue)/upsert.sql", "\(dialect.rawValue)/rollback.sql"]

@@ -1,0 +1,132 @@
+/// The statements that take one entity's target table from the rows a script expects to find
+/// to the rows it leaves, for the keys a bundle touches.
+///
+/// Both row sets are loaded into temporary tables first (`old`: the rows as the target should
+/// hold them now, `new`: as the script leaves them), so the script can check the target
+/// before it changes anything (the drift guard) and then change it with a few set statements.
+/// An upsert's old rows are the bundle's before-images and its new rows the snapshot's; a
+/// rollback swaps the two.
+struct ChangeSetStatements {
+    let dialect: SQLDialect
+    let entity: EntitySpec
+    /// Position of the entity in the script; temporary table names carry it, not the entity
+    /// name, so they stay within PostgreSQL's 63-byte identifiers.
+    let ordinal: Int
+
+    var oldTable: String { "airlock_old_\(ordinal)" }
+    var newTable: String { "airlock_new_\(ordinal)" }
+    private var table: String { dialect.identifier(entity.name) }
+    private var columnList: String { entity.columns.map { dialect.identifier($0.name) }.joined(separator: ", ") }
+    private var keyList: String { entity.key.map { dialect.identifier($0) }.joined(separator: ", ") }
+
+    private func keyMatch(_ left: String, _ right: String) -> String {
+        entity.key.map { "\(left).\(dialect.identifier($0)) = \(right).\(dialect.identifier($0))" }.joined(separator: " AND ")
+    }
+
+    /// The target table, for a target that does not have it yet, with its foreign keys.
+    var createTarget: String {
+        var parts = entity.columns.map { "\(dialect.identifier($0.name)) \(dialect.columnType($0.type))" }
+        parts.append("PRIMARY KEY (\(keyList))")
+        for column in entity.columns {
+            guard let parent = column.references else { continue }
+            parts.append("FOREIGN KEY (\(dialect.identifier(column.name))) REFERENCES \(dialect.identifier(parent))")
+        }
+        return "CREATE TABLE IF NOT EXISTS \(table) (\(parts.joined(separator: ", ")));"
+    }
+
+    var createTemporaryTables: [String] {
+        let columns = entity.columns.map { "\(dialect.identifier($0.name)) \(dialect.columnType($0.type))" }.joined(separator: ", ")
+        // PostgreSQL drops them when the script's transaction ends; SQLite when the connection closes.
+        let lifetime = dialect == .postgres ? " ON COMMIT DROP" : ""
+        return [oldTable, newTable].map { "CREATE TEMP TABLE \($0) (\(columns), PRIMARY KEY (\(keyList)))\(lifetime);" }
+    }
+
+    func copyHeader(into temporaryTable: String) -> String {
+        "COPY \(temporaryTable) (\(columnList)) FROM STDIN;"
+    }
+
+    func insert(into temporaryTable: String, tuples: [String]) -> String {
+        "INSERT INTO \(temporaryTable) (\(columnList)) VALUES\n\(tuples.joined(separator: ",\n"));"
+    }
+
+    // MARK: - Drift guard
+
+    /// One line per key whose target row is not as the script expects: an old row that is
+    /// missing or differs, or a row present where the script is to insert one.
+    private var driftedKeys: String {
+        let missing = "t.\(dialect.identifier(entity.key[0])) IS NULL"
+        let differs = entity.valueColumns.map { column -> String in
+            let name = dialect.identifier(column.name)
+            return dialect == .postgres ? "t.\(name) IS DISTINCT FROM o.\(name)" : "t.\(name) IS NOT o.\(name)"
+        }
+        return """
+            SELECT \(keyText("o")) AS drifted FROM \(oldTable) AS o LEFT JOIN \(table) AS t ON \(keyMatch("t", "o"))
+            WHERE \(([missing] + differs).joined(separator: " OR "))
+            UNION ALL
+            SELECT \(keyText("n")) FROM \(newTable) AS n JOIN \(table) AS t ON \(keyMatch("t", "n"))
+            WHERE NOT EXISTS (SELECT 1 FROM \(oldTable) AS o WHERE \(keyMatch("o", "n")))
+            """
+    }
+
+    /// `product_id=p1` or `order_id=7, line=2`.
+    private func keyText(_ alias: String) -> String {
+        entity.key.map { key in
+            "\(dialect.literal(key + "=")) || CAST(\(alias).\(dialect.identifier(key)) AS TEXT)"
+        }.joined(separator: " || ', ' || ")
+    }
+
+    /// Stops the script, before anything changed, when any target row drifted from what the
+    /// bundle expects: PostgreSQL names up to 20 keys in the error, the `sqlite3` shell prints
+    /// every drifted key before its guard fails.
+    func driftGuard(bundle: BundleIdentity, ledger: LedgerStatements) -> String {
+        let problem = "airlock: \(entity.name): target rows differ from what bundle \(bundle.paddedSequence) expects (changed since the bundles before it were applied?); nothing was changed"
+        switch dialect {
+        case .postgres:
+            let body = """
+                DECLARE drift_count bigint; drift_keys text;
+                BEGIN
+                  SELECT count(*), string_agg(d.drifted, '; ') FILTER (WHERE d.n <= 20) INTO drift_count, drift_keys
+                  FROM (SELECT k.drifted, row_number() OVER (ORDER BY k.drifted) AS n FROM (\(driftedKeys)) AS k) AS d;
+                  IF drift_count > 0 THEN
+                    RAISE EXCEPTION USING MESSAGE = \(dialect.literal(problem + ". ")) || drift_count || ' drifted row(s): ' || drift_keys;
+                  END IF;
+                END
+                """
+            return ledger.procedure(body)
+        case .sqlite:
+            return """
+                SELECT \(dialect.literal("airlock: \(entity.name): drifted: ")) || drifted FROM (\(driftedKeys)) ORDER BY 1;
+                \(ledger.refuse(when: "EXISTS (\(driftedKeys))", message: problem + "; the drifted keys are listed above", number: 10 + ordinal))
+                """
+        }
+    }
+
+    // MARK: - Changes
+
+    /// Inserts and updates: the new rows. Run parents first.
+    var write: [String] {
+        let updates = entity.valueColumns.map { "\(dialect.identifier($0.name)) = excluded.\(dialect.identifier($0.name))" }
+        switch entity.upsertMethod {
+        case .onConflict:
+            let conflict = updates.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + updates.joined(separator: ", ")
+            // `WHERE true` keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
+            return ["INSERT INTO \(table) (\(columnList)) SELECT \(columnList) FROM \(newTable) WHERE true ON CONFLICT (\(keyList)) \(conflict);"]
+        case .updateThenInsert:
+            var statements: [String] = []
+            if !entity.valueColumns.isEmpty {
+                let set = entity.valueColumns.map { "\(dialect.identifier($0.name)) = n.\(dialect.identifier($0.name))" }.joined(separator: ", ")
+                statements.append("UPDATE \(table) AS t SET \(set) FROM \(newTable) AS n WHERE \(keyMatch("t", "n"));")
+            }
+            statements.append("""
+                INSERT INTO \(table) (\(columnList)) SELECT \(columnList) FROM \(newTable) AS n
+                WHERE NOT EXISTS (SELECT 1 FROM \(table) AS t WHERE \(keyMatch("t", "n")));
+                """)
+            return statements
+        }
+    }
+
+    /// Deletes: keys among the old rows and not among the new. Run children first.
+    var delete: String {
+        "DELETE FROM \(table) WHERE (\(keyList)) IN (SELECT \(keyList) FROM \(oldTable) AS o WHERE NOT EXISTS (SELECT 1 FROM \(newTable) AS n WHERE \(keyMatch("n", "o"))));"
+    }
+}
