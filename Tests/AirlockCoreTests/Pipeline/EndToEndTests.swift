@@ -38,14 +38,7 @@ import Testing
     private func postgresDump(_ postgres: Postgres) throws -> String {
         let spec = try Spec.load(path: TestWorkspace.repository.appendingPathComponent("airlock.yml").path)
         return try spec.entities.map { entity in
-            let columns = entity.columns.map { column -> String in
-                let name = SQLDialect.postgres.identifier(column.name)
-                switch column.type {
-                case .boolean: return "CASE WHEN \(name) THEN 1 ELSE 0 END"
-                case .timestamp: return "regexp_replace(to_char(\(name) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '\\.?0+$', '') || 'Z'"
-                default: return "\(name)::text"
-                }
-            }
+            let columns = entity.columns.map(CanonicalRows.canonicalText)
             return try postgres.query("SELECT \(columns.joined(separator: ", ")) FROM \(entity.name) ORDER BY 1")
         }.joined()
     }

@@ -1,0 +1,123 @@
+@testable import AirlockCore
+import Foundation
+import GRDB
+
+/// Emits bundle scripts straight from workspace tables the test fills, without inbox files or
+/// signatures, so laws about the scripts can be checked on many random snapshots quickly.
+/// The scripts are the ones bundles carry; sites run them with `sqlite3 -bail` and `psql -1`.
+final class ScriptHarness {
+    let entities: [EntitySpec]
+    private let database: DatabaseQueue
+    private let folder: URL
+    private var sequence = 0
+
+    init(entities: [EntitySpec]) throws {
+        self.entities = entities
+        database = try DatabaseQueue()
+        try WorkspaceSchema.migrator.migrate(database)
+        try database.write { db in
+            for entity in entities { try EntityTables(entity).create(in: db) }
+        }
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-scripts-\(UUID().uuidString)")
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    /// One bundle's scripts for both dialects.
+    struct Scripts {
+        let folder: URL
+        func upsert(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/upsert.sql") }
+        func rollback(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/rollback.sql") }
+    }
+
+    /// The next bundle: from the last bundle's state to `snapshot` (rows per entity name, in
+    /// column order, as canonical workspace values). Entities not named keep their rows.
+    func bundle(_ snapshot: [String: [[DatabaseValueConvertible?]]]) throws -> Scripts {
+        sequence += 1
+        let identity = BundleIdentity(id: "test-\(sequence)", sequence: sequence, digest: "digest-\(sequence)",
+                                      parentDigest: sequence == 1 ? "" : "digest-\(sequence - 1)")
+        let scripts = Scripts(folder: folder.appendingPathComponent("bundle-\(sequence)"))
+        let changed = entities.filter { snapshot[$0.name] != nil }
+        try database.write { db in
+            for entity in changed {
+                let tables = EntityTables(entity)
+                try db.execute(sql: "DELETE FROM \(tables.snapshot)")
+                let placeholders = entity.columns.map { _ in "?" }.joined(separator: ", ")
+                let insert = try db.makeStatement(sql: "INSERT INTO \(tables.snapshot) (\(tables.columnList)) VALUES (\(placeholders))")
+                for row in snapshot[entity.name]! { try insert.execute(arguments: StatementArguments(row)) }
+            }
+            for dialect in SQLDialect.allCases {
+                try FileManager.default.createDirectory(at: scripts.upsert(dialect).deletingLastPathComponent(), withIntermediateDirectories: true)
+                let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: entities, entities: changed)
+                try emitter.writeUpsert(to: scripts.upsert(dialect), from: db)
+                try emitter.writeRollback(to: scripts.rollback(dialect), from: db)
+            }
+            for entity in changed { try EntityDiff(entity).promote(bundle: sequence, in: db) }
+        }
+        return scripts
+    }
+
+    /// The baseline (the last bundle's state) as `CanonicalRows` renders it.
+    func baseline() throws -> String {
+        try database.read { db in
+            try entities.map { try CanonicalRows.sqlite(db, entity: $0, table: "base_" + $0.name) }.joined()
+        }
+    }
+
+    /// Runs a script through the `sqlite3` shell, as a site does.
+    static func runSQLite(_ script: URL, on target: URL) throws -> Shell.Result {
+        try Shell.run(["sqlite3", "-bail", target.path], input: try String(contentsOf: script, encoding: .utf8))
+    }
+
+    /// A target's managed tables as `CanonicalRows` renders them.
+    func rows(ofSQLite target: URL) throws -> String {
+        try DatabaseQueue(path: target.path).read { db in
+            try entities.map { try CanonicalRows.sqlite(db, entity: $0, table: $0.name) }.joined()
+        }
+    }
+
+    func rows(of postgres: Postgres) throws -> String {
+        try entities.map { try CanonicalRows.postgres(postgres, entity: $0) }.joined()
+    }
+}
+
+/// Rows in a form that is equal across the workspace, SQLite targets and PostgreSQL targets:
+/// each value as the hex of its canonical UTF-8 text (NULL as `NULL`), rows sorted as text.
+/// Hex keeps every byte, NUL and line breaks included, visible to the comparison.
+enum CanonicalRows {
+    static func sqlite(_ db: Database, entity: EntitySpec, table: String) throws -> String {
+        let columns = entity.columns.map { column -> String in
+            let name = SQLDialect.sqlite.identifier(column.name)
+            return "CASE WHEN \(name) IS NULL THEN 'NULL' ELSE lower(hex(CAST(\(name) AS TEXT))) END"
+        }
+        return try rows(String.fetchAll(db, sql: select(columns, entity: entity, table: SQLDialect.sqlite.identifier(table))))
+    }
+
+    static func postgres(_ postgres: Postgres, entity: EntitySpec) throws -> String {
+        let columns = entity.columns.map { column -> String in
+            let name = SQLDialect.postgres.identifier(column.name)
+            return "CASE WHEN \(name) IS NULL THEN 'NULL' ELSE encode(convert_to(\(canonicalText(column)), 'UTF8'), 'hex') END"
+        }
+        let output = try postgres.query(select(columns, entity: entity, table: SQLDialect.postgres.identifier(entity.name)))
+        return rows(output.split(separator: "\n").map(String.init))
+    }
+
+    /// PostgreSQL's value of `column` written the way the workspace writes it.
+    static func canonicalText(_ column: ColumnSpec) -> String {
+        let name = SQLDialect.postgres.identifier(column.name)
+        switch column.type {
+        case .boolean: return "CASE WHEN \(name) THEN '1' ELSE '0' END"
+        case .timestamp: return "regexp_replace(to_char(\(name) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '\\.?0+$', '') || 'Z'"
+        default: return "\(name)::text"
+        }
+    }
+
+    private static func select(_ columns: [String], entity: EntitySpec, table: String) -> String {
+        "SELECT \(columns.joined(separator: " || '|' || ")) FROM \(table)"
+    }
+
+    /// Sorted here, not by SQL: the two databases may collate text differently.
+    private static func rows(_ lines: [String]) -> String {
+        lines.sorted().map { $0 + "\n" }.joined()
+    }
+}
