@@ -4,7 +4,7 @@ import GRDB
 import PropertyBased
 import Testing
 
-/// Any string survives SQL escaping: it goes into a generated literal and comes back equal.
+/// Any string survives SQL escaping: it goes into a generated literal or script and comes back equal.
 @Suite struct SQLLiteralTests {
     /// Quoting hazards, including a quote followed by a combining mark (one grapheme, two scalars).
     private static let nasty: [Character] = ["'", "\"", "\\", "$", "\n", "\r", "\r\n", "\t", ";", "-", "😀", "\u{202E}", "ש", "é",
@@ -35,24 +35,32 @@ import Testing
         }
     }
 
-    @Test func postgresRoundTripsEveryString() async throws {
-        var samples: [String] = []
-        await propertyCheck(count: 2_000, input: Self.strings) { samples.append($0) }
-        let postgres = try Postgres.freshDatabase()
-        var script = "CREATE TABLE strings (id int PRIMARY KEY, value text);\n"
-        for (index, text) in samples.enumerated() {
-            script += "INSERT INTO strings VALUES (\(index), \(SQLDialect.postgres.literal(text)));\n"
+    /// 10,000 strings through a bundle's upsert script, as a site runs it, into each dialect.
+    /// SQLite strings also hold NUL; PostgreSQL text cannot.
+    @Test(arguments: SQLDialect.allCases)
+    func scriptsCarryEveryString(dialect: SQLDialect) async throws {
+        var rows: [[DatabaseValueConvertible?]] = []
+        await propertyCheck(count: 10_000, input: Self.strings) { text in
+            rows.append([Int64(rows.count), dialect == .sqlite && rows.count % 3 == 0 ? text + "\u{0}" + text : text])
         }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("strings-\(UUID().uuidString).sql")
-        try script.write(to: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let applied = try postgres.apply(file)
-        #expect(applied.status == 0, "\(applied.error)")
-        let hex = try postgres.query("SELECT encode(convert_to(value, 'UTF8'), 'hex') FROM strings ORDER BY id")
-            .split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        #expect(hex.count == samples.count)
-        for (text, stored) in zip(samples, hex) {
-            #expect(String(stored) == Array(text.utf8).hexString, "\(text.debugDescription)")
+        let entity = EntitySpec(name: "notes", source: SourceSpec(filePattern: "notes*.json", format: .json), key: ["id"],
+                                columns: [ColumnSpec(name: "id", from: "id", type: .integer), ColumnSpec(name: "body", from: "body", type: .text)])
+        let harness = try ScriptHarness(entities: [entity])
+        let script = try harness.bundle(["notes": rows]).upsert(dialect)
+        let expected = try harness.baseline()
+        #expect(expected.split(separator: "\n").count == 10_000)
+        switch dialect {
+        case .sqlite:
+            let target = FileManager.default.temporaryDirectory.appendingPathComponent("strings-\(UUID().uuidString).db")
+            defer { try? FileManager.default.removeItem(at: target) }
+            let run = try ScriptHarness.runSQLite(script, on: target)
+            #expect(run.status == 0, "\(run.error)")
+            #expect(try harness.rows(ofSQLite: target) == expected)
+        case .postgres:
+            let postgres = try Postgres.freshDatabase()
+            let run = try postgres.apply(script)
+            #expect(run.status == 0, "\(run.error)")
+            #expect(try harness.rows(of: postgres) == expected)
         }
     }
 

@@ -25,6 +25,10 @@ import Testing
             try Spec.parse(yaml: base + "    key: sku\n    columns:\n      id: text\n")
         }
         #expect(throws: SpecError.self) { try Spec.parse(yaml: base + "    key: id\n    columns:\n      \"Bad Name\": text\n") }
+        #expect(throws: SpecError.invalid(path: "airlock.yml", at: "entities.items.upsert",
+                                          reason: "unknown method 'merge'; use on_conflict (the default) or update_then_insert (line 6)")) {
+            try Spec.parse(yaml: base + "    key: id\n    upsert: merge\n    columns:\n      id: text\n")
+        }
     }
 
     @Test func expiryAndApprovalPolicy() throws {
