@@ -165,13 +165,20 @@ def psql(conninfo, sql, autocommit=False):
 
 
 def hand_written_upsert(generated):
-    """What a DBA would write for the same rows: the generated script's VALUES lists, in
-    batches of 1,000, as plain INSERT … ON CONFLICT without Airlock's guards and ledger.
-    (The benchmark data holds no line breaks inside values, so a row is a line.)"""
-    batches = list(re.finditer(r'^INSERT INTO "products" \((.*?)\) VALUES\n(.*?)\nON CONFLICT', generated, re.M | re.S))
-    columns = batches[0].group(1)
-    rows = [row for batch in batches for row in re.findall(r"^\(.*\)(?=,$|$)", batch.group(2), re.M)]
+    """What a DBA would write for the same rows: multi-row INSERT … ON CONFLICT in batches of
+    1,000, with plain literals and without Airlock's guards and ledger. The rows come from
+    the COPY data of the generated script's new-rows table."""
+    block = re.search(r'^COPY airlock_new_1 \((.*?)\) FROM STDIN;\n(.*?)^\\\.$', generated, re.M | re.S)
+    columns = block.group(1)
     names = [c.strip() for c in columns.split(",")]
+
+    def literal(field):
+        if field == "\\N":
+            return "NULL"
+        text = re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n", "r": "\r"}.get(m.group(1), m.group(1)), field)
+        return "'" + text.replace("'", "''") + "'"
+
+    rows = ["(" + ", ".join(literal(f) for f in line.split("\t")) + ")" for line in block.group(2).splitlines()]
     update = ", ".join(f"{c} = excluded.{c}" for c in names[1:])
     statements = []
     for start in range(0, len(rows), 1000):
@@ -187,6 +194,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="runs per case; the table shows medians")
     parser.add_argument("--work", default=os.path.join(REPO, ".build-bench"), help="where data and workspaces go")
     parser.add_argument("--generator", default=os.path.join(REPO, "..", "shared", "bench", "gen_products.py"))
+    parser.add_argument("--cases", default="latency,ingest,postgres,rss",
+                        help="which cases to run, comma-separated (default: all of latency,ingest,postgres,rss)")
     args = parser.parse_args()
     if not os.path.exists(args.generator):
         sys.exit(f"bench: no generator at {args.generator}; pass --generator PATH/gen_products.py")
@@ -194,10 +203,11 @@ def main():
     bench = Bench(args)
     shutil.rmtree(bench.path("keys"), ignore_errors=True)
     subprocess.run([AIRLOCK, "keygen", "producer", "--workspace", args.work], check=True, stdout=subprocess.DEVNULL)
-    bench.latency()
-    bench.ingest_and_diff()
-    bench.postgres_apply()
-    bench.big_rss()
+    cases = {"latency": bench.latency, "ingest": bench.ingest_and_diff, "postgres": bench.postgres_apply, "rss": bench.big_rss}
+    for name in args.cases.split(","):
+        if name not in cases:
+            sys.exit(f"bench: unknown case '{name}'; use {','.join(cases)}")
+        cases[name]()
     bench.print_table()
 
 
