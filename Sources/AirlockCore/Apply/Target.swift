@@ -77,7 +77,7 @@ public enum Target: Equatable, Sendable {
                 } catch {
                     if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
                     let reason = (error as? DatabaseError)?.message ?? "\(error)"
-                    throw TargetError.scriptFailed(script: script.lastPathComponent, reason: ([reason] + printed).joined(separator: "\n"))
+                    throw TargetError.scriptFailed(script: script.lastPathComponent, reason: (printed + [reason]).joined(separator: "\n"))
                 }
             }
             return try Self.chain(in: database).head

@@ -79,7 +79,7 @@ struct ChangeSetStatements {
     /// bundle expects: PostgreSQL names up to 20 keys in the error, the `sqlite3` shell prints
     /// every drifted key before its guard fails.
     func driftGuard(bundle: BundleIdentity, ledger: LedgerStatements) -> String {
-        let problem = "airlock: \(entity.name): target rows differ from what bundle \(bundle.paddedSequence) expects (changed since the bundles before it were applied?); nothing was changed"
+        let problem = "airlock: \(entity.name): target rows differ from what bundle \(bundle.paddedSequence) expects (edited on the target since the previous bundle?); nothing was changed"
         switch dialect {
         case .postgres:
             let body = """
