@@ -29,7 +29,7 @@ struct EntityDiff {
 
     private var keyOrder: String { entity.key.map { dialect.identifier($0) }.joined(separator: ", ") }
 
-    /// Snapshot rows that are new or changed: what the upsert writes.
+    /// Snapshot rows that are new or changed: what the upsert leaves in the target.
     var upsertRows: String {
         """
         SELECT \(columns(of: "s")) FROM \(tables.snapshot) AS s
@@ -38,16 +38,7 @@ struct EntityDiff {
         """
     }
 
-    /// Baseline rows whose key the snapshot no longer has: what the upsert deletes.
-    var deletedRows: String {
-        """
-        SELECT \(columns(of: "b")) FROM \(tables.baseline) AS b
-        WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))
-        ORDER BY \(keyOrder)
-        """
-    }
-
-    /// Snapshot rows with no baseline row: what a rollback deletes.
+    /// Snapshot rows with no baseline row: what the bundle inserts.
     var insertedRows: String {
         """
         SELECT \(columns(of: "s")) FROM \(tables.snapshot) AS s
@@ -56,7 +47,8 @@ struct EntityDiff {
         """
     }
 
-    /// Baseline rows that the upsert changes or deletes: the before-images a rollback restores.
+    /// Baseline rows that the upsert changes or deletes: the before-images the upsert expects
+    /// to find and a rollback restores.
     var beforeImages: String {
         """
         SELECT \(columns(of: "b")) FROM \(tables.baseline) AS b
