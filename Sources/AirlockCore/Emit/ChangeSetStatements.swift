@@ -23,17 +23,6 @@ struct ChangeSetStatements {
         entity.key.map { "\(left).\(dialect.identifier($0)) = \(right).\(dialect.identifier($0))" }.joined(separator: " AND ")
     }
 
-    /// The target table, for a target that does not have it yet, with its foreign keys.
-    var createTarget: String {
-        var parts = entity.columns.map { "\(dialect.identifier($0.name)) \(dialect.columnType($0.type))" }
-        parts.append("PRIMARY KEY (\(keyList))")
-        for column in entity.columns {
-            guard let parent = column.references else { continue }
-            parts.append("FOREIGN KEY (\(dialect.identifier(column.name))) REFERENCES \(dialect.identifier(parent))")
-        }
-        return "CREATE TABLE IF NOT EXISTS \(table) (\(parts.joined(separator: ", ")));"
-    }
-
     var createTemporaryTables: [String] {
         let columns = entity.columns.map { "\(dialect.identifier($0.name)) \(dialect.columnType($0.type))" }.joined(separator: ", ")
         // PostgreSQL drops them when the script's transaction ends; SQLite when the connection closes.

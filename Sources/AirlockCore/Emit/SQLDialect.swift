@@ -52,6 +52,18 @@ public enum SQLDialect: String, CaseIterable, Sendable {
         return String(result)
     }
 
+    /// An entity's target table, for a target that does not have it yet, with its key and
+    /// foreign keys.
+    func createTable(_ entity: EntitySpec) -> String {
+        var parts = entity.columns.map { "\(identifier($0.name)) \(columnType($0.type))" }
+        parts.append("PRIMARY KEY (\(entity.key.map(identifier).joined(separator: ", ")))")
+        for column in entity.columns {
+            guard let parent = column.references else { continue }
+            parts.append("FOREIGN KEY (\(identifier(column.name))) REFERENCES \(identifier(parent))")
+        }
+        return "CREATE TABLE IF NOT EXISTS \(identifier(entity.name)) (\(parts.joined(separator: ", ")));"
+    }
+
     /// The target column type for a spec type. SQLite keeps decimals as text: its NUMERIC
     /// affinity would turn `12.50` into a binary double.
     func columnType(_ type: ColumnType) -> String {

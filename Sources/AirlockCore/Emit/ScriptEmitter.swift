@@ -32,7 +32,7 @@ struct ScriptEmitter {
                                    message: "airlock: bundle \(bundle.paddedSequence) applies on top of \(parentDescription); this target's last applied bundle is another (see airlock_ledger)",
                                    number: 2))
         for entity in schema {
-            try out.line(ChangeSetStatements(dialect: dialect, entity: entity, ordinal: 0).createTarget)
+            try out.line(dialect.createTable(entity))
         }
         try writeChanges(out, old: \.beforeImages, new: \.upsertRows, db: db)
         try out.line(ledger.record(bundle, kind: "upsert", headAfter: bundle.digest))
