@@ -45,46 +45,32 @@ import Testing
         #expect(spec.entities.map(\.name) == ["customers", "orders", "order_lines"])
     }
 
-    @Test func postgresAppliesAndRollsBackWithConstraintsEnforced() throws {
+    @Test(arguments: SQLDialect.allCases)
+    func appliesAndRollsBackWithConstraintsEnforced(dialect: SQLDialect) throws {
         let harness = try ScriptHarness(entities: try Spec.parse(yaml: Self.spec).entities)
-        let postgres = try Postgres.freshDatabase()
+        let target = try ScriptTarget.fresh(dialect)
+        defer { target.remove() }
         var states: [String] = []
         var bundles: [ScriptHarness.Scripts] = []
         for snapshot in Self.snapshots {
             let scripts = try harness.bundle(snapshot)
-            let run = try postgres.apply(scripts.upsert(.postgres))
+            let run = try target.run(scripts.upsert(dialect))
             #expect(run.status == 0, "\(run.error)")
-            #expect(try harness.rows(of: postgres) == (try harness.baseline()))
+            #expect(try harness.rows(of: target) == (try harness.baseline()))
             states.append(try harness.baseline())
             bundles.append(scripts)
         }
-        #expect(try postgres.query("SELECT count(*) FROM pg_constraint WHERE contype = 'f'") == "2\n")
-        for (scripts, earlier) in zip(bundles.reversed(), states.dropLast().reversed()).prefix(2) {
-            let run = try postgres.apply(scripts.rollback(.postgres))
-            #expect(run.status == 0, "\(run.error)")
-            #expect(try harness.rows(of: postgres) == earlier)
+        switch target {
+        case let .postgres(postgres):
+            #expect(try postgres.query("SELECT count(*) FROM pg_constraint WHERE contype = 'f'") == "2\n")
+        case let .sqlite(path):
+            #expect(try Shell.run(["sqlite3", path.path, "SELECT (SELECT count(*) FROM pragma_foreign_key_list('orders')) + (SELECT count(*) FROM pragma_foreign_key_list('order_lines'))"]).output == "2\n")
+            #expect(try Shell.run(["sqlite3", path.path, "PRAGMA foreign_key_check"]).output == "")
         }
-    }
-
-    @Test func sqliteAppliesAndRollsBackWithConstraintsEnforced() throws {
-        let harness = try ScriptHarness(entities: try Spec.parse(yaml: Self.spec).entities)
-        let target = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-fk-\(UUID().uuidString).db")
-        defer { try? FileManager.default.removeItem(at: target) }
-        var states: [String] = []
-        var bundles: [ScriptHarness.Scripts] = []
-        for snapshot in Self.snapshots {
-            let scripts = try harness.bundle(snapshot)
-            let run = try ScriptHarness.runSQLite(scripts.upsert(.sqlite), on: target)
-            #expect(run.status == 0, "\(run.error)")
-            #expect(try harness.rows(ofSQLite: target) == (try harness.baseline()))
-            states.append(try harness.baseline())
-            bundles.append(scripts)
-        }
-        #expect(try Shell.run(["sqlite3", target.path, "PRAGMA foreign_key_check"]).output == "")
         for (scripts, earlier) in zip(bundles.reversed(), states.dropLast().reversed()).prefix(2) {
-            let run = try ScriptHarness.runSQLite(scripts.rollback(.sqlite), on: target)
+            let run = try target.run(scripts.rollback(dialect))
             #expect(run.status == 0, "\(run.error)")
-            #expect(try harness.rows(ofSQLite: target) == earlier)
+            #expect(try harness.rows(of: target) == earlier)
         }
     }
 

@@ -49,19 +49,11 @@ import Testing
         let script = try harness.bundle(["notes": rows]).upsert(dialect)
         let expected = try harness.baseline()
         #expect(expected.split(separator: "\n").count == 10_000)
-        switch dialect {
-        case .sqlite:
-            let target = FileManager.default.temporaryDirectory.appendingPathComponent("strings-\(UUID().uuidString).db")
-            defer { try? FileManager.default.removeItem(at: target) }
-            let run = try ScriptHarness.runSQLite(script, on: target)
-            #expect(run.status == 0, "\(run.error)")
-            #expect(try harness.rows(ofSQLite: target) == expected)
-        case .postgres:
-            let postgres = try Postgres.freshDatabase()
-            let run = try postgres.apply(script)
-            #expect(run.status == 0, "\(run.error)")
-            #expect(try harness.rows(of: postgres) == expected)
-        }
+        let target = try ScriptTarget.fresh(dialect)
+        defer { target.remove() }
+        let run = try target.run(script)
+        #expect(run.status == 0, "\(run.error)")
+        #expect(try harness.rows(of: target) == expected)
     }
 
     @Test func identifiersAreQuoted() {

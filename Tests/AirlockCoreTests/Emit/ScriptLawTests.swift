@@ -29,19 +29,14 @@ import Testing
         let stateB = try harness.baseline()
         let context = "seed \(seed), \(entities.map { "\($0.name)(\($0.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")); \($0.upsertMethod))" })"
 
-        let sqlite = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-law-\(UUID().uuidString).db")
-        defer { try? FileManager.default.removeItem(at: sqlite) }
-        for (script, expected) in [(toA.upsert(.sqlite), stateA), (toB.upsert(.sqlite), stateB), (toB.rollback(.sqlite), stateA)] {
-            let run = try ScriptHarness.runSQLite(script, on: sqlite)
-            #expect(run.status == 0, "\(context): \(script.lastPathComponent): \(run.error)")
-            #expect(try harness.rows(ofSQLite: sqlite) == expected, "\(context): SQLite after \(script.path)")
-        }
-
-        let postgres = try Postgres.freshDatabase()
-        for (script, expected) in [(toA.upsert(.postgres), stateA), (toB.upsert(.postgres), stateB), (toB.rollback(.postgres), stateA)] {
-            let run = try postgres.apply(script)
-            #expect(run.status == 0, "\(context): \(script.lastPathComponent): \(run.error)")
-            #expect(try harness.rows(of: postgres) == expected, "\(context): PostgreSQL after \(script.path)")
+        for dialect in SQLDialect.allCases {
+            let target = try ScriptTarget.fresh(dialect)
+            defer { target.remove() }
+            for (script, expected) in [(toA.upsert(dialect), stateA), (toB.upsert(dialect), stateB), (toB.rollback(dialect), stateA)] {
+                let run = try target.run(script)
+                #expect(run.status == 0, "\(context): \(script.lastPathComponent): \(run.error)")
+                #expect(try harness.rows(of: target) == expected, "\(context): \(dialect) after \(script.path)")
+            }
         }
     }
 }

@@ -30,7 +30,7 @@ import Testing
             let run = try postgres.apply(try harness.bundle(snapshot).upsert(.postgres))
             #expect(run.status == 0, "\(run.error)")
             states.append(try harness.baseline())
-            #expect(try harness.rows(of: postgres) == states.last)
+            #expect(try harness.rows(of: .postgres(postgres)) == states.last)
         }
         #expect(try postgres.query("SELECT sku, amount FROM prices ORDER BY sku") == "A|1.50\nC|3.00\n")
     }

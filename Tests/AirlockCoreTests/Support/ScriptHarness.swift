@@ -64,20 +64,42 @@ final class ScriptHarness {
         }
     }
 
-    /// Runs a script through the `sqlite3` shell, as a site does.
-    static func runSQLite(_ script: URL, on target: URL) throws -> Shell.Result {
-        try Shell.run(["sqlite3", "-bail", target.path], input: try String(contentsOf: script, encoding: .utf8))
-    }
-
     /// A target's managed tables as `CanonicalRows` renders them.
-    func rows(ofSQLite target: URL) throws -> String {
-        try DatabaseQueue(path: target.path).read { db in
-            try entities.map { try CanonicalRows.sqlite(db, entity: $0, table: $0.name) }.joined()
+    func rows(of target: ScriptTarget) throws -> String {
+        switch target {
+        case let .sqlite(path):
+            return try DatabaseQueue(path: path.path).read { db in
+                try entities.map { try CanonicalRows.sqlite(db, entity: $0, table: $0.name) }.joined()
+            }
+        case let .postgres(postgres):
+            return try entities.map { try CanonicalRows.postgres(postgres, entity: $0) }.joined()
+        }
+    }
+}
+
+/// An empty target database for harness scripts, run with the tool a site uses.
+enum ScriptTarget {
+    case sqlite(URL)
+    case postgres(Postgres)
+
+    static func fresh(_ dialect: SQLDialect) throws -> ScriptTarget {
+        switch dialect {
+        case .sqlite: return .sqlite(FileManager.default.temporaryDirectory.appendingPathComponent("airlock-target-\(UUID().uuidString).db"))
+        case .postgres: return .postgres(try Postgres.freshDatabase())
         }
     }
 
-    func rows(of postgres: Postgres) throws -> String {
-        try entities.map { try CanonicalRows.postgres(postgres, entity: $0) }.joined()
+    /// `sqlite3 -bail TARGET < FILE` or `psql -v ON_ERROR_STOP=1 -1 -f FILE`.
+    func run(_ script: URL) throws -> Shell.Result {
+        switch self {
+        case let .sqlite(path): return try Shell.run(["sqlite3", "-bail", path.path], input: try String(contentsOf: script, encoding: .utf8))
+        case let .postgres(postgres): return try postgres.apply(script)
+        }
+    }
+
+    /// Removes an SQLite target's file; test databases on the PostgreSQL server stay with it.
+    func remove() {
+        if case let .sqlite(path) = self { try? FileManager.default.removeItem(at: path) }
     }
 }
 
