@@ -42,21 +42,27 @@ struct LedgerStatements {
         "COALESCE((SELECT head_digest FROM airlock_ledger ORDER BY id DESC LIMIT 1), '')"
     }
 
+    /// How the target got to its head: `upsert`, `cutover` or `rollback`; empty for a new target.
+    var lastKind: String {
+        "COALESCE((SELECT kind FROM airlock_ledger ORDER BY id DESC LIMIT 1), '')"
+    }
+
     func record(_ bundle: BundleIdentity, kind: String, headAfter: String) -> String {
         let values = [bundle.id, String(bundle.sequence), bundle.digest, bundle.parentDigest, kind, headAfter]
         let literals = values.enumerated().map { $0.offset == 1 ? $0.element : dialect.literal($0.element) }
         return "INSERT INTO airlock_ledger (bundle_id, sequence, digest, parent_digest, kind, head_digest) VALUES (\(literals.joined(separator: ", ")));"
     }
 
-    /// Stops the script, before anything changed, when `condition` holds.
-    /// PostgreSQL raises from a DO block; SQLite has no RAISE outside triggers, so a CHECK
-    /// constraint named after the message fails instead and `sqlite3` prints that name.
-    func refuse(when condition: String, message: String, number: Int) -> String {
+    /// Stops the script when `condition` holds. PostgreSQL raises from a DO block; SQLite has
+    /// no RAISE outside triggers, so a CHECK constraint named after the message fails instead
+    /// and `sqlite3` prints that name. `label` names the guard's temporary table in SQLite and
+    /// must be unique within a script.
+    func refuse(when condition: String, message: String, label: String) -> String {
         switch dialect {
         case .postgres:
             return procedure("BEGIN IF \(condition) THEN RAISE EXCEPTION USING MESSAGE = \(dialect.literal(message)); END IF; END")
         case .sqlite:
-            let table = dialect.identifier("airlock_guard_\(number)")
+            let table = dialect.identifier("airlock_guard_\(label)")
             return """
                 CREATE TEMP TABLE \(table) (passed INTEGER CONSTRAINT \(dialect.identifier(message)) CHECK (passed));
                 INSERT INTO \(table) SELECT NOT (\(condition));
@@ -77,7 +83,7 @@ struct LedgerStatements {
     var requireSingleTransaction: String {
         refuse(when: "now() = statement_timestamp()",
                message: "airlock: run this script as one transaction: psql -v ON_ERROR_STOP=1 -1 -f FILE",
-               number: 0)
+               label: "transaction")
     }
 }
 

@@ -29,6 +29,11 @@ struct EntityDiff {
 
     private var keyOrder: String { entity.key.map { dialect.identifier($0) }.joined(separator: ", ") }
 
+    /// Every snapshot row: what a cutover leaves in the target.
+    var snapshotRows: String {
+        "SELECT \(columns(of: "s")) FROM \(tables.snapshot) AS s ORDER BY \(keyOrder)"
+    }
+
     /// Snapshot rows that are new or changed: what the upsert leaves in the target.
     var upsertRows: String {
         """

@@ -24,18 +24,9 @@ struct ChangeSetStatements {
     }
 
     var createTemporaryTables: [String] {
-        let columns = entity.columns.map { "\(dialect.identifier($0.name)) \(dialect.columnType($0.type))" }.joined(separator: ", ")
         // PostgreSQL drops them when the script's transaction ends; SQLite when the connection closes.
         let lifetime = dialect == .postgres ? " ON COMMIT DROP" : ""
-        return [oldTable, newTable].map { "CREATE TEMP TABLE \($0) (\(columns), PRIMARY KEY (\(keyList)))\(lifetime);" }
-    }
-
-    func copyHeader(into temporaryTable: String) -> String {
-        "COPY \(temporaryTable) (\(columnList)) FROM STDIN;"
-    }
-
-    func insert(into temporaryTable: String, tuples: [String]) -> String {
-        "INSERT INTO \(temporaryTable) (\(columnList)) VALUES\n\(tuples.joined(separator: ",\n"));"
+        return [oldTable, newTable].map { "CREATE TEMP TABLE \($0) \(dialect.tableDefinition(entity, foreignKeys: false))\(lifetime);" }
     }
 
     // MARK: - Drift guard
@@ -85,7 +76,7 @@ struct ChangeSetStatements {
         case .sqlite:
             return """
                 SELECT \(dialect.literal("airlock: \(entity.name): drifted: ")) || drifted FROM (\(driftedKeys)) ORDER BY 1;
-                \(ledger.refuse(when: "EXISTS (\(driftedKeys))", message: problem + "; the drifted keys are listed above", number: 10 + ordinal))
+                \(ledger.refuse(when: "EXISTS (\(driftedKeys))", message: problem + "; the drifted keys are listed above", label: "drift_\(ordinal)"))
                 """
         }
     }

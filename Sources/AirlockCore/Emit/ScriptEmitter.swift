@@ -1,10 +1,12 @@
 import Foundation
 import GRDB
 
-/// Writes a bundle's `upsert.sql` and `rollback.sql` for one dialect, streaming the changed
-/// rows out of the workspace diff. Each script is one transaction guarded by the target's
-/// ledger (it refuses a re-apply, a wrong parent, or a rollback of anything but the last
-/// bundle) and by a drift guard (it refuses a target whose rows are not as it expects).
+/// Writes a bundle's scripts for one dialect, streaming rows out of the workspace:
+/// `upsert.sql` and `rollback.sql` carry the changed rows, `cutover.sql` the full snapshot of
+/// each changed entity, `cutover-rollback.sql` none. Each script is one transaction guarded by
+/// the target's ledger (it refuses a re-apply, a wrong parent, or a rollback of anything but
+/// the last bundle, applied the way it undoes); upserts also carry a drift guard (they refuse
+/// a target whose rows are not as they expect).
 struct ScriptEmitter {
     let dialect: SQLDialect
     let bundle: BundleIdentity
@@ -18,22 +20,29 @@ struct ScriptEmitter {
 
     private var ledger: LedgerStatements { LedgerStatements(dialect: dialect) }
 
+    private var cutovers: [CutoverStatements] {
+        entities.enumerated().map { CutoverStatements(dialect: dialect, entity: $0.element, bundle: bundle, ordinal: $0.offset + 1) }
+    }
+
     private var changeSets: [ChangeSetStatements] {
         entities.enumerated().map { ChangeSetStatements(dialect: dialect, entity: $0.element, ordinal: $0.offset + 1) }
+    }
+
+    /// The scripts a bundle carries per dialect, in its `postgres/` and `sqlite/` folders.
+    static let scriptNames = ["upsert.sql", "rollback.sql", "cutover.sql", "cutover-rollback.sql"]
+
+    /// Writes every script of `scriptNames` into `folder`.
+    func writeAll(to folder: URL, from db: Database) throws {
+        try writeUpsert(to: folder.appendingPathComponent("upsert.sql"), from: db)
+        try writeRollback(to: folder.appendingPathComponent("rollback.sql"), from: db)
+        try writeCutover(to: folder.appendingPathComponent("cutover.sql"), from: db)
+        try writeCutoverRollback(to: folder.appendingPathComponent("cutover-rollback.sql"))
     }
 
     func writeUpsert(to url: URL, from db: Database) throws {
         let out = try ScriptWriter(path: url)
         try writePreamble(out, kind: "upsert", file: url.lastPathComponent)
-        try out.line(ledger.refuse(when: "\(ledger.head) = \(dialect.literal(bundle.digest))",
-                                   message: "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) is already applied to this target",
-                                   number: 1))
-        try out.line(ledger.refuse(when: "\(ledger.head) <> \(dialect.literal(bundle.parentDigest))",
-                                   message: "airlock: bundle \(bundle.paddedSequence) applies on top of \(parentDescription); this target's last applied bundle is another (see airlock_ledger)",
-                                   number: 2))
-        for entity in schema {
-            try out.line(dialect.createTable(entity))
-        }
+        try writeApplyGuards(out)
         try writeChanges(out, old: \.beforeImages, new: \.upsertRows, db: db)
         try out.line(ledger.record(bundle, kind: "upsert", headAfter: bundle.digest))
         try writeEpilogue(out)
@@ -42,12 +51,82 @@ struct ScriptEmitter {
     func writeRollback(to url: URL, from db: Database) throws {
         let out = try ScriptWriter(path: url)
         try writePreamble(out, kind: "rollback", file: url.lastPathComponent)
-        try out.line(ledger.refuse(when: "\(ledger.head) <> \(dialect.literal(bundle.digest))",
-                                   message: "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) is not the last bundle applied to this target; only the last one can be rolled back",
-                                   number: 1))
+        try writeRollbackGuards(out, of: "upsert")
         try writeChanges(out, old: \.upsertRows, new: \.beforeImages, db: db)
         try out.line(ledger.record(bundle, kind: "rollback", headAfter: bundle.parentDigest))
         try writeEpilogue(out)
+    }
+
+    /// The cutover: each changed entity's full snapshot replaces its table (see `CutoverStatements`).
+    func writeCutover(to url: URL, from db: Database) throws {
+        let out = try ScriptWriter(path: url)
+        try writePreamble(out, kind: "cutover", file: url.lastPathComponent)
+        try writeApplyGuards(out)
+        if dialect == .postgres { try out.line(PostgresCutoverFunctions.definitions) }
+        for cutover in cutovers { try out.line(cutover.refuseUnmanagedDependents(managed: schema, action: "cutover")) }
+        for cutover in cutovers {
+            try out.line("-- \(cutover.entity.name): the bundle's full snapshot into \(cutover.staging).")
+            for statement in cutover.createStaging { try out.line(statement) }
+            let rows = try load(out, cutover.entity, into: cutover.staging, rows: EntityDiff(cutover.entity).snapshotRows, db: db)
+            try out.line(cutover.checkStaging(rows: rows))
+            if dialect == .postgres { try out.line(cutover.prepareStaging) }
+        }
+        try writeSwap(out, postgres: CutoverStatements.postgresCutover, sqlite: \.sqliteCutover, action: "the cutover")
+        try out.line(ledger.record(bundle, kind: "cutover", headAfter: bundle.digest))
+        try writeEpilogue(out)
+    }
+
+    /// Undoes the cutover: the backup tables take their tables' places again, and the rows the
+    /// cutover brought stay in the staging tables.
+    func writeCutoverRollback(to url: URL) throws {
+        let out = try ScriptWriter(path: url)
+        try writePreamble(out, kind: "rollback of the cutover", file: url.lastPathComponent)
+        try writeRollbackGuards(out, of: "cutover")
+        for cutover in cutovers { try out.line(cutover.requireBackup) }
+        if dialect == .postgres { try out.line(PostgresCutoverFunctions.definitions) }
+        for cutover in cutovers { try out.line(cutover.refuseUnmanagedDependents(managed: schema, action: "rollback of the cutover")) }
+        try writeSwap(out, postgres: CutoverStatements.postgresRollback, sqlite: \.sqliteRollback, action: "the rollback of the cutover")
+        try out.line(ledger.record(bundle, kind: "rollback", headAfter: bundle.parentDigest))
+        try writeEpilogue(out)
+    }
+
+    /// Refuses a re-apply and a target whose last bundle is not this one's parent, then makes
+    /// the tables a target that is new to the bundle's entities lacks.
+    private func writeApplyGuards(_ out: ScriptWriter) throws {
+        try out.line(ledger.refuse(when: "\(ledger.head) = \(dialect.literal(bundle.digest))",
+                                   message: "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) is already applied to this target",
+                                   label: "reapply"))
+        try out.line(ledger.refuse(when: "\(ledger.head) <> \(dialect.literal(bundle.parentDigest))",
+                                   message: "airlock: bundle \(bundle.paddedSequence) applies on top of \(parentDescription); this target's last applied bundle is another (see airlock_ledger)",
+                                   label: "parent"))
+        for entity in schema {
+            try out.line(dialect.createTable(entity))
+        }
+    }
+
+    /// Refuses to roll back anything but this bundle, applied last, the way (`kind`) this script undoes.
+    private func writeRollbackGuards(_ out: ScriptWriter, of kind: String) throws {
+        try out.line(ledger.refuse(when: "\(ledger.head) <> \(dialect.literal(bundle.digest))",
+                                   message: "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) is not the last bundle applied to this target; only the last one can be rolled back",
+                                   label: "last"))
+        let other = kind == "cutover" ? "rollback.sql" : "cutover-rollback.sql"
+        try out.line(ledger.refuse(when: "\(ledger.lastKind) <> \(dialect.literal(kind))",
+                                   message: "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) was not applied as \(kind == "cutover" ? "a cutover" : "an upsert"); roll it back with \(other)",
+                                   label: "kind"))
+    }
+
+    private func writeSwap(_ out: ScriptWriter, postgres: ([CutoverStatements]) -> String,
+                           sqlite: KeyPath<CutoverStatements, [String]>, action: String) throws {
+        switch dialect {
+        case .postgres:
+            try out.line(postgres(cutovers))
+            for cutover in cutovers { try out.line("ANALYZE \(cutover.live);") }
+        case .sqlite:
+            for cutover in cutovers {
+                for statement in cutover[keyPath: sqlite] { try out.line(statement) }
+            }
+            try out.line(CutoverStatements.sqliteForeignKeyCheck(managed: schema, action: action))
+        }
     }
 
     private var parentDescription: String {
@@ -57,6 +136,7 @@ struct ScriptEmitter {
     // MARK: - Script frame
 
     private func writePreamble(_ out: ScriptWriter, kind: String, file: String) throws {
+        let replacesTables = kind.contains("cutover")
         try out.line("-- Airlock bundle \(bundle.paddedSequence) (\(bundle.id)): \(kind) for \(dialect == .postgres ? "PostgreSQL" : "SQLite").")
         try out.line("-- Digest \(bundle.digest); parent \(bundle.parentDigest.isEmpty ? "(none)" : bundle.parentDigest).")
         switch dialect {
@@ -69,8 +149,9 @@ struct ScriptEmitter {
             try out.line(ledger.requireSingleTransaction)
         case .sqlite:
             try out.line("-- Run: sqlite3 -bail TARGET.db < \(file)")
-            // Foreign keys are off by default in SQLite and cannot be switched inside a transaction.
-            try out.line("PRAGMA foreign_keys = ON;")
+            // Foreign keys are off by default in SQLite and cannot be switched inside a
+            // transaction. A cutover replaces whole tables and checks every key itself at the end.
+            try out.line("PRAGMA foreign_keys = \(replacesTables ? "OFF" : "ON");")
             try out.line("BEGIN IMMEDIATE;")
         }
         try out.line(ledger.createTable)
@@ -92,8 +173,8 @@ struct ScriptEmitter {
             try out.line("-- \(changes.entity.name): rows as the target holds them now (\(changes.oldTable)) and as this script leaves them (\(changes.newTable)).")
             for statement in changes.createTemporaryTables { try out.line(statement) }
             let diff = EntityDiff(changes.entity)
-            try load(out, changes, into: changes.oldTable, rows: diff[keyPath: old], db: db)
-            try load(out, changes, into: changes.newTable, rows: diff[keyPath: new], db: db)
+            try load(out, changes.entity, into: changes.oldTable, rows: diff[keyPath: old], db: db)
+            try load(out, changes.entity, into: changes.newTable, rows: diff[keyPath: new], db: db)
         }
         for changes in changeSets { try out.line(changes.driftGuard(bundle: bundle, ledger: ledger)) }
         for changes in changeSets {
@@ -102,26 +183,36 @@ struct ScriptEmitter {
         for changes in changeSets.reversed() { try out.line(changes.delete) }
     }
 
-    private func load(_ out: ScriptWriter, _ changes: ChangeSetStatements, into table: String, rows sql: String, db: Database) throws {
+    /// Writes the rows `sql` selects as data for `table`: inline COPY data for PostgreSQL,
+    /// multi-row INSERTs for SQLite. Returns the number of rows.
+    @discardableResult
+    private func load(_ out: ScriptWriter, _ entity: EntitySpec, into table: String, rows sql: String, db: Database) throws -> Int {
+        let columns = entity.columns.map { dialect.identifier($0.name) }.joined(separator: ", ")
         let cursor = try Row.fetchCursor(db, sql: sql)
+        var count = 0
         switch dialect {
         case .postgres:
-            try out.line(changes.copyHeader(into: table))
+            try out.line("COPY \(table) (\(columns)) FROM STDIN;")
+            let types = entity.columns.map(\.type)
             while let row = try cursor.next() {
-                try out.line(PostgresCopy.line(row.databaseValues.map(WorkspaceValue.init), types: changes.entity.columns.map(\.type)))
+                try out.line(PostgresCopy.line(row.databaseValues.map(WorkspaceValue.init), types: types))
+                count += 1
             }
             try out.line(PostgresCopy.endOfData)
         case .sqlite:
             var tuples: [String] = []
             tuples.reserveCapacity(Self.rowsPerStatement)
+            func flush() throws {
+                try out.line("INSERT INTO \(table) (\(columns)) VALUES\n\(tuples.joined(separator: ",\n"));")
+                tuples.removeAll(keepingCapacity: true)
+            }
             while let row = try cursor.next() {
                 tuples.append("(" + row.databaseValues.map { WorkspaceValue($0).sqliteLiteral }.joined(separator: ", ") + ")")
-                if tuples.count == Self.rowsPerStatement {
-                    try out.line(changes.insert(into: table, tuples: tuples))
-                    tuples.removeAll(keepingCapacity: true)
-                }
+                count += 1
+                if tuples.count == Self.rowsPerStatement { try flush() }
             }
-            if !tuples.isEmpty { try out.line(changes.insert(into: table, tuples: tuples)) }
+            if !tuples.isEmpty { try flush() }
         }
+        return count
     }
 }

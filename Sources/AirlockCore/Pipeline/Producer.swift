@@ -138,9 +138,8 @@ public struct Producer {
             let folder = directory.appendingPathComponent(dialect.rawValue)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: spec.entities, entities: entities)
-            try emitter.writeUpsert(to: folder.appendingPathComponent("upsert.sql"), from: db)
-            try emitter.writeRollback(to: folder.appendingPathComponent("rollback.sql"), from: db)
-            members += ["\(dialect.rawValue)/upsert.sql", "\(dialect.rawValue)/rollback.sql"]
+            try emitter.writeAll(to: folder, from: db)
+            members += ScriptEmitter.scriptNames.map { "\(dialect.rawValue)/\($0)" }
         }
         var sums = ""
         for member in members.sorted() {

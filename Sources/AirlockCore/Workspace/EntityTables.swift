@@ -25,10 +25,10 @@ struct EntityTables {
         if let recorded, recorded != signature {
             throw WorkspaceError.entityChanged(entity: entity.name, was: recorded, now: signature)
         }
-        let columns = entity.columns.map { "\(dialect.identifier($0.name)) \(dialect.columnType($0.type))" }.joined(separator: ", ")
         for table in [snapshot, baseline] {
-            try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(table) (\(columns), PRIMARY KEY (\(keyList))) WITHOUT ROWID")
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(table) \(dialect.tableDefinition(entity, foreignKeys: false)) WITHOUT ROWID")
         }
+        let columns = entity.columns.map { "\(dialect.identifier($0.name)) \(dialect.columnType($0.type))" }.joined(separator: ", ")
         // airlock_existed = 0: the bundle inserted the key, so restoring removes it.
         try db.execute(sql: """
             CREATE TABLE IF NOT EXISTS \(undo) (airlock_bundle INTEGER NOT NULL, airlock_existed INTEGER NOT NULL, \(columns),

@@ -5,9 +5,10 @@ import Testing
 
 /// The laws the scripts must keep, on random entities and random snapshots, with the tools a
 /// site has (`sqlite3 -bail`, `psql -1`) against real databases:
-/// applying bundle(A→B) to a target holding A gives exactly B, and its rollback gives A back.
+/// applying bundle(A→B) to a target holding A gives exactly B, and its rollback gives A back;
+/// the same for the cutover, which also applies again after its rollback (a retry).
 @Suite struct ScriptLawTests {
-    @Test func applyGivesBAndRollbackGivesABack() async throws {
+    @Test func applyOrCutoverGivesBAndRollbackGivesABack() async throws {
         await propertyCheck(count: 30, input: Gen.int(in: 0...Int.max)) { seed in
             do {
                 try checkLaws(seed: UInt64(seed))
@@ -32,7 +33,9 @@ import Testing
         for dialect in SQLDialect.allCases {
             let target = try ScriptTarget.fresh(dialect)
             defer { target.remove() }
-            for (script, expected) in [(toA.upsert(dialect), stateA), (toB.upsert(dialect), stateB), (toB.rollback(dialect), stateA)] {
+            let steps = [(toA.upsert(dialect), stateA), (toB.upsert(dialect), stateB), (toB.rollback(dialect), stateA),
+                         (toB.cutover(dialect), stateB), (toB.cutoverRollback(dialect), stateA), (toB.cutover(dialect), stateB)]
+            for (script, expected) in steps {
                 let run = try target.run(script)
                 #expect(run.status == 0, "\(context): \(script.lastPathComponent): \(run.error)")
                 #expect(try harness.rows(of: target) == expected, "\(context): \(dialect) after \(script.path)")

@@ -28,6 +28,8 @@ final class ScriptHarness {
         let folder: URL
         func upsert(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/upsert.sql") }
         func rollback(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/rollback.sql") }
+        func cutover(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/cutover.sql") }
+        func cutoverRollback(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/cutover-rollback.sql") }
     }
 
     /// The next bundle: from the last bundle's state to `snapshot` (rows per entity name, in
@@ -49,8 +51,7 @@ final class ScriptHarness {
             for dialect in SQLDialect.allCases {
                 try FileManager.default.createDirectory(at: scripts.upsert(dialect).deletingLastPathComponent(), withIntermediateDirectories: true)
                 let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: entities, entities: changed)
-                try emitter.writeUpsert(to: scripts.upsert(dialect), from: db)
-                try emitter.writeRollback(to: scripts.rollback(dialect), from: db)
+                try emitter.writeAll(to: scripts.upsert(dialect).deletingLastPathComponent(), from: db)
             }
             for entity in changed { try EntityDiff(entity).promote(bundle: sequence, in: db) }
         }
