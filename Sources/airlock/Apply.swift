@@ -2,18 +2,30 @@ import AirlockCore
 import ArgumentParser
 import Foundation
 
+extension BundleApplier.Mode: ExpressibleByArgument {}
+
 struct Apply: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Verify a bundle, then apply its upsert script to a target database.",
+        abstract: "Verify a bundle, then apply it to a target database.",
         discussion: """
             Verifies the bundle exactly as `airlock verify --target` does (members, signatures,
             approvals, expiry, and that it is the next bundle on the target's ledger), then
-            runs its upsert.sql as one transaction: PostgreSQL through psql, SQLite in-process.
+            runs one of its scripts as one transaction: PostgreSQL through psql, SQLite
+            in-process.
+
+            --mode upsert (the default) runs upsert.sql: it writes the changed rows, after
+            checking that the rows it changes are as the previous bundle left them.
+            --mode cutover runs cutover.sql: each table the bundle changes is replaced by the
+            bundle's full snapshot, and the old table is kept as TABLE__backup_SEQ; it stops
+            before any change if a view, trigger or foreign key the bundle does not manage
+            depends on the table.
+
             --dry-run makes the changes and undoes them, to show what would happen.
 
             Examples:
               airlock apply bundle-000002.tar.gz --target sqlite:/srv/shop.db
               airlock apply bundle-000002.tar.gz --target postgres:'host=/run/postgresql dbname=shop' --dry-run
+              airlock apply bundle-000002.tar.gz --target postgres:'dbname=shop' --mode cutover
             """
     )
 
@@ -22,6 +34,9 @@ struct Apply: ParsableCommand {
 
     @Option(help: ArgumentHelp("The database: sqlite:PATH or postgres:CONNINFO.", valueName: "target"))
     var target: String
+
+    @Option(help: "upsert: write the changed rows; cutover: replace the changed tables with the bundle's snapshot.")
+    var mode: BundleApplier.Mode = .upsert
 
     @Flag(help: "Apply inside a transaction that is rolled back; the target is left as it was.")
     var dryRun = false
@@ -33,7 +48,7 @@ struct Apply: ParsableCommand {
     func run() throws {
         let applier = BundleApplier(verifier: try trust.verifier())
         let outcome = try applier.apply(URL(fileURLWithPath: bundle), to: try Target(target),
-                                        approvals: try approvals.policy(workspace: trust.workspace), dryRun: dryRun)
+                                        approvals: try approvals.policy(workspace: trust.workspace), mode: mode, dryRun: dryRun)
         printOutcome(outcome, action: dryRun ? "would apply" : "applied", target: target)
     }
 }
@@ -41,10 +56,11 @@ struct Apply: ParsableCommand {
 /// What `apply` and `rollback` print: the bundle, the changes and where the target is now.
 func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: String) {
     let manifest = outcome.verified.manifest
-    printLine("\(action) bundle \(manifest.sequence) (\(manifest.id)) to \(target)\(outcome.dryRun ? " (dry run: nothing was changed)" : "")")
+    printLine("\(action) bundle \(manifest.sequence) (\(manifest.id)) to \(target) with \(outcome.script)\(outcome.dryRun ? " (dry run: nothing was changed)" : "")")
     for entity in manifest.entities {
         let c = entity.counts
-        printLine("  \(entity.name): \(c.inserted) inserted, \(c.updated) updated, \(c.deleted) deleted")
+        let replaced = outcome.script == "cutover.sql" ? "replaced by \(entity.rows) rows: " : ""
+        printLine("  \(entity.name): \(replaced)\(c.inserted) inserted, \(c.updated) updated, \(c.deleted) deleted")
     }
     printLine("  ledger head \(outcome.dryRun ? "would be" : "is now") \(outcome.head.isEmpty ? "(none)" : String(outcome.head.prefix(16)) + "…")")
 }

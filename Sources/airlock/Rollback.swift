@@ -7,8 +7,10 @@ struct Rollback: ParsableCommand {
         abstract: "Undo the last applied bundle on a target with its rollback script.",
         discussion: """
             Checks the bundle's members and signature and that it is the bundle the target's
-            ledger is at, then runs its rollback.sql as one transaction, restoring the rows it
-            changed. Approvals and expiry do not matter for taking a bundle back.
+            ledger is at, then runs one of its rollback scripts as one transaction: after an
+            upsert, rollback.sql restores the rows it changed; after a cutover,
+            cutover-rollback.sql puts the backup tables back and keeps the bundle's rows in
+            TABLE__staging_SEQ. Approvals and expiry do not matter for taking a bundle back.
 
             Example:
               airlock rollback bundle-000002.tar.gz --target sqlite:/srv/shop.db

@@ -42,9 +42,9 @@ struct LedgerStatements {
         "COALESCE((SELECT head_digest FROM airlock_ledger ORDER BY id DESC LIMIT 1), '')"
     }
 
-    /// How the target got to its head: `upsert`, `cutover` or `rollback`; empty for a new target.
-    var lastKind: String {
-        "COALESCE((SELECT kind FROM airlock_ledger ORDER BY id DESC LIMIT 1), '')"
+    /// How the bundle with `digest` was last applied: `upsert` or `cutover`; empty if never.
+    func appliedKind(_ digest: String) -> String {
+        "COALESCE((SELECT kind FROM airlock_ledger WHERE digest = \(dialect.literal(digest)) AND kind <> 'rollback' ORDER BY id DESC LIMIT 1), '')"
     }
 
     func record(_ bundle: BundleIdentity, kind: String, headAfter: String) -> String {

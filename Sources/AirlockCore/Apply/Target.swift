@@ -104,7 +104,9 @@ public enum Target: Equatable, Sendable {
         let known = rows.filter { $0[4] != "rollback" }.map {
             AppliedChain.Link(id: $0[0], sequence: Int($0[1]) ?? 0, digest: $0[2], parent: $0[3])
         }
-        return AppliedChain(head: last[5], known: known)
+        var chain = AppliedChain(head: last[5], known: known)
+        chain.headKind = rows.last { $0[2] == chain.head && $0[4] != "rollback" }?[4] ?? ""
+        return chain
     }
 
     private static let ledgerColumns = "bundle_id, CAST(sequence AS TEXT), digest, parent_digest, kind, head_digest"

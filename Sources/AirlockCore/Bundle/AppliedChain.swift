@@ -22,6 +22,9 @@ public struct AppliedChain: Equatable, Sendable {
     public var headSequence: Int?
     /// Bundles on the current chain, newest first (all known ones, not always back to the first).
     public var links: [Link]
+    /// How the head bundle was applied, from the target's ledger: `upsert` or `cutover`;
+    /// empty when unknown.
+    var headKind = ""
 
     /// A target no bundle has touched.
     public static let empty = AppliedChain(head: "", headSequence: 0, links: [])

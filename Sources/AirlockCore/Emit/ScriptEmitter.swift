@@ -110,7 +110,7 @@ struct ScriptEmitter {
                                    message: "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) is not the last bundle applied to this target; only the last one can be rolled back",
                                    label: "last"))
         let other = kind == "cutover" ? "rollback.sql" : "cutover-rollback.sql"
-        try out.line(ledger.refuse(when: "\(ledger.lastKind) <> \(dialect.literal(kind))",
+        try out.line(ledger.refuse(when: "\(ledger.appliedKind(bundle.digest)) <> \(dialect.literal(kind))",
                                    message: "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) was not applied as \(kind == "cutover" ? "a cutover" : "an upsert"); roll it back with \(other)",
                                    label: "kind"))
     }

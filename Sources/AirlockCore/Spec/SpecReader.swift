@@ -21,6 +21,7 @@ struct SpecReader {
         for (nameNode, entityNode) in entitiesNode {
             let name = try string(nameNode, at: "entities")
             try checkIdentifier(name, at: "entities.\(name)")
+            try checkTableName(name, at: "entities.\(name)")
             guard !entities.contains(where: { $0.name == name }) else { throw invalid("entities.\(name)", "the entity is declared twice") }
             entities.append(try entity(named: name, from: entityNode, at: "entities.\(name)"))
         }
@@ -196,6 +197,17 @@ struct SpecReader {
         }
         guard !name.hasPrefix("airlock_") else {
             throw invalid(place, "names starting with 'airlock_' are reserved for Airlock's own tables")
+        }
+    }
+
+    /// Cutovers put `<name>__staging_000042` and `<name>__backup_000042` beside an entity's
+    /// table; those names must fit PostgreSQL's 63 bytes and never be another entity's name.
+    private func checkTableName(_ name: String, at place: String) throws {
+        guard name.utf8.count <= 47 else {
+            throw invalid(place, "'\(name)' is longer than 47 characters; cutover tables named '\(name)__staging_000001' would not fit PostgreSQL's 63-byte names")
+        }
+        guard !name.contains("__") else {
+            throw invalid(place, "'\(name)' holds '__', which Airlock keeps for its staging and backup tables ('\(name)__backup_000001')")
         }
     }
 

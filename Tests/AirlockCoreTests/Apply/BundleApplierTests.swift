@@ -24,13 +24,20 @@ import Testing
         #expect(throws: VerificationError.self) { try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(required: 1)) }
         let two = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy())
         #expect(try target.appliedChain().head == two.verified.digest)
+        let afterTwo = try dump(path)
 
         #expect(throws: VerificationError.self) { try applier.rollback(fixture.bundle1, from: target) }
         let back = try applier.rollback(fixture.bundle2, from: target)
-        #expect(back.head == one.verified.digest)
+        #expect(back.head == one.verified.digest && back.script == "rollback.sql")
+        #expect(try dump(path) == afterOne)
+
+        #expect(try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), mode: .cutover).script == "cutover.sql")
+        #expect(try dump(path) == afterTwo)
+        let cutoverBack = try applier.rollback(fixture.bundle2, from: target)
+        #expect(cutoverBack.head == one.verified.digest && cutoverBack.script == "cutover-rollback.sql")
         #expect(try dump(path) == afterOne)
         let ledger = try Shell.run(["sqlite3", path.path, "SELECT sequence, kind FROM airlock_ledger ORDER BY id"]).output
-        #expect(ledger == "1|upsert\n2|upsert\n2|rollback\n")
+        #expect(ledger == "1|upsert\n2|upsert\n2|rollback\n2|cutover\n2|rollback\n")
     }
 
     @Test func postgresApplyDryRunRollbackAndAFailingScript() throws {
@@ -48,8 +55,17 @@ import Testing
         #expect(try target.appliedChain().head == one.head)
 
         _ = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy())
-        #expect(try postgresRows(postgres) != afterOne)
+        let afterTwo = try postgresRows(postgres)
+        #expect(afterTwo != afterOne)
         #expect(try applier.rollback(fixture.bundle2, from: target).head == one.head)
+        #expect(try postgresRows(postgres) == afterOne)
+
+        let dryCutover = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), mode: .cutover, dryRun: true)
+        #expect(dryCutover.head == dryCutover.verified.digest)
+        #expect(try postgresRows(postgres) == afterOne)
+        _ = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), mode: .cutover)
+        #expect(try postgresRows(postgres) == afterTwo)
+        #expect(try applier.rollback(fixture.bundle2, from: target).script == "cutover-rollback.sql")
         #expect(try postgresRows(postgres) == afterOne)
 
         // A target whose table does not fit: the script stops and nothing changes.

@@ -29,7 +29,7 @@ import Testing
         #expect(Self.attacks.count >= 25)
     }
 
-    static let signedMembers = ["manifest.json", "postgres/upsert.sql", "postgres/rollback.sql", "sqlite/upsert.sql", "sqlite/rollback.sql"]
+    static let signedMembers = ["manifest.json"] + SQLDialect.allCases.flatMap { dialect in ScriptEmitter.scriptNames.map { "\(dialect.rawValue)/\($0)" } }
 
     static var attacks: [Attack] {
         signedMembers.map { member in

@@ -120,8 +120,9 @@ import Testing
         #expect(verified.signers == ["producer"])
         #expect(verified.digest == digest)
         #expect(verified.manifest == manifest)
-        #expect(verified.members == ["SHA256SUMS", "SHA256SUMS.sig", "manifest.json", "postgres/rollback.sql",
-                                     "postgres/upsert.sql", "sqlite/rollback.sql", "sqlite/upsert.sql"])
+        #expect(verified.members == ["SHA256SUMS", "SHA256SUMS.sig", "manifest.json",
+                                     "postgres/cutover-rollback.sql", "postgres/cutover.sql", "postgres/rollback.sql", "postgres/upsert.sql",
+                                     "sqlite/cutover-rollback.sql", "sqlite/cutover.sql", "sqlite/rollback.sql", "sqlite/upsert.sql"])
 
         let extracted = try Shell.extract(file)
         let sums = try Shell.run(["sha256sum", "-c", "SHA256SUMS"], in: extracted)

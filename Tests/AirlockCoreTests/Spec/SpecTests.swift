@@ -29,6 +29,16 @@ import Testing
                                           reason: "unknown method 'merge'; use on_conflict (the default) or update_then_insert (line 6)")) {
             try Spec.parse(yaml: base + "    key: id\n    upsert: merge\n    columns:\n      id: text\n")
         }
+        let entity = "\n    source: {files: \"*.csv\"}\n    key: id\n    columns: {id: text}\n"
+        #expect(throws: SpecError.invalid(path: "airlock.yml", at: "entities.items__backup_000001",
+                                          reason: "'items__backup_000001' holds '__', which Airlock keeps for its staging and backup tables ('items__backup_000001__backup_000001')")) {
+            try Spec.parse(yaml: "producer: {key: producer}\nentities:\n  items__backup_000001:" + entity)
+        }
+        let long = String(repeating: "x", count: 48)
+        #expect(throws: SpecError.invalid(path: "airlock.yml", at: "entities.\(long)",
+                                          reason: "'\(long)' is longer than 47 characters; cutover tables named '\(long)__staging_000001' would not fit PostgreSQL's 63-byte names")) {
+            try Spec.parse(yaml: "producer: {key: producer}\nentities:\n  \(long):" + entity)
+        }
     }
 
     @Test func expiryAndApprovalPolicy() throws {
