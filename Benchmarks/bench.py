@@ -123,33 +123,64 @@ class Bench:
             self.report(f"peak RSS, {self.args.big_rows:,} rows", [self.run_airlock(self.workspace("big", drop=big))[1]], None, 150, unit="MB")
             shutil.rmtree(self.path("big"), ignore_errors=True)
 
-    def postgres_apply(self):
+    def postgres_server(self, case, goal):
         server = os.environ.get("AIRLOCK_TEST_PG")
         if not server:
-            self.rows.append(("PostgreSQL apply of 10k changes", "—", "—", "—", "≤ 1.2", "skipped: no AIRLOCK_TEST_PG"))
-            return
-        export = self.export(10_000, "v1")
-        root = self.workspace("postgres", drop=export)
+            self.rows.append((case, "—", "—", "—", f"≤ {goal}", "skipped: no AIRLOCK_TEST_PG"))
+        return server
+
+    def postgres_script(self, rows, member):
+        """`member` of the first bundle of a `rows`-row export."""
+        root = self.workspace(f"postgres-{rows}", drop=self.export(rows, "v1"))
         self.run_airlock(root)
-        with tarfile.open(os.path.join(root, "outbox", "bundle-000001.tar.gz")) as bundle:
-            upsert = bundle.extractfile("postgres/upsert.sql").read().decode()
-        upsert_path = self.path("upsert.sql")
-        with open(upsert_path, "w") as f:
-            f.write(upsert)
+        path = self.path(f"{rows}-{os.path.basename(member)}")
+        with tarfile.open(os.path.join(root, "outbox", "bundle-000001.tar.gz")) as bundle, open(path, "wb") as out:
+            shutil.copyfileobj(bundle.extractfile(member), out)
+        shutil.rmtree(root)
+        return path
+
+    def race_on_postgres(self, server, case, goal, ours, theirs, setup=""):
+        """Runs psql `ours` and `theirs` (a list of psql arguments) on fresh databases, `setup` first for theirs."""
+        mine, other = [], []
+        for run in range(self.args.runs):
+            for arguments, times, prepare in ((ours, mine, ""), (theirs, other, setup)):
+                psql(server, "DROP DATABASE IF EXISTS airlock_bench; CREATE DATABASE airlock_bench", autocommit=True)
+                target = f"{server} dbname=airlock_bench"
+                if prepare:
+                    psql(target, prepare)
+                times.append(measure(["psql", target, "-X", "-q", "-v", "ON_ERROR_STOP=1"] + arguments)[0])
+        self.report(case, mine, other, goal)
+
+    def postgres_apply(self):
+        case = "PostgreSQL apply of 10,000 changes vs hand-written INSERT … ON CONFLICT"
+        server = self.postgres_server(case, 1.2)
+        if not server:
+            return
+        upsert_path = self.postgres_script(10_000, "postgres/upsert.sql")
+        with open(upsert_path) as f:
+            upsert = f.read()
         create_table = re.search(r'^CREATE TABLE IF NOT EXISTS "products".*;$', upsert, re.M).group(0)
         hand_path = self.path("hand.sql")
         with open(hand_path, "w") as f:
             f.write(hand_written_upsert(upsert))
-        ours, theirs = [], []
-        for run in range(self.args.runs):
-            for script, times, setup in ((upsert_path, ours, ""), (hand_path, theirs, create_table)):
-                psql(server, "DROP DATABASE IF EXISTS airlock_bench; CREATE DATABASE airlock_bench", autocommit=True)
-                target = f"{server} dbname=airlock_bench"
-                if setup:
-                    psql(target, setup)
-                times.append(measure(["psql", target, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-f", script])[0])
-        self.report("PostgreSQL apply of 10,000 changes vs hand-written INSERT … ON CONFLICT", ours, theirs, 1.2)
-        self.rows.append(("cutover of 1M rows vs \\copy", "—", "—", "—", "≤ 1.3", "not measured: no cutover.sql yet (issue 5)"))
+        self.race_on_postgres(server, case, 1.2, ["-1", "-f", upsert_path], ["-1", "-f", hand_path], setup=create_table)
+
+    def postgres_cutover(self):
+        n = self.args.rows
+        case = f"PostgreSQL cutover of {n:,} rows vs \\copy into a keyed table"
+        server = self.postgres_server(case, 1.3)
+        if not server:
+            return
+        cutover_path = self.postgres_script(n, "postgres/cutover.sql")
+        with open(cutover_path) as f:
+            cutover = f.read()
+        create_table = re.search(r'^CREATE TABLE IF NOT EXISTS "products".*;$', cutover, re.M).group(0)
+        block = re.search(r'^COPY "products__staging_000001" \((.*?)\) FROM STDIN;\n(.*?)^\\\.$', cutover, re.M | re.S)
+        data_path = self.path("cutover-rows.txt")
+        with open(data_path, "w") as f:
+            f.write(block.group(2))
+        copy = f"\\copy \"products\" ({block.group(1)}) FROM '{data_path}'"
+        self.race_on_postgres(server, case, 1.3, ["-1", "-f", cutover_path], ["-1", "-c", copy], setup=create_table)
 
     def print_table(self):
         header = ("case", "airlock (median)", "instead (median)", "ratio", "goal", "met")
@@ -194,8 +225,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="runs per case; the table shows medians")
     parser.add_argument("--work", default=os.path.join(REPO, ".build-bench"), help="where data and workspaces go")
     parser.add_argument("--generator", default=os.path.join(REPO, "..", "shared", "bench", "gen_products.py"))
-    parser.add_argument("--cases", default="latency,ingest,postgres,rss",
-                        help="which cases to run, comma-separated (default: all of latency,ingest,postgres,rss)")
+    parser.add_argument("--cases", default="latency,ingest,postgres,cutover,rss",
+                        help="which cases to run, comma-separated (default: all of latency,ingest,postgres,cutover,rss)")
     args = parser.parse_args()
     if not os.path.exists(args.generator):
         sys.exit(f"bench: no generator at {args.generator}; pass --generator PATH/gen_products.py")
@@ -203,7 +234,7 @@ def main():
     bench = Bench(args)
     shutil.rmtree(bench.path("keys"), ignore_errors=True)
     subprocess.run([AIRLOCK, "keygen", "producer", "--workspace", args.work], check=True, stdout=subprocess.DEVNULL)
-    cases = {"latency": bench.latency, "ingest": bench.ingest_and_diff, "postgres": bench.postgres_apply, "rss": bench.big_rss}
+    cases = {"latency": bench.latency, "ingest": bench.ingest_and_diff, "postgres": bench.postgres_apply, "cutover": bench.postgres_cutover, "rss": bench.big_rss}
     for name in args.cases.split(","):
         if name not in cases:
             sys.exit(f"bench: unknown case '{name}'; use {','.join(cases)}")
