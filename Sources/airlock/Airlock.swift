@@ -49,3 +49,7 @@ struct WorkspaceOptions: ParsableArguments {
 func printLine(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
+
+func printWarning(_ text: String) {
+    FileHandle.standardError.write(Data("warning: \(text)\n".utf8))
+}

@@ -63,4 +63,10 @@ func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: Stri
         printLine("  \(entity.name): \(replaced)\(c.inserted) inserted, \(c.updated) updated, \(c.deleted) deleted")
     }
     printLine("  ledger head \(outcome.dryRun ? "would be" : "is now") \(outcome.head.isEmpty ? "(none)" : String(outcome.head.prefix(16)) + "…")")
+    switch outcome.tableCheck {
+    case .notRun: break
+    case .matches: printLine("  verify.sql: every table the bundle changed holds the rows and checksum its manifest lists")
+    case let .differs(report):
+        printWarning("verify.sql: tables differ from the bundle's snapshot (rows edited on the target outside Airlock, or a trigger?):\n\(report)")
+    }
 }

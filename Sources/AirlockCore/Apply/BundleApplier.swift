@@ -28,13 +28,28 @@ public struct BundleApplier {
         public var dryRun: Bool
         /// The bundle digest the target's ledger is at afterwards (in the dry run: would be).
         public var head: String
+        /// What `verify.sql` found after the apply.
+        public var tableCheck = TableCheck.notRun
+    }
+
+    /// The outcome of `verify.sql` after an apply.
+    public enum TableCheck: Equatable, Sendable {
+        /// A dry run, a rollback, or a bundle made before verify.sql.
+        case notRun
+        /// Every table the bundle changed holds the rows and checksum its manifest lists.
+        case matches
+        /// Some table differs (rows edited on the target outside Airlock, or a trigger);
+        /// what the script printed.
+        case differs(String)
     }
 
     /// Runs the `mode`'s script when the bundle passes verification with `approvals`, is not
     /// expired or rejected, and is the next bundle on the target's chain.
+    /// After a real apply, runs `verify.sql` and reports in `tableCheck` whether the changed
+    /// tables now equal the bundle's snapshot.
     public func apply(_ bundle: URL, to target: Target, approvals: ApprovalPolicy, mode: Mode = .upsert,
                       dryRun: Bool = false) throws -> Outcome {
-        try run({ _ in mode.script }, of: bundle, on: target, dryRun: dryRun) { chain in
+        try run({ _ in mode.script }, of: bundle, on: target, dryRun: dryRun, verifyAfter: !dryRun) { chain in
             BundleVerifier.Policy(approvals: approvals, chain: chain)
         }
     }
@@ -51,7 +66,7 @@ public struct BundleApplier {
         }
     }
 
-    private func run(_ script: (AppliedChain) -> String, of bundle: URL, on target: Target, dryRun: Bool,
+    private func run(_ script: (AppliedChain) -> String, of bundle: URL, on target: Target, dryRun: Bool, verifyAfter: Bool = false,
                      policy: (AppliedChain) -> BundleVerifier.Policy,
                      check: (BundleVerifier.Verified, AppliedChain) throws -> Void = { _, _ in }) throws -> Outcome {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-apply-\(UUID().uuidString)")
@@ -64,6 +79,16 @@ public struct BundleApplier {
         // Bundles made before cutovers existed carry no cutover scripts.
         guard FileManager.default.fileExists(atPath: file.path) else { throw VerificationError.missingMember(name: member) }
         let head = try target.run(file, dryRun: dryRun)
-        return Outcome(verified: verified, script: script(chain), dryRun: dryRun, head: head)
+        var outcome = Outcome(verified: verified, script: script(chain), dryRun: dryRun, head: head)
+        let verifyScript = folder.appendingPathComponent("\(target.dialect.rawValue)/verify.sql")
+        if verifyAfter, FileManager.default.fileExists(atPath: verifyScript.path) {
+            do {
+                _ = try target.run(verifyScript, dryRun: false)
+                outcome.tableCheck = .matches
+            } catch let TargetError.scriptFailed(_, reason) {
+                outcome.tableCheck = .differs(reason)
+            }
+        }
+        return outcome
     }
 }

@@ -62,6 +62,8 @@ public enum Target: Equatable, Sendable {
             }
             let sql = try String(contentsOf: script, encoding: .utf8)
             try database.writeWithoutTransaction { db in
+                // verify.sql uses sha3(), which the sqlite3 shell has and the library does not.
+                TableChecksum.registerFunctions(in: db)
                 // What the script SELECTs is what the sqlite3 shell would print: the keys a
                 // drift guard names before it stops the script.
                 var printed: [String] = []

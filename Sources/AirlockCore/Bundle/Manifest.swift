@@ -34,6 +34,14 @@ public struct Manifest: Codable, Equatable, Sendable {
         /// Rows the target table holds after the upsert.
         public var rows: Int
         public var counts: EntityCounts
+        /// The table's content checksum after apply, per dialect (`postgres`, `sqlite`), as
+        /// `verify.sql` computes it (`TableChecksum`); absent in bundles made before verify.sql.
+        public var checksums: [String: String]?
+    }
+
+    /// Each entity's expected checksum on a `dialect` target.
+    func checksums(for dialect: SQLDialect) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: entities.compactMap { entity in entity.checksums?[dialect.rawValue].map { (entity.name, $0) } })
     }
 
     func encoded() throws -> Data {

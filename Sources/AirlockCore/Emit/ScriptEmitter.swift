@@ -29,10 +29,12 @@ struct ScriptEmitter {
     }
 
     /// The scripts a bundle carries per dialect, in its `postgres/` and `sqlite/` folders.
-    static let scriptNames = ["upsert.sql", "rollback.sql", "cutover.sql", "cutover-rollback.sql"]
+    static let scriptNames = ["upsert.sql", "rollback.sql", "cutover.sql", "cutover-rollback.sql", "verify.sql"]
 
-    /// Writes every script of `scriptNames` into `folder`.
-    func writeAll(to folder: URL, from db: Database) throws {
+    /// Writes every script of `scriptNames` into `folder`; `checksums` are what `verify.sql`
+    /// expects of each changed entity's table (`TableChecksum`).
+    func writeAll(to folder: URL, from db: Database, checksums: [String: String]) throws {
+        try writeVerify(to: folder.appendingPathComponent("verify.sql"), checksums: checksums)
         try writeUpsert(to: folder.appendingPathComponent("upsert.sql"), from: db)
         try writeRollback(to: folder.appendingPathComponent("rollback.sql"), from: db)
         try writeCutover(to: folder.appendingPathComponent("cutover.sql"), from: db)
@@ -88,6 +90,29 @@ struct ScriptEmitter {
         try writeSwap(out, postgres: CutoverStatements.postgresRollback, sqlite: \.sqliteRollback, action: "the rollback of the cutover")
         try out.line(ledger.record(bundle, kind: "rollback", headAfter: bundle.parentDigest))
         try writeEpilogue(out)
+    }
+
+    /// Compares each changed entity's table with the bundle: row count and content checksum.
+    /// It reads only; run it after applying the bundle, before a later one changes the tables.
+    func writeVerify(to url: URL, checksums: [String: String]) throws {
+        let out = try ScriptWriter(path: url)
+        try out.line("-- Airlock bundle \(bundle.paddedSequence) (\(bundle.id)): verify for \(dialect == .postgres ? "PostgreSQL" : "SQLite"), after apply.")
+        try out.line(dialect == .postgres ? "-- Run: psql -v ON_ERROR_STOP=1 -f \(url.lastPathComponent)" : "-- Run: sqlite3 -bail TARGET.db < \(url.lastPathComponent)")
+        if dialect == .postgres { try out.line("\\set ON_ERROR_STOP on") }
+        let rows = entities.map { entity in
+            "SELECT \(dialect.literal(entity.name)) AS entity, (\(TableChecksum(entity: entity).query(dialect, table: dialect.identifier(entity.name)))) AS actual, \(dialect.literal(checksums[entity.name] ?? "")) AS expected"
+        }
+        try out.line("CREATE TEMP TABLE airlock_verify AS\n\(rows.joined(separator: "\nUNION ALL\n"));")
+        try out.line("""
+            SELECT 'airlock: ' || entity || ': ' || CASE WHEN actual = expected THEN 'ok, ' || actual
+              ELSE 'DIFFERS: the table has ' || actual || ', bundle \(bundle.paddedSequence) expects ' || expected || ' (rows:checksum)' END
+            FROM airlock_verify ORDER BY entity;
+            """)
+        try out.line(ledger.refuse(when: "EXISTS (SELECT 1 FROM airlock_verify WHERE actual <> expected)",
+                                   message: "airlock: verify: the target's tables differ from bundle \(bundle.paddedSequence) (listed above)",
+                                   label: "verify"))
+        try out.line("DROP TABLE airlock_verify;")
+        try out.close()
     }
 
     /// Refuses a re-apply and a target whose last bundle is not this one's parent, then makes

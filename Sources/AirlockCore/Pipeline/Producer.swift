@@ -114,7 +114,11 @@ public struct Producer {
         var manifestEntities: [Manifest.Entity] = []
         for entity in entities {
             let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(EntityTables(entity).snapshot)") ?? 0
-            manifestEntities.append(.init(name: entity.name, key: entity.key, rows: rows, counts: counts[entity.name]!))
+            var checksums: [String: String] = [:]
+            for dialect in SQLDialect.allCases {
+                checksums[dialect.rawValue] = try TableChecksum(entity: entity).expected(dialect, table: EntityTables(entity).snapshot, in: db)
+            }
+            manifestEntities.append(.init(name: entity.name, key: entity.key, rows: rows, counts: counts[entity.name]!, checksums: checksums))
         }
         let mtime = fixedTime ?? Int(Date().timeIntervalSince1970)
         let created = Date(timeIntervalSince1970: TimeInterval(mtime)).utcTimestamp
@@ -138,7 +142,7 @@ public struct Producer {
             let folder = directory.appendingPathComponent(dialect.rawValue)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: spec.entities, entities: entities)
-            try emitter.writeAll(to: folder, from: db)
+            try emitter.writeAll(to: folder, from: db, checksums: manifest.checksums(for: dialect))
             members += ScriptEmitter.scriptNames.map { "\(dialect.rawValue)/\($0)" }
         }
         var sums = ""

@@ -24,6 +24,7 @@ import Testing
         #expect(throws: VerificationError.self) { try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(required: 1)) }
         let two = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy())
         #expect(try target.appliedChain().head == two.verified.digest)
+        #expect(two.tableCheck == .matches)
         let afterTwo = try dump(path)
 
         #expect(throws: VerificationError.self) { try applier.rollback(fixture.bundle1, from: target) }
@@ -78,6 +79,24 @@ import Testing
             return script == "upsert.sql" && reason.contains("product_id")
         }
         #expect(try other.query("SELECT to_regclass('airlock_ledger') IS NULL") == "t\n")
+    }
+
+    /// A trigger on the target rewrites what the bundle writes: the apply commits, and then
+    /// verify.sql reports that the table differs from the bundle.
+    @Test func applyReportsATableThatDiffersAfterwards() throws {
+        let fixture = try TrustFixture.shared.get()
+        let applier = BundleApplier(verifier: try fixture.verifier())
+        let path = fixture.file("trigger-target.sqlite")
+        let target = Target.sqlite(path: path.path)
+        _ = try applier.apply(fixture.bundle1, to: target, approvals: ApprovalPolicy())
+        _ = try Shell.run(["sqlite3", path.path, "CREATE TRIGGER shout AFTER UPDATE ON products BEGIN UPDATE products SET name = upper(NEW.name) WHERE product_id = NEW.product_id AND name <> upper(NEW.name); END;"])
+        let outcome = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy())
+        guard case let .differs(report) = outcome.tableCheck else {
+            Issue.record("verify.sql should find products changed by the trigger, got \(outcome.tableCheck)")
+            return
+        }
+        #expect(report.contains("airlock: products: DIFFERS: the table has 4:"), "\(report)")
+        #expect(try target.appliedChain().head == (try fixture.verifier().verify(fixture.bundle2).digest))
     }
 
     private func dump(_ database: URL) throws -> String {

@@ -57,7 +57,8 @@ import Testing
         }
     }
 
-    /// Rows the bundle does not touch may differ: the guard checks only what the bundle changes.
+    /// Rows the bundle does not touch may differ: the guard checks only what the bundle changes,
+    /// and verify.sql reports the difference afterwards.
     @Test func editsToUntouchedRowsDoNotStopABundle() throws {
         let fixture = try TrustFixture.shared.get()
         let applier = BundleApplier(verifier: try fixture.verifier())
@@ -67,5 +68,10 @@ import Testing
         let applied = try applier.apply(fixture.bundle2, to: .sqlite(path: path.path), approvals: ApprovalPolicy())
         #expect(applied.head == applied.verified.digest)
         #expect(try Shell.run(["sqlite3", path.path, "SELECT name FROM products WHERE product_id = 'P-102'"]).output == "Edited on site\n")
+        guard case let .differs(report) = applied.tableCheck else {
+            Issue.record("verify.sql should report the edited products table, got \(applied.tableCheck)")
+            return
+        }
+        #expect(report.contains("airlock: products: DIFFERS"), "\(report)")
     }
 }

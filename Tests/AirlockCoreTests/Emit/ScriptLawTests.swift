@@ -6,7 +6,8 @@ import Testing
 /// The laws the scripts must keep, on random entities and random snapshots, with the tools a
 /// site has (`sqlite3 -bail`, `psql -1`) against real databases:
 /// applying bundle(A→B) to a target holding A gives exactly B, and its rollback gives A back;
-/// the same for the cutover, which also applies again after its rollback (a retry).
+/// the same for the cutover, which also applies again after its rollback (a retry); and the
+/// bundle's verify.sql finds the target's tables as the bundle left them.
 @Suite struct ScriptLawTests {
     @Test func applyOrCutoverGivesBAndRollbackGivesABack() async throws {
         await propertyCheck(count: 30, input: Gen.int(in: 0...Int.max)) { seed in
@@ -33,12 +34,14 @@ import Testing
         for dialect in SQLDialect.allCases {
             let target = try ScriptTarget.fresh(dialect)
             defer { target.remove() }
-            let steps = [(toA.upsert(dialect), stateA), (toB.upsert(dialect), stateB), (toB.rollback(dialect), stateA),
-                         (toB.cutover(dialect), stateB), (toB.cutoverRollback(dialect), stateA), (toB.cutover(dialect), stateB)]
-            for (script, expected) in steps {
+            let steps = [(toA.upsert(dialect), toA), (toB.upsert(dialect), toB), (toB.rollback(dialect), toA),
+                         (toB.cutover(dialect), toB), (toB.cutoverRollback(dialect), toA), (toB.cutover(dialect), toB)]
+            for (script, state) in steps {
                 let run = try target.run(script)
                 #expect(run.status == 0, "\(context): \(script.lastPathComponent): \(run.error)")
-                #expect(try harness.rows(of: target) == expected, "\(context): \(dialect) after \(script.path)")
+                #expect(try harness.rows(of: target) == (state.folder == toA.folder ? stateA : stateB), "\(context): \(dialect) after \(script.path)")
+                let verify = try target.run(state.verify(dialect))
+                #expect(verify.status == 0, "\(context): verify.sql after \(script.path): \(verify.output) \(verify.error)")
             }
         }
     }

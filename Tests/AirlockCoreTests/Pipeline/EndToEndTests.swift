@@ -38,7 +38,7 @@ import Testing
     private func postgresDump(_ postgres: Postgres) throws -> String {
         let spec = try Spec.load(path: TestWorkspace.repository.appendingPathComponent("airlock.yml").path)
         return try spec.entities.map { entity in
-            let columns = entity.columns.map(CanonicalRows.canonicalText)
+            let columns = entity.columns.map(TableChecksum.postgresText)
             return try postgres.query("SELECT \(columns.joined(separator: ", ")) FROM \(entity.name) ORDER BY 1")
         }.joined()
     }
@@ -121,8 +121,8 @@ import Testing
         #expect(verified.digest == digest)
         #expect(verified.manifest == manifest)
         #expect(verified.members == ["SHA256SUMS", "SHA256SUMS.sig", "manifest.json",
-                                     "postgres/cutover-rollback.sql", "postgres/cutover.sql", "postgres/rollback.sql", "postgres/upsert.sql",
-                                     "sqlite/cutover-rollback.sql", "sqlite/cutover.sql", "sqlite/rollback.sql", "sqlite/upsert.sql"])
+                                     "postgres/cutover-rollback.sql", "postgres/cutover.sql", "postgres/rollback.sql", "postgres/upsert.sql", "postgres/verify.sql",
+                                     "sqlite/cutover-rollback.sql", "sqlite/cutover.sql", "sqlite/rollback.sql", "sqlite/upsert.sql", "sqlite/verify.sql"])
 
         let extracted = try Shell.extract(file)
         let sums = try Shell.run(["sha256sum", "-c", "SHA256SUMS"], in: extracted)

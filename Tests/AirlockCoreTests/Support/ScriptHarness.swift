@@ -16,6 +16,7 @@ final class ScriptHarness {
         database = try DatabaseQueue()
         try WorkspaceSchema.migrator.migrate(database)
         try database.write { db in
+            TableChecksum.registerFunctions(in: db)
             for entity in entities { try EntityTables(entity).create(in: db) }
         }
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-scripts-\(UUID().uuidString)")
@@ -30,6 +31,7 @@ final class ScriptHarness {
         func rollback(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/rollback.sql") }
         func cutover(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/cutover.sql") }
         func cutoverRollback(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/cutover-rollback.sql") }
+        func verify(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/verify.sql") }
     }
 
     /// The next bundle: from the last bundle's state to `snapshot` (rows per entity name, in
@@ -51,7 +53,10 @@ final class ScriptHarness {
             for dialect in SQLDialect.allCases {
                 try FileManager.default.createDirectory(at: scripts.upsert(dialect).deletingLastPathComponent(), withIntermediateDirectories: true)
                 let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: entities, entities: changed)
-                try emitter.writeAll(to: scripts.upsert(dialect).deletingLastPathComponent(), from: db)
+                let checksums = try Dictionary(uniqueKeysWithValues: changed.map { entity in
+                    (entity.name, try TableChecksum(entity: entity).expected(dialect, table: EntityTables(entity).snapshot, in: db))
+                })
+                try emitter.writeAll(to: scripts.upsert(dialect).deletingLastPathComponent(), from: db, checksums: checksums)
             }
             for entity in changed { try EntityDiff(entity).promote(bundle: sequence, in: db) }
         }
@@ -119,20 +124,10 @@ enum CanonicalRows {
     static func postgres(_ postgres: Postgres, entity: EntitySpec) throws -> String {
         let columns = entity.columns.map { column -> String in
             let name = SQLDialect.postgres.identifier(column.name)
-            return "CASE WHEN \(name) IS NULL THEN 'NULL' ELSE encode(convert_to(\(canonicalText(column)), 'UTF8'), 'hex') END"
+            return "CASE WHEN \(name) IS NULL THEN 'NULL' ELSE encode(convert_to(\(TableChecksum.postgresText(column)), 'UTF8'), 'hex') END"
         }
         let output = try postgres.query(select(columns, entity: entity, table: SQLDialect.postgres.identifier(entity.name)))
         return rows(output.split(separator: "\n").map(String.init))
-    }
-
-    /// PostgreSQL's value of `column` written the way the workspace writes it.
-    static func canonicalText(_ column: ColumnSpec) -> String {
-        let name = SQLDialect.postgres.identifier(column.name)
-        switch column.type {
-        case .boolean: return "CASE WHEN \(name) THEN '1' ELSE '0' END"
-        case .timestamp: return "regexp_replace(to_char(\(name) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '\\.?0+$', '') || 'Z'"
-        default: return "\(name)::text"
-        }
     }
 
     private static func select(_ columns: [String], entity: EntitySpec, table: String) -> String {
