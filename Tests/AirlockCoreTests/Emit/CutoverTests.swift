@@ -7,33 +7,16 @@ import Testing
 /// survives the swap, foreign keys follow the tables, and anything the bundle does not manage
 /// stops the script before it changes a thing.
 @Suite struct CutoverTests {
-    private static let spec = """
-        producer: {key: producer}
-        entities:
-          customers:
-            source: {files: "customers*.csv"}
-            key: customer_id
-            columns:
-              customer_id: integer
-              name: text
-          orders:
-            source: {files: "orders*.csv"}
-            key: order_id
-            columns:
-              order_id: integer
-              customer_id: {type: integer, references: customers}
-        """
-
     private static let first: [String: [[DatabaseValueConvertible?]]] = [
         "customers": [[1, "Ann"], [2, "Bo"]], "orders": [[10, 1], [11, 2]],
     ]
-    /// Changes only customers, so orders keeps its table and its foreign key must be re-pointed.
+    /// Changes only customers (of ForeignKeyOrderTests' three levels), so orders keeps its table and its foreign key must be re-pointed.
     private static let renamed: [String: [[DatabaseValueConvertible?]]] = ["customers": [[1, "Ann B"], [2, "Bo"], [3, "Cy"]]]
     /// Drops customer 2, whom order 11 still refers to.
     private static let orphaning: [String: [[DatabaseValueConvertible?]]] = ["customers": [[1, "Ann"]]]
 
     private func harness() throws -> ScriptHarness {
-        try ScriptHarness(entities: try Spec.parse(yaml: Self.spec).entities)
+        try ScriptHarness(entities: try Spec.parse(yaml: ForeignKeyOrderTests.spec).entities)
     }
 
     @Test func postgresKeepsIndexesGrantsAndForeignKeysAcrossCutoverAndRollback() throws {
@@ -57,7 +40,7 @@ import Testing
         #expect(cutover.status == 0, "\(cutover.error)")
         #expect(try harness.rows(of: target) == after)
         #expect(try postgres.query(indexes) == "customers_name_idx,customers_pkey\n")
-        #expect(try postgres.query(foreignKeys) == "orders->customers\n")
+        #expect(try postgres.query(foreignKeys) == "order_lines->orders,orders->customers\n")
         #expect(try postgres.query("SELECT has_table_privilege('\(reader)', 'customers', 'SELECT'), count(*) FROM customers__backup_000002") == "t|2\n")
         #expect(try postgres.query("SELECT count(*) FROM pg_constraint WHERE conrelid = 'customers'::regclass AND conname = 'name_not_blank'") == "1\n")
         let orphan = try Shell.run(["psql", postgres.conninfo, "-X", "-q", "-c", "DELETE FROM customers WHERE customer_id = 1"])
@@ -67,7 +50,7 @@ import Testing
         #expect(rollback.status == 0, "\(rollback.error)")
         #expect(try harness.rows(of: target) == before)
         #expect(try postgres.query(indexes) == "customers_name_idx,customers_pkey\n")
-        #expect(try postgres.query(foreignKeys) == "orders->customers\n")
+        #expect(try postgres.query(foreignKeys) == "order_lines->orders,orders->customers\n")
         #expect(try postgres.query("SELECT count(*), to_regclass('customers__backup_000002') IS NULL FROM customers__staging_000002") == "3|t\n")
 
         let retry = try target.run(bundle.cutover(.postgres))

@@ -7,7 +7,7 @@ import Testing
 /// the spec: the scripts insert, re-point and delete without a constraint error on targets
 /// that enforce the constraints, and roll back the same way.
 @Suite struct ForeignKeyOrderTests {
-    private static let spec = """
+    static let spec = """
         producer: {key: producer}
         entities:
           order_lines:
