@@ -43,27 +43,33 @@ enum SHA3 {
     private static let rotations: [UInt64] = [1, 3, 6, 10, 15, 21, 28, 36, 45, 55, 2, 14, 27, 41, 56, 8, 25, 43, 62, 18, 39, 61, 20, 44]
     private static let lanes = [10, 7, 11, 17, 18, 3, 5, 16, 8, 21, 24, 4, 15, 23, 19, 13, 12, 2, 20, 14, 22, 9, 6, 1]
 
-    /// Keccak-f[1600]: theta, rho and pi, chi, iota, 24 rounds.
+    /// Keccak-f[1600]: theta, rho and pi, chi, iota, 24 rounds; no allocation inside, since
+    /// the producer hashes every row of a snapshot.
     private static func permute(_ state: inout [UInt64]) {
-        var columns = [UInt64](repeating: 0, count: 5)
-        for constant in roundConstants {
-            for x in 0..<5 { columns[x] = state[x] ^ state[x + 5] ^ state[x + 10] ^ state[x + 15] ^ state[x + 20] }
-            for x in 0..<5 {
-                let mix = columns[(x + 4) % 5] ^ rotate(columns[(x + 1) % 5], 1)
-                for y in stride(from: 0, to: 25, by: 5) { state[y + x] ^= mix }
+        state.withUnsafeMutableBufferPointer { s in
+            for constant in roundConstants {
+                let c0 = s[0] ^ s[5] ^ s[10] ^ s[15] ^ s[20], c1 = s[1] ^ s[6] ^ s[11] ^ s[16] ^ s[21]
+                let c2 = s[2] ^ s[7] ^ s[12] ^ s[17] ^ s[22], c3 = s[3] ^ s[8] ^ s[13] ^ s[18] ^ s[23]
+                let c4 = s[4] ^ s[9] ^ s[14] ^ s[19] ^ s[24]
+                let d0 = c4 ^ rotate(c1, 1), d1 = c0 ^ rotate(c2, 1), d2 = c1 ^ rotate(c3, 1)
+                let d3 = c2 ^ rotate(c4, 1), d4 = c3 ^ rotate(c0, 1)
+                for y in stride(from: 0, to: 25, by: 5) {
+                    s[y] ^= d0; s[y + 1] ^= d1; s[y + 2] ^= d2; s[y + 3] ^= d3; s[y + 4] ^= d4
+                }
+                var carried = s[1]
+                for step in 0..<24 {
+                    let lane = lanes[step]
+                    let next = s[lane]
+                    s[lane] = rotate(carried, rotations[step])
+                    carried = next
+                }
+                for y in stride(from: 0, to: 25, by: 5) {
+                    let a0 = s[y], a1 = s[y + 1], a2 = s[y + 2], a3 = s[y + 3], a4 = s[y + 4]
+                    s[y] = a0 ^ (~a1 & a2); s[y + 1] = a1 ^ (~a2 & a3); s[y + 2] = a2 ^ (~a3 & a4)
+                    s[y + 3] = a3 ^ (~a4 & a0); s[y + 4] = a4 ^ (~a0 & a1)
+                }
+                s[0] ^= constant
             }
-            var carried = state[1]
-            for step in 0..<24 {
-                let lane = lanes[step]
-                let next = state[lane]
-                state[lane] = rotate(carried, rotations[step])
-                carried = next
-            }
-            for y in stride(from: 0, to: 25, by: 5) {
-                let row = Array(state[y..<(y + 5)])
-                for x in 0..<5 { state[y + x] = row[x] ^ (~row[(x + 1) % 5] & row[(x + 2) % 5]) }
-            }
-            state[0] ^= constant
         }
     }
 
