@@ -18,6 +18,8 @@ public struct BundleApplier {
         case cutover
 
         var script: String { self == .upsert ? "upsert.sql" : "cutover.sql" }
+        /// The script that undoes this mode's script.
+        var rollbackScript: String { self == .upsert ? "rollback.sql" : "cutover-rollback.sql" }
     }
 
     public struct Outcome {
@@ -58,7 +60,7 @@ public struct BundleApplier {
     /// was applied as a cutover, when the bundle is intact and is the bundle the target is at.
     /// Age, approvals and rejections do not matter for taking a bundle back.
     public func rollback(_ bundle: URL, from target: Target, dryRun: Bool = false) throws -> Outcome {
-        let script = { (chain: AppliedChain) in chain.headKind == "cutover" ? "cutover-rollback.sql" : "rollback.sql" }
+        let script = { (chain: AppliedChain) in (Mode(rawValue: chain.headKind) ?? .upsert).rollbackScript }
         return try run(script, of: bundle, on: target, dryRun: dryRun) { _ in .integrityOnly } check: { verified, chain in
             guard chain.head == verified.digest else {
                 throw VerificationError.outOfOrder("bundle \(verified.manifest.sequence) (\(verified.manifest.id)) is not the last bundle applied to the target; only the last applied bundle can be rolled back")

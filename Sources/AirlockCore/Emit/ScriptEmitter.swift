@@ -53,7 +53,7 @@ struct ScriptEmitter {
     func writeRollback(to url: URL, from db: Database) throws {
         let out = try ScriptWriter(path: url)
         try writePreamble(out, kind: "rollback", file: url.lastPathComponent)
-        try writeRollbackGuards(out, of: "upsert")
+        try writeRollbackGuards(out, of: .upsert)
         try writeChanges(out, old: \.upsertRows, new: \.beforeImages, db: db)
         try out.line(ledger.record(bundle, kind: "rollback", headAfter: bundle.parentDigest))
         try writeEpilogue(out)
@@ -62,7 +62,7 @@ struct ScriptEmitter {
     /// The cutover: each changed entity's full snapshot replaces its table (see `CutoverStatements`).
     func writeCutover(to url: URL, from db: Database) throws {
         let out = try ScriptWriter(path: url)
-        try writePreamble(out, kind: "cutover", file: url.lastPathComponent)
+        try writePreamble(out, kind: "cutover", file: url.lastPathComponent, replacesTables: true)
         try writeApplyGuards(out)
         if dialect == .postgres { try out.line(PostgresCutoverFunctions.definitions) }
         for cutover in cutovers { try out.line(cutover.refuseUnmanagedDependents(managed: schema, action: "cutover")) }
@@ -82,8 +82,8 @@ struct ScriptEmitter {
     /// cutover brought stay in the staging tables.
     func writeCutoverRollback(to url: URL) throws {
         let out = try ScriptWriter(path: url)
-        try writePreamble(out, kind: "rollback of the cutover", file: url.lastPathComponent)
-        try writeRollbackGuards(out, of: "cutover")
+        try writePreamble(out, kind: "rollback of the cutover", file: url.lastPathComponent, replacesTables: true)
+        try writeRollbackGuards(out, of: .cutover)
         for cutover in cutovers { try out.line(cutover.requireBackup) }
         if dialect == .postgres { try out.line(PostgresCutoverFunctions.definitions) }
         for cutover in cutovers { try out.line(cutover.refuseUnmanagedDependents(managed: schema, action: "rollback of the cutover")) }
@@ -129,14 +129,14 @@ struct ScriptEmitter {
         }
     }
 
-    /// Refuses to roll back anything but this bundle, applied last, the way (`kind`) this script undoes.
-    private func writeRollbackGuards(_ out: ScriptWriter, of kind: String) throws {
+    /// Refuses to roll back anything but this bundle, applied last, the way (`mode`) this script undoes.
+    private func writeRollbackGuards(_ out: ScriptWriter, of mode: BundleApplier.Mode) throws {
         try out.line(ledger.refuse(when: "\(ledger.head) <> \(dialect.literal(bundle.digest))",
                                    message: "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) is not the last bundle applied to this target; only the last one can be rolled back",
                                    label: "last"))
-        let other = kind == "cutover" ? "rollback.sql" : "cutover-rollback.sql"
-        try out.line(ledger.refuse(when: "\(ledger.appliedKind(bundle.digest)) <> \(dialect.literal(kind))",
-                                   message: "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) was not applied as \(kind == "cutover" ? "a cutover" : "an upsert"); roll it back with \(other)",
+        let other: BundleApplier.Mode = mode == .cutover ? .upsert : .cutover
+        try out.line(ledger.refuse(when: "\(ledger.appliedKind(bundle.digest)) <> \(dialect.literal(mode.rawValue))",
+                                   message: "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) was not applied as \(mode == .cutover ? "a cutover" : "an upsert"); roll it back with \(other.rollbackScript)",
                                    label: "kind"))
     }
 
@@ -160,8 +160,9 @@ struct ScriptEmitter {
 
     // MARK: - Script frame
 
-    private func writePreamble(_ out: ScriptWriter, kind: String, file: String) throws {
-        let replacesTables = kind.contains("cutover")
+    /// `replacesTables`: a cutover or its rollback, which turn SQLite's foreign keys off and
+    /// check every key themselves before COMMIT.
+    private func writePreamble(_ out: ScriptWriter, kind: String, file: String, replacesTables: Bool = false) throws {
         try out.line("-- Airlock bundle \(bundle.paddedSequence) (\(bundle.id)): \(kind) for \(dialect == .postgres ? "PostgreSQL" : "SQLite").")
         try out.line("-- Digest \(bundle.digest); parent \(bundle.parentDigest.isEmpty ? "(none)" : bundle.parentDigest).")
         switch dialect {
