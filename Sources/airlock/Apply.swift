@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 
 extension BundleApplier.Mode: ExpressibleByArgument {}
+extension BundleApplier.DriftAction: ExpressibleByArgument {}
 
 struct Apply: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,12 +21,18 @@ struct Apply: ParsableCommand {
             before any change if a view, trigger or foreign key the bundle does not manage
             depends on the table.
 
+            A row the target no longer holds as the previous bundle left it (edited on the
+            target) has drifted: upsert.sql stops before any change and names the keys.
+            --on-drift skip leaves those rows as the target holds them, applies the rest and
+            lists the skipped keys; verify.sql then reports the tables as differing.
+
             --dry-run makes the changes and undoes them, to show what would happen.
 
             Examples:
               airlock apply bundle-000002.tar.gz --target sqlite:/srv/shop.db
               airlock apply bundle-000002.tar.gz --target postgres:'host=/run/postgresql dbname=shop' --dry-run
               airlock apply bundle-000002.tar.gz --target postgres:'dbname=shop' --mode cutover
+              airlock apply bundle-000002.tar.gz --target sqlite:/srv/shop.db --on-drift skip
             """
     )
 
@@ -38,6 +45,9 @@ struct Apply: ParsableCommand {
     @Option(help: "upsert: write the changed rows; cutover: replace the changed tables with the bundle's snapshot.")
     var mode: BundleApplier.Mode = .upsert
 
+    @Option(help: "stop: refuse a target whose rows drifted; skip: leave drifted rows alone and apply the rest.")
+    var onDrift: BundleApplier.DriftAction = .stop
+
     @Flag(help: "Apply inside a transaction that is rolled back; the target is left as it was.")
     var dryRun = false
 
@@ -48,7 +58,8 @@ struct Apply: ParsableCommand {
     func run() throws {
         let applier = BundleApplier(verifier: try trust.verifier())
         let outcome = try applier.apply(URL(fileURLWithPath: bundle), to: try Target(target),
-                                        approvals: try approvals.policy(workspace: trust.workspace), mode: mode, dryRun: dryRun)
+                                        approvals: try approvals.policy(workspace: trust.workspace), mode: mode,
+                                        onDrift: onDrift, dryRun: dryRun)
         printOutcome(outcome, action: dryRun ? "would apply" : "applied", target: target)
     }
 }
@@ -61,6 +72,9 @@ func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: Stri
         let c = entity.counts
         let replaced = outcome.script == "cutover.sql" ? "replaced by \(entity.rows) rows: " : ""
         printLine("  \(entity.name): \(replaced)\(c.inserted) inserted, \(c.updated) updated, \(c.deleted) deleted")
+    }
+    if !outcome.skippedDrift.isEmpty {
+        printWarning("\(outcome.skippedDrift.count) drifted row(s) left as the target holds them:\n" + outcome.skippedDrift.joined(separator: "\n"))
     }
     printLine("  ledger head \(outcome.dryRun ? "would be" : "is now") \(outcome.head.isEmpty ? "(none)" : String(outcome.head.prefix(16)) + "…")")
     switch outcome.tableCheck {

@@ -11,6 +11,8 @@ struct Rollback: ParsableCommand {
             upsert, rollback.sql restores the rows it changed; after a cutover,
             cutover-rollback.sql puts the backup tables back and keeps the bundle's rows in
             TABLE__staging_SEQ. Approvals and expiry do not matter for taking a bundle back.
+            Like apply, rollback.sql stops on rows edited since the bundle was applied, or
+            with --on-drift skip leaves them as they are.
 
             Example:
               airlock rollback bundle-000002.tar.gz --target sqlite:/srv/shop.db
@@ -23,6 +25,9 @@ struct Rollback: ParsableCommand {
     @Option(help: ArgumentHelp("The database: sqlite:PATH or postgres:CONNINFO.", valueName: "target"))
     var target: String
 
+    @Option(help: "stop: refuse a target whose rows drifted; skip: leave drifted rows alone and roll back the rest.")
+    var onDrift: BundleApplier.DriftAction = .stop
+
     @Flag(help: "Roll back inside a transaction that is rolled back in turn; the target is left as it was.")
     var dryRun = false
 
@@ -30,7 +35,7 @@ struct Rollback: ParsableCommand {
 
     func run() throws {
         let applier = BundleApplier(verifier: try trust.verifier())
-        let outcome = try applier.rollback(URL(fileURLWithPath: bundle), from: try Target(target), dryRun: dryRun)
+        let outcome = try applier.rollback(URL(fileURLWithPath: bundle), from: try Target(target), onDrift: onDrift, dryRun: dryRun)
         printOutcome(outcome, action: dryRun ? "would roll back" : "rolled back", target: target)
     }
 }

@@ -22,6 +22,15 @@ public struct BundleApplier {
         var rollbackScript: String { self == .upsert ? "rollback.sql" : "cutover-rollback.sql" }
     }
 
+    /// What `upsert.sql` and `rollback.sql` do with a row the target no longer holds as the
+    /// bundle expects (edited on the target since the previous bundle).
+    public enum DriftAction: String, CaseIterable, Sendable {
+        /// Stop before anything changes, naming the drifted keys.
+        case stop
+        /// Leave the drifted rows as the target holds them, change the rest, and report the keys.
+        case skip
+    }
+
     public struct Outcome {
         public var verified: BundleVerifier.Verified
         /// The script that ran: `upsert.sql`, `cutover.sql`, `rollback.sql` or `cutover-rollback.sql`.
@@ -32,6 +41,9 @@ public struct BundleApplier {
         public var head: String
         /// What `verify.sql` found after the apply.
         public var tableCheck = TableCheck.notRun
+        /// The drifted rows left as they were (`DriftAction.skip`), one line each:
+        /// `airlock: products: skipped drifted row: product_id=P-100`.
+        public var skippedDrift: [String] = []
     }
 
     /// The outcome of `verify.sql` after an apply.
@@ -50,8 +62,8 @@ public struct BundleApplier {
     /// After a real apply, runs `verify.sql` and reports in `tableCheck` whether the changed
     /// tables now equal the bundle's snapshot.
     public func apply(_ bundle: URL, to target: Target, approvals: ApprovalPolicy, mode: Mode = .upsert,
-                      dryRun: Bool = false) throws -> Outcome {
-        try run({ _ in mode.script }, of: bundle, on: target, dryRun: dryRun, verifyAfter: !dryRun) { chain in
+                      onDrift: DriftAction = .stop, dryRun: Bool = false) throws -> Outcome {
+        try run({ _ in mode.script }, of: bundle, on: target, onDrift: onDrift, dryRun: dryRun, verifyAfter: !dryRun) { chain in
             BundleVerifier.Policy(approvals: approvals, chain: chain)
         }
     }
@@ -59,16 +71,17 @@ public struct BundleApplier {
     /// Runs `rollback.sql`, or `cutover-rollback.sql` when the target's ledger says the bundle
     /// was applied as a cutover, when the bundle is intact and is the bundle the target is at.
     /// Age, approvals and rejections do not matter for taking a bundle back.
-    public func rollback(_ bundle: URL, from target: Target, dryRun: Bool = false) throws -> Outcome {
+    public func rollback(_ bundle: URL, from target: Target, onDrift: DriftAction = .stop, dryRun: Bool = false) throws -> Outcome {
         let script = { (chain: AppliedChain) in (Mode(rawValue: chain.headKind) ?? .upsert).rollbackScript }
-        return try run(script, of: bundle, on: target, dryRun: dryRun) { _ in .integrityOnly } check: { verified, chain in
+        return try run(script, of: bundle, on: target, onDrift: onDrift, dryRun: dryRun) { _ in .integrityOnly } check: { verified, chain in
             guard chain.head == verified.digest else {
                 throw VerificationError.outOfOrder("bundle \(verified.manifest.sequence) (\(verified.manifest.id)) is not the last bundle applied to the target; only the last applied bundle can be rolled back")
             }
         }
     }
 
-    private func run(_ script: (AppliedChain) -> String, of bundle: URL, on target: Target, dryRun: Bool, verifyAfter: Bool = false,
+    private func run(_ script: (AppliedChain) -> String, of bundle: URL, on target: Target, onDrift: DriftAction,
+                     dryRun: Bool, verifyAfter: Bool = false,
                      policy: (AppliedChain) -> BundleVerifier.Policy,
                      check: (BundleVerifier.Verified, AppliedChain) throws -> Void = { _, _ in }) throws -> Outcome {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-apply-\(UUID().uuidString)")
@@ -80,8 +93,9 @@ public struct BundleApplier {
         let file = folder.appendingPathComponent(member)
         // Bundles made before cutovers existed carry no cutover scripts.
         guard FileManager.default.fileExists(atPath: file.path) else { throw VerificationError.missingMember(name: member) }
-        let head = try target.run(file, dryRun: dryRun)
-        var outcome = Outcome(verified: verified, script: script(chain), dryRun: dryRun, head: head)
+        let run = try target.run(file, dryRun: dryRun, skipDrift: onDrift == .skip)
+        var outcome = Outcome(verified: verified, script: script(chain), dryRun: dryRun, head: run.head,
+                              skippedDrift: run.printed.filter { $0.contains(ChangeSetStatements.skippedMarker) })
         let verifyScript = folder.appendingPathComponent("\(target.dialect.rawValue)/verify.sql")
         if verifyAfter, FileManager.default.fileExists(atPath: verifyScript.path) {
             do {

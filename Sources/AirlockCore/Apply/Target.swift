@@ -43,10 +43,17 @@ public enum Target: Equatable, Sendable {
         }
     }
 
-    /// Runs a bundle script as one transaction and returns the ledger head after it. A dry run
-    /// makes the same changes and undoes them: PostgreSQL rolls the transaction back, SQLite
-    /// works on a copy of the database.
-    func run(_ script: URL, dryRun: Bool) throws -> String {
+    /// What a script run left: the ledger head, and the lines the script printed on its way
+    /// (skipped drifted keys).
+    struct ScriptRun {
+        var head: String
+        var printed: [String]
+    }
+
+    /// Runs a bundle script as one transaction. A dry run makes the same changes and undoes
+    /// them: PostgreSQL rolls the transaction back, SQLite works on a copy of the database.
+    /// `skipDrift` sets the scripts' switch (`ChangeSetStatements.skipDriftSwitch`).
+    func run(_ script: URL, dryRun: Bool, skipDrift: Bool = false) throws -> ScriptRun {
         switch self {
         case let .sqlite(path):
             let database: DatabaseQueue
@@ -61,15 +68,16 @@ public enum Target: Equatable, Sendable {
                 database = try DatabaseQueue(path: path)
             }
             let sql = try String(contentsOf: script, encoding: .utf8)
-            try database.writeWithoutTransaction { db in
+            return try database.writeWithoutTransaction { db in
                 // verify.sql uses sha3(), which the sqlite3 shell has and the library does not.
                 TableChecksum.registerFunctions(in: db)
                 // What the script SELECTs is what the sqlite3 shell would print: the keys a
-                // drift guard names before it stops the script.
+                // drift guard names before it stops the script, or those it skips.
                 var printed: [String] = []
                 do {
                     let statements = try db.allStatements(sql: sql)
                     while let statement = try statements.next() {
+                        statement.setUncheckedArguments([ChangeSetStatements.skipDriftSwitch: skipDrift])
                         if statement.columnCount > 0 {
                             printed += try String?.fetchAll(statement).compactMap { $0 }
                         } else {
@@ -81,22 +89,27 @@ public enum Target: Equatable, Sendable {
                     let reason = (error as? DatabaseError)?.message ?? "\(error)"
                     throw TargetError.scriptFailed(script: script.lastPathComponent, reason: (printed + [reason]).joined(separator: "\n"))
                 }
+                return ScriptRun(head: try Self.chain(in: db).head, printed: printed)
             }
-            return try Self.chain(in: database).head
         case let .postgres(conninfo):
-            let head = "SELECT COALESCE((SELECT head_digest FROM airlock_ledger ORDER BY id DESC LIMIT 1), '')"
-            let arguments = dryRun ? ["-c", "BEGIN", "-f", script.path, "-c", head, "-c", "ROLLBACK"] : ["-1", "-f", script.path, "-c", head]
-            return try Self.psql(conninfo, arguments, failure: { .scriptFailed(script: script.lastPathComponent, reason: $0) })
-                .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init) ?? ""
+            let headQuery = "SELECT " + LedgerStatements(dialect: .postgres).head
+            let run = dryRun ? ["-c", "BEGIN", "-f", script.path, "-c", headQuery, "-c", "ROLLBACK"] : ["-1", "-f", script.path, "-c", headQuery]
+            let switches = skipDrift ? ["-v", "\(ChangeSetStatements.skipDriftSwitch)=on"] : []
+            var lines = try Self.psql(conninfo, switches + run, failure: { .scriptFailed(script: script.lastPathComponent, reason: $0) })
+                .split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+            let head = lines.popLast() ?? ""
+            return ScriptRun(head: head, printed: lines)
         }
     }
 
     private static func chain(in database: DatabaseQueue) throws -> AppliedChain {
-        let rows: [[String]] = try database.read { db in
-            guard try db.tableExists("airlock_ledger") else { return [] }
-            return try Row.fetchAll(db, sql: "SELECT \(Self.ledgerColumns) FROM airlock_ledger ORDER BY id").map { row in
-                (0..<row.count).map { row[$0] as String? ?? "" }
-            }
+        try database.read { try chain(in: $0) }
+    }
+
+    private static func chain(in db: Database) throws -> AppliedChain {
+        guard try db.tableExists("airlock_ledger") else { return .empty }
+        let rows = try Row.fetchAll(db, sql: "SELECT \(Self.ledgerColumns) FROM airlock_ledger ORDER BY id").map { row in
+            (0..<row.count).map { row[$0] as String? ?? "" }
         }
         return chain(ledger: rows)
     }

@@ -31,33 +31,48 @@ struct ChangeSetStatements {
 
     // MARK: - Drift guard
 
-    /// One line per key whose target row is not as the script expects: an old row that is
-    /// missing or differs, or a row present where the script is to insert one.
-    private var driftedKeys: String {
+    var driftTable: String { "airlock_drift_\(ordinal)" }
+
+    /// What the scripts print before each key they skip when told to skip drifted rows;
+    /// `BundleApplier` collects these lines.
+    static let skippedMarker = ": skipped drifted row: "
+
+    /// Set to skip drifted rows instead of stopping: a psql variable
+    /// (`psql -v airlock_skip_drift=on`) or a `sqlite3` shell parameter
+    /// (`sqlite3 -cmd '.parameter set @airlock_skip_drift 1'`).
+    static let skipDriftSwitch = "airlock_skip_drift"
+    private static let sqliteSkipping = "coalesce(@\(skipDriftSwitch), 0)"
+
+    /// The keys whose target row is not as the script expects (an old row that is missing or
+    /// differs, or a row present where the script is to insert one), each also as one line of
+    /// text for messages: `product_id=p1` or `order_id=7, line=2`.
+    var collectDrift: String {
+        let keyColumns = { (alias: String) in entity.key.map { "\(alias).\(dialect.identifier($0))" }.joined(separator: ", ") }
         let missing = "t.\(dialect.identifier(entity.key[0])) IS NULL"
         let differs = entity.valueColumns.map { column -> String in
             let name = dialect.identifier(column.name)
             return dialect == .postgres ? "t.\(name) IS DISTINCT FROM o.\(name)" : "t.\(name) IS NOT o.\(name)"
         }
+        let lifetime = dialect == .postgres ? " ON COMMIT DROP" : ""
         return """
-            SELECT \(keyText("o")) AS drifted FROM \(oldTable) AS o LEFT JOIN \(table) AS t ON \(keyMatch("t", "o"))
+            CREATE TEMP TABLE \(driftTable)\(lifetime) AS
+            SELECT \(keyColumns("o")), \(keyText("o")) AS drifted FROM \(oldTable) AS o LEFT JOIN \(table) AS t ON \(keyMatch("t", "o"))
             WHERE \(([missing] + differs).joined(separator: " OR "))
             UNION ALL
-            SELECT \(keyText("n")) FROM \(newTable) AS n JOIN \(table) AS t ON \(keyMatch("t", "n"))
-            WHERE NOT EXISTS (SELECT 1 FROM \(oldTable) AS o WHERE \(keyMatch("o", "n")))
+            SELECT \(keyColumns("n")), \(keyText("n")) FROM \(newTable) AS n JOIN \(table) AS t ON \(keyMatch("t", "n"))
+            WHERE NOT EXISTS (SELECT 1 FROM \(oldTable) AS o WHERE \(keyMatch("o", "n")));
             """
     }
 
-    /// `product_id=p1` or `order_id=7, line=2`.
     private func keyText(_ alias: String) -> String {
         entity.key.map { key in
             "\(dialect.literal(key + "=")) || CAST(\(alias).\(dialect.identifier(key)) AS TEXT)"
         }.joined(separator: " || ', ' || ")
     }
 
-    /// Stops the script, before anything changed, when any target row drifted from what the
-    /// bundle expects: PostgreSQL names up to 20 keys in the error, the `sqlite3` shell prints
-    /// every drifted key before its guard fails.
+    /// Stops the script, before anything changed, when `collectDrift` found keys: PostgreSQL
+    /// names up to 20 in the error, the `sqlite3` shell prints every one before its guard fails.
+    /// SQLite's guard passes when the skip switch is set; PostgreSQL's is left out by `\\if`.
     func driftGuard(bundle: BundleIdentity, ledger: LedgerStatements) -> String {
         let problem = "airlock: \(entity.name): target rows differ from what bundle \(bundle.paddedSequence) expects (edited on the target since the previous bundle?); nothing was changed"
         switch dialect {
@@ -66,7 +81,7 @@ struct ChangeSetStatements {
                 DECLARE drift_count bigint; drift_keys text;
                 BEGIN
                   SELECT count(*), string_agg(d.drifted, '; ') FILTER (WHERE d.n <= 20) INTO drift_count, drift_keys
-                  FROM (SELECT k.drifted, row_number() OVER (ORDER BY k.drifted) AS n FROM (\(driftedKeys)) AS k) AS d;
+                  FROM (SELECT drifted, row_number() OVER (ORDER BY drifted) AS n FROM \(driftTable)) AS d;
                   IF drift_count > 0 THEN
                     RAISE EXCEPTION USING MESSAGE = \(dialect.literal(problem + ". ")) || drift_count || ' drifted row(s): ' || drift_keys;
                   END IF;
@@ -75,10 +90,21 @@ struct ChangeSetStatements {
             return ledger.procedure(body)
         case .sqlite:
             return """
-                SELECT \(dialect.literal("airlock: \(entity.name): drifted: ")) || drifted FROM (\(driftedKeys)) ORDER BY 1;
-                \(ledger.refuse(when: "EXISTS (\(driftedKeys))", message: problem + "; the drifted keys are listed above", label: "drift_\(ordinal)"))
+                SELECT \(dialect.literal("airlock: \(entity.name): drifted: ")) || drifted FROM \(driftTable) WHERE NOT \(Self.sqliteSkipping) ORDER BY 1;
+                \(ledger.refuse(when: "NOT \(Self.sqliteSkipping) AND EXISTS (SELECT 1 FROM \(driftTable))", message: problem + "; the drifted keys are listed above", label: "drift_\(ordinal)"))
                 """
         }
+    }
+
+    /// Leaves the drifted keys out of both row sets, so the script changes none of them, and
+    /// prints each one. Where drift stops the script this has nothing left to remove.
+    var skipDrift: [String] {
+        let keyList = self.keyList
+        return [
+            "SELECT \(dialect.literal("airlock: \(entity.name)\(Self.skippedMarker)")) || drifted FROM \(driftTable) ORDER BY 1;",
+            "DELETE FROM \(oldTable) WHERE (\(keyList)) IN (SELECT \(keyList) FROM \(driftTable));",
+            "DELETE FROM \(newTable) WHERE (\(keyList)) IN (SELECT \(keyList) FROM \(driftTable));",
+        ]
     }
 
     // MARK: - Changes

@@ -202,11 +202,32 @@ struct ScriptEmitter {
             try load(out, changes.entity, into: changes.oldTable, rows: diff[keyPath: old], db: db)
             try load(out, changes.entity, into: changes.newTable, rows: diff[keyPath: new], db: db)
         }
-        for changes in changeSets { try out.line(changes.driftGuard(bundle: bundle, ledger: ledger)) }
+        try writeDriftHandling(out)
         for changes in changeSets {
             for statement in changes.write { try out.line(statement) }
         }
         for changes in changeSets.reversed() { try out.line(changes.delete) }
+    }
+
+    /// Collects each entity's drifted keys, then stops on them or, when the script is run with
+    /// the skip switch, leaves them out and prints them.
+    private func writeDriftHandling(_ out: ScriptWriter) throws {
+        for changes in changeSets { try out.line(changes.collectDrift) }
+        let guards = changeSets.map { $0.driftGuard(bundle: bundle, ledger: ledger) }
+        let skips = changeSets.flatMap(\.skipDrift)
+        switch dialect {
+        case .postgres:
+            let name = ChangeSetStatements.skipDriftSwitch
+            // psql's \if needs the variable set; unset means stop.
+            try out.line("\\if :{?\(name)}\n\\else\n\\set \(name) off\n\\endif")
+            try out.line("\\if :\(name)")
+            for statement in skips { try out.line(statement) }
+            try out.line("\\else")
+            for statement in guards { try out.line(statement) }
+            try out.line("\\endif")
+        case .sqlite:
+            for statement in guards + skips { try out.line(statement) }
+        }
     }
 
     /// Writes the rows `sql` selects as data for `table`: inline COPY data for PostgreSQL,
