@@ -39,6 +39,25 @@ struct CutoverStatements {
                       label: "staging_\(ordinal)")
     }
 
+    /// The spec's `cutover:` minimums: the snapshot's row count, and its share of the rows the
+    /// live table holds now. Run before anything changes.
+    func checkMinimums(rows: Int) -> [String] {
+        let minimums = entity.cutoverMinimums
+        let stopped = "airlock: cutover of \(entity.name) stopped before any change: bundle \(bundle.paddedSequence) holds \(rows) rows"
+        var checks: [String] = []
+        if let minimum = minimums.rows {
+            checks.append(ledger.refuse(when: "\(rows) < \(minimum)",
+                                        message: "\(stopped), fewer than the spec's cutover.min_rows \(minimum)",
+                                        label: "min_rows_\(ordinal)"))
+        }
+        if let share = minimums.shareOfCurrent {
+            checks.append(ledger.refuse(when: "\(rows) < \(share) * (SELECT count(*) FROM \(live))",
+                                        message: "\(stopped), fewer than the spec's cutover.min_share_of_current \(share) of the rows table \(entity.name) holds now",
+                                        label: "min_share_\(ordinal)"))
+        }
+        return checks
+    }
+
     /// PostgreSQL: stops on views, rules, triggers, policies, inheritance and foreign keys of
     /// tables outside `managed`, which a swap would leave on the old table. SQLite: stops on
     /// triggers, which the content swap would fire for every row; views and foreign keys keep

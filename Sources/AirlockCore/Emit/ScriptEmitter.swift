@@ -71,6 +71,7 @@ struct ScriptEmitter {
             for statement in cutover.createStaging { try out.line(statement) }
             let rows = try load(out, cutover.entity, into: cutover.staging, rows: EntityDiff(cutover.entity).snapshotRows, db: db)
             try out.line(cutover.checkStaging(rows: rows))
+            for check in cutover.checkMinimums(rows: rows) { try out.line(check) }
             if dialect == .postgres { try out.line(cutover.prepareStaging) }
         }
         try writeSwap(out, postgres: CutoverStatements.postgresCutover, sqlite: \.sqliteCutover, action: "the cutover")

@@ -11,6 +11,8 @@ public struct EntitySpec: Equatable, Sendable {
     public var columns: [ColumnSpec]
     /// How upserts write changed rows into the target table.
     public var upsertMethod: UpsertMethod
+    /// What a cutover checks of the snapshot before it replaces the table.
+    public var cutoverMinimums = CutoverMinimums()
 
     public init(name: String, source: SourceSpec, key: [String], columns: [ColumnSpec], upsertMethod: UpsertMethod = .onConflict) {
         self.name = name

@@ -101,8 +101,35 @@ struct SpecReader {
             }
             entity.upsertMethod = method
         }
+        if let node = fields["cutover"] {
+            entity.cutoverMinimums = try cutoverMinimums(node, at: "\(place).cutover")
+        }
         try checkPullFileName(of: entity, at: "\(place).source")
         return entity
+    }
+
+    private func cutoverMinimums(_ node: Node, at place: String) throws -> CutoverMinimums {
+        var minimums = CutoverMinimums()
+        for (keyNode, valueNode) in try mapping(node, at: place) {
+            let key = try string(keyNode, at: place)
+            let value = try string(valueNode, at: "\(place).\(key)")
+            switch key {
+            case "min_rows":
+                guard let rows = Int(value), rows >= 0 else {
+                    throw invalid("\(place).min_rows", "expected a whole number of rows, got '\(value)'\(line(valueNode))")
+                }
+                minimums.rows = rows
+            case "min_share_of_current":
+                // Written into the scripts as a numeric literal, so only plain digits pass.
+                guard value.wholeMatch(of: #/0?\.[0-9]{1,6}|0|1(\.0*)?/#) != nil else {
+                    throw invalid("\(place).min_share_of_current", "expected a share from 0 to 1 such as 0.9, got '\(value)'\(line(valueNode))")
+                }
+                minimums.shareOfCurrent = value
+            default:
+                throw invalid(place, "unknown setting '\(key)'; use min_rows or min_share_of_current\(line(keyNode))")
+            }
+        }
+        return minimums
     }
 
     private func source(_ node: Node, at place: String) throws -> SourceSpec {

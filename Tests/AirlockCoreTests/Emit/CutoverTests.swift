@@ -111,6 +111,38 @@ import Testing
         #expect(try Shell.run(["sqlite3", path.path, "SELECT count(*) FROM customers__backup_000002"]).output == "2\n")
     }
 
+    /// The spec's `cutover:` minimums, with four customers on the target (no orders, so only
+    /// the minimums can stop the cutover): a snapshot below one stops it before any change, a
+    /// snapshot at the minimum goes through.
+    @Test(arguments: SQLDialect.allCases)
+    func cutoverStopsBelowTheSpecsMinimums(dialect: SQLDialect) throws {
+        let four: [String: [[DatabaseValueConvertible?]]] = ["customers": [[1, "Ann"], [2, "Bo"], [3, "Cy"], [4, "Di"]]]
+        let cases: [(CutoverMinimums, customers: Int, stop: String?)] = [
+            (CutoverMinimums(rows: 2), 1, "bundle 000002 holds 1 rows, fewer than the spec's cutover.min_rows 2"),
+            (CutoverMinimums(rows: 2), 2, nil),
+            (CutoverMinimums(shareOfCurrent: "0.5"), 1, "bundle 000002 holds 1 rows, fewer than the spec's cutover.min_share_of_current 0.5 of the rows table customers holds now"),
+            (CutoverMinimums(shareOfCurrent: "0.5"), 2, nil),
+        ]
+        for (minimums, customers, stop) in cases {
+            var entities = try Spec.parse(yaml: ForeignKeyOrderTests.spec).entities
+            entities[entities.firstIndex { $0.name == "customers" }!].cutoverMinimums = minimums
+            let harness = try ScriptHarness(entities: entities)
+            let target = try ScriptTarget.fresh(dialect)
+            defer { target.remove() }
+            #expect(try target.run(try harness.bundle(four).upsert(dialect)).status == 0)
+            let before = try harness.rows(of: target)
+            let run = try target.run(try harness.bundle(["customers": Array(four["customers"]!.prefix(customers))]).cutover(dialect))
+            if let stop {
+                #expect(run.status != 0)
+                #expect(run.error.contains("airlock: cutover of customers stopped before any change: " + stop), "\(run.error)")
+                #expect(try harness.rows(of: target) == before)
+            } else {
+                #expect(run.status == 0, "\(minimums), \(customers) customers: \(run.error)")
+                #expect(try harness.rows(of: target) == (try harness.baseline()))
+            }
+        }
+    }
+
     @Test(arguments: SQLDialect.allCases)
     func cutoverThatOrphansRowsChangesNothing(dialect: SQLDialect) throws {
         let harness = try harness()

@@ -41,6 +41,25 @@ import Testing
         }
     }
 
+    @Test func cutoverMinimums() throws {
+        let items = "producer: {key: p}\nentities:\n  items:\n    source: {files: \"*.csv\"}\n    key: id\n    columns: {id: text}\n"
+        #expect(try Spec.parse(yaml: items).entities[0].cutoverMinimums == CutoverMinimums())
+        let spec = try Spec.parse(yaml: items + "    cutover: {min_rows: 1000, min_share_of_current: 0.9}\n")
+        #expect(spec.entities[0].cutoverMinimums == CutoverMinimums(rows: 1000, shareOfCurrent: "0.9"))
+        let problems = [
+            ("{min_rows: many}", "min_rows", "expected a whole number of rows, got 'many' (line 7)"),
+            ("{min_share_of_current: 90%}", "min_share_of_current", "expected a share from 0 to 1 such as 0.9, got '90%' (line 7)"),
+            ("{min_share_of_current: \"0.9); DROP TABLE x; --\"}", "min_share_of_current",
+             "expected a share from 0 to 1 such as 0.9, got '0.9); DROP TABLE x; --' (line 7)"),
+            ("{max_rows: 5}", "", "unknown setting 'max_rows'; use min_rows or min_share_of_current (line 7)"),
+        ]
+        for (setting, place, reason) in problems {
+            #expect(throws: SpecError.invalid(path: "airlock.yml", at: "entities.items.cutover" + (place.isEmpty ? "" : "." + place), reason: reason)) {
+                try Spec.parse(yaml: items + "    cutover: \(setting)\n")
+            }
+        }
+    }
+
     @Test func expiryAndApprovalPolicy() throws {
         let entities = "entities:\n  items:\n    source: {files: \"*.csv\"}\n    key: id\n    columns:\n      id: text\n"
         let defaults = try Spec.parse(yaml: "producer: {key: p}\n" + entities)
