@@ -18,6 +18,8 @@ enum PostgresCopy {
             if type == .boolean { return number == 0 ? "f" : "t" }
             return String(number)
         case let .text(text):
+            let special: [UInt8] = [UInt8(ascii: "\\"), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
+            guard text.utf8.contains(where: special.contains) else { return text }
             var escaped = String.UnicodeScalarView()
             for scalar in text.unicodeScalars {
                 switch scalar {

@@ -20,7 +20,8 @@ public enum SQLDialect: String, CaseIterable, Sendable {
     /// PostgreSQL gets an `E'...'` string with escapes, SQLite a hex blob cast to text, which
     /// also carries NUL. PostgreSQL text cannot hold NUL at all; callers keep NUL away from it.
     public func literal(_ text: String) -> String {
-        let needsEscapes = text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }
+        // Bytes, not scalars: UTF-8 never uses bytes below 0x80 inside a multi-byte scalar.
+        let needsEscapes = text.utf8.contains { $0 < 0x20 && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\t") }
         guard needsEscapes else { return "'" + Self.doubling("'", in: text) + "'" }
         switch self {
         case .sqlite:
@@ -44,6 +45,7 @@ public enum SQLDialect: String, CaseIterable, Sendable {
     /// Doubles every `quote` scalar. This works on Unicode scalars, not Characters: a quote
     /// followed by a combining mark is one Character, and a Character-level replace misses it.
     private static func doubling(_ quote: Unicode.Scalar, in text: String) -> String {
+        guard text.utf8.contains(UInt8(quote.value)) else { return text }
         var result = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             result.append(scalar)

@@ -104,8 +104,13 @@ public struct ValueError: Error, Equatable, Sendable, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-extension StringProtocol {
+extension StringProtocol where UTF8View: BidirectionalCollection {
+    /// Without leading and trailing whitespace, as `Character.isWhitespace` has it.
     func trimmingWhitespace() -> String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+        // Most values have none: a visible ASCII byte at each end settles that without walking
+        // Characters, which took a fifth of normalization time.
+        let visible: ClosedRange<UInt8> = 0x21...0x7E
+        if let first = utf8.first, let last = utf8.last, visible.contains(first), visible.contains(last) { return String(self) }
+        return String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 }

@@ -35,7 +35,7 @@ enum WorkspaceFunctions {
         case let .double(number): raw = String(number)
         case .blob: return nil
         }
-        if type != .text && raw.allSatisfy(\.isWhitespace) { return nil }
+        if type != .text && raw.trimmingWhitespace().isEmpty { return nil }
         return (raw, type)
     }
 
