@@ -45,7 +45,8 @@ struct ChangeSetStatements {
 
     /// The keys whose target row is not as the script expects (an old row that is missing or
     /// differs, or a row present where the script is to insert one), each also as one line of
-    /// text for messages: `product_id=p1` or `order_id=7, line=2`.
+    /// text for messages (`airlock_drifted`: `product_id=p1` or `order_id=7, line=2`; the
+    /// prefix keeps it apart from the key columns, whose names the spec keeps from `airlock_`).
     var collectDrift: String {
         let keyColumns = { (alias: String) in entity.key.map { "\(alias).\(dialect.identifier($0))" }.joined(separator: ", ") }
         let missing = "t.\(dialect.identifier(entity.key[0])) IS NULL"
@@ -56,7 +57,7 @@ struct ChangeSetStatements {
         let lifetime = dialect == .postgres ? " ON COMMIT DROP" : ""
         return """
             CREATE TEMP TABLE \(driftTable)\(lifetime) AS
-            SELECT \(keyColumns("o")), \(keyText("o")) AS drifted FROM \(oldTable) AS o LEFT JOIN \(table) AS t ON \(keyMatch("t", "o"))
+            SELECT \(keyColumns("o")), \(keyText("o")) AS airlock_drifted FROM \(oldTable) AS o LEFT JOIN \(table) AS t ON \(keyMatch("t", "o"))
             WHERE \(([missing] + differs).joined(separator: " OR "))
             UNION ALL
             SELECT \(keyColumns("n")), \(keyText("n")) FROM \(newTable) AS n JOIN \(table) AS t ON \(keyMatch("t", "n"))
@@ -72,7 +73,7 @@ struct ChangeSetStatements {
 
     /// Stops the script, before anything changed, when `collectDrift` found keys: PostgreSQL
     /// names up to 20 in the error, the `sqlite3` shell prints every one before its guard fails.
-    /// SQLite's guard passes when the skip switch is set; PostgreSQL's is left out by `\\if`.
+    /// SQLite's guard passes when the skip switch is set; PostgreSQL's is left out by psql's `\if`.
     func driftGuard(bundle: BundleIdentity, ledger: LedgerStatements) -> String {
         let problem = "airlock: \(entity.name): target rows differ from what bundle \(bundle.paddedSequence) expects (edited on the target since the previous bundle?); nothing was changed"
         switch dialect {
@@ -80,8 +81,8 @@ struct ChangeSetStatements {
             let body = """
                 DECLARE drift_count bigint; drift_keys text;
                 BEGIN
-                  SELECT count(*), string_agg(d.drifted, '; ') FILTER (WHERE d.n <= 20) INTO drift_count, drift_keys
-                  FROM (SELECT drifted, row_number() OVER (ORDER BY drifted) AS n FROM \(driftTable)) AS d;
+                  SELECT count(*), string_agg(d.airlock_drifted, '; ') FILTER (WHERE d.n <= 20) INTO drift_count, drift_keys
+                  FROM (SELECT airlock_drifted, row_number() OVER (ORDER BY airlock_drifted) AS n FROM \(driftTable)) AS d;
                   IF drift_count > 0 THEN
                     RAISE EXCEPTION USING MESSAGE = \(dialect.literal(problem + ". ")) || drift_count || ' drifted row(s): ' || drift_keys;
                   END IF;
@@ -90,7 +91,7 @@ struct ChangeSetStatements {
             return ledger.procedure(body)
         case .sqlite:
             return """
-                SELECT \(dialect.literal("airlock: \(entity.name): drifted: ")) || drifted FROM \(driftTable) WHERE NOT \(Self.sqliteSkipping) ORDER BY 1;
+                SELECT \(dialect.literal("airlock: \(entity.name): drifted: ")) || airlock_drifted FROM \(driftTable) WHERE NOT \(Self.sqliteSkipping) ORDER BY 1;
                 \(ledger.refuse(when: "NOT \(Self.sqliteSkipping) AND EXISTS (SELECT 1 FROM \(driftTable))", message: problem + "; the drifted keys are listed above", label: "drift_\(ordinal)"))
                 """
         }
@@ -101,7 +102,7 @@ struct ChangeSetStatements {
     var skipDrift: [String] {
         let keyList = self.keyList
         return [
-            "SELECT \(dialect.literal("airlock: \(entity.name)\(Self.skippedMarker)")) || drifted FROM \(driftTable) ORDER BY 1;",
+            "SELECT \(dialect.literal("airlock: \(entity.name)\(Self.skippedMarker)")) || airlock_drifted FROM \(driftTable) ORDER BY 1;",
             "DELETE FROM \(oldTable) WHERE (\(keyList)) IN (SELECT \(keyList) FROM \(driftTable));",
             "DELETE FROM \(newTable) WHERE (\(keyList)) IN (SELECT \(keyList) FROM \(driftTable));",
         ]
