@@ -48,30 +48,30 @@ public enum ValueParser {
         return result
     }
 
-    // Built once: a regex literal inside a per-value function is parsed again on every call.
-    private static let integerPattern = #/[+-]?[0-9]+/#
-    private static let decimalPattern = #/([+-]?)([0-9]*)(?:\.([0-9]*))?/#
-
     static func integer(_ raw: String) -> Result<Int64, ValueError> {
-        let trimmed = raw.trimmingWhitespace()
-        guard trimmed.wholeMatch(of: integerPattern) != nil else {
+        var scanner = ScalarScanner(raw.trimmingWhitespace())
+        let sign = scanner.take(oneOf: "+-")
+        let digits = scanner.digitRun()
+        guard scanner.atEnd, !digits.isEmpty else {
             return .failure(ValueError("'\(raw)' is not an integer"))
         }
-        guard let value = Int64(trimmed.hasPrefix("+") ? String(trimmed.dropFirst()) : trimmed) else {
+        guard let value = Int64(sign == "-" ? "-" + digits : digits) else {
             return .failure(ValueError("'\(raw)' is out of the 64-bit integer range"))
         }
         return .success(value)
     }
 
     static func decimal(_ raw: String, precision: Int, scale: Int) -> Result<String, ValueError> {
-        let trimmed = raw.trimmingWhitespace()
-        guard let match = trimmed.wholeMatch(of: decimalPattern),
-              !(match.output.2.isEmpty && (match.output.3 ?? "").isEmpty) else {
+        var scanner = ScalarScanner(raw.trimmingWhitespace())
+        let signMark = scanner.take(oneOf: "+-")
+        let wholeDigits = scanner.digitRun()
+        let fractionDigits = scanner.take(oneOf: ".") == nil ? "" : scanner.digitRun()
+        guard scanner.atEnd, !(wholeDigits.isEmpty && fractionDigits.isEmpty) else {
             return .failure(ValueError("'\(raw)' is not a decimal number"))
         }
-        let negative = match.output.1 == "-"
-        let integerDigits = String(match.output.2.drop { $0 == "0" })
-        var fraction = String(match.output.3 ?? "")
+        let negative = signMark == "-"
+        let integerDigits = String(wholeDigits.drop { $0 == "0" })
+        var fraction = fractionDigits
         if fraction.count > scale {
             let dropped = fraction.dropFirst(scale)
             guard dropped.allSatisfy({ $0 == "0" }) else {

@@ -40,6 +40,32 @@ import Testing
         #expect(canonical("2026-11-01T08:00:00+٠٢:00", .timestamp) == nil)
     }
 
+    /// The grammar's corners: optional parts present, half present, or followed by leftovers.
+    @Test func timestampSpellingsAtTheEdges() {
+        let accepted = [
+            "2026-11-02 Z": "2026-11-02T00:00:00Z", "2026-11-02T09:30:00,5+02": "2026-11-02T07:30:00.5Z",
+            "2026-11-02t09:30z": "2026-11-02T09:30:00Z", " 2026-11-02T09:30:00Z ": "2026-11-02T09:30:00Z",
+            "2026-11-02T09:30:00\u{2003}+02:00": "2026-11-02T07:30:00Z", "2026-11-02 09:30:00 Z": "2026-11-02T09:30:00Z",
+            "2026-11-02T09:30:00.1234560Z": "2026-11-02T09:30:00.123456Z", "2026-11-02T09:30:00-0530": "2026-11-02T15:00:00Z",
+            "2026-11-02T09:30:00+23:59": "2026-11-01T09:31:00Z",
+        ]
+        for (raw, utc) in accepted { #expect(canonical(raw, .timestamp) == .text(utc), "\(raw)") }
+        let refused = ["2026-11-02T09", "2026-11-01T08:00:00+02:0", "2026-11-02T09:30:00.1234567Z", "2026-11-02T24:00",
+                       "0001-01-01T00:00:00+01:00", "2026-11-02T09:30:00+2400", "2026-11-02T09:30:00.", "2026-11-02T09:30:",
+                       "2026-1-02", "20261102", "2026-11-02T09:30:00Z+02", "2026-11-02T09:30:00+02:00:00", "+2026-11-02"]
+        for raw in refused { #expect(canonical(raw, .timestamp) == nil, "\(raw)") }
+    }
+
+    @Test func numberSpellingsAtTheEdges() {
+        let money = ColumnType.decimal(precision: 12, scale: 2)
+        let accepted = ["-.5": "-0.50", "+.5": "0.50", "5.": "5.00", "-0": "0.00", "00.000": "0.00", "9999999999": "9999999999.00"]
+        for (raw, value) in accepted { #expect(canonical(raw, money) == .text(value), "\(raw)") }
+        for raw in ["", "-", "+", ".", "12 .5", "١٢", "1.2.3", "0.001", "1e5"] { #expect(canonical(raw, money) == nil, "\(raw)") }
+        #expect(canonical(" +0042 ", .integer) == .integer(42))
+        #expect(canonical("-9223372036854775808", .integer) == .integer(Int64.min))
+        for raw in ["9223372036854775808", "4 2", "+", "1.0", "٤٢"] { #expect(canonical(raw, .integer) == nil, "\(raw)") }
+    }
+
     @Test func enumsBecomeSnakeCase() {
         #expect(ValueParser.snakeCase("bill-payment") == "bill_payment")
         #expect(ValueParser.snakeCase("Bill Payment") == "bill_payment")
