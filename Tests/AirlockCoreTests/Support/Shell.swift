@@ -23,18 +23,23 @@ enum Shell {
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
         // Read both pipes concurrently so a chatty tool cannot fill one and block.
-        var errorData = Data()
+        let errorData = Collected()
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            errorData = error.fileHandleForReading.readDataToEndOfFile()
+            errorData.data = error.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                      error: String(decoding: errorData, as: UTF8.self))
+                      error: String(decoding: errorData.data, as: UTF8.self))
+    }
+
+    /// What the background reader collected; `group.wait()` orders its write before the read.
+    private final class Collected: @unchecked Sendable {
+        var data = Data()
     }
 
     /// Extracts a bundle into a new temporary folder.
