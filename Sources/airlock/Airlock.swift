@@ -9,12 +9,12 @@ struct Airlock: ParsableCommand {
         commandName: "airlock",
         abstract: "Turn dropped API dumps and CSV exports into signed SQL bundles for air-gapped targets.",
         discussion: """
-            A workspace is a folder holding airlock.yml (the spec), inbox/, outbox/ and keys/.
-            Drop exports into inbox/, run `airlock run --once`, carry outbox/bundle-NNNNNN.tar.gz
+            A workspace is a folder holding airlock.yml (the spec), inbox/, outbox/ and keys/. \
+            Drop exports into inbox/, run `airlock run --once`, carry outbox/bundle-NNNNNN.tar.gz \
             across and check it with `airlock verify` before applying its SQL.
 
-            Exit codes: 0 success; 1 unexpected failure; 3 nothing to do (no new files or no
-            change); 4 validation blocked (a rejected input file); 5 verification refused;
+            Exit codes: 0 success; 1 unexpected failure; 3 nothing to do (no new files or no \
+            change); 4 validation blocked (a rejected input file); 5 verification refused; \
             64 usage or configuration error.
             """,
         subcommands: [Keygen.self, Allow.self, Revoke.self, Pull.self, Run.self, Verify.self, Approve.self, Reject.self, Discard.self, Apply.self, Rollback.self]

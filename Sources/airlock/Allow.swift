@@ -5,8 +5,8 @@ struct Allow: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Trust an existing OpenSSH ed25519 public key, such as a reviewer's own.",
         discussion: """
-            Appends a line to keys/allowed_signers. Times are YYYYMMDD[HHMM[SS]][Z], as in
-            ssh-keygen; without Z they are local time. For key rotation, allow the new key with
+            Appends a line to keys/allowed_signers. Times are YYYYMMDD[HHMM[SS]][Z], as in \
+            ssh-keygen; without Z they are local time. For key rotation, allow the new key with \
             --valid-after, then add --valid-before to the old key's line or revoke it.
 
             Examples:

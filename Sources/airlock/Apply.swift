@@ -9,21 +9,21 @@ struct Apply: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Verify a bundle, then apply it to a target database.",
         discussion: """
-            Verifies the bundle exactly as `airlock verify --target` does (members, signatures,
-            approvals, expiry, and that it is the next bundle on the target's ledger), then
-            runs one of its scripts as one transaction: PostgreSQL through psql, SQLite
+            Verifies the bundle exactly as `airlock verify --target` does (members, signatures, \
+            approvals, expiry, and that it is the next bundle on the target's ledger), then \
+            runs one of its scripts as one transaction: PostgreSQL through psql, SQLite \
             in-process.
 
-            --mode upsert (the default) runs upsert.sql: it writes the changed rows, after
-            checking that the rows it changes are as the previous bundle left them.
-            --mode cutover runs cutover.sql: each table the bundle changes is replaced by the
-            bundle's full snapshot, and the old table is kept as TABLE__backup_SEQ; it stops
-            before any change if a view, trigger or foreign key the bundle does not manage
+            --mode upsert (the default) runs upsert.sql: it writes the changed rows, after \
+            checking that the rows it changes are as the previous bundle left them. \
+            --mode cutover runs cutover.sql: each table the bundle changes is replaced by the \
+            bundle's full snapshot, and the old table is kept as TABLE__backup_SEQ; it stops \
+            before any change if a view, trigger or foreign key the bundle does not manage \
             depends on the table.
 
-            A row the target no longer holds as the previous bundle left it (edited on the
-            target) has drifted: upsert.sql stops before any change and names the keys.
-            --on-drift skip leaves those rows as the target holds them, applies the rest and
+            A row the target no longer holds as the previous bundle left it (edited on the \
+            target) has drifted: upsert.sql stops before any change and names the keys. \
+            --on-drift skip leaves those rows as the target holds them, applies the rest and \
             lists the skipped keys; verify.sql then reports the tables as differing.
 
             --dry-run makes the changes and undoes them, to show what would happen.

@@ -6,8 +6,8 @@ struct Approve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Approve a bundle: add your signature over its SHA256SUMS to the bundle file.",
         discussion: """
-            Verifies the bundle first, then adds approvals/NAME.sig (namespace airlock-approval)
-            to the same file; no signed member changes. NAME is your principal in
+            Verifies the bundle first, then adds approvals/NAME.sig (namespace airlock-approval) \
+            to the same file; no signed member changes. NAME is your principal in \
             allowed_signers (or --name). The key that signed the bundle cannot approve it.
 
             Examples:

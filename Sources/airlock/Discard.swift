@@ -7,9 +7,9 @@ struct Discard: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Take back the latest bundle after it was rejected; the next run diffs from the last accepted state.",
         discussion: """
-            Restores the workspace baseline to where it was before the bundle, moves its outbox
-            copy to outbox/discarded/, and sets its source files aside. The next bundle gets
-            the same sequence number and parent, so sites never see a gap. Name the source
+            Restores the workspace baseline to where it was before the bundle, moves its outbox \
+            copy to outbox/discarded/, and sets its source files aside. The next bundle gets \
+            the same sequence number and parent, so sites never see a gap. Name the source \
             files that were fine with --requeue to carry them into the next bundle.
 
             Example:

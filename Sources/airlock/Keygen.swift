@@ -5,9 +5,9 @@ struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make an Ed25519 key pair in OpenSSH format under keys/.",
         discussion: """
-            Writes keys/NAME (private, mode 0600, never commit it) and keys/NAME.pub, and
-            allows the key in keys/allowed_signers, the file both `airlock verify` and
-            `ssh-keygen -Y verify` read: to sign bundles, or with --reviewer to approve and
+            Writes keys/NAME (private, mode 0600, never commit it) and keys/NAME.pub, and \
+            allows the key in keys/allowed_signers, the file both `airlock verify` and \
+            `ssh-keygen -Y verify` read: to sign bundles, or with --reviewer to approve and \
             reject them.
 
             Examples:

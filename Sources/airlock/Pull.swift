@@ -7,12 +7,12 @@ struct Pull: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fetch the API sources declared in airlock.yml (source.pull) into inbox/.",
         discussion: """
-            Each source's pages are fetched in order and saved as one file,
-            inbox/ENTITY-YYYYMMDDTHHMMSSZ.json: every page exactly as the API sent
-            it, and when it was pulled. The file appears only once the last page is
-            in; a pull that fails leaves the inbox as it was and names the source,
-            page and reason. Credentials come from environment variables that the
-            spec names and are written nowhere. `airlock run` then reads the file
+            Each source's pages are fetched in order and saved as one file, \
+            inbox/ENTITY-YYYYMMDDTHHMMSSZ.json: every page exactly as the API sent \
+            it, and when it was pulled. The file appears only once the last page is \
+            in; a pull that fails leaves the inbox as it was and names the source, \
+            page and reason. Credentials come from environment variables that the \
+            spec names and are written nowhere. `airlock run` then reads the file \
             like any dropped export.
 
             Examples:

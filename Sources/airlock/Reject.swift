@@ -6,8 +6,8 @@ struct Reject: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Reject a bundle: record a signed reason in the bundle file.",
         discussion: """
-            Adds rejections/NAME.txt and its signature (namespace airlock-rejection) to the
-            bundle file. verify and apply refuse a bundle that a trusted reviewer rejected;
+            Adds rejections/NAME.txt and its signature (namespace airlock-rejection) to the \
+            bundle file. verify and apply refuse a bundle that a trusted reviewer rejected; \
             the producer then runs `airlock discard` on it.
 
             Example:

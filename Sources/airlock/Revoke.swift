@@ -5,7 +5,7 @@ struct Revoke: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Refuse every signature and approval made with a key from now on.",
         discussion: """
-            Appends the public key to keys/revoked_keys, which verify reads by default and
+            Appends the public key to keys/revoked_keys, which verify reads by default and \
             `ssh-keygen -Y verify -r keys/revoked_keys` reads too. Copy the file to every site.
 
             Examples:

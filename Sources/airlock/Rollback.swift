@@ -6,12 +6,12 @@ struct Rollback: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Undo the last applied bundle on a target with its rollback script.",
         discussion: """
-            Checks the bundle's members and signature and that it is the bundle the target's
-            ledger is at, then runs one of its rollback scripts as one transaction: after an
-            upsert, rollback.sql restores the rows it changed; after a cutover,
-            cutover-rollback.sql puts the backup tables back and keeps the bundle's rows in
-            TABLE__staging_SEQ. Approvals and expiry do not matter for taking a bundle back.
-            Like apply, rollback.sql stops on rows edited since the bundle was applied, or
+            Checks the bundle's members and signature and that it is the bundle the target's \
+            ledger is at, then runs one of its rollback scripts as one transaction: after an \
+            upsert, rollback.sql restores the rows it changed; after a cutover, \
+            cutover-rollback.sql puts the backup tables back and keeps the bundle's rows in \
+            TABLE__staging_SEQ. Approvals and expiry do not matter for taking a bundle back. \
+            Like apply, rollback.sql stops on rows edited since the bundle was applied, or \
             with --on-drift skip leaves them as they are.
 
             Example:

@@ -7,9 +7,9 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ingest new inbox files and write a signed bundle of the changes to outbox/.",
         discussion: """
-            Reads every file in inbox/ whose content was not ingested before, normalizes it
-            by airlock.yml, diffs the result against the last bundle's state and, when
-            something changed, writes outbox/bundle-NNNNNN.tar.gz signed with the producer key.
+            Reads every file in inbox/ whose content was not ingested before, normalizes it \
+            by airlock.yml, diffs the result against the last bundle's state and, when \
+            something changed, writes outbox/bundle-NNNNNN.tar.gz signed with the producer key. \
             A bad file is reported (file, line, field) and the other files proceed.
 
             Examples:

@@ -6,13 +6,13 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a bundle's members, signatures, approvals, age and place in the chain.",
         discussion: """
-            Refuses the bundle (exit 5) when a member is missing, unlisted, changed or unsafe;
-            when SHA256SUMS.sig is not a valid airlock-bundle signature by a key that
-            allowed_signers allows now and revoked_keys does not list; when a reviewer rejected
-            it; when it has expired; when it has fewer approvals than required; and, given the
+            Refuses the bundle (exit 5) when a member is missing, unlisted, changed or unsafe; \
+            when SHA256SUMS.sig is not a valid airlock-bundle signature by a key that \
+            allowed_signers allows now and revoked_keys does not list; when a reviewer rejected \
+            it; when it has expired; when it has fewer approvals than required; and, given the \
             target or the last applied bundle, when it is a replay, skips a sequence or forks.
 
-            The approval policy comes from --require-approvals/--require-role, or else from the
+            The approval policy comes from --require-approvals/--require-role, or else from the \
             workspace's airlock.yml (approvals:), or else none is required.
 
             Examples:
