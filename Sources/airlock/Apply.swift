@@ -39,14 +39,10 @@ struct Apply: ParsableCommand {
     @Argument(help: "The bundle file.")
     var bundle: String
 
-    @Option(help: ArgumentHelp("The database: sqlite:PATH or postgres:CONNINFO.", valueName: "target"))
-    var target: String
+    @OptionGroup var target: TargetOptions
 
     @Option(help: "upsert: write the changed rows; cutover: replace the changed tables with the bundle's snapshot.")
     var mode: BundleApplier.Mode = .upsert
-
-    @Option(help: "stop: refuse a target whose rows drifted; skip: leave drifted rows alone and apply the rest.")
-    var onDrift: BundleApplier.DriftAction = .stop
 
     @Flag(help: "Apply inside a transaction that is rolled back; the target is left as it was.")
     var dryRun = false
@@ -57,10 +53,10 @@ struct Apply: ParsableCommand {
 
     func run() throws {
         let applier = BundleApplier(verifier: try trust.verifier())
-        let outcome = try applier.apply(URL(fileURLWithPath: bundle), to: try Target(target),
+        let outcome = try applier.apply(URL(fileURLWithPath: bundle), to: try target.parsed(),
                                         approvals: try approvals.policy(workspace: trust.workspace), mode: mode,
-                                        onDrift: onDrift, dryRun: dryRun)
-        printOutcome(outcome, action: dryRun ? "would apply" : "applied", target: target)
+                                        onDrift: target.onDrift, dryRun: dryRun)
+        printOutcome(outcome, action: dryRun ? "would apply" : "applied", target: target.target)
     }
 }
 

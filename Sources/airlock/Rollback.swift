@@ -22,11 +22,7 @@ struct Rollback: ParsableCommand {
     @Argument(help: "The bundle file that was applied last.")
     var bundle: String
 
-    @Option(help: ArgumentHelp("The database: sqlite:PATH or postgres:CONNINFO.", valueName: "target"))
-    var target: String
-
-    @Option(help: "stop: refuse a target whose rows drifted; skip: leave drifted rows alone and roll back the rest.")
-    var onDrift: BundleApplier.DriftAction = .stop
+    @OptionGroup var target: TargetOptions
 
     @Flag(help: "Roll back inside a transaction that is rolled back in turn; the target is left as it was.")
     var dryRun = false
@@ -35,7 +31,7 @@ struct Rollback: ParsableCommand {
 
     func run() throws {
         let applier = BundleApplier(verifier: try trust.verifier())
-        let outcome = try applier.rollback(URL(fileURLWithPath: bundle), from: try Target(target), onDrift: onDrift, dryRun: dryRun)
-        printOutcome(outcome, action: dryRun ? "would roll back" : "rolled back", target: target)
+        let outcome = try applier.rollback(URL(fileURLWithPath: bundle), from: try target.parsed(), onDrift: target.onDrift, dryRun: dryRun)
+        printOutcome(outcome, action: dryRun ? "would roll back" : "rolled back", target: target.target)
     }
 }
