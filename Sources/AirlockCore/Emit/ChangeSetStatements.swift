@@ -100,8 +100,7 @@ struct ChangeSetStatements {
     /// Leaves the drifted keys out of both row sets, so the script changes none of them, and
     /// prints each one. Where drift stops the script this has nothing left to remove.
     var skipDrift: [String] {
-        let keyList = self.keyList
-        return [
+        [
             "SELECT \(dialect.literal("airlock: \(entity.name)\(Self.skippedMarker)")) || airlock_drifted FROM \(driftTable) ORDER BY 1;",
             "DELETE FROM \(oldTable) WHERE (\(keyList)) IN (SELECT \(keyList) FROM \(driftTable));",
             "DELETE FROM \(newTable) WHERE (\(keyList)) IN (SELECT \(keyList) FROM \(driftTable));",

@@ -6,6 +6,9 @@
 enum PostgresCopy {
     static let endOfData = "\\."
 
+    /// The bytes `field` escapes; built once, as `field` runs for every value of every row.
+    private static let escapedBytes: Set<UInt8> = [UInt8(ascii: "\\"), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
+
     static func line(_ values: [WorkspaceValue], types: [ColumnType]) -> String {
         zip(values, types).map { field($0, type: $1) }.joined(separator: "\t")
     }
@@ -18,8 +21,7 @@ enum PostgresCopy {
             if type == .boolean { return number == 0 ? "f" : "t" }
             return String(number)
         case let .text(text):
-            let special: [UInt8] = [UInt8(ascii: "\\"), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
-            guard text.utf8.contains(where: special.contains) else { return text }
+            guard text.utf8.contains(where: escapedBytes.contains) else { return text }
             var escaped = String.UnicodeScalarView()
             for scalar in text.unicodeScalars {
                 switch scalar {
