@@ -1,8 +1,9 @@
-import Foundation
-
-/// A streaming RFC 4180 reader over bytes: quoted fields with embedded commas, quotes and
-/// newlines, CRLF or LF line ends, a UTF-8 byte-order mark. Memory holds one buffer and one
-/// record whatever the file size.
+/// A streaming RFC 4180 reader over UTF-8 bytes: quoted fields with embedded delimiters,
+/// quotes and newlines, CRLF or LF line ends. Memory holds one chunk and one record whatever
+/// the file size.
+///
+/// A malformed record does not end the file: the reader reports it with its line and reads
+/// on from the next line, so one bad row is quarantined and the others proceed.
 ///
 /// Written by hand rather than taken from a CSV package: SwiftCSV reads the whole file into
 /// memory, and CSV.swift decodes Characters and does not report the physical line of a
@@ -15,32 +16,28 @@ struct CSVReader {
         var fields: [String]
     }
 
-    private let handle: FileHandle
-    private let fileName: String
-    private let delimiter: UInt8 = UInt8(ascii: ",")
-    private var buffer: [UInt8] = []
-    private var position = 0
-    private var endOfFile = false
-    private var line = 1
-    private var atStart = true
-
-    static let chunkSize = 1 << 20
-
-    init(path: String, fileName: String) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw IngestError.unreadable(file: fileName, reason: "cannot open the file")
-        }
-        self.handle = handle
-        self.fileName = fileName
+    enum Item {
+        case record(Record)
+        case failure(RecordFailure)
     }
 
-    /// The next record, or nil at the end of the file. Throws with the line of a malformed record.
-    mutating func next() throws -> Record? {
-        if atStart {
-            atStart = false
-            try fill()
-            if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
-        }
+    /// A longer field holds back its record rather than growing memory without bound.
+    static let fieldLimit = 1 << 20
+
+    private let source: ByteSource
+    private let delimiter: UInt8
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var endOfInput = false
+    private var line = 1
+
+    init(source: ByteSource, delimiter: UInt8) {
+        self.source = source
+        self.delimiter = delimiter
+    }
+
+    /// The next record or failure, or nil at the end of the input.
+    mutating func next() throws -> Item? {
         guard try peek() != nil else { return nil }
         let startLine = line
         var fields: [String] = []
@@ -49,17 +46,34 @@ struct CSVReader {
         var quoted = false
         var fieldStarted = false
         var afterClosingQuote = false
+        var failure: (field: Int, reason: String)?
 
-        func finishField() throws {
-            guard let text = String(validating: field, as: UTF8.self) else {
-                throw IngestError.malformed(file: fileName, line: startLine, field: fields.count + 1,
-                                            reason: "the text is not valid UTF-8")
+        func fail(_ reason: String) {
+            if failure == nil { failure = (fields.count + 1, reason) }
+        }
+
+        func finishField() {
+            if field.count >= Self.fieldLimit {
+                fail("a field of \(Self.fieldLimit >> 20) MB or more, the limit for one field")
+                field.removeSubrange(RecordFailure.excerptLimit...)
             }
-            fields.append(text)
+            if let text = String(validating: field, as: UTF8.self) {
+                if text.contains("\u{FEFF}") { fail("a byte-order mark (U+FEFF) inside the file; were two files joined?") }
+                fields.append(text)
+            } else {
+                fail("the text is not valid UTF-8")
+                fields.append(String(decoding: field, as: UTF8.self))
+            }
             field.removeAll(keepingCapacity: true)
             quoted = false
             fieldStarted = false
             afterClosingQuote = false
+        }
+
+        func result() -> Item {
+            guard let failure else { return .record(Record(line: startLine, fields: fields)) }
+            let text = RecordFailure.excerpt(fields.joined(separator: String(UnicodeScalar(delimiter))).utf8)
+            return .failure(RecordFailure(line: startLine, field: String(failure.field), reason: failure.reason, text: text))
         }
 
         while let byte = try peek() {
@@ -75,73 +89,54 @@ struct CSVReader {
                     }
                 } else {
                     if byte == UInt8(ascii: "\n") { line += 1 }
-                    field.append(byte)
+                    if byte == 0 { fail("a zero byte; this is not text") }
+                    if field.count < Self.fieldLimit { field.append(byte) }
                 }
                 continue
             }
             switch byte {
             case delimiter:
-                try finishField()
+                finishField()
             case UInt8(ascii: "\n"):
                 line += 1
-                try finishField()
-                return Record(line: startLine, fields: fields)
+                finishField()
+                return result()
             case UInt8(ascii: "\r"):
                 if try peek() == UInt8(ascii: "\n") { continue }
                 line += 1
-                try finishField()
-                return Record(line: startLine, fields: fields)
-            case UInt8(ascii: "\""):
-                if !fieldStarted && field.isEmpty {
-                    quoted = true
-                    fieldStarted = true
-                } else {
-                    throw IngestError.malformed(file: fileName, line: line, field: fields.count + 1,
-                                                reason: "a quote inside an unquoted field; quote the field and double the quote (\"\")")
-                }
-            case 0:
-                throw IngestError.malformed(file: fileName, line: line, field: fields.count + 1,
-                                            reason: "a NUL byte; this is not a text file")
-            default:
-                if afterClosingQuote {
-                    throw IngestError.malformed(file: fileName, line: line, field: fields.count + 1,
-                                                reason: "text after the closing quote of a quoted field")
-                }
+                finishField()
+                return result()
+            case UInt8(ascii: "\"") where !fieldStarted && field.isEmpty:
+                quoted = true
                 fieldStarted = true
+            case UInt8(ascii: "\""):
+                fail("a quote inside an unquoted field; quote the field and double the quote (\"\")")
                 field.append(byte)
+            case 0:
+                fail("a zero byte; this is not text")
+            default:
+                if afterClosingQuote { fail("text after the closing quote of a quoted field") }
+                fieldStarted = true
+                if field.count < Self.fieldLimit { field.append(byte) }
             }
         }
         if quoted {
-            throw IngestError.malformed(file: fileName, line: startLine, field: fields.count + 1,
-                                        reason: "a quoted field is never closed (unbalanced quote)")
+            fail("a quoted field is never closed (unbalanced quote); the rest of the file from this line is held back")
         }
-        try finishField()
-        return Record(line: startLine, fields: fields)
+        finishField()
+        return result()
     }
 
     private mutating func peek() throws -> UInt8? {
         if position >= buffer.count {
-            if endOfFile { return nil }
-            try fill()
-            if position >= buffer.count { return nil }
+            if endOfInput { return nil }
+            guard let chunk = try source.next() else {
+                endOfInput = true
+                return nil
+            }
+            buffer = chunk
+            position = 0
         }
         return buffer[position]
-    }
-
-    private mutating func fill() throws {
-        let chunk: Data?
-        do {
-            chunk = try handle.read(upToCount: Self.chunkSize)
-        } catch {
-            throw IngestError.unreadable(file: fileName, reason: error.localizedDescription)
-        }
-        guard let chunk, !chunk.isEmpty else {
-            endOfFile = true
-            buffer.removeAll()
-            position = 0
-            return
-        }
-        buffer = [UInt8](chunk)
-        position = 0
     }
 }

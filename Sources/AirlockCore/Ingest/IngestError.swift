@@ -8,6 +8,9 @@ public enum IngestError: AirlockError, Equatable {
     case badRecord(file: String, record: Int, reason: String)
     case missingColumn(file: String, column: String, specPlace: String, header: [String])
     case header(file: String, reason: String)
+    case refusedArchive(file: String, member: String, reason: String)
+    /// A record that could not be read, where the file may not lose any (or had none to spare).
+    case record(file: String, failure: RecordFailure, consequence: String)
 
     public var exitStatus: ExitStatus { .validationBlocked }
 
@@ -27,6 +30,10 @@ public enum IngestError: AirlockError, Equatable {
             return "\(file): line 1: no column '\(column)' (named by \(specPlace)); the header has: \(header.map { "'\($0)'" }.joined(separator: ", "))"
         case let .header(file, reason):
             return "\(file): line 1: \(reason)"
+        case let .record(file, failure, consequence):
+            return "\(file): \(failure.place): \(failure.reason); \(consequence)"
+        case let .refusedArchive(file, member, reason):
+            return "\(file): member '\(member)': \(reason); the archive is refused and nothing in it is ingested"
         }
     }
 }

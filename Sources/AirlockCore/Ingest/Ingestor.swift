@@ -2,184 +2,150 @@ import Foundation
 import GRDB
 
 /// Reads one inbox file into `airlock_raw`: one row per record, the original record as a JSON
-/// object, with its provenance (file hash, record number, line). The file's ledger row is
-/// written in the same transaction, so a file is either wholly ingested or not at all.
+/// object, with its provenance (file hash, record number, line). Records that cannot be read
+/// go to `airlock_unparsed` and the rest of the file proceeds, unless its source is
+/// `all_or_nothing`.
+///
+/// A file is one transaction together with its ledger row in `airlock_files`, so after a
+/// crash it is either wholly ingested or not at all; an archive and all its members are one
+/// transaction too, each member in a savepoint so that a bad member does not undo the others.
 struct Ingestor {
     let database: DatabaseQueue
     let spec: Spec
 
+    /// What became of one file, or of one member of an archive.
     enum Outcome: Equatable {
-        case ingested(entity: String, records: Int)
-        case alreadySeen(name: String)
+        case ingested(RunReport.IngestedFile)
+        case alreadySeen(name: String, seenAs: String)
         case rejected(IngestError)
+
+        var isRejected: Bool {
+            if case .rejected = self { return true }
+            return false
+        }
     }
 
-    func ingest(_ file: InboxFile) throws -> Outcome {
-        if let seen = try database.read({ db in
-            try String.fetchOne(db, sql: "SELECT name FROM airlock_files WHERE sha256 = ?", arguments: [file.sha256])
-        }) {
-            return .alreadySeen(name: seen)
+    func ingest(_ url: URL) throws -> [Outcome] {
+        if let archive = DropArchive(url: url, maxMemberSize: spec.inbox.maxMemberSize) {
+            return try ingest(archive)
         }
-        guard let entity = spec.entity(forFile: file.name) else {
-            try record(file, entity: nil, rejection: .noMatchingEntity(file: file.name))
-            return .rejected(.noMatchingEntity(file: file.name))
+        let file = try InboxFile(url: url)
+        return [try database.write { db in
+            try ingestFile(named: file.name, patternName: file.name, sha256: file.sha256, size: file.size, in: db) {
+                try ByteSource.file(url, name: file.name)
+            }
+        }]
+    }
+
+    // MARK: - Files
+
+    /// `patternName` is what the spec's file patterns match: the file's name, or an archive
+    /// member's base name (`products.csv` for `drop.zip!export/products.csv`).
+    private func ingestFile(named name: String, patternName: String, sha256: String, size: Int64, in db: Database,
+                            content: () throws -> ByteSource) throws -> Outcome {
+        if let seen = try String.fetchOne(db, sql: "SELECT name FROM airlock_files WHERE sha256 = ? AND state <> 'rejected'",
+                                          arguments: [sha256]) {
+            return .alreadySeen(name: name, seenAs: seen)
+        }
+        guard let entity = spec.entity(forFile: patternName) else {
+            return try reject(name: name, sha256: sha256, size: size, entity: nil, .noMatchingEntity(file: name), in: db)
         }
         do {
-            var records = 0
-            try database.write { db in
-                try insertLedgerRow(file, entity: entity.name, state: "pending", error: nil, in: db)
-                switch entity.source.format {
-                case .csv: records = try ingestCSV(file, entity: entity, in: db)
-                case .json: records = try ingestJSON(file, entity: entity, in: db)
-                }
-                guard records > 0 else { throw IngestError.unreadable(file: file.name, reason: "the file holds no records") }
-                try db.execute(sql: "UPDATE airlock_files SET records = ? WHERE sha256 = ?", arguments: [records, file.sha256])
+            var ingested: RunReport.IngestedFile?
+            try db.inSavepoint {
+                try insertLedgerRow(name: name, sha256: sha256, size: size, entity: entity.name, state: "pending", error: nil, in: db)
+                let sink = try RecordSink(file: sha256, entity: entity.name, in: db)
+                try read(try content(), named: name, sha256: sha256, as: entity, into: sink, in: db)
+                try checkOutcome(of: sink, named: name, entity: entity)
+                try db.execute(sql: "UPDATE airlock_files SET records = ? WHERE sha256 = ?", arguments: [sink.records, sha256])
+                ingested = RunReport.IngestedFile(name: name, entity: entity.name, records: sink.records,
+                                                  unparsed: sink.failures, firstUnparsed: sink.firstFailures)
+                return .commit
             }
-            return .ingested(entity: entity.name, records: records)
+            return .ingested(ingested!)
         } catch let error as IngestError {
-            try record(file, entity: entity.name, rejection: error)
-            return .rejected(error)
+            return try reject(name: name, sha256: sha256, size: size, entity: entity.name, error, in: db)
         }
     }
 
-    /// Remembers a rejected file so the same content is not re-read on every run.
-    private func record(_ file: InboxFile, entity: String?, rejection: IngestError) throws {
-        try database.write { db in
-            try insertLedgerRow(file, entity: entity, state: "rejected", error: rejection.description, in: db)
+    private func checkOutcome(of sink: RecordSink, named name: String, entity: EntitySpec) throws {
+        if let first = sink.firstFailures.first {
+            if sink.records == 0 {
+                throw IngestError.record(file: name, failure: first, consequence: "no record of the file could be read (\(sink.failures) failed)")
+            }
+            if entity.source.allOrNothing {
+                throw IngestError.record(file: name, failure: first, consequence: "the source is all_or_nothing, so the whole file is rejected")
+            }
         }
+        guard sink.records > 0 else { throw IngestError.unreadable(file: name, reason: "the file holds no records") }
     }
 
-    private func insertLedgerRow(_ file: InboxFile, entity: String?, state: String, error: String?, in db: Database) throws {
+    /// Remembers a rejected file with its reason; the same content dropped again is read again,
+    /// since the spec may have been fixed in between.
+    private func reject(name: String, sha256: String, size: Int64, entity: String?, _ error: IngestError,
+                        in db: Database) throws -> Outcome {
+        try insertLedgerRow(name: name, sha256: sha256, size: size, entity: entity, state: "rejected", error: error.description, in: db)
+        return .rejected(error)
+    }
+
+    private func insertLedgerRow(name: String, sha256: String, size: Int64, entity: String?, state: String, error: String?,
+                                 in db: Database) throws {
         try db.execute(sql: """
-            INSERT INTO airlock_files (sha256, name, size, entity, state, error, ingested_at, ingest_order)
+            INSERT OR REPLACE INTO airlock_files (sha256, name, size, entity, state, error, ingested_at, ingest_order)
             VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
                     (SELECT coalesce(max(ingest_order), 0) + 1 FROM airlock_files))
-            """, arguments: [file.sha256, file.name, file.size, entity, state, error])
+            """, arguments: [sha256, name, size, entity, state, error])
     }
 
-    // MARK: - CSV
-
-    private func ingestCSV(_ file: InboxFile, entity: EntitySpec, in db: Database) throws -> Int {
-        var reader = try CSVReader(path: file.url.path, fileName: file.name)
-        guard let header = try reader.next() else {
-            throw IngestError.unreadable(file: file.name, reason: "the file is empty")
-        }
-        try checkHeader(header.fields, file: file.name, entity: entity)
-        let insert = try db.makeStatement(sql: "INSERT INTO airlock_raw (file_sha256, entity, record_no, line, record) VALUES (?, ?, ?, ?, ?)")
-        var count = 0
-        var json = ""
-        while let record = try reader.next() {
-            if record.fields.count == 1 && record.fields[0].isEmpty { continue }
-            guard record.fields.count == header.fields.count else {
-                throw IngestError.malformed(file: file.name, line: record.line, field: nil,
-                                            reason: "\(record.fields.count) fields where the header has \(header.fields.count)")
-            }
-            count += 1
-            json.removeAll(keepingCapacity: true)
-            json.append("{")
-            for (index, name) in header.fields.enumerated() {
-                if index > 0 { json.append(",") }
-                JSONPath.quote(name, into: &json)
-                json.append(":")
-                JSONPath.quote(record.fields[index], into: &json)
-            }
-            json.append("}")
-            try insert.execute(arguments: [file.sha256, entity.name, count, record.line, json])
-        }
-        return count
-    }
-
-    private func checkHeader(_ header: [String], file: String, entity: EntitySpec) throws {
-        var seen = Set<String>()
-        for (index, name) in header.enumerated() {
-            if name.isEmpty { throw IngestError.header(file: file, reason: "column \(index + 1) has an empty name") }
-            if !seen.insert(name).inserted { throw IngestError.header(file: file, reason: "column name '\(name)' appears twice") }
-        }
-        for column in entity.columns where !seen.contains(column.from) {
-            throw IngestError.missingColumn(file: file, column: column.from,
-                                            specPlace: "entities.\(entity.name).columns.\(column.name)", header: header)
+    private func read(_ content: ByteSource, named name: String, sha256: String, as entity: EntitySpec,
+                      into sink: RecordSink, in db: Database) throws {
+        let (text, _) = try TextEncoding.utf8(from: content, declared: entity.source.encoding, file: name)
+        switch entity.source.format {
+        case .csv: try CSVIngest(file: name, entity: entity).read(text, into: sink)
+        case .ndjson: try NDJSONIngest(file: name).read(text, into: sink, in: db)
+        case .json: try JSONIngest(file: name, sha256: sha256, entity: entity).read(text, into: sink, in: db)
         }
     }
 
-    // MARK: - JSON
+    // MARK: - Archives
 
-    /// SQLite's JSON functions walk the document; they keep numbers as written, so `12.10`
-    /// never passes through a binary double.
-    private func ingestJSON(_ file: InboxFile, entity: EntitySpec, in db: Database) throws -> Int {
-        let data = try Data(contentsOf: file.url)
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw IngestError.invalidJSON(file: file.name, line: nil, reason: "the text is not valid UTF-8")
+    private func ingest(_ archive: DropArchive) throws -> [Outcome] {
+        let file = try InboxFile(url: archive.url)
+        if let seen = try database.read({ db in
+            try String.fetchOne(db, sql: "SELECT name FROM airlock_archives WHERE sha256 = ? AND state = 'ingested'", arguments: [file.sha256])
+        }) {
+            return [.alreadySeen(name: file.name, seenAs: seen)]
         }
-        guard try Bool.fetchOne(db, sql: "SELECT json_valid(?)", arguments: [text]) == true else {
-            throw IngestError.invalidJSON(file: file.name, line: Self.errorLine(in: data), reason: Self.errorReason(in: data))
-        }
-        var path = try JSONRecordsPath(entity.source.recordsPath)
-        if let pulledAt = try String.fetchOne(db, sql: "SELECT json_extract(?, ?)",
-                                              arguments: [text, "$.\(PullDump.provenanceKey).pulled_at"]) {
-            // A dump from `airlock pull`: the records path applies within each page.
-            path = JSONRecordsPath(levels: [[PullDump.pagesKey]] + path.levels)
-            try db.execute(sql: "UPDATE airlock_files SET pulled_at = ? WHERE sha256 = ?", arguments: [pulledAt, file.sha256])
-        }
-        try checkArrays(along: path, in: text, file: file.name, db: db)
-        let walk = path.fromClause()
-        try db.execute(sql: """
-            INSERT INTO airlock_raw (file_sha256, entity, record_no, line, record)
-            SELECT :file, :entity, row_number() OVER (ORDER BY \(walk.order)), NULL, \(walk.record).value
-            FROM \(walk.from)
-            """, arguments: ["file": file.sha256, "entity": entity.name, "document": text])
-        if let bad = try Row.fetchOne(db, sql: """
-            SELECT record_no, json_type(record) AS type FROM airlock_raw
-            WHERE file_sha256 = ? AND json_type(record) <> 'object' ORDER BY record_no LIMIT 1
-            """, arguments: [file.sha256]) {
-            throw IngestError.badRecord(file: file.name, record: bad["record_no"],
-                                        reason: "expected an object, found \(bad["type"] as String)")
-        }
-        return try Int.fetchOne(db, sql: "SELECT count(*) FROM airlock_raw WHERE file_sha256 = ?", arguments: [file.sha256]) ?? 0
-    }
-
-    /// Each level of the records path must lead to an array; say where it doesn't.
-    private func checkArrays(along path: JSONRecordsPath, in text: String, file: String, db: Database) throws {
-        for (index, keys) in path.levels.enumerated() {
-            let input = index == 0 ? ":document" : "level\(index - 1).value"
-            let walked = index == 0 ? "(SELECT 1)" : JSONRecordsPath(levels: Array(path.levels.prefix(index))).fromClause().from
-            let found = "coalesce(json_type(\(input), \(SQLDialect.sqlite.literal(JSONPath.sqlPath(keys)))), 'nothing')"
-            if let found = try String.fetchOne(db, sql: "SELECT \(found) FROM \(walked) WHERE \(found) <> 'array' LIMIT 1",
-                                               arguments: ["document": text]) {
-                let shown = path.levels.prefix(index + 1).map { $0.joined(separator: ".") }.joined(separator: "[].")
-                throw IngestError.invalidJSON(file: file, line: nil,
-                                              reason: "expected an array of records at '\(shown.isEmpty ? "the top level" : shown)', found \(found)")
-            }
-        }
-    }
-
-    /// Foundation's parser says where a document breaks ("around character N"); turn that into a line.
-    private static func errorLine(in data: Data) -> Int? {
-        guard let offset = errorOffset(in: data) else { return nil }
-        return data.prefix(offset).reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-    }
-
-    private static func errorReason(in data: Data) -> String {
-        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return "the file is empty" }
-        guard let description = parseFailure(in: data) else { return "SQLite rejects this document" }
-        return description.replacingOccurrences(of: #" around (line \d+, column \d+|character \d+)\.?"#, with: "", options: .regularExpression)
-    }
-
-    private static func errorOffset(in data: Data) -> Int? {
-        guard let description = parseFailure(in: data),
-              let match = description.firstMatch(of: #/character (\d+)/#) else { return nil }
-        return Int(match.output.1)
-    }
-
-    private static func parseFailure(in data: Data) -> String? {
+        let members: [DropArchive.Member]
         do {
-            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-            return nil
-        } catch {
-            return (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            members = try archive.members()
+        } catch let error as IngestError {
+            try recordArchive(file, state: "rejected", error: error.description)
+            return [.rejected(error)]
+        }
+        return try database.write { db in
+            try recordArchive(file, state: "ingested", error: nil, in: db)
+            var outcomes: [Outcome] = []
+            var index = 0
+            try archive.forEachMember { path, content in
+                let member = members[index]
+                index += 1
+                let baseName = String(path.split(separator: "/").last ?? Substring(path))
+                outcomes.append(try ingestFile(named: "\(file.name)!\(path)", patternName: baseName, sha256: member.sha256,
+                                               size: member.size, in: db) { content })
+            }
+            return outcomes
         }
     }
-}
 
-extension JSONRecordsPath {
-    init(levels: [[String]]) { self.levels = levels }
+    private func recordArchive(_ file: InboxFile, state: String, error: String?) throws {
+        try database.write { db in try recordArchive(file, state: state, error: error, in: db) }
+    }
+
+    private func recordArchive(_ file: InboxFile, state: String, error: String?, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO airlock_archives (sha256, name, size, state, error, seen_at)
+            VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            """, arguments: [file.sha256, file.name, file.size, state, error])
+    }
 }

@@ -26,11 +26,13 @@ public struct Producer {
     var spec: Spec { workspace.spec }
     private var keys: KeyStore { KeyStore(directory: workspace.keys) }
 
-    public func runOnce() throws -> RunReport {
+    /// Ingests `files` (by default every inbox file no process is still writing), then
+    /// bundles what changed.
+    public func runOnce(files: [URL]? = nil) throws -> RunReport {
         try publishStagedBundles()
         let signingKey = try keys.signingKey(spec.producerKey)
         var report = RunReport()
-        try ingestInbox(into: &report)
+        try ingest(try files ?? readyFiles(noting: &report), into: &report)
         let pending = try database.read { db in
             try String.fetchSet(db, sql: "SELECT DISTINCT entity FROM airlock_files WHERE state = 'pending'")
         }
@@ -69,24 +71,39 @@ public struct Producer {
 
     // MARK: - Ingest
 
-    private func ingestInbox(into report: inout RunReport) throws {
+    private func readyFiles(noting report: inout RunReport) throws -> [URL] {
+        try InboxFile.list(in: workspace.inbox).filter { url in
+            guard WriterCheck.check(url.path) == .writing else { return true }
+            report.stillBeingWritten.append(url.lastPathComponent)
+            return false
+        }
+    }
+
+    private func ingest(_ files: [URL], into report: inout RunReport) throws {
         let ingestor = Ingestor(database: database, spec: spec)
-        for url in try InboxFile.list(in: workspace.inbox) {
-            let outcome: Ingestor.Outcome
+        let disposal = InboxDisposal(inbox: workspace.inbox, keepProcessed: spec.inbox.keepProcessed)
+        for url in files where FileManager.default.fileExists(atPath: url.path) {
+            let outcomes: [Ingestor.Outcome]
             do {
-                outcome = try ingestor.ingest(try InboxFile(url: url))
+                outcomes = try ingestor.ingest(url)
             } catch let error as IngestError {
-                outcome = .rejected(error)
+                outcomes = [.rejected(error)]
             }
-            switch outcome {
-            case let .ingested(entity, records):
-                logger.info("ingested \(url.lastPathComponent): \(records) records for \(entity)")
-                report.ingested.append(.init(name: url.lastPathComponent, entity: entity, records: records))
-            case let .alreadySeen(name):
-                if name == url.lastPathComponent { report.alreadySeen.append(name) } else { report.alreadySeen.append("\(url.lastPathComponent) (same content as \(name))") }
-            case let .rejected(error):
-                logger.error("rejected \(error)")
-                report.rejected.append(error)
+            for outcome in outcomes {
+                switch outcome {
+                case let .ingested(file):
+                    logger.info("ingested \(file.name): \(file.records) records for \(file.entity)")
+                    if file.unparsed > 0 { logger.warning("\(file.name): \(file.unparsed) records could not be read and are held back") }
+                    report.ingested.append(file)
+                case let .alreadySeen(name, seenAs):
+                    report.alreadySeen.append(name == seenAs ? name : "\(name) (same content as \(seenAs))")
+                case let .rejected(error):
+                    logger.error("rejected \(error)")
+                    report.rejected.append(error)
+                }
+            }
+            if let destination = try disposal.dispose(url, outcomes: outcomes) {
+                logger.info("moved \(url.lastPathComponent) to \(destination.deletingLastPathComponent().lastPathComponent)/\(destination.lastPathComponent)")
             }
         }
     }

@@ -3,9 +3,14 @@ import Foundation
 /// What one producer run did, for the CLI to print and tests to check.
 public struct RunReport {
     public struct IngestedFile: Equatable {
+        /// The inbox file's name; `drop.zip!member.csv` for a member of an archive.
         public var name: String
         public var entity: String
         public var records: Int
+        /// Records that could not be read, held in the quarantine; the rest of the file proceeded.
+        public var unparsed = 0
+        /// The first few of them (all are in the workspace's `airlock_unparsed`).
+        public var firstUnparsed: [RecordFailure] = []
     }
 
     /// A record held back because one field does not fit its column.
@@ -33,6 +38,8 @@ public struct RunReport {
     /// Files whose content was ingested before (by any name).
     public var alreadySeen: [String] = []
     public var rejected: [IngestError] = []
+    /// Inbox files some process still has open for writing; the next run takes them.
+    public var stillBeingWritten: [String] = []
     public var quarantined: [QuarantinedValue] = []
     public var outcome: Outcome = .noNewFiles
 }

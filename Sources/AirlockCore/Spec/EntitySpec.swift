@@ -40,7 +40,12 @@ public struct EntitySpec: Equatable, Sendable {
 /// Where an entity's records come from.
 public struct SourceSpec: Equatable, Sendable {
     public enum Format: String, Equatable, Sendable {
-        case csv, json
+        /// Delimited text with a header row.
+        case csv
+        /// One document: an array of objects, or an envelope holding one (`records`).
+        case json
+        /// One JSON object per line (also called JSON Lines).
+        case ndjson
     }
 
     /// A shell-style file name pattern (`products*.json`) matched against inbox file names.
@@ -51,6 +56,12 @@ public struct SourceSpec: Equatable, Sendable {
     public var recordsPath: String
     /// Where `airlock pull` fetches this entity's records from, if anywhere.
     public var pull: PullSpec?
+    /// CSV only: the field delimiter; nil to guess it from the first lines (see `CSVDelimiter`).
+    public var delimiter: UInt8?
+    /// The text encoding as iconv names it (`latin1`, `utf-16`); nil to detect it (see `TextEncoding`).
+    public var encoding: String?
+    /// Reject the whole file when one record cannot be read, instead of quarantining that record.
+    public var allOrNothing = false
 
     public init(filePattern: String, format: Format, recordsPath: String = "", pull: PullSpec? = nil) {
         self.filePattern = filePattern
@@ -78,5 +89,16 @@ public struct ColumnSpec: Equatable, Sendable {
         self.from = from
         self.type = type
         self.references = references
+    }
+}
+
+extension SourceSpec.Format {
+    /// The format a file name's extension implies: `.csv`, `.json`, `.ndjson` or `.jsonl`.
+    init?(fileName: String) {
+        let name = fileName.lowercased()
+        if name.hasSuffix(".csv") { self = .csv }
+        else if name.hasSuffix(".json") { self = .json }
+        else if name.hasSuffix(".ndjson") || name.hasSuffix(".jsonl") { self = .ndjson }
+        else { return nil }
     }
 }

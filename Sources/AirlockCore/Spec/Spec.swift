@@ -13,6 +13,8 @@ public struct Spec: Equatable, Sendable {
     public var bundleLifetime: Int? = Spec.defaultBundleLifetime
     /// What `verify` requires by default in this workspace (`approvals:`).
     public var approvals = ApprovalPolicy()
+    /// Where ingested files go and how far archives may expand (`inbox:`).
+    public var inbox = InboxSettings()
 
     public static let defaultBundleLifetime = 30 * 86_400
 

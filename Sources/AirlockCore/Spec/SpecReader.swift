@@ -33,7 +33,33 @@ struct SpecReader {
         if let node = top["approvals"] {
             spec.approvals = try approvalPolicy(try mapping(node, at: "approvals"))
         }
+        if let node = top["inbox"] {
+            spec.inbox = try inboxSettings(try mapping(node, at: "inbox"))
+        }
         return spec
+    }
+
+    private func inboxSettings(_ node: Node.Mapping) throws -> InboxSettings {
+        var settings = InboxSettings()
+        for (keyNode, valueNode) in node {
+            let key = try string(keyNode, at: "inbox")
+            let value = try string(valueNode, at: "inbox.\(key)")
+            switch key {
+            case "processed":
+                guard ["move", "keep"].contains(value) else {
+                    throw invalid("inbox.processed", "expected move (to inbox/processed/, the default) or keep, got '\(value)'\(line(valueNode))")
+                }
+                settings.keepProcessed = value == "keep"
+            case "max_member_size":
+                guard let bytes = InboxSettings.byteCount(value) else {
+                    throw invalid("inbox.max_member_size", "expected a size such as 512MB or 2GB, got '\(value)'\(line(valueNode))")
+                }
+                settings.maxMemberSize = bytes
+            default:
+                throw invalid("inbox", "unknown setting '\(key)'; use processed or max_member_size\(line(keyNode))")
+            }
+        }
+        return settings
     }
 
     /// `30d`, `12h`, `90m`; `never` for bundles that do not expire.
@@ -139,19 +165,17 @@ struct SpecReader {
         if let formatNode = fields["format"] {
             let spelling = try string(formatNode, at: "\(place).format")
             guard let parsed = SourceSpec.Format(rawValue: spelling.lowercased()) else {
-                throw invalid("\(place).format", "unknown format '\(spelling)'; use csv or json")
+                throw invalid("\(place).format", "unknown format '\(spelling)'; use csv, json or ndjson")
             }
             format = parsed
-        } else if pattern.lowercased().hasSuffix(".csv") {
-            format = .csv
-        } else if pattern.lowercased().hasSuffix(".json") {
-            format = .json
+        } else if let parsed = SourceSpec.Format(fileName: pattern) {
+            format = parsed
         } else {
-            throw invalid("\(place).format", "cannot tell the format from '\(pattern)'; add format: csv or json")
+            throw invalid("\(place).format", "cannot tell the format from '\(pattern)'; add format: csv, json or ndjson")
         }
         let recordsPath = try fields["records"].map { try string($0, at: "\(place).records") } ?? ""
-        if format == .csv && !recordsPath.isEmpty {
-            throw invalid("\(place).records", "a records path applies to JSON sources only")
+        if format != .json && !recordsPath.isEmpty {
+            throw invalid("\(place).records", "a records path applies to JSON documents only (format: json)")
         }
         if !recordsPath.isEmpty {
             do {
@@ -163,6 +187,24 @@ struct SpecReader {
         var source = SourceSpec(filePattern: pattern, format: format, recordsPath: recordsPath)
         if let node = fields["pull"] {
             source.pull = try pull(node, for: source, at: "\(place).pull")
+        }
+        if let node = fields["delimiter"] {
+            let spelling = try string(node, at: "\(place).delimiter")
+            guard format == .csv else { throw invalid("\(place).delimiter", "a delimiter applies to CSV sources only\(line(node))") }
+            guard let delimiter = CSVDelimiter.parse(spelling) else {
+                throw invalid("\(place).delimiter", "'\(spelling)' is not a delimiter; write one character such as ';' or '|', or tab\(line(node))")
+            }
+            source.delimiter = delimiter
+        }
+        if let node = fields["encoding"] {
+            let name = try string(node, at: "\(place).encoding")
+            guard TextEncoding.isKnown(name) else {
+                throw invalid("\(place).encoding", "unknown encoding '\(name)'; use a name such as utf-8, latin1, windows-1252 or utf-16\(line(node))")
+            }
+            source.encoding = name
+        }
+        if let node = fields["all_or_nothing"] {
+            source.allOrNothing = try boolean(node, at: "\(place).all_or_nothing")
         }
         return source
     }
@@ -236,6 +278,13 @@ struct SpecReader {
         guard !name.contains("__") else {
             throw invalid(place, "'\(name)' holds '__', which Airlock keeps for its staging and backup tables ('\(name)__backup_000001')")
         }
+    }
+
+    func boolean(_ node: Node, at place: String) throws -> Bool {
+        guard let value = node.scalar.flatMap(Bool.construct) else {
+            throw invalid(place, "expected true or false\(line(node))")
+        }
+        return value
     }
 
     func required(_ mapping: Node.Mapping, _ key: String, at place: String) throws -> Node {

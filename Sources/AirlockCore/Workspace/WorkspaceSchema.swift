@@ -85,6 +85,29 @@ enum WorkspaceSchema {
             // When `airlock pull` fetched a file's content; NULL for dropped files.
             try db.execute(sql: "ALTER TABLE airlock_files ADD COLUMN pulled_at TEXT")
         }
+        migrator.registerMigration("v4 drops") { db in
+            // Records that could not be read, held back while the rest of their file proceeds;
+            // and archives by content, so a drop is unpacked once (its members are files above).
+            try db.execute(sql: """
+                CREATE TABLE airlock_unparsed (
+                    file_sha256 TEXT NOT NULL REFERENCES airlock_files(sha256),
+                    line INTEGER,
+                    record_no INTEGER NOT NULL,
+                    field TEXT,
+                    reason TEXT NOT NULL,
+                    text TEXT NOT NULL
+                );
+                CREATE INDEX airlock_unparsed_by_file ON airlock_unparsed(file_sha256);
+                CREATE TABLE airlock_archives (
+                    sha256 TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('ingested', 'rejected')),
+                    error TEXT,
+                    seen_at TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -1,31 +1,55 @@
 @testable import AirlockCore
-import Foundation
 import Testing
 
 @Suite struct CSVReaderTests {
-    private func records(_ text: String) throws -> [CSVReader.Record] {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("csv-\(UUID().uuidString).csv")
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: url) }
-        var reader = try CSVReader(path: url.path, fileName: "test.csv")
-        var all: [CSVReader.Record] = []
-        while let record = try reader.next() { all.append(record) }
+    private func items(_ text: String, delimiter: Character = ",") throws -> [CSVReader.Item] {
+        var chunks = [Array(text.utf8)]
+        let source = ByteSource { chunks.popLast() }
+        var reader = CSVReader(source: source, delimiter: delimiter.asciiValue!)
+        var all: [CSVReader.Item] = []
+        while let item = try reader.next() { all.append(item) }
         return all
     }
 
+    private func records(_ text: String) throws -> [CSVReader.Record] {
+        try items(text).compactMap { if case let .record(record) = $0 { record } else { nil } }
+    }
+
+    private func failures(_ text: String) throws -> [RecordFailure] {
+        try items(text).compactMap { if case let .failure(failure) = $0 { failure } else { nil } }
+    }
+
     @Test func rfc4180QuotingAndLineNumbers() throws {
-        let parsed = try records("\u{FEFF}\"First name\",b\r\n\"a, \"\"quoted\"\"\",\"two\nlines\"\r\nx,\r\nlast,row")
+        let parsed = try records("\"First name\",b\r\n\"a, \"\"quoted\"\"\",\"two\nlines\"\r\nx,\r\nlast,row")
         #expect(parsed.map(\.fields) == [["First name", "b"], ["a, \"quoted\"", "two\nlines"], ["x", ""], ["last", "row"]])
         #expect(parsed.map(\.line) == [1, 2, 4, 5])
     }
 
-    @Test func unbalancedQuoteNamesTheLine() {
-        #expect(throws: IngestError.malformed(file: "test.csv", line: 3, field: 2, reason: "a quoted field is never closed (unbalanced quote)")) {
-            try records("a,b\n1,2\n3,\"open\n4,5\n")
-        }
+    @Test func unbalancedQuoteHoldsBackTheTailOnly() throws {
+        let all = try items("a,b\n1,2\n3,\"open\n4,5\n")
+        #expect(all.count == 3)
+        #expect(try records("a,b\n1,2\n3,\"open\n4,5\n").map(\.fields) == [["a", "b"], ["1", "2"]])
+        #expect(try failures("a,b\n1,2\n3,\"open\n4,5\n").map { "\($0.place): \($0.reason)" } == [
+            "line 3, field 2: a quoted field is never closed (unbalanced quote); the rest of the file from this line is held back",
+        ])
     }
 
-    @Test func quoteInsideUnquotedFieldIsRefused() {
-        #expect(throws: IngestError.self) { try records("a,b\n1,x\"y\n") }
+    @Test func badRecordsAreReportedAndReadingGoesOn() throws {
+        let text = "a,b\n1,x\"y\n\"q\"z,2\nok,\u{FEFF}joined\n3,4\n"
+        #expect(try failures(text).map { "\($0.place): \($0.reason)" } == [
+            "line 2, field 2: a quote inside an unquoted field; quote the field and double the quote (\"\")",
+            "line 3, field 1: text after the closing quote of a quoted field",
+            "line 4, field 2: a byte-order mark (U+FEFF) inside the file; were two files joined?",
+        ])
+        #expect(try records(text).map(\.fields) == [["a", "b"], ["3", "4"]])
+    }
+
+    @Test func otherDelimiters() throws {
+        #expect(try items("a;b\n\"1;2\";3\n", delimiter: ";").count == 2)
+        #expect(CSVDelimiter.sniff(Array("Name;Amount;Note\nx;1,5;\"a, b\"\ny;2,0;c\n".utf8)) == UInt8(ascii: ";"))
+        #expect(CSVDelimiter.sniff(Array("a\tb\tc\n1\t2\t3\n".utf8)) == UInt8(ascii: "\t"))
+        #expect(CSVDelimiter.sniff(Array("a|b\n1|2\n".utf8)) == UInt8(ascii: "|"))
+        #expect(CSVDelimiter.sniff(Array("a,b,c\n1,\"x;y\",3\n".utf8)) == UInt8(ascii: ","))
+        #expect(CSVDelimiter.sniff(Array("single\n1\n".utf8)) == UInt8(ascii: ","))
     }
 }

@@ -165,14 +165,20 @@ import Testing
         try workspace.write("\"Payment ID\",\"First name\",\"Last name\",Amount,Method,\"Paid at\"\n2001,A,B,12.345,card,2026-11-01\n2002,C,D,1.00,card,2026-11-01\n",
                             toInbox: "payments-quarantine.csv")
         let report = try workspace.run()
-        #expect(report.rejected.map(\.description) == [
-            "payments-unbalanced-quote.csv: line 3, field 2: a quoted field is never closed (unbalanced quote)",
-            "products-invalid.json: line 3: invalid JSON: Invalid value",
+        #expect(report.rejected.map(\.description) == ["products-invalid.json: line 3: invalid JSON: Invalid value"])
+        // The unclosed quote holds back its line to the end of the file; the line before proceeds.
+        #expect(report.ingested.map(\.name) == ["payments-quarantine.csv", "payments-unbalanced-quote.csv", "payments.csv"])
+        #expect(report.ingested[1].records == 1)
+        #expect(report.ingested[1].firstUnparsed.map { "\($0.place): \($0.reason)" } == [
+            "line 3, field 2 ('First name'): a quoted field is never closed (unbalanced quote); the rest of the file from this line is held back",
         ])
-        #expect(report.ingested.map(\.name) == ["payments-quarantine.csv", "payments.csv"])
         #expect(report.quarantined.map(\.description) == [
             "payments-quarantine.csv: line 2: field 'Amount': '12.345' has more than 2 decimal places; the record is held back",
         ])
+        let inbox = workspace.inbox.path
+        #expect(try FileManager.default.contentsOfDirectory(atPath: inbox + "/rejected").sorted() == ["products-invalid.json", "products-invalid.json.error.txt"])
+        #expect(try String(contentsOfFile: inbox + "/processed/payments-unbalanced-quote.csv.error.txt", encoding: .utf8)
+            == "held back: payments-unbalanced-quote.csv: \(report.ingested[1].firstUnparsed[0].place): \(report.ingested[1].firstUnparsed[0].reason)\n")
         guard case let .bundle(_, manifest, _) = report.outcome else {
             Issue.record("the good files should still give a bundle")
             return

@@ -1,0 +1,61 @@
+import Foundation
+
+/// A pull stream of byte chunks: a file, an archive member, or a decoder over either. Readers
+/// ask for one chunk at a time, so memory holds one chunk whatever the size of the input.
+final class ByteSource {
+    private let nextChunk: () throws -> [UInt8]?
+    private var pushedBack: [UInt8]?
+
+    init(_ nextChunk: @escaping () throws -> [UInt8]?) {
+        self.nextChunk = nextChunk
+    }
+
+    /// The next non-empty chunk, or nil at the end.
+    func next() throws -> [UInt8]? {
+        if let chunk = pushedBack {
+            pushedBack = nil
+            return chunk
+        }
+        while let chunk = try nextChunk() {
+            if !chunk.isEmpty { return chunk }
+        }
+        return nil
+    }
+
+    /// The first chunk, left in place for the next reader; for sniffing encodings and delimiters.
+    func peek() throws -> [UInt8] {
+        let chunk = try next() ?? []
+        if !chunk.isEmpty { pushedBack = chunk }
+        return chunk
+    }
+
+    /// Every remaining byte; for formats that need the whole document at once.
+    func readAll() throws -> [UInt8] {
+        var all: [UInt8] = []
+        while let chunk = try next() { all += chunk }
+        return all
+    }
+
+    static let chunkSize = 1 << 20
+
+    /// The content of a file, read in 1 MiB chunks.
+    static func file(_ url: URL, name: String) throws -> ByteSource {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw IngestError.unreadable(file: name, reason: "cannot open the file")
+        }
+        var finished = false
+        return ByteSource {
+            guard !finished else { return nil }
+            do {
+                guard let data = try handle.read(upToCount: chunkSize), !data.isEmpty else {
+                    finished = true
+                    try? handle.close()
+                    return nil
+                }
+                return [UInt8](data)
+            } catch {
+                throw IngestError.unreadable(file: name, reason: error.localizedDescription)
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import GRDB
+
+/// Where one file's records go: readable records into `airlock_raw` as JSON objects, records
+/// that cannot be read into `airlock_unparsed` with their place and reason. Both share one
+/// record numbering, so numbers follow the file's order.
+final class RecordSink {
+    private let file: String
+    private let entity: String
+    private let insertRecord: Statement
+    private let insertFailure: Statement
+    private(set) var records = 0
+    private(set) var failures = 0
+    /// The first few failures, for the run report; all of them are in `airlock_unparsed`.
+    private(set) var firstFailures: [RecordFailure] = []
+    /// The number of the last record, read or not.
+    private(set) var recordNumber = 0
+
+    static let reportedFailures = 10
+
+    init(file sha256: String, entity: String, in db: Database) throws {
+        file = sha256
+        self.entity = entity
+        insertRecord = try db.makeStatement(sql: "INSERT INTO airlock_raw (file_sha256, entity, record_no, line, record) VALUES (?, ?, ?, ?, ?)")
+        insertFailure = try db.makeStatement(sql: """
+            INSERT INTO airlock_unparsed (file_sha256, line, record_no, field, reason, text) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+    }
+
+    private func nextRecordNumber() -> Int {
+        recordNumber += 1
+        return recordNumber
+    }
+
+    func add(json: String, line: Int?) throws {
+        records += 1
+        try insertRecord.execute(arguments: [file, entity, nextRecordNumber(), line, json])
+    }
+
+    /// Counts records that SQLite inserted itself (JSON documents), numbered from
+    /// `recordNumber + 1` on, among `numbered` elements whose failures are reported separately.
+    func added(_ count: Int, numbered: Int) {
+        records += count
+        recordNumber += numbered
+    }
+
+    func fail(_ failure: RecordFailure) throws {
+        var failure = failure
+        failure.record = failure.record ?? nextRecordNumber()
+        failures += 1
+        if firstFailures.count < Self.reportedFailures { firstFailures.append(failure) }
+        try insertFailure.execute(arguments: [file, failure.line, failure.record, failure.field, failure.reason, failure.text])
+    }
+}
