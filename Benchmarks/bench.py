@@ -123,6 +123,13 @@ class Bench:
             self.report(f"peak RSS, {self.args.big_rows:,} rows", [self.run_airlock(self.workspace("big", drop=big))[1]], None, 150, unit="MB")
             shutil.rmtree(self.path("big"), ignore_errors=True)
 
+    def streaming(self):
+        """Peak RSS of a first drop at 10,000 rows and at --rows: streaming keeps it flat."""
+        small, large = self.export(10_000, "v1"), self.export(self.args.rows, "v1")
+        small_rss = self.run_airlock(self.workspace("stream-small", drop=small))[1]
+        large_rss = self.run_airlock(self.workspace("stream-large", drop=large))[1]
+        self.report(f"peak RSS, {self.args.rows:,} vs 10,000 rows (flat memory)", [large_rss], [small_rss], 1.5)
+
     def postgres_server(self, case, goal):
         server = os.environ.get("AIRLOCK_TEST_PG")
         if not server:
@@ -225,8 +232,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="runs per case; the table shows medians")
     parser.add_argument("--work", default=os.path.join(REPO, ".build-bench"), help="where data and workspaces go")
     parser.add_argument("--generator", default=os.path.join(REPO, "..", "shared", "bench", "gen_products.py"))
-    parser.add_argument("--cases", default="latency,ingest,postgres,cutover,rss",
-                        help="which cases to run, comma-separated (default: all of latency,ingest,postgres,cutover,rss)")
+    parser.add_argument("--cases", default="latency,ingest,postgres,cutover,stream,rss",
+                        help="which cases to run, comma-separated (default: all of latency,ingest,postgres,cutover,stream,rss)")
     args = parser.parse_args()
     if not os.path.exists(args.generator):
         sys.exit(f"bench: no generator at {args.generator}; pass --generator PATH/gen_products.py")
@@ -234,7 +241,8 @@ def main():
     bench = Bench(args)
     shutil.rmtree(bench.path("keys"), ignore_errors=True)
     subprocess.run([AIRLOCK, "keygen", "producer", "--workspace", args.work], check=True, stdout=subprocess.DEVNULL)
-    cases = {"latency": bench.latency, "ingest": bench.ingest_and_diff, "postgres": bench.postgres_apply, "cutover": bench.postgres_cutover, "rss": bench.big_rss}
+    cases = {"latency": bench.latency, "ingest": bench.ingest_and_diff, "postgres": bench.postgres_apply, "cutover": bench.postgres_cutover,
+             "stream": bench.streaming, "rss": bench.big_rss}
     for name in args.cases.split(","):
         if name not in cases:
             sys.exit(f"bench: unknown case '{name}'; use {','.join(cases)}")

@@ -10,47 +10,46 @@ struct Run: ParsableCommand {
             Reads every file in inbox/ whose content was not ingested before, normalizes it \
             by airlock.yml, diffs the result against the last bundle's state and, when \
             something changed, writes outbox/bundle-NNNNNN.tar.gz signed with the producer key. \
-            A bad file is reported (file, line, field) and the other files proceed.
+            A bad record is held back and reported (file, line, field), the rest of its file \
+            proceeds; a file that cannot be read at all moves to inbox/rejected/ with \
+            NAME.error.txt beside it, and the other files proceed. Files a process still has \
+            open for writing are left for the next run.
+
+            Without --once it watches the inbox like `airlock watch`.
 
             Examples:
               airlock run --once
-              airlock run --interval 30      # keep polling the inbox every 30 seconds
+              airlock run --once --workspace /srv/airlock
             """
     )
 
     @Flag(help: "Process the inbox once and exit.")
     var once = false
 
-    @Option(help: ArgumentHelp("Seconds between inbox scans when not --once.", valueName: "seconds"))
-    var interval: Double = 10
-
+    @OptionGroup var watchSettings: WatchSettings
     @OptionGroup var options: WorkspaceOptions
 
-    func validate() throws {
-        guard interval > 0 else { throw ValidationError("--interval must be positive") }
-    }
-
     func run() throws {
+        guard once else { return try watchSettings.watch(workspace: options.url) }
         let producer = Producer(workspace: try Workspace(root: options.url.path), logger: Logger(label: "airlock.run"))
-        if once {
-            let status = try Self.report(try producer.runOnce())
-            if status != .success { throw ExitCode(status.rawValue) }
-            return
-        }
-        while true {
-            do {
-                _ = try Self.report(try producer.runOnce())
-            } catch let error as AirlockError {
-                FileHandle.standardError.write(Data("airlock: \(error)\n".utf8))
-            }
-            Thread.sleep(forTimeInterval: interval)
-        }
+        let status = Self.report(try producer.runOnce())
+        if status != .success { throw ExitCode(status.rawValue) }
     }
 
     /// Prints what the run did and returns the exit status it deserves.
-    static func report(_ report: RunReport) throws -> ExitStatus {
-        for file in report.ingested { printLine("ingested \(file.name): \(file.records) records → \(file.entity)") }
+    @discardableResult
+    static func report(_ report: RunReport) -> ExitStatus {
+        for file in report.ingested {
+            printLine("ingested \(file.name): \(file.records) records → \(file.entity)")
+            for failure in file.firstUnparsed {
+                FileHandle.standardError.write(Data("held back \(file.name): \(failure.place): \(failure.reason)\n".utf8))
+            }
+            if file.unparsed > file.firstUnparsed.count {
+                FileHandle.standardError.write(Data("held back \(file.name): \(file.unparsed - file.firstUnparsed.count) more unreadable records (airlock status --unparsed)\n".utf8))
+            }
+        }
         for name in report.alreadySeen { printLine("skipped \(name): already ingested") }
+        for name in report.stillBeingWritten { printLine("skipped \(name): still being written; the next run takes it") }
         for error in report.rejected { FileHandle.standardError.write(Data("rejected \(error)\n".utf8)) }
         for value in report.quarantined { FileHandle.standardError.write(Data("quarantined \(value.description)\n".utf8)) }
         switch report.outcome {

@@ -4,14 +4,26 @@ import Foundation
 /// Foundation's parser says "around character N", which becomes a line.
 enum JSONDiagnosis {
     static func line(in data: Data) -> Int? {
-        guard let description = parseFailure(in: data),
-              let match = description.firstMatch(of: #/character (\d+)/#), let offset = Int(match.output.1) else { return nil }
-        return data.prefix(offset).reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+        guard !isBlank(data), let description = parseFailure(in: data) else { return nil }
+        if description.hasPrefix(endOfText) { return lineCount(of: data.reversed().drop { $0 == 0x0A || $0 == 0x20 }) }
+        guard let match = description.firstMatch(of: #/character (\d+)/#), let offset = Int(match.output.1) else { return nil }
+        return lineCount(of: data.prefix(offset))
+    }
+
+    private static func isBlank(_ data: Data) -> Bool {
+        data.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+    }
+
+    private static let endOfText = "Unexpected end of file"
+
+    private static func lineCount<Bytes: Sequence<UInt8>>(of bytes: Bytes) -> Int {
+        bytes.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
     }
 
     static func reason(in data: Data) -> String {
-        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return "the file is empty" }
+        if isBlank(data) { return "the file is empty" }
         guard let description = parseFailure(in: data) else { return "SQLite rejects this document" }
+        if description.hasPrefix(endOfText) { return "the text ends before the JSON is complete (cut off?)" }
         return description.replacingOccurrences(of: #" around (line \d+, column \d+|character \d+)\.?"#, with: "", options: .regularExpression)
     }
 

@@ -44,7 +44,7 @@ public struct Producer {
             for entity in changedEntities {
                 let normalized = try Normalizer(entity).normalize(in: db)
                 if normalized.superseded > 0 {
-                    logger.warning("\(entity.name): \(normalized.superseded) records share a key with a later record; the later one wins")
+                    logger.warning("records share a key with a later record; the later one wins", metadata: ["entity": "\(entity.name)", "records": "\(normalized.superseded)"])
                 }
                 var entityCounts = try EntityDiff(entity).counts(in: db)
                 entityCounts.quarantined = normalized.quarantined
@@ -66,6 +66,10 @@ public struct Producer {
             return file
         }
         if staged != nil { try publishStagedBundles() }
+        if case let .bundle(file, manifest, _) = report.outcome {
+            logger.info("wrote bundle", metadata: ["file": "\(file.path)", "sequence": "\(manifest.sequence)",
+                                                   "changes": "\(manifest.entities.map { $0.counts.changed }.reduce(0, +))"])
+        }
         return report
     }
 
@@ -92,18 +96,22 @@ public struct Producer {
             for outcome in outcomes {
                 switch outcome {
                 case let .ingested(file):
-                    logger.info("ingested \(file.name): \(file.records) records for \(file.entity)")
-                    if file.unparsed > 0 { logger.warning("\(file.name): \(file.unparsed) records could not be read and are held back") }
+                    logger.info("ingested", metadata: ["file": "\(file.name)", "entity": "\(file.entity)", "records": "\(file.records)"])
+                    if file.unparsed > 0 {
+                        logger.warning("records held back", metadata: ["file": "\(file.name)", "unreadable": "\(file.unparsed)",
+                                                                       "first": "\(file.firstUnparsed[0].place): \(file.firstUnparsed[0].reason)"])
+                    }
                     report.ingested.append(file)
                 case let .alreadySeen(name, seenAs):
                     report.alreadySeen.append(name == seenAs ? name : "\(name) (same content as \(seenAs))")
                 case let .rejected(error):
-                    logger.error("rejected \(error)")
+                    logger.error("rejected", metadata: ["error": "\(error)"])
                     report.rejected.append(error)
                 }
             }
             if let destination = try disposal.dispose(url, outcomes: outcomes) {
-                logger.info("moved \(url.lastPathComponent) to \(destination.deletingLastPathComponent().lastPathComponent)/\(destination.lastPathComponent)")
+                logger.info("moved", metadata: ["file": "\(url.lastPathComponent)",
+                                                "to": "\(destination.deletingLastPathComponent().lastPathComponent)/\(destination.lastPathComponent)"])
             }
         }
     }

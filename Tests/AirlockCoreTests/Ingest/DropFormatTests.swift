@@ -6,8 +6,6 @@ import Testing
 /// Inbox files in every shape analysts send: archives, encodings, delimiters, NDJSON, and
 /// what the spec's `all_or_nothing` and `inbox.processed` switches change.
 @Suite struct DropFormatTests {
-    private static let paymentsHeader = "\"Payment ID\",\"First name\",\"Last name\",Amount,Method,\"Paid at\"\n"
-
     /// `(file name, record count)` for every file the workspace ingested, in ingest order.
     private func ingested(_ workspace: TestWorkspace) throws -> [String] {
         try DatabaseQueue(path: workspace.database.path).read { db in
@@ -57,7 +55,7 @@ import Testing
         let workspace = try TestWorkspace()
         defer { workspace.remove() }
         let row = "1001,Zoë,Müller,1.00,card,2026-11-05\n"
-        let text = Self.paymentsHeader + row
+        let text = TestWorkspace.paymentsHeader + row
         try Data(text.data(using: .isoLatin1)!).write(to: workspace.inbox.appendingPathComponent("payments-latin1.csv"))
         try Data([0xFF, 0xFE] + Array(text.replacingOccurrences(of: "1001", with: "1002").data(using: .utf16LittleEndian)!))
             .write(to: workspace.inbox.appendingPathComponent("payments-utf16le-bom.csv"))
@@ -75,7 +73,7 @@ import Testing
             .replacingOccurrences(of: "files: \"payments*.csv\"", with: "files: \"payments*.csv\"\n      encoding: windows-1252")
         let workspace = try TestWorkspace(spec: spec)
         defer { workspace.remove() }
-        try Data(Array(Self.paymentsHeader.utf8) + Array("1001,".utf8) + [0x93] + Array("Thandi".utf8) + [0x94]
+        try Data(Array(TestWorkspace.paymentsHeader.utf8) + Array("1001,".utf8) + [0x93] + Array("Thandi".utf8) + [0x94]
                  + Array(",Nkosi,1.00,card,2026-11-05\n".utf8)).write(to: workspace.inbox.appendingPathComponent("payments.csv"))
         #expect(try workspace.run().rejected.isEmpty)
         #expect(try firstNames(workspace) == ["\u{201C}Thandi\u{201D}"])
@@ -85,7 +83,7 @@ import Testing
         let workspace = try TestWorkspace()
         defer { workspace.remove() }
         for (name, delimiter) in [("semicolon", ";"), ("tab", "\t"), ("pipe", "|")] {
-            let text = Self.paymentsHeader + "\"1001\",\"A; B|C\tD\",X,1.00,card,2026-11-05\n"
+            let text = TestWorkspace.paymentsHeader + "\"1001\",\"A; B|C\tD\",X,1.00,card,2026-11-05\n"
             try workspace.write(text.replacingOccurrences(of: ",", with: delimiter), toInbox: "payments-\(name).csv")
         }
         let report = try workspace.run()

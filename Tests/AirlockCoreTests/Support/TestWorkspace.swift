@@ -41,6 +41,9 @@ struct TestWorkspace {
         ["products.json", "payments.csv"].map { repository.appendingPathComponent("inbox/\($0)") }
     }
 
+    /// The header of the example's payments export.
+    static let paymentsHeader = "\"Payment ID\",\"First name\",\"Last name\",Amount,Method,\"Paid at\"\n"
+
     static var secondDrop: [URL] {
         ["products.json", "payments.csv"].map { fixtures.appendingPathComponent("drop2/\($0)") }
     }
