@@ -5,7 +5,6 @@ public enum IngestError: AirlockError, Equatable {
     case noMatchingEntity(file: String)
     case malformed(file: String, line: Int, field: Int?, reason: String)
     case invalidJSON(file: String, line: Int?, reason: String)
-    case badRecord(file: String, record: Int, reason: String)
     case missingColumn(file: String, column: String, specPlace: String, header: [String])
     case header(file: String, reason: String)
     case refusedArchive(file: String, member: String, reason: String)
@@ -24,8 +23,6 @@ public enum IngestError: AirlockError, Equatable {
             return "\(file): line \(line)\(field.map { ", field \($0)" } ?? ""): \(reason)"
         case let .invalidJSON(file, line, reason):
             return "\(file)\(line.map { ": line \($0)" } ?? ""): invalid JSON: \(reason)"
-        case let .badRecord(file, record, reason):
-            return "\(file): record \(record): \(reason)"
         case let .missingColumn(file, column, specPlace, header):
             return "\(file): line 1: no column '\(column)' (named by \(specPlace)); the header has: \(header.map { "'\($0)'" }.joined(separator: ", "))"
         case let .header(file, reason):

@@ -99,7 +99,7 @@ struct Ingestor {
 
     private func read(_ content: ByteSource, named name: String, sha256: String, as entity: EntitySpec,
                       into sink: RecordSink, in db: Database) throws {
-        let (text, _) = try TextEncoding.utf8(from: content, declared: entity.source.encoding, file: name)
+        let text = try TextEncoding.utf8(from: content, declared: entity.source.encoding, file: name)
         switch entity.source.format {
         case .csv: try CSVIngest(file: name, entity: entity).read(text, into: sink)
         case .ndjson: try NDJSONIngest(file: name).read(text, into: sink, in: db)

@@ -11,23 +11,23 @@ import Glibc
 /// Zero bytes, or control characters text does not use, in more than a few percent of the
 /// first chunk mean binary data, not text.
 enum TextEncoding {
-    /// A UTF-8 stream without a byte-order mark, and the encoding it was read as.
-    static func utf8(from source: ByteSource, declared: String?, file: String) throws -> (ByteSource, String) {
+    /// A UTF-8 stream without a byte-order mark.
+    static func utf8(from source: ByteSource, declared: String?, file: String) throws -> ByteSource {
         let head = try source.peek()
         if let declared, !isUTF8(declared) {
-            return (try IconvDecoder(from: declared, file: file).decoding(source, skipping: byteOrderMarkLength(head, for: declared)), declared)
+            return try IconvDecoder(from: declared, file: file).decoding(source, skipping: byteOrderMarkLength(head, for: declared))
         }
-        if head.starts(with: [0xEF, 0xBB, 0xBF]) { return (skipping(3, of: source), "utf-8") }
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { return skipping(3, of: source) }
         if declared == nil {
             if let (name, markLength) = utf16(head) {
-                return (try IconvDecoder(from: name, file: file).decoding(source, skipping: markLength), name)
+                return try IconvDecoder(from: name, file: file).decoding(source, skipping: markLength)
             }
             if let reason = binaryEvidence(head) {
                 throw IngestError.unreadable(file: file, reason: "binary data, not a text file (\(reason))")
             }
             if let invalid = firstInvalidUTF8(in: head), !holdsMultibyteUTF8(head) {
                 guard head.contains(where: { (0x80...0x9F).contains($0) }) else {
-                    return (try IconvDecoder(from: "ISO-8859-1", file: file).decoding(source, skipping: 0), "latin1")
+                    return try IconvDecoder(from: "ISO-8859-1", file: file).decoding(source, skipping: 0)
                 }
                 let line = head.prefix(invalid).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
                 throw IngestError.malformed(file: file, line: line, field: nil, reason: String(
@@ -35,7 +35,7 @@ enum TextEncoding {
                     head[invalid]))
             }
         }
-        return (source, "utf-8")
+        return source
     }
 
     /// Checks a spec's `encoding:` against the names iconv knows.

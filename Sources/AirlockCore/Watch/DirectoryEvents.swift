@@ -7,13 +7,10 @@ import Glibc
 /// directory listings.
 final class DirectoryEvents {
     private let descriptor: Int32
-    /// Seconds between wake-ups without inotify.
-    let pollInterval: Double
 
     var usesInotify: Bool { descriptor >= 0 }
 
-    init(directory: URL, pollInterval: Double, polling: Bool) {
-        self.pollInterval = pollInterval
+    init(directory: URL, polling: Bool) {
         guard !polling else {
             descriptor = -1
             return

@@ -40,7 +40,7 @@ public struct InboxWatcher {
     public func run(onReport: (RunReport) -> Void) throws {
         let inbox = producer.workspace.inbox
         try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
-        let events = DirectoryEvents(directory: inbox, pollInterval: settings.pollInterval, polling: settings.polling)
+        let events = DirectoryEvents(directory: inbox, polling: settings.polling)
         logger.info("watching the inbox", metadata: ["inbox": "\(inbox.path)", "mode": "\(events.usesInotify ? "inotify" : "polling")",
                                                     "settle_seconds": "\(settings.settle)"])
         var listing = try list(inbox)
