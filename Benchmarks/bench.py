@@ -128,7 +128,7 @@ class Bench:
         small, large = self.export(10_000, "v1"), self.export(self.args.rows, "v1")
         small_rss = self.run_airlock(self.workspace("stream-small", drop=small))[1]
         large_rss = self.run_airlock(self.workspace("stream-large", drop=large))[1]
-        self.report(f"peak RSS, {self.args.rows:,} vs 10,000 rows (flat memory)", [large_rss], [small_rss], 1.5)
+        self.report(f"peak RSS, {self.args.rows:,} vs 10,000 rows (flat memory)", [large_rss], [small_rss], 1.5, unit="MB")
 
     def postgres_server(self, case, goal):
         server = os.environ.get("AIRLOCK_TEST_PG")
