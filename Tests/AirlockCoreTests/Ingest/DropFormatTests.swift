@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func aDeclaredEncodingIsUsed() throws {
-        let spec = try String(contentsOf: TestWorkspace.repository.appendingPathComponent("airlock.yml"), encoding: .utf8)
+        let spec = try TestWorkspace.exampleSpecMovingFiles()
             .replacingOccurrences(of: "files: \"payments*.csv\"", with: "files: \"payments*.csv\"\n      encoding: windows-1252")
         let workspace = try TestWorkspace(spec: spec)
         defer { workspace.remove() }
@@ -108,7 +108,7 @@ import Testing
     }
 
     @Test func allOrNothingRejectsTheWholeFile() throws {
-        let spec = try String(contentsOf: TestWorkspace.repository.appendingPathComponent("airlock.yml"), encoding: .utf8)
+        let spec = try TestWorkspace.exampleSpecMovingFiles()
             .replacingOccurrences(of: "files: \"payments*.csv\"", with: "files: \"payments*.csv\"\n      all_or_nothing: true")
         let workspace = try TestWorkspace(spec: spec)
         defer { workspace.remove() }
@@ -123,9 +123,8 @@ import Testing
     }
 
     @Test func processedFilesCanStayInTheInbox() throws {
-        let spec = try String(contentsOf: TestWorkspace.repository.appendingPathComponent("airlock.yml"), encoding: .utf8)
-            + "inbox:\n  processed: keep\n"
-        let workspace = try TestWorkspace(spec: spec)
+        // The repository's example spec says `processed: keep`.
+        let workspace = try TestWorkspace(spec: String(contentsOf: TestWorkspace.repository.appendingPathComponent("airlock.yml"), encoding: .utf8))
         defer { workspace.remove() }
         try workspace.drop(TestWorkspace.exampleDrop)
         guard case .bundle = try workspace.run().outcome else { throw ShellError(description: "no bundle") }

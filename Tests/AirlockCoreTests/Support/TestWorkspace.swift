@@ -13,9 +13,18 @@ struct TestWorkspace {
     init(spec: String? = nil) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
-        let specText = try spec ?? String(contentsOf: Self.repository.appendingPathComponent("airlock.yml"), encoding: .utf8)
+        let specText = try spec ?? Self.exampleSpecMovingFiles()
         try specText.write(to: root.appendingPathComponent("airlock.yml"), atomically: true, encoding: .utf8)
         try KeyStore(directory: root.appendingPathComponent("keys")).generate(name: "producer")
+    }
+
+    /// The example spec with the appliance's default of moving read files out of the inbox
+    /// (the repository's example keeps them in place, so that the checkout stays clean).
+    static func exampleSpecMovingFiles() throws -> String {
+        let text = try String(contentsOf: repository.appendingPathComponent("airlock.yml"), encoding: .utf8)
+        let kept = "inbox:\n  processed: keep\n"
+        guard text.contains(kept) else { throw ShellError(description: "airlock.yml no longer says \(kept)") }
+        return text.replacingOccurrences(of: kept, with: "")
     }
 
     var inbox: URL { root.appendingPathComponent("inbox") }
