@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A pull stream of byte chunks: a file, an archive member, or a decoder over either. Readers
@@ -34,6 +35,17 @@ final class ByteSource {
         var all: [UInt8] = []
         while let chunk = try next() { all += chunk }
         return all
+    }
+
+    /// The SHA-256 (hex) and byte count of everything left, read chunk by chunk.
+    func digest() throws -> (sha256: String, size: Int64) {
+        var hasher = SHA256()
+        var size: Int64 = 0
+        while let chunk = try next() {
+            hasher.update(data: chunk)
+            size += Int64(chunk.count)
+        }
+        return (hasher.finalize().hexString, size)
     }
 
     static let chunkSize = 1 << 20

@@ -24,7 +24,7 @@ struct CSVIngest {
                 if record.fields.count == 1 && record.fields[0].isEmpty { continue }
                 guard record.fields.count == header.count else {
                     try sink.fail(RecordFailure(line: record.line, reason: "\(record.fields.count) fields where the header has \(header.count)",
-                                                text: RecordFailure.excerpt(record.fields.joined(separator: String(UnicodeScalar(delimiter))).utf8)))
+                                                text: reader.excerpt(record.fields)))
                     continue
                 }
                 json.removeAll(keepingCapacity: true)

@@ -72,8 +72,7 @@ struct CSVReader {
 
         func result() -> Item {
             guard let failure else { return .record(Record(line: startLine, fields: fields)) }
-            let text = RecordFailure.excerpt(fields.joined(separator: String(UnicodeScalar(delimiter))).utf8)
-            return .failure(RecordFailure(line: startLine, field: String(failure.field), reason: failure.reason, text: text))
+            return .failure(RecordFailure(line: startLine, field: String(failure.field), reason: failure.reason, text: excerpt(fields)))
         }
 
         while let byte = try peek() {
@@ -125,6 +124,11 @@ struct CSVReader {
         }
         finishField()
         return result()
+    }
+
+    /// A record's fields joined as they were written, for a failure's excerpt.
+    func excerpt(_ fields: [String]) -> String {
+        RecordFailure.excerpt(fields.joined(separator: String(UnicodeScalar(delimiter))).utf8)
     }
 
     private mutating func peek() throws -> UInt8? {

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// A packed or compressed inbox drop (`.zip`, `.tar`, `.tar.gz`/`.tgz`, or a single `.gz`
@@ -37,13 +36,8 @@ struct DropArchive {
     func members() throws -> [Member] {
         var members: [Member] = []
         try forEachMember { path, content in
-            var hasher = SHA256()
-            var size: Int64 = 0
-            while let chunk = try content.next() {
-                hasher.update(data: chunk)
-                size += Int64(chunk.count)
-            }
-            members.append(Member(path: path, sha256: hasher.finalize().hexString, size: size))
+            let (sha256, size) = try content.digest()
+            members.append(Member(path: path, sha256: sha256, size: size))
         }
         guard !members.isEmpty else { throw IngestError.unreadable(file: name, reason: "the archive holds no files") }
         return members

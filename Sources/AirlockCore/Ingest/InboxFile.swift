@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// A regular file in `inbox/`, identified by the SHA-256 of its content.
@@ -11,19 +10,8 @@ struct InboxFile {
 
     /// Hashes the file in chunks so memory stays flat whatever its size.
     init(url: URL) throws {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            throw IngestError.unreadable(file: url.lastPathComponent, reason: "cannot open the file")
-        }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        var size: Int64 = 0
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            hasher.update(data: chunk)
-            size += Int64(chunk.count)
-        }
         self.url = url
-        self.size = size
-        sha256 = hasher.finalize().hexString
+        (sha256, size) = try ByteSource.file(url, name: url.lastPathComponent).digest()
     }
 
     /// Regular, non-hidden files directly in `inbox`, sorted by name so runs are repeatable.

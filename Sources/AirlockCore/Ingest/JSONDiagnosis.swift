@@ -3,6 +3,11 @@ import Foundation
 /// Says where and why a JSON text breaks. SQLite's `json_valid` only says whether it does;
 /// Foundation's parser says "around character N", which becomes a line.
 enum JSONDiagnosis {
+    /// A JSON value's type as a person would say it; SQLite's `json_type` calls a string `text`.
+    static func typeName(_ sqliteType: String) -> String {
+        sqliteType == "text" ? "a string" : sqliteType
+    }
+
     static func line(in data: Data) -> Int? {
         guard !isBlank(data), let description = parseFailure(in: data) else { return nil }
         if description.hasPrefix(endOfText) { return lineCount(of: data.reversed().drop { $0 == 0x0A || $0 == 0x20 }) }

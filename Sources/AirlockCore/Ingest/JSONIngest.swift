@@ -42,7 +42,7 @@ struct JSONIngest {
         sink.added(objects, numbered: objects + others.count)
         for element in others {
             let type: String = element["type"]
-            try sink.fail(RecordFailure(record: element["number"], reason: "expected an object, found \(type == "text" ? "a string" : type)",
+            try sink.fail(RecordFailure(record: element["number"], reason: "expected an object, found \(JSONDiagnosis.typeName(type))",
                                         text: RecordFailure.excerpt((element["text"] as String).utf8)))
         }
     }

@@ -17,10 +17,9 @@ struct NDJSONIngest {
             guard let object = String(validating: line, as: UTF8.self) else {
                 return try sink.fail(RecordFailure(line: number, reason: "the text is not valid UTF-8", text: RecordFailure.excerpt(line)))
             }
-            if let reason = try Self.problem(with: object, in: db) {
-                return try sink.fail(RecordFailure(line: number, reason: reason, text: RecordFailure.excerpt(line)))
+            guard try sink.addIfObject(json: object, line: number) else {
+                return try sink.fail(RecordFailure(line: number, reason: try Self.problem(with: object, in: db), text: RecordFailure.excerpt(line)))
             }
-            try sink.add(json: object, line: number)
         }
         while let chunk = try text.next() {
             var start = chunk.startIndex
@@ -34,12 +33,11 @@ struct NDJSONIngest {
         if !line.isEmpty { try finishLine() }
     }
 
-    /// Why a line is not a JSON object, or nil when it is one.
-    private static func problem(with text: String, in db: Database) throws -> String? {
-        switch try String.fetchOne(db, sql: "SELECT CASE WHEN json_valid(?1) THEN json_type(?1) END", arguments: [text]) {
-        case "object": return nil
-        case let type?: return "expected a JSON object, found \(type == "text" ? "a string" : type)"
-        case nil: return "invalid JSON: \(JSONDiagnosis.reason(in: Data(text.utf8)))"
+    /// Why a line that `addIfObject` refused is not a JSON object.
+    private static func problem(with text: String, in db: Database) throws -> String {
+        guard let type = try String.fetchOne(db, sql: "SELECT CASE WHEN json_valid(?1) THEN json_type(?1) END", arguments: [text]) else {
+            return "invalid JSON: \(JSONDiagnosis.reason(in: Data(text.utf8)))"
         }
+        return "expected a JSON object, found \(JSONDiagnosis.typeName(type))"
     }
 }

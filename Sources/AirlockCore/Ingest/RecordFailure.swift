@@ -17,8 +17,10 @@ public struct RecordFailure: Equatable, Sendable {
         String(decoding: bytes.prefix(excerptLimit), as: UTF8.self)
     }
 
-    /// `line 7, field 3 'Amount': reason`.
-    public var place: String {
+    /// `line 7, field 3 ('Amount')`.
+    public var place: String { Self.place(line: line, record: record, field: field) }
+
+    static func place(line: Int?, record: Int?, field: String?) -> String {
         var parts: [String] = []
         if let line { parts.append("line \(line)") } else if let record { parts.append("record \(record)") }
         if let field { parts.append("field \(field)") }

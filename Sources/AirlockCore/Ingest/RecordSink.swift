@@ -4,9 +4,11 @@ import GRDB
 /// that cannot be read into `airlock_unparsed` with their place and reason. Both share one
 /// record numbering, so numbers follow the file's order.
 final class RecordSink {
+    private let db: Database
     private let file: String
     private let entity: String
     private let insertRecord: Statement
+    private let insertObject: Statement
     private let insertFailure: Statement
     private(set) var records = 0
     private(set) var failures = 0
@@ -18,9 +20,15 @@ final class RecordSink {
     static let reportedFailures = 10
 
     init(file sha256: String, entity: String, in db: Database) throws {
+        self.db = db
         file = sha256
         self.entity = entity
         insertRecord = try db.makeStatement(sql: "INSERT INTO airlock_raw (file_sha256, entity, record_no, line, record) VALUES (?, ?, ?, ?, ?)")
+        // CASE keeps json_type from seeing text json_valid refused (it would raise an error).
+        insertObject = try db.makeStatement(sql: """
+            INSERT INTO airlock_raw (file_sha256, entity, record_no, line, record)
+            SELECT ?1, ?2, ?3, ?4, ?5 WHERE CASE WHEN json_valid(?5) THEN json_type(?5) = 'object' ELSE 0 END
+            """)
         insertFailure = try db.makeStatement(sql: """
             INSERT INTO airlock_unparsed (file_sha256, line, record_no, field, reason, text) VALUES (?, ?, ?, ?, ?, ?)
             """)
@@ -34,6 +42,16 @@ final class RecordSink {
     func add(json: String, line: Int?) throws {
         records += 1
         try insertRecord.execute(arguments: [file, entity, nextRecordNumber(), line, json])
+    }
+
+    /// Adds `json` when it is a JSON object, checked in the same statement; false when it is not
+    /// (nothing is added and the record number is not used).
+    func addIfObject(json: String, line: Int?) throws -> Bool {
+        try insertObject.execute(arguments: [file, entity, recordNumber + 1, line, json])
+        guard db.changesCount > 0 else { return false }
+        records += 1
+        recordNumber += 1
+        return true
     }
 
     /// Counts records that SQLite inserted itself (JSON documents), numbered from

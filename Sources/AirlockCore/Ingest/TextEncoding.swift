@@ -25,7 +25,8 @@ enum TextEncoding {
             if let reason = binaryEvidence(head) {
                 throw IngestError.unreadable(file: file, reason: "binary data, not a text file (\(reason))")
             }
-            if let invalid = firstInvalidUTF8(in: head), !holdsMultibyteUTF8(head) {
+            let scan = UTF8Scan(head)
+            if let invalid = scan.firstInvalid, !scan.holdsMultibyte {
                 guard head.contains(where: { (0x80...0x9F).contains($0) }) else {
                     return try IconvDecoder(from: "ISO-8859-1", file: file).decoding(source, skipping: 0)
                 }
@@ -79,34 +80,6 @@ enum TextEncoding {
         return nil
     }
 
-    /// Whether a valid UTF-8 sequence of two or more bytes appears.
-    private static func holdsMultibyteUTF8(_ bytes: [UInt8]) -> Bool {
-        var iterator = bytes.makeIterator()
-        var parser = Unicode.UTF8.ForwardParser()
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case let .valid(scalar): if scalar.count > 1 { return true }
-            case .emptyInput: return false
-            case .error: continue
-            }
-        }
-    }
-
-    /// The offset of the first byte that is not UTF-8, ignoring a sequence cut by the chunk's end.
-    static func firstInvalidUTF8(in bytes: [UInt8]) -> Int? {
-        var iterator = bytes.makeIterator()
-        var parser = Unicode.UTF8.ForwardParser()
-        var offset = 0
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case let .valid(scalar): offset += scalar.count
-            case .emptyInput: return nil
-            case let .error(length):
-                return offset + length >= bytes.count && bytes.count - offset < 4 ? nil : offset
-            }
-        }
-    }
-
     private static func skipping(_ count: Int, of source: ByteSource) -> ByteSource {
         var skipped = false
         return ByteSource {
@@ -116,6 +89,33 @@ enum TextEncoding {
                 chunk.removeFirst(min(count, chunk.count))
             }
             return chunk
+        }
+    }
+}
+
+/// What one pass over a chunk finds out about it as UTF-8.
+private struct UTF8Scan {
+    /// The offset of the first byte that is not UTF-8, ignoring a sequence cut by the chunk's end.
+    var firstInvalid: Int?
+    /// Whether a valid sequence of two or more bytes appears.
+    var holdsMultibyte = false
+
+    init(_ bytes: [UInt8]) {
+        var iterator = bytes.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case let .valid(scalar):
+                offset += scalar.count
+                if scalar.count > 1 { holdsMultibyte = true }
+            case .emptyInput:
+                return
+            case let .error(length):
+                let cutAtEnd = offset + length >= bytes.count && bytes.count - offset < 4
+                if !cutAtEnd && firstInvalid == nil { firstInvalid = offset }
+                offset += length
+            }
         }
     }
 }

@@ -57,7 +57,7 @@ public struct WorkspaceStatus: Codable, Equatable {
                 SELECT f.name, u.line, u.record_no, u.field, u.reason FROM airlock_unparsed AS u
                 JOIN airlock_files AS f ON f.sha256 = u.file_sha256 WHERE \(recent) ORDER BY f.ingest_order, u.record_no
                 """).map { row in
-                    Unparsed(file: row[0], place: RecordFailure(line: row[1], record: row[2], field: row[3], reason: "", text: "").place, reason: row[4])
+                    Unparsed(file: row[0], place: RecordFailure.place(line: row[1], record: row[2], field: row[3]), reason: row[4])
                 } : nil
             return (names.filter { !known.contains($0) }, read, bundle, heldBack, unparsed)
         }

@@ -6,7 +6,7 @@ import Testing
 /// Inbox files in every shape analysts send: archives, encodings, delimiters, NDJSON, and
 /// what the spec's `all_or_nothing` and `inbox.processed` switches change.
 @Suite struct DropFormatTests {
-    /// `(file name, record count)` for every file the workspace ingested, in ingest order.
+    /// `name: records state` for every file the workspace ingested, in ingest order.
     private func ingested(_ workspace: TestWorkspace) throws -> [String] {
         try DatabaseQueue(path: workspace.database.path).read { db in
             try Row.fetchAll(db, sql: "SELECT name, records, state FROM airlock_files ORDER BY ingest_order").map {
@@ -33,8 +33,7 @@ import Testing
                                  to: workspace.inbox.appendingPathComponent("more.tar.gz"))
         let report = try workspace.run()
         #expect(report.ingested.map(\.name) == ["drop.zip!export/products.json", "more.tar.gz!payments.csv"])
-        #expect(try ingested(workspace) == ["drop.zip!export/products.json: 4 pending", "more.tar.gz!payments.csv: 3 pending"]
-            .map { $0.replacingOccurrences(of: "pending", with: "bundled") })
+        #expect(try ingested(workspace) == ["drop.zip!export/products.json: 4 bundled", "more.tar.gz!payments.csv: 3 bundled"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: workspace.inbox.appendingPathComponent("processed").path).sorted()
             == ["drop.zip", "more.tar.gz"])
         // The same archive again is recognized whole.
