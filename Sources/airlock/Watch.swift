@@ -19,7 +19,7 @@ struct Watch: ParsableCommand {
 
             Examples:
               airlock watch --workspace /srv/airlock
-              airlock watch --settle 10 --poll --poll-interval 30    # a network share without inotify
+              airlock watch --poll --poll-interval 30   # no inotify (network share)
             """
     )
 
