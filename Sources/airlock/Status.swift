@@ -28,9 +28,7 @@ struct Status: ParsableCommand {
     func run() throws {
         let status = try WorkspaceStatus(workspace: try Workspace(root: options.url.path), listingUnparsed: unparsed)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            return printLine(String(decoding: try encoder.encode(status), as: UTF8.self))
+            return FileHandle.standardOutput.write(try CanonicalJSON.encode(status))
         }
         printLine("waiting in inbox/: \(Self.list(status.waiting))")
         printLine("read, not yet bundled: \(Self.list(status.readNotBundled))")

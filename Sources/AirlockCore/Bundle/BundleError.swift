@@ -22,6 +22,8 @@ public enum VerificationError: AirlockError, Equatable {
     case badSignature(reason: String)
     case signerNotAllowed(reason: String)
     case badManifest(reason: String)
+    /// A member the signature covers that does not read as its format says.
+    case badMember(name: String, reason: String)
     case rejected(by: String, reason: String)
     case expired(expires: String)
     case approvalsMissing(required: Int, approvedBy: [String], missingRoles: [String], notCounted: [String])
@@ -37,6 +39,7 @@ public enum VerificationError: AirlockError, Equatable {
         case let .missingMember(name): return "member '\(name)' is missing"
         case let .unlistedMember(name): return "member '\(name)' is not listed in SHA256SUMS"
         case let .checksumMismatch(name): return "member '\(name)' does not match its SHA-256 in SHA256SUMS (changed after signing)"
+        case let .badMember(name, reason): return "member '\(name)': \(reason)"
         case let .malformedChecksums(line): return "SHA256SUMS line \(line) is not '<64 hex digits>  <name>'"
         case let .badSignature(reason): return "SHA256SUMS.sig: \(reason)"
         case let .signerNotAllowed(reason): return "SHA256SUMS.sig: \(reason)"

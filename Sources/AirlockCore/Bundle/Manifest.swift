@@ -37,6 +37,16 @@ public struct Manifest: Codable, Equatable, Sendable {
         /// The table's content checksum after apply, per dialect (`postgres`, `sqlite`), as
         /// `verify.sql` computes it (`TableChecksum`); absent in bundles made before verify.sql.
         public var checksums: [String: String]?
+        /// The spec's `category` column, when it names one, and the counts per value of it.
+        public var category: String?
+        public var categories: [Category]?
+    }
+
+    /// The counts of the rows whose category column holds `value` (the new row's value, the
+    /// old row's for a delete); nil for NULL.
+    public struct Category: Codable, Equatable, Sendable {
+        public var value: String?
+        public var counts: EntityCounts
     }
 
     /// Each entity's expected checksum on a `dialect` target.
@@ -44,15 +54,13 @@ public struct Manifest: Codable, Equatable, Sendable {
         Dictionary(uniqueKeysWithValues: entities.compactMap { entity in entity.checksums?[dialect.rawValue].map { (entity.name, $0) } })
     }
 
-    func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self) + Data("\n".utf8)
-    }
+    func encoded() throws -> Data { try CanonicalJSON.encode(self) }
 }
 
 /// Per-entity change counts; they add up: rows before = unchanged + updated + deleted.
 public struct EntityCounts: Codable, Equatable, Sendable {
+    /// Records the drop's files held for the entity; absent in bundles made before it was counted.
+    public var processed: Int?
     public var inserted = 0
     public var updated = 0
     public var deleted = 0

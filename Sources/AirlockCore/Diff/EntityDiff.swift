@@ -12,12 +12,13 @@ struct EntityDiff {
         tables = EntityTables(entity)
     }
 
-    private var keyMatch: String {
+    /// Baseline row `b` and snapshot row `s` share a key.
+    var keyMatch: String {
         entity.key.map { "b.\(dialect.identifier($0)) = s.\(dialect.identifier($0))" }.joined(separator: " AND ")
     }
 
     /// True where a snapshot row differs from its baseline row (NULL-safe).
-    private var rowDiffers: String {
+    var rowDiffers: String {
         let values = entity.valueColumns
         guard !values.isEmpty else { return "0" }
         return values.map { "s.\(dialect.identifier($0.name)) IS NOT b.\(dialect.identifier($0.name))" }.joined(separator: " OR ")
@@ -71,6 +72,25 @@ struct EntityDiff {
               (SELECT count(*) FROM \(tables.snapshot) AS s JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE NOT (\(rowDiffers))) AS unchanged
             """)!
         return EntityCounts(inserted: row["inserted"], updated: row["updated"], deleted: row["deleted"], unchanged: row["unchanged"])
+    }
+
+    /// The counts per value of the category column: the snapshot's value for a row it holds,
+    /// the baseline's for a deleted row.
+    func countsByCategory(_ column: String, in db: Database) throws -> [String?: EntityCounts] {
+        let category = dialect.identifier(column)
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT category, sum(change = 'inserted'), sum(change = 'updated'), sum(change = 'deleted'), sum(change = 'unchanged') FROM (
+              SELECT CAST(s.\(category) AS TEXT) AS category,
+                     CASE WHEN b.\(dialect.identifier(entity.key[0])) IS NULL THEN 'inserted' WHEN \(rowDiffers) THEN 'updated' ELSE 'unchanged' END AS change
+              FROM \(tables.snapshot) AS s LEFT JOIN \(tables.baseline) AS b ON \(keyMatch)
+              UNION ALL
+              SELECT CAST(b.\(category) AS TEXT), 'deleted' FROM \(tables.baseline) AS b
+              WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))
+            ) GROUP BY category
+            """)
+        return Dictionary(uniqueKeysWithValues: rows.map { row in
+            (row[0] as String?, EntityCounts(inserted: row[1], updated: row[2], deleted: row[3], unchanged: row[4]))
+        })
     }
 
     /// Makes the snapshot the new baseline, once its bundle is safely staged, keeping the

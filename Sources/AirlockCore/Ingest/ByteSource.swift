@@ -48,6 +48,25 @@ final class ByteSource {
         return (hasher.finalize().hexString, size)
     }
 
+    /// Calls `body` with each line, without its `\n`, and its number from 1, until `body`
+    /// returns false or the bytes end; a last line without a newline counts too.
+    func forEachLine(_ body: ([UInt8], Int) throws -> Bool) throws {
+        var line: [UInt8] = []
+        var number = 0
+        while let chunk = try next() {
+            var start = chunk.startIndex
+            while let newline = chunk[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                line += chunk[start..<newline]
+                number += 1
+                guard try body(line, number) else { return }
+                line.removeAll(keepingCapacity: true)
+                start = newline + 1
+            }
+            line += chunk[start...]
+        }
+        if !line.isEmpty { _ = try body(line, number + 1) }
+    }
+
     static let chunkSize = 1 << 20
 
     /// The content of a file, read in 1 MiB chunks.

@@ -7,30 +7,19 @@ struct NDJSONIngest {
     let file: String
 
     func read(_ text: ByteSource, into sink: RecordSink, in db: Database) throws {
-        var line: [UInt8] = []
-        var number = 0
-        func finishLine() throws {
-            number += 1
+        try text.forEachLine { bytes, number in
+            var line = bytes
             if line.last == UInt8(ascii: "\r") { line.removeLast() }
-            defer { line.removeAll(keepingCapacity: true) }
-            guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
+            guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return true }
             guard let object = String(validating: line, as: UTF8.self) else {
-                return try sink.fail(RecordFailure(line: number, reason: "the text is not valid UTF-8", text: RecordFailure.excerpt(line)))
+                try sink.fail(RecordFailure(line: number, reason: "the text is not valid UTF-8", text: RecordFailure.excerpt(line)))
+                return true
             }
-            guard try sink.addIfObject(json: object, line: number) else {
-                return try sink.fail(RecordFailure(line: number, reason: try Self.problem(with: object, in: db), text: RecordFailure.excerpt(line)))
+            if try !sink.addIfObject(json: object, line: number) {
+                try sink.fail(RecordFailure(line: number, reason: try Self.problem(with: object, in: db), text: RecordFailure.excerpt(line)))
             }
+            return true
         }
-        while let chunk = try text.next() {
-            var start = chunk.startIndex
-            while let newline = chunk[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                line += chunk[start..<newline]
-                try finishLine()
-                start = newline + 1
-            }
-            line += chunk[start...]
-        }
-        if !line.isEmpty { try finishLine() }
     }
 
     /// Why a line that `addIfObject` refused is not a JSON object.

@@ -11,12 +11,17 @@ struct Normalizer {
 
     init(_ entity: EntitySpec) { self.entity = entity }
 
-    struct Report: Equatable {
+    struct Report {
         var records = 0
         var quarantined = 0
         /// Records replaced by a later record with the same key (the later one wins).
         var superseded = 0
+        /// Per value of the spec's category column: records read and records quarantined.
+        var byCategory: [String?: (processed: Int, quarantined: Int)] = [:]
     }
+
+    /// Why a record with no key value is quarantined.
+    static let emptyKeyReason = "the key is empty"
 
     /// The pending files of this entity, as SQL, for `IN (...)`.
     private var pendingFiles: String {
@@ -62,6 +67,14 @@ struct Normalizer {
             SELECT count(*) FROM (SELECT DISTINCT \(keyValues.joined(separator: ", ")) FROM airlock_norm WHERE raw_id NOT IN (\(quarantinedIDs)))
             """) ?? 0
         report.superseded = admitted - distinctKeys
+        if let category = entity.category, let index = entity.columns.firstIndex(where: { $0.name == category }) {
+            // The parsed value where it parsed, so quarantined records are counted where they belong.
+            for row in try Row.fetchAll(db, sql: """
+                SELECT CAST(v\(index) AS TEXT), count(*), count(*) FILTER (WHERE raw_id IN (\(quarantinedIDs))) FROM airlock_norm GROUP BY 1
+                """) {
+                report.byCategory[row[0] as String?] = (row[1], row[2])
+            }
+        }
         try db.execute(sql: "DROP TABLE temp.airlock_norm")
         return report
     }
@@ -72,7 +85,7 @@ struct Normalizer {
         for (index, column) in entity.columns.enumerated() {
             let isKey = entity.key.contains(column.name)
             let reason = isKey
-                ? "coalesce(airlock_parse_error(r\(index), \(dialect.literal(column.type.description))), 'the key is empty')"
+                ? "coalesce(airlock_parse_error(r\(index), \(dialect.literal(column.type.description))), \(dialect.literal(Self.emptyKeyReason)))"
                 : "airlock_parse_error(r\(index), \(dialect.literal(column.type.description)))"
             try db.execute(sql: """
                 INSERT INTO airlock_quarantine (raw_id, file_sha256, entity, field, value, reason)

@@ -41,14 +41,19 @@ public struct Producer {
 
         let staged: URL? = try database.write { db in
             var counts: [String: EntityCounts] = [:]
+            var categories: [String: [Manifest.Category]] = [:]
             for entity in changedEntities {
                 let normalized = try Normalizer(entity).normalize(in: db)
                 if normalized.superseded > 0 {
                     logger.warning("records share a key with a later record; the later one wins", metadata: ["entity": "\(entity.name)", "records": "\(normalized.superseded)"])
                 }
                 var entityCounts = try EntityDiff(entity).counts(in: db)
+                entityCounts.processed = normalized.records
                 entityCounts.quarantined = normalized.quarantined
                 counts[entity.name] = entityCounts
+                if let category = entity.category {
+                    categories[entity.name] = try Self.categories(of: entity, column: category, normalized: normalized, in: db)
+                }
             }
             report.quarantined = try quarantinedValues(in: db)
             guard counts.values.contains(where: { $0.changed > 0 }) else {
@@ -56,7 +61,9 @@ public struct Producer {
                 report.outcome = .noChanges
                 return nil
             }
-            let (file, manifest, digest) = try stageBundle(entities: changedEntities, counts: counts, signingKey: signingKey, db: db)
+            let (file, manifest, digest) = try stageBundle(entities: changedEntities, counts: counts, categories: categories,
+                                                           validation: ValidationReport(findings: report.quarantined),
+                                                           signingKey: signingKey, db: db)
             for entity in changedEntities { try EntityDiff(entity).promote(bundle: manifest.sequence, in: db) }
             try db.execute(sql: "UPDATE airlock_files SET state = 'bundled', bundle_sequence = ? WHERE state = 'pending'",
                            arguments: [manifest.sequence])
@@ -116,20 +123,38 @@ public struct Producer {
         }
     }
 
-    private func quarantinedValues(in db: Database) throws -> [RunReport.QuarantinedValue] {
+    private func quarantinedValues(in db: Database) throws -> [ValidationFinding] {
         try Row.fetchAll(db, sql: """
-            SELECT f.name, r.line, r.record_no, q.field, q.value, q.reason
+            SELECT q.entity, f.name, r.line, r.record_no, q.field, q.value, q.reason
             FROM airlock_quarantine AS q JOIN airlock_raw AS r ON r.id = q.raw_id JOIN airlock_files AS f ON f.sha256 = q.file_sha256
             WHERE f.state = 'pending' ORDER BY f.ingest_order, r.record_no
             """).map { row in
-            RunReport.QuarantinedValue(file: row[0], line: row[1], record: row[2], field: row[3], value: row[4], reason: row[5])
+            let reason: String = row[6]
+            return ValidationFinding(severity: .quarantine, check: reason == Normalizer.emptyKeyReason ? "key" : "type", entity: row[0],
+                                     file: row[1], line: row[2], record: row[3], field: row[4], value: row[5], reason: reason)
         }
+    }
+
+    /// The diff's counts per category value joined with the normalizer's, in value order (NULL last).
+    private static func categories(of entity: EntitySpec, column: String, normalized: Normalizer.Report,
+                                   in db: Database) throws -> [Manifest.Category] {
+        var byValue = try EntityDiff(entity).countsByCategory(column, in: db)
+        for (value, read) in normalized.byCategory {
+            byValue[value, default: EntityCounts()].processed = read.processed
+            byValue[value, default: EntityCounts()].quarantined = read.quarantined
+        }
+        return byValue.map { value, counts in
+            var counts = counts
+            counts.processed = counts.processed ?? 0
+            return Manifest.Category(value: value, counts: counts)
+        }
+            .sorted { ($0.value == nil ? 1 : 0, $0.value ?? "") < ($1.value == nil ? 1 : 0, $1.value ?? "") }
     }
 
     // MARK: - Bundle
 
-    private func stageBundle(entities: [EntitySpec], counts: [String: EntityCounts], signingKey: SigningKey,
-                             db: Database) throws -> (URL, Manifest, String) {
+    private func stageBundle(entities: [EntitySpec], counts: [String: EntityCounts], categories: [String: [Manifest.Category]],
+                             validation: ValidationReport, signingKey: SigningKey, db: Database) throws -> (URL, Manifest, String) {
         let last = try Row.fetchOne(db, sql: "SELECT sequence, digest FROM airlock_bundles ORDER BY sequence DESC LIMIT 1")
         let sequence = (last?["sequence"] as Int? ?? 0) + 1
         let parent = last?["digest"] as String? ?? ""
@@ -143,7 +168,8 @@ public struct Producer {
             for dialect in SQLDialect.allCases {
                 checksums[dialect.rawValue] = try TableChecksum(entity: entity).expected(dialect, table: EntityTables(entity).snapshot, in: db)
             }
-            manifestEntities.append(.init(name: entity.name, key: entity.key, rows: rows, counts: counts[entity.name]!, checksums: checksums))
+            manifestEntities.append(.init(name: entity.name, key: entity.key, rows: rows, counts: counts[entity.name]!, checksums: checksums,
+                                          category: entity.category, categories: categories[entity.name]))
         }
         let mtime = fixedTime ?? Int(Date().timeIntervalSince1970)
         let created = Date(timeIntervalSince1970: TimeInterval(mtime)).utcTimestamp
@@ -169,6 +195,19 @@ public struct Producer {
             let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: spec.entities, entities: entities)
             try emitter.writeAll(to: folder, from: db, checksums: manifest.checksums(for: dialect))
             members += ScriptEmitter.scriptNames.map { "\(dialect.rawValue)/\($0)" }
+        }
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("changes"), withIntermediateDirectories: true)
+        for entity in entities {
+            let member = ChangeLog.memberName(entity.name)
+            try ChangeLog(entity).write(to: directory.appendingPathComponent(member), from: db)
+            members.append(member)
+        }
+        try validation.encoded().write(to: directory.appendingPathComponent(ValidationReport.memberName))
+        members.append(ValidationReport.memberName)
+        let contents = try BundleContents(folder: directory, manifest: manifest, sampleSize: ReportPage.sampleSize)
+        for page in ReportPage.allCases {
+            try Data(page.render(contents).utf8).write(to: directory.appendingPathComponent(page.memberName))
+            members.append(page.memberName)
         }
         var sums = ""
         for member in members.sorted() {

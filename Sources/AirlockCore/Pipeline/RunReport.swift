@@ -13,20 +13,6 @@ public struct RunReport {
         public var firstUnparsed: [RecordFailure] = []
     }
 
-    /// A record held back because one field does not fit its column.
-    public struct QuarantinedValue: Equatable {
-        public var file: String
-        public var line: Int?
-        public var record: Int
-        public var field: String
-        public var value: String?
-        public var reason: String
-
-        public var description: String {
-            "\(file): \(line.map { "line \($0)" } ?? "record \(record)"): field '\(field)': \(reason); the record is held back"
-        }
-    }
-
     public enum Outcome: Equatable {
         case noNewFiles
         /// New files, but the snapshot equals the baseline.
@@ -40,6 +26,7 @@ public struct RunReport {
     public var rejected: [IngestError] = []
     /// Inbox files some process still has open for writing; the next run takes them.
     public var stillBeingWritten: [String] = []
-    public var quarantined: [QuarantinedValue] = []
+    /// Records held back for a value that does not fit its column.
+    public var quarantined: [ValidationFinding] = []
     public var outcome: Outcome = .noNewFiles
 }

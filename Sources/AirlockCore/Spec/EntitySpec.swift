@@ -13,6 +13,8 @@ public struct EntitySpec: Equatable, Sendable {
     public var upsertMethod: UpsertMethod
     /// What a cutover checks of the snapshot before it replaces the table.
     public var cutoverMinimums = CutoverMinimums()
+    /// A column whose values group the counts in reports (`product_type`), if any.
+    public var category: String?
 
     public init(name: String, source: SourceSpec, key: [String], columns: [ColumnSpec], upsertMethod: UpsertMethod = .onConflict) {
         self.name = name

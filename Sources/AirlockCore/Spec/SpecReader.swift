@@ -130,6 +130,13 @@ struct SpecReader {
         if let node = fields["cutover"] {
             entity.cutoverMinimums = try cutoverMinimums(node, at: "\(place).cutover")
         }
+        if let node = fields["category"] {
+            let column = try string(node, at: "\(place).category")
+            guard columns.contains(where: { $0.name == column }) else {
+                throw invalid("\(place).category", "'\(column)' is not one of this entity's columns\(line(node))")
+            }
+            entity.category = column
+        }
         try checkPullFileName(of: entity, at: "\(place).source")
         return entity
     }

@@ -29,7 +29,9 @@ import Testing
         #expect(Self.attacks.count >= 25)
     }
 
-    static let signedMembers = ["manifest.json"] + SQLDialect.allCases.flatMap { dialect in ScriptEmitter.scriptNames.map { "\(dialect.rawValue)/\($0)" } }
+    static let signedMembers = ["manifest.json", "validation.json", "report.md", "report.html",
+                                "changes/products.ndjson", "changes/payments.ndjson"]
+        + SQLDialect.allCases.flatMap { dialect in ScriptEmitter.scriptNames.map { "\(dialect.rawValue)/\($0)" } }
 
     static var attacks: [Attack] {
         signedMembers.map { member in

@@ -15,8 +15,8 @@ import Testing
         guard case let .bundle(second, manifest, _) = report.outcome else { throw ShellError(description: "no second bundle") }
         #expect(manifest.sequence == 2)
         #expect(manifest.entities.map(\.counts) == [
-            EntityCounts(inserted: 1, updated: 2, deleted: 1, unchanged: 1),
-            EntityCounts(inserted: 1, updated: 1, deleted: 1, unchanged: 1),
+            EntityCounts(processed: 4, inserted: 1, updated: 2, deleted: 1, unchanged: 1),
+            EntityCounts(processed: 3, inserted: 1, updated: 1, deleted: 1, unchanged: 1),
         ])
         #expect(afterFirst != (try workspaceState(workspace)))
         return (first, second, afterFirst)
@@ -120,9 +120,11 @@ import Testing
         #expect(verified.signers == ["producer"])
         #expect(verified.digest == digest)
         #expect(verified.manifest == manifest)
-        #expect(verified.members == ["SHA256SUMS", "SHA256SUMS.sig", "manifest.json",
+        #expect(verified.members == ["SHA256SUMS", "SHA256SUMS.sig", "changes/payments.ndjson", "changes/products.ndjson", "manifest.json",
                                      "postgres/cutover-rollback.sql", "postgres/cutover.sql", "postgres/rollback.sql", "postgres/upsert.sql", "postgres/verify.sql",
-                                     "sqlite/cutover-rollback.sql", "sqlite/cutover.sql", "sqlite/rollback.sql", "sqlite/upsert.sql", "sqlite/verify.sql"])
+                                     "report.html", "report.md",
+                                     "sqlite/cutover-rollback.sql", "sqlite/cutover.sql", "sqlite/rollback.sql", "sqlite/upsert.sql", "sqlite/verify.sql",
+                                     "validation.json"])
 
         let extracted = try Shell.extract(file)
         let sums = try Shell.run(["sha256sum", "-c", "SHA256SUMS"], in: extracted)
@@ -184,7 +186,7 @@ import Testing
             return
         }
         #expect(manifest.entities.map(\.name) == ["payments"])
-        #expect(manifest.entities[0].counts == EntityCounts(inserted: 4, quarantined: 1))
+        #expect(manifest.entities[0].counts == EntityCounts(processed: 6, inserted: 4, quarantined: 1))
     }
 
     @Test func missingProducerKeySaysHowToMakeIt() throws {

@@ -1,0 +1,69 @@
+/// The counts of one entity, or of one category value within it, with the share each count
+/// is of the whole: the table every report, `show` and `show --json` print.
+public struct Breakdown: Encodable, Equatable, Sendable {
+    /// The entity name, or the category value (`(none)` for NULL) on a category line.
+    public var label: String
+    public var counts: EntityCounts
+    public var rates: Rates
+    /// The lines per value of the entity's category column; empty without one.
+    public var categories: [Breakdown]
+
+    /// Shares from 0 to 1, rounded to 4 places. Inserted, updated, unchanged and deleted are
+    /// shares of the rows compared (their sum); quarantined is a share of the records processed.
+    public struct Rates: Encodable, Equatable, Sendable {
+        public var inserted: Double
+        public var updated: Double
+        public var unchanged: Double
+        public var deleted: Double
+        public var quarantined: Double?
+    }
+
+    public static let noneLabel = "(none)"
+
+    private enum CodingKeys: String, CodingKey { case label, counts, rates, categories }
+
+    /// Category lines have no categories of their own, so theirs are left out.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(label, forKey: .label)
+        try container.encode(counts, forKey: .counts)
+        try container.encode(rates, forKey: .rates)
+        if !categories.isEmpty { try container.encode(categories, forKey: .categories) }
+    }
+
+    init(label: String, counts: EntityCounts, categories: [Breakdown] = []) {
+        self.label = label
+        self.counts = counts
+        self.categories = categories
+        let compared = counts.inserted + counts.updated + counts.unchanged + counts.deleted
+        func share(_ part: Int, of whole: Int) -> Double {
+            whole == 0 ? 0 : (Double(part) / Double(whole) * 10_000).rounded() / 10_000
+        }
+        rates = Rates(inserted: share(counts.inserted, of: compared), updated: share(counts.updated, of: compared),
+                      unchanged: share(counts.unchanged, of: compared), deleted: share(counts.deleted, of: compared),
+                      quarantined: counts.processed.map { share(counts.quarantined, of: $0) })
+    }
+
+    public init(_ entity: Manifest.Entity) {
+        self.init(label: entity.name, counts: entity.counts,
+                  categories: (entity.categories ?? []).map { Breakdown(label: $0.value ?? Self.noneLabel, counts: $0.counts) })
+    }
+
+    /// `25.0%`
+    public static func percent(_ rate: Double) -> String {
+        let tenths = Int((rate * 1000).rounded())
+        return "\(tenths / 10).\(tenths % 10)%"
+    }
+
+    /// The columns of a breakdown table, in order, with each line's count and rate.
+    public static let columns = ["processed", "inserted", "updated", "unchanged", "deleted", "quarantined"]
+
+    /// The cells of this line under `columns`: a count, with its share where it has one.
+    public var cells: [String] {
+        let c = counts
+        return [c.processed.map(String.init) ?? "—",
+                "\(c.inserted) (\(Self.percent(rates.inserted)))", "\(c.updated) (\(Self.percent(rates.updated)))",
+                "\(c.unchanged) (\(Self.percent(rates.unchanged)))", "\(c.deleted) (\(Self.percent(rates.deleted)))",
+                rates.quarantined.map { "\(c.quarantined) (\(Self.percent($0)))" } ?? String(c.quarantined)]
+    }
+}

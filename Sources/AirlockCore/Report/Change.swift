@@ -1,0 +1,21 @@
+/// One line of `changes/ENTITY.ndjson`: what the bundle does to one key (see `ChangeLog`).
+public struct Change: Codable, Equatable, Sendable {
+    public enum Operation: String, Codable, Sendable {
+        case insert, update, delete
+    }
+
+    public var op: Operation
+    public var key: [String: FieldValue]
+    /// The old values: every value column for a delete, the changed ones for an update.
+    public var before: [String: FieldValue]?
+    /// The new values: every value column for an insert, the changed ones for an update.
+    public var after: [String: FieldValue]?
+
+    /// The fields the change touches, sorted.
+    public var fields: [String] { Set((before ?? [:]).keys).union((after ?? [:]).keys).sorted() }
+
+    /// `product_id=P-100`, key columns in the entity's key order.
+    public func keyText(order: [String]) -> String {
+        order.map { "\($0)=\(key[$0]?.description ?? "NULL")" }.joined(separator: ", ")
+    }
+}

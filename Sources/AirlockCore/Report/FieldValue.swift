@@ -1,0 +1,51 @@
+/// One value in a change file: the JSON spelling of a normalized column value.
+public enum FieldValue: Codable, Equatable, Sendable, CustomStringConvertible {
+    case text(String)
+    case integer(Int64)
+    case boolean(Bool)
+    case null
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .boolean(value) }
+        else if let value = try? container.decode(Int64.self) { self = .integer(value) }
+        else { self = .text(try container.decode(String.self)) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case let .text(value): try container.encode(value)
+        case let .integer(value): try container.encode(value)
+        case let .boolean(value): try container.encode(value)
+        case .null: try container.encodeNil()
+        }
+    }
+
+    /// How a person reads it: text as it is, NULL for no value.
+    public var description: String {
+        switch self {
+        case let .text(value): return value
+        case let .integer(value): return String(value)
+        case let .boolean(value): return value ? "true" : "false"
+        case .null: return "NULL"
+        }
+    }
+
+    /// `description` on one line: backslash, carriage return, newline and tab written as
+    /// `\\`, `\r`, `\n` and `\t`, for terminals and table cells.
+    public var inline: String {
+        let text = description
+        guard text.contains(where: { $0 == "\\" || $0.isNewline || $0 == "\t" }) else { return text }
+        return text.unicodeScalars.map { scalar -> String in
+            switch scalar {
+            case "\\": return "\\\\"
+            case "\r": return "\\r"
+            case "\n": return "\\n"
+            case "\t": return "\\t"
+            default: return String(scalar)
+            }
+        }.joined()
+    }
+}
