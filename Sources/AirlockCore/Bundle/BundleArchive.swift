@@ -15,7 +15,8 @@ enum BundleArchive {
         static let smallMemberBytes = 16 << 20
     }
 
-    static func write(members: [(name: String, file: URL)], to destination: URL, mtime: Int) throws {
+    /// Writes `members` with `mtime`, or the time `times` gives a member (a review's).
+    static func write(members: [(name: String, file: URL)], to destination: URL, mtime: Int, times: [String: Int] = [:]) throws {
         guard let archive = archive_write_new() else { throw BundleError.archive("cannot allocate a writer") }
         defer { archive_write_free(archive) }
         try check(archive, archive_write_set_format_pax_restricted(archive))
@@ -34,7 +35,7 @@ enum BundleArchive {
             archive_entry_set_size(entry, size)
             archive_entry_set_filetype(entry, ArchiveReader.regularFileType)
             archive_entry_set_perm(entry, 0o644)
-            archive_entry_set_mtime(entry, mtime, 0)
+            archive_entry_set_mtime(entry, times[member.name] ?? mtime, 0)
             archive_entry_set_uid(entry, 0)
             archive_entry_set_gid(entry, 0)
             try check(archive, archive_write_header(archive, entry))

@@ -60,6 +60,8 @@ public struct BundleVerifier {
         var checksums: [UInt8]
         /// The members' mtime, kept when the archive is rewritten with a review.
         var archiveTime: Int
+        /// When each approval or rejection member was added (its mtime; not signed).
+        public var reviewTimes: [String: Int]
     }
 
     /// Verifies the bundle in one pass over the archive. With `extractTo`, the members are also
@@ -108,9 +110,18 @@ public struct BundleVerifier {
         let verified = Verified(manifest: manifest, digest: digest, signers: signers, producerKey: signature.publicKey,
                                 approvals: reviews.approvals, rejections: reviews.rejections, ignored: reviews.ignored,
                                 members: members.keys.sorted(), checksums: checksums,
-                                archiveTime: members[Self.manifestName]!.mtime)
+                                archiveTime: members[Self.manifestName]!.mtime,
+                                reviewTimes: members.filter { Review.isReviewMember($0.key) }.mapValues(\.mtime))
         try enforce(policy, on: verified)
         return verified
+    }
+
+    /// Verifies `url` while unpacking it into a temporary folder, hands both to `body`, and
+    /// removes the folder after.
+    func withUnpacked<T>(_ url: URL, policy: Policy = .integrityOnly, _ body: (Verified, URL) throws -> T) throws -> T {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-bundle-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        return try body(try verify(url, policy: policy, extractTo: folder), folder)
     }
 
     private func enforce(_ policy: Policy, on verified: Verified) throws {

@@ -1,0 +1,101 @@
+import Foundation
+
+/// What `airlock show` tells a reviewer about a bundle, as plain values: the bundle, who signed
+/// and reviewed it and whether each signature counts, the breakdown per entity and category,
+/// validation findings and a sample of field-level changes. `show --json` prints it as is.
+public struct BundleSummary: Encodable, Equatable, Sendable {
+    public var bundle: Identity
+    public var signatures: [Signature]
+    public var sources: [Manifest.Source]
+    public var entities: [Entity]
+    public var validation: Validation
+
+    public struct Identity: Encodable, Equatable, Sendable {
+        public var file: String
+        public var id: String
+        public var sequence: Int
+        public var digest: String
+        public var parent: String
+        public var created: String
+        public var expires: String?
+        public var expired: Bool
+        public var producer: String
+    }
+
+    /// A producer signature, an approval or a rejection.
+    public struct Signature: Encodable, Equatable, Sendable {
+        public enum Role: String, Encodable, Sendable { case producer, approval, rejection }
+        public var role: Role
+        public var name: String
+        public var principals: [String]
+        public var fingerprint: String?
+        /// When the member was added to the bundle file (not signed); nil where unknown.
+        public var recorded: String?
+        public var valid: Bool
+        /// Why it does not count, or a rejection's reason.
+        public var reason: String?
+    }
+
+    public struct Entity: Encodable, Equatable, Sendable {
+        public var name: String
+        public var key: [String]
+        public var rows: Int
+        public var category: String?
+        public var breakdown: Breakdown
+        public var changes: Changes
+    }
+
+    public struct Changes: Encodable, Equatable, Sendable {
+        public var total: Int
+        public var sample: [Change]
+    }
+
+    public struct Validation: Encodable, Equatable, Sendable {
+        public var total: Int
+        public var findings: [ValidationFinding]
+    }
+
+    /// `verified` must come from `BundleVerifier.verify(_:policy:extractTo:)` with `folder`.
+    init(file: String, verified: BundleVerifier.Verified, folder: URL, sampleSize: Int, now: Date = Date()) throws {
+        let manifest = verified.manifest
+        let contents = try BundleContents(folder: folder, manifest: manifest, sampleSize: sampleSize)
+        let expired = manifest.expires.flatMap { ISO8601DateFormatter().date(from: $0) }.map { $0 <= now } ?? false
+        bundle = Identity(file: file, id: manifest.id, sequence: manifest.sequence, digest: verified.digest, parent: manifest.parent,
+                          created: manifest.created, expires: manifest.expires, expired: expired, producer: manifest.producer)
+        func recorded(_ member: String) -> String? {
+            // A member as old as the bundle came from before review times were kept.
+            verified.reviewTimes[member].flatMap { $0 == verified.archiveTime ? nil : Date(timeIntervalSince1970: TimeInterval($0)).utcTimestamp }
+        }
+        signatures = [Signature(role: .producer, name: verified.signers.joined(separator: ","), principals: verified.signers,
+                                fingerprint: verified.producerKey.fingerprint, recorded: manifest.created, valid: true, reason: nil)]
+        signatures += verified.approvals.map {
+            Signature(role: .approval, name: $0.name, principals: $0.principals, fingerprint: $0.fingerprint,
+                      recorded: recorded(Review.approvalMember($0.name)), valid: true, reason: nil)
+        }
+        signatures += verified.rejections.map {
+            Signature(role: .rejection, name: $0.name, principals: [], fingerprint: nil,
+                      recorded: recorded(Review.rejectionMembers($0.name).signature), valid: true, reason: $0.reason)
+        }
+        signatures += verified.ignored.map { note in
+            let member = String(note.prefix { $0 != ":" })
+            let isRejection = member.hasPrefix("rejections/")
+            let name = member.split(separator: "/").last.map { String($0.prefix { $0 != "." }) } ?? member
+            return Signature(role: isRejection ? .rejection : .approval, name: name, principals: [], fingerprint: nil,
+                             recorded: recorded(member), valid: false, reason: String(note.dropFirst(member.count + 2)))
+        }
+        sources = manifest.sources
+        entities = manifest.entities.map { entity in
+            Entity(name: entity.name, key: entity.key, rows: entity.rows, category: entity.category, breakdown: Breakdown(entity),
+                   changes: Changes(total: entity.counts.changed, sample: contents.changes[entity.name] ?? []))
+        }
+        validation = Validation(total: contents.validation?.total ?? 0, findings: contents.validation?.findings ?? [])
+    }
+
+    /// Verifies `url` (integrity and the producer's signature: an expired or rejected bundle is
+    /// still shown, and says so) and summarizes it with `sampleSize` changes per entity.
+    public static func load(_ url: URL, verifier: BundleVerifier, sampleSize: Int, now: Date = Date()) throws -> BundleSummary {
+        try verifier.withUnpacked(url) { verified, folder in
+            try BundleSummary(file: url.lastPathComponent, verified: verified, folder: folder, sampleSize: sampleSize, now: now)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import AirlockCore
+import ArgumentParser
+import Foundation
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what a bundle changes, who signed and approved it, and what validation found.",
+        discussion: """
+            Checks the bundle's integrity and producer signature first (as verify does, but an \
+            expired or rejected bundle is still shown, and says so), then prints its manifest \
+            summary, every signature, approval and rejection with whether it counts, the counts \
+            per entity and per category with their shares, the validation findings, and the \
+            first field-level changes of each entity. The whole list is in the bundle's \
+            changes/ENTITY.ndjson; report.html in the bundle shows it all in a browser.
+
+            Examples:
+              airlock show outbox/bundle-000002.tar.gz
+              airlock show bundle-000002.tar.gz --changes 50
+              airlock show bundle-000002.tar.gz --json | jq '.entities[].breakdown.counts'
+            """
+    )
+
+    @Argument(help: "The bundle file (bundle-NNNNNN.tar.gz).")
+    var bundle: String
+
+    @Option(help: ArgumentHelp("Field-level changes to list per entity.", valueName: "n"))
+    var changes = 10
+
+    @Flag(help: "Print the summary as JSON, for scripts.")
+    var json = false
+
+    @OptionGroup var trust: TrustOptions
+
+    func validate() throws {
+        guard changes >= 0 else { throw ValidationError("--changes takes 0 or more") }
+    }
+
+    func run() throws {
+        let summary = try BundleSummary.load(URL(fileURLWithPath: bundle), verifier: try trust.verifier(), sampleSize: changes)
+        if json { return FileHandle.standardOutput.write(try CanonicalJSON.encode(summary)) }
+        for line in Self.render(summary, style: .standardOutput) { printLine(line) }
+    }
+
+    static func render(_ summary: BundleSummary, style: TerminalStyle) -> [String] {
+        let b = summary.bundle
+        var out = [style.bold("\(b.file): bundle \(b.sequence) (\(b.id))"),
+                   "  created \(b.created), expires \(b.expires ?? "never")" + (b.expired ? " " + style.bad("(EXPIRED)") : ""),
+                   "  digest \(b.digest)", "  parent \(b.parent.isEmpty ? "(none: the first bundle)" : b.parent)", ""]
+        out.append(style.bold("Signatures"))
+        for signature in summary.signatures {
+            let state = signature.valid ? style.good("valid") : style.bad("not counted")
+            let role = signature.role == .rejection && signature.valid ? style.bad("rejection") : signature.role.rawValue
+            var line = "  \(role) by \(signature.name): \(state)"
+            if let fingerprint = signature.fingerprint { line += " (\(fingerprint))" }
+            if let recorded = signature.recorded { line += ", \(signature.role == .producer ? "signed" : "added") \(recorded)" }
+            if let reason = signature.reason { line += ": \(reason)" }
+            out.append(line)
+        }
+        if !summary.signatures.contains(where: { $0.role == .approval && $0.valid }) { out.append("  " + style.caution("no approvals yet")) }
+        out += ["", style.bold("Sources")]
+        out += style.table(summary.sources.map { ["  \($0.name)", "\($0.records) records", "→ \($0.entity)"] })
+        out += ["", style.bold("Changes")]
+        var rows = [["  entity"] + Breakdown.columns]
+        for entity in summary.entities {
+            rows.append(["  \(entity.name)"] + entity.breakdown.cells)
+            for category in entity.breakdown.categories {
+                rows.append(["    \(entity.category ?? "") = \(category.label)"] + category.cells)
+            }
+        }
+        out += style.table(rows)
+        out += ["", style.bold("Validation")]
+        if summary.validation.total == 0 { out.append("  no findings") }
+        for finding in summary.validation.findings.prefix(20) {
+            out.append("  \(style.caution(finding.severity.rawValue)) \(finding.entity): \(finding.place): \(FieldValue.text(finding.reason).inline)")
+        }
+        if summary.validation.total > 20 { out.append("  … \(summary.validation.total - 20) more (validation.json)") }
+        for entity in summary.entities {
+            out += ["", style.bold("\(entity.name): first \(entity.changes.sample.count) of \(entity.changes.total) changes")]
+            for change in entity.changes.sample {
+                out.append("  " + style.change(change.op, change.op.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) + " " + change.keyText(order: entity.key))
+                for field in change.fields {
+                    let before = change.before?[field].map { style.bad($0.inline) }
+                    let after = change.after?[field].map { style.good($0.inline) }
+                    out.append("      \(field): " + [before, after].compactMap { $0 }.joined(separator: " → "))
+                }
+            }
+        }
+        return out
+    }
+}
