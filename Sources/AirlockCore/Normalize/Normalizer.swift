@@ -97,7 +97,7 @@ struct Normalizer {
 
     /// The source field as text, numbers exactly as written: `->` keeps a JSON number's own
     /// text, where `json_extract` would turn it into a binary double.
-    private func extract(_ column: ColumnSpec) -> String {
+    func extract(_ column: ColumnSpec) -> String {
         let keys = entity.source.format == .csv ? [column.from] : column.from.split(separator: ".").map(String.init)
         let path = dialect.literal(JSONPath.sqlPath(keys))
         return """
