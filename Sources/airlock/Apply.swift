@@ -52,7 +52,7 @@ struct Apply: ParsableCommand {
     @OptionGroup var trust: TrustOptions
 
     func run() throws {
-        let applier = BundleApplier(verifier: try trust.verifier())
+        let applier = BundleApplier(verifier: try trust.verifier(), progress: TerminalProgress.handler)
         let outcome = try applier.apply(URL(fileURLWithPath: bundle), to: try target.parsed(),
                                         approvals: try approvals.policy(workspace: trust.workspace), mode: mode,
                                         onDrift: target.onDrift, dryRun: dryRun)

@@ -30,7 +30,7 @@ struct Rollback: ParsableCommand {
     @OptionGroup var trust: TrustOptions
 
     func run() throws {
-        let applier = BundleApplier(verifier: try trust.verifier())
+        let applier = BundleApplier(verifier: try trust.verifier(), progress: TerminalProgress.handler)
         let outcome = try applier.rollback(URL(fileURLWithPath: bundle), from: try target.parsed(), onDrift: target.onDrift, dryRun: dryRun)
         printOutcome(outcome, action: dryRun ? "would roll back" : "rolled back", target: target.target)
     }

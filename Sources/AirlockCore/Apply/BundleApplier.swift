@@ -4,9 +4,12 @@ import Foundation
 /// were verified: the members are unpacked in the same pass that hashes them.
 public struct BundleApplier {
     public let verifier: BundleVerifier
+    /// Told each step (verify and unpack, run the script, run verify.sql), for a progress bar.
+    public var progress: ProgressHandler?
 
-    public init(verifier: BundleVerifier) {
+    public init(verifier: BundleVerifier, progress: ProgressHandler? = nil) {
         self.verifier = verifier
+        self.progress = progress
     }
 
     /// How `apply` changes the target.
@@ -87,9 +90,13 @@ public struct BundleApplier {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-apply-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let chain = try target.appliedChain()
+        let steps: Int64 = verifyAfter ? 3 : 2
+        func step(_ done: Int64, _ task: String) { progress?(ProgressUpdate(task: task, done: done, total: steps, unit: .steps)) }
+        step(0, "verifying \(bundle.lastPathComponent)")
         let verified = try verifier.verify(bundle, policy: policy(chain), extractTo: folder)
         try check(verified, chain)
         let member = "\(target.dialect.rawValue)/\(script(chain))"
+        step(1, "running \(member)")
         let file = folder.appendingPathComponent(member)
         // Bundles made before cutovers existed carry no cutover scripts.
         guard FileManager.default.fileExists(atPath: file.path) else { throw VerificationError.missingMember(name: member) }
@@ -97,6 +104,7 @@ public struct BundleApplier {
         var outcome = Outcome(verified: verified, script: script(chain), dryRun: dryRun, head: run.head,
                               skippedDrift: run.printed.filter { $0.contains(ChangeSetStatements.skippedMarker) })
         let verifyScript = folder.appendingPathComponent("\(target.dialect.rawValue)/verify.sql")
+        if verifyAfter { step(2, "running \(target.dialect.rawValue)/verify.sql") }
         if verifyAfter, FileManager.default.fileExists(atPath: verifyScript.path) {
             do {
                 _ = try target.run(verifyScript, dryRun: false)
@@ -105,6 +113,7 @@ public struct BundleApplier {
                 outcome.tableCheck = .differs(reason)
             }
         }
+        step(steps, "done")
         return outcome
     }
 }

@@ -48,6 +48,17 @@ final class ByteSource {
         return (hasher.finalize().hexString, size)
     }
 
+    /// The same bytes, calling `report` with the running byte count after each chunk.
+    func counting(_ report: @escaping (Int64) -> Void) -> ByteSource {
+        var count: Int64 = 0
+        return ByteSource {
+            let chunk = try self.next()
+            count += Int64(chunk?.count ?? 0)
+            report(count)
+            return chunk
+        }
+    }
+
     /// Calls `body` with each line, without its `\n`, and its number from 1, until `body`
     /// returns false or the bytes end; a last line without a newline counts too.
     func forEachLine(_ body: ([UInt8], Int) throws -> Bool) throws {

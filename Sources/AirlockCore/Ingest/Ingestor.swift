@@ -12,6 +12,8 @@ import GRDB
 struct Ingestor {
     let database: DatabaseQueue
     let spec: Spec
+    /// Told the bytes read of each plain file, for a progress bar.
+    var progress: ProgressHandler?
 
     /// What became of one file, or of one member of an archive.
     enum Outcome: Equatable {
@@ -32,7 +34,9 @@ struct Ingestor {
         let file = try InboxFile(url: url)
         return [try database.write { db in
             try ingestFile(named: file.name, patternName: file.name, sha256: file.sha256, size: file.size, in: db) {
-                try ByteSource.file(url, name: file.name)
+                let source = try ByteSource.file(url, name: file.name)
+                guard let progress else { return source }
+                return source.counting { progress(ProgressUpdate(task: "reading \(file.name)", done: $0, total: file.size, unit: .bytes)) }
             }
         }]
     }

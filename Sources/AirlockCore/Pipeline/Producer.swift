@@ -14,6 +14,8 @@ public struct Producer {
     /// Seconds since 1970 to stamp bundles with instead of the clock, for reproducible bundles;
     /// `SOURCE_DATE_EPOCH` by default.
     let fixedTime: Int?
+    /// Told how reading each file and writing the bundle progress, for a terminal's progress bar.
+    public var progress: ProgressHandler?
 
     public init(workspace: Workspace, logger: Logger = Logger(label: "airlock"),
                 fixedTime: Int? = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(Int.init)) {
@@ -42,7 +44,8 @@ public struct Producer {
         let staged: URL? = try database.write { db in
             var counts: [String: EntityCounts] = [:]
             var categories: [String: [Manifest.Category]] = [:]
-            for entity in changedEntities {
+            for (index, entity) in changedEntities.enumerated() {
+                progress?(ProgressUpdate(task: "normalizing \(entity.name)", done: Int64(index), total: Int64(changedEntities.count), unit: .steps))
                 let normalized = try Normalizer(entity).normalize(in: db)
                 if normalized.superseded > 0 {
                     logger.warning("records share a key with a later record; the later one wins", metadata: ["entity": "\(entity.name)", "records": "\(normalized.superseded)"])
@@ -55,6 +58,7 @@ public struct Producer {
                     categories[entity.name] = try Self.categories(of: entity, column: category, normalized: normalized, in: db)
                 }
             }
+            progress?(ProgressUpdate(task: "normalizing", done: 1, total: 1, unit: .steps))
             report.quarantined = try quarantinedValues(in: db)
             guard counts.values.contains(where: { $0.changed > 0 }) else {
                 try db.execute(sql: "UPDATE airlock_files SET state = 'unchanged' WHERE state = 'pending'")
@@ -91,7 +95,7 @@ public struct Producer {
     }
 
     private func ingest(_ files: [URL], into report: inout RunReport) throws {
-        let ingestor = Ingestor(database: database, spec: spec)
+        let ingestor = Ingestor(database: database, spec: spec, progress: progress)
         let disposal = InboxDisposal(inbox: workspace.inbox, keepProcessed: spec.inbox.keepProcessed)
         for url in files where FileManager.default.fileExists(atPath: url.path) {
             let outcomes: [Ingestor.Outcome]
@@ -189,18 +193,27 @@ public struct Producer {
         let digest = SHA256.hash(data: manifestData).hexString
         let identity = BundleIdentity(id: id, sequence: sequence, digest: digest, parentDigest: parent)
         var members = [BundleVerifier.manifestName]
+        let task = "writing bundle-\(BundleIdentity.pad(sequence)).tar.gz"
+        let steps = Int64(SQLDialect.allCases.count + entities.count + ReportPage.allCases.count + 1)
+        var step: Int64 = 0
+        func stepDone() {
+            step += 1
+            progress?(ProgressUpdate(task: task, done: step, total: steps, unit: .steps))
+        }
         for dialect in SQLDialect.allCases {
             let folder = directory.appendingPathComponent(dialect.rawValue)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: spec.entities, entities: entities)
             try emitter.writeAll(to: folder, from: db, checksums: manifest.checksums(for: dialect))
             members += ScriptEmitter.scriptNames.map { "\(dialect.rawValue)/\($0)" }
+            stepDone()
         }
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("changes"), withIntermediateDirectories: true)
         for entity in entities {
             let member = ChangeLog.memberName(entity.name)
             try ChangeLog(entity).write(to: directory.appendingPathComponent(member), from: db)
             members.append(member)
+            stepDone()
         }
         try validation.encoded().write(to: directory.appendingPathComponent(ValidationReport.memberName))
         members.append(ValidationReport.memberName)
@@ -208,6 +221,7 @@ public struct Producer {
         for page in ReportPage.allCases {
             try Data(page.render(contents).utf8).write(to: directory.appendingPathComponent(page.memberName))
             members.append(page.memberName)
+            stepDone()
         }
         var sums = ""
         for member in members.sorted() {
@@ -220,6 +234,7 @@ public struct Producer {
 
         let file = workspace.staging.appendingPathComponent("bundle-\(BundleIdentity.pad(sequence)).tar.gz")
         try BundleArchive.write(members: members.map { ($0, directory.appendingPathComponent($0)) }, to: file, mtime: mtime)
+        stepDone()
         return (file, manifest, digest)
     }
 

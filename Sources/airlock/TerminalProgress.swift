@@ -1,0 +1,42 @@
+import AirlockCore
+import Foundation
+
+/// A one-line progress bar on standard error, redrawn at most ten times a second and erased
+/// when its task finishes, so that the command's own output stays as it would be in a pipe.
+/// Only on a terminal: `handler` is nil when standard error is not one.
+final class TerminalProgress {
+    private var lastDraw = Date.distantPast
+    private var drawn = false
+
+    static var handler: ProgressHandler? {
+        guard isatty(STDERR_FILENO) == 1 else { return nil }
+        let bar = TerminalProgress()
+        return { bar.show($0) }
+    }
+
+    private func show(_ update: ProgressUpdate) {
+        if update.isFinished {
+            if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            drawn = false
+            return
+        }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) >= 0.1 || !drawn else { return }
+        lastDraw = now
+        drawn = true
+        let share = update.total > 0 ? Double(update.done) / Double(update.total) : 0
+        let width = 30
+        let filled = Int(share * Double(width))
+        let amount = update.unit == .bytes
+            ? "\(Self.megabytes(update.done)) of \(Self.megabytes(update.total))"
+            : "step \(update.done + 1) of \(update.total)"
+        let line = "\r\u{1B}[K[\(String(repeating: "#", count: filled))\(String(repeating: "-", count: width - filled))] "
+            + "\(Int(share * 100))% \(update.task) (\(amount))"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    private static func megabytes(_ bytes: Int64) -> String {
+        let tenths = Int((Double(bytes) / 100_000).rounded())
+        return "\(tenths / 10).\(tenths % 10) MB"
+    }
+}
