@@ -34,7 +34,8 @@ struct ChangeLog {
         return column.type == .boolean ? "json(CASE WHEN \(reference) THEN 'true' WHEN NOT \(reference) THEN 'false' END)" : reference
     }
 
-    private func object(_ columns: [ColumnSpec], of alias: String) -> String {
+    /// A JSON object of `columns` of the row `alias`, typed as the change file types them.
+    func object(_ columns: [ColumnSpec], of alias: String) -> String {
         guard !columns.isEmpty else { return "json_object()" }
         return "json_object(" + columns.map { "\(dialect.literal($0.name)), \(value($0, of: alias))" }.joined(separator: ", ") + ")"
     }

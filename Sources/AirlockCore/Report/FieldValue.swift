@@ -1,5 +1,5 @@
 /// One value in a change file: the JSON spelling of a normalized column value.
-public enum FieldValue: Codable, Equatable, Sendable, CustomStringConvertible {
+public enum FieldValue: Codable, Hashable, Sendable, CustomStringConvertible {
     case text(String)
     case integer(Int64)
     case boolean(Bool)

@@ -155,4 +155,36 @@ import Testing
         #expect(seen["rows_matching_search"] as? Int == 4, "the search for P-10 leaves the four product changes")
         #expect(seen["chart_bars"] as? Int == 6)
     }
+
+    /// Markup in a value is text on the page: it neither runs nor fetches. A quarantined record
+    /// is listed in validation.json, show and both pages.
+    @Test func hostileValuesStayTextAndFindingsAreListed() throws {
+        let hostile = #"<script>document.title='owned'</script><img src=\"http://127.0.0.1:9/x.png\">"#
+        let products = try String(contentsOf: TestWorkspace.secondDrop[0], encoding: .utf8)
+            .replacingOccurrences(of: "Telkom LTE 10GB; DROP TABLE products; --", with: hostile)
+        let payments = try String(contentsOf: TestWorkspace.secondDrop[1], encoding: .utf8) + "1005,Sipho,Dlamini,12.345,card,2026-11-09\n"
+        let (workspace, _, second) = try Self.twoBundles(second: [("products.json", products), ("payments.csv", payments)])
+        defer { workspace.remove() }
+        let folder = try Shell.extract(second)
+        let validation = try JSONDecoder().decode(ValidationReport.self, from: Data(contentsOf: folder.appendingPathComponent("validation.json")))
+        #expect(validation.findings == [ValidationFinding(severity: .quarantine, check: "type", entity: "payments", file: "payments.csv", line: 6,
+                                                          record: 4, field: "Amount", value: "12.345",
+                                                          reason: "'12.345' has more than 2 decimal places")])
+
+        let result = try Shell.run([TestWorkspace.repository.appendingPathComponent("scripts/report-check").path,
+                                    folder.appendingPathComponent("report.html").path])
+        #expect(result.status == 0, "\(result.error)")
+        let seen = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
+        #expect(seen["requests"] as? [String] == [seen["url"] as! String])
+        #expect(seen["errors"] as? [String] == [])
+        #expect(seen["title"] as? String == "Airlock bundle 2")
+        #expect((seen["present"] as? [String])?.contains("findings") == true)
+        let page = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(page.contains("&lt;script&gt;document.title=&#39;owned&#39;&lt;/script&gt;&lt;img src=&quot;http://127.0.0.1:9/x.png&quot;&gt;"))
+
+        let markdown = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(markdown.contains("| quarantine | payments | payments.csv: line 6: field 'Amount' | 12.345 | '12.345' has more than 2 decimal places |"))
+        let shown = try Self.airlock(["show", second.path], in: workspace)
+        #expect(shown.output.contains("quarantine payments: payments.csv: line 6: field 'Amount': '12.345' has more than 2 decimal places"))
+    }
 }
