@@ -11,13 +11,9 @@ import GRDB
 /// decimals as strings (exact), NULL as null.
 struct ChangeLog {
     let entity: EntitySpec
-    private let tables: EntityTables
     private let dialect = SQLDialect.sqlite
 
-    init(_ entity: EntitySpec) {
-        self.entity = entity
-        tables = EntityTables(entity)
-    }
+    init(_ entity: EntitySpec) { self.entity = entity }
 
     static func memberName(_ entity: String) -> String { "changes/\(entity).ndjson" }
 
@@ -53,7 +49,7 @@ struct ChangeLog {
     }
 
     private var lines: String {
-        let diff = EntityDiff(entity)
+        let diff = EntityDiff(entity), tables = EntityTables(entity)
         let keyMatch = diff.keyMatch, rowDiffers = diff.rowDiffers
         let keyColumns = entity.key.map { key in entity.columns.first { $0.name == key }! }
         let order = entity.key.indices.map { "k\($0)" }

@@ -37,6 +37,17 @@ import Testing
         try String(contentsOf: TestWorkspace.fixtures.appendingPathComponent("review/\(name)"), encoding: .utf8)
     }
 
+    /// What scripts/report-check saw of the page, after checking that it made no request
+    /// beyond the page itself and logged no error.
+    static func openInChromium(_ page: URL) throws -> [String: Any] {
+        let result = try Shell.run([TestWorkspace.repository.appendingPathComponent("scripts/report-check").path, page.path])
+        #expect(result.status == 0, "\(result.error)")
+        let seen = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
+        #expect(seen["requests"] as? [String] == [seen["url"] as! String])
+        #expect(seen["errors"] as? [String] == [])
+        return seen
+    }
+
     @Test func changeFilesListEveryChangedKeyWithTheFieldsThatChanged() throws {
         let (workspace, _, second) = try Self.twoBundles()
         defer { workspace.remove() }
@@ -137,12 +148,7 @@ import Testing
         let page = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(!page.contains("http://") && !page.contains("https://") && !page.contains("src="), "no external assets")
 
-        let result = try Shell.run([TestWorkspace.repository.appendingPathComponent("scripts/report-check").path,
-                                    folder.appendingPathComponent("report.html").path])
-        #expect(result.status == 0, "\(result.error)")
-        let seen = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
-        #expect(seen["requests"] as? [String] == [seen["url"] as! String])
-        #expect(seen["errors"] as? [String] == [])
+        let seen = try Self.openInChromium(folder.appendingPathComponent("report.html"))
         #expect(seen["present"] as? [String] == ["facts", "sources", "breakdown", "findings-none", "changes", "chart", "search"])
         let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: folder.appendingPathComponent("manifest.json")))
         let breakdown = seen["breakdown"] as! [String: [String: Int]]
@@ -171,12 +177,7 @@ import Testing
                                                           record: 4, field: "Amount", value: "12.345",
                                                           reason: "'12.345' has more than 2 decimal places")])
 
-        let result = try Shell.run([TestWorkspace.repository.appendingPathComponent("scripts/report-check").path,
-                                    folder.appendingPathComponent("report.html").path])
-        #expect(result.status == 0, "\(result.error)")
-        let seen = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
-        #expect(seen["requests"] as? [String] == [seen["url"] as! String])
-        #expect(seen["errors"] as? [String] == [])
+        let seen = try Self.openInChromium(folder.appendingPathComponent("report.html"))
         #expect(seen["title"] as? String == "Airlock bundle 2")
         #expect((seen["present"] as? [String])?.contains("findings") == true)
         let page = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
