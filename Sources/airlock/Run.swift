@@ -52,7 +52,10 @@ struct Run: ParsableCommand {
         for name in report.alreadySeen { printLine("skipped \(name): already ingested") }
         for name in report.stillBeingWritten { printLine("skipped \(name): still being written; the next run takes it") }
         for error in report.rejected { FileHandle.standardError.write(Data("rejected \(error)\n".utf8)) }
-        for value in report.quarantined { FileHandle.standardError.write(Data("quarantined \(value.description)\n".utf8)) }
+        let verbs: [Severity: String] = [.quarantine: "quarantined", .warn: "warning", .block: "blocking"]
+        for finding in report.findings {
+            FileHandle.standardError.write(Data("\(verbs[finding.severity]!) \(finding.entity): \(finding.description)\n".utf8))
+        }
         switch report.outcome {
         case .noNewFiles:
             printLine("no new files in the inbox; no bundle written")
@@ -60,6 +63,9 @@ struct Run: ParsableCommand {
         case .noChanges:
             printLine("no changes against the last bundle; no bundle written")
             return report.rejected.isEmpty ? .nothingToDo : .validationBlocked
+        case let .blocked(findings):
+            printLine("validation blocked the bundle (\(findings.count) blocking finding(s) above); nothing was bundled and the baseline is unchanged")
+            return .validationBlocked
         case let .bundle(file, manifest, digest):
             printLine("wrote \(file.path) (bundle \(manifest.sequence), digest \(digest.prefix(16))…)")
             for entity in manifest.entities {

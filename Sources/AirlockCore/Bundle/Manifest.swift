@@ -57,7 +57,10 @@ public struct Manifest: Codable, Equatable, Sendable {
     func encoded() throws -> Data { try CanonicalJSON.encode(self) }
 }
 
-/// Per-entity change counts; they add up: rows before = unchanged + updated + deleted.
+/// Per-entity change counts. They add up: every record processed was inserted, updated,
+/// unchanged, superseded, quarantined or failed; and the rows before = unchanged + updated +
+/// deleted, but for keys whose records were all held back (their baseline row stays, counted
+/// as quarantined, not unchanged).
 public struct EntityCounts: Codable, Equatable, Sendable {
     /// Records the drop's files held for the entity; absent in bundles made before it was counted.
     public var processed: Int?
@@ -67,6 +70,13 @@ public struct EntityCounts: Codable, Equatable, Sendable {
     public var unchanged = 0
     /// Records held back for a bad value; their keys keep the baseline row.
     public var quarantined = 0
+    /// Records that lost to another record with the same key (the spec's dedupe winner).
+    public var superseded: Int?
+    /// Records of the drop's files that could not be read at all (`airlock status --unparsed`).
+    public var failed: Int?
 
     public var changed: Int { inserted + updated + deleted }
+
+    /// What `processed` must equal.
+    public var outcomes: Int { inserted + updated + unchanged + quarantined + (superseded ?? 0) + (failed ?? 0) }
 }

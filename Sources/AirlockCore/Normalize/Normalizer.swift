@@ -1,9 +1,11 @@
 import GRDB
 
 /// Builds an entity's snapshot (`snap_NAME`) from the raw records of its pending files, as set
-/// work in SQLite. Records with a value that does not fit its type, or with an empty key, go to
-/// `airlock_quarantine` with the field and reason; the rest proceed. A quarantined key keeps
-/// its baseline row, so a bad value never turns into a delete in the target.
+/// work in SQLite: each field is extracted, cleaned (`nulls`, `trim`, `case`, `thousands`),
+/// parsed to its type and mapped (`map`); the spec's checks run over the result
+/// (`RecordChecks`); records with a quarantine finding are held back and their keys keep the
+/// baseline row, so a bad value never turns into a delete; of records sharing a key the
+/// dedupe winner is kept; then the overrides correct what the source reports wrongly.
 struct Normalizer {
     let entity: EntitySpec
     private var tables: EntityTables { EntityTables(entity) }
@@ -13,15 +15,20 @@ struct Normalizer {
 
     struct Report {
         var records = 0
+        /// Records held back by a quarantine finding.
         var quarantined = 0
-        /// Records replaced by a later record with the same key (the later one wins).
+        /// Records replaced by the dedupe winner of their key.
         var superseded = 0
+        /// Keys whose baseline row stays because their records were held back: the diff counts
+        /// those rows as unchanged, but no record of this drop made them.
+        var kept = 0
+        /// Rows an override changed.
+        var overridden = 0
         /// Per value of the spec's category column: records read and records quarantined.
         var byCategory: [String?: (processed: Int, quarantined: Int)] = [:]
+        /// `kept` per value of the category column.
+        var keptByCategory: [String?: Int] = [:]
     }
-
-    /// Why a record with no key value is quarantined.
-    static let emptyKeyReason = "the key is empty"
 
     /// The pending files of this entity, as SQL, for `IN (...)`.
     private var pendingFiles: String {
@@ -32,41 +39,47 @@ struct Normalizer {
         try db.execute(sql: "DELETE FROM airlock_quarantine WHERE file_sha256 IN (\(pendingFiles))")
         try db.execute(sql: "DELETE FROM \(tables.snapshot)")
         try db.execute(sql: "DROP TABLE IF EXISTS temp.airlock_norm")
-        let extracts = entity.columns.enumerated().map { index, column in "\(extract(column)) AS r\(index)" }
-        // Text is taken as given (extracts are text or NULL), so it needs no call into Swift.
-        let parses = entity.columns.enumerated().map { index, column in
-            column.type == .text ? "r\(index) AS v\(index)" : "airlock_parse(r\(index), \(dialect.literal(column.type.description))) AS v\(index)"
-        }
+        let extracts = entity.columns.enumerated().map { index, column in "\(clean(extract(column), column)) AS r\(index)" }
         try db.execute(sql: """
             CREATE TEMP TABLE airlock_norm AS
-            SELECT raw_id, file_sha256, \((0..<entity.columns.count).map { "r\($0)" }.joined(separator: ", ")), \(parses.joined(separator: ", "))
+            SELECT raw_id, file_sha256, \((0..<entity.columns.count).map { "r\($0)" }.joined(separator: ", ")),
+                   \(entity.columns.enumerated().map { "\(value(of: $1, "r\($0)")) AS v\($0)" }.joined(separator: ", "))
             FROM (SELECT r.id AS raw_id, r.file_sha256, \(extracts.joined(separator: ", "))
                   FROM airlock_raw AS r WHERE r.file_sha256 IN (\(pendingFiles)))
             """)
-        try quarantineBadRecords(in: db)
+        try RecordChecks(entity).run(in: db)
 
-        let quarantinedIDs = "SELECT raw_id FROM airlock_quarantine WHERE file_sha256 IN (\(pendingFiles))"
+        let quarantinedIDs = "SELECT raw_id FROM airlock_quarantine WHERE severity = 'quarantine' AND file_sha256 IN (\(pendingFiles))"
         let values = entity.columns.indices.map { "v\($0)" }.joined(separator: ", ")
+        // The last row inserted for a key replaces the others: order so that the winner comes last.
+        let winnerLast: String
+        switch entity.dedupe {
+        case .last: winnerLast = "raw_id"
+        case let .latest(column): winnerLast = "v\(entity.columns.firstIndex { $0.name == column }!) NULLS FIRST, raw_id"
+        }
         try db.execute(sql: """
             INSERT OR REPLACE INTO \(tables.snapshot) (\(tables.columnList))
-            SELECT \(values) FROM airlock_norm WHERE raw_id NOT IN (\(quarantinedIDs)) ORDER BY raw_id
+            SELECT \(values) FROM airlock_norm WHERE raw_id NOT IN (\(quarantinedIDs)) ORDER BY \(winnerLast)
             """)
-        let keyValues = keyIndices.map { "v\($0)" }
-        try db.execute(sql: """
-            INSERT OR IGNORE INTO \(tables.snapshot) (\(tables.columnList))
-            SELECT \(tables.columnList) FROM \(tables.baseline)
-            WHERE (\(tables.keyList)) IN (SELECT \(keyValues.joined(separator: ", ")) FROM airlock_norm
-                                         WHERE raw_id IN (\(quarantinedIDs)))
-            """)
-
         var report = Report()
         report.records = try Int.fetchOne(db, sql: "SELECT count(*) FROM airlock_norm") ?? 0
-        report.quarantined = try Int.fetchOne(db, sql: "SELECT count(DISTINCT raw_id) FROM airlock_quarantine WHERE file_sha256 IN (\(pendingFiles))") ?? 0
-        let admitted = report.records - report.quarantined
-        let distinctKeys = try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM (SELECT DISTINCT \(keyValues.joined(separator: ", ")) FROM airlock_norm WHERE raw_id NOT IN (\(quarantinedIDs)))
-            """) ?? 0
-        report.superseded = admitted - distinctKeys
+        report.quarantined = try Int.fetchOne(db, sql: "SELECT count(DISTINCT raw_id) FROM (\(quarantinedIDs))") ?? 0
+        let keyValues = keyIndices.map { "v\($0)" }.joined(separator: ", ")
+        let snapshotRows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.snapshot)") ?? 0
+        report.superseded = report.records - report.quarantined - snapshotRows
+        let keptRows = """
+            FROM \(tables.baseline) AS b
+            WHERE (\(tables.keyList)) IN (SELECT \(keyValues) FROM airlock_norm WHERE raw_id IN (\(quarantinedIDs)))
+              AND (\(tables.keyList)) NOT IN (SELECT \(tables.keyList) FROM \(tables.snapshot))
+            """
+        if let category = entity.category {
+            for row in try Row.fetchAll(db, sql: "SELECT CAST(b.\(dialect.identifier(category)) AS TEXT), count(*) \(keptRows) GROUP BY 1") {
+                report.keptByCategory[row[0] as String?] = row[1]
+            }
+        }
+        try db.execute(sql: "INSERT INTO \(tables.snapshot) (\(tables.columnList)) SELECT \(tables.columnList) \(keptRows)")
+        report.kept = (try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.snapshot)") ?? 0) - snapshotRows
+        report.overridden = try applyOverrides(in: db)
         if let category = entity.category, let index = entity.columns.firstIndex(where: { $0.name == category }) {
             // The parsed value where it parsed, so quarantined records are counted where they belong.
             for row in try Row.fetchAll(db, sql: """
@@ -81,18 +94,46 @@ struct Normalizer {
 
     private var keyIndices: [Int] { entity.key.map { key in entity.columns.firstIndex { $0.name == key }! } }
 
-    private func quarantineBadRecords(in db: Database) throws {
-        for (index, column) in entity.columns.enumerated() {
-            let isKey = entity.key.contains(column.name)
-            let reason = isKey
-                ? "coalesce(airlock_parse_error(r\(index), \(dialect.literal(column.type.description))), \(dialect.literal(Self.emptyKeyReason)))"
-                : "airlock_parse_error(r\(index), \(dialect.literal(column.type.description)))"
-            try db.execute(sql: """
-                INSERT INTO airlock_quarantine (raw_id, file_sha256, entity, field, value, reason)
-                SELECT raw_id, file_sha256, ?, ?, r\(index), \(reason)
-                FROM airlock_norm WHERE v\(index) IS NULL AND \(reason) IS NOT NULL
-                """, arguments: [entity.name, column.from])
+    /// The spec's cleaning of a source field, in SQL: null spellings, trimming, case, digit groups.
+    private func clean(_ text: String, _ column: ColumnSpec) -> String {
+        let rules = column.rules
+        var sql = text
+        if !rules.nullSpellings.isEmpty {
+            sql = "CASE WHEN trim(\(sql)) IN (\(rules.nullSpellings.map(dialect.literal).joined(separator: ", "))) THEN NULL ELSE \(sql) END"
         }
+        if rules.trim ?? false { sql = "trim(\(sql), ' ' || char(9, 10, 13))" }
+        if let fold = rules.caseFold { sql = "airlock_fold_case(\(sql), \(dialect.literal(fold.rawValue)))" }
+        if let separator = rules.thousandsSeparator { sql = "replace(\(sql), \(dialect.literal(separator)), '')" }
+        return sql
+    }
+
+    /// The canonical value of cleaned text: parsed (text is taken as given, with no call into
+    /// Swift), then mapped.
+    private func value(of column: ColumnSpec, _ text: String) -> String {
+        let parsed = column.type == .text ? text : "airlock_parse(\(text), \(dialect.literal(column.type.description)))"
+        guard !column.rules.valueMap.isEmpty else { return parsed }
+        let cases = column.rules.valueMap.map { "WHEN \(dialect.literal($0.from)) THEN \(dialect.literal($0.to))" }.joined(separator: " ")
+        return "CASE \(parsed) \(cases) ELSE \(parsed) END"
+    }
+
+    /// Runs each override on the snapshot; returns how many rows they changed. A row that
+    /// already holds the override's values is left alone, so a second run changes nothing.
+    private func applyOverrides(in db: Database) throws -> Int {
+        var changed = 0
+        for override in entity.overrides {
+            let pairs = override.set.map { column, value -> (String, String) in
+                switch value {
+                case let .integer(number): return (dialect.identifier(column), String(number))
+                case let .text(text): return (dialect.identifier(column), dialect.literal(text))
+                }
+            }
+            try db.execute(sql: """
+                UPDATE \(tables.snapshot) SET \(pairs.map { "\($0) = \($1)" }.joined(separator: ", "))
+                WHERE (\(override.when)) AND NOT (\(pairs.map { "\($0) IS \($1)" }.joined(separator: " AND ")))
+                """)
+            changed += db.changesCount
+        }
+        return changed
     }
 
     /// The source field as text, numbers exactly as written: `->` keeps a JSON number's own

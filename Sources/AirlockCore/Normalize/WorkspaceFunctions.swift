@@ -8,6 +8,36 @@ enum WorkspaceFunctions {
     static func register(in db: Database) {
         db.add(function: parse)
         db.add(function: parseError)
+        db.add(function: foldCase)
+        db.add(function: matches)
+        db.add(function: compareNumbers)
+    }
+
+    /// `airlock_fold_case(text, 'lower'|'upper')`, Unicode-aware where SQLite's lower() is ASCII only.
+    private static let foldCase = DatabaseFunction("airlock_fold_case", argumentCount: 2, pure: true) { values in
+        guard let text = String.fromDatabaseValue(values[0]) else { return nil }
+        return String.fromDatabaseValue(values[1]) == "upper" ? text.uppercased() : text.lowercased()
+    }
+
+    /// `airlock_matches(text, pattern)`: 1 when the whole text matches the regular expression.
+    private static let matches = DatabaseFunction("airlock_matches", argumentCount: 2, pure: true) { values in
+        guard let text = String.fromDatabaseValue(values[0]), let pattern = String.fromDatabaseValue(values[1]),
+              let regex = cachedRegex(pattern) else { return nil }
+        return (try? regex.wholeMatch(in: text)) != nil ? 1 : 0
+    }
+
+    /// `airlock_compare_numbers(a, b)`: -1, 0 or 1, comparing integers or canonical decimal text
+    /// exactly (no binary floating point).
+    private static let compareNumbers = DatabaseFunction("airlock_compare_numbers", argumentCount: 2, pure: true) { values in
+        func text(_ value: DatabaseValue) -> String? {
+            switch value.storage {
+            case let .int64(number): return String(number)
+            case let .string(text): return text
+            default: return nil
+            }
+        }
+        guard let a = text(values[0]), let b = text(values[1]) else { return nil }
+        return ExactNumber.compare(a, b)
     }
 
     private static let parse = DatabaseFunction("airlock_parse", argumentCount: 2, pure: true) { values in
@@ -37,6 +67,17 @@ enum WorkspaceFunctions {
         }
         if type != .text && raw.trimmingWhitespace().isEmpty { return nil }
         return (raw, type)
+    }
+
+    nonisolated(unsafe) private static var regexes: [String: Regex<AnyRegexOutput>] = [:]
+
+    private static func cachedRegex(_ pattern: String) -> Regex<AnyRegexOutput>? {
+        typesLock.withLock {
+            if let regex = regexes[pattern] { return regex }
+            let regex = try? Regex(pattern)
+            regexes[pattern] = regex
+            return regex
+        }
     }
 
     /// The type spelling arrives with every row; parse each spelling once.

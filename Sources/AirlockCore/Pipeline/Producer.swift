@@ -41,47 +41,83 @@ public struct Producer {
         guard !pending.isEmpty else { return report }
         let changedEntities = spec.entities.filter { pending.contains($0.name) }
 
-        let staged: URL? = try database.write { db in
-            var counts: [String: EntityCounts] = [:]
-            var categories: [String: [Manifest.Category]] = [:]
-            for (index, entity) in changedEntities.enumerated() {
-                progress?(ProgressUpdate(task: "normalizing \(entity.name)", done: Int64(index), total: Int64(changedEntities.count), unit: .steps))
-                let normalized = try Normalizer(entity).normalize(in: db)
-                if normalized.superseded > 0 {
-                    logger.warning("records share a key with a later record; the later one wins", metadata: ["entity": "\(entity.name)", "records": "\(normalized.superseded)"])
-                }
-                var entityCounts = try EntityDiff(entity).counts(in: db)
-                entityCounts.processed = normalized.records
-                entityCounts.quarantined = normalized.quarantined
-                counts[entity.name] = entityCounts
-                if let category = entity.category {
-                    categories[entity.name] = try Self.categories(of: entity, column: category, normalized: normalized, in: db)
-                }
-            }
-            progress?(ProgressUpdate(task: "normalizing", done: 1, total: 1, unit: .steps))
-            report.quarantined = try quarantinedValues(in: db)
-            guard counts.values.contains(where: { $0.changed > 0 }) else {
-                try db.execute(sql: "UPDATE airlock_files SET state = 'unchanged' WHERE state = 'pending'")
-                report.outcome = .noChanges
-                return nil
-            }
-            let (file, manifest, digest) = try stageBundle(entities: changedEntities, counts: counts, categories: categories,
-                                                           validation: ValidationReport(findings: report.quarantined),
-                                                           signingKey: signingKey, db: db)
-            for entity in changedEntities { try EntityDiff(entity).promote(bundle: manifest.sequence, in: db) }
-            try db.execute(sql: "UPDATE airlock_files SET state = 'bundled', bundle_sequence = ? WHERE state = 'pending'",
-                           arguments: [manifest.sequence])
-            try db.execute(sql: "INSERT INTO airlock_bundles (sequence, id, digest, file_name, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [manifest.sequence, manifest.id, digest, file.lastPathComponent, manifest.created])
-            report.outcome = .bundle(file: workspace.outbox.appendingPathComponent(file.lastPathComponent), manifest: manifest, digest: digest)
-            return file
+        let staged: URL?
+        do {
+            staged = try database.write { db in try normalizeAndBundle(changedEntities, signingKey: signingKey, report: &report, in: db) }
+        } catch let blocked as Blocked {
+            report.findings = blocked.findings
+            report.outcome = .blocked(blocked.findings.filter { $0.severity == .block })
+            staged = nil
         }
+        try ValidationReport(findings: report.findings).encoded().write(to: workspace.state.appendingPathComponent(ValidationReport.memberName))
         if staged != nil { try publishStagedBundles() }
         if case let .bundle(file, manifest, _) = report.outcome {
             logger.info("wrote bundle", metadata: ["file": "\(file.path)", "sequence": "\(manifest.sequence)",
                                                    "changes": "\(manifest.entities.map { $0.counts.changed }.reduce(0, +))"])
         }
         return report
+    }
+
+    /// Thrown out of the run's transaction so that a blocked run changes nothing.
+    private struct Blocked: Error {
+        let findings: [ValidationFinding]
+    }
+
+    /// Normalizes, validates and diffs the changed entities and stages their bundle, in the
+    /// run's transaction; throws `Blocked`, undoing it all, when a finding blocks.
+    private func normalizeAndBundle(_ changedEntities: [EntitySpec], signingKey: SigningKey, report: inout RunReport,
+                                    in db: Database) throws -> URL? {
+        var counts: [String: EntityCounts] = [:]
+        var categories: [String: [Manifest.Category]] = [:]
+        for (index, entity) in changedEntities.enumerated() {
+            progress?(ProgressUpdate(task: "normalizing \(entity.name)", done: Int64(index), total: Int64(changedEntities.count), unit: .steps))
+            let normalized = try Normalizer(entity).normalize(in: db)
+            if normalized.superseded > 0 {
+                logger.info("records share a key; the dedupe winner is kept", metadata: ["entity": "\(entity.name)", "records": "\(normalized.superseded)"])
+            }
+            var entityCounts = try EntityDiff(entity).counts(in: db)
+            let failed = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM airlock_unparsed AS u JOIN airlock_files AS f ON f.sha256 = u.file_sha256
+                WHERE f.state = 'pending' AND f.entity = ?
+                """, arguments: [entity.name]) ?? 0
+            entityCounts.unchanged -= normalized.kept
+            entityCounts.processed = normalized.records + failed
+            entityCounts.quarantined = normalized.quarantined
+            entityCounts.superseded = normalized.superseded
+            entityCounts.failed = failed
+            counts[entity.name] = entityCounts
+            if let category = entity.category {
+                categories[entity.name] = try Self.categories(of: entity, column: category, normalized: normalized, in: db)
+            }
+        }
+        progress?(ProgressUpdate(task: "normalizing", done: 1, total: 1, unit: .steps))
+        report.findings = try recordFindings(in: db)
+        let changedNames = Set(changedEntities.map(\.name))
+        for entity in changedEntities {
+            let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(EntityTables(entity).snapshot)") ?? 0
+            report.findings += EntityChecks(entity).thresholds(counts: counts[entity.name]!, rows: rows)
+        }
+        // References are checked for every entity a changed one refers to or is referred to by.
+        for entity in spec.entities where changedNames.contains(entity.name) || entity.parents.contains(where: changedNames.contains) {
+            report.findings += try EntityChecks(entity).references(current: { changedNames.contains($0.name) ? EntityTables($0).snapshot : EntityTables($0).baseline },
+                                                                   spec: spec.entities, in: db)
+        }
+        if report.findings.contains(where: { $0.severity == .block }) { throw Blocked(findings: report.findings) }
+        guard counts.values.contains(where: { $0.changed > 0 }) else {
+            try db.execute(sql: "UPDATE airlock_files SET state = 'unchanged' WHERE state = 'pending'")
+            report.outcome = .noChanges
+            return nil
+        }
+        let (file, manifest, digest) = try stageBundle(entities: changedEntities, counts: counts, categories: categories,
+                                                       validation: ValidationReport(findings: report.findings),
+                                                       signingKey: signingKey, db: db)
+        for entity in changedEntities { try EntityDiff(entity).promote(bundle: manifest.sequence, in: db) }
+        try db.execute(sql: "UPDATE airlock_files SET state = 'bundled', bundle_sequence = ? WHERE state = 'pending'",
+                       arguments: [manifest.sequence])
+        try db.execute(sql: "INSERT INTO airlock_bundles (sequence, id, digest, file_name, created_at) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [manifest.sequence, manifest.id, digest, file.lastPathComponent, manifest.created])
+        report.outcome = .bundle(file: workspace.outbox.appendingPathComponent(file.lastPathComponent), manifest: manifest, digest: digest)
+        return file
     }
 
     // MARK: - Ingest
@@ -127,15 +163,15 @@ public struct Producer {
         }
     }
 
-    private func quarantinedValues(in db: Database) throws -> [ValidationFinding] {
+    /// The record findings of the pending files, quarantined, warned or blocking.
+    private func recordFindings(in db: Database) throws -> [ValidationFinding] {
         try Row.fetchAll(db, sql: """
-            SELECT q.entity, f.name, r.line, r.record_no, q.field, q.value, q.reason
+            SELECT q.severity, q.check_name, q.entity, f.name, r.line, r.record_no, q.field, q.value, q.reason
             FROM airlock_quarantine AS q JOIN airlock_raw AS r ON r.id = q.raw_id JOIN airlock_files AS f ON f.sha256 = q.file_sha256
-            WHERE f.state = 'pending' ORDER BY f.ingest_order, r.record_no
+            WHERE f.state = 'pending' ORDER BY f.ingest_order, r.record_no, q.rowid
             """).map { row in
-            let reason: String = row[6]
-            return ValidationFinding(severity: .quarantine, check: reason == Normalizer.emptyKeyReason ? "key" : "type", entity: row[0],
-                                     file: row[1], line: row[2], record: row[3], field: row[4], value: row[5], reason: reason)
+            ValidationFinding(severity: Severity(rawValue: row[0]) ?? .quarantine, check: row[1], entity: row[2], file: row[3],
+                              line: row[4], record: row[5], field: row[6], value: row[7], reason: row[8])
         }
     }
 
@@ -147,6 +183,7 @@ public struct Producer {
             byValue[value, default: EntityCounts()].processed = read.processed
             byValue[value, default: EntityCounts()].quarantined = read.quarantined
         }
+        for (value, kept) in normalized.keptByCategory { byValue[value]?.unchanged -= kept }
         return byValue.map { value, counts in
             var counts = counts
             counts.processed = counts.processed ?? 0

@@ -18,6 +18,9 @@ public struct RunReport {
         /// New files, but the snapshot equals the baseline.
         case noChanges
         case bundle(file: URL, manifest: Manifest, digest: String)
+        /// A finding of severity block: nothing was bundled and the workspace is as it was
+        /// before the run (but for the files read, which wait for the next run).
+        case blocked([ValidationFinding])
     }
 
     public var ingested: [IngestedFile] = []
@@ -26,7 +29,7 @@ public struct RunReport {
     public var rejected: [IngestError] = []
     /// Inbox files some process still has open for writing; the next run takes them.
     public var stillBeingWritten: [String] = []
-    /// Records held back for a value that does not fit its column.
-    public var quarantined: [ValidationFinding] = []
+    /// What validation found: records held back or warned about, and what blocked the run.
+    public var findings: [ValidationFinding] = []
     public var outcome: Outcome = .noNewFiles
 }

@@ -15,7 +15,7 @@ public struct WorkspaceStatus: Codable, Equatable {
         public var entity: String
         /// Records that could not be read (`airlock_unparsed`).
         public var unreadable: Int
-        /// Records with a value that does not fit its column (`airlock_quarantine`).
+        /// Records held back by a check, a value that does not fit its column among them (`airlock_quarantine`).
         public var invalidValues: Int
     }
 
@@ -50,7 +50,7 @@ public struct WorkspaceStatus: Codable, Equatable {
                        (SELECT count(*) FROM airlock_unparsed AS u JOIN recent AS r ON r.sha256 = u.file_sha256
                         WHERE r.entity = e.entity),
                        (SELECT count(DISTINCT q.raw_id) FROM airlock_quarantine AS q JOIN recent AS r ON r.sha256 = q.file_sha256
-                        WHERE r.entity = e.entity)
+                        WHERE r.entity = e.entity AND q.severity = 'quarantine')
                 FROM (SELECT DISTINCT entity FROM recent WHERE entity IS NOT NULL) AS e ORDER BY e.entity
                 """).map { HeldBack(entity: $0[0], unreadable: $0[1], invalidValues: $0[2]) }
             let unparsed = listingUnparsed ? try Row.fetchAll(db, sql: """

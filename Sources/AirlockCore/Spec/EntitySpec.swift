@@ -15,6 +15,10 @@ public struct EntitySpec: Equatable, Sendable {
     public var cutoverMinimums = CutoverMinimums()
     /// A column whose values group the counts in reports (`product_type`), if any.
     public var category: String?
+    /// Corrections to what the source reports, applied after normalization, in order.
+    public var overrides: [Override] = []
+    public var dedupe = DedupeWinner.last
+    public var thresholds = Thresholds()
 
     public init(name: String, source: SourceSpec, key: [String], columns: [ColumnSpec], upsertMethod: UpsertMethod = .onConflict) {
         self.name = name
@@ -85,6 +89,8 @@ public struct ColumnSpec: Equatable, Sendable {
     public var type: ColumnType
     /// The entity whose key this column refers to (a foreign key), if any.
     public var references: String?
+    /// Cleaning before the parse and checks after it.
+    public var rules = ColumnRules()
 
     public init(name: String, from: String, type: ColumnType, references: String? = nil) {
         self.name = name

@@ -137,6 +137,7 @@ struct SpecReader {
             }
             entity.category = column
         }
+        try readRules(of: &entity, from: fields, at: place)
         try checkPullFileName(of: entity, at: "\(place).source")
         return entity
     }
@@ -230,7 +231,9 @@ struct SpecReader {
             throw invalid("\(place).from", "a source field name must be non-empty and hold no double quote")
         }
         let references = try fields["references"].map { try string($0, at: "\(place).references") }
-        return ColumnSpec(name: name, from: from, type: type, references: references)
+        var column = ColumnSpec(name: name, from: from, type: type, references: references)
+        column.rules = try columnRules(fields, type: type, at: place)
+        return column
     }
 
     /// Checks every `references:` against the entity it names and orders entities parents first.

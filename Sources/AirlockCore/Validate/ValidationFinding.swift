@@ -1,24 +1,46 @@
-/// One problem validation found with one record: where it is (file, line or record, field),
-/// what was there and why it does not pass, and what became of the record.
+/// One problem validation found: with a record (file, line or record, field, value), or with
+/// an entity as a whole (a threshold, a foreign key); what failed, why, and what it does.
 public struct ValidationFinding: Codable, Equatable, Sendable {
-    public enum Severity: String, Codable, Sendable {
-        /// The record is held back; the rest of the drop proceeds.
-        case quarantine
-    }
-
     public var severity: Severity
-    /// What failed: `type` for a value that does not fit its column's type, `key` for an empty key.
+    /// What failed: `type`, `key` (an empty key), `not_null`, `unique`, `accepted`, `pattern`,
+    /// `range`, `length`, `transition`, `references`, `min_rows`, `max_delete_share`, `max_change_share`.
     public var check: String
     public var entity: String
-    public var file: String
+    public var file: String?
     public var line: Int?
-    public var record: Int
+    public var record: Int?
     /// The source field, as the file names it.
-    public var field: String
+    public var field: String?
     public var value: String?
     public var reason: String
 
-    public var place: String { "\(file): \(line.map { "line \($0)" } ?? "record \(record)"): field '\(field)'" }
+    public init(severity: Severity, check: String, entity: String, file: String? = nil, line: Int? = nil, record: Int? = nil,
+                field: String? = nil, value: String? = nil, reason: String) {
+        self.severity = severity
+        self.check = check
+        self.entity = entity
+        self.file = file
+        self.line = line
+        self.record = record
+        self.field = field
+        self.value = value
+        self.reason = reason
+    }
 
-    public var description: String { "\(place): \(reason); the record is held back" }
+    /// `payments.csv: line 3: field 'Amount'`, or the entity for a finding about all of it.
+    public var place: String {
+        guard let file else { return field.map { "\(entity): field '\($0)'" } ?? entity }
+        let position = line.map { "line \($0)" } ?? record.map { "record \($0)" } ?? "the file"
+        return "\(file): \(position)" + (field.map { ": field '\($0)'" } ?? "")
+    }
+
+    public var description: String {
+        let outcome: String
+        switch severity {
+        case .quarantine: outcome = "the record is held back"
+        case .warn: outcome = "reported only"
+        case .block: outcome = "no bundle is written"
+        }
+        return "\(place): \(reason); \(outcome)"
+    }
 }

@@ -108,6 +108,14 @@ enum WorkspaceSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v5 checks") { db in
+            // Which check a held-back record failed, and what that does: quarantine (held back),
+            // warn (reported, the record proceeds) or block (the run writes no bundle).
+            try db.execute(sql: """
+                ALTER TABLE airlock_quarantine ADD COLUMN check_name TEXT NOT NULL DEFAULT 'type';
+                ALTER TABLE airlock_quarantine ADD COLUMN severity TEXT NOT NULL DEFAULT 'quarantine'
+                """)
+        }
         return migrator
     }
 }

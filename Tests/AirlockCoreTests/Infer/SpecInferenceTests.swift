@@ -15,7 +15,7 @@ import Testing
         try workspace.drop([file])
         let report = try workspace.run()
         #expect(report.rejected.isEmpty, "\(report.rejected)")
-        #expect(report.quarantined.isEmpty, "\(report.quarantined.map(\.description))")
+        #expect(report.findings.isEmpty, "\(report.findings.map(\.description))")
         #expect(report.ingested.map(\.unparsed) == [0])
         guard case let .bundle(_, manifest, _) = report.outcome else {
             Issue.record("no bundle from \(file.lastPathComponent)")

@@ -118,7 +118,7 @@ import Testing
         let verified = try [underReview, regenerated].map { try verifier.verify($0, policy: .integrityOnly) }
         let expected = try Self.fixture("diff-bundle-2.json")
             .replacingOccurrences(of: "<DIGEST_A>", with: verified[0].digest).replacingOccurrences(of: "<DIGEST_B>", with: verified[1].digest)
-            .replacingOccurrences(of: "<ID_B>", with: verified[1].manifest.id)
+            .replacingOccurrences(of: "<ID_A>", with: verified[0].manifest.id).replacingOccurrences(of: "<ID_B>", with: verified[1].manifest.id)
         #expect(result.output == expected)
 
         let same = try Self.airlock(["diff", underReview.path, underReview.path, "--json"], in: a)

@@ -1,0 +1,76 @@
+/// How a column's source text is cleaned before it is parsed, and what its values must satisfy
+/// (`trim`, `case`, `nulls`, `thousands`, `map`, `values`, `checks` and `transitions` in the spec).
+public struct ColumnRules: Equatable, Sendable {
+    /// Strip leading and trailing spaces, tabs and line breaks (default true for every type but text).
+    public var trim: Bool?
+    public var caseFold: CaseFold?
+    /// Spellings that mean "no value" (`""`, `NULL`, `N/A`), compared after trimming.
+    public var nullSpellings: [String] = []
+    /// A digit group separator to drop from numbers (`1,000.00` with `thousands: ","`).
+    public var thousandsSeparator: String?
+    /// Enum values that become others, compared in snake case: synonyms (`billpay: bill_payment`)
+    /// and vendor status tables (`success: delivered`).
+    public var valueMap: [(from: String, to: String)] = []
+    public var checks: [ColumnCheck] = []
+    public var transitions: StateTransitions?
+
+    public enum CaseFold: String, Equatable, Sendable { case lower, upper }
+
+    public init() {}
+
+    public static func == (lhs: ColumnRules, rhs: ColumnRules) -> Bool {
+        lhs.trim == rhs.trim && lhs.caseFold == rhs.caseFold && lhs.nullSpellings == rhs.nullSpellings
+            && lhs.thousandsSeparator == rhs.thousandsSeparator && lhs.checks == rhs.checks && lhs.transitions == rhs.transitions
+            && lhs.valueMap.map { [$0.from, $0.to] } == rhs.valueMap.map { [$0.from, $0.to] }
+    }
+}
+
+/// One check on a column's normalized values, and what a violation does.
+public struct ColumnCheck: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable {
+        case notNull
+        /// No two records share the value (a composite unique check is an entity check).
+        case unique
+        case accepted([String])
+        /// A regular expression the whole value must match.
+        case pattern(String)
+        /// Inclusive bounds as canonical values of the column's type (numbers compared exactly).
+        case range(min: String?, max: String?)
+        /// Inclusive bounds on the number of characters.
+        case length(min: Int?, max: Int?)
+    }
+
+    public var kind: Kind
+    public var severity: Severity
+
+    /// The name findings give the check: `not_null`, `unique`, `accepted`, `pattern`, `range`, `length`.
+    public var name: String {
+        switch kind {
+        case .notNull: return "not_null"
+        case .unique: return "unique"
+        case .accepted: return "accepted"
+        case .pattern: return "pattern"
+        case .range: return "range"
+        case .length: return "length"
+        }
+    }
+}
+
+/// What a failed check does to the run.
+public enum Severity: String, Codable, Equatable, Sendable, CaseIterable {
+    /// No bundle is written; baseline, snapshot and outbox stay as they were.
+    case block
+    /// The record is held back (its key keeps the baseline row); the rest proceeds.
+    case quarantine
+    /// Reported only.
+    case warn
+}
+
+/// The states a column may move between. A row in a terminal state stays there; with
+/// `allowed`, only the listed moves are accepted (staying put always is).
+public struct StateTransitions: Equatable, Sendable {
+    public var terminal: [String]
+    /// From state → the states it may move to; empty: any move out of a non-terminal state.
+    public var allowed: [String: [String]]
+    public var severity: Severity
+}

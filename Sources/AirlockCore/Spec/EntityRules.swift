@@ -1,0 +1,33 @@
+/// A correction applied to the normalized rows the source reports wrongly, with its audit: the
+/// spec's `audit` column keeps what the source said (`pinned_source`), beside the corrected one.
+public struct Override: Equatable, Sendable {
+    /// A SQL condition over the entity's normalized columns (`product_type = 'bill_payment'`).
+    public var when: String
+    /// Column → the canonical value it gets.
+    public var set: [(column: String, value: ValueParser.Value)]
+    public var note: String?
+
+    public static func == (lhs: Override, rhs: Override) -> Bool {
+        lhs.when == rhs.when && lhs.note == rhs.note
+            && lhs.set.map(\.column) == rhs.set.map(\.column) && lhs.set.map(\.value) == rhs.set.map(\.value)
+    }
+}
+
+/// Which record wins when several share a key.
+public enum DedupeWinner: Equatable, Sendable {
+    /// The last record of the last file (the default).
+    case last
+    /// The record with the greatest value of this column; ties go to the last.
+    case latest(column: String)
+}
+
+/// Limits on what one drop may do to an entity; breaking one blocks the bundle.
+public struct Thresholds: Equatable, Sendable {
+    public var minRows: Int?
+    /// Deleted rows as a share of the baseline's rows (0 to 1).
+    public var maxDeleteShare: Double?
+    /// Inserted, updated and deleted rows as a share of the baseline's rows.
+    public var maxChangeShare: Double?
+
+    public init() {}
+}

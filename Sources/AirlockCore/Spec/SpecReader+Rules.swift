@@ -1,0 +1,216 @@
+import Yams
+
+/// The normalization and validation parts of the spec: column cleaning and checks, overrides,
+/// dedupe and thresholds.
+extension SpecReader {
+    func columnRules(_ fields: Node.Mapping, type: ColumnType, at place: String) throws -> ColumnRules {
+        var rules = ColumnRules()
+        if let node = fields["trim"] { rules.trim = try boolean(node, at: "\(place).trim") }
+        if let node = fields["case"] {
+            let spelling = try string(node, at: "\(place).case")
+            guard let fold = ColumnRules.CaseFold(rawValue: spelling) else {
+                throw invalid("\(place).case", "expected lower or upper, got '\(spelling)'\(line(node))")
+            }
+            rules.caseFold = fold
+        }
+        if let node = fields["nulls"] {
+            guard let list = node.sequence else { throw invalid("\(place).nulls", "expected a list of spellings such as [\"\", \"N/A\"]\(line(node))") }
+            rules.nullSpellings = try list.map { try string($0, at: "\(place).nulls") }
+        }
+        if let node = fields["thousands"] {
+            let separator = try string(node, at: "\(place).thousands")
+            guard [",", ".", " ", "'", "_"].contains(separator), type.isNumeric else {
+                throw invalid("\(place).thousands", "a digit group separator (',', '.', ' ', \"'\" or '_') applies to integer and decimal columns\(line(node))")
+            }
+            rules.thousandsSeparator = separator
+        }
+        if let node = fields["map"] {
+            guard type == .enumeration else { throw invalid("\(place).map", "a value map applies to enum columns\(line(node))") }
+            for (fromNode, toNode) in try mapping(node, at: "\(place).map") {
+                let from = try enumValue(fromNode, at: "\(place).map")
+                rules.valueMap.append((from, try enumValue(toNode, at: "\(place).map.\(from)")))
+            }
+        }
+        if let node = fields["values"] {
+            guard let list = node.sequence else { throw invalid("\(place).values", "expected the list of accepted values\(line(node))") }
+            rules.checks.append(ColumnCheck(kind: .accepted(try list.map { try canonical($0, type, at: "\(place).values") }), severity: .quarantine))
+        }
+        if let node = fields["checks"] {
+            guard let list = node.sequence else { throw invalid("\(place).checks", "expected a list such as [not_null, unique, {pattern: '^P-'}]\(line(node))") }
+            rules.checks += try list.enumerated().map { try check($1, type: type, at: "\(place).checks[\($0)]") }
+        }
+        if let node = fields["transitions"] {
+            rules.transitions = try transitions(node, type: type, at: "\(place).transitions")
+        }
+        return rules
+    }
+
+    private func check(_ node: Node, type: ColumnType, at place: String) throws -> ColumnCheck {
+        if let name = node.scalar?.string {
+            switch name {
+            case "not_null": return ColumnCheck(kind: .notNull, severity: .quarantine)
+            case "unique": return ColumnCheck(kind: .unique, severity: .quarantine)
+            default: throw invalid(place, "unknown check '\(name)'; use not_null, unique, accepted, pattern, range or length\(line(node))")
+            }
+        }
+        let fields = try mapping(node, at: place)
+        var severity = Severity.quarantine
+        var kind: ColumnCheck.Kind?
+        for (keyNode, valueNode) in fields {
+            let key = try string(keyNode, at: place)
+            switch key {
+            case "severity": severity = try self.severity(valueNode, at: "\(place).severity")
+            case "not_null": kind = .notNull
+            case "unique": kind = .unique
+            case "accepted":
+                guard let list = valueNode.sequence else { throw invalid("\(place).accepted", "expected a list of values\(line(valueNode))") }
+                kind = .accepted(try list.map { try canonical($0, type, at: "\(place).accepted") })
+            case "pattern":
+                let pattern = try string(valueNode, at: "\(place).pattern")
+                guard (try? Regex(pattern)) != nil else { throw invalid("\(place).pattern", "'\(pattern)' is not a regular expression\(line(valueNode))") }
+                kind = .pattern(pattern)
+            case "range":
+                guard type.isNumeric else { throw invalid("\(place).range", "a range applies to integer and decimal columns\(line(valueNode))") }
+                let bounds = try mapping(valueNode, at: "\(place).range")
+                kind = .range(min: try bounds["min"].map { try canonical($0, type, at: "\(place).range.min") },
+                              max: try bounds["max"].map { try canonical($0, type, at: "\(place).range.max") })
+            case "length":
+                let bounds = try mapping(valueNode, at: "\(place).length")
+                func count(_ name: String) throws -> Int? {
+                    try bounds[name].map { node in
+                        guard let number = Int(try string(node, at: "\(place).length.\(name)")), number >= 0 else {
+                            throw invalid("\(place).length.\(name)", "expected a whole number of characters\(line(node))")
+                        }
+                        return number
+                    }
+                }
+                kind = .length(min: try count("min"), max: try count("max"))
+            default:
+                throw invalid(place, "unknown check '\(key)'; use not_null, unique, accepted, pattern, range or length\(line(keyNode))")
+            }
+        }
+        guard let kind else { throw invalid(place, "name the check: not_null, unique, accepted, pattern, range or length") }
+        return ColumnCheck(kind: kind, severity: severity)
+    }
+
+    private func transitions(_ node: Node, type: ColumnType, at place: String) throws -> StateTransitions {
+        let fields = try mapping(node, at: place)
+        func states(_ node: Node, at place: String) throws -> [String] {
+            guard let list = node.sequence else { throw invalid(place, "expected a list of states\(line(node))") }
+            return try list.map { try canonical($0, type, at: place) }
+        }
+        var result = StateTransitions(terminal: try fields["terminal"].map { try states($0, at: "\(place).terminal") } ?? [],
+                                      allowed: [:], severity: .quarantine)
+        if let allowed = fields["allowed"] {
+            for (fromNode, toNode) in try mapping(allowed, at: "\(place).allowed") {
+                let from = try canonical(fromNode, type, at: "\(place).allowed")
+                result.allowed[from] = try states(toNode, at: "\(place).allowed.\(from)")
+            }
+        }
+        if let node = fields["severity"] { result.severity = try severity(node, at: "\(place).severity") }
+        return result
+    }
+
+    func readRules(of entity: inout EntitySpec, from fields: Node.Mapping, at place: String) throws {
+        if let node = fields["overrides"] {
+            guard let list = node.sequence else { throw invalid("\(place).overrides", "expected a list of {when, set} rules\(line(node))") }
+            entity.overrides = try list.enumerated().map { try override($1, of: entity, at: "\(place).overrides[\($0)]") }
+            // Each overridden column gets an audit column beside it with what the source said.
+            for column in Set(entity.overrides.flatMap { $0.set.map(\.column) }) {
+                let index = entity.columns.firstIndex { $0.name == column }!
+                let audit = "\(column)_source"
+                guard !entity.columns.contains(where: { $0.name == audit }) else {
+                    throw invalid("\(place).columns.\(audit)", "'\(audit)' is where the override of \(column) keeps the source's value; rename this column")
+                }
+                var original = entity.columns[index]
+                original.name = audit
+                original.references = nil
+                original.rules.checks = []
+                original.rules.transitions = nil
+                entity.columns.insert(original, at: index + 1)
+            }
+        }
+        if let node = fields["dedupe"] {
+            if node.scalar?.string == "last" {
+                entity.dedupe = .last
+            } else {
+                let dedupe = try mapping(node, at: "\(place).dedupe")
+                guard dedupe.count == 1, let latest = dedupe["latest"] else {
+                    throw invalid("\(place).dedupe", "expected last (the default) or {latest: COLUMN}\(line(node))")
+                }
+                let column = try string(latest, at: "\(place).dedupe.latest")
+                guard entity.columns.contains(where: { $0.name == column }) else {
+                    throw invalid("\(place).dedupe.latest", "'\(column)' is not one of this entity's columns\(line(latest))")
+                }
+                entity.dedupe = .latest(column: column)
+            }
+        }
+        if let node = fields["thresholds"] {
+            for (keyNode, valueNode) in try mapping(node, at: "\(place).thresholds") {
+                let key = try string(keyNode, at: "\(place).thresholds")
+                let value = try string(valueNode, at: "\(place).thresholds.\(key)")
+                switch key {
+                case "min_rows":
+                    guard let rows = Int(value), rows >= 0 else { throw invalid("\(place).thresholds.min_rows", "expected a whole number of rows, got '\(value)'\(line(valueNode))") }
+                    entity.thresholds.minRows = rows
+                case "max_delete_share", "max_change_share":
+                    guard let share = Double(value), (0...1).contains(share) else {
+                        throw invalid("\(place).thresholds.\(key)", "expected a share from 0 to 1 such as 0.2, got '\(value)'\(line(valueNode))")
+                    }
+                    if key == "max_delete_share" { entity.thresholds.maxDeleteShare = share } else { entity.thresholds.maxChangeShare = share }
+                default:
+                    throw invalid("\(place).thresholds", "unknown setting '\(key)'; use min_rows, max_delete_share or max_change_share\(line(keyNode))")
+                }
+            }
+        }
+    }
+
+    private func override(_ node: Node, of entity: EntitySpec, at place: String) throws -> Override {
+        let fields = try mapping(node, at: place)
+        let condition = try string(try required(fields, "when", at: place), at: "\(place).when")
+        var assignments: [(column: String, value: ValueParser.Value)] = []
+        for (columnNode, valueNode) in try mapping(try required(fields, "set", at: place), at: "\(place).set") {
+            let name = try string(columnNode, at: "\(place).set")
+            guard let column = entity.columns.first(where: { $0.name == name }), !entity.key.contains(name) else {
+                throw invalid("\(place).set.\(name)", "'\(name)' is not one of this entity's value columns\(line(columnNode))")
+            }
+            let text = try string(valueNode, at: "\(place).set.\(name)")
+            switch ValueParser.parse(text, as: column.type) {
+            case let .success(value): assignments.append((name, value))
+            case let .failure(error): throw invalid("\(place).set.\(name)", "\(error)\(line(valueNode))")
+            }
+        }
+        return Override(when: condition, set: assignments, note: try fields["note"].map { try string($0, at: "\(place).note") })
+    }
+
+    private func severity(_ node: Node, at place: String) throws -> Severity {
+        let spelling = try string(node, at: place)
+        guard let severity = Severity(rawValue: spelling) else {
+            throw invalid(place, "expected block, quarantine or warn, got '\(spelling)'\(line(node))")
+        }
+        return severity
+    }
+
+    /// A value written in the spec, in the canonical form the column's values take.
+    private func canonical(_ node: Node, _ type: ColumnType, at place: String) throws -> String {
+        let text = try string(node, at: place)
+        switch ValueParser.parse(text, as: type) {
+        case let .success(.text(value)): return value
+        case let .success(.integer(value)): return String(value)
+        case let .failure(error): throw invalid(place, "\(error)\(line(node))")
+        }
+    }
+
+    private func enumValue(_ node: Node, at place: String) throws -> String {
+        try canonical(node, .enumeration, at: place)
+    }
+}
+
+extension ColumnType {
+    var isNumeric: Bool {
+        switch self {
+        case .integer, .decimal: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import GRDB
+
+/// The spec's checks on one entity's records, as SQL over `temp.airlock_norm` (one row per
+/// record: `raw_id`, `file_sha256`, the cleaned source text `rN` and the normalized value `vN`
+/// of each column). Every violation becomes a row of `airlock_quarantine` naming the record,
+/// the field, the check and its severity; the normalizer then holds back the quarantined ones.
+struct RecordChecks {
+    let entity: EntitySpec
+    private let dialect = SQLDialect.sqlite
+
+    init(_ entity: EntitySpec) { self.entity = entity }
+
+    /// Why a record with no key value is quarantined.
+    static let emptyKeyReason = "the key is empty"
+
+    func run(in db: Database) throws {
+        for (index, column) in entity.columns.enumerated() {
+            try typeCheck(column, index, in: db)
+            for check in column.rules.checks {
+                try record(check.name, check.severity, column, index, where: violation(check.kind, column, index),
+                           reason: reason(check.kind, "v\(index)"), in: db)
+            }
+            if let transitions = column.rules.transitions {
+                try transitionCheck(transitions, column, index, in: db)
+            }
+        }
+    }
+
+    private func typeCheck(_ column: ColumnSpec, _ index: Int, in db: Database) throws {
+        let type = dialect.literal(column.type.description)
+        let reason = entity.key.contains(column.name)
+            ? "coalesce(airlock_parse_error(r\(index), \(type)), \(dialect.literal(Self.emptyKeyReason)))"
+            : "airlock_parse_error(r\(index), \(type))"
+        let check = entity.key.contains(column.name) ? "CASE WHEN r\(index) IS NULL OR trim(r\(index)) = '' THEN 'key' ELSE 'type' END" : "'type'"
+        try db.execute(sql: """
+            INSERT INTO airlock_quarantine (raw_id, file_sha256, entity, field, value, reason, check_name, severity)
+            SELECT raw_id, file_sha256, ?, ?, r\(index), \(reason), \(check), 'quarantine'
+            FROM airlock_norm WHERE v\(index) IS NULL AND \(reason) IS NOT NULL
+            """, arguments: [entity.name, column.from])
+    }
+
+    private func record(_ check: String, _ severity: Severity, _ column: ColumnSpec, _ index: Int, where condition: String,
+                        reason: String, from source: String = "airlock_norm", in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO airlock_quarantine (raw_id, file_sha256, entity, field, value, reason, check_name, severity)
+            SELECT raw_id, file_sha256, ?, ?, r\(index), \(reason), ?, ? FROM \(source) WHERE \(condition)
+            """, arguments: [entity.name, column.from, check, severity.rawValue])
+    }
+
+    private var keyValues: String { entity.key.map { key in "v\(entity.columns.firstIndex { $0.name == key }!)" }.joined(separator: ", ") }
+
+    /// True for a record whose normalized value `v` breaks the check; NULL passes every check but not_null.
+    private func violation(_ kind: ColumnCheck.Kind, _ column: ColumnSpec, _ index: Int) -> String {
+        let v = "v\(index)"
+        switch kind {
+        case .notNull:
+            // A value that failed to parse is the type check's finding, not this one's.
+            return "\(v) IS NULL AND airlock_parse_error(r\(index), \(dialect.literal(column.type.description))) IS NULL"
+        case .unique:
+            return "\(v) IN (SELECT \(v) FROM airlock_norm WHERE \(v) IS NOT NULL GROUP BY \(v) HAVING count(DISTINCT json_array(\(keyValues))) > 1)"
+        case let .accepted(values):
+            return "\(v) IS NOT NULL AND \(v) NOT IN (\(values.map(dialect.literal).joined(separator: ", ")))"
+        case let .pattern(pattern):
+            return "\(v) IS NOT NULL AND NOT airlock_matches(\(v), \(dialect.literal(pattern)))"
+        case let .range(min, max):
+            let below = min.map { "airlock_compare_numbers(\(v), \(dialect.literal($0))) < 0" }
+            let above = max.map { "airlock_compare_numbers(\(v), \(dialect.literal($0))) > 0" }
+            return "\(v) IS NOT NULL AND (" + ([below, above].compactMap { $0 } + ["0"]).joined(separator: " OR ") + ")"
+        case let .length(min, max):
+            let short = min.map { "length(\(v)) < \($0)" }, long = max.map { "length(\(v)) > \($0)" }
+            return "\(v) IS NOT NULL AND (" + ([short, long].compactMap { $0 } + ["0"]).joined(separator: " OR ") + ")"
+        }
+    }
+
+    private func reason(_ kind: ColumnCheck.Kind, _ v: String) -> String {
+        let value = "quote(\(v))"
+        switch kind {
+        case .notNull: return "'no value where one is required'"
+        case .unique: return "\(value) || ' is also the value of another record with a different key'"
+        case let .accepted(values):
+            return "\(value) || \(dialect.literal(" is not an accepted value (\(values.joined(separator: ", ")))"))"
+        case let .pattern(pattern): return "\(value) || \(dialect.literal(" does not match the pattern \(pattern)"))"
+        case let .range(min, max):
+            return "\(value) || \(dialect.literal(" is outside the range \(min ?? "…") to \(max ?? "…")"))"
+        case let .length(min, max):
+            return "\(value) || ' has ' || length(\(v)) || \(dialect.literal(" characters, outside \(min.map(String.init) ?? "0") to \(max.map(String.init) ?? "…")"))"
+        }
+    }
+
+    /// A row of the baseline in a terminal state must stay in it; with `allowed`, a row moves
+    /// only along the listed transitions. The finding names both values.
+    private func transitionCheck(_ transitions: StateTransitions, _ column: ColumnSpec, _ index: Int, in db: Database) throws {
+        let tables = EntityTables(entity)
+        let keyMatch = entity.key.map { key in
+            "b.\(dialect.identifier(key)) = n.v\(entity.columns.firstIndex { $0.name == key }!)"
+        }.joined(separator: " AND ")
+        let old = "b.\(dialect.identifier(column.name))", new = "n.v\(index)"
+        var broken: [String] = []
+        if !transitions.terminal.isEmpty {
+            broken.append("\(old) IN (\(transitions.terminal.map(dialect.literal).joined(separator: ", ")))")
+        }
+        if !transitions.allowed.isEmpty {
+            let pairs = transitions.allowed.flatMap { from, targets in targets.map { "(\(dialect.literal(from)), \(dialect.literal($0)))" } }
+            broken.append("(\(old), \(new)) NOT IN (VALUES \((pairs + ["(NULL, NULL)"]).joined(separator: ", ")))")
+        }
+        guard !broken.isEmpty else { return }
+        let source = "(SELECT n.*, \(old) AS airlock_old FROM airlock_norm AS n JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(old) IS NOT NULL AND \(new) IS NOT \(old) AND (\(broken.joined(separator: " OR "))))"
+        let terminal = transitions.terminal.map(dialect.literal).joined(separator: ", ")
+        let reason = """
+            'moves from ' || quote(airlock_old) || ' to ' || quote(v\(index)) || \
+            CASE WHEN airlock_old IN (\(terminal.isEmpty ? "NULL" : terminal)) THEN ', out of a terminal state' ELSE ', not an allowed transition' END
+            """
+        try record("transition", transitions.severity, column, index, where: "1", reason: reason, from: source, in: db)
+    }
+}
