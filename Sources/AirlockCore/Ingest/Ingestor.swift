@@ -57,6 +57,10 @@ struct Ingestor {
         do {
             var ingested: RunReport.IngestedFile?
             try db.inSavepoint {
+                // Content read before and set aside (a blocked run) is read afresh.
+                for table in ["airlock_quarantine", "airlock_unparsed", "airlock_raw"] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE file_sha256 = ?", arguments: [sha256])
+                }
                 try insertLedgerRow(name: name, sha256: sha256, size: size, entity: entity.name, state: "pending", error: nil, in: db)
                 let sink = try RecordSink(file: sha256, entity: entity.name, in: db)
                 try read(try content(), named: name, sha256: sha256, as: entity, into: sink, in: db)

@@ -48,6 +48,12 @@ public struct Producer {
             report.findings = blocked.findings
             report.outcome = .blocked(blocked.findings.filter { $0.severity == .block })
             staged = nil
+            // The drop's files are set aside like rejected ones: dropped again (after the data or
+            // the spec is fixed) they are read afresh, and a corrected export is not mixed with them.
+            try database.write { db in
+                try db.execute(sql: "UPDATE airlock_files SET state = 'rejected', error = ? WHERE state = 'pending'",
+                               arguments: ["validation blocked the bundle; see .airlock/validation.json"])
+            }
         }
         try ValidationReport(findings: report.findings).encoded().write(to: workspace.state.appendingPathComponent(ValidationReport.memberName))
         if staged != nil { try publishStagedBundles() }

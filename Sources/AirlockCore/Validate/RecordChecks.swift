@@ -100,8 +100,10 @@ struct RecordChecks {
             broken.append("\(old) IN (\(transitions.terminal.map(dialect.literal).joined(separator: ", ")))")
         }
         if !transitions.allowed.isEmpty {
-            let pairs = transitions.allowed.flatMap { from, targets in targets.map { "(\(dialect.literal(from)), \(dialect.literal($0)))" } }
-            broken.append("(\(old), \(new)) NOT IN (VALUES \((pairs + ["(NULL, NULL)"]).joined(separator: ", ")))")
+            let pairs = transitions.allowed.sorted { $0.key < $1.key }.flatMap { from, targets in
+                targets.map { "(\(dialect.literal(from)), \(dialect.literal($0)))" }
+            }
+            broken.append(pairs.isEmpty ? "1" : "(\(old), \(new)) NOT IN (VALUES \(pairs.joined(separator: ", ")))")
         }
         guard !broken.isEmpty else { return }
         let source = "(SELECT n.*, \(old) AS airlock_old FROM airlock_norm AS n JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(old) IS NOT NULL AND \(new) IS NOT \(old) AND (\(broken.joined(separator: " OR "))))"
