@@ -30,6 +30,10 @@ extension SpecReader {
                 let from = try enumValue(fromNode, at: "\(place).map")
                 rules.valueMap.append((from, try enumValue(toNode, at: "\(place).map.\(from)")))
             }
+            // A mapped value mapped again would change on every run: normalizing must be idempotent.
+            if let chained = rules.valueMap.first(where: { pair in rules.valueMap.contains { $0.from == pair.to && $0.from != $0.to } }) {
+                throw invalid("\(place).map", "'\(chained.from)' maps to '\(chained.to)', which is mapped again; map each value straight to its final value\(line(node))")
+            }
         }
         if let node = fields["values"] {
             guard let list = node.sequence else { throw invalid("\(place).values", "expected the list of accepted values\(line(node))") }

@@ -73,4 +73,45 @@ import Testing
             try Spec.parse(yaml: "producer: {key: p, expires_after: soon}\n" + entities)
         }
     }
+
+    @Test func validationRulesAndTheirMistakes() throws {
+        let head = "producer: {key: p}\nentities:\n  items:\n    source: {files: \"*.csv\"}\n    key: id\n"
+        let spec = try Spec.parse(yaml: head + """
+                thresholds: {min_rows: 10, max_delete_share: 0.1}
+                overrides: [{when: "kind = 'x'", set: {flag: yes}}]
+                columns:
+                  id: text
+                  kind: {type: enum, map: {Bill-Pay: bill_payment}, values: [bill_payment, airtime], checks: [{not_null: true, severity: warn}]}
+                  flag: boolean
+
+            """)
+        let items = spec.entities[0]
+        #expect(items.columns.map(\.name) == ["id", "kind", "flag", "flag_source"], "the override's audit column follows flag")
+        #expect(items.columns[1].rules.valueMap.map { "\($0.from)→\($0.to)" } == ["bill_pay→bill_payment"])
+        #expect(items.columns[1].rules.checks == [ColumnCheck(kind: .accepted(["bill_payment", "airtime"]), severity: .quarantine),
+                                                  ColumnCheck(kind: .notNull, severity: .warn)])
+        #expect(items.overrides[0].set.map(\.value) == [.integer(1)])
+        #expect(items.thresholds.minRows == 10 && items.thresholds.maxDeleteShare == 0.1)
+
+        let problems = [
+            ("kind: {type: enum, map: {a: b, b: c}}", "entities.items.columns.kind.map",
+             "'a' maps to 'b', which is mapped again; map each value straight to its final value (line 8)"),
+            ("kind: {type: text, checks: [sometimes]}", "entities.items.columns.kind.checks[0]",
+             "unknown check 'sometimes'; use not_null, unique, accepted, pattern, range or length (line 8)"),
+            ("kind: {type: text, checks: [{pattern: '('}]}", "entities.items.columns.kind.checks[0].pattern", "'(' is not a regular expression (line 8)"),
+            ("kind: {type: text, thousands: ','}", "entities.items.columns.kind.thousands",
+             "a digit group separator (',', '.', ' ', \"'\" or '_') applies to integer and decimal columns (line 8)"),
+            ("kind: {type: text, checks: [{not_null: true, severity: fatal}]}", "entities.items.columns.kind.checks[0].severity",
+             "expected block, quarantine or warn, got 'fatal' (line 8)"),
+        ]
+        for (column, place, reason) in problems {
+            #expect(throws: SpecError.invalid(path: "airlock.yml", at: place, reason: reason)) {
+                try Spec.parse(yaml: head + "    columns:\n      id: text\n      \(column)\n")
+            }
+        }
+        #expect(throws: SpecError.invalid(path: "airlock.yml", at: "entities.items.overrides[0].set.price",
+                                          reason: "'price' is not one of this entity's value columns (line 6)")) {
+            try Spec.parse(yaml: head + "    overrides: [{when: '1', set: {price: 1}}]\n    columns:\n      id: text\n")
+        }
+    }
 }
