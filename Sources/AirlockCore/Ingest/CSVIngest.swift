@@ -57,7 +57,7 @@ struct CSVIngest {
             if name.isEmpty { throw IngestError.header(file: file, reason: "column \(index + 1) has an empty name") }
             if !seen.insert(name).inserted { throw IngestError.header(file: file, reason: "column name '\(name)' appears twice") }
         }
-        for column in entity.columns where !seen.contains(column.from) {
+        for column in entity.columns where column.rules.derivation == nil && !seen.contains(column.from) {
             throw IngestError.missingColumn(file: file, column: column.from,
                                             specPlace: "entities.\(entity.name).columns.\(column.name)", header: header)
         }

@@ -39,7 +39,9 @@ struct Normalizer {
         try db.execute(sql: "DELETE FROM airlock_quarantine WHERE file_sha256 IN (\(pendingFiles))")
         try db.execute(sql: "DELETE FROM \(tables.snapshot)")
         try db.execute(sql: "DROP TABLE IF EXISTS temp.airlock_norm")
-        let extracts = entity.columns.enumerated().map { index, column in "\(clean(extract(column), column)) AS r\(index)" }
+        let extracts = entity.columns.enumerated().map { index, column in
+            column.rules.derivation == nil ? "\(clean(extract(column), column)) AS r\(index)" : "NULL AS r\(index)"
+        }
         try db.execute(sql: """
             CREATE TEMP TABLE airlock_norm AS
             SELECT raw_id, file_sha256, \((0..<entity.columns.count).map { "r\($0)" }.joined(separator: ", ")),
@@ -79,6 +81,7 @@ struct Normalizer {
         }
         try db.execute(sql: "INSERT INTO \(tables.snapshot) (\(tables.columnList)) SELECT \(tables.columnList) \(keptRows)")
         report.kept = (try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.snapshot)") ?? 0) - snapshotRows
+        try derive(in: db)
         report.overridden = try applyOverrides(in: db)
         if let category = entity.category, let index = entity.columns.firstIndex(where: { $0.name == category }) {
             // The parsed value where it parsed, so quarantined records are counted where they belong.
@@ -110,10 +113,19 @@ struct Normalizer {
     /// The canonical value of cleaned text: parsed (text is taken as given, with no call into
     /// Swift), then mapped.
     private func value(of column: ColumnSpec, _ text: String) -> String {
-        let parsed = column.type == .text ? text : "airlock_parse(\(text), \(dialect.literal(column.type.description)))"
+        let parsed = column.type == .text ? text : "airlock_parse(\(column.rules.timestampFormat.map { $0.sql(text) } ?? text), \(dialect.literal(column.type.description)))"
         guard !column.rules.valueMap.isEmpty else { return parsed }
         let cases = column.rules.valueMap.map { "WHEN \(dialect.literal($0.from)) THEN \(dialect.literal($0.to))" }.joined(separator: " ")
         return "CASE \(parsed) \(cases) ELSE \(parsed) END"
+    }
+
+    /// Computes the derived columns of every snapshot row, in spec order, as their type's canonical values.
+    private func derive(in db: Database) throws {
+        for column in entity.columns {
+            guard let expression = column.rules.derivation else { continue }
+            let value = column.type == .text ? "(\(expression))" : "airlock_parse((\(expression)), \(dialect.literal(column.type.description)))"
+            try db.execute(sql: "UPDATE \(tables.snapshot) SET \(dialect.identifier(column.name)) = \(value)")
+        }
     }
 
     /// Runs each override on the snapshot; returns how many rows they changed. A row that

@@ -11,6 +11,16 @@ enum WorkspaceFunctions {
         db.add(function: foldCase)
         db.add(function: matches)
         db.add(function: compareNumbers)
+        db.add(function: timestamp)
+    }
+
+    /// `airlock_timestamp(text, format, zone)`: the text as ISO-8601 with an offset (see
+    /// `TimestampFormat`); NULL when it does not follow a declared format. With a zone but no
+    /// format, text that is not a plain local ISO time (it has an offset, say) passes unchanged.
+    private static let timestamp = DatabaseFunction("airlock_timestamp", argumentCount: 3, pure: true) { values in
+        guard let text = String.fromDatabaseValue(values[0]) else { return nil }
+        let format = TimestampFormat(pattern: String.fromDatabaseValue(values[1]) ?? "", zone: String.fromDatabaseValue(values[2]))
+        return format.iso(text) ?? (format.pattern.isEmpty ? text : nil)
     }
 
     /// `airlock_fold_case(text, 'lower'|'upper')`, Unicode-aware where SQLite's lower() is ASCII only.

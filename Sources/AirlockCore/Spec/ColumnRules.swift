@@ -13,6 +13,11 @@ public struct ColumnRules: Equatable, Sendable {
     public var valueMap: [(from: String, to: String)] = []
     public var checks: [ColumnCheck] = []
     public var transitions: StateTransitions?
+    /// Timestamps only: the spelling of the source's times and the zone of times without offset.
+    var timestampFormat: TimestampFormat?
+    /// A SQL expression over the entity's other columns that gives this one (`derive`), instead
+    /// of a source field.
+    public var derivation: String?
 
     public enum CaseFold: String, Equatable, Sendable { case lower, upper }
 
@@ -21,6 +26,7 @@ public struct ColumnRules: Equatable, Sendable {
     public static func == (lhs: ColumnRules, rhs: ColumnRules) -> Bool {
         lhs.trim == rhs.trim && lhs.caseFold == rhs.caseFold && lhs.nullSpellings == rhs.nullSpellings
             && lhs.thousandsSeparator == rhs.thousandsSeparator && lhs.checks == rhs.checks && lhs.transitions == rhs.transitions
+            && lhs.timestampFormat == rhs.timestampFormat && lhs.derivation == rhs.derivation
             && lhs.valueMap.map { [$0.from, $0.to] } == rhs.valueMap.map { [$0.from, $0.to] }
     }
 }

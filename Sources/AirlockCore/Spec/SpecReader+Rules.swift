@@ -46,6 +46,19 @@ extension SpecReader {
         if let node = fields["transitions"] {
             rules.transitions = try transitions(node, type: type, at: "\(place).transitions")
         }
+        let format = try fields["format"].map { try string($0, at: "\(place).format") }
+        let zone = try fields["zone"].map { try string($0, at: "\(place).zone") }
+        if format != nil || zone != nil {
+            guard type == .timestamp else { throw invalid(place, "format and zone apply to timestamp columns") }
+            if let problem = TimestampFormat.problem(pattern: format, zone: zone) { throw invalid("\(place).\(format == nil ? "zone" : "format")", problem) }
+            rules.timestampFormat = TimestampFormat(pattern: format ?? "", zone: zone)
+        }
+        if let node = fields["derive"] {
+            guard fields["from"] == nil, rules.checks.isEmpty, rules.transitions == nil else {
+                throw invalid("\(place).derive", "a derived column has no source field and no checks of its own\(line(node))")
+            }
+            rules.derivation = try string(node, at: "\(place).derive")
+        }
         return rules
     }
 

@@ -14,7 +14,7 @@ struct RecordChecks {
     static let emptyKeyReason = "the key is empty"
 
     func run(in db: Database) throws {
-        for (index, column) in entity.columns.enumerated() {
+        for (index, column) in entity.columns.enumerated() where column.rules.derivation == nil {
             try typeCheck(column, index, in: db)
             for check in column.rules.checks {
                 try record(check.name, check.severity, column, index, where: violation(check.kind, column, index),
@@ -26,12 +26,22 @@ struct RecordChecks {
         }
     }
 
-    private func typeCheck(_ column: ColumnSpec, _ index: Int, in db: Database) throws {
+    /// Why the record's text for this column does not parse as its type (and its declared
+    /// timestamp format), as SQL; NULL when it does, or when there is no text.
+    private func parseError(_ column: ColumnSpec, _ index: Int) -> String {
         let type = dialect.literal(column.type.description)
-        let reason = entity.key.contains(column.name)
-            ? "coalesce(airlock_parse_error(r\(index), \(type)), \(dialect.literal(Self.emptyKeyReason)))"
-            : "airlock_parse_error(r\(index), \(type))"
-        let check = entity.key.contains(column.name) ? "CASE WHEN r\(index) IS NULL OR trim(r\(index)) = '' THEN 'key' ELSE 'type' END" : "'type'"
+        guard let format = column.rules.timestampFormat else { return "airlock_parse_error(r\(index), \(type))" }
+        return """
+            CASE WHEN trim(r\(index)) <> '' AND \(format.sql("r\(index)")) IS NULL \
+            THEN quote(r\(index)) || \(dialect.literal(" does not follow the format \(format.pattern)")) \
+            ELSE airlock_parse_error(\(format.sql("r\(index)")), \(type)) END
+            """
+    }
+
+    private func typeCheck(_ column: ColumnSpec, _ index: Int, in db: Database) throws {
+        let isKey = entity.key.contains(column.name)
+        let reason = isKey ? "coalesce(\(parseError(column, index)), \(dialect.literal(Self.emptyKeyReason)))" : parseError(column, index)
+        let check = isKey ? "CASE WHEN r\(index) IS NULL OR trim(r\(index)) = '' THEN 'key' ELSE 'type' END" : "'type'"
         try db.execute(sql: """
             INSERT INTO airlock_quarantine (raw_id, file_sha256, entity, field, value, reason, check_name, severity)
             SELECT raw_id, file_sha256, ?, ?, r\(index), \(reason), \(check), 'quarantine'
@@ -55,7 +65,7 @@ struct RecordChecks {
         switch kind {
         case .notNull:
             // A value that failed to parse is the type check's finding, not this one's.
-            return "\(v) IS NULL AND airlock_parse_error(r\(index), \(dialect.literal(column.type.description))) IS NULL"
+            return "\(v) IS NULL AND \(parseError(column, index)) IS NULL"
         case .unique:
             return "\(v) IN (SELECT \(v) FROM airlock_norm WHERE \(v) IS NOT NULL GROUP BY \(v) HAVING count(DISTINCT json_array(\(keyValues))) > 1)"
         case let .accepted(values):

@@ -94,4 +94,34 @@ import Testing
         guard case let .blocked(orphaned) = try workspace.run().outcome else { throw ShellError(description: "not blocked") }
         #expect(orphaned.map(\.reason) == ["payment_id=1: product_id P-1 names no row of products"])
     }
+
+    @Test func derivedColumnsAndDeclaredTimestampsFeedTheOverrides() throws {
+        let workspace = try TestWorkspace(spec: """
+            producer: {key: producer}
+            entities:
+              products:
+                source: {files: "products*.csv"}
+                key: product_id
+                overrides: [{when: "product_type = 'bill_payment'", set: {pinned: true}}]
+                columns:
+                  product_id: {from: ID, type: text}
+                  description: {from: Description, type: text}
+                  product_type: {type: enum, derive: "CASE WHEN description LIKE '%prepaid%' THEN 'Bill Payment' WHEN description LIKE '%airtime%' THEN 'airtime' END"}
+                  pinned: {from: Pinned, type: boolean}
+                  listed_at: {from: Listed, type: timestamp, format: "%d/%m/%Y %H:%M", zone: Africa/Johannesburg}
+
+            """)
+        defer { workspace.remove() }
+        try workspace.write("ID,Description,Pinned,Listed\nP-1,City Power prepaid,no,05/11/2026 10:30\nP-2,R29 airtime,no,06/11/2026 00:15\nP-3,Gift card,yes,2026-11-07\n",
+                            toInbox: "products.csv")
+        let report = try workspace.run()
+        #expect(report.findings.map(\.description) == [
+            "products.csv: line 4: field 'Listed': '2026-11-07' does not follow the format %d/%m/%Y %H:%M; the record is held back",
+        ])
+        #expect(try rows(workspace, "SELECT product_id, product_type, pinned, pinned_source, listed_at FROM snap_products ORDER BY 1") == """
+            P-1|bill_payment|1|0|2026-11-05T08:30:00Z
+            P-2|airtime|0|0|2026-11-05T22:15:00Z
+
+            """)
+    }
 }
