@@ -71,42 +71,67 @@ public struct Producer {
 
     /// Normalizes, validates and diffs the changed entities and stages their bundle, in the
     /// run's transaction; throws `Blocked`, undoing it all, when a finding blocks.
+    /// The bundle holds the entities fed by the drop, those a consistency rule repaired and the
+    /// models whose rows changed.
     private func normalizeAndBundle(_ changedEntities: [EntitySpec], signingKey: SigningKey, report: inout RunReport,
                                     in db: Database) throws -> URL? {
-        var counts: [String: EntityCounts] = [:]
-        var categories: [String: [Manifest.Category]] = [:]
+        var normalized: [String: Normalizer.Report] = [:]
         for (index, entity) in changedEntities.enumerated() {
             progress?(ProgressUpdate(task: "normalizing \(entity.name)", done: Int64(index), total: Int64(changedEntities.count), unit: .steps))
-            let normalized = try Normalizer(entity).normalize(in: db)
-            if normalized.superseded > 0 {
-                logger.info("records share a key; the dedupe winner is kept", metadata: ["entity": "\(entity.name)", "records": "\(normalized.superseded)"])
-            }
-            var entityCounts = try EntityDiff(entity).counts(in: db)
-            let failed = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM airlock_unparsed AS u JOIN airlock_files AS f ON f.sha256 = u.file_sha256
-                WHERE f.state = 'pending' AND f.entity = ?
-                """, arguments: [entity.name]) ?? 0
-            entityCounts.unchanged -= normalized.kept
-            entityCounts.processed = normalized.records + failed
-            entityCounts.quarantined = normalized.quarantined
-            entityCounts.superseded = normalized.superseded
-            entityCounts.failed = failed
-            counts[entity.name] = entityCounts
-            if let category = entity.category {
-                categories[entity.name] = try Self.categories(of: entity, column: category, normalized: normalized, in: db)
-            }
+            normalized[entity.name] = try Normalizer(entity).normalize(in: db)
         }
         progress?(ProgressUpdate(task: "normalizing", done: 1, total: 1, unit: .steps))
         report.findings = try recordFindings(in: db)
-        let changedNames = Set(changedEntities.map(\.name))
-        for entity in changedEntities {
-            let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(EntityTables(entity).snapshot)") ?? 0
-            report.findings += EntityChecks(entity).thresholds(counts: counts[entity.name]!, rows: rows)
+        var bundled = Set(changedEntities.map(\.name))
+        func current(_ name: String) -> String {
+            let tables = EntityTables(spec.entities.first { $0.name == name }!)
+            return bundled.contains(name) ? tables.snapshot : tables.baseline
         }
-        // References are checked for every entity a changed one refers to or is referred to by.
-        for entity in spec.entities where changedNames.contains(entity.name) || entity.parents.contains(where: changedNames.contains) {
-            report.findings += try EntityChecks(entity).references(current: { changedNames.contains($0.name) ? EntityTables($0).snapshot : EntityTables($0).baseline },
-                                                                   spec: spec.entities, in: db)
+        for entity in spec.entities {
+            for rule in entity.consistency where bundled.contains(entity.name) || bundled.contains(rule.authority) {
+                report.findings += try ConsistencyCheck(entity: entity, rule: rule).run(current: current, prepareSnapshot: {
+                    guard !bundled.contains(entity.name) else { return }
+                    let tables = EntityTables(entity)
+                    try db.execute(sql: "DELETE FROM \(tables.snapshot)")
+                    try db.execute(sql: "INSERT INTO \(tables.snapshot) (\(tables.columnList)) SELECT \(tables.columnList) FROM \(tables.baseline)")
+                    bundled.insert(entity.name)
+                }, in: db)
+            }
+        }
+        for entity in spec.entities where entity.model != nil {
+            let visible = spec.entities.filter { $0.name != entity.name }.map { ($0.name, current($0.name)) }
+            try ModelBuilder(entity).build(visible: visible, in: db)
+            bundled.insert(entity.name)
+        }
+        var counts: [String: EntityCounts] = [:]
+        var categories: [String: [Manifest.Category]] = [:]
+        for entity in spec.entities where bundled.contains(entity.name) {
+            var entityCounts = try EntityDiff(entity).counts(in: db)
+            if let records = normalized[entity.name] {
+                let failed = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM airlock_unparsed AS u JOIN airlock_files AS f ON f.sha256 = u.file_sha256
+                    WHERE f.state = 'pending' AND f.entity = ?
+                    """, arguments: [entity.name]) ?? 0
+                entityCounts.unchanged -= records.kept
+                entityCounts.processed = records.records + failed
+                entityCounts.quarantined = records.quarantined
+                entityCounts.superseded = records.superseded
+                entityCounts.failed = failed
+            } else if entityCounts.changed == 0 {
+                // A model or a repaired entity with nothing to change stays out of the bundle.
+                bundled.remove(entity.name)
+                continue
+            }
+            counts[entity.name] = entityCounts
+            if let category = entity.category {
+                categories[entity.name] = try Self.categories(of: entity, column: category, normalized: normalized[entity.name], in: db)
+            }
+            let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(EntityTables(entity).snapshot)") ?? 0
+            report.findings += EntityChecks(entity).thresholds(counts: entityCounts, rows: rows)
+        }
+        // References are checked for every entity a bundled one refers to or is referred to by.
+        for entity in spec.entities where bundled.contains(entity.name) || entity.parents.contains(where: bundled.contains) {
+            report.findings += try EntityChecks(entity).references(current: { current($0.name) }, spec: spec.entities, in: db)
         }
         if report.findings.contains(where: { $0.severity == .block }) { throw Blocked(findings: report.findings) }
         guard counts.values.contains(where: { $0.changed > 0 }) else {
@@ -114,10 +139,11 @@ public struct Producer {
             report.outcome = .noChanges
             return nil
         }
-        let (file, manifest, digest) = try stageBundle(entities: changedEntities, counts: counts, categories: categories,
+        let entities = spec.entities.filter { bundled.contains($0.name) }
+        let (file, manifest, digest) = try stageBundle(entities: entities, counts: counts, categories: categories,
                                                        validation: ValidationReport(findings: report.findings),
                                                        signingKey: signingKey, db: db)
-        for entity in changedEntities { try EntityDiff(entity).promote(bundle: manifest.sequence, in: db) }
+        for entity in entities { try EntityDiff(entity).promote(bundle: manifest.sequence, in: db) }
         try db.execute(sql: "UPDATE airlock_files SET state = 'bundled', bundle_sequence = ? WHERE state = 'pending'",
                        arguments: [manifest.sequence])
         try db.execute(sql: "INSERT INTO airlock_bundles (sequence, id, digest, file_name, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -182,17 +208,17 @@ public struct Producer {
     }
 
     /// The diff's counts per category value joined with the normalizer's, in value order (NULL last).
-    private static func categories(of entity: EntitySpec, column: String, normalized: Normalizer.Report,
+    private static func categories(of entity: EntitySpec, column: String, normalized: Normalizer.Report?,
                                    in db: Database) throws -> [Manifest.Category] {
         var byValue = try EntityDiff(entity).countsByCategory(column, in: db)
-        for (value, read) in normalized.byCategory {
+        for (value, read) in normalized?.byCategory ?? [:] {
             byValue[value, default: EntityCounts()].processed = read.processed
             byValue[value, default: EntityCounts()].quarantined = read.quarantined
         }
-        for (value, kept) in normalized.keptByCategory { byValue[value]?.unchanged -= kept }
+        for (value, kept) in normalized?.keptByCategory ?? [:] { byValue[value]?.unchanged -= kept }
         return byValue.map { value, counts in
             var counts = counts
-            counts.processed = counts.processed ?? 0
+            if normalized != nil { counts.processed = counts.processed ?? 0 }
             return Manifest.Category(value: value, counts: counts)
         }
             .sorted { ($0.value == nil ? 1 : 0, $0.value ?? "") < ($1.value == nil ? 1 : 0, $1.value ?? "") }

@@ -31,3 +31,22 @@ public struct Thresholds: Equatable, Sendable {
 
     public init() {}
 }
+
+/// A column that must hold what another entity's column holds for the matching row
+/// (`bars.mpesa_enabled` must equal `mpesa_credentials.is_active`); the other side is
+/// authoritative.
+public struct Consistency: Equatable, Sendable {
+    public var column: String
+    public var authority: String
+    public var authorityColumn: String
+    /// This entity's column → the authority's column they are matched on.
+    public var match: [(column: String, authorityColumn: String)]
+    /// `repair` sets the column to the authority's value (the bundle carries the fix, each
+    /// one reported); `block` writes no bundle.
+    public var repairs: Bool
+
+    public static func == (lhs: Consistency, rhs: Consistency) -> Bool {
+        (lhs.column, lhs.authority, lhs.authorityColumn, lhs.repairs) == (rhs.column, rhs.authority, rhs.authorityColumn, rhs.repairs)
+            && lhs.match.map { [$0.column, $0.authorityColumn] } == rhs.match.map { [$0.column, $0.authorityColumn] }
+    }
+}

@@ -19,6 +19,10 @@ public struct EntitySpec: Equatable, Sendable {
     public var overrides: [Override] = []
     public var dedupe = DedupeWinner.last
     public var thresholds = Thresholds()
+    /// Columns that must equal another entity's, which is authoritative.
+    public var consistency: [Consistency] = []
+    /// A SELECT over other entities (by name) that gives this entity's rows, instead of inbox files.
+    public var model: String?
 
     public init(name: String, source: SourceSpec, key: [String], columns: [ColumnSpec], upsertMethod: UpsertMethod = .onConflict) {
         self.name = name

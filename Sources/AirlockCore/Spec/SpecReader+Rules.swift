@@ -162,6 +162,10 @@ extension SpecReader {
                 entity.dedupe = .latest(column: column)
             }
         }
+        if let node = fields["consistency"] {
+            guard let list = node.sequence else { throw invalid("\(place).consistency", "expected a list of {column, equals, on} rules\(line(node))") }
+            entity.consistency = try list.enumerated().map { try consistency($1, of: entity, at: "\(place).consistency[\($0)]") }
+        }
         if let node = fields["thresholds"] {
             for (keyNode, valueNode) in try mapping(node, at: "\(place).thresholds") {
                 let key = try string(keyNode, at: "\(place).thresholds")
@@ -177,6 +181,42 @@ extension SpecReader {
                     if key == "max_delete_share" { entity.thresholds.maxDeleteShare = share } else { entity.thresholds.maxChangeShare = share }
                 default:
                     throw invalid("\(place).thresholds", "unknown setting '\(key)'; use min_rows, max_delete_share or max_change_share\(line(keyNode))")
+                }
+            }
+        }
+    }
+
+    /// Checked against the other entity once the whole spec is read (`checkConsistency`).
+    private func consistency(_ node: Node, of entity: EntitySpec, at place: String) throws -> Consistency {
+        let fields = try mapping(node, at: place)
+        let column = try string(try required(fields, "column", at: place), at: "\(place).column")
+        guard entity.columns.contains(where: { $0.name == column }) else { throw invalid("\(place).column", "'\(column)' is not one of this entity's columns") }
+        let target = try string(try required(fields, "equals", at: place), at: "\(place).equals").split(separator: ".").map(String.init)
+        guard target.count == 2 else { throw invalid("\(place).equals", "expected ENTITY.COLUMN, the authoritative column") }
+        var match: [(String, String)] = []
+        for (ours, theirs) in try mapping(try required(fields, "on", at: place), at: "\(place).on") {
+            match.append((try string(ours, at: "\(place).on"), try string(theirs, at: "\(place).on")))
+        }
+        let action = try fields["on_violation"].map { try string($0, at: "\(place).on_violation") } ?? "block"
+        guard ["block", "repair"].contains(action) else { throw invalid("\(place).on_violation", "expected block (the default) or repair, got '\(action)'") }
+        return Consistency(column: column, authority: target[0], authorityColumn: target[1], match: match, repairs: action == "repair")
+    }
+
+    /// Every consistency rule names columns of the same types on both sides.
+    func checkConsistency(_ entities: [EntitySpec]) throws {
+        for entity in entities {
+            for (index, rule) in entity.consistency.enumerated() {
+                let place = "entities.\(entity.name).consistency[\(index)]"
+                guard let authority = entities.first(where: { $0.name == rule.authority }), authority.name != entity.name else {
+                    throw invalid("\(place).equals", "no other entity is named '\(rule.authority)'")
+                }
+                for (ours, theirs) in [(rule.column, rule.authorityColumn)] + rule.match {
+                    guard let mine = entity.columns.first(where: { $0.name == ours }), let other = authority.columns.first(where: { $0.name == theirs }) else {
+                        throw invalid(place, "'\(entity.name).\(ours)' or '\(authority.name).\(theirs)' is not a column")
+                    }
+                    guard mine.type == other.type else {
+                        throw invalid(place, "'\(entity.name).\(ours)' is \(mine.type) but '\(authority.name).\(theirs)' is \(other.type)")
+                    }
                 }
             }
         }

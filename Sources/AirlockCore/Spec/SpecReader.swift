@@ -26,6 +26,7 @@ struct SpecReader {
             entities.append(try entity(named: name, from: entityNode, at: "entities.\(name)"))
         }
         guard !entities.isEmpty else { throw invalid("entities", "declare at least one entity") }
+        try checkConsistency(entities)
         var spec = Spec(producerKey: producerKey, entities: try parentsFirst(entities))
         if let node = producer["expires_after"] {
             spec.bundleLifetime = try lifetime(try string(node, at: "producer.expires_after"), at: "producer.expires_after")
@@ -97,7 +98,12 @@ struct SpecReader {
 
     private func entity(named name: String, from node: Node, at place: String) throws -> EntitySpec {
         let fields = try mapping(node, at: place)
-        let source = try self.source(try required(fields, "source", at: place), at: "\(place).source")
+        // A model is computed from other entities and has no source of its own.
+        let model = try fields["model"].map { try string($0, at: "\(place).model") }
+        guard (model == nil) != (fields["source"] == nil) else {
+            throw invalid(place, model == nil ? "missing 'source' (or a 'model' query over other entities)" : "a model has no source; remove one of them")
+        }
+        let source = try fields["source"].map { try self.source($0, at: "\(place).source") } ?? SourceSpec(filePattern: "", format: .json)
         let columnsNode = try mapping(try required(fields, "columns", at: place), at: "\(place).columns")
         var columns: [ColumnSpec] = []
         for (columnNameNode, columnNode) in columnsNode {
@@ -120,6 +126,7 @@ struct SpecReader {
         }
         guard Set(key).count == key.count else { throw invalid("\(place).key", "a key column is named twice") }
         var entity = EntitySpec(name: name, source: source, key: key, columns: columns)
+        entity.model = model
         if let node = fields["upsert"] {
             let spelling = try string(node, at: "\(place).upsert")
             guard let method = EntitySpec.UpsertMethod(rawValue: spelling) else {
