@@ -5,6 +5,7 @@ import Testing
 /// `airlock infer` proposes an entity that, used as is, ingests the file it came from.
 @Suite struct SpecInferenceTests {
     static let exampleFiles = TestWorkspace.exampleDrop + TestWorkspace.secondDrop
+        + ["inbox/contacts.ndjson", "inbox/orders.csv", "Tests/Fixtures/drop2/orders.csv"].map(TestWorkspace.repository.appendingPathComponent)
 
     @Test(arguments: exampleFiles)
     func proposalIngestsItsFileWithoutErrors(_ file: URL) throws {

@@ -55,9 +55,9 @@ import Testing
         let products = try String(contentsOf: folder.appendingPathComponent("changes/products.ndjson"), encoding: .utf8)
         #expect(products == """
             {"op":"update","key":{"product_id":"P-100"},"before":{"amount":"50.00","updated_at":"2026-11-01T06:00:00Z"},"after":{"amount":"55.00","updated_at":"2026-11-08T06:00:00Z"}}
-            {"op":"delete","key":{"product_id":"P-101"},"before":{"name":"Vodacom R29 airtime","product_type":"airtime","amount":"29.00","currency":"ZAR","pinned":true,"updated_at":"2026-11-01T08:05:00Z"}}
-            {"op":"update","key":{"product_id":"P-103"},"before":{"pinned":false},"after":{"pinned":true}}
-            {"op":"insert","key":{"product_id":"P-104"},"after":{"name":"Telkom LTE 10GB; DROP TABLE products; --","product_type":"data","amount":"149.00","currency":"ZAR","pinned":false,"updated_at":"2026-11-08T09:00:00Z"}}
+            {"op":"delete","key":{"product_id":"P-101"},"before":{"name":"Vodacom R29 airtime","product_type":"airtime","amount":"29.00","currency":"ZAR","pinned":true,"pinned_source":true,"updated_at":"2026-11-01T08:05:00Z"}}
+            {"op":"update","key":{"product_id":"P-103"},"before":{"pinned_source":false},"after":{"pinned_source":true}}
+            {"op":"insert","key":{"product_id":"P-104"},"after":{"name":"Telkom LTE 10GB; DROP TABLE products; --","product_type":"data","amount":"149.00","currency":"ZAR","pinned":false,"pinned_source":false,"updated_at":"2026-11-08T09:00:00Z"}}
 
             """)
         let payments = try String(contentsOf: folder.appendingPathComponent("changes/payments.ndjson"), encoding: .utf8)
@@ -105,7 +105,7 @@ import Testing
     @Test func diffJSONNamesKeysAndFieldsThatDiffer() throws {
         let (a, _, underReview) = try Self.twoBundles()
         defer { a.remove() }
-        // The same day regenerated from an export where P-100 costs 56.00 and P-103 kept pinned=false.
+        // The same day regenerated from an export where P-100 costs 56.00 and the API still says P-103 is not pinned.
         var products = try String(contentsOf: TestWorkspace.secondDrop[0], encoding: .utf8)
         products = products.replacingOccurrences(of: "\"amount\": 55.00", with: "\"amount\": 56.00")
             .replacingOccurrences(of: "\"pinned\": true, \"updatedAt\": \"2026-11-03T12:00:00.250Z\"", with: "\"pinned\": false, \"updatedAt\": \"2026-11-03T12:00:00.250Z\"")
