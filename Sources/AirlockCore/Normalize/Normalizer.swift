@@ -26,8 +26,9 @@ struct Normalizer {
         var overridden = 0
         /// Per value of the spec's category column: records read and records quarantined.
         var byCategory: [String?: (processed: Int, quarantined: Int)] = [:]
-        /// `kept` per value of the category column.
+        /// `kept` and `superseded` per value of the category column.
         var keptByCategory: [String?: Int] = [:]
+        var supersededByCategory: [String?: Int] = [:]
     }
 
     /// The pending files of this entity, as SQL, for `IN (...)`.
@@ -69,6 +70,16 @@ struct Normalizer {
         let keyValues = keyIndices.map { "v\($0)" }.joined(separator: ", ")
         let snapshotRows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.snapshot)") ?? 0
         report.superseded = report.records - report.quarantined - snapshotRows
+        if let category = entity.category, let index = entity.columns.firstIndex(where: { $0.name == category }) {
+            // Before kept rows and overrides, the snapshot holds one winner per key of the admitted records.
+            let admitted = try Dictionary(Row.fetchAll(db, sql: """
+                SELECT CAST(v\(index) AS TEXT), count(*) FROM airlock_norm WHERE raw_id NOT IN (\(quarantinedIDs)) GROUP BY 1
+                """).map { ($0[0] as String?, $0[1] as Int) }, uniquingKeysWith: +)
+            let winners = try Dictionary(Row.fetchAll(db, sql: """
+                SELECT CAST(\(dialect.identifier(category)) AS TEXT), count(*) FROM \(tables.snapshot) GROUP BY 1
+                """).map { ($0[0] as String?, $0[1] as Int) }, uniquingKeysWith: +)
+            for (value, count) in admitted { report.supersededByCategory[value] = count - (winners[value] ?? 0) }
+        }
         let keptRows = """
             FROM \(tables.baseline) AS b
             WHERE (\(tables.keyList)) IN (SELECT \(keyValues) FROM airlock_norm WHERE raw_id IN (\(quarantinedIDs)))

@@ -122,9 +122,12 @@ public struct Producer {
                 bundled.remove(entity.name)
                 continue
             }
+            assert(entityCounts.processed == nil || entityCounts.processed == entityCounts.outcomes, "\(entity.name) counts do not add up: \(entityCounts)")
             counts[entity.name] = entityCounts
             if let category = entity.category {
                 categories[entity.name] = try Self.categories(of: entity, column: category, normalized: normalized[entity.name], in: db)
+                assert(categories[entity.name]!.allSatisfy { $0.counts.processed == nil || $0.counts.processed == $0.counts.outcomes },
+                       "\(entity.name) counts per \(category) do not add up: \(categories[entity.name]!)")
             }
             let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(EntityTables(entity).snapshot)") ?? 0
             report.findings += EntityChecks(entity).thresholds(counts: entityCounts, rows: rows)
@@ -216,6 +219,7 @@ public struct Producer {
             byValue[value, default: EntityCounts()].quarantined = read.quarantined
         }
         for (value, kept) in normalized?.keptByCategory ?? [:] { byValue[value]?.unchanged -= kept }
+        for (value, superseded) in normalized?.supersededByCategory ?? [:] { byValue[value, default: EntityCounts()].superseded = superseded }
         return byValue.map { value, counts in
             var counts = counts
             if normalized != nil { counts.processed = counts.processed ?? 0 }

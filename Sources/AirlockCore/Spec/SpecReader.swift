@@ -145,6 +145,12 @@ struct SpecReader {
             entity.category = column
         }
         try readRules(of: &entity, from: fields, at: place)
+        if let category = entity.category, let column = entity.columns.first(where: { $0.name == category }) {
+            // Records are counted by the category they arrive with, so it must come from the source as is.
+            guard column.rules.derivation == nil, !entity.overrides.contains(where: { $0.set.contains { $0.column == category } }) else {
+                throw invalid("\(place).category", "'\(category)' is derived or set by an override; group the counts by a column the source gives")
+            }
+        }
         try checkPullFileName(of: entity, at: "\(place).source")
         return entity
     }

@@ -80,7 +80,9 @@ import Testing
                 var random = RandomSnapshots(seed: UInt64(seed))
                 let entity = random.entity(named: "items")
                 let (a, b) = random.snapshotPair(of: entity)
-                let workspace = try self.workspace(for: entity, foldText: false)
+                // Counts per category too, by the first value column, when there is one.
+                let category = entity.valueColumns.first.map { "    category: \($0.name)\n" } ?? ""
+                let workspace = try self.workspace(for: entity, foldText: false, extra: category)
                 defer { workspace.remove() }
                 try workspace.write(try lines(a, of: entity).joined(separator: "\n") + "\n{\"unreadable\n", toInbox: "items-1.ndjson")
                 _ = try workspace.run()
@@ -109,6 +111,15 @@ import Testing
                 #expect(counts.processed == drop.count, "seed \(seed)")
                 #expect(counts.processed == counts.outcomes, "seed \(seed): \(counts)")
                 #expect(counts.failed == 1 && counts.quarantined == heldBack, "seed \(seed): \(counts)")
+                let categories = manifest.entities[0].categories ?? []
+                #expect(categories.isEmpty == category.isEmpty, "seed \(seed)")
+                // An unreadable record has no category; every other record counts in one.
+                if !category.isEmpty {
+                    #expect(categories.map { $0.counts.processed ?? 0 }.reduce(0, +) == drop.count - 1, "seed \(seed): \(categories)")
+                }
+                for line in categories {
+                    #expect(line.counts.processed == line.counts.outcomes, "seed \(seed): \(line)")
+                }
                 let changes = try String(contentsOf: try Shell.extract(file).appendingPathComponent("changes/items.ndjson"), encoding: .utf8)
                 #expect(changes.split(separator: "\n").count == counts.changed, "seed \(seed)")
             } catch {
