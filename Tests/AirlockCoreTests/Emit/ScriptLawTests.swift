@@ -1,6 +1,5 @@
 @testable import AirlockCore
 import Foundation
-import PropertyBased
 import Testing
 
 /// The laws the scripts must keep, on random entities and random snapshots, with the tools a
@@ -10,12 +9,8 @@ import Testing
 /// bundle's verify.sql finds the target's tables as the bundle left them.
 @Suite struct ScriptLawTests {
     @Test func applyOrCutoverGivesBAndRollbackGivesABack() async throws {
-        await propertyCheck(count: 30, input: Gen.int(in: 0...Int.max)) { seed in
-            do {
-                try checkLaws(seed: UInt64(seed))
-            } catch {
-                Issue.record("seed \(seed): \(error)")
-            }
+        await forRandomSeeds(count: 30) { seed in
+            try checkLaws(seed: seed)
         }
     }
 
