@@ -50,3 +50,9 @@ public struct Consistency: Equatable, Sendable {
             && lhs.match.map { [$0.column, $0.authorityColumn] } == rhs.match.map { [$0.column, $0.authorityColumn] }
     }
 }
+
+/// Columns whose values together no two keys may share (`first_name` with `last_name`).
+public struct UniqueTogether: Equatable, Sendable {
+    public var columns: [String]
+    public var severity: Severity
+}

@@ -19,6 +19,8 @@ public struct EntitySpec: Equatable, Sendable {
     public var overrides: [Override] = []
     public var dedupe = DedupeWinner.last
     public var thresholds = Thresholds()
+    /// Column sets that must be unique across keys (`checks: [{unique: [a, b]}]`).
+    public var uniqueTogether: [UniqueTogether] = []
     /// Columns that must equal another entity's, which is authoritative.
     public var consistency: [Consistency] = []
     /// A SELECT over other entities (by name) that gives this entity's rows, instead of inbox files.

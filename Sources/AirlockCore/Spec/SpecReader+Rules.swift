@@ -162,6 +162,10 @@ extension SpecReader {
                 entity.dedupe = .latest(column: column)
             }
         }
+        if let node = fields["checks"] {
+            guard let list = node.sequence else { throw invalid("\(place).checks", "expected a list such as [{unique: [first_name, last_name]}]\(line(node))") }
+            entity.uniqueTogether = try list.enumerated().map { try uniqueTogether($1, of: entity, at: "\(place).checks[\($0)]") }
+        }
         if let node = fields["consistency"] {
             guard let list = node.sequence else { throw invalid("\(place).consistency", "expected a list of {column, equals, on} rules\(line(node))") }
             entity.consistency = try list.enumerated().map { try consistency($1, of: entity, at: "\(place).consistency[\($0)]") }
@@ -184,6 +188,18 @@ extension SpecReader {
                 }
             }
         }
+    }
+
+    private func uniqueTogether(_ node: Node, of entity: EntitySpec, at place: String) throws -> UniqueTogether {
+        let fields = try mapping(node, at: place)
+        guard let columnsNode = fields["unique"], let list = columnsNode.sequence, list.count >= 2 else {
+            throw invalid(place, "an entity check is {unique: [COLUMN, COLUMN, …]}; checks on one column go with the column\(line(node))")
+        }
+        let columns = try list.map { try string($0, at: "\(place).unique") }
+        for column in columns where !entity.columns.contains(where: { $0.name == column }) {
+            throw invalid("\(place).unique", "'\(column)' is not one of this entity's columns")
+        }
+        return UniqueTogether(columns: columns, severity: try fields["severity"].map { try severity($0, at: "\(place).severity") } ?? .quarantine)
     }
 
     /// Checked against the other entity once the whole spec is read (`checkConsistency`).

@@ -24,6 +24,22 @@ struct RecordChecks {
                 try transitionCheck(transitions, column, index, in: db)
             }
         }
+        for rule in entity.uniqueTogether { try uniqueTogether(rule, in: db) }
+    }
+
+    /// Records whose values of the rule's columns, together, are also another key's.
+    private func uniqueTogether(_ rule: UniqueTogether, in db: Database) throws {
+        let indices = rule.columns.map { name in entity.columns.firstIndex { $0.name == name }! }
+        let values = "json_array(\(indices.map { "v\($0)" }.joined(separator: ", ")))"
+        let present = indices.map { "v\($0) IS NOT NULL" }.joined(separator: " AND ")
+        let field = indices.map { entity.columns[$0].from }.joined(separator: ", ")
+        try db.execute(sql: """
+            INSERT INTO airlock_quarantine (raw_id, file_sha256, entity, field, value, reason, check_name, severity)
+            SELECT raw_id, file_sha256, ?, ?, json_array(\(indices.map { "r\($0)" }.joined(separator: ", "))),
+                   \(values) || ' is also the value of another record with a different key', 'unique', ?
+            FROM airlock_norm WHERE \(present) AND \(values) IN
+              (SELECT \(values) FROM airlock_norm WHERE \(present) GROUP BY 1 HAVING count(DISTINCT json_array(\(keyValues))) > 1)
+            """, arguments: [entity.name, field, rule.severity.rawValue])
     }
 
     /// Why the record's text for this column does not parse as its type (and its declared

@@ -108,4 +108,30 @@ import Testing
         let report = try workspace.run()
         #expect(report.findings.map(\.reason) == ["moves from 'processing' to 'failed', not an allowed transition"], "\(report.findings.map(\.description)) \(report.rejected)")
     }
+
+    @Test func columnsCanBeUniqueTogether() throws {
+        let workspace = try TestWorkspace(spec: """
+            producer: {key: producer}
+            entities:
+              people:
+                source: {files: "people*.csv"}
+                key: id
+                checks: [{unique: [first_name, last_name], severity: warn}]
+                columns:
+                  id: integer
+                  first_name: {from: "First name", type: text}
+                  last_name: {from: "Last name", type: text}
+
+            """)
+        defer { workspace.remove() }
+        try workspace.write("id,First name,Last name\n1,Ann,Lee\n2,Ann,Kim\n3,Ann,Lee\n3,Ann,Lee\n", toInbox: "people.csv")
+        let report = try workspace.run()
+        // Record 4 repeats key 3 (dedupe's business); records 1 and 3 are two keys with one name.
+        #expect(report.findings.map { "\($0.line!) \($0.check) \($0.field!) \($0.reason)" } == [
+            "2 unique First name, Last name [\"Ann\",\"Lee\"] is also the value of another record with a different key",
+            "4 unique First name, Last name [\"Ann\",\"Lee\"] is also the value of another record with a different key",
+            "5 unique First name, Last name [\"Ann\",\"Lee\"] is also the value of another record with a different key",
+        ])
+        #expect(report.findings.allSatisfy { $0.severity == .warn })
+    }
 }
