@@ -9,7 +9,7 @@ struct Infer: ParsableCommand {
             Reads FILE the way the pipeline would (CSV with any delimiter and encoding it \
             detects, a JSON array or API envelope, NDJSON) and prints an entities: block for \
             airlock.yml: a column per field (dotted paths for nested JSON), the narrowest type \
-            every value parses as (integer, decimal, boolean, timestamp, enum for labels such as \
+            every value parses as (integer, decimal, boolean, date, timestamp, enum for labels such as \
             'bill-payment', else text) and the fields that are unique and never empty as key \
             candidates. Used as is, the proposal ingests FILE without errors; check the types \
             and the key before relying on it.

@@ -80,6 +80,7 @@ public enum SQLDialect: String, CaseIterable, Sendable {
         case let (.postgres, .decimal(precision, scale)): return "numeric(\(precision),\(scale))"
         case (.postgres, .boolean): return "boolean"
         case (.postgres, .timestamp): return "timestamptz"
+        case (.postgres, .date): return "date"
         case (.sqlite, .integer), (.sqlite, .boolean): return "INTEGER"
         case (.sqlite, _): return "TEXT"
         }

@@ -87,6 +87,7 @@ struct TableChecksum {
         switch column.type {
         case .boolean: return "CASE WHEN \(name) THEN '1' WHEN NOT \(name) THEN '0' END"
         case .timestamp: return "regexp_replace(to_char(\(name) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '\\.?0+$', '') || 'Z'"
+        case .date: return "to_char(\(name), 'YYYY-MM-DD')"
         default: return "\(name)::text"
         }
     }

@@ -156,6 +156,7 @@ public struct SpecInference {
             return .decimal(precision: min(38, max(12, (row[0] as Int? ?? 0) + scale + 4)), scale: scale)
         }
         if try fits("boolean") { return .boolean }
+        if try fits("date") { return .date }
         if try fits("timestamp") { return .timestamp }
         let labels = try Row.fetchOne(db, sql: """
             SELECT count(DISTINCT v), count(*), count(*) FILTER (WHERE v GLOB '*[- ]*'),

@@ -7,6 +7,8 @@ import Foundation
 struct TimestampFormat: Equatable, Sendable {
     let pattern: String
     let zone: String?
+    /// For a date column: only the date the format reads.
+    var dateOnly = false
 
     static let monthNames = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
@@ -22,7 +24,8 @@ struct TimestampFormat: Equatable, Sendable {
     /// `text` (SQL) through `airlock_timestamp` with this format.
     func sql(_ text: String) -> String {
         let dialect = SQLDialect.sqlite
-        return "airlock_timestamp(\(text), \(dialect.literal(pattern)), \(zone.map(dialect.literal) ?? "NULL"))"
+        let iso = "airlock_timestamp(\(text), \(dialect.literal(pattern)), \(zone.map(dialect.literal) ?? "NULL"))"
+        return dateOnly ? "substr(\(iso), 1, 10)" : iso
     }
 
     /// The ISO-8601 spelling of `text`, or nil when it does not follow the pattern.

@@ -5,6 +5,19 @@
 /// `Z`, `+02`, `+0200` or `+02:00`. A timestamp without a zone is taken as UTC. The canonical
 /// form is `2026-01-31T10:30:00Z` (fraction kept, up to microseconds, trailing zeros dropped).
 enum UTCTimestamp {
+    /// A calendar date, `YYYY-MM-DD` and nothing more: a date-time would need a zone to say
+    /// which day it is.
+    static func date(_ raw: String) -> Result<String, ValueError> {
+        let text = raw.trimmingWhitespace()
+        let shape = text.utf8.count == 10 && text.utf8.enumerated().allSatisfy { index, byte in
+            index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        }
+        guard shape, case let .success(midnight) = canonical(text) else {
+            return .failure(ValueError("'\(raw)' is not a date (YYYY-MM-DD)"))
+        }
+        return .success(String(midnight.prefix(10)))
+    }
+
     static func canonical(_ raw: String) -> Result<String, ValueError> {
         guard let parts = Parts(raw.trimmingWhitespace()) else {
             return .failure(ValueError("'\(raw)' is not an ISO-8601 timestamp (YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM])"))

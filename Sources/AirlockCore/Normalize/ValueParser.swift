@@ -25,6 +25,8 @@ public enum ValueParser {
             return boolean(raw).map { .integer($0 ? 1 : 0) }
         case .timestamp:
             return UTCTimestamp.canonical(raw).map(Value.text)
+        case .date:
+            return UTCTimestamp.date(raw).map(Value.text)
         }
     }
 

@@ -12,10 +12,12 @@ public enum ColumnType: Equatable, Sendable, CustomStringConvertible {
     case boolean
     /// A timestamp converted to UTC, ISO-8601 with a `Z` suffix.
     case timestamp
+    /// A calendar date, `YYYY-MM-DD`, with no time and no zone.
+    case date
     /// Text normalized to snake case (`bill-payment` → `bill_payment`).
     case enumeration
 
-    /// Parses a spec spelling: `text`, `integer`, `decimal(12,2)`, `boolean`, `timestamp`, `enum`.
+    /// Parses a spec spelling: `text`, `integer`, `decimal(12,2)`, `boolean`, `timestamp`, `date`, `enum`.
     public init?(spelling: String) {
         let compact = spelling.lowercased().filter { !$0.isWhitespace }
         switch compact {
@@ -23,6 +25,7 @@ public enum ColumnType: Equatable, Sendable, CustomStringConvertible {
         case "integer", "int", "bigint": self = .integer
         case "boolean", "bool": self = .boolean
         case "timestamp", "datetime": self = .timestamp
+        case "date": self = .date
         case "enum": self = .enumeration
         default:
             guard compact.hasPrefix("decimal("), compact.hasSuffix(")") else { return nil }
@@ -40,6 +43,7 @@ public enum ColumnType: Equatable, Sendable, CustomStringConvertible {
         case let .decimal(precision, scale): return "decimal(\(precision),\(scale))"
         case .boolean: return "boolean"
         case .timestamp: return "timestamp"
+        case .date: return "date"
         case .enumeration: return "enum"
         }
     }

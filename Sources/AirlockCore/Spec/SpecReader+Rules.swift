@@ -49,9 +49,11 @@ extension SpecReader {
         let format = try fields["format"].map { try string($0, at: "\(place).format") }
         let zone = try fields["zone"].map { try string($0, at: "\(place).zone") }
         if format != nil || zone != nil {
-            guard type == .timestamp else { throw invalid(place, "format and zone apply to timestamp columns") }
+            guard type == .timestamp || (type == .date && zone == nil) else {
+                throw invalid(place, "format applies to timestamp and date columns, zone to timestamp columns")
+            }
             if let problem = TimestampFormat.problem(pattern: format, zone: zone) { throw invalid("\(place).\(format == nil ? "zone" : "format")", problem) }
-            rules.timestampFormat = TimestampFormat(pattern: format ?? "", zone: zone)
+            rules.timestampFormat = TimestampFormat(pattern: format ?? "", zone: zone, dateOnly: type == .date)
         }
         if let node = fields["derive"] {
             guard fields["from"] == nil, rules.checks.isEmpty, rules.transitions == nil else {

@@ -280,7 +280,7 @@ struct SpecReader {
     // MARK: - Helpers
 
     private func unknownType(_ spelling: String, at place: String) -> SpecError {
-        invalid(place, "unknown type '\(spelling)'; use text, integer, decimal(P,S), boolean, timestamp or enum")
+        invalid(place, "unknown type '\(spelling)'; use text, integer, decimal(P,S), boolean, timestamp, date or enum")
     }
 
     private func checkIdentifier(_ name: String, at place: String) throws {

@@ -26,6 +26,15 @@ import Testing
         #expect(canonical("maybe", .boolean) == nil)
     }
 
+    @Test func datesAreCalendarDaysOnly() {
+        #expect(canonical(" 2026-02-28 ", .date) == .text("2026-02-28"))
+        #expect(canonical("2024-02-29", .date) == .text("2024-02-29"))
+        #expect(canonical("2026-02-29", .date) == nil)
+        #expect(canonical("2026-11-05T10:00:00Z", .date) == nil)
+        #expect(canonical("5/11/2026", .date) == nil)
+        #expect(ValueParser.parse("5/11/2026", as: .date) == .failure(ValueError("'5/11/2026' is not a date (YYYY-MM-DD)")))
+    }
+
     @Test func timestampsBecomeUTC() {
         #expect(canonical("2026-11-01T08:00:00+02:00", .timestamp) == .text("2026-11-01T06:00:00Z"))
         #expect(canonical("2026-01-01T01:30:00+0200", .timestamp) == .text("2025-12-31T23:30:00Z"))

@@ -18,7 +18,7 @@ import Testing
     @Test func problemsNameTheirPlace() {
         let base = "producer: {key: producer}\nentities:\n  items:\n    source: {files: \"*.csv\"}\n"
         #expect(throws: SpecError.invalid(path: "airlock.yml", at: "entities.items.columns.price.type",
-                                          reason: "unknown type 'money'; use text, integer, decimal(P,S), boolean, timestamp or enum")) {
+                                          reason: "unknown type 'money'; use text, integer, decimal(P,S), boolean, timestamp, date or enum")) {
             try Spec.parse(yaml: base + "    key: id\n    columns:\n      id: text\n      price: {type: money}\n")
         }
         #expect(throws: SpecError.invalid(path: "airlock.yml", at: "entities.items.key", reason: "'sku' is not one of this entity's columns")) {

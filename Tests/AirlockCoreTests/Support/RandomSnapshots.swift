@@ -16,7 +16,7 @@ struct RandomSnapshots {
                           "é", "e\u{0301}", "'\u{0301}", "\u{1}", "\u{1B}", "\\.", "\\N", "|", ",", " ", "NULL", ""]
 
     static let types: [ColumnType] = [.text, .integer, .decimal(precision: 12, scale: 2), .decimal(precision: 6, scale: 0),
-                                      .boolean, .timestamp, .enumeration]
+                                      .boolean, .timestamp, .date, .enumeration]
 
     /// An entity named `name` with a one- or two-column key and up to five value columns.
     mutating func entity(named name: String) -> EntitySpec {
@@ -75,6 +75,8 @@ struct RandomSnapshots {
             raw = sign + (scale == 0 ? digits : "\(digits.dropLast(scale)).\(digits.suffix(scale))")
         case .boolean:
             raw = Bool.random(using: &random) ? "yes" : "off"
+        case .date:
+            raw = String(Date(timeIntervalSince1970: TimeInterval(Int.random(in: 0...4_000_000_000, using: &random))).utcTimestamp.prefix(10))
         case .timestamp:
             let seconds = Int.random(in: 0...4_000_000_000, using: &random)
             let millis = Bool.random(using: &random) ? String(format: ".%03d", Int.random(in: 0...999, using: &random)) : ""

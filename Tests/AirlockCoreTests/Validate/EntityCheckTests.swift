@@ -109,18 +109,19 @@ import Testing
                   product_type: {type: enum, derive: "CASE WHEN description LIKE '%prepaid%' THEN 'Bill Payment' WHEN description LIKE '%airtime%' THEN 'airtime' END"}
                   pinned: {from: Pinned, type: boolean}
                   listed_at: {from: Listed, type: timestamp, format: "%d/%m/%Y %H:%M", zone: Africa/Johannesburg}
+                  launch: {from: Launch, type: date, format: "%d %b %Y"}
 
             """)
         defer { workspace.remove() }
-        try workspace.write("ID,Description,Pinned,Listed\nP-1,City Power prepaid,no,05/11/2026 10:30\nP-2,R29 airtime,no,06/11/2026 00:15\nP-3,Gift card,yes,2026-11-07\n",
+        try workspace.write("ID,Description,Pinned,Listed,Launch\nP-1,City Power prepaid,no,05/11/2026 10:30,01 Mar 2026\nP-2,R29 airtime,no,06/11/2026 00:15,\nP-3,Gift card,yes,2026-11-07,01 Mar 2026\n",
                             toInbox: "products.csv")
         let report = try workspace.run()
         #expect(report.findings.map(\.description) == [
             "products.csv: line 4: field 'Listed': '2026-11-07' does not follow the format %d/%m/%Y %H:%M; the record is held back",
         ])
-        #expect(try rows(workspace, "SELECT product_id, product_type, pinned, pinned_source, listed_at FROM snap_products ORDER BY 1") == """
-            P-1|bill_payment|1|0|2026-11-05T08:30:00Z
-            P-2|airtime|0|0|2026-11-05T22:15:00Z
+        #expect(try rows(workspace, "SELECT product_id, product_type, pinned, pinned_source, listed_at, launch FROM snap_products ORDER BY 1") == """
+            P-1|bill_payment|1|0|2026-11-05T08:30:00Z|2026-03-01
+            P-2|airtime|0|0|2026-11-05T22:15:00Z|
 
             """)
     }
