@@ -7,10 +7,11 @@ public enum FieldValue: Codable, Hashable, Sendable, CustomStringConvertible {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // Text first: most values are, and each failed attempt costs a thrown error.
         if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(String.self) { self = .text(value) }
         else if let value = try? container.decode(Bool.self) { self = .boolean(value) }
-        else if let value = try? container.decode(Int64.self) { self = .integer(value) }
-        else { self = .text(try container.decode(String.self)) }
+        else { self = .integer(try container.decode(Int64.self)) }
     }
 
     public func encode(to encoder: Encoder) throws {
