@@ -11,7 +11,6 @@ struct TerminalStyle {
     private func wrap(_ text: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
 
     func bold(_ text: String) -> String { wrap(text, "1") }
-    func dim(_ text: String) -> String { wrap(text, "2") }
     func good(_ text: String) -> String { wrap(text, "32") }
     func caution(_ text: String) -> String { wrap(text, "33") }
     func bad(_ text: String) -> String { wrap(text, "31") }

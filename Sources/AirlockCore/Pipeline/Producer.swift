@@ -78,7 +78,11 @@ public struct Producer {
         var normalized: [String: Normalizer.Report] = [:]
         for (index, entity) in changedEntities.enumerated() {
             progress?(ProgressUpdate(task: "normalizing \(entity.name)", done: Int64(index), total: Int64(changedEntities.count), unit: .steps))
-            normalized[entity.name] = try Normalizer(entity).normalize(in: db)
+            let report = try Normalizer(entity).normalize(in: db)
+            if report.overridden > 0 {
+                logger.info("overrides corrected rows", metadata: ["entity": "\(entity.name)", "rows": "\(report.overridden)"])
+            }
+            normalized[entity.name] = report
         }
         progress?(ProgressUpdate(task: "normalizing", done: 1, total: 1, unit: .steps))
         report.findings = try recordFindings(in: db)

@@ -63,7 +63,7 @@ public struct ColumnCheck: Equatable, Sendable {
 }
 
 /// What a failed check does to the run.
-public enum Severity: String, Codable, Equatable, Sendable, CaseIterable {
+public enum Severity: String, Codable, Equatable, Sendable {
     /// No bundle is written; baseline, snapshot and outbox stay as they were.
     case block
     /// The record is held back (its key keeps the baseline row); the rest proceeds.

@@ -16,7 +16,7 @@ struct ConsistencyCheck {
         func joined(_ alias: String) -> String {
             rule.match.map { "a.\(dialect.identifier($0.authorityColumn)) = \(alias).\(dialect.identifier($0.column))" }.joined(separator: " AND ")
         }
-        let keyText = entity.key.map { "\(dialect.literal($0 + "=")) || quote(t.\(dialect.identifier($0)))" }.joined(separator: " || ', ' || ")
+        let keyText = EntityTables(entity).keyText(of: "t")
         let rows = try Row.fetchAll(db, sql: """
             SELECT \(keyText), quote(t.\(column)), quote(a.\(theirs)) FROM \(current(entity.name)) AS t
             JOIN \(current(rule.authority)) AS a ON \(joined("t")) WHERE t.\(column) IS NOT a.\(theirs) ORDER BY 1

@@ -36,7 +36,7 @@ struct EntityChecks {
         for column in entity.columns {
             guard let parentName = column.references, let parent = spec.first(where: { $0.name == parentName }) else { continue }
             let child = dialect.identifier(column.name), parentKey = dialect.identifier(parent.key[0])
-            let keyText = entity.key.map { "\(dialect.literal($0 + "=")) || quote(c.\(dialect.identifier($0)))" }.joined(separator: " || ', ' || ")
+            let keyText = EntityTables(entity).keyText(of: "c")
             let orphans = try Row.fetchAll(db, sql: """
                 SELECT \(keyText), CAST(c.\(child) AS TEXT) FROM \(current(entity)) AS c
                 WHERE c.\(child) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \(current(parent)) AS p WHERE p.\(parentKey) = c.\(child))

@@ -17,6 +17,11 @@ struct EntityTables {
     var columnList: String { entity.columns.map { dialect.identifier($0.name) }.joined(separator: ", ") }
     var keyList: String { entity.key.map { dialect.identifier($0) }.joined(separator: ", ") }
 
+    /// SQL giving a row's key as findings name it: `order_id='O-1', line=2`.
+    func keyText(of alias: String) -> String {
+        entity.key.map { "\(dialect.literal($0 + "=")) || quote(\(alias).\(dialect.identifier($0)))" }.joined(separator: " || ', ' || ")
+    }
+
     /// What the workspace storage of this entity looks like; a change needs a new workspace.
     var signature: String { entity.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ") + " KEY " + entity.key.joined(separator: ",") }
 
