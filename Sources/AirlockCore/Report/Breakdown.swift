@@ -55,15 +55,24 @@ public struct Breakdown: Encodable, Equatable, Sendable {
         return "\(tenths / 10).\(tenths % 10)%"
     }
 
-    /// The columns of a breakdown table, in order, with each line's count and rate.
-    public static let columns = ["processed", "inserted", "updated", "unchanged", "deleted", "quarantined"]
+    /// The columns of a breakdown table, in order: the records processed, then what became of
+    /// them (they add up to `processed`), and the rows deleted.
+    public static let columns = ["processed", "inserted", "updated", "unchanged", "superseded", "quarantined", "failed", "deleted"]
+
+    /// This line's count under each of `columns`; nil where it was not counted.
+    public var values: [Int?] {
+        let c = counts
+        return [c.processed, c.inserted, c.updated, c.unchanged, c.superseded, c.quarantined, c.failed, c.deleted]
+    }
 
     /// The cells of this line under `columns`: a count, with its share where it has one.
     public var cells: [String] {
         let c = counts
-        return [c.processed.map(String.init) ?? "—",
+        let dash = "—"
+        return [c.processed.map(String.init) ?? dash,
                 "\(c.inserted) (\(Self.percent(rates.inserted)))", "\(c.updated) (\(Self.percent(rates.updated)))",
-                "\(c.unchanged) (\(Self.percent(rates.unchanged)))", "\(c.deleted) (\(Self.percent(rates.deleted)))",
-                rates.quarantined.map { "\(c.quarantined) (\(Self.percent($0)))" } ?? String(c.quarantined)]
+                "\(c.unchanged) (\(Self.percent(rates.unchanged)))", c.superseded.map(String.init) ?? dash,
+                rates.quarantined.map { "\(c.quarantined) (\(Self.percent($0)))" } ?? String(c.quarantined),
+                c.failed.map(String.init) ?? dash, "\(c.deleted) (\(Self.percent(rates.deleted)))"]
     }
 }

@@ -47,9 +47,7 @@ struct HTMLReport {
 
     /// Counts sit in `data-count` so a page check can read them without parsing the text.
     private func breakdownRow(_ line: Breakdown, entity: String, label: String, kind: String) -> String {
-        let counts = [line.counts.processed, line.counts.inserted, line.counts.updated, line.counts.unchanged,
-                      line.counts.deleted, line.counts.quarantined]
-        let cells = zip(zip(Breakdown.columns, counts), line.cells).map { column, text in
+        let cells = zip(zip(Breakdown.columns, line.values), line.cells).map { column, text in
             "<td class=\"num\" data-column=\"\(column.0)\" data-count=\"\(column.1.map(String.init) ?? "")\">\(Self.escape(text))</td>"
         }
         return "<tr class=\"\(kind)\" data-entity=\"\(Self.escape(entity))\"><td>\(label)</td>\(cells.joined())</tr>"

@@ -131,8 +131,9 @@ import Testing
         defer { workspace.remove() }
         let report = try String(contentsOf: try Shell.extract(second).appendingPathComponent("report.md"), encoding: .utf8)
         #expect(report.hasPrefix("# Airlock bundle 2\n"))
-        #expect(report.contains("| products | 4 | 1 (20.0%) | 2 (40.0%) | 1 (20.0%) | 1 (20.0%) | 0 (0.0%) |\n"))
-        #expect(report.contains("| products · product_type = bill_payment | 2 | 0 (0.0%) | 2 (100.0%) | 0 (0.0%) | 0 (0.0%) | 0 (0.0%) |\n"))
+        #expect(report.contains("| entity | processed | inserted | updated | unchanged | superseded | quarantined | failed | deleted |\n"))
+        #expect(report.contains("| products | 4 | 1 (20.0%) | 2 (40.0%) | 1 (20.0%) | 0 | 0 (0.0%) | 0 | 1 (20.0%) |\n"))
+        #expect(report.contains("| products · product_type = bill_payment | 2 | 0 (0.0%) | 2 (100.0%) | 0 (0.0%) | 0 | 0 (0.0%) | — | 0 (0.0%) |\n"))
         #expect(report.contains("| update | product_id=P-100 | amount | 50.00 | 55.00 |\n"))
         #expect(report.contains("| insert | payment_id=1004 | last_name |  | Line one\\r\\nline two |\n"))
         #expect(report.contains("No findings.\n"))
@@ -155,7 +156,8 @@ import Testing
         for entity in manifest.entities {
             let c = entity.counts
             #expect(breakdown[entity.name] == ["processed": c.processed!, "inserted": c.inserted, "updated": c.updated,
-                                               "unchanged": c.unchanged, "deleted": c.deleted, "quarantined": c.quarantined])
+                                               "unchanged": c.unchanged, "superseded": c.superseded!, "quarantined": c.quarantined,
+                                               "failed": c.failed!, "deleted": c.deleted])
         }
         #expect(seen["change_rows"] as? Int == manifest.entities.map(\.counts.changed).reduce(0, +))
         #expect(seen["rows_matching_search"] as? Int == 4, "the search for P-10 leaves the four product changes")
