@@ -71,14 +71,18 @@ struct Normalizer {
         let snapshotRows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.snapshot)") ?? 0
         report.superseded = report.records - report.quarantined - snapshotRows
         if let category = entity.category, let index = entity.columns.firstIndex(where: { $0.name == category }) {
-            // Before kept rows and overrides, the snapshot holds one winner per key of the admitted records.
-            let admitted = try Dictionary(Row.fetchAll(db, sql: """
-                SELECT CAST(v\(index) AS TEXT), count(*) FROM airlock_norm WHERE raw_id NOT IN (\(quarantinedIDs)) GROUP BY 1
-                """).map { ($0[0] as String?, $0[1] as Int) }, uniquingKeysWith: +)
+            // Before kept rows and overrides, the snapshot holds one winner per key of the admitted
+            // records. Records count by their parsed value, so quarantined ones count where they belong.
             let winners = try Dictionary(Row.fetchAll(db, sql: """
                 SELECT CAST(\(dialect.identifier(category)) AS TEXT), count(*) FROM \(tables.snapshot) GROUP BY 1
                 """).map { ($0[0] as String?, $0[1] as Int) }, uniquingKeysWith: +)
-            for (value, count) in admitted { report.supersededByCategory[value] = count - (winners[value] ?? 0) }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT CAST(v\(index) AS TEXT), count(*), count(*) FILTER (WHERE raw_id IN (\(quarantinedIDs))) FROM airlock_norm GROUP BY 1
+                """) {
+                let (value, processed, quarantined) = (row[0] as String?, row[1] as Int, row[2] as Int)
+                report.byCategory[value] = (processed, quarantined)
+                if processed > quarantined { report.supersededByCategory[value] = processed - quarantined - (winners[value] ?? 0) }
+            }
         }
         let keptRows = """
             FROM \(tables.baseline) AS b
@@ -94,14 +98,6 @@ struct Normalizer {
         report.kept = (try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.snapshot)") ?? 0) - snapshotRows
         try derive(in: db)
         report.overridden = try applyOverrides(in: db)
-        if let category = entity.category, let index = entity.columns.firstIndex(where: { $0.name == category }) {
-            // The parsed value where it parsed, so quarantined records are counted where they belong.
-            for row in try Row.fetchAll(db, sql: """
-                SELECT CAST(v\(index) AS TEXT), count(*), count(*) FILTER (WHERE raw_id IN (\(quarantinedIDs))) FROM airlock_norm GROUP BY 1
-                """) {
-                report.byCategory[row[0] as String?] = (row[1], row[2])
-            }
-        }
         try db.execute(sql: "DROP TABLE temp.airlock_norm")
         return report
     }
