@@ -27,6 +27,7 @@ public struct Producer {
     var database: DatabaseQueue { workspace.database }
     var spec: Spec { workspace.spec }
     private var keys: KeyStore { KeyStore(directory: workspace.keys) }
+    private var timer: StageTimer { StageTimer(logger: logger) }
 
     /// Ingests `files` (by default every inbox file no process is still writing), then
     /// bundles what changed.
@@ -78,14 +79,14 @@ public struct Producer {
         var normalized: [String: Normalizer.Report] = [:]
         for (index, entity) in changedEntities.enumerated() {
             progress?(ProgressUpdate(task: "normalizing \(entity.name)", done: Int64(index), total: Int64(changedEntities.count), unit: .steps))
-            let report = try Normalizer(entity).normalize(in: db)
+            let report = try timer.time("normalize", ["entity": "\(entity.name)"]) { try Normalizer(entity).normalize(in: db) }
             if report.overridden > 0 {
                 logger.info("overrides corrected rows", metadata: ["entity": "\(entity.name)", "rows": "\(report.overridden)"])
             }
             normalized[entity.name] = report
         }
         progress?(ProgressUpdate(task: "normalizing", done: 1, total: 1, unit: .steps))
-        report.findings = try recordFindings(in: db)
+        report.findings = try timer.time("record findings") { try recordFindings(in: db) }
         var bundled = Set(changedEntities.map(\.name))
         func current(_ name: String) -> String {
             let tables = EntityTables(spec.entities.first { $0.name == name }!)
@@ -110,7 +111,7 @@ public struct Producer {
         var counts: [String: EntityCounts] = [:]
         var categories: [String: [Manifest.Category]] = [:]
         for entity in spec.entities where bundled.contains(entity.name) {
-            var entityCounts = try EntityDiff(entity).counts(in: db)
+            var entityCounts = try timer.time("diff", ["entity": "\(entity.name)"]) { try EntityDiff(entity).counts(in: db) }
             if let records = normalized[entity.name] {
                 let failed = try Int.fetchOne(db, sql: """
                     SELECT count(*) FROM airlock_unparsed AS u JOIN airlock_files AS f ON f.sha256 = u.file_sha256
@@ -150,7 +151,9 @@ public struct Producer {
         let (file, manifest, digest) = try stageBundle(entities: entities, counts: counts, categories: categories,
                                                        validation: ValidationReport(findings: report.findings),
                                                        signingKey: signingKey, db: db)
-        for entity in entities { try EntityDiff(entity).promote(bundle: manifest.sequence, in: db) }
+        try timer.time("promote baseline") {
+            for entity in entities { try EntityDiff(entity).promote(bundle: manifest.sequence, in: db) }
+        }
         try db.execute(sql: "UPDATE airlock_files SET state = 'bundled', bundle_sequence = ? WHERE state = 'pending'",
                        arguments: [manifest.sequence])
         try db.execute(sql: "INSERT INTO airlock_bundles (sequence, id, digest, file_name, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -175,7 +178,7 @@ public struct Producer {
         for url in files where FileManager.default.fileExists(atPath: url.path) {
             let outcomes: [Ingestor.Outcome]
             do {
-                outcomes = try ingestor.ingest(url)
+                outcomes = try timer.time("ingest", ["file": "\(url.lastPathComponent)"]) { try ingestor.ingest(url) }
             } catch let error as IngestError {
                 outcomes = [.rejected(error)]
             }
@@ -245,11 +248,11 @@ public struct Producer {
         var manifestEntities: [Manifest.Entity] = []
         for entity in entities {
             let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(EntityTables(entity).snapshot)") ?? 0
-            var checksums: [String: String] = [:]
-            for dialect in SQLDialect.allCases {
-                checksums[dialect.rawValue] = try TableChecksum(entity: entity).expected(dialect, table: EntityTables(entity).snapshot, in: db)
+            let checksums = try timer.time("table checksums", ["entity": "\(entity.name)"]) {
+                try TableChecksum(entity: entity).expected(table: EntityTables(entity).snapshot, in: db)
             }
-            manifestEntities.append(.init(name: entity.name, key: entity.key, rows: rows, counts: counts[entity.name]!, checksums: checksums,
+            manifestEntities.append(.init(name: entity.name, key: entity.key, rows: rows, counts: counts[entity.name]!,
+                                          checksums: Dictionary(uniqueKeysWithValues: checksums.map { ($0.key.rawValue, $0.value) }),
                                           category: entity.category, categories: categories[entity.name]))
         }
         let mtime = fixedTime ?? Int(Date().timeIntervalSince1970)
@@ -281,28 +284,33 @@ public struct Producer {
             let folder = directory.appendingPathComponent(dialect.rawValue)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: spec.entities, entities: entities)
-            try emitter.writeAll(to: folder, from: db, checksums: manifest.checksums(for: dialect))
+            try timer.time("emit", ["dialect": "\(dialect.rawValue)"]) {
+                try emitter.writeAll(to: folder, from: db, checksums: manifest.checksums(for: dialect))
+            }
             members += ScriptEmitter.scriptNames.map { "\(dialect.rawValue)/\($0)" }
             stepDone()
         }
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("changes"), withIntermediateDirectories: true)
         for entity in entities {
             let member = ChangeLog.memberName(entity.name)
-            try ChangeLog(entity).write(to: directory.appendingPathComponent(member), from: db)
+            try timer.time("change file", ["entity": "\(entity.name)"]) {
+                try ChangeLog(entity).write(to: directory.appendingPathComponent(member), from: db)
+            }
             members.append(member)
             stepDone()
         }
         try validation.encoded().write(to: directory.appendingPathComponent(ValidationReport.memberName))
         members.append(ValidationReport.memberName)
-        let contents = try BundleContents(folder: directory, manifest: manifest, sampleSize: ReportPage.sampleSize)
-        for page in ReportPage.allCases {
-            try Data(page.render(contents).utf8).write(to: directory.appendingPathComponent(page.memberName))
-            members.append(page.memberName)
-            stepDone()
+        try timer.time("report pages") {
+            let contents = try BundleContents(folder: directory, manifest: manifest, sampleSize: ReportPage.sampleSize)
+            for page in ReportPage.allCases {
+                try Data(page.render(contents).utf8).write(to: directory.appendingPathComponent(page.memberName))
+                members.append(page.memberName)
+                stepDone()
+            }
         }
-        var sums = ""
-        for member in members.sorted() {
-            sums += "\(try InboxFile(url: directory.appendingPathComponent(member)).sha256)  \(member)\n"
+        let sums = try timer.time("checksums") {
+            try members.sorted().map { "\(try InboxFile(url: directory.appendingPathComponent($0)).sha256)  \($0)\n" }.joined()
         }
         try Data(sums.utf8).write(to: directory.appendingPathComponent(BundleVerifier.checksumsName))
         let signature = try SSHSignature.sign(Array(sums.utf8), namespace: SSHSignature.bundleNamespace, with: signingKey)
@@ -310,7 +318,9 @@ public struct Producer {
         members += [BundleVerifier.checksumsName, BundleVerifier.signatureName]
 
         let file = workspace.staging.appendingPathComponent("bundle-\(BundleIdentity.pad(sequence)).tar.gz")
-        try BundleArchive.write(members: members.map { ($0, directory.appendingPathComponent($0)) }, to: file, mtime: mtime)
+        try timer.time("archive") {
+            try BundleArchive.write(members: members.map { ($0, directory.appendingPathComponent($0)) }, to: file, mtime: mtime)
+        }
         stepDone()
         return (file, manifest, digest)
     }

@@ -54,7 +54,7 @@ final class ScriptHarness {
                 try FileManager.default.createDirectory(at: scripts.upsert(dialect).deletingLastPathComponent(), withIntermediateDirectories: true)
                 let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: entities, entities: changed)
                 let checksums = try Dictionary(uniqueKeysWithValues: changed.map { entity in
-                    (entity.name, try TableChecksum(entity: entity).expected(dialect, table: EntityTables(entity).snapshot, in: db))
+                    (entity.name, try TableChecksum(entity: entity).expected(table: EntityTables(entity).snapshot, in: db)[dialect]!)
                 })
                 try emitter.writeAll(to: scripts.upsert(dialect).deletingLastPathComponent(), from: db, checksums: checksums)
             }
