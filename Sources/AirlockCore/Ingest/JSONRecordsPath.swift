@@ -68,4 +68,27 @@ enum JSONPath {
         }
         output.append("\"")
     }
+
+    /// The same for UTF-8 bytes: only the quote, the backslash and control bytes are escaped,
+    /// and bytes of a multi-byte scalar are never below 0x80.
+    static func quote(_ text: ArraySlice<UInt8>, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        guard text.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            output += text
+            output.append(UInt8(ascii: "\""))
+            return
+        }
+        for byte in text {
+            switch byte {
+            case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20: output += Array("\\u00\(byte < 0x10 ? "0" : "")\(String(byte, radix: 16))".utf8)
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
 }

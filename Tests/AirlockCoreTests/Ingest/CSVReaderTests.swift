@@ -2,9 +2,17 @@
 import Testing
 
 @Suite struct CSVReaderTests {
-    private func items(_ text: String, delimiter: Character = ",") throws -> [CSVReader.Item] {
-        var chunks = [Array(text.utf8)]
-        let source = ByteSource { chunks.popLast() }
+    /// `chunkSizes` cut the text into chunks, cycling; by default it comes in one piece.
+    private func items(_ text: String, delimiter: Character = ",", chunkSizes: [Int] = []) throws -> [CSVReader.Item] {
+        var rest = ArraySlice(text.utf8)
+        var chunk = 0
+        let source = ByteSource {
+            guard !rest.isEmpty else { return nil }
+            let size = chunkSizes.isEmpty ? rest.count : chunkSizes[chunk % chunkSizes.count]
+            chunk += 1
+            defer { rest = rest.dropFirst(size) }
+            return Array(rest.prefix(size))
+        }
         var reader = CSVReader(source: source, delimiter: delimiter.asciiValue!)
         var all: [CSVReader.Item] = []
         while let item = try reader.next() { all.append(item) }
@@ -42,6 +50,36 @@ import Testing
             "line 4, field 2: a byte-order mark (U+FEFF) inside the file; were two files joined?",
         ])
         #expect(try records(text).map(\.fields) == [["a", "b"], ["3", "4"]])
+    }
+
+    /// Fields written the RFC 4180 way come back as they were, with their lines, wherever the
+    /// chunks of the input happen to end.
+    @Test func recordsDoNotDependOnWhereChunksEnd() async {
+        let pieces = ["a", "Zé", ",", "\"", "\n", "\r\n", " ", "😀", "\t", "", "P-100", ";"]
+        await forRandomSeeds(count: 200) { seed in
+            var random = SplitMix64(seed: seed)
+            let rows = (0..<Int.random(in: 1...6, using: &random)).map { _ in
+                (0..<3).map { _ in (0..<Int.random(in: 0...4, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined() }
+            }
+            var text = ""
+            var lines: [Int] = []
+            var line = 1
+            for row in rows {
+                lines.append(line)
+                text += row.map { field in
+                    field.unicodeScalars.contains(where: { ",\"\r\n".unicodeScalars.contains($0) }) || field.isEmpty ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+                }.joined(separator: ",")
+                text += Bool.random(using: &random) ? "\r\n" : "\n"
+                line += 1 + row.joined().utf8.filter { $0 == UInt8(ascii: "\n") }.count
+            }
+            let sizes = (0..<3).map { _ in Int.random(in: 1...5, using: &random) }
+            let parsed = try self.items(text, chunkSizes: sizes).map { item -> [String] in
+                guard case let .record(record) = item else { return ["failure"] }
+                return record.fields
+            }
+            #expect(parsed == rows, "chunks of \(sizes): \(text.debugDescription)")
+            #expect(try self.records(text).map(\.line) == lines)
+        }
     }
 
     @Test func otherDelimiters() throws {
