@@ -36,6 +36,8 @@ let package = Package(
                 "CArchive",
                 "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The same system libsqlite3 GRDB links; scripts read column bytes in place (Emit).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

@@ -6,33 +6,21 @@
 enum PostgresCopy {
     static let endOfData = "\\."
 
-    /// The bytes `field` escapes; built once, as `field` runs for every value of every row.
-    private static let escapedBytes: Set<UInt8> = [UInt8(ascii: "\\"), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
-
-    static func line(_ values: [WorkspaceValue], types: [ColumnType]) -> String {
-        zip(values, types).map { field($0, type: $1) }.joined(separator: "\t")
-    }
-
-    static func field(_ value: WorkspaceValue, type: ColumnType) -> String {
-        switch value {
-        case .null:
-            return "\\N"
-        case let .integer(number):
-            if type == .boolean { return number == 0 ? "f" : "t" }
-            return String(number)
-        case let .text(text):
-            guard text.utf8.contains(where: escapedBytes.contains) else { return text }
-            var escaped = String.UnicodeScalarView()
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\\": escaped.append(contentsOf: "\\\\".unicodeScalars)
-                case "\t": escaped.append(contentsOf: "\\t".unicodeScalars)
-                case "\n": escaped.append(contentsOf: "\\n".unicodeScalars)
-                case "\r": escaped.append(contentsOf: "\\r".unicodeScalars)
-                default: escaped.append(scalar)
-                }
+    /// Appends text as one COPY field, escaped.
+    static func appendField(_ text: some Collection<UInt8>, to out: inout [UInt8]) {
+        let backslash = UInt8(ascii: "\\")
+        guard text.contains(where: { $0 == backslash || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else {
+            out += text
+            return
+        }
+        for byte in text {
+            switch byte {
+            case backslash: out += [backslash, backslash]
+            case UInt8(ascii: "\t"): out += [backslash, UInt8(ascii: "t")]
+            case UInt8(ascii: "\n"): out += [backslash, UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): out += [backslash, UInt8(ascii: "r")]
+            default: out.append(byte)
             }
-            return String(escaped)
         }
     }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 
 /// The two SQL dialects Airlock emits. Every identifier is quoted and every value becomes a
 /// literal through this type, so a value never becomes code.
@@ -20,25 +21,42 @@ public enum SQLDialect: String, CaseIterable, Sendable {
     /// PostgreSQL gets an `E'...'` string with escapes, SQLite a hex blob cast to text, which
     /// also carries NUL. PostgreSQL text cannot hold NUL at all; callers keep NUL away from it.
     public func literal(_ text: String) -> String {
-        // Bytes, not scalars: UTF-8 never uses bytes below 0x80 inside a multi-byte scalar.
-        let needsEscapes = text.utf8.contains { $0 < 0x20 && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\t") }
-        guard needsEscapes else { return "'" + Self.doubling("'", in: text) + "'" }
+        var bytes: [UInt8] = []
+        appendLiteral(text.utf8, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `literal` of UTF-8 bytes, appended to script text; scripts write every value this way.
+    /// Bytes, not scalars: UTF-8 never uses bytes below 0x80 inside a multi-byte scalar.
+    func appendLiteral(_ text: some Collection<UInt8>, to out: inout [UInt8]) {
+        let quote = UInt8(ascii: "'")
+        guard text.contains(where: { $0 < 0x20 && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\t") }) else {
+            out.append(quote)
+            if text.contains(quote) {
+                for byte in text {
+                    out.append(byte)
+                    if byte == quote { out.append(quote) }
+                }
+            } else {
+                out += text
+            }
+            out.append(quote)
+            return
+        }
         switch self {
         case .sqlite:
-            return "CAST(X'" + Array(text.utf8).hexString + "' AS TEXT)"
+            out += Array("CAST(X'".utf8) + Array(text.hexString.utf8) + Array("' AS TEXT)".utf8)
         case .postgres:
-            var escaped = "E'"
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "'": escaped += "''"
-                case "\\": escaped += "\\\\"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    escaped += "\\x" + (hex.count == 1 ? "0" : "") + hex
-                default: escaped.unicodeScalars.append(scalar)
+            out += [UInt8(ascii: "E"), quote]
+            for byte in text {
+                switch byte {
+                case quote: out += [quote, quote]
+                case UInt8(ascii: "\\"): out += [byte, byte]
+                case ..<0x20: out += Array("\\x\(byte < 0x10 ? "0" : "")\(String(byte, radix: 16))".utf8)
+                default: out.append(byte)
                 }
             }
-            return escaped + "'"
+            out.append(quote)
         }
     }
 
@@ -87,30 +105,29 @@ public enum SQLDialect: String, CaseIterable, Sendable {
     }
 }
 
-/// A canonical value as the workspace stores it.
-enum WorkspaceValue: Equatable {
-    case null
-    case integer(Int64)
-    case text(String)
-
-    /// The value as an SQLite literal: SQLite stores canonical values as they are (booleans as
-    /// 0 and 1, decimals and timestamps as text). PostgreSQL scripts carry values as COPY data
-    /// instead (`PostgresCopy`), which also types them.
-    var sqliteLiteral: String {
-        switch self {
-        case .null: return "NULL"
-        case let .integer(number): return String(number)
-        case let .text(text): return SQLDialect.sqlite.literal(text)
-        }
-    }
-
-    init(_ value: DatabaseValue) {
-        switch value.storage {
-        case .null: self = .null
-        case let .int64(number): self = .integer(number)
-        case let .string(text): self = .text(text)
-        case let .double(number): self = .text(String(number))
-        case let .blob(data): self = .text(String(decoding: data, as: UTF8.self))
+/// A canonical value as the workspace stores it, appended to script text. SQLite stores
+/// canonical values as they are (booleans as 0 and 1, decimals and timestamps as text), so an
+/// SQLite script writes them as literals; PostgreSQL scripts carry them as COPY data
+/// (`PostgresCopy`), which also types them.
+///
+/// Values are read in place from the statement's current row and written as bytes: a Swift
+/// String or Data per value was most of the time spent writing scripts.
+enum WorkspaceValue {
+    static func append(_ statement: SQLiteStatement, column: Int32, type: ColumnType, dialect: SQLDialect, to out: inout [UInt8]) {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_NULL:
+            out += dialect == .postgres ? [UInt8(ascii: "\\"), UInt8(ascii: "N")] : Array("NULL".utf8)
+        case SQLITE_INTEGER:
+            let number = sqlite3_column_int64(statement, column)
+            out += (dialect == .postgres && type == .boolean ? (number == 0 ? "f" : "t") : String(number)).utf8
+        default:
+            // Text, and anything else as the text SQLite gives for it.
+            let start = sqlite3_column_text(statement, column)
+            let text = UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(statement, column)))
+            switch dialect {
+            case .postgres: PostgresCopy.appendField(text, to: &out)
+            case .sqlite: dialect.appendLiteral(text, to: &out)
+            }
         }
     }
 }

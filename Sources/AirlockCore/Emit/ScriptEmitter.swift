@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Writes a bundle's scripts for one dialect, streaming rows out of the workspace:
 /// `upsert.sql` and `rollback.sql` carry the changed rows, `cutover.sql` the full snapshot of
@@ -236,30 +237,44 @@ struct ScriptEmitter {
     @discardableResult
     private func load(_ out: ScriptWriter, _ entity: EntitySpec, into table: String, rows sql: String, db: Database) throws -> Int {
         let columns = entity.columns.map { dialect.identifier($0.name) }.joined(separator: ", ")
-        let cursor = try Row.fetchCursor(db, sql: sql)
+        let types = entity.columns.map(\.type)
+        let statement = try db.makeStatement(sql: sql)
+        let rows = try Row.fetchCursor(statement)
         var count = 0
+        var line: [UInt8] = []
+        /// The current row's values, `separator` between them, into `line`.
+        func format(separator: [UInt8]) {
+            for (index, type) in types.enumerated() {
+                if index > 0 { line += separator }
+                WorkspaceValue.append(statement.sqliteStatement, column: Int32(index), type: type, dialect: dialect, to: &line)
+            }
+        }
         switch dialect {
         case .postgres:
             try out.line("COPY \(table) (\(columns)) FROM STDIN;")
-            let types = entity.columns.map(\.type)
-            while let row = try cursor.next() {
-                try out.line(PostgresCopy.line(row.databaseValues.map(WorkspaceValue.init), types: types))
+            while try rows.next() != nil {
+                line.removeAll(keepingCapacity: true)
+                format(separator: [UInt8(ascii: "\t")])
+                line.append(UInt8(ascii: "\n"))
+                try out.write(line)
                 count += 1
             }
             try out.line(PostgresCopy.endOfData)
         case .sqlite:
-            var tuples: [String] = []
-            tuples.reserveCapacity(Self.rowsPerStatement)
-            func flush() throws {
-                try out.line("INSERT INTO \(table) (\(columns)) VALUES\n\(tuples.joined(separator: ",\n"));")
-                tuples.removeAll(keepingCapacity: true)
-            }
-            while let row = try cursor.next() {
-                tuples.append("(" + row.databaseValues.map { WorkspaceValue($0).sqliteLiteral }.joined(separator: ", ") + ")")
+            while try rows.next() != nil {
+                if count % Self.rowsPerStatement == 0 {
+                    if count > 0 { try out.line(";") }
+                    try out.line("INSERT INTO \(table) (\(columns)) VALUES")
+                } else {
+                    try out.write(",\n")
+                }
+                line = [UInt8(ascii: "(")]
+                format(separator: Array(", ".utf8))
+                line.append(UInt8(ascii: ")"))
+                try out.write(line)
                 count += 1
-                if tuples.count == Self.rowsPerStatement { try flush() }
             }
-            if !tuples.isEmpty { try flush() }
+            if count > 0 { try out.line(";") }
         }
         return count
     }

@@ -3,7 +3,7 @@ import Foundation
 /// Appends SQL text to a file through a buffer, so a script of any size is written with flat memory.
 final class ScriptWriter {
     private let handle: FileHandle
-    private var buffer = ""
+    private var buffer: [UInt8] = []
     private static let flushThreshold = 1 << 20
 
     init(path: URL) throws {
@@ -12,15 +12,27 @@ final class ScriptWriter {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path.path])
         }
         self.handle = handle
+        buffer.reserveCapacity(Self.flushThreshold + (1 << 16))
     }
 
     func write(_ text: String) throws {
-        buffer.append(text)
-        if buffer.utf8.count >= Self.flushThreshold { try flush() }
+        buffer += text.utf8
+        try flushWhenFull()
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        buffer += bytes
+        try flushWhenFull()
     }
 
     func line(_ text: String = "") throws {
-        try write(text + "\n")
+        buffer += text.utf8
+        buffer.append(UInt8(ascii: "\n"))
+        try flushWhenFull()
+    }
+
+    private func flushWhenFull() throws {
+        if buffer.count >= Self.flushThreshold { try flush() }
     }
 
     func close() throws {
@@ -30,7 +42,7 @@ final class ScriptWriter {
     }
 
     private func flush() throws {
-        try handle.write(contentsOf: Data(buffer.utf8))
+        try buffer.withUnsafeBytes { try handle.write(contentsOf: $0) }
         buffer.removeAll(keepingCapacity: true)
     }
 }
