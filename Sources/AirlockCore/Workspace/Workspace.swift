@@ -28,7 +28,6 @@ public final class Workspace {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
             WorkspaceFunctions.register(in: db)
-            TableChecksum.registerFunctions(in: db)
         }
         database = try DatabaseQueue(path: stateURL.appendingPathComponent("workspace.sqlite").path,
                                      configuration: configuration)
