@@ -15,7 +15,7 @@ struct NDJSONIngest {
                 try sink.fail(RecordFailure(line: number, reason: "the text is not valid UTF-8", text: RecordFailure.excerpt(line)))
                 return true
             }
-            if try !sink.addIfObject(json: object, line: number) {
+            if try !sink.addIfObject(json: line, line: number) {
                 try sink.fail(RecordFailure(line: number, reason: try Self.problem(with: object, in: db), text: RecordFailure.excerpt(line)))
             }
             return true
