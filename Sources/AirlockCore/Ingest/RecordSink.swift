@@ -67,9 +67,8 @@ final class RecordSink {
         sqlite3_bind_int64(raw, 3, Int64(number))
         if let line { sqlite3_bind_int64(raw, 4, Int64(line)) } else { sqlite3_bind_null(raw, 4) }
         let bound = json.withUnsafeBufferPointer { text in
-            // SQLITE_TRANSIENT: SQLite copies the text, so the buffer may change afterwards.
             sqlite3_bind_text(raw, 5, UnsafeRawPointer(text.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(text.count),
-                              unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+                              sqliteTransient)
         }
         guard bound == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: bound), message: "cannot bind a record") }
         try statement.execute()
