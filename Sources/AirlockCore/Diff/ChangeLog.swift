@@ -20,6 +20,7 @@ struct ChangeLog {
     /// Writes every line to `url`, streaming rows out of the workspace.
     func write(to url: URL, from db: Database) throws {
         let out = try ScriptWriter(path: url)
+        // The first column is the line; the others are its key, for the order.
         let cursor = try String.fetchCursor(db, sql: lines)
         while let line = try cursor.next() { try out.line(line) }
         try out.close()
@@ -56,17 +57,18 @@ struct ChangeLog {
         func keys(_ alias: String) -> String {
             entity.key.enumerated().map { "\(alias).\(dialect.identifier($0.element)) AS k\($0.offset)" }.joined(separator: ", ")
         }
+        // ORDER BY on the compound itself lets SQLite merge the three arms, each already in key
+        // order, instead of sorting every line in a temporary b-tree.
         return """
-            SELECT line FROM (
-              SELECT json_object('op', 'insert', 'key', \(object(keyColumns, of: "s")), 'after', \(object(entity.valueColumns, of: "s"))) AS line, \(keys("s"))
-              FROM \(tables.snapshot) AS s WHERE NOT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch))
-              UNION ALL
-              SELECT json_object('op', 'update', 'key', \(object(keyColumns, of: "s")), 'before', \(changedFields(of: "b")), 'after', \(changedFields(of: "s"))), \(keys("s"))
-              FROM \(tables.snapshot) AS s JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(rowDiffers)
-              UNION ALL
-              SELECT json_object('op', 'delete', 'key', \(object(keyColumns, of: "b")), 'before', \(object(entity.valueColumns, of: "b"))), \(keys("b"))
-              FROM \(tables.baseline) AS b WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))
-            ) ORDER BY \(order.joined(separator: ", "))
+            SELECT json_object('op', 'insert', 'key', \(object(keyColumns, of: "s")), 'after', \(object(entity.valueColumns, of: "s"))) AS line, \(keys("s"))
+            FROM \(tables.snapshot) AS s WHERE NOT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch))
+            UNION ALL
+            SELECT json_object('op', 'update', 'key', \(object(keyColumns, of: "s")), 'before', \(changedFields(of: "b")), 'after', \(changedFields(of: "s"))), \(keys("s"))
+            FROM \(tables.snapshot) AS s JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(rowDiffers)
+            UNION ALL
+            SELECT json_object('op', 'delete', 'key', \(object(keyColumns, of: "b")), 'before', \(object(entity.valueColumns, of: "b"))), \(keys("b"))
+            FROM \(tables.baseline) AS b WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))
+            ORDER BY \(order.joined(separator: ", "))
             """
     }
 }
