@@ -26,6 +26,11 @@ let package = Package(
             providers: [.apt(["libarchive-dev"])]
         ),
         .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
@@ -35,6 +40,7 @@ let package = Package(
             dependencies: [
                 "CArchive",
                 "CCurl",
+                "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The same system libsqlite3 GRDB links; scripts read column bytes in place (Emit).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

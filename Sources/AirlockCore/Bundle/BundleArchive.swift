@@ -20,9 +20,19 @@ enum BundleArchive {
         guard let archive = archive_write_new() else { throw BundleError.archive("cannot allocate a writer") }
         defer { archive_write_free(archive) }
         try check(archive, archive_write_set_format_pax_restricted(archive))
-        try check(archive, archive_write_add_filter_gzip(archive))
-        try check(archive, archive_write_set_options(archive, "gzip:!timestamp"))
-        try check(archive, archive_write_open_filename(archive, destination.path))
+        // libarchive writes the tar; ParallelGzip compresses it on every core.
+        let gzip = try ParallelGzip(path: destination.path)
+        let sink = GzipSink(gzip)
+        try check(archive, archive_write_open2(archive, Unmanaged.passUnretained(sink).toOpaque(), nil, { _, context, bytes, count in
+            let sink = Unmanaged<GzipSink>.fromOpaque(context!).takeUnretainedValue()
+            do {
+                try sink.gzip.write(UnsafeRawBufferPointer(start: bytes, count: count))
+                return count
+            } catch {
+                sink.failure = error
+                return -1
+            }
+        }, nil, nil))
         for member in members.sorted(by: { $0.name < $1.name }) {
             guard let handle = FileHandle(forReadingAtPath: member.file.path) else {
                 throw BundleError.archive("cannot read \(member.file.path)")
@@ -41,10 +51,18 @@ enum BundleArchive {
             try check(archive, archive_write_header(archive, entry))
             while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
                 let written = chunk.withUnsafeBytes { archive_write_data(archive, $0.baseAddress, $0.count) }
-                guard written == chunk.count else { throw BundleError.archive(errorString(archive)) }
+                guard written == chunk.count else { throw sink.failure ?? BundleError.archive(errorString(archive)) }
             }
         }
-        try check(archive, archive_write_close(archive))
+        guard archive_write_close(archive) == ARCHIVE_OK else { throw sink.failure ?? BundleError.archive(errorString(archive)) }
+        try gzip.finish()
+    }
+
+    /// What libarchive's write callback reaches: the compressor, and the first error it threw.
+    private final class GzipSink {
+        let gzip: ParallelGzip
+        var failure: Error?
+        init(_ gzip: ParallelGzip) { self.gzip = gzip }
     }
 
     struct Member {
