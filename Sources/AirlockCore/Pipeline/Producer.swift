@@ -309,7 +309,7 @@ public struct Producer {
                 stepDone()
             }
         }
-        let sums = try timer.time("checksums") {
+        let sums = try timer.time("member checksums") {
             try members.sorted().map { "\(try InboxFile(url: directory.appendingPathComponent($0)).sha256)  \($0)\n" }.joined()
         }
         try Data(sums.utf8).write(to: directory.appendingPathComponent(BundleVerifier.checksumsName))

@@ -9,9 +9,9 @@ struct StageTimer {
     func time<T>(_ stage: String, _ metadata: Logger.Metadata = [:], _ body: () throws -> T) rethrows -> T {
         let start = ContinuousClock.now
         defer {
-            let elapsed = ContinuousClock.now - start
+            let elapsed = (ContinuousClock.now - start).components
             var metadata = metadata
-            metadata["seconds"] = "\(Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds))"
+            metadata["seconds"] = "\(String(format: "%.3f", Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18))"
             logger.debug("stage \(stage)", metadata: metadata)
         }
         return try body()
