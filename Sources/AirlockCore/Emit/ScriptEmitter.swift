@@ -268,7 +268,8 @@ struct ScriptEmitter {
                 } else {
                     try out.write(",\n")
                 }
-                line = [UInt8(ascii: "(")]
+                line.removeAll(keepingCapacity: true)
+                line.append(UInt8(ascii: "("))
                 format(separator: Array(", ".utf8))
                 line.append(UInt8(ascii: ")"))
                 try out.write(line)

@@ -7,7 +7,6 @@ import GRDBSQLite
 final class RecordSink {
     private let db: Database
     private let file: String
-    private let entity: String
     private let insertRecord: Statement
     private let insertObject: Statement
     private let insertFailure: Statement
@@ -23,7 +22,6 @@ final class RecordSink {
     init(file sha256: String, entity: String, in db: Database) throws {
         self.db = db
         file = sha256
-        self.entity = entity
         insertRecord = try db.makeStatement(sql: "INSERT INTO airlock_raw (file_sha256, entity, record_no, line, record) VALUES (?1, ?2, ?3, ?4, ?5)")
         // CASE keeps json_type from seeing text json_valid refused (it would raise an error).
         insertObject = try db.makeStatement(sql: """
