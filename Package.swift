@@ -1,7 +1,14 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Swift 5 language mode keeps GRDB and C interop simple.
+// One target per layer; a layer knows only the layers below it, and the compiler keeps it so:
+//
+//   airlock (CLI) ──> AirlockProducer ──> AirlockSpec ──> AirlockBase
+//          │                 └──────────> AirlockSite ──> AirlockBase
+//          └──────────────────────────────> AirlockSite
+//
+// AirlockSite is what an air-gapped site needs (bundle format, trust, verify, apply) and
+// depends on neither the spec nor the producer. README: Layout.
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 
 let package = Package(
@@ -9,7 +16,6 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "airlock", targets: ["airlock"]),
-        .library(name: "AirlockCore", targets: ["AirlockCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -35,34 +41,76 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // The foundation: SQL quoting and literals, column types and value parsers, byte IO,
+        // archives read defensively, errors and exit statuses.
         .target(
-            name: "AirlockCore",
+            name: "AirlockBase",
             dependencies: [
                 "CArchive",
-                "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The site side: the bundle format and layout, the manifest, trust (keys, SSHSIG,
+        // allowed signers, revocation), reviews, the verifier, the applied chain, targets and
+        // the applier.
+        .target(
+            name: "AirlockSite",
+            dependencies: [
+                "AirlockBase",
+                "CArchive",
                 "CZlib",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The spec (airlock.yml): what feeds which entity and how records become rows.
+        .target(
+            name: "AirlockSpec",
+            dependencies: [
+                "AirlockBase",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The producer: workspace, ingest, normalize, validate, diff, emit, report, pipeline,
+        // watch, pull, infer.
+        .target(
+            name: "AirlockProducer",
+            dependencies: [
+                "AirlockBase",
+                "AirlockSpec",
+                "AirlockSite",
+                "CArchive",
+                "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The same system libsqlite3 GRDB links; scripts read column bytes in place (Emit).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "airlock",
             dependencies: [
-                "AirlockCore",
+                "AirlockBase",
+                "AirlockSpec",
+                "AirlockSite",
+                "AirlockProducer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "AirlockCoreTests",
+            name: "AirlockTests",
             dependencies: [
-                "AirlockCore",
+                "AirlockBase",
+                "AirlockSpec",
+                "AirlockSite",
+                "AirlockProducer",
                 "CArchive",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),

@@ -1,4 +1,7 @@
-import AirlockCore
+import AirlockBase
+import AirlockProducer
+import AirlockSite
+import AirlockSpec
 import ArgumentParser
 import Foundation
 
@@ -63,10 +66,10 @@ struct Apply: ParsableCommand {
 /// What `apply` and `rollback` print: the bundle, the changes and where the target is now.
 func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: String) {
     let manifest = outcome.verified.manifest
-    printLine("\(action) bundle \(manifest.sequence) (\(manifest.id)) to \(target) with \(outcome.script)\(outcome.dryRun ? " (dry run: nothing was changed)" : "")")
+    printLine("\(action) bundle \(manifest.sequence) (\(manifest.id)) to \(target) with \(outcome.script.fileName)\(outcome.dryRun ? " (dry run: nothing was changed)" : "")")
     for entity in manifest.entities {
         let c = entity.counts
-        let replaced = outcome.script == "cutover.sql" ? "replaced by \(entity.rows) rows: " : ""
+        let replaced = outcome.script == .cutover ? "replaced by \(entity.rows) rows: " : ""
         printLine("  \(entity.name): \(replaced)\(c.inserted) inserted, \(c.updated) updated, \(c.deleted) deleted")
     }
     if !outcome.skippedDrift.isEmpty {

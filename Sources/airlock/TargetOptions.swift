@@ -1,4 +1,7 @@
-import AirlockCore
+import AirlockBase
+import AirlockProducer
+import AirlockSite
+import AirlockSpec
 import ArgumentParser
 
 /// The database `apply` and `rollback` run a bundle's script on, and what the script does

@@ -1,4 +1,7 @@
-import AirlockCore
+import AirlockBase
+import AirlockProducer
+import AirlockSite
+import AirlockSpec
 import Foundation
 
 /// A one-line progress bar on standard error, redrawn at most ten times a second and erased

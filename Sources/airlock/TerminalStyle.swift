@@ -1,4 +1,7 @@
-import AirlockCore
+import AirlockBase
+import AirlockProducer
+import AirlockSite
+import AirlockSpec
 import Foundation
 
 /// ANSI colors for output on a terminal; plain text in a pipe or file, or when `NO_COLOR` is set.

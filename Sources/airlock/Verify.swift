@@ -1,4 +1,7 @@
-import AirlockCore
+import AirlockBase
+import AirlockProducer
+import AirlockSite
+import AirlockSpec
 import ArgumentParser
 import Foundation
 

@@ -1,0 +1,48 @@
+import Foundation
+
+/// Appends SQL text to a file through a buffer, so a script of any size is written with flat memory.
+package final class ScriptWriter {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private static let flushThreshold = 1 << 20
+
+    package init(path: URL) throws {
+        guard FileManager.default.createFile(atPath: path.path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: path.path) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path.path])
+        }
+        self.handle = handle
+        buffer.reserveCapacity(Self.flushThreshold + (1 << 16))
+    }
+
+    package func write(_ text: String) throws {
+        buffer += text.utf8
+        try flushWhenFull()
+    }
+
+    package func write(_ bytes: [UInt8]) throws {
+        buffer += bytes
+        try flushWhenFull()
+    }
+
+    package func line(_ text: String = "") throws {
+        buffer += text.utf8
+        buffer.append(UInt8(ascii: "\n"))
+        try flushWhenFull()
+    }
+
+    private func flushWhenFull() throws {
+        if buffer.count >= Self.flushThreshold { try flush() }
+    }
+
+    package func close() throws {
+        try flush()
+        try handle.synchronize()
+        try handle.close()
+    }
+
+    private func flush() throws {
+        try buffer.withUnsafeBytes { try handle.write(contentsOf: $0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,119 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+import GRDB
+
+/// The difference between an entity's snapshot and its baseline, as SQL over the two keyed
+/// workspace tables: the diff is a join on the key, never a loop over rows.
+struct EntityDiff {
+    let entity: EntitySpec
+    private let tables: EntityTables
+    private let dialect = SQLDialect.sqlite
+
+    init(_ entity: EntitySpec) {
+        self.entity = entity
+        tables = EntityTables(entity)
+    }
+
+    /// Baseline row `b` and snapshot row `s` share a key.
+    var keyMatch: String {
+        entity.key.map { "b.\(dialect.identifier($0)) = s.\(dialect.identifier($0))" }.joined(separator: " AND ")
+    }
+
+    /// True where a snapshot row differs from its baseline row (NULL-safe).
+    var rowDiffers: String {
+        let values = entity.valueColumns
+        guard !values.isEmpty else { return "0" }
+        return values.map { "s.\(dialect.identifier($0.name)) IS NOT b.\(dialect.identifier($0.name))" }.joined(separator: " OR ")
+    }
+
+    private func columns(of alias: String) -> String {
+        entity.columns.map { "\(alias).\(dialect.identifier($0.name))" }.joined(separator: ", ")
+    }
+
+    private var keyOrder: String { entity.key.map { dialect.identifier($0) }.joined(separator: ", ") }
+
+    /// Every snapshot row: what a cutover leaves in the target.
+    var snapshotRows: String {
+        "SELECT \(columns(of: "s")) FROM \(tables.snapshot) AS s ORDER BY \(keyOrder)"
+    }
+
+    /// Snapshot rows that are new or changed: what the upsert leaves in the target.
+    var upsertRows: String {
+        """
+        SELECT \(columns(of: "s")) FROM \(tables.snapshot) AS s
+        WHERE NOT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch) AND NOT (\(rowDiffers)))
+        ORDER BY \(keyOrder)
+        """
+    }
+
+    /// Snapshot rows with no baseline row: what the bundle inserts.
+    var insertedRows: String {
+        """
+        SELECT \(columns(of: "s")) FROM \(tables.snapshot) AS s
+        WHERE NOT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch))
+        ORDER BY \(keyOrder)
+        """
+    }
+
+    /// Baseline rows that the upsert changes or deletes: the before-images the upsert expects
+    /// to find and a rollback restores.
+    var beforeImages: String {
+        """
+        SELECT \(columns(of: "b")) FROM \(tables.baseline) AS b
+        WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch) AND NOT (\(rowDiffers)))
+        ORDER BY \(keyOrder)
+        """
+    }
+
+    func counts(in db: Database) throws -> EntityCounts {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT
+              (SELECT count(*) FROM \(tables.snapshot) AS s WHERE NOT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch))) AS inserted,
+              (SELECT count(*) FROM \(tables.baseline) AS b WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))) AS deleted,
+              (SELECT count(*) FROM \(tables.snapshot) AS s JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(rowDiffers)) AS updated,
+              (SELECT count(*) FROM \(tables.snapshot) AS s JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE NOT (\(rowDiffers))) AS unchanged
+            """)!
+        return EntityCounts(inserted: row["inserted"], updated: row["updated"], deleted: row["deleted"], unchanged: row["unchanged"])
+    }
+
+    /// The counts per value of the category column: the snapshot's value for a row it holds,
+    /// the baseline's for a deleted row.
+    func countsByCategory(_ column: String, in db: Database) throws -> [String?: EntityCounts] {
+        let category = dialect.identifier(column)
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT category, sum(change = 'inserted'), sum(change = 'updated'), sum(change = 'deleted'), sum(change = 'unchanged') FROM (
+              SELECT CAST(s.\(category) AS TEXT) AS category,
+                     CASE WHEN b.\(dialect.identifier(entity.key[0])) IS NULL THEN 'inserted' WHEN \(rowDiffers) THEN 'updated' ELSE 'unchanged' END AS change
+              FROM \(tables.snapshot) AS s LEFT JOIN \(tables.baseline) AS b ON \(keyMatch)
+              UNION ALL
+              SELECT CAST(b.\(category) AS TEXT), 'deleted' FROM \(tables.baseline) AS b
+              WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))
+            ) GROUP BY category
+            """)
+        return Dictionary(uniqueKeysWithValues: rows.map { row in
+            (row[0] as String?, EntityCounts(inserted: row[1], updated: row[2], deleted: row[3], unchanged: row[4]))
+        })
+    }
+
+    /// Makes the snapshot the new baseline, once its bundle is safely staged, keeping the
+    /// before-images of what `bundle` changes so `restore` can undo it.
+    func promote(bundle: Int, in db: Database) throws {
+        let columns = tables.columnList
+        try db.execute(sql: "INSERT INTO \(tables.undo) (airlock_bundle, airlock_existed, \(columns)) SELECT ?, 1, \(columns) FROM (\(beforeImages))",
+                       arguments: [bundle])
+        try db.execute(sql: "INSERT INTO \(tables.undo) (airlock_bundle, airlock_existed, \(columns)) SELECT ?, 0, \(columns) FROM (\(insertedRows))",
+                       arguments: [bundle])
+        try db.execute(sql: "DELETE FROM \(tables.baseline)")
+        try db.execute(sql: "INSERT INTO \(tables.baseline) (\(tables.columnList)) SELECT \(tables.columnList) FROM \(tables.snapshot)")
+    }
+
+    /// Puts the baseline back to where it was before `bundle`, for a discarded bundle.
+    func restore(bundle: Int, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM \(tables.baseline) WHERE (\(tables.keyList)) IN (SELECT \(tables.keyList) FROM \(tables.undo) WHERE airlock_bundle = ?)",
+                       arguments: [bundle])
+        try db.execute(sql: "INSERT INTO \(tables.baseline) (\(tables.columnList)) SELECT \(tables.columnList) FROM \(tables.undo) WHERE airlock_bundle = ? AND airlock_existed",
+                       arguments: [bundle])
+        try db.execute(sql: "DELETE FROM \(tables.undo) WHERE airlock_bundle = ?", arguments: [bundle])
+    }
+}

@@ -1,0 +1,135 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+
+/// The statements that take one entity's target table from the rows a script expects to find
+/// to the rows it leaves, for the keys a bundle touches.
+///
+/// Both row sets are loaded into temporary tables first (`old`: the rows as the target should
+/// hold them now, `new`: as the script leaves them), so the script can check the target
+/// before it changes anything (the drift guard) and then change it with a few set statements.
+/// An upsert's old rows are the bundle's before-images and its new rows the snapshot's; a
+/// rollback swaps the two.
+struct ChangeSetStatements {
+    let dialect: SQLDialect
+    let entity: EntitySpec
+    /// Position of the entity in the script; temporary table names carry it, not the entity
+    /// name, so they stay within PostgreSQL's 63-byte identifiers.
+    let ordinal: Int
+
+    var oldTable: String { "airlock_old_\(ordinal)" }
+    var newTable: String { "airlock_new_\(ordinal)" }
+    private var table: String { dialect.identifier(entity.name) }
+    private var columnList: String { entity.columns.map { dialect.identifier($0.name) }.joined(separator: ", ") }
+    private var keyList: String { entity.key.map { dialect.identifier($0) }.joined(separator: ", ") }
+
+    private func keyMatch(_ left: String, _ right: String) -> String {
+        entity.key.map { "\(left).\(dialect.identifier($0)) = \(right).\(dialect.identifier($0))" }.joined(separator: " AND ")
+    }
+
+    var createTemporaryTables: [String] {
+        // PostgreSQL drops them when the script's transaction ends; SQLite when the connection closes.
+        let lifetime = dialect == .postgres ? " ON COMMIT DROP" : ""
+        return [oldTable, newTable].map { "CREATE TEMP TABLE \($0) \(dialect.tableDefinition(entity, foreignKeys: false))\(lifetime);" }
+    }
+
+    // MARK: - Drift guard
+
+    var driftTable: String { "airlock_drift_\(ordinal)" }
+
+    /// True in SQLite when the script runs with the skip switch (`ScriptSwitches.skipDrift`).
+    private static let sqliteSkipping = "coalesce(@\(ScriptSwitches.skipDrift), 0)"
+
+    /// The keys whose target row is not as the script expects (an old row that is missing or
+    /// differs, or a row present where the script is to insert one), each also as one line of
+    /// text for messages (`airlock_drifted`: `product_id=p1` or `order_id=7, line=2`; the
+    /// prefix keeps it apart from the key columns, whose names the spec keeps from `airlock_`).
+    var collectDrift: String {
+        let keyColumns = { (alias: String) in entity.key.map { "\(alias).\(dialect.identifier($0))" }.joined(separator: ", ") }
+        let missing = "t.\(dialect.identifier(entity.key[0])) IS NULL"
+        let differs = entity.valueColumns.map { column -> String in
+            let name = dialect.identifier(column.name)
+            return dialect == .postgres ? "t.\(name) IS DISTINCT FROM o.\(name)" : "t.\(name) IS NOT o.\(name)"
+        }
+        let lifetime = dialect == .postgres ? " ON COMMIT DROP" : ""
+        return """
+            CREATE TEMP TABLE \(driftTable)\(lifetime) AS
+            SELECT \(keyColumns("o")), \(keyText("o")) AS airlock_drifted FROM \(oldTable) AS o LEFT JOIN \(table) AS t ON \(keyMatch("t", "o"))
+            WHERE \(([missing] + differs).joined(separator: " OR "))
+            UNION ALL
+            SELECT \(keyColumns("n")), \(keyText("n")) FROM \(newTable) AS n JOIN \(table) AS t ON \(keyMatch("t", "n"))
+            WHERE NOT EXISTS (SELECT 1 FROM \(oldTable) AS o WHERE \(keyMatch("o", "n")));
+            """
+    }
+
+    private func keyText(_ alias: String) -> String {
+        entity.key.map { key in
+            "\(dialect.literal(key + "=")) || CAST(\(alias).\(dialect.identifier(key)) AS TEXT)"
+        }.joined(separator: " || ', ' || ")
+    }
+
+    /// Stops the script, before anything changed, when `collectDrift` found keys: PostgreSQL
+    /// names up to 20 in the error, the `sqlite3` shell prints every one before its guard fails.
+    /// SQLite's guard passes when the skip switch is set; PostgreSQL's is left out by psql's `\if`.
+    func driftGuard(bundle: BundleIdentity, ledger: LedgerStatements) -> String {
+        let problem = "airlock: \(entity.name): target rows differ from what bundle \(bundle.paddedSequence) expects (edited on the target since the previous bundle?); nothing was changed"
+        switch dialect {
+        case .postgres:
+            let body = """
+                DECLARE drift_count bigint; drift_keys text;
+                BEGIN
+                  SELECT count(*), string_agg(d.airlock_drifted, '; ') FILTER (WHERE d.n <= 20) INTO drift_count, drift_keys
+                  FROM (SELECT airlock_drifted, row_number() OVER (ORDER BY airlock_drifted) AS n FROM \(driftTable)) AS d;
+                  IF drift_count > 0 THEN
+                    RAISE EXCEPTION USING MESSAGE = \(dialect.literal(problem + ". ")) || drift_count || ' drifted row(s): ' || drift_keys;
+                  END IF;
+                END
+                """
+            return ledger.procedure(body)
+        case .sqlite:
+            return """
+                SELECT \(dialect.literal("airlock: \(entity.name): drifted: ")) || airlock_drifted FROM \(driftTable) WHERE NOT \(Self.sqliteSkipping) ORDER BY 1;
+                \(ledger.refuse(when: "NOT \(Self.sqliteSkipping) AND EXISTS (SELECT 1 FROM \(driftTable))", message: problem + "; the drifted keys are listed above", label: "drift_\(ordinal)"))
+                """
+        }
+    }
+
+    /// Leaves the drifted keys out of both row sets, so the script changes none of them, and
+    /// prints each one. Where drift stops the script this has nothing left to remove.
+    var skipDrift: [String] {
+        [
+            "SELECT \(dialect.literal("airlock: \(entity.name)\(ScriptSwitches.skippedMarker)")) || airlock_drifted FROM \(driftTable) ORDER BY 1;",
+            "DELETE FROM \(oldTable) WHERE (\(keyList)) IN (SELECT \(keyList) FROM \(driftTable));",
+            "DELETE FROM \(newTable) WHERE (\(keyList)) IN (SELECT \(keyList) FROM \(driftTable));",
+        ]
+    }
+
+    // MARK: - Changes
+
+    /// Inserts and updates: the new rows. Run parents first.
+    var write: [String] {
+        let updates = entity.valueColumns.map { "\(dialect.identifier($0.name)) = excluded.\(dialect.identifier($0.name))" }
+        switch entity.upsertMethod {
+        case .onConflict:
+            let conflict = updates.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + updates.joined(separator: ", ")
+            // `WHERE true` keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
+            return ["INSERT INTO \(table) (\(columnList)) SELECT \(columnList) FROM \(newTable) WHERE true ON CONFLICT (\(keyList)) \(conflict);"]
+        case .updateThenInsert:
+            var statements: [String] = []
+            if !entity.valueColumns.isEmpty {
+                let set = entity.valueColumns.map { "\(dialect.identifier($0.name)) = n.\(dialect.identifier($0.name))" }.joined(separator: ", ")
+                statements.append("UPDATE \(table) AS t SET \(set) FROM \(newTable) AS n WHERE \(keyMatch("t", "n"));")
+            }
+            statements.append("""
+                INSERT INTO \(table) (\(columnList)) SELECT \(columnList) FROM \(newTable) AS n
+                WHERE NOT EXISTS (SELECT 1 FROM \(table) AS t WHERE \(keyMatch("t", "n")));
+                """)
+            return statements
+        }
+    }
+
+    /// Deletes: keys among the old rows and not among the new. Run children first.
+    var delete: String {
+        "DELETE FROM \(table) WHERE (\(keyList)) IN (SELECT \(keyList) FROM \(oldTable) AS o WHERE NOT EXISTS (SELECT 1 FROM \(newTable) AS n WHERE \(keyMatch("n", "o"))));"
+    }
+}

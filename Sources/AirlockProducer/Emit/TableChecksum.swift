@@ -1,0 +1,124 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+import Crypto
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// The content checksum of one entity's table, as `verify.sql` computes it on a target with
+/// nothing but `psql` or `sqlite3`: `ROWS:A:B`, where A and B are the sums of the first and
+/// the second 32 bits of a hash of each row's canonical text. Sums do not depend on row order,
+/// so the two databases need not sort text alike, and they stream.
+///
+/// PostgreSQL hashes with `sha256()`; the `sqlite3` shell has only `sha3()`. So each dialect
+/// has its own checksum, and the producer computes both from the workspace snapshot, where
+/// values are stored exactly as an SQLite target stores them.
+struct TableChecksum {
+    let entity: EntitySpec
+
+    /// The checksum of `table` on a target of `dialect`, as one text value.
+    func query(_ dialect: SQLDialect, table: String) -> String {
+        switch dialect {
+        case .postgres:
+            let slices = [1, 9].map { "coalesce(sum(('x' || substr(h, \($0), 8))::bit(32)::bigint), 0)" }
+            // OFFSET 0 keeps the planner from pulling the hash up into each slice (measured: 8% faster).
+            return """
+                SELECT count(*) || ':' || \(slices.joined(separator: " || ':' || ")) FROM (SELECT encode(sha256(convert_to(\(postgresLine), 'UTF8')), 'hex') AS h FROM \(table) OFFSET 0) AS hashed
+                """
+        case .sqlite:
+            return sqliteQuery(table: table, hash: "sha3(line, 256)")
+        }
+    }
+
+    /// What `query(dialect, table:)` gives on a target of each dialect holding exactly the rows
+    /// of the workspace's `table`, from one pass over it.
+    ///
+    /// The same row texts and sums as the shell's query, built and hashed in Swift from each
+    /// value's bytes in place: SQL concatenation and hex digits picked one by one cost SQLite
+    /// 13 µs a row (100k rows: 2.6 s for both dialects).
+    func expected(table: String, in db: Database) throws -> [SQLDialect: String] {
+        let statement = try db.makeStatement(sql: "SELECT \(workspaceTexts.joined(separator: ", ")) FROM \(table)")
+        let raw = statement.sqliteStatement
+        let rows = try Row.fetchCursor(statement)
+        var postgres = Sums(), sqlite = Sums()
+        var line: [UInt8] = []
+        while try rows.next() != nil {
+            line.removeAll(keepingCapacity: true)
+            for column in 0..<sqlite3_column_count(raw) {
+                if column > 0 { line.append(UInt8(ascii: ",")) }
+                guard sqlite3_column_type(raw, column) != SQLITE_NULL else {
+                    line.append(UInt8(ascii: "-"))
+                    continue
+                }
+                let text = UnsafeBufferPointer(start: sqlite3_column_text(raw, column), count: Int(sqlite3_column_bytes(raw, column)))
+                line += String(Self.sqliteLength(text)).utf8
+                line.append(UInt8(ascii: ":"))
+                line += text
+            }
+            postgres.add(Array(SHA256.hash(data: line)))
+            sqlite.add(SHA3.sha256(line))
+        }
+        return [.postgres: postgres.text, .sqlite: sqlite.text]
+    }
+
+    /// SQLite's `length()` of text: its characters (UTF-8 lead bytes) before the first NUL.
+    private static func sqliteLength(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+        text.prefix { $0 != 0 }.reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+    }
+
+    /// `ROWS:A:B`, as the checksum query sums hashes: A and B add up the first and second
+    /// big-endian 32 bits of each row's hash.
+    private struct Sums {
+        var rows = 0
+        var first: Int64 = 0
+        var second: Int64 = 0
+
+        mutating func add(_ hash: [UInt8]) {
+            func word(_ start: Int) -> Int64 { hash[start..<start + 4].reduce(0) { $0 << 8 | Int64($1) } }
+            rows += 1
+            first += word(0)
+            second += word(4)
+        }
+
+        var text: String { "\(rows):\(first):\(second)" }
+    }
+
+    // MARK: - Canonical row text
+
+    /// Each value as `LENGTH:TEXT`, NULL as `-`, joined by commas; lengths keep the text unambiguous.
+    private func line(_ texts: [String]) -> String {
+        texts.map { "coalesce(length(\($0)) || ':' || \($0), '-')" }.joined(separator: " || ',' || ")
+    }
+
+    private var postgresLine: String { line(entity.columns.map(Self.postgresText)) }
+
+    /// Each value as SQLite gives it as text; the workspace stores values as an SQLite target does.
+    private var workspaceTexts: [String] { entity.columns.map { "CAST(\(SQLDialect.sqlite.identifier($0.name)) AS TEXT)" } }
+
+    /// The SQLite checksum with `hash` over the row text; only core functions and `sha3()`,
+    /// which the shell has, so the same query runs in the shell, in-process and in the workspace.
+    private func sqliteQuery(table: String, hash: String) -> String {
+        let digits = "'0123456789ABCDEF'"
+        let slices = [1, 9].map { start in
+            let nibbles = (0..<8).map { "((instr(\(digits), substr(h, \(start + $0), 1)) - 1) << \(28 - 4 * $0))" }
+            return "coalesce(sum(\(nibbles.joined(separator: " | "))), 0)"
+        }
+        // LIMIT -1 stops SQLite from flattening the subquery, which would copy the hash into
+        // each of the 16 nibbles and compute it 16 times a row (100k rows: 6.8 s, with it 0.85 s).
+        return """
+            SELECT count(*) || ':' || \(slices.joined(separator: " || ':' || ")) FROM (SELECT hex(\(hash)) AS h FROM (SELECT \(line(workspaceTexts)) AS line FROM \(table)) LIMIT -1)
+            """
+    }
+
+    /// PostgreSQL's value of `column` as text, written the way the workspace writes it.
+    static func postgresText(_ column: ColumnSpec) -> String {
+        let name = SQLDialect.postgres.identifier(column.name)
+        switch column.type {
+        case .boolean: return "CASE WHEN \(name) THEN '1' WHEN NOT \(name) THEN '0' END"
+        case .timestamp: return "regexp_replace(to_char(\(name) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '\\.?0+$', '') || 'Z'"
+        case .date: return "to_char(\(name), 'YYYY-MM-DD')"
+        default: return "\(name)::text"
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+import Foundation
+
+/// Moves a drop out of the inbox once it is dealt with, so the inbox shows only what is still
+/// to come: to `inbox/processed/` when anything in it was read (or had been before), to
+/// `inbox/rejected/` when nothing was. Problems are written beside it as `NAME.error.txt`,
+/// naming file, line or record, field and reason. The error file is written first and the
+/// drop renamed after, so a crash in between leaves the drop in the inbox to be dealt with again.
+struct InboxDisposal {
+    let inbox: URL
+    /// `inbox: {processed: keep}`: read files stay where they are.
+    let keepProcessed: Bool
+
+    var processed: URL { inbox.appendingPathComponent("processed") }
+    var rejected: URL { inbox.appendingPathComponent("rejected") }
+
+    /// Where the drop went, or nil when it stays in the inbox.
+    @discardableResult
+    func dispose(_ url: URL, outcomes: [Ingestor.Outcome]) throws -> URL? {
+        let isRejected = outcomes.allSatisfy(\.isRejected)
+        if keepProcessed && !isRejected { return nil }
+        let folder = isRejected ? rejected : processed
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let destination = freeName(for: url.lastPathComponent, in: folder)
+        let problems = Self.problems(in: outcomes)
+        if !problems.isEmpty {
+            try Data(problems.utf8).write(to: URL(fileURLWithPath: destination.path + ".error.txt"))
+        }
+        guard rename(url.path, destination.path) == 0 else {
+            throw IngestError.unreadable(file: url.lastPathComponent, reason: "cannot move it to \(folder.path): \(String(cString: strerror(errno)))")
+        }
+        return destination
+    }
+
+    /// The text of `NAME.error.txt`: one line per rejected file or held-back record.
+    static func problems(in outcomes: [Ingestor.Outcome]) -> String {
+        var lines: [String] = []
+        for outcome in outcomes {
+            switch outcome {
+            case let .rejected(error):
+                lines.append("rejected: \(error)")
+            case let .ingested(file) where file.unparsed > 0:
+                lines += file.firstUnparsed.map { "held back: \(file.name): \($0.place): \($0.reason)" }
+                if file.unparsed > file.firstUnparsed.count {
+                    lines.append("held back: \(file.name): \(file.unparsed - file.firstUnparsed.count) more records (airlock status --unparsed lists them all)")
+                }
+            default:
+                continue
+            }
+        }
+        return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `name`, or `name-2`, `name-3`… before the extension when an earlier drop took it.
+    private func freeName(for name: String, in folder: URL) -> URL {
+        let candidate = folder.appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: candidate.path) else { return candidate }
+        let dot = name.dropFirst().firstIndex(of: ".") ?? name.endIndex
+        var number = 2
+        while true {
+            let numbered = folder.appendingPathComponent("\(name[..<dot])-\(number)\(name[dot...])")
+            if !FileManager.default.fileExists(atPath: numbered.path) { return numbered }
+            number += 1
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+import Foundation
+import GRDB
+
+/// Reads one inbox file into `airlock_raw`: one row per record, the original record as a JSON
+/// object, with its provenance (file hash, record number, line). Records that cannot be read
+/// go to `airlock_unparsed` and the rest of the file proceeds, unless its source is
+/// `all_or_nothing`.
+///
+/// A file is one transaction together with its ledger row in `airlock_files`, so after a
+/// crash it is either wholly ingested or not at all; an archive and all its members are one
+/// transaction too, each member in a savepoint so that a bad member does not undo the others.
+struct Ingestor {
+    let database: DatabaseQueue
+    let spec: Spec
+    /// Told the bytes read of each plain file, for a progress bar.
+    var progress: ProgressHandler?
+
+    /// What became of one file, or of one member of an archive.
+    enum Outcome: Equatable {
+        case ingested(RunReport.IngestedFile)
+        case alreadySeen(name: String, seenAs: String)
+        case rejected(IngestError)
+
+        var isRejected: Bool {
+            if case .rejected = self { return true }
+            return false
+        }
+    }
+
+    func ingest(_ url: URL) throws -> [Outcome] {
+        if let archive = DropArchive(url: url, maxMemberSize: spec.inbox.maxMemberSize) {
+            return try ingest(archive)
+        }
+        let file = try InboxFile(url: url)
+        return [try database.write { db in
+            try ingestFile(named: file.name, patternName: file.name, sha256: file.sha256, size: file.size, in: db) {
+                let source = try ByteSource.file(url, name: file.name)
+                guard let progress else { return source }
+                return source.counting { progress(ProgressUpdate(task: "reading \(file.name)", done: $0, total: file.size, unit: .bytes)) }
+            }
+        }]
+    }
+
+    // MARK: - Files
+
+    /// `patternName` is what the spec's file patterns match: the file's name, or an archive
+    /// member's base name (`products.csv` for `drop.zip!export/products.csv`).
+    private func ingestFile(named name: String, patternName: String, sha256: String, size: Int64, in db: Database,
+                            content: () throws -> ByteSource) throws -> Outcome {
+        if let seen = try String.fetchOne(db, sql: "SELECT name FROM airlock_files WHERE sha256 = ? AND state <> 'rejected'",
+                                          arguments: [sha256]) {
+            return .alreadySeen(name: name, seenAs: seen)
+        }
+        guard let entity = spec.entity(forFile: patternName) else {
+            return try reject(name: name, sha256: sha256, size: size, entity: nil, .noMatchingEntity(file: name), in: db)
+        }
+        do {
+            var ingested: RunReport.IngestedFile?
+            try db.inSavepoint {
+                // Content read before and set aside (a blocked run) is read afresh.
+                for table in ["airlock_quarantine", "airlock_unparsed", "airlock_raw"] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE file_sha256 = ?", arguments: [sha256])
+                }
+                try insertLedgerRow(name: name, sha256: sha256, size: size, entity: entity.name, state: "pending", error: nil, in: db)
+                let sink = try RecordSink(file: sha256, entity: entity.name, in: db)
+                try read(try content(), named: name, sha256: sha256, as: entity, into: sink, in: db)
+                try checkOutcome(of: sink, named: name, entity: entity)
+                try db.execute(sql: "UPDATE airlock_files SET records = ? WHERE sha256 = ?", arguments: [sink.records, sha256])
+                ingested = RunReport.IngestedFile(name: name, entity: entity.name, records: sink.records,
+                                                  unparsed: sink.failures, firstUnparsed: sink.firstFailures)
+                return .commit
+            }
+            return .ingested(ingested!)
+        } catch let error as IngestError {
+            return try reject(name: name, sha256: sha256, size: size, entity: entity.name, error, in: db)
+        }
+    }
+
+    private func checkOutcome(of sink: RecordSink, named name: String, entity: EntitySpec) throws {
+        if let first = sink.firstFailures.first {
+            if sink.records == 0 {
+                throw IngestError.record(file: name, failure: first, consequence: "no record of the file could be read (\(sink.failures) failed)")
+            }
+            if entity.source.allOrNothing {
+                throw IngestError.record(file: name, failure: first, consequence: "the source is all_or_nothing, so the whole file is rejected")
+            }
+        }
+        guard sink.records > 0 else { throw IngestError.unreadable(file: name, reason: "the file holds no records") }
+    }
+
+    /// Remembers a rejected file with its reason; the same content dropped again is read again,
+    /// since the spec may have been fixed in between.
+    private func reject(name: String, sha256: String, size: Int64, entity: String?, _ error: IngestError,
+                        in db: Database) throws -> Outcome {
+        try insertLedgerRow(name: name, sha256: sha256, size: size, entity: entity, state: "rejected", error: error.description, in: db)
+        return .rejected(error)
+    }
+
+    private func insertLedgerRow(name: String, sha256: String, size: Int64, entity: String?, state: String, error: String?,
+                                 in db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO airlock_files (sha256, name, size, entity, state, error, ingested_at, ingest_order)
+            VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+                    (SELECT coalesce(max(ingest_order), 0) + 1 FROM airlock_files))
+            """, arguments: [sha256, name, size, entity, state, error])
+    }
+
+    private func read(_ content: ByteSource, named name: String, sha256: String, as entity: EntitySpec,
+                      into sink: RecordSink, in db: Database) throws {
+        let text = try TextEncoding.utf8(from: content, declared: entity.source.encoding, file: name)
+        switch entity.source.format {
+        case .csv: try CSVIngest(file: name, entity: entity).read(text, into: sink)
+        case .ndjson: try NDJSONIngest(file: name).read(text, into: sink, in: db)
+        case .json: try JSONIngest(file: name, sha256: sha256, entity: entity).read(text, into: sink, in: db)
+        }
+    }
+
+    // MARK: - Archives
+
+    private func ingest(_ archive: DropArchive) throws -> [Outcome] {
+        let file = try InboxFile(url: archive.url)
+        if let seen = try database.read({ db in
+            try String.fetchOne(db, sql: "SELECT name FROM airlock_archives WHERE sha256 = ? AND state = 'ingested'", arguments: [file.sha256])
+        }) {
+            return [.alreadySeen(name: file.name, seenAs: seen)]
+        }
+        let members: [DropArchive.Member]
+        do {
+            members = try archive.members()
+        } catch let error as IngestError {
+            try recordArchive(file, state: "rejected", error: error.description)
+            return [.rejected(error)]
+        }
+        return try database.write { db in
+            try recordArchive(file, state: "ingested", error: nil, in: db)
+            var outcomes: [Outcome] = []
+            var index = 0
+            try archive.forEachMember { path, content in
+                let member = members[index]
+                index += 1
+                let baseName = String(path.split(separator: "/").last ?? Substring(path))
+                outcomes.append(try ingestFile(named: "\(file.name)!\(path)", patternName: baseName, sha256: member.sha256,
+                                               size: member.size, in: db) { content })
+            }
+            return outcomes
+        }
+    }
+
+    private func recordArchive(_ file: InboxFile, state: String, error: String?) throws {
+        try database.write { db in try recordArchive(file, state: state, error: error, in: db) }
+    }
+
+    private func recordArchive(_ file: InboxFile, state: String, error: String?, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO airlock_archives (sha256, name, size, state, error, seen_at)
+            VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            """, arguments: [file.sha256, file.name, file.size, state, error])
+    }
+}

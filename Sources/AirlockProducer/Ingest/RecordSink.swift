@@ -1,0 +1,92 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+import GRDB
+import GRDBSQLite
+
+/// Where one file's records go: readable records into `airlock_raw` as JSON objects, records
+/// that cannot be read into `airlock_unparsed` with their place and reason. Both share one
+/// record numbering, so numbers follow the file's order.
+final class RecordSink {
+    private let db: Database
+    private let file: String
+    private let insertRecord: Statement
+    private let insertObject: Statement
+    private let insertFailure: Statement
+    private(set) var records = 0
+    private(set) var failures = 0
+    /// The first few failures, for the run report; all of them are in `airlock_unparsed`.
+    private(set) var firstFailures: [RecordFailure] = []
+    /// The number of the last record, read or not.
+    private(set) var recordNumber = 0
+
+    static let reportedFailures = 10
+
+    init(file sha256: String, entity: String, in db: Database) throws {
+        self.db = db
+        file = sha256
+        insertRecord = try db.makeStatement(sql: "INSERT INTO airlock_raw (file_sha256, entity, record_no, line, record) VALUES (?1, ?2, ?3, ?4, ?5)")
+        // CASE keeps json_type from seeing text json_valid refused (it would raise an error).
+        insertObject = try db.makeStatement(sql: """
+            INSERT INTO airlock_raw (file_sha256, entity, record_no, line, record)
+            SELECT ?1, ?2, ?3, ?4, ?5 WHERE CASE WHEN json_valid(?5) THEN json_type(?5) = 'object' ELSE 0 END
+            """)
+        // The file and entity stay bound for every record; `insert` binds the rest.
+        for statement in [insertRecord, insertObject] { statement.setUncheckedArguments([sha256, entity]) }
+        insertFailure = try db.makeStatement(sql: """
+            INSERT INTO airlock_unparsed (file_sha256, line, record_no, field, reason, text) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+    }
+
+    private func nextRecordNumber() -> Int {
+        recordNumber += 1
+        return recordNumber
+    }
+
+    /// Adds a record, its JSON object text in UTF-8.
+    func add(json: [UInt8], line: Int?) throws {
+        records += 1
+        try insert(insertRecord, json: json, number: nextRecordNumber(), line: line)
+    }
+
+    /// Adds `json` when it is a JSON object, checked in the same statement; false when it is not
+    /// (nothing is added and the record number is not used).
+    func addIfObject(json: [UInt8], line: Int?) throws -> Bool {
+        try insert(insertObject, json: json, number: recordNumber + 1, line: line)
+        guard db.changesCount > 0 else { return false }
+        records += 1
+        recordNumber += 1
+        return true
+    }
+
+    /// Binds the record's values straight to the statement: one insert per record, and
+    /// arguments built as Swift values cost more than the insert itself.
+    private func insert(_ statement: Statement, json: [UInt8], number: Int, line: Int?) throws {
+        let raw = statement.sqliteStatement
+        // A statement that ran must be reset before it takes new values.
+        sqlite3_reset(raw)
+        sqlite3_bind_int64(raw, 3, Int64(number))
+        if let line { sqlite3_bind_int64(raw, 4, Int64(line)) } else { sqlite3_bind_null(raw, 4) }
+        let bound = json.withUnsafeBufferPointer { text in
+            sqlite3_bind_text(raw, 5, UnsafeRawPointer(text.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(text.count),
+                              sqliteTransient)
+        }
+        guard bound == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: bound), message: "cannot bind a record") }
+        try statement.execute()
+    }
+
+    /// Counts records that SQLite inserted itself (JSON documents), numbered from
+    /// `recordNumber + 1` on, among `numbered` elements whose failures are reported separately.
+    func added(_ count: Int, numbered: Int) {
+        records += count
+        recordNumber += numbered
+    }
+
+    func fail(_ failure: RecordFailure) throws {
+        var failure = failure
+        failure.record = failure.record ?? nextRecordNumber()
+        failures += 1
+        if firstFailures.count < Self.reportedFailures { firstFailures.append(failure) }
+        try insertFailure.execute(arguments: [file, failure.line, failure.record, failure.field, failure.reason, failure.text])
+    }
+}

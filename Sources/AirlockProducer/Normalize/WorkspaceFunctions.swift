@@ -1,0 +1,144 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// SQL functions that let SQLite do normalization as set work: `airlock_parse(value, type)`
+/// gives the canonical value or NULL, `airlock_parse_error(value, type)` says why not.
+/// Empty text is NULL for every type but text.
+enum WorkspaceFunctions {
+    static func register(in db: Database) {
+        registerParse(in: db)
+        db.add(function: parseError)
+        db.add(function: foldCase)
+        db.add(function: matches)
+        db.add(function: compareNumbers)
+        db.add(function: timestamp)
+    }
+
+    /// `airlock_timestamp(text, format, zone)`: the text as ISO-8601 with an offset (see
+    /// `TimestampFormat`); NULL when it does not follow a declared format. With a zone but no
+    /// format, text that is not a plain local ISO time (it has an offset, say) passes unchanged.
+    private static let timestamp = DatabaseFunction("airlock_timestamp", argumentCount: 3, pure: true) { values in
+        guard let text = String.fromDatabaseValue(values[0]) else { return nil }
+        let format = TimestampFormat(pattern: String.fromDatabaseValue(values[1]) ?? "", zone: String.fromDatabaseValue(values[2]))
+        return format.iso(text) ?? (format.pattern.isEmpty ? text : nil)
+    }
+
+    /// `airlock_fold_case(text, 'lower'|'upper')`, Unicode-aware where SQLite's lower() is ASCII only.
+    private static let foldCase = DatabaseFunction("airlock_fold_case", argumentCount: 2, pure: true) { values in
+        guard let text = String.fromDatabaseValue(values[0]) else { return nil }
+        return String.fromDatabaseValue(values[1]) == "upper" ? text.uppercased() : text.lowercased()
+    }
+
+    /// `airlock_matches(text, pattern)`: 1 when the whole text matches the regular expression.
+    private static let matches = DatabaseFunction("airlock_matches", argumentCount: 2, pure: true) { values in
+        guard let text = String.fromDatabaseValue(values[0]), let pattern = String.fromDatabaseValue(values[1]),
+              let regex = cachedRegex(pattern) else { return nil }
+        return (try? regex.wholeMatch(in: text)) != nil ? 1 : 0
+    }
+
+    /// `airlock_compare_numbers(a, b)`: -1, 0 or 1, comparing integers or canonical decimal text
+    /// exactly (no binary floating point).
+    private static let compareNumbers = DatabaseFunction("airlock_compare_numbers", argumentCount: 2, pure: true) { values in
+        func text(_ value: DatabaseValue) -> String? {
+            switch value.storage {
+            case let .int64(number): return String(number)
+            case let .string(text): return text
+            default: return nil
+            }
+        }
+        guard let a = text(values[0]), let b = text(values[1]) else { return nil }
+        return ExactNumber.compare(a, b)
+    }
+
+    /// `airlock_parse` runs for every typed value of every record, so it is a C callback on
+    /// the connection: the value is read in place, and the column type, parsed once from the
+    /// constant second argument, stays with the statement as SQLite auxiliary data. Through
+    /// GRDB's Swift function wrapper each call cost about a microsecond more.
+    private static func registerParse(in db: Database) {
+        sqlite3_create_function_v2(db.sqliteConnection, "airlock_parse", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil, { context, _, arguments in
+            guard let arguments, let value = arguments[0], let spelling = arguments[1] else { return sqlite3_result_null(context) }
+            let type: ColumnType
+            if let cached = sqlite3_get_auxdata(context, 1) {
+                type = Unmanaged<TypeBox>.fromOpaque(cached).takeUnretainedValue().type
+            } else {
+                guard let text = sqlite3_value_text(spelling), let parsed = ColumnType(spelling: String(cString: text)) else {
+                    return sqlite3_result_null(context)
+                }
+                type = parsed
+                sqlite3_set_auxdata(context, 1, Unmanaged.passRetained(TypeBox(parsed)).toOpaque()) { box in
+                    box.map { Unmanaged<TypeBox>.fromOpaque($0).release() }
+                }
+            }
+            let raw: String
+            switch sqlite3_value_type(value) {
+            case SQLITE_INTEGER: raw = String(sqlite3_value_int64(value))
+            case SQLITE_FLOAT: raw = String(sqlite3_value_double(value))
+            case SQLITE_TEXT:
+                let start = sqlite3_value_text(value)
+                raw = String(decoding: UnsafeBufferPointer(start: start, count: Int(sqlite3_value_bytes(value))), as: UTF8.self)
+            default: return sqlite3_result_null(context)
+            }
+            guard type == .text || !raw.trimmingWhitespace().isEmpty else { return sqlite3_result_null(context) }
+            switch ValueParser.parse(raw, as: type) {
+            case let .success(.text(text)):
+                text.withCString { sqlite3_result_text(context, $0, Int32(text.utf8.count), sqliteTransient) }
+            case let .success(.integer(number)): sqlite3_result_int64(context, number)
+            case .failure: sqlite3_result_null(context)
+            }
+        }, nil, nil, nil)
+    }
+
+    /// A column type as SQLite auxiliary data, which holds pointers.
+    private final class TypeBox {
+        let type: ColumnType
+        init(_ type: ColumnType) { self.type = type }
+    }
+
+    private static let parseError = DatabaseFunction("airlock_parse_error", argumentCount: 2, pure: true) { values in
+        guard let (raw, type) = arguments(values), case let .failure(error) = ValueParser.parse(raw, as: type) else { return nil }
+        return error.description
+    }
+
+    /// The raw text and its column type, or nil when the value is NULL or empty for a non-text type.
+    private static func arguments(_ values: [DatabaseValue]) -> (String, ColumnType)? {
+        guard let spelling = String.fromDatabaseValue(values[1]), let type = cachedType(spelling) else { return nil }
+        let raw: String
+        switch values[0].storage {
+        case .null: return nil
+        case let .string(text): raw = text
+        case let .int64(number): raw = String(number)
+        case let .double(number): raw = String(number)
+        case .blob: return nil
+        }
+        if type != .text && raw.trimmingWhitespace().isEmpty { return nil }
+        return (raw, type)
+    }
+
+    nonisolated(unsafe) private static var regexes: [String: Regex<AnyRegexOutput>] = [:]
+
+    private static func cachedRegex(_ pattern: String) -> Regex<AnyRegexOutput>? {
+        typesLock.withLock {
+            if let regex = regexes[pattern] { return regex }
+            let regex = try? Regex(pattern)
+            regexes[pattern] = regex
+            return regex
+        }
+    }
+
+    /// The type spelling arrives with every row; parse each spelling once.
+    nonisolated(unsafe) private static var types: [String: ColumnType] = [:]
+    private static let typesLock = NSLock()
+
+    private static func cachedType(_ spelling: String) -> ColumnType? {
+        typesLock.withLock {
+            if let type = types[spelling] { return type }
+            let type = ColumnType(spelling: spelling)
+            types[spelling] = type
+            return type
+        }
+    }
+}

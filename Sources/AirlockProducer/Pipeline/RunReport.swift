@@ -1,0 +1,38 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+import Foundation
+
+/// What one producer run did, for the CLI to print and tests to check.
+package struct RunReport {
+    package struct IngestedFile: Equatable {
+        /// The inbox file's name; `drop.zip!member.csv` for a member of an archive.
+        package var name: String
+        package var entity: String
+        package var records: Int
+        /// Records that could not be read, held in the quarantine; the rest of the file proceeded.
+        package var unparsed = 0
+        /// The first few of them (all are in the workspace's `airlock_unparsed`).
+        package var firstUnparsed: [RecordFailure] = []
+    }
+
+    package enum Outcome: Equatable {
+        case noNewFiles
+        /// New files, but the snapshot equals the baseline.
+        case noChanges
+        case bundle(file: URL, manifest: Manifest, digest: String)
+        /// A finding of severity block: nothing was bundled and the workspace is as it was
+        /// before the run (but for the files read, which wait for the next run).
+        case blocked([ValidationFinding])
+    }
+
+    package var ingested: [IngestedFile] = []
+    /// Files whose content was ingested before (by any name).
+    package var alreadySeen: [String] = []
+    package var rejected: [IngestError] = []
+    /// Inbox files some process still has open for writing; the next run takes them.
+    package var stillBeingWritten: [String] = []
+    /// What validation found: records held back or warned about, and what blocked the run.
+    package var findings: [ValidationFinding] = []
+    package var outcome: Outcome = .noNewFiles
+}

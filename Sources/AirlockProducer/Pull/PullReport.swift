@@ -1,0 +1,14 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+import Foundation
+
+/// What one pull fetched.
+package struct PullReport: Sendable {
+    package var entity: String
+    package var file: URL
+    package var pages: Int
+    package var records: Int
+    /// Attempts beyond the first, over all pages.
+    package var retries: Int
+}

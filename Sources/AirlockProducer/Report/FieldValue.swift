@@ -1,0 +1,56 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+
+/// One value in a change file: the JSON spelling of a normalized column value.
+package enum FieldValue: Codable, Hashable, Sendable, CustomStringConvertible {
+    case text(String)
+    case integer(Int64)
+    case boolean(Bool)
+    case null
+
+    package init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        // Text first: most values are, and each failed attempt costs a thrown error.
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(String.self) { self = .text(value) }
+        else if let value = try? container.decode(Bool.self) { self = .boolean(value) }
+        else { self = .integer(try container.decode(Int64.self)) }
+    }
+
+    package func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case let .text(value): try container.encode(value)
+        case let .integer(value): try container.encode(value)
+        case let .boolean(value): try container.encode(value)
+        case .null: try container.encodeNil()
+        }
+    }
+
+    /// How a person reads it: text as it is, NULL for no value.
+    package var description: String {
+        switch self {
+        case let .text(value): return value
+        case let .integer(value): return String(value)
+        case let .boolean(value): return value ? "true" : "false"
+        case .null: return "NULL"
+        }
+    }
+
+    /// `description` on one line: backslash, carriage return, newline and tab written as
+    /// `\\`, `\r`, `\n` and `\t`, for terminals and table cells.
+    package var inline: String {
+        let text = description
+        guard text.contains(where: { $0 == "\\" || $0.isNewline || $0 == "\t" }) else { return text }
+        return text.unicodeScalars.map { scalar -> String in
+            switch scalar {
+            case "\\": return "\\\\"
+            case "\r": return "\\r"
+            case "\n": return "\\n"
+            case "\t": return "\\t"
+            default: return String(scalar)
+            }
+        }.joined()
+    }
+}

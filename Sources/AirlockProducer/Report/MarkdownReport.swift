@@ -1,0 +1,64 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+
+/// `report.md`: the bundle's summary, breakdown, findings and first changes as Markdown tables.
+struct MarkdownReport {
+    let contents: BundleContents
+    /// Changes per entity listed; a terminal page should stay short.
+    static let changesListed = 20
+
+    func render() -> String {
+        let manifest = contents.manifest
+        var out = "# Airlock bundle \(manifest.sequence)\n\n"
+        out += table(["", ""], contents.facts.map { [$0.0, $0.1] })
+        out += "\n## Sources\n\n" + table(["file", "entity", "records", "sha256"], contents.sourceRows)
+        out += "\n## Changes by entity\n\n"
+        var lines: [[String]] = []
+        for entity in manifest.entities {
+            let breakdown = Breakdown(entity)
+            lines.append([entity.name] + breakdown.cells)
+            for category in breakdown.categories {
+                lines.append(["\(entity.name) · \(entity.category ?? "") = \(category.label)"] + category.cells)
+            }
+        }
+        out += table(["entity"] + Breakdown.columns, lines)
+        out += "\n## Validation\n\n"
+        if let validation = contents.validation, validation.total > 0 {
+            out += "\(validation.total) finding(s).\n\n"
+            out += table(["severity", "entity", "place", "value", "reason"], validation.findings.map {
+                [$0.severity.rawValue, $0.entity, $0.place, $0.value ?? "", $0.reason]
+            })
+            if validation.omitted > 0 { out += "\n\(validation.omitted) more not listed.\n" }
+        } else {
+            out += "No findings.\n"
+        }
+        out += "\n## Field-level changes\n"
+        for entity in manifest.entities {
+            let changes = (contents.changes[entity.name] ?? []).prefix(Self.changesListed)
+            out += "\n### \(entity.name): \(changes.count) of \(entity.counts.changed) listed (all in `changes/\(entity.name).ndjson`)\n\n"
+            var rows: [[String]] = []
+            for change in changes {
+                let key = change.keyText(order: entity.key)
+                let fields = change.fields
+                if fields.isEmpty { rows.append([change.op.rawValue, key, "", "", ""]) }
+                for field in fields {
+                    rows.append([change.op.rawValue, key, field, change.before?[field]?.description ?? "",
+                                 change.after?[field]?.description ?? ""])
+                }
+            }
+            out += table(["change", "key", "field", "before", "after"], rows)
+        }
+        return out
+    }
+
+    private func table(_ header: [String], _ rows: [[String]]) -> String {
+        func line(_ cells: [String]) -> String { "| " + cells.map(Self.cell).joined(separator: " | ") + " |\n" }
+        return line(header) + "|" + String(repeating: "---|", count: header.count) + "\n" + rows.map(line).joined()
+    }
+
+    /// Text inside a table cell: on one line (see `FieldValue.inline`), pipes escaped.
+    static func cell(_ text: String) -> String {
+        FieldValue.text(text).inline.replacingOccurrences(of: "|", with: "\\|")
+    }
+}

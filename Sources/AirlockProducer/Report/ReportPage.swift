@@ -1,0 +1,47 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+
+/// The review pages every bundle carries, rendered from its own members at production time:
+/// `report.md` for terminals and mail, `report.html` for a browser (self-contained: no network,
+/// no external assets).
+package enum ReportPage: CaseIterable, Sendable {
+    case markdown
+    case html
+
+    /// Changes per entity the pages list; the change files hold them all.
+    static let sampleSize = 1_000
+
+    package var memberName: String {
+        switch self {
+        case .markdown: return BundleLayout.markdownReport
+        case .html: return BundleLayout.htmlReport
+        }
+    }
+
+    package func render(_ contents: BundleContents) -> String {
+        switch self {
+        case .markdown: return MarkdownReport(contents: contents).render()
+        case .html: return HTMLReport(contents: contents).render()
+        }
+    }
+}
+
+extension BundleContents {
+    /// One row per source file: name, entity, records, SHA-256.
+    var sourceRows: [[String]] {
+        manifest.sources.map { [$0.name, $0.entity, String($0.records), $0.sha256] }
+    }
+
+    /// Key facts about the bundle, as label and value.
+    var facts: [(String, String)] {
+        [("id", manifest.id), ("sequence", String(manifest.sequence)), ("created", manifest.created),
+         ("expires", manifest.expires ?? "never"), ("producer", manifest.producer),
+         ("parent", manifest.parent.isEmpty ? "(none: the first bundle)" : manifest.parent)]
+    }
+
+    /// How many changes an entity's change file holds, and how many of them are listed here.
+    func changeCount(_ entity: Manifest.Entity) -> (listed: Int, total: Int) {
+        (changes[entity.name]?.count ?? 0, entity.counts.changed)
+    }
+}

@@ -1,0 +1,59 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+import GRDB
+
+/// Checks on an entity as a whole, after every changed entity is normalized and diffed:
+/// its thresholds (a truncated or runaway export) and its foreign keys (every reference has a
+/// parent row). A finding here blocks the bundle: no record can be held back to mend it.
+struct EntityChecks {
+    let entity: EntitySpec
+    private let dialect = SQLDialect.sqlite
+
+    init(_ entity: EntitySpec) { self.entity = entity }
+
+    func thresholds(counts: EntityCounts, rows: Int) -> [ValidationFinding] {
+        var findings: [ValidationFinding] = []
+        let limits = entity.thresholds
+        if let minimum = limits.minRows, rows < minimum {
+            findings.append(block("min_rows", "the snapshot holds \(rows) rows, fewer than thresholds.min_rows \(minimum)"))
+        }
+        // Shares are of the rows the baseline holds; a first load has none to compare with.
+        let before = counts.unchanged + counts.updated + counts.deleted
+        guard before > 0 else { return findings }
+        let deleteShare = Double(counts.deleted) / Double(before)
+        if let maximum = limits.maxDeleteShare, deleteShare > maximum {
+            findings.append(block("max_delete_share", "\(counts.deleted) of \(before) rows would be deleted (\(Breakdown.percent(deleteShare))), more than thresholds.max_delete_share \(maximum)"))
+        }
+        let changeShare = Double(counts.changed) / Double(before)
+        if let maximum = limits.maxChangeShare, changeShare > maximum {
+            findings.append(block("max_change_share", "\(counts.changed) rows would change against \(before) (\(Breakdown.percent(changeShare))), more than thresholds.max_change_share \(maximum)"))
+        }
+        return findings
+    }
+
+    /// Rows whose reference names no parent row. `current` gives the table that holds an
+    /// entity's rows after this run: its snapshot when it changed, else its baseline.
+    func references(current: (EntitySpec) -> String, spec: [EntitySpec], in db: Database) throws -> [ValidationFinding] {
+        var findings: [ValidationFinding] = []
+        for column in entity.columns {
+            guard let parentName = column.references, let parent = spec.first(where: { $0.name == parentName }) else { continue }
+            let child = dialect.identifier(column.name), parentKey = dialect.identifier(parent.key[0])
+            let keyText = EntityTables(entity).keyText(of: "c")
+            let orphans = try Row.fetchAll(db, sql: """
+                SELECT \(keyText), CAST(c.\(child) AS TEXT) FROM \(current(entity)) AS c
+                WHERE c.\(child) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \(current(parent)) AS p WHERE p.\(parentKey) = c.\(child))
+                ORDER BY 1 LIMIT 20
+                """)
+            for row in orphans {
+                findings.append(ValidationFinding(severity: .block, check: "references", entity: entity.name, field: column.name,
+                                                  value: row[1], reason: "\(row[0] as String): \(column.name) \(row[1] as String) names no row of \(parentName)"))
+            }
+        }
+        return findings
+    }
+
+    private func block(_ check: String, _ reason: String) -> ValidationFinding {
+        ValidationFinding(severity: .block, check: check, entity: entity.name, reason: reason)
+    }
+}

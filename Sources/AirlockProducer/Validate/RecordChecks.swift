@@ -1,0 +1,146 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+import GRDB
+
+/// The spec's checks on one entity's records, as SQL over `temp.airlock_norm` (one row per
+/// record: `raw_id`, `file_sha256`, the cleaned source text `rN` and the normalized value `vN`
+/// of each column). Every violation becomes a row of `airlock_quarantine` naming the record,
+/// the field, the check and its severity; the normalizer then holds back the quarantined ones.
+struct RecordChecks {
+    let entity: EntitySpec
+    private let dialect = SQLDialect.sqlite
+
+    init(_ entity: EntitySpec) { self.entity = entity }
+
+    /// Why a record with no key value is quarantined.
+    static let emptyKeyReason = "the key is empty"
+
+    func run(in db: Database) throws {
+        for (index, column) in entity.columns.enumerated() where column.rules.derivation == nil {
+            try typeCheck(column, index, in: db)
+            for check in column.rules.checks {
+                try record(check.name, check.severity, column, index, where: violation(check.kind, column, index),
+                           reason: reason(check.kind, "v\(index)"), in: db)
+            }
+            if let transitions = column.rules.transitions {
+                try transitionCheck(transitions, column, index, in: db)
+            }
+        }
+        for rule in entity.uniqueTogether { try uniqueTogether(rule, in: db) }
+    }
+
+    /// Records whose values of the rule's columns, together, are also another key's.
+    private func uniqueTogether(_ rule: UniqueTogether, in db: Database) throws {
+        let indices = rule.columns.map { name in entity.columns.firstIndex { $0.name == name }! }
+        let values = "json_array(\(indices.map { "v\($0)" }.joined(separator: ", ")))"
+        let present = indices.map { "v\($0) IS NOT NULL" }.joined(separator: " AND ")
+        let field = indices.map { entity.columns[$0].from }.joined(separator: ", ")
+        try db.execute(sql: """
+            INSERT INTO airlock_quarantine (raw_id, file_sha256, entity, field, value, reason, check_name, severity)
+            SELECT raw_id, file_sha256, ?, ?, json_array(\(indices.map { "r\($0)" }.joined(separator: ", "))),
+                   \(values) || ' is also the value of another record with a different key', 'unique', ?
+            FROM airlock_norm WHERE \(present) AND \(values) IN
+              (SELECT \(values) FROM airlock_norm WHERE \(present) GROUP BY 1 HAVING count(DISTINCT json_array(\(keyValues))) > 1)
+            """, arguments: [entity.name, field, rule.severity.rawValue])
+    }
+
+    /// Why the record's text for this column does not parse as its type (and its declared
+    /// timestamp format), as SQL; NULL when it does, or when there is no text.
+    private func parseError(_ column: ColumnSpec, _ index: Int) -> String {
+        let type = dialect.literal(column.type.description)
+        guard let format = column.rules.timestampFormat else { return "airlock_parse_error(r\(index), \(type))" }
+        return """
+            CASE WHEN trim(r\(index)) <> '' AND \(format.sql("r\(index)")) IS NULL \
+            THEN quote(r\(index)) || \(dialect.literal(" does not follow the format \(format.pattern)")) \
+            ELSE airlock_parse_error(\(format.sql("r\(index)")), \(type)) END
+            """
+    }
+
+    private func typeCheck(_ column: ColumnSpec, _ index: Int, in db: Database) throws {
+        let isKey = entity.key.contains(column.name)
+        let reason = isKey ? "coalesce(\(parseError(column, index)), \(dialect.literal(Self.emptyKeyReason)))" : parseError(column, index)
+        let check = isKey ? "CASE WHEN r\(index) IS NULL OR trim(r\(index)) = '' THEN 'key' ELSE 'type' END" : "'type'"
+        try db.execute(sql: """
+            INSERT INTO airlock_quarantine (raw_id, file_sha256, entity, field, value, reason, check_name, severity)
+            SELECT raw_id, file_sha256, ?, ?, r\(index), \(reason), \(check), 'quarantine'
+            FROM airlock_norm WHERE v\(index) IS NULL AND \(reason) IS NOT NULL
+            """, arguments: [entity.name, column.from])
+    }
+
+    private func record(_ check: String, _ severity: Severity, _ column: ColumnSpec, _ index: Int, where condition: String,
+                        reason: String, from source: String = "airlock_norm", in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO airlock_quarantine (raw_id, file_sha256, entity, field, value, reason, check_name, severity)
+            SELECT raw_id, file_sha256, ?, ?, r\(index), \(reason), ?, ? FROM \(source) WHERE \(condition)
+            """, arguments: [entity.name, column.from, check, severity.rawValue])
+    }
+
+    private var keyValues: String { entity.key.map { key in "v\(entity.columns.firstIndex { $0.name == key }!)" }.joined(separator: ", ") }
+
+    /// True for a record whose normalized value `v` breaks the check; NULL passes every check but not_null.
+    private func violation(_ kind: ColumnCheck.Kind, _ column: ColumnSpec, _ index: Int) -> String {
+        let v = "v\(index)"
+        switch kind {
+        case .notNull:
+            // A value that failed to parse is the type check's finding, not this one's.
+            return "\(v) IS NULL AND \(parseError(column, index)) IS NULL"
+        case .unique:
+            return "\(v) IN (SELECT \(v) FROM airlock_norm WHERE \(v) IS NOT NULL GROUP BY \(v) HAVING count(DISTINCT json_array(\(keyValues))) > 1)"
+        case let .accepted(values):
+            return "\(v) IS NOT NULL AND \(v) NOT IN (\(values.map(dialect.literal).joined(separator: ", ")))"
+        case let .pattern(pattern):
+            return "\(v) IS NOT NULL AND NOT airlock_matches(\(v), \(dialect.literal(pattern)))"
+        case let .range(min, max):
+            let below = min.map { "airlock_compare_numbers(\(v), \(dialect.literal($0))) < 0" }
+            let above = max.map { "airlock_compare_numbers(\(v), \(dialect.literal($0))) > 0" }
+            return "\(v) IS NOT NULL AND (" + ([below, above].compactMap { $0 } + ["0"]).joined(separator: " OR ") + ")"
+        case let .length(min, max):
+            let short = min.map { "length(\(v)) < \($0)" }, long = max.map { "length(\(v)) > \($0)" }
+            return "\(v) IS NOT NULL AND (" + ([short, long].compactMap { $0 } + ["0"]).joined(separator: " OR ") + ")"
+        }
+    }
+
+    private func reason(_ kind: ColumnCheck.Kind, _ v: String) -> String {
+        let value = "quote(\(v))"
+        switch kind {
+        case .notNull: return "'no value where one is required'"
+        case .unique: return "\(value) || ' is also the value of another record with a different key'"
+        case let .accepted(values):
+            return "\(value) || \(dialect.literal(" is not an accepted value (\(values.joined(separator: ", ")))"))"
+        case let .pattern(pattern): return "\(value) || \(dialect.literal(" does not match the pattern \(pattern)"))"
+        case let .range(min, max):
+            return "\(value) || \(dialect.literal(" is outside the range \(min ?? "…") to \(max ?? "…")"))"
+        case let .length(min, max):
+            return "\(value) || ' has ' || length(\(v)) || \(dialect.literal(" characters, outside \(min.map(String.init) ?? "0") to \(max.map(String.init) ?? "…")"))"
+        }
+    }
+
+    /// A row of the baseline in a terminal state must stay in it; with `allowed`, a row moves
+    /// only along the listed transitions. The finding names both values.
+    private func transitionCheck(_ transitions: StateTransitions, _ column: ColumnSpec, _ index: Int, in db: Database) throws {
+        let tables = EntityTables(entity)
+        let keyMatch = entity.key.map { key in
+            "b.\(dialect.identifier(key)) = n.v\(entity.columns.firstIndex { $0.name == key }!)"
+        }.joined(separator: " AND ")
+        let old = "b.\(dialect.identifier(column.name))", new = "n.v\(index)"
+        var broken: [String] = []
+        if !transitions.terminal.isEmpty {
+            broken.append("\(old) IN (\(transitions.terminal.map(dialect.literal).joined(separator: ", ")))")
+        }
+        if !transitions.allowed.isEmpty {
+            let pairs = transitions.allowed.sorted { $0.key < $1.key }.flatMap { from, targets in
+                targets.map { "(\(dialect.literal(from)), \(dialect.literal($0)))" }
+            }
+            broken.append(pairs.isEmpty ? "1" : "(\(old), \(new)) NOT IN (VALUES \(pairs.joined(separator: ", ")))")
+        }
+        guard !broken.isEmpty else { return }
+        let source = "(SELECT n.*, \(old) AS airlock_old FROM airlock_norm AS n JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(old) IS NOT NULL AND \(new) IS NOT \(old) AND (\(broken.joined(separator: " OR "))))"
+        let terminal = transitions.terminal.map(dialect.literal).joined(separator: ", ")
+        let reason = """
+            'moves from ' || quote(airlock_old) || ' to ' || quote(v\(index)) || \
+            CASE WHEN airlock_old IN (\(terminal.isEmpty ? "NULL" : terminal)) THEN ', out of a terminal state' ELSE ', not an allowed transition' END
+            """
+        try record("transition", transitions.severity, column, index, where: "1", reason: reason, from: source, in: db)
+    }
+}

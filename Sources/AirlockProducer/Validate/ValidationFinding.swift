@@ -1,0 +1,50 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+
+/// One problem validation found: with a record (file, line or record, field, value), or with
+/// an entity as a whole (a threshold, a foreign key); what failed, why, and what it does.
+package struct ValidationFinding: Codable, Equatable, Sendable {
+    package var severity: Severity
+    /// What failed: `type`, `key` (an empty key), `not_null`, `unique`, `accepted`, `pattern`,
+    /// `range`, `length`, `transition`, `references`, `min_rows`, `max_delete_share`, `max_change_share`.
+    package var check: String
+    package var entity: String
+    package var file: String?
+    package var line: Int?
+    package var record: Int?
+    /// The source field, as the file names it.
+    package var field: String?
+    package var value: String?
+    package var reason: String
+
+    package init(severity: Severity, check: String, entity: String, file: String? = nil, line: Int? = nil, record: Int? = nil,
+                field: String? = nil, value: String? = nil, reason: String) {
+        self.severity = severity
+        self.check = check
+        self.entity = entity
+        self.file = file
+        self.line = line
+        self.record = record
+        self.field = field
+        self.value = value
+        self.reason = reason
+    }
+
+    /// `payments.csv: line 3: field 'Amount'`, or the entity for a finding about all of it.
+    package var place: String {
+        guard let file else { return field.map { "\(entity): field '\($0)'" } ?? entity }
+        let position = line.map { "line \($0)" } ?? record.map { "record \($0)" } ?? "the file"
+        return "\(file): \(position)" + (field.map { ": field '\($0)'" } ?? "")
+    }
+
+    package var description: String {
+        let outcome: String
+        switch severity {
+        case .quarantine: outcome = "the record is held back"
+        case .warn: outcome = "reported only"
+        case .block: outcome = "no bundle is written"
+        }
+        return "\(place): \(reason); \(outcome)"
+    }
+}

@@ -1,0 +1,86 @@
+import AirlockBase
+
+/// What a target has applied, as far as `verify` knows it: the bundle the target is at and the
+/// chain of bundles behind it. Read from the target's `airlock_ledger`, or given by hand
+/// (`--last-applied`) at a site that checks bundles before it connects to the target.
+package struct AppliedChain: Equatable, Sendable {
+    package struct Link: Equatable, Sendable {
+        package var id: String
+        package var sequence: Int
+        package var digest: String
+        package var parent: String
+
+        package init(id: String, sequence: Int, digest: String, parent: String) {
+            self.id = id
+            self.sequence = sequence
+            self.digest = digest
+            self.parent = parent
+        }
+    }
+
+    /// The digest the target is at; empty for a target no bundle has touched.
+    package var head: String
+    /// Sequence of the head bundle; nil when only its digest is known.
+    package var headSequence: Int?
+    /// Bundles on the current chain, newest first (all known ones, not always back to the first).
+    package var links: [Link]
+    /// How the head bundle was applied, from the target's ledger: upsert or cutover; nil
+    /// when unknown.
+    var headKind: LedgerKind?
+
+    /// A target no bundle has touched.
+    package static let empty = AppliedChain(head: "", headSequence: 0, links: [])
+
+    package init(head: String, headSequence: Int?, links: [Link]) {
+        self.head = head
+        self.headSequence = headSequence
+        self.links = links
+    }
+
+    /// The chain behind `head`, walked back through parents over every bundle the ledger saw.
+    package init(head: String, known: [Link]) {
+        let byDigest = Dictionary(known.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
+        var links: [Link] = []
+        var digest = head
+        while let link = byDigest[digest], !links.contains(link) {
+            links.append(link)
+            digest = link.parent
+        }
+        self.init(head: head, headSequence: head.isEmpty ? 0 : links.first?.sequence, links: links)
+    }
+
+    /// The chain a target's ledger records: its last row's head, walked back through every
+    /// bundle applied (rollbacks record no bundle of their own).
+    init(ledger entries: [LedgerEntry]) {
+        guard let last = entries.last else {
+            self = .empty
+            return
+        }
+        let applied = entries.filter { $0.kind != .rollback }
+        self.init(head: last.headDigest, known: applied.map { Link(id: $0.bundleID, sequence: $0.sequence, digest: $0.digest, parent: $0.parentDigest) })
+        headKind = applied.last { $0.digest == head }?.kind
+    }
+
+    /// Refuses a bundle that is not the next one on this chain.
+    func check(_ manifest: Manifest, digest: String) throws {
+        if digest == head || links.contains(where: { $0.digest == digest }) {
+            throw VerificationError.outOfOrder("bundle \(manifest.sequence) (\(manifest.id)) is already applied to the target; a replayed bundle is refused")
+        }
+        if manifest.parent == head { return }
+        guard let headSequence else {
+            throw VerificationError.outOfOrder("bundle \(manifest.sequence) follows parent \(Self.short(manifest.parent)), but the last applied bundle is \(Self.short(head))")
+        }
+        if manifest.sequence < headSequence {
+            throw VerificationError.outOfOrder("bundle \(manifest.sequence) is older than bundle \(headSequence), which the target is at; a replayed bundle is refused")
+        }
+        if manifest.sequence > headSequence + 1 {
+            let missing = headSequence + 1 == manifest.sequence - 1 ? "\(headSequence + 1)" : "\(headSequence + 1)-\(manifest.sequence - 1)"
+            throw VerificationError.outOfOrder("bundle \(manifest.sequence) skips sequence: the target is at bundle \(headSequence); apply bundle \(missing) first")
+        }
+        throw VerificationError.outOfOrder("bundle \(manifest.sequence) forks the chain: its parent is \(Self.short(manifest.parent)), but the target is at bundle \(headSequence) (\(Self.short(head))); two bundles share a parent")
+    }
+
+    private static func short(_ digest: String) -> String {
+        digest.isEmpty ? "(none: the first bundle)" : String(digest.prefix(16)) + "…"
+    }
+}

@@ -1,0 +1,94 @@
+import AirlockBase
+import Foundation
+
+/// `manifest.json`: what a bundle is, what it came from and what it changes. Its SHA-256 is
+/// the bundle's digest, the link the next bundle's `parent` and the target's ledger refer to.
+package struct Manifest: Codable, Equatable, Sendable {
+    package static let currentFormat = "airlock-bundle/1"
+
+    package var format: String
+    package var id: String
+    package var sequence: Int
+    /// The digest of the previous bundle's manifest; empty for the first bundle.
+    package var parent: String
+    package var created: String
+    /// After this time (ISO 8601, UTC) `verify` refuses the bundle as stale; absent: never.
+    package var expires: String?
+    /// The producer key's name.
+    package var producer: String
+    package var sources: [Source]
+    /// Entities in apply order.
+    package var entities: [Entity]
+
+    package init(format: String, id: String, sequence: Int, parent: String, created: String, expires: String? = nil, producer: String, sources: [Source], entities: [Entity]) {
+        self.format = format
+        self.id = id
+        self.sequence = sequence
+        self.parent = parent
+        self.created = created
+        self.expires = expires
+        self.producer = producer
+        self.sources = sources
+        self.entities = entities
+    }
+
+    package struct Source: Codable, Equatable, Sendable {
+        package var name: String
+        package var sha256: String
+        package var entity: String
+        package var records: Int
+        /// When `airlock pull` fetched this file from its API (ISO 8601, UTC); absent for dropped files.
+        package var pulled: String?
+
+        package init(name: String, sha256: String, entity: String, records: Int, pulled: String? = nil) {
+            self.name = name
+            self.sha256 = sha256
+            self.entity = entity
+            self.records = records
+            self.pulled = pulled
+        }
+    }
+
+    package struct Entity: Codable, Equatable, Sendable {
+        package var name: String
+        package var key: [String]
+        /// Rows the target table holds after the upsert.
+        package var rows: Int
+        package var counts: EntityCounts
+        /// The table's content checksum after apply, per dialect (`postgres`, `sqlite`), as
+        /// `verify.sql` computes it (`TableChecksum`); absent in bundles made before verify.sql.
+        package var checksums: [String: String]?
+        /// The spec's `category` column, when it names one, and the counts per value of it.
+        package var category: String?
+        package var categories: [Category]?
+
+        package init(name: String, key: [String], rows: Int, counts: EntityCounts, checksums: [String: String]? = nil, category: String? = nil, categories: [Category]? = nil) {
+            self.name = name
+            self.key = key
+            self.rows = rows
+            self.counts = counts
+            self.checksums = checksums
+            self.category = category
+            self.categories = categories
+        }
+    }
+
+    /// The counts of the rows whose category column holds `value` (the new row's value, the
+    /// old row's for a delete); nil for NULL.
+    package struct Category: Codable, Equatable, Sendable {
+        package var value: String?
+        package var counts: EntityCounts
+
+        package init(value: String? = nil, counts: EntityCounts) {
+            self.value = value
+            self.counts = counts
+        }
+    }
+
+    /// Each entity's expected checksum on a `dialect` target.
+    package func checksums(for dialect: SQLDialect) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: entities.compactMap { entity in entity.checksums?[dialect.rawValue].map { (entity.name, $0) } })
+    }
+
+    package func encoded() throws -> Data { try CanonicalJSON.encode(self) }
+}

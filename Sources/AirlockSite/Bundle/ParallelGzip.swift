@@ -1,0 +1,107 @@
+import AirlockBase
+import CZlib
+import Foundation
+
+/// A gzip file compressed on every core, for bundle files: the input is cut into blocks, each
+/// block is deflated on its own with the 32 KiB before it as its dictionary (as pigz does)
+/// and ended on a byte boundary, and the outputs are joined in order. The result is one
+/// ordinary gzip member that any gzip reader reads, and its bytes depend only on the input.
+///
+/// Written here because neither libarchive nor zlib compresses in parallel, and deflate was
+/// the largest single cost of a bundle (1M rows: 13 s of 60 on one core).
+final class ParallelGzip {
+    static let blockSize = 1 << 20
+    private static let dictionarySize = 1 << 15
+
+    private let output: FileHandle
+    /// Full blocks waiting to be compressed together, one per core.
+    private var pending: [[UInt8]] = []
+    private var current: [UInt8] = []
+    /// The end of the last block compressed, the dictionary of the next one.
+    private var dictionary: [UInt8] = []
+    private var checksum = crc32(0, nil, 0)
+    private var length: UInt64 = 0
+    private let batch = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw BundleError.archive("cannot create \(path)")
+        }
+        output = handle
+        // Magic, deflate, no flags, no time stamp (reproducible), no extra flags, Unix.
+        try output.write(contentsOf: [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3])
+        current.reserveCapacity(Self.blockSize)
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        checksum = crc32(checksum, base.assumingMemoryBound(to: Bytef.self), uInt(bytes.count))
+        length += UInt64(bytes.count)
+        var rest = bytes[...]
+        while !rest.isEmpty {
+            let taken = rest.prefix(Self.blockSize - current.count)
+            current += taken
+            rest = rest.dropFirst(taken.count)
+            if current.count == Self.blockSize {
+                pending.append(current)
+                current.removeAll(keepingCapacity: true)
+                if pending.count == batch { try compressPending(finishing: false) }
+            }
+        }
+    }
+
+    /// Compresses what is left, ends the deflate stream and writes the gzip trailer.
+    func finish() throws {
+        pending.append(current)
+        try compressPending(finishing: true)
+        let size = UInt32(truncatingIfNeeded: length), crc = UInt32(checksum)
+        try output.write(contentsOf: (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * $0)) } + (0..<4).map { UInt8(truncatingIfNeeded: size >> (8 * $0)) })
+        try output.close()
+    }
+
+    private func compressPending(finishing: Bool) throws {
+        let blocks = pending
+        let dictionaries = [dictionary] + blocks.dropLast().map { Array($0.suffix(Self.dictionarySize)) }
+        var outputs = [Result<[UInt8], BundleError>](repeating: .success([]), count: blocks.count)
+        outputs.withUnsafeMutableBufferPointer { outputs in
+            DispatchQueue.concurrentPerform(iterations: blocks.count) { index in
+                outputs[index] = Self.deflate(blocks[index], dictionary: dictionaries[index], last: finishing && index == blocks.count - 1)
+            }
+        }
+        for compressed in outputs { try output.write(contentsOf: compressed.get()) }
+        if let last = blocks.last, !last.isEmpty { dictionary = Array(last.suffix(Self.dictionarySize)) }
+        pending.removeAll()
+    }
+
+    /// Raw deflate of one block at the default level, ending on a byte boundary (a sync flush),
+    /// or ending the stream when it is the last block.
+    private static func deflate(_ block: [UInt8], dictionary: [UInt8], last: Bool) -> Result<[UInt8], BundleError> {
+        var stream = z_stream()
+        guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY,
+                            ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            return .failure(.archive("cannot start deflate"))
+        }
+        defer { deflateEnd(&stream) }
+        if !dictionary.isEmpty {
+            var dictionary = dictionary
+            _ = dictionary.withUnsafeMutableBufferPointer { deflateSetDictionary(&stream, $0.baseAddress, uInt($0.count)) }
+        }
+        // Room for the whole block even if it does not compress, and the flush's marker.
+        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(block.count))) + 64)
+        var input = block
+        let status = input.withUnsafeMutableBufferPointer { input in
+            out.withUnsafeMutableBufferPointer { out in
+                stream.next_in = input.baseAddress
+                stream.avail_in = uInt(input.count)
+                stream.next_out = out.baseAddress
+                stream.avail_out = uInt(out.count)
+                return CZlib.deflate(&stream, last ? Z_FINISH : Z_SYNC_FLUSH)
+            }
+        }
+        guard status == (last ? Z_STREAM_END : Z_OK), stream.avail_in == 0 else {
+            return .failure(.archive("deflate failed (zlib status \(status))"))
+        }
+        out.removeSubrange(Int(stream.total_out)...)
+        return .success(out)
+    }
+}

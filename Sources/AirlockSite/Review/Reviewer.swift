@@ -1,0 +1,67 @@
+import AirlockBase
+import Foundation
+
+/// A reviewer adding an approval or a rejection to a bundle file. The bundle stays one file:
+/// the archive is rewritten with the new member beside the untouched signed ones, and replaces
+/// the old file only when complete.
+package struct Reviewer {
+    package let key: SigningKey
+    package let name: String
+
+    package init(key: SigningKey, name: String) throws {
+        guard Review.isValidName(name) else { throw ReviewError.invalidName(name) }
+        self.key = key
+        self.name = name
+    }
+
+    /// Signs the bundle's `SHA256SUMS` as `approvals/NAME.sig`, after checking the bundle.
+    @discardableResult
+    package func approve(_ bundle: URL, verifier: BundleVerifier) throws -> BundleVerifier.Verified {
+        try amend(bundle, verifier: verifier, policy: BundleVerifier.Policy()) { verified in
+            guard verified.producerKey.raw != key.publicKey.raw else {
+                throw ReviewError.ownBundle(fingerprint: key.publicKey.fingerprint)
+            }
+            let signature = try SSHSignature.sign(verified.checksums, namespace: Review.approvalNamespace, with: key)
+            return [BundleLayout.approval(by: name): Array(signature.armored.utf8)]
+        }
+    }
+
+    /// Records why the bundle must not be applied, as `rejections/NAME.txt` and its signature.
+    package func reject(_ bundle: URL, reason: String, verifier: BundleVerifier) throws {
+        var policy = BundleVerifier.Policy()
+        policy.refuseRejected = false
+        try amend(bundle, verifier: verifier, policy: policy) { verified in
+            let text = Array(Review.rejectionText(checksums: verified.checksums, reason: reason).utf8)
+            let signature = try SSHSignature.sign(text, namespace: Review.rejectionNamespace, with: key)
+            let members = BundleLayout.rejection(by: name)
+            return [members.text: text, members.signature: Array(signature.armored.utf8)]
+        }
+    }
+
+    /// Verifies and unpacks the bundle in one pass, adds the members `statement` makes, and
+    /// packs it again with the original mtime; review members keep the time they were added.
+    @discardableResult
+    private func amend(_ bundle: URL, verifier: BundleVerifier, policy: BundleVerifier.Policy,
+                       statement: (BundleVerifier.Verified) throws -> [String: [UInt8]]) throws -> BundleVerifier.Verified {
+        try verifier.withUnpacked(bundle, policy: policy) { verified, folder in
+            let additions = try statement(verified)
+            for (name, bytes) in additions {
+                let url = folder.appendingPathComponent(name)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(bytes).write(to: url)
+            }
+            let names = Set(verified.members).union(additions.keys)
+            let replacement = bundle.deletingLastPathComponent().appendingPathComponent(".\(bundle.lastPathComponent).\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: replacement) }
+            // A review member's mtime records when it was added (unsigned: SSHSIG carries no time).
+            var times = verified.reviewTimes
+            for name in additions.keys { times[name] = Int(Date().timeIntervalSince1970) }
+            try BundleArchive.write(members: names.map { ($0, folder.appendingPathComponent($0)) }, to: replacement,
+                                    mtime: verified.archiveTime, times: times)
+            guard rename(replacement.path, bundle.path) == 0 else {
+                throw BundleError.archive("cannot replace \(bundle.path): \(String(cString: strerror(errno)))")
+            }
+            return verified
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import AirlockBase
+import Foundation
+
+/// The `keys/` folder: `NAME` (private, mode 0600), `NAME.pub`, `allowed_signers` and
+/// `revoked_keys`, which both `airlock verify` and `ssh-keygen -Y verify` read.
+package struct KeyStore {
+    package let directory: URL
+
+    package init(directory: URL) {
+        self.directory = directory
+    }
+
+    package var allowedSigners: URL { directory.appendingPathComponent("allowed_signers") }
+    package var revokedKeys: URL { directory.appendingPathComponent("revoked_keys") }
+
+    /// Namespaces a producer key signs in, and those a reviewer key signs in.
+    package enum Role: Sendable {
+        case producer, reviewer
+
+        var namespaces: [String] {
+            switch self {
+            case .producer: return [SSHSignature.bundleNamespace]
+            case .reviewer: return [Review.approvalNamespace, Review.rejectionNamespace]
+            }
+        }
+    }
+
+    package func privateKeyPath(_ name: String) -> URL { directory.appendingPathComponent(name) }
+
+    /// Makes a new key pair and allows it to sign as principal `name` in its role.
+    @discardableResult
+    package func generate(name: String, role: Role = .producer) throws -> PublicSigningKey {
+        try Self.checkName(name)
+        let privatePath = privateKeyPath(name)
+        let publicPath = directory.appendingPathComponent(name + ".pub")
+        for path in [privatePath, publicPath] where FileManager.default.fileExists(atPath: path.path) {
+            throw KeyError.exists(path: path.path)
+        }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let key = SigningKey(comment: name)
+        guard FileManager.default.createFile(atPath: privatePath.path, contents: Data(key.openSSHPrivateKey.utf8),
+                                             attributes: [.posixPermissions: 0o600]) else {
+            throw KeyError.unreadable(path: privatePath.path, reason: "cannot write the private key")
+        }
+        try (key.publicKey.openSSHLine + "\n").write(to: publicPath, atomically: true, encoding: .utf8)
+        try allow(name: name, key: key.publicKey, role: role)
+        return key.publicKey
+    }
+
+    /// Adds an `allowed_signers` line for an existing package key, such as a reviewer's own
+    /// `~/.ssh/id_ed25519.pub`; `validAfter`/`validBefore` are `YYYYMMDD[HHMM[SS]][Z]`.
+    package func allow(name: String, key: PublicSigningKey, role: Role, validAfter: String? = nil, validBefore: String? = nil) throws {
+        try Self.checkName(name)
+        var options = ["namespaces=\"\(role.namespaces.joined(separator: ","))\""]
+        for (option, value) in [("valid-after", validAfter), ("valid-before", validBefore)] {
+            guard let value else { continue }
+            _ = try AllowedSigners.validityTime(value)
+            options.append("\(option)=\"\(value)\"")
+        }
+        try append("\(name) \(options.joined(separator: ",")) \(key.openSSHLine)\n", to: allowedSigners)
+    }
+
+    /// Adds a package key to `revoked_keys`; its signatures are refused from then on.
+    package func revoke(_ key: PublicSigningKey) throws {
+        try append(key.openSSHLine + "\n", to: revokedKeys)
+    }
+
+    /// The package key of `nameOrPath`: a `.pub` file, or the name of a key under this folder.
+    package func publicKey(_ nameOrPath: String) throws -> PublicSigningKey {
+        let path = FileManager.default.fileExists(atPath: nameOrPath) ? nameOrPath : directory.appendingPathComponent(nameOrPath + ".pub").path
+        let keys = try KeyFile.lines(path: path, holding: "the package key", parse: PublicSigningKey.init(openSSHLine:))
+        guard keys.count == 1 else {
+            throw KeyError.unreadable(path: path, reason: "expected one 'ssh-ed25519 BASE64 [comment]' line, found \(keys.count)")
+        }
+        return keys[0]
+    }
+
+    private func append(_ line: String, to file: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if let handle = FileHandle(forWritingAtPath: file.path) {
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(line.utf8))
+        } else {
+            try line.write(to: file, atomically: true, encoding: .utf8)
+        }
+    }
+
+    private static func checkName(_ name: String) throws {
+        guard Review.isValidName(name) else {
+            throw KeyError.unreadable(path: name, reason: "a key name may hold only letters, digits, '.', '_', '@' and '-'")
+        }
+    }
+
+    /// The private key `nameOrPath`: a key file (such as `~/.ssh/id_ed25519`) or a name here.
+    package func signingKey(_ nameOrPath: String) throws -> SigningKey {
+        if nameOrPath.contains("/") || !Review.isValidName(nameOrPath) { return try SigningKey.load(path: nameOrPath) }
+        let name = nameOrPath
+        let path = privateKeyPath(name)
+        guard FileManager.default.fileExists(atPath: path.path) else {
+            throw KeyError.missing(name: name, path: path.path)
+        }
+        return try SigningKey.load(path: path.path)
+    }
+}

@@ -1,0 +1,127 @@
+import AirlockBase
+import Foundation
+
+/// One entity: a target table fed by inbox files that match its source pattern.
+package struct EntitySpec: Equatable, Sendable {
+    /// The entity name; also the target table name.
+    package var name: String
+    package var source: SourceSpec
+    /// The natural key, one or more column names.
+    package var key: [String]
+    /// Columns in spec order; the key columns are among them.
+    package var columns: [ColumnSpec]
+    /// How upserts write changed rows into the target table.
+    package var upsertMethod: UpsertMethod
+    /// What a cutover checks of the snapshot before it replaces the table.
+    package var cutoverMinimums = CutoverMinimums()
+    /// A column whose values group the counts in reports (`product_type`), if any.
+    package var category: String?
+    /// Corrections to what the source reports, applied after normalization, in order.
+    package var overrides: [Override] = []
+    package var dedupe = DedupeWinner.last
+    package var thresholds = Thresholds()
+    /// Column sets that must be unique across keys (`checks: [{unique: [a, b]}]`).
+    package var uniqueTogether: [UniqueTogether] = []
+    /// Columns that must equal another entity's, which is authoritative.
+    package var consistency: [Consistency] = []
+    /// A SELECT over other entities (by name) that gives this entity's rows, instead of inbox files.
+    package var model: String?
+
+    package init(name: String, source: SourceSpec, key: [String], columns: [ColumnSpec], upsertMethod: UpsertMethod = .onConflict) {
+        self.name = name
+        self.source = source
+        self.key = key
+        self.columns = columns
+        self.upsertMethod = upsertMethod
+    }
+
+    /// How an upsert writes new and changed rows (`upsert:` in the spec).
+    package enum UpsertMethod: String, Equatable, Sendable {
+        /// One `INSERT ... ON CONFLICT (key) DO UPDATE`: needs a unique constraint on the key.
+        case onConflict = "on_conflict"
+        /// `UPDATE` the rows whose key exists, then `INSERT` the rest: for targets whose table
+        /// lacks the unique constraint `ON CONFLICT` needs.
+        case updateThenInsert = "update_then_insert"
+    }
+
+    /// The entities this one refers to through foreign keys.
+    package var parents: [String] { columns.compactMap(\.references) }
+
+    package var valueColumns: [ColumnSpec] { columns.filter { !key.contains($0.name) } }
+}
+
+/// Where an entity's records come from.
+package struct SourceSpec: Equatable, Sendable {
+    package enum Format: String, Equatable, Sendable {
+        /// Delimited text with a header row.
+        case csv
+        /// One document: an array of objects, or an envelope holding one (`records`).
+        case json
+        /// One JSON object per line (also called JSON Lines).
+        case ndjson
+    }
+
+    /// A shell-style file name pattern (`products*.json`) matched against inbox file names.
+    package var filePattern: String
+    package var format: Format
+    /// For JSON envelopes: the path to the records, `data.products` or `types[].products`;
+    /// empty when the document itself is the array of records.
+    package var recordsPath: String
+    /// Where `airlock pull` fetches this entity's records from, if anywhere.
+    package var pull: PullSpec?
+    /// CSV only: the field delimiter; nil to guess it from the first lines (see `CSVDelimiter`).
+    package var delimiter: UInt8?
+    /// The text encoding as iconv names it (`latin1`, `utf-16`); nil to detect it (see `TextEncoding`).
+    package var encoding: String?
+    /// Reject the whole file when one record cannot be read, instead of quarantining that record.
+    package var allOrNothing = false
+
+    package init(filePattern: String, format: Format, recordsPath: String = "", pull: PullSpec? = nil) {
+        self.filePattern = filePattern
+        self.format = format
+        self.recordsPath = recordsPath
+        self.pull = pull
+    }
+
+    package func matches(fileName: String) -> Bool {
+        fnmatch(filePattern, fileName, 0) == 0
+    }
+
+    /// The spec's spelling of a delimiter: one ASCII character, or `tab`.
+    static func delimiter(spelling: String) -> UInt8? {
+        if spelling == "tab" || spelling == "\t" { return UInt8(ascii: "\t") }
+        guard spelling.utf8.count == 1, let byte = spelling.utf8.first, byte > 0x20, byte < 0x7F,
+              byte != UInt8(ascii: "\"") else { return nil }
+        return byte
+    }
+}
+
+/// One normalized column.
+package struct ColumnSpec: Equatable, Sendable {
+    package var name: String
+    /// The source field: a CSV header (`First name`) or a dotted JSON path (`price.amount`).
+    package var from: String
+    package var type: ColumnType
+    /// The entity whose key this column refers to (a foreign key), if any.
+    package var references: String?
+    /// Cleaning before the parse and checks after it.
+    package var rules = ColumnRules()
+
+    package init(name: String, from: String, type: ColumnType, references: String? = nil) {
+        self.name = name
+        self.from = from
+        self.type = type
+        self.references = references
+    }
+}
+
+extension SourceSpec.Format {
+    /// The format a file name's extension implies: `.csv`, `.json`, `.ndjson` or `.jsonl`.
+    package init?(fileName: String) {
+        let name = fileName.lowercased()
+        if name.hasSuffix(".csv") { self = .csv }
+        else if name.hasSuffix(".json") { self = .json }
+        else if name.hasSuffix(".ndjson") || name.hasSuffix(".jsonl") { self = .ndjson }
+        else { return nil }
+    }
+}

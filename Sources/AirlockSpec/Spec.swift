@@ -1,0 +1,59 @@
+import AirlockBase
+import Foundation
+import Yams
+
+/// The declarative spec (`airlock.yml`): which inbox files feed which entity, and how their
+/// records become clean, typed rows.
+package struct Spec: Equatable, Sendable {
+    /// The name of the producer key under `keys/` that signs bundles.
+    package var producerKey: String
+    /// Entities parents first (see `ForeignKeyOrder`), otherwise in the order the spec lists
+    /// them; scripts write them in this order and delete in reverse.
+    package var entities: [EntitySpec]
+    /// Seconds after creation when a bundle expires (`producer.expires_after`); nil: never.
+    package var bundleLifetime: Int? = Spec.defaultBundleLifetime
+    /// What `verify` requires by default in this workspace (`approvals:`).
+    package var approvals = ApprovalPolicy()
+    /// Where ingested files go and how far archives may expand (`inbox:`).
+    package var inbox = InboxSettings()
+
+    package static let defaultBundleLifetime = 30 * 86_400
+
+    package init(producerKey: String, entities: [EntitySpec]) {
+        self.producerKey = producerKey
+        self.entities = entities
+    }
+
+    /// The entity whose file pattern matches `fileName`, if any.
+    package func entity(forFile fileName: String) -> EntitySpec? {
+        entities.first { $0.source.matches(fileName: fileName) }
+    }
+}
+
+extension Spec {
+    /// Loads and checks a spec file; every problem is reported with its place in the file.
+    package static func load(path: String) throws -> Spec {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw SpecError.unreadable(path: path, reason: error.localizedDescription)
+        }
+        return try parse(yaml: text, path: path)
+    }
+
+    package static func parse(yaml: String, path: String = "airlock.yml") throws -> Spec {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw SpecError.invalid(path: path, at: "top level", reason: "the spec is empty")
+            }
+            root = node
+        } catch let error as SpecError {
+            throw error
+        } catch {
+            throw SpecError.unreadable(path: path, reason: "not valid YAML: \(error)")
+        }
+        return try SpecReader(path: path).spec(from: root)
+    }
+}

@@ -1,0 +1,144 @@
+@testable import AirlockBase
+@testable import AirlockProducer
+@testable import AirlockSite
+@testable import AirlockSpec
+import Foundation
+import GRDB
+
+/// Emits bundle scripts straight from workspace tables the test fills, without inbox files or
+/// signatures, so laws about the scripts can be checked on many random snapshots quickly.
+/// The scripts are the ones bundles carry; sites run them with `sqlite3 -bail` and `psql -1`.
+final class ScriptHarness {
+    let entities: [EntitySpec]
+    private let database: DatabaseQueue
+    private let folder: URL
+    private var sequence = 0
+
+    init(entities: [EntitySpec]) throws {
+        self.entities = entities
+        database = try DatabaseQueue()
+        try WorkspaceSchema.migrator.migrate(database)
+        try database.write { db in
+            SQLiteShellFunctions.register(in: db)
+            for entity in entities { try EntityTables(entity).create(in: db) }
+        }
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-scripts-\(UUID().uuidString)")
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    /// One bundle's scripts for both dialects.
+    struct Scripts {
+        let folder: URL
+        func upsert(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/upsert.sql") }
+        func rollback(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/rollback.sql") }
+        func cutover(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/cutover.sql") }
+        func cutoverRollback(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/cutover-rollback.sql") }
+        func verify(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/verify.sql") }
+    }
+
+    /// The next bundle: from the last bundle's state to `snapshot` (rows per entity name, in
+    /// column order, as canonical workspace values). Entities not named keep their rows.
+    func bundle(_ snapshot: [String: [[DatabaseValueConvertible?]]]) throws -> Scripts {
+        sequence += 1
+        let identity = BundleIdentity(id: "test-\(sequence)", sequence: sequence, digest: "digest-\(sequence)",
+                                      parentDigest: sequence == 1 ? "" : "digest-\(sequence - 1)")
+        let scripts = Scripts(folder: folder.appendingPathComponent("bundle-\(sequence)"))
+        let changed = entities.filter { snapshot[$0.name] != nil }
+        try database.write { db in
+            for entity in changed {
+                let tables = EntityTables(entity)
+                try db.execute(sql: "DELETE FROM \(tables.snapshot)")
+                let placeholders = entity.columns.map { _ in "?" }.joined(separator: ", ")
+                let insert = try db.makeStatement(sql: "INSERT INTO \(tables.snapshot) (\(tables.columnList)) VALUES (\(placeholders))")
+                for row in snapshot[entity.name]! { try insert.execute(arguments: StatementArguments(row)) }
+            }
+            for dialect in SQLDialect.allCases {
+                try FileManager.default.createDirectory(at: scripts.upsert(dialect).deletingLastPathComponent(), withIntermediateDirectories: true)
+                let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: entities, entities: changed)
+                let checksums = try Dictionary(uniqueKeysWithValues: changed.map { entity in
+                    (entity.name, try TableChecksum(entity: entity).expected(table: EntityTables(entity).snapshot, in: db)[dialect]!)
+                })
+                try emitter.writeAll(to: scripts.upsert(dialect).deletingLastPathComponent(), from: db, checksums: checksums)
+            }
+            for entity in changed { try EntityDiff(entity).promote(bundle: sequence, in: db) }
+        }
+        return scripts
+    }
+
+    /// The baseline (the last bundle's state) as `CanonicalRows` renders it.
+    func baseline() throws -> String {
+        try database.read { db in
+            try entities.map { try CanonicalRows.sqlite(db, entity: $0, table: "base_" + $0.name) }.joined()
+        }
+    }
+
+    /// A target's managed tables as `CanonicalRows` renders them.
+    func rows(of target: ScriptTarget) throws -> String {
+        switch target {
+        case let .sqlite(path):
+            return try DatabaseQueue(path: path.path).read { db in
+                try entities.map { try CanonicalRows.sqlite(db, entity: $0, table: $0.name) }.joined()
+            }
+        case let .postgres(postgres):
+            return try entities.map { try CanonicalRows.postgres(postgres, entity: $0) }.joined()
+        }
+    }
+}
+
+/// An empty target database for harness scripts, run with the tool a site uses.
+enum ScriptTarget {
+    case sqlite(URL)
+    case postgres(Postgres)
+
+    static func fresh(_ dialect: SQLDialect) throws -> ScriptTarget {
+        switch dialect {
+        case .sqlite: return .sqlite(FileManager.default.temporaryDirectory.appendingPathComponent("airlock-target-\(UUID().uuidString).db"))
+        case .postgres: return .postgres(try Postgres.freshDatabase())
+        }
+    }
+
+    /// `sqlite3 -bail TARGET < FILE` or `psql -v ON_ERROR_STOP=1 -1 -f FILE`.
+    func run(_ script: URL) throws -> Shell.Result {
+        switch self {
+        case let .sqlite(path): return try Shell.run(["sqlite3", "-bail", path.path], input: try String(contentsOf: script, encoding: .utf8))
+        case let .postgres(postgres): return try postgres.apply(script)
+        }
+    }
+
+    /// Removes an SQLite target's file; test databases on the PostgreSQL server stay with it.
+    func remove() {
+        if case let .sqlite(path) = self { try? FileManager.default.removeItem(at: path) }
+    }
+}
+
+/// Rows in a form that is equal across the workspace, SQLite targets and PostgreSQL targets:
+/// each value as the hex of its canonical UTF-8 text (NULL as `NULL`), rows sorted as text.
+/// Hex keeps every byte, NUL and line breaks included, visible to the comparison.
+enum CanonicalRows {
+    static func sqlite(_ db: Database, entity: EntitySpec, table: String) throws -> String {
+        let columns = entity.columns.map { column -> String in
+            let name = SQLDialect.sqlite.identifier(column.name)
+            return "CASE WHEN \(name) IS NULL THEN 'NULL' ELSE lower(hex(CAST(\(name) AS TEXT))) END"
+        }
+        return try rows(String.fetchAll(db, sql: select(columns, entity: entity, table: SQLDialect.sqlite.identifier(table))))
+    }
+
+    static func postgres(_ postgres: Postgres, entity: EntitySpec) throws -> String {
+        let columns = entity.columns.map { column -> String in
+            let name = SQLDialect.postgres.identifier(column.name)
+            return "CASE WHEN \(name) IS NULL THEN 'NULL' ELSE encode(convert_to(\(TableChecksum.postgresText(column)), 'UTF8'), 'hex') END"
+        }
+        let output = try postgres.query(select(columns, entity: entity, table: SQLDialect.postgres.identifier(entity.name)))
+        return rows(output.split(separator: "\n").map(String.init))
+    }
+
+    private static func select(_ columns: [String], entity: EntitySpec, table: String) -> String {
+        "SELECT \(columns.joined(separator: " || '|' || ")) FROM \(table)"
+    }
+
+    /// Sorted here, not by SQL: the two databases may collate text differently.
+    private static func rows(_ lines: [String]) -> String {
+        lines.sorted().map { $0 + "\n" }.joined()
+    }
+}
