@@ -113,6 +113,7 @@ let package = Package(
                 "AirlockProducer",
                 "CArchive",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings

@@ -26,7 +26,7 @@ struct Airlock: ParsableCommand {
     static func main() {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["AIRLOCK_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+            handler.logLevel = ProcessEnvironment.current.logLevel ?? .warning
             return handler
         }
         do {

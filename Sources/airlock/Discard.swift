@@ -31,7 +31,8 @@ struct Discard: ParsableCommand {
     func run() throws {
         let verified = try trust.verifier().verify(URL(fileURLWithPath: bundle), policy: .integrityOnly)
         for rejection in verified.rejections { printLine("rejected by \(rejection.name): \(rejection.reason)") }
-        let producer = Producer(workspace: try Workspace(root: trust.workspace.url.path), logger: Logger(label: "airlock.discard"))
+        let producer = Producer(workspace: try Workspace(root: trust.workspace.url.path), logger: Logger(label: "airlock.discard"),
+                                fixedTime: ProcessEnvironment.current.sourceDateEpoch)
         let discarded = try producer.discard(digest: verified.digest, requeue: requeue)
         printLine("discarded bundle \(discarded.sequence) (\(discarded.id)); the baseline is back at the previous bundle")
         if let moved = discarded.movedTo { printLine("  moved the outbox copy to \(moved.path)") }

@@ -40,7 +40,8 @@ struct Pull: ParsableCommand {
     }
 
     func run() throws {
-        let puller = Puller(workspace: try Workspace(root: options.url.path), logger: Logger(label: "airlock.pull"))
+        let puller = Puller(workspace: try Workspace(root: options.url.path), environment: ProcessEnvironment.current.variables,
+                            logger: Logger(label: "airlock.pull"))
         let selected = try puller.entities(named: entities)
         guard let interval = every.flatMap(DurationText.seconds) else {
             if let failure = pullAll(selected, with: puller) { throw ExitCode(failure.exitStatus.rawValue) }

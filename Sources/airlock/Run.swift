@@ -34,7 +34,8 @@ struct Run: ParsableCommand {
 
     func run() throws {
         guard once else { return try watchSettings.watch(workspace: options.url) }
-        var producer = Producer(workspace: try Workspace(root: options.url.path), logger: Logger(label: "airlock.run"))
+        var producer = Producer(workspace: try Workspace(root: options.url.path), logger: Logger(label: "airlock.run"),
+                                fixedTime: ProcessEnvironment.current.sourceDateEpoch)
         producer.progress = TerminalProgress.handler
         let status = Self.report(try producer.runOnce())
         if status != .success { throw ExitCode(status.rawValue) }

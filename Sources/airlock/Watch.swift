@@ -53,12 +53,12 @@ struct WatchSettings: ParsableArguments {
     func watch(workspace root: URL) throws {
         StopSignal.install()
         var logger = Logger(label: "airlock.watch")
-        if ProcessInfo.processInfo.environment["AIRLOCK_LOG_LEVEL"] == nil { logger.logLevel = .info }
+        if ProcessEnvironment.current.logLevel == nil { logger.logLevel = .info }
         var watcherSettings = InboxWatcher.Settings()
         watcherSettings.settle = settle
         watcherSettings.polling = poll
         watcherSettings.pollInterval = pollInterval
-        let producer = Producer(workspace: try Workspace(root: root.path), logger: logger)
+        let producer = Producer(workspace: try Workspace(root: root.path), logger: logger, fixedTime: ProcessEnvironment.current.sourceDateEpoch)
         try InboxWatcher(producer: producer, settings: watcherSettings, logger: logger).run { report in
             Run.report(report)
         }

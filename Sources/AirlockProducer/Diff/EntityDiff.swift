@@ -8,7 +8,6 @@ import GRDB
 struct EntityDiff {
     let entity: EntitySpec
     private let tables: EntityTables
-    private let dialect = SQLDialect.sqlite
 
     init(_ entity: EntitySpec) {
         self.entity = entity
@@ -16,22 +15,14 @@ struct EntityDiff {
     }
 
     /// Baseline row `b` and snapshot row `s` share a key.
-    var keyMatch: String {
-        entity.key.map { "b.\(dialect.identifier($0)) = s.\(dialect.identifier($0))" }.joined(separator: " AND ")
-    }
+    var keyMatch: String { tables.sql.keyMatch("b", "s") }
 
     /// True where a snapshot row differs from its baseline row (NULL-safe).
-    var rowDiffers: String {
-        let values = entity.valueColumns
-        guard !values.isEmpty else { return "0" }
-        return values.map { "s.\(dialect.identifier($0.name)) IS NOT b.\(dialect.identifier($0.name))" }.joined(separator: " OR ")
-    }
+    var rowDiffers: String { tables.sql.valuesDiffer("s", "b") }
 
-    private func columns(of alias: String) -> String {
-        entity.columns.map { "\(alias).\(dialect.identifier($0.name))" }.joined(separator: ", ")
-    }
+    private func columns(of alias: String) -> String { tables.sql.columns(of: alias) }
 
-    private var keyOrder: String { entity.key.map { dialect.identifier($0) }.joined(separator: ", ") }
+    private var keyOrder: String { tables.sql.key }
 
     /// Every snapshot row: what a cutover leaves in the target.
     var snapshotRows: String {
@@ -80,11 +71,11 @@ struct EntityDiff {
     /// The counts per value of the category column: the snapshot's value for a row it holds,
     /// the baseline's for a deleted row.
     func countsByCategory(_ column: String, in db: Database) throws -> [String?: EntityCounts] {
-        let category = dialect.identifier(column)
+        let category = tables.sql.name(column)
         let rows = try Row.fetchAll(db, sql: """
             SELECT category, sum(change = 'inserted'), sum(change = 'updated'), sum(change = 'deleted'), sum(change = 'unchanged') FROM (
               SELECT CAST(s.\(category) AS TEXT) AS category,
-                     CASE WHEN b.\(dialect.identifier(entity.key[0])) IS NULL THEN 'inserted' WHEN \(rowDiffers) THEN 'updated' ELSE 'unchanged' END AS change
+                     CASE WHEN b.\(tables.sql.name(entity.key[0])) IS NULL THEN 'inserted' WHEN \(rowDiffers) THEN 'updated' ELSE 'unchanged' END AS change
               FROM \(tables.snapshot) AS s LEFT JOIN \(tables.baseline) AS b ON \(keyMatch)
               UNION ALL
               SELECT CAST(b.\(category) AS TEXT), 'deleted' FROM \(tables.baseline) AS b
@@ -99,20 +90,20 @@ struct EntityDiff {
     /// Makes the snapshot the new baseline, once its bundle is safely staged, keeping the
     /// before-images of what `bundle` changes so `restore` can undo it.
     func promote(bundle: Int, in db: Database) throws {
-        let columns = tables.columnList
+        let columns = tables.sql.columns
         try db.execute(sql: "INSERT INTO \(tables.undo) (airlock_bundle, airlock_existed, \(columns)) SELECT ?, 1, \(columns) FROM (\(beforeImages))",
                        arguments: [bundle])
         try db.execute(sql: "INSERT INTO \(tables.undo) (airlock_bundle, airlock_existed, \(columns)) SELECT ?, 0, \(columns) FROM (\(insertedRows))",
                        arguments: [bundle])
         try db.execute(sql: "DELETE FROM \(tables.baseline)")
-        try db.execute(sql: "INSERT INTO \(tables.baseline) (\(tables.columnList)) SELECT \(tables.columnList) FROM \(tables.snapshot)")
+        try db.execute(sql: "INSERT INTO \(tables.baseline) (\(tables.sql.columns)) SELECT \(tables.sql.columns) FROM \(tables.snapshot)")
     }
 
     /// Puts the baseline back to where it was before `bundle`, for a discarded bundle.
     func restore(bundle: Int, in db: Database) throws {
-        try db.execute(sql: "DELETE FROM \(tables.baseline) WHERE (\(tables.keyList)) IN (SELECT \(tables.keyList) FROM \(tables.undo) WHERE airlock_bundle = ?)",
+        try db.execute(sql: "DELETE FROM \(tables.baseline) WHERE (\(tables.sql.key)) IN (SELECT \(tables.sql.key) FROM \(tables.undo) WHERE airlock_bundle = ?)",
                        arguments: [bundle])
-        try db.execute(sql: "INSERT INTO \(tables.baseline) (\(tables.columnList)) SELECT \(tables.columnList) FROM \(tables.undo) WHERE airlock_bundle = ? AND airlock_existed",
+        try db.execute(sql: "INSERT INTO \(tables.baseline) (\(tables.sql.columns)) SELECT \(tables.sql.columns) FROM \(tables.undo) WHERE airlock_bundle = ? AND airlock_existed",
                        arguments: [bundle])
         try db.execute(sql: "DELETE FROM \(tables.undo) WHERE airlock_bundle = ?", arguments: [bundle])
     }

@@ -11,26 +11,27 @@ import AirlockSpec
 /// An upsert's old rows are the bundle's before-images and its new rows the snapshot's; a
 /// rollback swaps the two.
 struct ChangeSetStatements {
-    let dialect: SQLDialect
-    let entity: EntitySpec
+    let sql: EntitySQL
     /// Position of the entity in the script; temporary table names carry it, not the entity
     /// name, so they stay within PostgreSQL's 63-byte identifiers.
     let ordinal: Int
 
+    init(dialect: SQLDialect, entity: EntitySpec, ordinal: Int) {
+        sql = EntitySQL(entity, dialect)
+        self.ordinal = ordinal
+    }
+
+    var entity: EntitySpec { sql.entity }
+    private var dialect: SQLDialect { sql.dialect }
+
     var oldTable: String { "airlock_old_\(ordinal)" }
     var newTable: String { "airlock_new_\(ordinal)" }
-    private var table: String { dialect.identifier(entity.name) }
-    private var columnList: String { entity.columns.map { dialect.identifier($0.name) }.joined(separator: ", ") }
-    private var keyList: String { entity.key.map { dialect.identifier($0) }.joined(separator: ", ") }
-
-    private func keyMatch(_ left: String, _ right: String) -> String {
-        entity.key.map { "\(left).\(dialect.identifier($0)) = \(right).\(dialect.identifier($0))" }.joined(separator: " AND ")
-    }
+    private var table: String { sql.targetTable }
 
     var createTemporaryTables: [String] {
         // PostgreSQL drops them when the script's transaction ends; SQLite when the connection closes.
         let lifetime = dialect == .postgres ? " ON COMMIT DROP" : ""
-        return [oldTable, newTable].map { "CREATE TEMP TABLE \($0) \(dialect.tableDefinition(entity, foreignKeys: false))\(lifetime);" }
+        return [oldTable, newTable].map { "CREATE TEMP TABLE \($0) \(sql.tableDefinition(foreignKeys: false))\(lifetime);" }
     }
 
     // MARK: - Drift guard
@@ -45,27 +46,17 @@ struct ChangeSetStatements {
     /// text for messages (`airlock_drifted`: `product_id=p1` or `order_id=7, line=2`; the
     /// prefix keeps it apart from the key columns, whose names the spec keeps from `airlock_`).
     var collectDrift: String {
-        let keyColumns = { (alias: String) in entity.key.map { "\(alias).\(dialect.identifier($0))" }.joined(separator: ", ") }
-        let missing = "t.\(dialect.identifier(entity.key[0])) IS NULL"
-        let differs = entity.valueColumns.map { column -> String in
-            let name = dialect.identifier(column.name)
-            return dialect == .postgres ? "t.\(name) IS DISTINCT FROM o.\(name)" : "t.\(name) IS NOT o.\(name)"
-        }
+        let missing = "t.\(sql.name(entity.key[0])) IS NULL"
+        let differs = sql.valueDifferences("t", "o")
         let lifetime = dialect == .postgres ? " ON COMMIT DROP" : ""
         return """
             CREATE TEMP TABLE \(driftTable)\(lifetime) AS
-            SELECT \(keyColumns("o")), \(keyText("o")) AS airlock_drifted FROM \(oldTable) AS o LEFT JOIN \(table) AS t ON \(keyMatch("t", "o"))
+            SELECT \(sql.key(of: "o")), \(sql.keyText(of: "o")) AS airlock_drifted FROM \(oldTable) AS o LEFT JOIN \(table) AS t ON \(sql.keyMatch("t", "o"))
             WHERE \(([missing] + differs).joined(separator: " OR "))
             UNION ALL
-            SELECT \(keyColumns("n")), \(keyText("n")) FROM \(newTable) AS n JOIN \(table) AS t ON \(keyMatch("t", "n"))
-            WHERE NOT EXISTS (SELECT 1 FROM \(oldTable) AS o WHERE \(keyMatch("o", "n")));
+            SELECT \(sql.key(of: "n")), \(sql.keyText(of: "n")) FROM \(newTable) AS n JOIN \(table) AS t ON \(sql.keyMatch("t", "n"))
+            WHERE NOT EXISTS (SELECT 1 FROM \(oldTable) AS o WHERE \(sql.keyMatch("o", "n")));
             """
-    }
-
-    private func keyText(_ alias: String) -> String {
-        entity.key.map { key in
-            "\(dialect.literal(key + "=")) || CAST(\(alias).\(dialect.identifier(key)) AS TEXT)"
-        }.joined(separator: " || ', ' || ")
     }
 
     /// Stops the script, before anything changed, when `collectDrift` found keys: PostgreSQL
@@ -99,8 +90,8 @@ struct ChangeSetStatements {
     var skipDrift: [String] {
         [
             "SELECT \(dialect.literal("airlock: \(entity.name)\(ScriptSwitches.skippedMarker)")) || airlock_drifted FROM \(driftTable) ORDER BY 1;",
-            "DELETE FROM \(oldTable) WHERE (\(keyList)) IN (SELECT \(keyList) FROM \(driftTable));",
-            "DELETE FROM \(newTable) WHERE (\(keyList)) IN (SELECT \(keyList) FROM \(driftTable));",
+            "DELETE FROM \(oldTable) WHERE (\(sql.key)) IN (SELECT \(sql.key) FROM \(driftTable));",
+            "DELETE FROM \(newTable) WHERE (\(sql.key)) IN (SELECT \(sql.key) FROM \(driftTable));",
         ]
     }
 
@@ -108,21 +99,21 @@ struct ChangeSetStatements {
 
     /// Inserts and updates: the new rows. Run parents first.
     var write: [String] {
-        let updates = entity.valueColumns.map { "\(dialect.identifier($0.name)) = excluded.\(dialect.identifier($0.name))" }
+        let updates = entity.valueColumns.map { "\(sql.name($0.name)) = excluded.\(sql.name($0.name))" }
         switch entity.upsertMethod {
         case .onConflict:
             let conflict = updates.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + updates.joined(separator: ", ")
             // `WHERE true` keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
-            return ["INSERT INTO \(table) (\(columnList)) SELECT \(columnList) FROM \(newTable) WHERE true ON CONFLICT (\(keyList)) \(conflict);"]
+            return ["INSERT INTO \(table) (\(sql.columns)) SELECT \(sql.columns) FROM \(newTable) WHERE true ON CONFLICT (\(sql.key)) \(conflict);"]
         case .updateThenInsert:
             var statements: [String] = []
             if !entity.valueColumns.isEmpty {
-                let set = entity.valueColumns.map { "\(dialect.identifier($0.name)) = n.\(dialect.identifier($0.name))" }.joined(separator: ", ")
-                statements.append("UPDATE \(table) AS t SET \(set) FROM \(newTable) AS n WHERE \(keyMatch("t", "n"));")
+                let set = entity.valueColumns.map { "\(sql.name($0.name)) = n.\(sql.name($0.name))" }.joined(separator: ", ")
+                statements.append("UPDATE \(table) AS t SET \(set) FROM \(newTable) AS n WHERE \(sql.keyMatch("t", "n"));")
             }
             statements.append("""
-                INSERT INTO \(table) (\(columnList)) SELECT \(columnList) FROM \(newTable) AS n
-                WHERE NOT EXISTS (SELECT 1 FROM \(table) AS t WHERE \(keyMatch("t", "n")));
+                INSERT INTO \(table) (\(sql.columns)) SELECT \(sql.columns) FROM \(newTable) AS n
+                WHERE NOT EXISTS (SELECT 1 FROM \(table) AS t WHERE \(sql.keyMatch("t", "n")));
                 """)
             return statements
         }
@@ -130,6 +121,6 @@ struct ChangeSetStatements {
 
     /// Deletes: keys among the old rows and not among the new. Run children first.
     var delete: String {
-        "DELETE FROM \(table) WHERE (\(keyList)) IN (SELECT \(keyList) FROM \(oldTable) AS o WHERE NOT EXISTS (SELECT 1 FROM \(newTable) AS n WHERE \(keyMatch("n", "o"))));"
+        "DELETE FROM \(table) WHERE (\(sql.key)) IN (SELECT \(sql.key) FROM \(oldTable) AS o WHERE NOT EXISTS (SELECT 1 FROM \(newTable) AS n WHERE \(sql.keyMatch("n", "o"))));"
     }
 }

@@ -21,18 +21,18 @@ struct CutoverStatements {
 
     var stagingSuffix: String { "__staging_" + bundle.paddedSequence }
     var backupSuffix: String { "__backup_" + bundle.paddedSequence }
-    var live: String { dialect.identifier(entity.name) }
+    var live: String { EntitySQL(entity, dialect).targetTable }
     var staging: String { dialect.identifier(entity.name + stagingSuffix) }
     var backup: String { dialect.identifier(entity.name + backupSuffix) }
 
     private var ledger: LedgerStatements { LedgerStatements(dialect: dialect) }
-    private var columnList: String { entity.columns.map { dialect.identifier($0.name) }.joined(separator: ", ") }
+    private var columnList: String { EntitySQL(entity, dialect).columns }
 
     /// A fresh staging table; one kept by a rollback of this same bundle is replaced.
     var createStaging: [String] {
         let definition = dialect == .postgres
             ? "(LIKE \(live) INCLUDING ALL EXCLUDING INDEXES)"
-            : dialect.tableDefinition(entity, foreignKeys: false)
+            : EntitySQL(entity, dialect).tableDefinition(foreignKeys: false)
         return ["DROP TABLE IF EXISTS \(staging);", "CREATE TABLE \(staging) \(definition);"]
     }
 

@@ -32,15 +32,20 @@ struct ScriptEmitter {
         entities.enumerated().map { ChangeSetStatements(dialect: dialect, entity: $0.element, ordinal: $0.offset + 1) }
     }
 
-    /// Writes every `BundleScript` into `folder`; `checksums` are what `verify.sql` expects of
-    /// each changed entity's table (`TableChecksum`).
-    func writeAll(to folder: URL, from db: Database, checksums: [String: String]) throws {
-        func file(_ script: BundleScript) -> URL { folder.appendingPathComponent(script.fileName) }
-        try writeVerify(to: file(.verify), checksums: checksums)
-        try writeUpsert(to: file(.upsert), from: db)
-        try writeRollback(to: file(.rollback), from: db)
-        try writeCutover(to: file(.cutover), from: db)
-        try writeCutoverRollback(to: file(.cutoverRollback))
+    /// Adds every `BundleScript` of this dialect to the bundle; `checksums` are what
+    /// `verify.sql` expects of each changed entity's table (`TableChecksum`).
+    func writeAll(into writer: inout BundleWriter, from db: Database, checksums: [String: String]) throws {
+        for script in BundleScript.allCases {
+            try writer.add(BundleLayout.script(script, for: dialect)) { url in
+                switch script {
+                case .upsert: try writeUpsert(to: url, from: db)
+                case .rollback: try writeRollback(to: url, from: db)
+                case .cutover: try writeCutover(to: url, from: db)
+                case .cutoverRollback: try writeCutoverRollback(to: url)
+                case .verify: try writeVerify(to: url, checksums: checksums)
+                }
+            }
+        }
     }
 
     func writeUpsert(to url: URL, from db: Database) throws {
@@ -128,7 +133,7 @@ struct ScriptEmitter {
                                    message: "airlock: bundle \(bundle.paddedSequence) applies on top of \(parentDescription); this target's last applied bundle is another (see airlock_ledger)",
                                    label: "parent"))
         for entity in schema {
-            try out.line(dialect.createTable(entity))
+            try out.line(EntitySQL(entity, dialect).createTargetTable)
         }
     }
 
@@ -238,7 +243,7 @@ struct ScriptEmitter {
     /// multi-row INSERTs for SQLite. Returns the number of rows.
     @discardableResult
     private func load(_ out: ScriptWriter, _ entity: EntitySpec, into table: String, rows sql: String, db: Database) throws -> Int {
-        let columns = entity.columns.map { dialect.identifier($0.name) }.joined(separator: ", ")
+        let columns = EntitySQL(entity, dialect).columns
         let types = entity.columns.map(\.type)
         let statement = try db.makeStatement(sql: sql)
         let rows = try Row.fetchCursor(statement)

@@ -85,7 +85,7 @@ package struct SpecInference {
                 let values = Normalizer(EntitySpec(name: entityName, source: source, key: [], columns: [])).extract(
                     ColumnSpec(name: column.name, from: column.from, type: .text))
                 let row = try Row.fetchOne(db, sql: """
-                    SELECT count(*), count(DISTINCT v), count(*) FILTER (WHERE v IS NULL OR trim(v) = '') FROM (SELECT \(values) AS v FROM airlock_raw AS r)
+                    SELECT count(*), count(DISTINCT v), count(*) FILTER (WHERE v IS NULL OR trim(v) = '') FROM (SELECT \(values) AS v FROM \(RawRecords.all))
                     """)!
                 return row[0] == row[1] as Int && row[2] == 0 as Int
             }.map(\.name).sorted { keyRank($0) < keyRank($1) }
@@ -124,7 +124,7 @@ package struct SpecInference {
     private static func fields(format: SourceSpec.Format, in db: Database) throws -> [String] {
         let leaves = format == .csv ? "json_each(r.record)" : "json_tree(r.record)"
         let keys = try String.fetchAll(db, sql: """
-            SELECT j.fullkey FROM airlock_raw AS r, \(leaves) AS j
+            SELECT j.fullkey FROM \(RawRecords.all), \(leaves) AS j
             WHERE j.type NOT IN ('object', 'array') AND j.fullkey NOT LIKE '%[%'
             GROUP BY j.fullkey ORDER BY min(r.id * 100000 + j.id)
             """)
@@ -139,32 +139,33 @@ package struct SpecInference {
 
     /// The narrowest type every non-empty value parses as.
     private static func type(of values: String, named field: String, in db: Database) throws -> ColumnType {
-        func fits(_ type: String) throws -> Bool {
+        func fits(_ type: ColumnType) throws -> Bool {
             try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM (SELECT \(values) AS v FROM airlock_raw AS r)
-                WHERE v IS NOT NULL AND trim(v) <> '' AND airlock_parse_error(v, ?) IS NOT NULL
-                """, arguments: [type]) == 0
+                SELECT count(*) FROM (SELECT \(values) AS v FROM \(RawRecords.all))
+                WHERE v IS NOT NULL AND trim(v) <> '' AND \(WorkspaceFunctions.parseError("v", as: type)) IS NOT NULL
+                """) == 0
         }
-        let present = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT \(values) AS v FROM airlock_raw AS r) WHERE trim(v) <> ''") ?? 0
+        let wideDecimal = ColumnType.decimal(precision: 38, scale: 12)
+        let present = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT \(values) AS v FROM \(RawRecords.all)) WHERE trim(v) <> ''") ?? 0
         guard present > 0 else { return .text }
-        if try fits("integer") { return .integer }
-        if try fits("decimal(38,12)") {
+        if try fits(.integer) { return .integer }
+        if try fits(wideDecimal) {
             // Digits before and after the point, as the canonical 12-decimal text shows them.
             let row = try Row.fetchOne(db, sql: """
                 SELECT max(length(ltrim(replace(substr(c, 1, instr(c, '.') - 1), '-', ''), '0'))),
                        max(length(rtrim(substr(c, instr(c, '.') + 1), '0')))
-                FROM (SELECT airlock_parse(v, 'decimal(38,12)') AS c FROM (SELECT \(values) AS v FROM airlock_raw AS r) WHERE trim(v) <> '')
+                FROM (SELECT \(WorkspaceFunctions.parsed("v", as: wideDecimal)) AS c FROM (SELECT \(values) AS v FROM \(RawRecords.all)) WHERE trim(v) <> '')
                 """)!
             let scale = max(2, row[1] as Int? ?? 0)
             return .decimal(precision: min(38, max(12, (row[0] as Int? ?? 0) + scale + 4)), scale: scale)
         }
-        if try fits("boolean") { return .boolean }
-        if try fits("date") { return .date }
-        if try fits("timestamp") { return .timestamp }
+        if try fits(.boolean) { return .boolean }
+        if try fits(.date) { return .date }
+        if try fits(.timestamp) { return .timestamp }
         let labels = try Row.fetchOne(db, sql: """
             SELECT count(DISTINCT v), count(*), count(*) FILTER (WHERE v GLOB '*[- ]*'),
                    count(*) FILTER (WHERE length(v) > 40 OR v GLOB '*[^A-Za-z0-9 _-]*')
-            FROM (SELECT \(values) AS v FROM airlock_raw AS r) WHERE trim(v) <> ''
+            FROM (SELECT \(values) AS v FROM \(RawRecords.all)) WHERE trim(v) <> ''
             """)!
         let (distinct, count, separated, unlike) = (labels[0] as Int, labels[1] as Int, labels[2] as Int, labels[3] as Int)
         let labelName = labelNames.contains { ValueParser.snakeCase(field).split(separator: "_").contains(Substring($0)) }

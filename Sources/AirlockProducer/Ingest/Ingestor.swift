@@ -4,12 +4,12 @@ import AirlockSpec
 import Foundation
 import GRDB
 
-/// Reads one inbox file into `airlock_raw`: one row per record, the original record as a JSON
+/// Reads one inbox file into `RawRecords`: one row per record, the original record as a JSON
 /// object, with its provenance (file hash, record number, line). Records that cannot be read
-/// go to `airlock_unparsed` and the rest of the file proceeds, unless its source is
+/// go to `UnparsedRecords` and the rest of the file proceeds, unless its source is
 /// `all_or_nothing`.
 ///
-/// A file is one transaction together with its ledger row in `airlock_files`, so after a
+/// A file is one transaction together with its `WorkspaceFile` row, so after a
 /// crash it is either wholly ingested or not at all; an archive and all its members are one
 /// transaction too, each member in a savepoint so that a bad member does not undo the others.
 struct Ingestor {
@@ -50,8 +50,7 @@ struct Ingestor {
     /// member's base name (`products.csv` for `drop.zip!export/products.csv`).
     private func ingestFile(named name: String, patternName: String, sha256: String, size: Int64, in db: Database,
                             content: () throws -> ByteSource) throws -> Outcome {
-        if let seen = try String.fetchOne(db, sql: "SELECT name FROM airlock_files WHERE sha256 = ? AND state <> 'rejected'",
-                                          arguments: [sha256]) {
+        if let seen = try WorkspaceFile.nameSeenBefore(sha256: sha256, in: db) {
             return .alreadySeen(name: name, seenAs: seen)
         }
         guard let entity = spec.entity(forFile: patternName) else {
@@ -61,14 +60,14 @@ struct Ingestor {
             var ingested: RunReport.IngestedFile?
             try db.inSavepoint {
                 // Content read before and set aside (a blocked run) is read afresh.
-                for table in ["airlock_quarantine", "airlock_unparsed", "airlock_raw"] {
-                    try db.execute(sql: "DELETE FROM \(table) WHERE file_sha256 = ?", arguments: [sha256])
-                }
-                try insertLedgerRow(name: name, sha256: sha256, size: size, entity: entity.name, state: "pending", error: nil, in: db)
+                try QuarantineRecords.delete(file: sha256, in: db)
+                try UnparsedRecords.delete(file: sha256, in: db)
+                try RawRecords.delete(file: sha256, in: db)
+                try WorkspaceFile.record(name: name, sha256: sha256, size: size, entity: entity.name, state: .pending, error: nil, in: db)
                 let sink = try RecordSink(file: sha256, entity: entity.name, in: db)
                 try read(try content(), named: name, sha256: sha256, as: entity, into: sink, in: db)
                 try checkOutcome(of: sink, named: name, entity: entity)
-                try db.execute(sql: "UPDATE airlock_files SET records = ? WHERE sha256 = ?", arguments: [sink.records, sha256])
+                try WorkspaceFile.setRecords(sink.records, sha256: sha256, in: db)
                 ingested = RunReport.IngestedFile(name: name, entity: entity.name, records: sink.records,
                                                   unparsed: sink.failures, firstUnparsed: sink.firstFailures)
                 return .commit
@@ -95,17 +94,8 @@ struct Ingestor {
     /// since the spec may have been fixed in between.
     private func reject(name: String, sha256: String, size: Int64, entity: String?, _ error: IngestError,
                         in db: Database) throws -> Outcome {
-        try insertLedgerRow(name: name, sha256: sha256, size: size, entity: entity, state: "rejected", error: error.description, in: db)
+        try WorkspaceFile.record(name: name, sha256: sha256, size: size, entity: entity, state: .rejected, error: error.description, in: db)
         return .rejected(error)
-    }
-
-    private func insertLedgerRow(name: String, sha256: String, size: Int64, entity: String?, state: String, error: String?,
-                                 in db: Database) throws {
-        try db.execute(sql: """
-            INSERT OR REPLACE INTO airlock_files (sha256, name, size, entity, state, error, ingested_at, ingest_order)
-            VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
-                    (SELECT coalesce(max(ingest_order), 0) + 1 FROM airlock_files))
-            """, arguments: [sha256, name, size, entity, state, error])
     }
 
     private func read(_ content: ByteSource, named name: String, sha256: String, as entity: EntitySpec,
@@ -122,20 +112,18 @@ struct Ingestor {
 
     private func ingest(_ archive: DropArchive) throws -> [Outcome] {
         let file = try InboxFile(url: archive.url)
-        if let seen = try database.read({ db in
-            try String.fetchOne(db, sql: "SELECT name FROM airlock_archives WHERE sha256 = ? AND state = 'ingested'", arguments: [file.sha256])
-        }) {
+        if let seen = try database.read({ db in try ArchiveRecord.nameIngested(sha256: file.sha256, in: db) }) {
             return [.alreadySeen(name: file.name, seenAs: seen)]
         }
         let members: [DropArchive.Member]
         do {
             members = try archive.members()
         } catch let error as IngestError {
-            try recordArchive(file, state: "rejected", error: error.description)
+            try recordArchive(file, state: .rejected, error: error.description)
             return [.rejected(error)]
         }
         return try database.write { db in
-            try recordArchive(file, state: "ingested", error: nil, in: db)
+            try recordArchive(file, state: .ingested, error: nil, in: db)
             var outcomes: [Outcome] = []
             var index = 0
             try archive.forEachMember { path, content in
@@ -149,14 +137,11 @@ struct Ingestor {
         }
     }
 
-    private func recordArchive(_ file: InboxFile, state: String, error: String?) throws {
+    private func recordArchive(_ file: InboxFile, state: ArchiveRecord.State, error: String?) throws {
         try database.write { db in try recordArchive(file, state: state, error: error, in: db) }
     }
 
-    private func recordArchive(_ file: InboxFile, state: String, error: String?, in db: Database) throws {
-        try db.execute(sql: """
-            INSERT OR REPLACE INTO airlock_archives (sha256, name, size, state, error, seen_at)
-            VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-            """, arguments: [file.sha256, file.name, file.size, state, error])
+    private func recordArchive(_ file: InboxFile, state: ArchiveRecord.State, error: String?, in db: Database) throws {
+        try ArchiveRecord.record(sha256: file.sha256, name: file.name, size: file.size, state: state, error: error, in: db)
     }
 }

@@ -26,18 +26,14 @@ struct JSONIngest {
                                               arguments: [text, "$.\(PullDump.provenanceKey).pulled_at"]) {
             // A dump from `airlock pull`: the records path applies within each page.
             path = JSONRecordsPath(levels: [[PullDump.pagesKey]] + path.levels)
-            try db.execute(sql: "UPDATE airlock_files SET pulled_at = ? WHERE sha256 = ?", arguments: [pulledAt, sha256])
+            try WorkspaceFile.setPulledAt(pulledAt, sha256: sha256, in: db)
         }
         try checkArrays(along: path, in: text, db: db)
         let walk = path.fromClause()
         let first = sink.recordNumber
         let elements = "SELECT row_number() OVER (ORDER BY \(walk.order)) + :first AS number, \(walk.record).value AS value, \(walk.record).type AS type FROM \(walk.from)"
         let arguments: StatementArguments = ["file": sha256, "entity": entity.name, "document": text, "first": first]
-        try db.execute(sql: """
-            INSERT INTO airlock_raw (file_sha256, entity, record_no, line, record)
-            SELECT :file, :entity, number, NULL, value FROM (\(elements)) WHERE type = 'object'
-            """, arguments: arguments)
-        let objects = db.changesCount
+        let objects = try RawRecords.insertObjects(of: elements, arguments: arguments, in: db)
         let others = try Row.fetchAll(db, sql: """
             SELECT number, type, CASE type WHEN 'array' THEN value ELSE json_quote(value) END AS text
             FROM (\(elements)) WHERE type <> 'object'

@@ -4,8 +4,8 @@ import AirlockSpec
 import GRDB
 import GRDBSQLite
 
-/// Where one file's records go: readable records into `airlock_raw` as JSON objects, records
-/// that cannot be read into `airlock_unparsed` with their place and reason. Both share one
+/// Where one file's records go: readable records into `RawRecords` as JSON objects, records
+/// that cannot be read into `UnparsedRecords` with their place and reason. Both share one
 /// record numbering, so numbers follow the file's order.
 final class RecordSink {
     private let db: Database
@@ -15,7 +15,7 @@ final class RecordSink {
     private let insertFailure: Statement
     private(set) var records = 0
     private(set) var failures = 0
-    /// The first few failures, for the run report; all of them are in `airlock_unparsed`.
+    /// The first few failures, for the run report; all of them are in `UnparsedRecords`.
     private(set) var firstFailures: [RecordFailure] = []
     /// The number of the last record, read or not.
     private(set) var recordNumber = 0
@@ -25,17 +25,11 @@ final class RecordSink {
     init(file sha256: String, entity: String, in db: Database) throws {
         self.db = db
         file = sha256
-        insertRecord = try db.makeStatement(sql: "INSERT INTO airlock_raw (file_sha256, entity, record_no, line, record) VALUES (?1, ?2, ?3, ?4, ?5)")
-        // CASE keeps json_type from seeing text json_valid refused (it would raise an error).
-        insertObject = try db.makeStatement(sql: """
-            INSERT INTO airlock_raw (file_sha256, entity, record_no, line, record)
-            SELECT ?1, ?2, ?3, ?4, ?5 WHERE CASE WHEN json_valid(?5) THEN json_type(?5) = 'object' ELSE 0 END
-            """)
+        insertRecord = try db.makeStatement(sql: RawRecords.insert)
+        insertObject = try db.makeStatement(sql: RawRecords.insertObject)
         // The file and entity stay bound for every record; `insert` binds the rest.
         for statement in [insertRecord, insertObject] { statement.setUncheckedArguments([sha256, entity]) }
-        insertFailure = try db.makeStatement(sql: """
-            INSERT INTO airlock_unparsed (file_sha256, line, record_no, field, reason, text) VALUES (?, ?, ?, ?, ?, ?)
-            """)
+        insertFailure = try db.makeStatement(sql: UnparsedRecords.insert)
     }
 
     private func nextRecordNumber() -> Int {

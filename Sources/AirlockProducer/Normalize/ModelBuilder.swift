@@ -24,11 +24,11 @@ struct ModelBuilder {
         let tables = EntityTables(entity)
         let values = entity.columns.map { column in
             let value = "m.\(dialect.identifier(column.name))"
-            return column.type == .text ? value : "airlock_parse(\(value), \(dialect.literal(column.type.description)))"
+            return WorkspaceFunctions.parsed(value, as: column.type)
         }
         try db.execute(sql: "DELETE FROM \(tables.snapshot)")
         do {
-            try db.execute(sql: "INSERT INTO \(tables.snapshot) (\(tables.columnList)) SELECT \(values.joined(separator: ", ")) FROM (\(model)) AS m")
+            try db.execute(sql: "INSERT INTO \(tables.snapshot) (\(tables.sql.columns)) SELECT \(values.joined(separator: ", ")) FROM (\(model)) AS m")
         } catch let error as DatabaseError {
             throw ModelError(entity: entity.name, reason: error.message ?? "\(error)")
         }

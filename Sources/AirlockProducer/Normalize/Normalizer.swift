@@ -35,52 +35,44 @@ struct Normalizer {
     }
 
     /// The pending files of this entity, as SQL, for `IN (...)`.
-    private var pendingFiles: String {
-        "SELECT sha256 FROM airlock_files WHERE state = 'pending' AND entity = \(dialect.literal(entity.name))"
-    }
+    private var pendingFiles: String { WorkspaceFile.pendingHashes(of: entity.name) }
 
     func normalize(in db: Database) throws -> Report {
-        try db.execute(sql: "DELETE FROM airlock_quarantine WHERE file_sha256 IN (\(pendingFiles))")
+        let norm = NormalizedRecords(entity: entity)
+        try QuarantineRecords.delete(inFiles: pendingFiles, in: db)
         try db.execute(sql: "DELETE FROM \(tables.snapshot)")
-        try db.execute(sql: "DROP TABLE IF EXISTS temp.airlock_norm")
         let extracts = entity.columns.enumerated().map { index, column in
-            column.rules.derivation == nil ? "\(clean(extract(column), column)) AS r\(index)" : "NULL AS r\(index)"
+            column.rules.derivation == nil ? "\(clean(extract(column), column)) AS \(norm.text(index))" : "NULL AS \(norm.text(index))"
         }
-        try db.execute(sql: """
-            CREATE TEMP TABLE airlock_norm AS
-            SELECT raw_id, file_sha256, \((0..<entity.columns.count).map { "r\($0)" }.joined(separator: ", ")),
-                   \(entity.columns.enumerated().map { "\(value(of: $1, "r\($0)")) AS v\($0)" }.joined(separator: ", "))
-            FROM (SELECT r.id AS raw_id, r.file_sha256, \(extracts.joined(separator: ", "))
-                  FROM airlock_raw AS r WHERE r.file_sha256 IN (\(pendingFiles)))
-            """)
+        try norm.create(from: "SELECT r.id AS raw_id, r.file_sha256, \(extracts.joined(separator: ", ")) FROM \(RawRecords.records(inFiles: pendingFiles))",
+                        value: { value(of: entity.columns[$0], norm.text($0)) }, in: db)
         try RecordChecks(entity).run(in: db)
 
-        let quarantinedIDs = "SELECT raw_id FROM airlock_quarantine WHERE severity = 'quarantine' AND file_sha256 IN (\(pendingFiles))"
-        let values = entity.columns.indices.map { "v\($0)" }.joined(separator: ", ")
+        let quarantinedIDs = QuarantineRecords.heldBack(inFiles: pendingFiles)
+        let values = norm.values
         // The last row inserted for a key replaces the others: order so that the winner comes last.
         let winnerLast: String
         switch entity.dedupe {
         case .last: winnerLast = "raw_id"
-        case let .latest(column): winnerLast = "v\(entity.columns.firstIndex { $0.name == column }!) NULLS FIRST, raw_id"
+        case let .latest(column): winnerLast = "\(norm.value(of: column)) NULLS FIRST, raw_id"
         }
         try db.execute(sql: """
-            INSERT OR REPLACE INTO \(tables.snapshot) (\(tables.columnList))
-            SELECT \(values) FROM airlock_norm WHERE raw_id NOT IN (\(quarantinedIDs)) ORDER BY \(winnerLast)
+            INSERT OR REPLACE INTO \(tables.snapshot) (\(tables.sql.columns))
+            SELECT \(values) FROM \(NormalizedRecords.table) WHERE raw_id NOT IN (\(quarantinedIDs)) ORDER BY \(winnerLast)
             """)
         var report = Report()
-        report.records = try Int.fetchOne(db, sql: "SELECT count(*) FROM airlock_norm") ?? 0
+        report.records = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(NormalizedRecords.table)") ?? 0
         report.quarantined = try Int.fetchOne(db, sql: "SELECT count(DISTINCT raw_id) FROM (\(quarantinedIDs))") ?? 0
-        let keyValues = keyIndices.map { "v\($0)" }.joined(separator: ", ")
         let snapshotRows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.snapshot)") ?? 0
         report.superseded = report.records - report.quarantined - snapshotRows
         if let category = entity.category, let index = entity.columns.firstIndex(where: { $0.name == category }) {
             // Before kept rows and overrides, the snapshot holds one winner per key of the admitted
             // records. Records count by their parsed value, so quarantined ones count where they belong.
             let winners = try Dictionary(Row.fetchAll(db, sql: """
-                SELECT CAST(\(dialect.identifier(category)) AS TEXT), count(*) FROM \(tables.snapshot) GROUP BY 1
+                SELECT CAST(\(tables.sql.name(category)) AS TEXT), count(*) FROM \(tables.snapshot) GROUP BY 1
                 """).map { ($0[0] as String?, $0[1] as Int) }, uniquingKeysWith: +)
             for row in try Row.fetchAll(db, sql: """
-                SELECT CAST(v\(index) AS TEXT), count(*), count(*) FILTER (WHERE raw_id IN (\(quarantinedIDs))) FROM airlock_norm GROUP BY 1
+                SELECT CAST(\(norm.value(index)) AS TEXT), count(*), count(*) FILTER (WHERE raw_id IN (\(quarantinedIDs))) FROM \(NormalizedRecords.table) GROUP BY 1
                 """) {
                 let (value, processed, quarantined) = (row[0] as String?, row[1] as Int, row[2] as Int)
                 report.byCategory[value] = (processed, quarantined)
@@ -89,23 +81,21 @@ struct Normalizer {
         }
         let keptRows = """
             FROM \(tables.baseline) AS b
-            WHERE (\(tables.keyList)) IN (SELECT \(keyValues) FROM airlock_norm WHERE raw_id IN (\(quarantinedIDs)))
-              AND (\(tables.keyList)) NOT IN (SELECT \(tables.keyList) FROM \(tables.snapshot))
+            WHERE (\(tables.sql.key)) IN (SELECT \(norm.keyValues) FROM \(NormalizedRecords.table) WHERE raw_id IN (\(quarantinedIDs)))
+              AND (\(tables.sql.key)) NOT IN (SELECT \(tables.sql.key) FROM \(tables.snapshot))
             """
         if let category = entity.category {
-            for row in try Row.fetchAll(db, sql: "SELECT CAST(b.\(dialect.identifier(category)) AS TEXT), count(*) \(keptRows) GROUP BY 1") {
+            for row in try Row.fetchAll(db, sql: "SELECT CAST(b.\(tables.sql.name(category)) AS TEXT), count(*) \(keptRows) GROUP BY 1") {
                 report.keptByCategory[row[0] as String?] = row[1]
             }
         }
-        try db.execute(sql: "INSERT INTO \(tables.snapshot) (\(tables.columnList)) SELECT \(tables.columnList) \(keptRows)")
+        try db.execute(sql: "INSERT INTO \(tables.snapshot) (\(tables.sql.columns)) SELECT \(tables.sql.columns) \(keptRows)")
         report.kept = (try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.snapshot)") ?? 0) - snapshotRows
         try derive(in: db)
         report.overridden = try applyOverrides(in: db)
-        try db.execute(sql: "DROP TABLE temp.airlock_norm")
+        try norm.drop(in: db)
         return report
     }
-
-    private var keyIndices: [Int] { entity.key.map { key in entity.columns.firstIndex { $0.name == key }! } }
 
     /// The spec's cleaning of a source field, in SQL: null spellings, trimming, case, digit groups.
     private func clean(_ text: String, _ column: ColumnSpec) -> String {
@@ -123,7 +113,7 @@ struct Normalizer {
     /// The canonical value of cleaned text: parsed (text is taken as given, with no call into
     /// Swift), then mapped.
     private func value(of column: ColumnSpec, _ text: String) -> String {
-        let parsed = column.type == .text ? text : "airlock_parse(\(column.rules.timestampFormat.map { $0.sql(text) } ?? text), \(dialect.literal(column.type.description)))"
+        let parsed = column.type == .text ? text : WorkspaceFunctions.parsed(column.rules.timestampFormat.map { $0.sql(text) } ?? text, as: column.type)
         guard !column.rules.valueMap.isEmpty else { return parsed }
         let cases = column.rules.valueMap.map { "WHEN \(dialect.literal($0.from)) THEN \(dialect.literal($0.to))" }.joined(separator: " ")
         return "CASE \(parsed) \(cases) ELSE \(parsed) END"
@@ -133,7 +123,7 @@ struct Normalizer {
     private func derive(in db: Database) throws {
         for column in entity.columns {
             guard let expression = column.rules.derivation else { continue }
-            let value = column.type == .text ? "(\(expression))" : "airlock_parse((\(expression)), \(dialect.literal(column.type.description)))"
+            let value = WorkspaceFunctions.parsed("(\(expression))", as: column.type)
             try db.execute(sql: "UPDATE \(tables.snapshot) SET \(dialect.identifier(column.name)) = \(value)")
         }
     }

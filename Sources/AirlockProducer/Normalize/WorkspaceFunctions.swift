@@ -9,6 +9,16 @@ import GRDBSQLite
 /// gives the canonical value or NULL, `airlock_parse_error(value, type)` says why not.
 /// Empty text is NULL for every type but text.
 enum WorkspaceFunctions {
+    /// SQL: the canonical value of `text` (SQL) as `type`; text is taken as given, with no call into Swift.
+    static func parsed(_ text: String, as type: ColumnType) -> String {
+        type == .text ? text : "airlock_parse(\(text), \(SQLDialect.sqlite.literal(type.description)))"
+    }
+
+    /// SQL: why `text` (SQL) does not parse as `type`, or NULL.
+    static func parseError(_ text: String, as type: ColumnType) -> String {
+        "airlock_parse_error(\(text), \(SQLDialect.sqlite.literal(type.description)))"
+    }
+
     static func register(in db: Database) {
         registerParse(in: db)
         db.add(function: parseError)

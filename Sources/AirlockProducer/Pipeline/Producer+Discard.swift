@@ -22,34 +22,21 @@ extension Producer {
     /// go back to pending and into the next bundle.
     package func discard(digest: String, requeue: [String] = []) throws -> Discarded {
         let (taken, fileName): (Discarded, String) = try database.write { db in
-            guard let bundle = try Row.fetchOne(db, sql: "SELECT * FROM airlock_bundles WHERE digest = ?", arguments: [digest]) else {
-                throw ReviewError.unknownBundle(id: String(digest.prefix(16)) + "…")
+            guard let bundle = try BundleRecord.find(digest: digest, in: db) else {
+                throw DiscardError.unknownBundle(id: String(digest.prefix(16)) + "…")
             }
-            let sequence: Int = bundle["sequence"]
-            let latest = try Int.fetchOne(db, sql: "SELECT max(sequence) FROM airlock_bundles")
-            guard latest == sequence else { throw ReviewError.notLatest(sequence: sequence, latest: latest) }
-            let sources = try String.fetchAll(db, sql: """
-                SELECT name FROM airlock_files WHERE bundle_sequence = ? AND state = 'bundled' ORDER BY ingest_order
-                """, arguments: [sequence])
+            let latest = try BundleRecord.latest(in: db)?.sequence
+            guard latest == bundle.sequence else { throw DiscardError.notLatest(sequence: bundle.sequence, latest: latest) }
+            let sources = try WorkspaceFile.bundledNames(sequence: bundle.sequence, in: db)
             for name in requeue where !sources.contains(name) {
-                throw ReviewError.noSuchSource(name: name, sequence: sequence)
+                throw DiscardError.noSuchSource(name: name, sequence: bundle.sequence)
             }
-            for entity in spec.entities { try EntityDiff(entity).restore(bundle: sequence, in: db) }
-            try db.execute(sql: """
-                UPDATE airlock_files
-                SET state = CASE WHEN name IN (SELECT value FROM json_each(?)) THEN 'pending' ELSE 'discarded' END,
-                    bundle_sequence = CASE WHEN name IN (SELECT value FROM json_each(?)) THEN NULL ELSE bundle_sequence END
-                WHERE bundle_sequence = ? AND state = 'bundled'
-                """, arguments: [Self.jsonArray(requeue), Self.jsonArray(requeue), sequence])
-            try db.execute(sql: """
-                INSERT INTO airlock_discarded_bundles (id, sequence, digest, file_name, created_at, discarded_at)
-                SELECT id, sequence, digest, file_name, created_at, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-                FROM airlock_bundles WHERE sequence = ?
-                """, arguments: [sequence])
-            try db.execute(sql: "DELETE FROM airlock_bundles WHERE sequence = ?", arguments: [sequence])
-            let discarded = Discarded(sequence: sequence, id: bundle["id"], discardedFiles: sources.filter { !requeue.contains($0) },
+            for entity in spec.entities { try EntityDiff(entity).restore(bundle: bundle.sequence, in: db) }
+            try WorkspaceFile.discard(sequence: bundle.sequence, requeuing: requeue, in: db)
+            try DiscardedBundle.discard(bundle, in: db)
+            let discarded = Discarded(sequence: bundle.sequence, id: bundle.id, discardedFiles: sources.filter { !requeue.contains($0) },
                                       requeuedFiles: sources.filter { requeue.contains($0) }, movedTo: nil)
-            return (discarded, bundle["file_name"])
+            return (discarded, bundle.fileName)
         }
         var discarded = taken
         discarded.movedTo = try moveAside(workspace.outbox.appendingPathComponent(fileName), id: taken.id)
@@ -67,9 +54,5 @@ extension Producer {
             throw BundleError.archive("cannot move \(file.path) to \(destination.path): \(String(cString: strerror(errno)))")
         }
         return destination
-    }
-
-    private static func jsonArray(_ names: [String]) -> String {
-        String(decoding: try! JSONEncoder().encode(names), as: UTF8.self)
     }
 }

@@ -12,7 +12,7 @@ package struct RunReport {
         package var records: Int
         /// Records that could not be read, held in the quarantine; the rest of the file proceeded.
         package var unparsed = 0
-        /// The first few of them (all are in the workspace's `airlock_unparsed`).
+        /// The first few of them (all are in the workspace's `UnparsedRecords`).
         package var firstUnparsed: [RecordFailure] = []
     }
 

@@ -16,9 +16,9 @@ package struct WorkspaceStatus: Codable, Equatable {
     /// Per entity: records held back since the last bundle and in it.
     package struct HeldBack: Codable, Equatable {
         package var entity: String
-        /// Records that could not be read (`airlock_unparsed`).
+        /// Records that could not be read (`UnparsedRecords`).
         package var unreadable: Int
-        /// Records held back by a check, a value that does not fit its column among them (`airlock_quarantine`).
+        /// Records held back by a check, a value that does not fit its column among them (`QuarantineRecords`).
         package var invalidValues: Int
     }
 
@@ -41,25 +41,16 @@ package struct WorkspaceStatus: Codable, Equatable {
 
     package init(workspace: Workspace, listingUnparsed: Bool = false) throws {
         let names = try InboxFile.list(in: workspace.inbox).map(\.lastPathComponent)
-        let recent = "f.state = 'pending' OR f.bundle_sequence = (SELECT max(sequence) FROM airlock_bundles)"
         (waiting, readNotBundled, lastBundle, heldBack, unparsed) = try workspace.database.read { db in
-            let known = try String.fetchSet(db, sql: "SELECT name FROM airlock_files WHERE state <> 'rejected'")
-            let read = try String.fetchAll(db, sql: "SELECT name FROM airlock_files WHERE state = 'pending' ORDER BY ingest_order")
-            let bundle = try Row.fetchOne(db, sql: "SELECT sequence, file_name, created_at FROM airlock_bundles ORDER BY sequence DESC LIMIT 1")
-                .map { Bundle(sequence: $0[0], file: $0[1], created: $0[2]) }
+            let known = try WorkspaceFile.knownNames(in: db)
+            let read = try WorkspaceFile.pendingNames(in: db)
+            let bundle = try BundleRecord.latest(in: db).map { Bundle(sequence: $0.sequence, file: $0.fileName, created: $0.createdAt) }
+            let recent = WorkspaceFile.recentFiles
             let heldBack = try Row.fetchAll(db, sql: """
-                WITH recent AS (SELECT sha256, entity FROM airlock_files AS f WHERE \(recent))
-                SELECT e.entity,
-                       (SELECT count(*) FROM airlock_unparsed AS u JOIN recent AS r ON r.sha256 = u.file_sha256
-                        WHERE r.entity = e.entity),
-                       (SELECT count(DISTINCT q.raw_id) FROM airlock_quarantine AS q JOIN recent AS r ON r.sha256 = q.file_sha256
-                        WHERE r.entity = e.entity AND q.severity = 'quarantine')
-                FROM (SELECT DISTINCT entity FROM recent WHERE entity IS NOT NULL) AS e ORDER BY e.entity
+                SELECT e.entity, \(UnparsedRecords.countPerEntity(files: recent, alias: "e")), \(QuarantineRecords.countPerEntity(files: recent, alias: "e"))
+                FROM (SELECT DISTINCT entity FROM \(recent) WHERE entity IS NOT NULL) AS e ORDER BY e.entity
                 """).map { HeldBack(entity: $0[0], unreadable: $0[1], invalidValues: $0[2]) }
-            let unparsed = listingUnparsed ? try Row.fetchAll(db, sql: """
-                SELECT f.name, u.line, u.record_no, u.field, u.reason FROM airlock_unparsed AS u
-                JOIN airlock_files AS f ON f.sha256 = u.file_sha256 WHERE \(recent) ORDER BY f.ingest_order, u.record_no
-                """).map { row in
+            let unparsed = listingUnparsed ? try UnparsedRecords.list(inFiles: recent, in: db).map { row in
                     Unparsed(file: row[0], place: RecordFailure.place(line: row[1], record: row[2], field: row[3]), reason: row[4])
                 } : nil
             return (names.filter { !known.contains($0) }, read, bundle, heldBack, unparsed)

@@ -18,8 +18,7 @@ package struct Puller {
     /// The longest `Retry-After` Airlock waits; a server asking for more is given up on.
     static let maximumRetryAfter: Double = 600
 
-    package init(workspace: Workspace, environment: [String: String] = ProcessInfo.processInfo.environment,
-                logger: Logger = Logger(label: "airlock.pull")) {
+    package init(workspace: Workspace, environment: [String: String], logger: Logger) {
         self.workspace = workspace
         self.environment = environment
         self.logger = logger

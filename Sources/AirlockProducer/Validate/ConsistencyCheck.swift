@@ -1,5 +1,4 @@
 import AirlockBase
-import AirlockSite
 import AirlockSpec
 import GRDB
 
@@ -11,29 +10,15 @@ struct ConsistencyCheck {
     let rule: Consistency
     private let dialect = SQLDialect.sqlite
 
-    /// The findings, after repairing `entity`'s snapshot when the rule says so. `current`
-    /// names the table holding each entity's rows after this run; `prepareSnapshot` makes the
-    /// entity's snapshot current (a copy of its baseline) before a repair writes to it.
-    func run(current: (String) -> String, prepareSnapshot: () throws -> Void, in db: Database) throws -> [ValidationFinding] {
-        let column = dialect.identifier(rule.column), theirs = dialect.identifier(rule.authorityColumn)
-        func joined(_ alias: String) -> String {
-            rule.match.map { "a.\(dialect.identifier($0.authorityColumn)) = \(alias).\(dialect.identifier($0.column))" }.joined(separator: " AND ")
-        }
-        let keyText = EntityTables(entity).keyText(of: "t")
+    /// The rows that break the rule, as findings: `warn` when the rule repairs them (call
+    /// `repair` after putting the entity into the bundle), `block` otherwise.
+    func violations(in current: CurrentRows, _ db: Database) throws -> [ValidationFinding] {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT \(keyText), quote(t.\(column)), quote(a.\(theirs)) FROM \(current(entity.name)) AS t
-            JOIN \(current(rule.authority)) AS a ON \(joined("t")) WHERE t.\(column) IS NOT a.\(theirs) ORDER BY 1
+            SELECT \(EntitySQL(entity).keyText(of: "t", quoted: true)), quote(t.\(column)), quote(a.\(theirs))
+            FROM \(current.table(of: entity.name)) AS t JOIN \(current.table(of: rule.authority)) AS a ON \(match("t"))
+            WHERE t.\(column) IS NOT a.\(theirs) ORDER BY 1
             """)
-        guard !rows.isEmpty else { return [] }
         let authority = "\(rule.authority).\(rule.authorityColumn) (authoritative)"
-        if rule.repairs {
-            try prepareSnapshot()
-            let snapshot = EntityTables(entity).snapshot
-            try db.execute(sql: """
-                UPDATE \(snapshot) SET \(column) = (SELECT a.\(theirs) FROM \(current(rule.authority)) AS a WHERE \(joined(snapshot)))
-                WHERE EXISTS (SELECT 1 FROM \(current(rule.authority)) AS a WHERE \(joined(snapshot)) AND a.\(theirs) IS NOT \(snapshot).\(column))
-                """)
-        }
         return rows.map { row in
             let reason = rule.repairs
                 ? "\(row[0] as String): \(rule.column) repaired from \(row[1] as String) to \(row[2] as String) to equal \(authority)"
@@ -41,5 +26,22 @@ struct ConsistencyCheck {
             return ValidationFinding(severity: rule.repairs ? .warn : .block, check: "consistency", entity: entity.name,
                                      field: rule.column, value: row[1], reason: reason)
         }
+    }
+
+    /// Sets the column of every snapshot row that breaks the rule to the authority's value.
+    func repair(in current: CurrentRows, _ db: Database) throws {
+        let snapshot = EntityTables(entity).snapshot, authority = current.table(of: rule.authority)
+        try db.execute(sql: """
+            UPDATE \(snapshot) SET \(column) = (SELECT a.\(theirs) FROM \(authority) AS a WHERE \(match(snapshot)))
+            WHERE EXISTS (SELECT 1 FROM \(authority) AS a WHERE \(match(snapshot)) AND a.\(theirs) IS NOT \(snapshot).\(column))
+            """)
+    }
+
+    private var column: String { dialect.identifier(rule.column) }
+    private var theirs: String { dialect.identifier(rule.authorityColumn) }
+
+    /// The authority's row `a` matches the row `alias`.
+    private func match(_ alias: String) -> String {
+        rule.match.map { "a.\(dialect.identifier($0.authorityColumn)) = \(alias).\(dialect.identifier($0.column))" }.joined(separator: " AND ")
     }
 }

@@ -32,17 +32,16 @@ struct EntityChecks {
         return findings
     }
 
-    /// Rows whose reference names no parent row. `current` gives the table that holds an
-    /// entity's rows after this run: its snapshot when it changed, else its baseline.
-    func references(current: (EntitySpec) -> String, spec: [EntitySpec], in db: Database) throws -> [ValidationFinding] {
+    /// Rows whose reference names no parent row, among the rows each entity holds after this run.
+    func references(in current: CurrentRows, _ db: Database) throws -> [ValidationFinding] {
         var findings: [ValidationFinding] = []
         for column in entity.columns {
-            guard let parentName = column.references, let parent = spec.first(where: { $0.name == parentName }) else { continue }
+            guard let parentName = column.references, let parent = current.spec.entities.first(where: { $0.name == parentName }) else { continue }
             let child = dialect.identifier(column.name), parentKey = dialect.identifier(parent.key[0])
-            let keyText = EntityTables(entity).keyText(of: "c")
+            let keyText = EntitySQL(entity).keyText(of: "c", quoted: true)
             let orphans = try Row.fetchAll(db, sql: """
-                SELECT \(keyText), CAST(c.\(child) AS TEXT) FROM \(current(entity)) AS c
-                WHERE c.\(child) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \(current(parent)) AS p WHERE p.\(parentKey) = c.\(child))
+                SELECT \(keyText), CAST(c.\(child) AS TEXT) FROM \(current.table(of: entity.name)) AS c
+                WHERE c.\(child) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \(current.table(of: parent.name)) AS p WHERE p.\(parentKey) = c.\(child))
                 ORDER BY 1 LIMIT 20
                 """)
             for row in orphans {

@@ -3,15 +3,19 @@ import AirlockSite
 import AirlockSpec
 import GRDB
 
-/// The spec's checks on one entity's records, as SQL over `temp.airlock_norm` (one row per
-/// record: `raw_id`, `file_sha256`, the cleaned source text `rN` and the normalized value `vN`
-/// of each column). Every violation becomes a row of `airlock_quarantine` naming the record,
-/// the field, the check and its severity; the normalizer then holds back the quarantined ones.
+/// The spec's checks on one entity's records, as SQL over the normalizer's table
+/// (`NormalizedRecords`: one row per record, with each column's cleaned text and normalized
+/// value). Every violation becomes a finding in `QuarantineRecords` naming the record, the
+/// field, the check and its severity; the normalizer then holds back the quarantined ones.
 struct RecordChecks {
     let entity: EntitySpec
+    private let norm: NormalizedRecords
     private let dialect = SQLDialect.sqlite
 
-    init(_ entity: EntitySpec) { self.entity = entity }
+    init(_ entity: EntitySpec) {
+        self.entity = entity
+        norm = NormalizedRecords(entity: entity)
+    }
 
     /// Why a record with no key value is quarantined.
     static let emptyKeyReason = "the key is empty"
@@ -21,7 +25,7 @@ struct RecordChecks {
             try typeCheck(column, index, in: db)
             for check in column.rules.checks {
                 try record(check.name, check.severity, column, index, where: violation(check.kind, column, index),
-                           reason: reason(check.kind, "v\(index)"), in: db)
+                           reason: reason(check.kind, norm.value(index)), in: db)
             }
             if let transitions = column.rules.transitions {
                 try transitionCheck(transitions, column, index, in: db)
@@ -33,60 +37,56 @@ struct RecordChecks {
     /// Records whose values of the rule's columns, together, are also another key's.
     private func uniqueTogether(_ rule: UniqueTogether, in db: Database) throws {
         let indices = rule.columns.map { name in entity.columns.firstIndex { $0.name == name }! }
-        let values = "json_array(\(indices.map { "v\($0)" }.joined(separator: ", ")))"
-        let present = indices.map { "v\($0) IS NOT NULL" }.joined(separator: " AND ")
-        let field = indices.map { entity.columns[$0].from }.joined(separator: ", ")
-        try db.execute(sql: """
-            INSERT INTO airlock_quarantine (raw_id, file_sha256, entity, field, value, reason, check_name, severity)
-            SELECT raw_id, file_sha256, ?, ?, json_array(\(indices.map { "r\($0)" }.joined(separator: ", "))),
-                   \(values) || ' is also the value of another record with a different key', 'unique', ?
-            FROM airlock_norm WHERE \(present) AND \(values) IN
-              (SELECT \(values) FROM airlock_norm WHERE \(present) GROUP BY 1 HAVING count(DISTINCT json_array(\(keyValues))) > 1)
-            """, arguments: [entity.name, field, rule.severity.rawValue])
+        let values = "json_array(\(indices.map(norm.value).joined(separator: ", ")))"
+        let present = indices.map { "\(norm.value($0)) IS NOT NULL" }.joined(separator: " AND ")
+        try QuarantineRecords.insert(
+            entity: entity.name, field: indices.map { entity.columns[$0].from }.joined(separator: ", "),
+            value: "json_array(\(indices.map(norm.text).joined(separator: ", ")))",
+            reason: "\(values) || ' is also the value of another record with a different key'", check: "'unique'",
+            severity: dialect.literal(rule.severity.rawValue), from: NormalizedRecords.table, where: """
+                \(present) AND \(values) IN
+                  (SELECT \(values) FROM \(NormalizedRecords.table) WHERE \(present) GROUP BY 1 HAVING count(DISTINCT json_array(\(norm.keyValues))) > 1)
+                """, in: db)
     }
 
     /// Why the record's text for this column does not parse as its type (and its declared
     /// timestamp format), as SQL; NULL when it does, or when there is no text.
     private func parseError(_ column: ColumnSpec, _ index: Int) -> String {
-        let type = dialect.literal(column.type.description)
-        guard let format = column.rules.timestampFormat else { return "airlock_parse_error(r\(index), \(type))" }
+        let text = norm.text(index)
+        guard let format = column.rules.timestampFormat else { return WorkspaceFunctions.parseError(text, as: column.type) }
         return """
-            CASE WHEN trim(r\(index)) <> '' AND \(format.sql("r\(index)")) IS NULL \
-            THEN quote(r\(index)) || \(dialect.literal(" does not follow the format \(format.pattern)")) \
-            ELSE airlock_parse_error(\(format.sql("r\(index)")), \(type)) END
+            CASE WHEN trim(\(text)) <> '' AND \(format.sql(text)) IS NULL \
+            THEN quote(\(text)) || \(dialect.literal(" does not follow the format \(format.pattern)")) \
+            ELSE \(WorkspaceFunctions.parseError(format.sql(text), as: column.type)) END
             """
     }
 
     private func typeCheck(_ column: ColumnSpec, _ index: Int, in db: Database) throws {
         let isKey = entity.key.contains(column.name)
         let reason = isKey ? "coalesce(\(parseError(column, index)), \(dialect.literal(Self.emptyKeyReason)))" : parseError(column, index)
-        let check = isKey ? "CASE WHEN r\(index) IS NULL OR trim(r\(index)) = '' THEN 'key' ELSE 'type' END" : "'type'"
-        try db.execute(sql: """
-            INSERT INTO airlock_quarantine (raw_id, file_sha256, entity, field, value, reason, check_name, severity)
-            SELECT raw_id, file_sha256, ?, ?, r\(index), \(reason), \(check), 'quarantine'
-            FROM airlock_norm WHERE v\(index) IS NULL AND \(reason) IS NOT NULL
-            """, arguments: [entity.name, column.from])
+        let text = norm.text(index)
+        let check = isKey ? "CASE WHEN \(text) IS NULL OR trim(\(text)) = '' THEN 'key' ELSE 'type' END" : "'type'"
+        try QuarantineRecords.insert(entity: entity.name, field: column.from, value: text, reason: reason, check: check,
+                                     severity: dialect.literal(Severity.quarantine.rawValue), from: NormalizedRecords.table,
+                                     where: "\(norm.value(index)) IS NULL AND \(reason) IS NOT NULL", in: db)
     }
 
     private func record(_ check: String, _ severity: Severity, _ column: ColumnSpec, _ index: Int, where condition: String,
-                        reason: String, from source: String = "airlock_norm", in db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO airlock_quarantine (raw_id, file_sha256, entity, field, value, reason, check_name, severity)
-            SELECT raw_id, file_sha256, ?, ?, r\(index), \(reason), ?, ? FROM \(source) WHERE \(condition)
-            """, arguments: [entity.name, column.from, check, severity.rawValue])
+                        reason: String, from source: String = NormalizedRecords.table, in db: Database) throws {
+        try QuarantineRecords.insert(entity: entity.name, field: column.from, value: norm.text(index), reason: reason,
+                                     check: dialect.literal(check), severity: dialect.literal(severity.rawValue), from: source,
+                                     where: condition, in: db)
     }
-
-    private var keyValues: String { entity.key.map { key in "v\(entity.columns.firstIndex { $0.name == key }!)" }.joined(separator: ", ") }
 
     /// True for a record whose normalized value `v` breaks the check; NULL passes every check but not_null.
     private func violation(_ kind: ColumnCheck.Kind, _ column: ColumnSpec, _ index: Int) -> String {
-        let v = "v\(index)"
+        let v = norm.value(index)
         switch kind {
         case .notNull:
             // A value that failed to parse is the type check's finding, not this one's.
             return "\(v) IS NULL AND \(parseError(column, index)) IS NULL"
         case .unique:
-            return "\(v) IN (SELECT \(v) FROM airlock_norm WHERE \(v) IS NOT NULL GROUP BY \(v) HAVING count(DISTINCT json_array(\(keyValues))) > 1)"
+            return "\(v) IN (SELECT \(v) FROM \(NormalizedRecords.table) WHERE \(v) IS NOT NULL GROUP BY \(v) HAVING count(DISTINCT json_array(\(norm.keyValues))) > 1)"
         case let .accepted(values):
             return "\(v) IS NOT NULL AND \(v) NOT IN (\(values.map(dialect.literal).joined(separator: ", ")))"
         case let .pattern(pattern):
@@ -120,10 +120,8 @@ struct RecordChecks {
     /// only along the listed transitions. The finding names both values.
     private func transitionCheck(_ transitions: StateTransitions, _ column: ColumnSpec, _ index: Int, in db: Database) throws {
         let tables = EntityTables(entity)
-        let keyMatch = entity.key.map { key in
-            "b.\(dialect.identifier(key)) = n.v\(entity.columns.firstIndex { $0.name == key }!)"
-        }.joined(separator: " AND ")
-        let old = "b.\(dialect.identifier(column.name))", new = "n.v\(index)"
+        let keyMatch = entity.key.map { key in "b.\(dialect.identifier(key)) = n.\(norm.value(of: key))" }.joined(separator: " AND ")
+        let old = "b.\(dialect.identifier(column.name))", new = "n.\(norm.value(index))"
         var broken: [String] = []
         if !transitions.terminal.isEmpty {
             broken.append("\(old) IN (\(transitions.terminal.map(dialect.literal).joined(separator: ", ")))")
@@ -135,10 +133,10 @@ struct RecordChecks {
             broken.append(pairs.isEmpty ? "1" : "(\(old), \(new)) NOT IN (VALUES \(pairs.joined(separator: ", ")))")
         }
         guard !broken.isEmpty else { return }
-        let source = "(SELECT n.*, \(old) AS airlock_old FROM airlock_norm AS n JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(old) IS NOT NULL AND \(new) IS NOT \(old) AND (\(broken.joined(separator: " OR "))))"
+        let source = "(SELECT n.*, \(old) AS airlock_old FROM \(NormalizedRecords.table) AS n JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(old) IS NOT NULL AND \(new) IS NOT \(old) AND (\(broken.joined(separator: " OR "))))"
         let terminal = transitions.terminal.map(dialect.literal).joined(separator: ", ")
         let reason = """
-            'moves from ' || quote(airlock_old) || ' to ' || quote(v\(index)) || \
+            'moves from ' || quote(airlock_old) || ' to ' || quote(\(norm.value(index))) || \
             CASE WHEN airlock_old IN (\(terminal.isEmpty ? "NULL" : terminal)) THEN ', out of a terminal state' ELSE ', not an allowed transition' END
             """
         try record("transition", transitions.severity, column, index, where: "1", reason: reason, from: source, in: db)

@@ -28,7 +28,7 @@ package struct InboxWatcher {
     let settings: Settings
     let logger: Logger
 
-    package init(producer: Producer, settings: Settings, logger: Logger = Logger(label: "airlock.watch")) {
+    package init(producer: Producer, settings: Settings, logger: Logger) {
         self.producer = producer
         self.settings = settings
         self.logger = logger

@@ -3,6 +3,7 @@
 @testable import AirlockSite
 @testable import AirlockSpec
 import Foundation
+import Logging
 import Testing
 
 /// Approvals, rejections, revocation, discard and reproducible bundles, checked against the
@@ -104,9 +105,9 @@ import Testing
         guard case let .bundle(file, _, digest) = try workspace.run().outcome else { throw ShellError(description: "no bundle 2") }
         #expect(try baseline(workspace) != afterOne)
 
-        let producer = Producer(workspace: try Workspace(root: workspace.root.path))
-        #expect(throws: ReviewError.notLatest(sequence: 1, latest: 2)) { try producer.discard(digest: firstDigest) }
-        #expect(throws: ReviewError.noSuchSource(name: "other.csv", sequence: 2)) { try producer.discard(digest: digest, requeue: ["other.csv"]) }
+        let producer = Producer(workspace: try Workspace(root: workspace.root.path), logger: .test)
+        #expect(throws: DiscardError.notLatest(sequence: 1, latest: 2)) { try producer.discard(digest: firstDigest) }
+        #expect(throws: DiscardError.noSuchSource(name: "other.csv", sequence: 2)) { try producer.discard(digest: digest, requeue: ["other.csv"]) }
         let discarded = try producer.discard(digest: digest)
         #expect(discarded.discardedFiles == ["payments.csv", "products.json"])
         #expect(try baseline(workspace) == afterOne)
@@ -131,7 +132,7 @@ import Testing
         }
         func bundle(_ workspace: TestWorkspace, at time: Int) throws -> Data {
             try workspace.drop(TestWorkspace.exampleDrop)
-            guard case let .bundle(file, _, _) = try Producer(workspace: try Workspace(root: workspace.root.path), fixedTime: time).runOnce().outcome else {
+            guard case let .bundle(file, _, _) = try Producer(workspace: try Workspace(root: workspace.root.path), logger: .test, fixedTime: time).runOnce().outcome else {
                 throw ShellError(description: "no bundle")
             }
             return try Data(contentsOf: file)

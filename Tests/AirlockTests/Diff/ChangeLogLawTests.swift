@@ -31,7 +31,7 @@ import Testing
             try tables.create(in: db)
             let placeholders = entity.columns.map { _ in "?" }.joined(separator: ", ")
             for (table, rows) in [(tables.baseline, a), (tables.snapshot, b)] {
-                let insert = try db.makeStatement(sql: "INSERT INTO \(table) (\(tables.columnList)) VALUES (\(placeholders))")
+                let insert = try db.makeStatement(sql: "INSERT INTO \(table) (\(tables.sql.columns)) VALUES (\(placeholders))")
                 for row in rows { try insert.execute(arguments: StatementArguments(row)) }
             }
             try ChangeLog(entity).write(to: file, from: db)

@@ -83,7 +83,7 @@ import Testing
         let entities = try Spec.parse(yaml: Self.spec).entities
         let postgres = try Postgres.freshDatabase()
         for entity in entities {
-            _ = try postgres.query(SQLDialect.postgres.createTable(entity))
+            _ = try postgres.query(EntitySQL(entity, .postgres).createTargetTable)
         }
         let harness = try ScriptHarness(entities: entities.reversed())
         let run = try postgres.apply(try harness.bundle(Self.snapshots[0]).upsert(.postgres))

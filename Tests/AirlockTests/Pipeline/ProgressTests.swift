@@ -3,6 +3,7 @@
 @testable import AirlockSite
 @testable import AirlockSpec
 import Foundation
+import Logging
 import Testing
 
 /// Progress bars show on a terminal and nowhere else.
@@ -11,7 +12,7 @@ import Testing
         let workspace = try TestWorkspace()
         defer { workspace.remove() }
         try workspace.drop(TestWorkspace.exampleDrop)
-        var producer = Producer(workspace: try Workspace(root: workspace.root.path))
+        var producer = Producer(workspace: try Workspace(root: workspace.root.path), logger: .test)
         var updates: [ProgressUpdate] = []
         producer.progress = { updates.append($0) }
         _ = try producer.runOnce()

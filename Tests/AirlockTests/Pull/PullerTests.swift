@@ -3,6 +3,7 @@
 @testable import AirlockSite
 @testable import AirlockSpec
 import Foundation
+import Logging
 import Testing
 
 /// `airlock pull` against a real HTTP server on 127.0.0.1 (`Tests/Fixtures/pull/api_server.py`)
@@ -65,7 +66,7 @@ import Testing
     /// Pulls the workspace's one pullable entity, products.
     @discardableResult
     private func pull(_ workspace: TestWorkspace, environment: [String: String] = PullerTests.environment) throws -> PullReport {
-        let puller = Puller(workspace: try Workspace(root: workspace.root.path), environment: environment)
+        let puller = Puller(workspace: try Workspace(root: workspace.root.path), environment: environment, logger: .test)
         return try puller.pull(try #require(puller.pullableEntities.first))
     }
 

@@ -3,6 +3,7 @@
 @testable import AirlockSite
 @testable import AirlockSpec
 import Foundation
+import Logging
 import Testing
 
 /// What reviewers see: change files, `show`, `diff` and the report pages of the example's
@@ -20,7 +21,7 @@ import Testing
             try FileManager.default.removeItem(at: keys)
             try FileManager.default.copyItem(at: other.root.appendingPathComponent("keys"), to: keys)
         }
-        let producer = Producer(workspace: try Workspace(root: workspace.root.path), fixedTime: clock)
+        let producer = Producer(workspace: try Workspace(root: workspace.root.path), logger: .test, fixedTime: clock)
         try workspace.drop(TestWorkspace.exampleDrop)
         guard case let .bundle(first, _, _) = try producer.runOnce().outcome else { throw ShellError(description: "no first bundle") }
         if let second {

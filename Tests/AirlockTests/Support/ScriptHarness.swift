@@ -30,11 +30,12 @@ final class ScriptHarness {
     /// One bundle's scripts for both dialects.
     struct Scripts {
         let folder: URL
-        func upsert(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/upsert.sql") }
-        func rollback(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/rollback.sql") }
-        func cutover(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/cutover.sql") }
-        func cutoverRollback(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/cutover-rollback.sql") }
-        func verify(_ dialect: SQLDialect) -> URL { folder.appendingPathComponent("\(dialect.rawValue)/verify.sql") }
+        func script(_ script: BundleScript, _ dialect: SQLDialect) -> URL { folder.appendingPathComponent(BundleLayout.script(script, for: dialect)) }
+        func upsert(_ dialect: SQLDialect) -> URL { script(.upsert, dialect) }
+        func rollback(_ dialect: SQLDialect) -> URL { script(.rollback, dialect) }
+        func cutover(_ dialect: SQLDialect) -> URL { script(.cutover, dialect) }
+        func cutoverRollback(_ dialect: SQLDialect) -> URL { script(.cutoverRollback, dialect) }
+        func verify(_ dialect: SQLDialect) -> URL { script(.verify, dialect) }
     }
 
     /// The next bundle: from the last bundle's state to `snapshot` (rows per entity name, in
@@ -50,16 +51,16 @@ final class ScriptHarness {
                 let tables = EntityTables(entity)
                 try db.execute(sql: "DELETE FROM \(tables.snapshot)")
                 let placeholders = entity.columns.map { _ in "?" }.joined(separator: ", ")
-                let insert = try db.makeStatement(sql: "INSERT INTO \(tables.snapshot) (\(tables.columnList)) VALUES (\(placeholders))")
+                let insert = try db.makeStatement(sql: "INSERT INTO \(tables.snapshot) (\(tables.sql.columns)) VALUES (\(placeholders))")
                 for row in snapshot[entity.name]! { try insert.execute(arguments: StatementArguments(row)) }
             }
+            var writer = try BundleWriter(folder: scripts.folder)
             for dialect in SQLDialect.allCases {
-                try FileManager.default.createDirectory(at: scripts.upsert(dialect).deletingLastPathComponent(), withIntermediateDirectories: true)
                 let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: entities, entities: changed)
                 let checksums = try Dictionary(uniqueKeysWithValues: changed.map { entity in
                     (entity.name, try TableChecksum(entity: entity).expected(table: EntityTables(entity).snapshot, in: db)[dialect]!)
                 })
-                try emitter.writeAll(to: scripts.upsert(dialect).deletingLastPathComponent(), from: db, checksums: checksums)
+                try emitter.writeAll(into: &writer, from: db, checksums: checksums)
             }
             for entity in changed { try EntityDiff(entity).promote(bundle: sequence, in: db) }
         }

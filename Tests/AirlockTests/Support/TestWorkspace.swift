@@ -3,6 +3,7 @@
 @testable import AirlockSite
 @testable import AirlockSpec
 import Foundation
+import Logging
 
 /// A throwaway workspace holding the repository's example spec, with a fresh producer key.
 struct TestWorkspace {
@@ -61,7 +62,7 @@ struct TestWorkspace {
     }
 
     func run() throws -> RunReport {
-        try Producer(workspace: try Workspace(root: root.path)).runOnce()
+        try Producer(workspace: try Workspace(root: root.path), logger: .test).runOnce()
     }
 
     func remove() {

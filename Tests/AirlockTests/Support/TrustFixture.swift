@@ -3,6 +3,7 @@
 @testable import AirlockSite
 @testable import AirlockSpec
 import Foundation
+import Logging
 
 /// One producer workspace with two reviewers (alice, bob) and its bundles, shared by the
 /// trust tests: bundle 1, bundle 2, and bundle 2′, made after bundle 2 was discarded, so it
@@ -35,7 +36,7 @@ final class TrustFixture {
         let report = try workspace.run()
         bundle2 = try Self.keep(report, as: kept.appendingPathComponent("bundle-2.tar.gz"))
         guard case let .bundle(_, _, digest) = report.outcome else { throw ShellError(description: "no bundle 2") }
-        _ = try Producer(workspace: try Workspace(root: workspace.root.path)).discard(digest: digest, requeue: ["payments.csv"])
+        _ = try Producer(workspace: try Workspace(root: workspace.root.path), logger: .test).discard(digest: digest, requeue: ["payments.csv"])
         forked2 = try Self.keep(try workspace.run(), as: kept.appendingPathComponent("bundle-2-forked.tar.gz"))
 
         targetAtOne = workspace.root.appendingPathComponent("target-1.sqlite")

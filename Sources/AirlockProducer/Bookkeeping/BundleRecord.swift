@@ -1,0 +1,35 @@
+import GRDB
+
+/// One row of `airlock_bundles`: a bundle this workspace produced and has not discarded, the
+/// chain the next bundle continues.
+struct BundleRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "airlock_bundles"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var sequence: Int
+    var id: String
+    /// SHA-256 of its manifest.
+    var digest: String
+    /// Its name in `outbox/` (and while staged, in `.airlock/staging/`).
+    var fileName: String
+    var createdAt: String
+
+    private static var table: String { databaseTableName }
+
+    /// The newest bundle: the parent of the next one.
+    static func latest(in db: Database) throws -> BundleRecord? {
+        try fetchOne(db, sql: "SELECT * FROM \(table) ORDER BY sequence DESC LIMIT 1")
+    }
+
+    static func find(digest: String, in db: Database) throws -> BundleRecord? {
+        try fetchOne(db, sql: "SELECT * FROM \(table) WHERE digest = ?", arguments: [digest])
+    }
+
+    /// SQL: the sequence of the newest bundle.
+    static let latestSequence = "SELECT max(sequence) FROM \(table)"
+
+    static func fileNames(in db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT file_name FROM \(table)")
+    }
+}

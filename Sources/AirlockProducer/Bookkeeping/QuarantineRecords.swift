@@ -1,0 +1,53 @@
+import AirlockBase
+import AirlockSpec
+import GRDB
+
+/// `airlock_quarantine`: every finding on a record (a check it failed, with field, value,
+/// reason and severity). A record with a finding of severity `quarantine` is held back.
+enum QuarantineRecords {
+    static let table = "airlock_quarantine"
+
+    /// Records a finding for each row `source` (an SQL `FROM` item with `raw_id` and
+    /// `file_sha256`) gives where `condition` holds; `value`, `reason` and `check` are SQL
+    /// over its columns.
+    static func insert(entity: String, field: String, value: String, reason: String, check: String, severity: String,
+                       from source: String, where condition: String, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO \(table) (raw_id, file_sha256, entity, field, value, reason, check_name, severity)
+            SELECT raw_id, file_sha256, ?, ?, \(value), \(reason), \(check), \(severity) FROM \(source) WHERE \(condition)
+            """, arguments: [entity, field])
+    }
+
+    /// SQL: the raw ids of the records of the files `files` selects that are held back.
+    static func heldBack(inFiles files: String) -> String {
+        "SELECT raw_id FROM \(table) WHERE severity = \(SQLDialect.sqlite.literal(Severity.quarantine.rawValue)) AND file_sha256 IN (\(files))"
+    }
+
+    /// Forgets the findings on the records of the files `files` selects, before they are checked again.
+    static func delete(inFiles files: String, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM \(table) WHERE file_sha256 IN (\(files))")
+    }
+
+    static func delete(file sha256: String, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM \(table) WHERE file_sha256 = ?", arguments: [sha256])
+    }
+
+    /// SQL: how many records of entity `alias.entity`'s files in `files` are held back.
+    static func countPerEntity(files: String, alias: String) -> String {
+        """
+        (SELECT count(DISTINCT q.raw_id) FROM \(table) AS q JOIN \(files) AS r ON r.sha256 = q.file_sha256
+         WHERE r.entity = \(alias).entity AND q.severity = \(SQLDialect.sqlite.literal(Severity.quarantine.rawValue)))
+        """
+    }
+
+    /// Every finding on the records of the files in `files` (a `FROM` item with `sha256`,
+    /// `name` and `ingest_order`), in the order the records were read.
+    static func findings(inFiles files: String, in db: Database) throws -> [Row] {
+        let place = RawRecords.place(of: "q.raw_id")
+        return try Row.fetchAll(db, sql: """
+            SELECT q.severity, q.check_name, q.entity, f.name, \(place.line), \(place.record), q.field, q.value, q.reason
+            FROM \(table) AS q JOIN \(files) AS f ON f.sha256 = q.file_sha256
+            ORDER BY f.ingest_order, \(place.record), q.rowid
+            """)
+    }
+}

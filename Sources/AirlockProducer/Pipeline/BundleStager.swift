@@ -1,0 +1,101 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+import Crypto
+import Foundation
+import GRDB
+import Logging
+
+/// Writes the next bundle of the chain from a drop's `DropRun.Result`, under `staging`:
+/// manifest, scripts for every dialect, change files, validation findings and review pages,
+/// signed and archived by a `BundleWriter`. The file is published after the run commits.
+struct BundleStager {
+    let spec: Spec
+    let staging: URL
+    let logger: Logger
+    /// Seconds since 1970 that stamp the bundle (its created time and member mtimes).
+    let time: Int
+    var progress: ProgressHandler?
+
+    /// A bundle written under `staging`, not yet in the outbox.
+    struct Staged {
+        var file: URL
+        var manifest: Manifest
+        /// SHA-256 of the manifest: the bundle's identity in chains and ledgers.
+        var digest: String
+    }
+
+    private var timer: StageTimer { StageTimer(logger: logger) }
+
+    func stage(_ drop: DropRun.Result, signingKey: SigningKey, in db: Database) throws -> Staged {
+        let manifest = try makeManifest(for: drop, in: db)
+        let name = "bundle-\(BundleIdentity.pad(manifest.sequence))"
+        var writer = try BundleWriter(folder: staging.appendingPathComponent(name))
+        defer { writer.discard() }
+        let manifestData = try manifest.encoded()
+        try writer.add(BundleLayout.manifest, data: manifestData)
+        let digest = SHA256.hash(data: manifestData).hexString
+        let identity = BundleIdentity(id: manifest.id, sequence: manifest.sequence, digest: digest, parentDigest: manifest.parent)
+
+        let task = "writing \(name).tar.gz"
+        let steps = Int64(SQLDialect.allCases.count + drop.entities.count + ReportPage.allCases.count + 1)
+        var step: Int64 = 0
+        func stepDone() {
+            step += 1
+            progress?(ProgressUpdate(task: task, done: step, total: steps, unit: .steps))
+        }
+        for dialect in SQLDialect.allCases {
+            let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: spec.entities, entities: drop.entities)
+            try timer.time("emit", ["dialect": "\(dialect.rawValue)"]) {
+                try emitter.writeAll(into: &writer, from: db, checksums: manifest.checksums(for: dialect))
+            }
+            stepDone()
+        }
+        for entity in drop.entities {
+            try timer.time("change file", ["entity": "\(entity.name)"]) {
+                try writer.add(BundleLayout.changes(of: entity.name)) { try ChangeLog(entity).write(to: $0, from: db) }
+            }
+            stepDone()
+        }
+        try writer.add(BundleLayout.validation, data: try ValidationReport(findings: drop.findings).encoded())
+        try timer.time("report pages") {
+            let contents = try BundleContents(folder: writer.folder, manifest: manifest, sampleSize: ReportPage.sampleSize)
+            for page in ReportPage.allCases {
+                try writer.add(page.memberName, data: Data(page.render(contents).utf8))
+                stepDone()
+            }
+        }
+        try timer.time("member checksums") { try writer.sign(with: signingKey) }
+        let file = staging.appendingPathComponent("\(name).tar.gz")
+        try timer.time("archive") { try writer.archive(to: file, mtime: time) }
+        stepDone()
+        return Staged(file: file, manifest: manifest, digest: digest)
+    }
+
+    /// The manifest of the bundle after the newest one: sequence, parent, sources, and per
+    /// entity its rows, counts and the checksums `verify.sql` expects.
+    private func makeManifest(for drop: DropRun.Result, in db: Database) throws -> Manifest {
+        let last = try BundleRecord.latest(in: db)
+        let sequence = (last?.sequence ?? 0) + 1
+        let parent = last?.digest ?? ""
+        let sources = try WorkspaceFile.pendingSources(in: db)
+        var entities: [Manifest.Entity] = []
+        for entity in drop.entities {
+            let snapshot = EntityTables(entity).snapshot
+            let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(snapshot)") ?? 0
+            let checksums = try timer.time("table checksums", ["entity": "\(entity.name)"]) {
+                try TableChecksum(entity: entity).expected(table: snapshot, in: db)
+            }
+            entities.append(.init(name: entity.name, key: entity.key, rows: rows, counts: drop.counts[entity.name]!,
+                                  checksums: Dictionary(uniqueKeysWithValues: checksums.map { ($0.key.rawValue, $0.value) }),
+                                  category: entity.category, categories: drop.categories[entity.name]))
+        }
+        let created = Date(timeIntervalSince1970: TimeInterval(time)).utcTimestamp
+        let expires = spec.bundleLifetime.map { Date(timeIntervalSince1970: TimeInterval(time + $0)).utcTimestamp }
+        // The id is derived from the chain position and the inputs, so a re-run makes the same bundle.
+        let idSeed = ([parent, String(sequence)] + sources.map(\.sha256)).joined(separator: "\n")
+        let id = "airlock-\(BundleIdentity.pad(sequence))-" + String(SHA256.hash(data: Data(idSeed.utf8)).hexString.prefix(12))
+        return Manifest(format: Manifest.currentFormat, id: id, sequence: sequence, parent: parent, created: created,
+                        expires: expires, producer: spec.producerKey, sources: sources, entities: entities)
+    }
+}

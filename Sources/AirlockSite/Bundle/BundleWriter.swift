@@ -1,0 +1,58 @@
+import AirlockBase
+import Foundation
+
+/// Writes one bundle file, the dual of `BundleVerifier`: members are written into a staging
+/// folder, `sign` lists them in `SHA256SUMS` and signs it, `archive` packs everything into one
+/// reproducible file, and `publish` moves a finished file into the outbox.
+package struct BundleWriter {
+    /// Where the members are written; made empty on start, removed by `discard`.
+    package let folder: URL
+    /// Every member written so far, by its path in the bundle.
+    package private(set) var members: [String] = []
+
+    package init(folder: URL) throws {
+        self.folder = folder
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    /// Adds the member at `path` (a `BundleLayout` path), which `write` writes to the URL it is given.
+    package mutating func add(_ path: String, write: (URL) throws -> Void) throws {
+        let url = folder.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try write(url)
+        members.append(path)
+    }
+
+    package mutating func add(_ path: String, data: Data) throws {
+        try add(path) { try data.write(to: $0) }
+    }
+
+    /// Lists every member in `SHA256SUMS` (coreutils format, sorted) and signs it with `key`
+    /// (SSHSIG, namespace `airlock-bundle`).
+    package mutating func sign(with key: SigningKey) throws {
+        let sums = try members.sorted().map { "\(try FileDigest.sha256(of: folder.appendingPathComponent($0)))  \($0)\n" }.joined()
+        let signature = try SSHSignature.sign(Array(sums.utf8), namespace: SSHSignature.bundleNamespace, with: key)
+        try add(BundleLayout.checksums, data: Data(sums.utf8))
+        try add(BundleLayout.signature, data: Data(signature.armored.utf8))
+    }
+
+    /// Packs every member into `file`, each with modification time `mtime`.
+    package func archive(to file: URL, mtime: Int) throws {
+        try BundleArchive.write(members: members.map { ($0, folder.appendingPathComponent($0)) }, to: file, mtime: mtime)
+    }
+
+    /// Removes the staging folder.
+    package func discard() {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Moves a finished bundle file into `outbox`, atomically: the outbox never holds part of a bundle.
+    package static func publish(_ file: URL, into outbox: URL) throws {
+        try FileManager.default.createDirectory(at: outbox, withIntermediateDirectories: true)
+        let destination = outbox.appendingPathComponent(file.lastPathComponent)
+        guard rename(file.path, destination.path) == 0 else {
+            throw BundleError.archive("cannot move \(file.lastPathComponent) into \(outbox.path): \(String(cString: strerror(errno)))")
+        }
+    }
+}

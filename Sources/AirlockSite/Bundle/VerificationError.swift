@@ -1,0 +1,47 @@
+import AirlockBase
+
+/// Why `verify` refused a bundle. Each case names the member or key at fault.
+package enum VerificationError: AirlockError, Equatable {
+    case notABundle(file: String, reason: String)
+    case unsafeMember(name: String, reason: String)
+    case missingMember(name: String)
+    case unlistedMember(name: String)
+    case checksumMismatch(name: String)
+    case malformedChecksums(line: Int)
+    case badSignature(reason: String)
+    case signerNotAllowed(reason: String)
+    case badManifest(reason: String)
+    /// A member the signature covers that does not read as its format says.
+    case badMember(name: String, reason: String)
+    case rejected(by: String, reason: String)
+    case expired(expires: String)
+    case approvalsMissing(required: Int, approvedBy: [String], missingRoles: [String], notCounted: [String])
+    /// A replay, a skipped sequence or a fork, against the target's chain.
+    case outOfOrder(String)
+
+    package var exitStatus: ExitStatus { .verificationRefused }
+
+    package var description: String {
+        switch self {
+        case let .notABundle(file, reason): return "\(file): not a readable bundle archive: \(reason)"
+        case let .unsafeMember(name, reason): return "member '\(name)': \(reason)"
+        case let .missingMember(name): return "member '\(name)' is missing"
+        case let .unlistedMember(name): return "member '\(name)' is not listed in SHA256SUMS"
+        case let .checksumMismatch(name): return "member '\(name)' does not match its SHA-256 in SHA256SUMS (changed after signing)"
+        case let .badMember(name, reason): return "member '\(name)': \(reason)"
+        case let .malformedChecksums(line): return "SHA256SUMS line \(line) is not '<64 hex digits>  <name>'"
+        case let .badSignature(reason): return "SHA256SUMS.sig: \(reason)"
+        case let .signerNotAllowed(reason): return "SHA256SUMS.sig: \(reason)"
+        case let .badManifest(reason): return "manifest.json: \(reason)"
+        case let .rejected(name, reason): return "rejected by \(name): \(reason.isEmpty ? "(no reason given)" : reason)"
+        case let .expired(expires): return "the bundle expired at \(expires); ask the producer for a fresh one"
+        case let .approvalsMissing(required, approvedBy, missingRoles, notCounted):
+            var text = "needs \(required) approval\(required == 1 ? "" : "s")"
+            if !missingRoles.isEmpty { text += " including role\(missingRoles.count == 1 ? "" : "s") \(missingRoles.joined(separator: ", "))" }
+            text += "; approved by " + (approvedBy.isEmpty ? "nobody" : approvedBy.joined(separator: ", "))
+            if !notCounted.isEmpty { text += "; not counted: " + notCounted.joined(separator: "; ") }
+            return text
+        case let .outOfOrder(reason): return reason
+        }
+    }
+}
