@@ -9,7 +9,7 @@ import PackageDescription
 //
 // AirlockSite is what an air-gapped site needs (bundle format, trust, verify, apply) and
 // depends on neither the spec nor the producer. README: Layout.
-let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "Airlock",

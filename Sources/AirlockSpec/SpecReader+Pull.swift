@@ -3,7 +3,7 @@ import Yams
 
 /// Reads `source.pull`: an HTTP API that `airlock pull` fetches into the inbox.
 extension SpecReader {
-    private static let variablePattern = #/[A-Za-z_][A-Za-z0-9_]*/#
+    private static var variablePattern: Regex<Substring> { #/[A-Za-z_][A-Za-z0-9_]*/# }
 
     func pull(_ node: Node, for source: SourceSpec, at place: String) throws -> PullSpec {
         guard source.format == .json else { throw invalid(place, "pulled dumps are JSON; this source reads CSV files") }

@@ -8,7 +8,7 @@ struct SpecReader {
 
     /// Entity and column names become SQL identifiers and workspace table names; keeping them
     /// to lower-case identifiers avoids surprises in every dialect.
-    private static let identifierPattern = #/[a-z_][a-z0-9_]{0,62}/#
+    private static var identifierPattern: Regex<Substring> { #/[a-z_][a-z0-9_]{0,62}/# }
 
     func spec(from root: Node) throws -> Spec {
         let top = try mapping(root, at: "top level")

@@ -63,9 +63,11 @@ final class ParallelGzip {
         let blocks = pending
         let dictionaries = [dictionary] + blocks.dropLast().map { Array($0.suffix(Self.dictionarySize)) }
         var outputs = [Result<[UInt8], BundleError>](repeating: .success([]), count: blocks.count)
-        outputs.withUnsafeMutableBufferPointer { outputs in
+        outputs.withUnsafeMutableBufferPointer { buffer in
+            // Each iteration writes its own slot and no other, so the threads share nothing.
+            nonisolated(unsafe) let slots = buffer
             DispatchQueue.concurrentPerform(iterations: blocks.count) { index in
-                outputs[index] = Self.deflate(blocks[index], dictionary: dictionaries[index], last: finishing && index == blocks.count - 1)
+                slots[index] = Self.deflate(blocks[index], dictionary: dictionaries[index], last: finishing && index == blocks.count - 1)
             }
         }
         for compressed in outputs { try output.write(contentsOf: compressed.get()) }

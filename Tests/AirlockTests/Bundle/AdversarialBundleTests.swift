@@ -8,11 +8,11 @@ import Testing
 /// Every way a bundle can be forged, damaged, replayed or under-approved is refused, each with
 /// a message that says what is wrong.
 @Suite struct AdversarialBundleTests {
-    struct Attack: CustomTestStringConvertible {
+    struct Attack: CustomTestStringConvertible, Sendable {
         var name: String
         /// A part of the message the refusal must carry.
         var expected: String
-        var attempt: (TrustFixture) throws -> Void
+        var attempt: @Sendable (TrustFixture) throws -> Void
 
         var testDescription: String { name }
     }

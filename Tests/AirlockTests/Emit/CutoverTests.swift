@@ -10,13 +10,19 @@ import Testing
 /// survives the swap, foreign keys follow the tables, and anything the bundle does not manage
 /// stops the script before it changes a thing.
 @Suite struct CutoverTests {
-    private static let first: [String: [[DatabaseValueConvertible?]]] = [
-        "customers": [[1, "Ann"], [2, "Bo"]], "orders": [[10, 1], [11, 2]],
-    ]
+    private static var first: [String: [[DatabaseValueConvertible?]]] {
+        [
+            "customers": [[1, "Ann"], [2, "Bo"]], "orders": [[10, 1], [11, 2]],
+        ]
+    }
     /// Changes only customers (of ForeignKeyOrderTests' three levels), so orders keeps its table and its foreign key must be re-pointed.
-    private static let renamed: [String: [[DatabaseValueConvertible?]]] = ["customers": [[1, "Ann B"], [2, "Bo"], [3, "Cy"]]]
+    private static var renamed: [String: [[DatabaseValueConvertible?]]] {
+        ["customers": [[1, "Ann B"], [2, "Bo"], [3, "Cy"]]]
+    }
     /// Drops customer 2, whom order 11 still refers to.
-    private static let orphaning: [String: [[DatabaseValueConvertible?]]] = ["customers": [[1, "Ann"]]]
+    private static var orphaning: [String: [[DatabaseValueConvertible?]]] {
+        ["customers": [[1, "Ann"]]]
+    }
 
     private func harness() throws -> ScriptHarness {
         try ScriptHarness(entities: try Spec.parse(yaml: ForeignKeyOrderTests.spec).entities)

@@ -37,11 +37,13 @@ import Testing
     /// Bundle 1 creates two customers with an order and a line each. Bundle 2 deletes customer 2
     /// with its order and line, adds customer 3 with an order, and moves line a to that order.
     /// Bundle 3 moves order 10 to customer 3, then deletes customer 1.
-    private static let snapshots: [[String: [[DatabaseValueConvertible?]]]] = [
-        ["customers": [[1, "Ann"], [2, "Bo"]], "orders": [[10, 1], [11, 2]], "order_lines": [["a", 10, "X1"], ["b", 11, "X2"]]],
-        ["customers": [[1, "Ann"], [3, "Cy"]], "orders": [[10, 1], [12, 3]], "order_lines": [["a", 12, "X1"], ["c", 12, "X3"]]],
-        ["customers": [[3, "Cy"]], "orders": [[10, 3], [12, 3]], "order_lines": [["a", 12, "X1"], ["c", 12, "X3"]]],
-    ]
+    private static var snapshots: [[String: [[DatabaseValueConvertible?]]]] {
+        [
+            ["customers": [[1, "Ann"], [2, "Bo"]], "orders": [[10, 1], [11, 2]], "order_lines": [["a", 10, "X1"], ["b", 11, "X2"]]],
+            ["customers": [[1, "Ann"], [3, "Cy"]], "orders": [[10, 1], [12, 3]], "order_lines": [["a", 12, "X1"], ["c", 12, "X3"]]],
+            ["customers": [[3, "Cy"]], "orders": [[10, 3], [12, 3]], "order_lines": [["a", 12, "X1"], ["c", 12, "X3"]]],
+        ]
+    }
 
     @Test func specOrdersParentsFirst() throws {
         let spec = try Spec.parse(yaml: Self.spec)

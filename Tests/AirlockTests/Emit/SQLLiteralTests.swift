@@ -14,7 +14,7 @@ import Testing
                                              ":", "?", "%", "'\u{06D9}", "\"\u{0301}", "\\\u{0301}", "\u{1}", "\u{1B}"]
 
     /// A third quoting hazards, a third printable ASCII, a third any scalar up to U+10FFF.
-    private static var strings: Generator<String, some Sequence> {
+    private static var strings: Generator<String, some SendableSequenceType> {
         Gen.int(in: 0...299_999).map { n -> Character in
             switch n {
             case ..<100_000: return nasty[n % nasty.count]

@@ -16,10 +16,12 @@ import Testing
                    upsertMethod: method)
     }
 
-    private static let snapshots: [[String: [[DatabaseValueConvertible?]]]] = [
-        ["prices": [["A", "1.00"], ["B", "2.00"]]],
-        ["prices": [["A", "1.50"], ["C", "3.00"]]],
-    ]
+    private static var snapshots: [[String: [[DatabaseValueConvertible?]]]] {
+        [
+            ["prices": [["A", "1.00"], ["B", "2.00"]]],
+            ["prices": [["A", "1.50"], ["C", "3.00"]]],
+        ]
+    }
 
     /// A table as some production targets have it: no primary key, no unique index.
     private static let keylessTable = "CREATE TABLE prices (sku text, amount numeric(8,2))"

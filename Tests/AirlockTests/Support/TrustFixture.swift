@@ -10,7 +10,8 @@ import Logging
 /// has the same parent as bundle 2 (a fork for a target that applied bundle 2). SQLite targets
 /// hold the ledger after bundle 1 and after bundles 1 and 2.
 final class TrustFixture {
-    static let shared = Result { try TrustFixture() }
+    /// Made once, on first use, and only read after: the tests that share it change nothing in it.
+    nonisolated(unsafe) static let shared = Result { try TrustFixture() }
 
     let workspace: TestWorkspace
     let keys: KeyStore
