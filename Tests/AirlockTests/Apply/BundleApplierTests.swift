@@ -7,7 +7,7 @@ import Testing
 
 /// `airlock apply` and `rollback` against real SQLite and PostgreSQL targets: verification
 /// first, one transaction, dry runs that leave the target as it was.
-@Suite struct BundleApplierTests {
+@Suite(.tags(.postgres, .sqlite3), .runsExternalPrograms) struct BundleApplierTests {
     @Test func sqliteApplyDryRunAndRollback() throws {
         let fixture = try TrustFixture.shared.get()
         let applier = BundleApplier(verifier: try fixture.verifier())

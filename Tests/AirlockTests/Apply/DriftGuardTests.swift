@@ -8,7 +8,7 @@ import Testing
 /// A target row edited by hand between bundles stops the next bundle before it changes
 /// anything, and the error names the key. Bundle 2 updates P-100 and P-103, deletes P-101,
 /// inserts P-104 and leaves P-102 alone.
-@Suite struct DriftGuardTests {
+@Suite(.tags(.postgres, .sqlite3), .runsExternalPrograms) struct DriftGuardTests {
     private struct Case {
         let edit: String
         let drifted: [String]

@@ -7,7 +7,7 @@ import Testing
 
 /// Every way a bundle can be forged, damaged, replayed or under-approved is refused, each with
 /// a message that says what is wrong.
-@Suite struct AdversarialBundleTests {
+@Suite(.tags(.sqlite3), .runsExternalPrograms) struct AdversarialBundleTests {
     struct Attack: CustomTestStringConvertible, Sendable {
         var name: String
         /// A part of the message the refusal must carry.

@@ -7,7 +7,7 @@ import Testing
 
 /// An untouched bundle verifies, also after being unpacked and packed again by `tar`;
 /// `AdversarialBundleTests` covers everything that must be refused.
-@Suite struct BundleVerifierTests {
+@Suite(.tags(.sqlite3, .sshKeygen), .runsExternalPrograms) struct BundleVerifierTests {
     @Test func untouchedBundleVerifies() throws {
         let fixture = try TrustFixture.shared.get()
         let verified = try fixture.verifier().verify(fixture.bundle2)
@@ -21,7 +21,7 @@ import Testing
     }
 }
 
-@Suite struct SigningKeyTests {
+@Suite(.tags(.sqlite3, .sshKeygen), .runsExternalPrograms) struct SigningKeyTests {
     @Test func privateKeyRoundTripsAndSshKeygenReadsIt() throws {
         let workspace = try TestWorkspace()
         defer { workspace.remove() }

@@ -8,7 +8,7 @@ import Testing
 
 /// Approvals, rejections, revocation, discard and reproducible bundles, checked against the
 /// tools a site without Airlock would use (`ssh-keygen`, `sqlite3`, `psql`).
-@Suite struct ReviewTests {
+@Suite(.tags(.postgres, .sqlite3, .sshKeygen), .runsExternalPrograms) struct ReviewTests {
     @Test func approvalsLeaveSignedMembersUntouchedAndSshKeygenAcceptsThem() throws {
         let fixture = try TrustFixture.shared.get()
         let approved = try fixture.approvedCopy(by: ["alice", "bob"])

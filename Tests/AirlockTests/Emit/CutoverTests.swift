@@ -9,7 +9,7 @@ import Testing
 /// Cutover scripts on targets a DBA has worked on: what the target added to a managed table
 /// survives the swap, foreign keys follow the tables, and anything the bundle does not manage
 /// stops the script before it changes a thing.
-@Suite struct CutoverTests {
+@Suite(.tags(.postgres, .sqlite3), .runsExternalPrograms) struct CutoverTests {
     private static var first: [String: [[DatabaseValueConvertible?]]] {
         [
             "customers": [[1, "Ann"], [2, "Bo"]], "orders": [[10, 1], [11, 2]],

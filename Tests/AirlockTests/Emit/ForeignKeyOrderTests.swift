@@ -9,7 +9,7 @@ import Testing
 /// Three levels of foreign keys (customers ← orders ← order_lines), declared children first in
 /// the spec: the scripts insert, re-point and delete without a constraint error on targets
 /// that enforce the constraints, and roll back the same way.
-@Suite struct ForeignKeyOrderTests {
+@Suite(.tags(.postgres, .sqlite3), .runsExternalPrograms) struct ForeignKeyOrderTests {
     static let spec = """
         producer: {key: producer}
         entities:

@@ -8,7 +8,7 @@ import PropertyBased
 import Testing
 
 /// Any string survives SQL escaping: it goes into a generated literal or script and comes back equal.
-@Suite struct SQLLiteralTests {
+@Suite(.tags(.postgres, .sqlite3), .runsExternalPrograms) struct SQLLiteralTests {
     /// Quoting hazards, including a quote followed by a combining mark (one grapheme, two scalars).
     private static let nasty: [Character] = ["'", "\"", "\\", "$", "\n", "\r", "\r\n", "\t", ";", "-", "😀", "\u{202E}", "ש", "é",
                                              ":", "?", "%", "'\u{06D9}", "\"\u{0301}", "\\\u{0301}", "\u{1}", "\u{1B}"]

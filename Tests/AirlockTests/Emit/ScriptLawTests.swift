@@ -10,7 +10,7 @@ import Testing
 /// applying bundle(A→B) to a target holding A gives exactly B, and its rollback gives A back;
 /// the same for the cutover, which also applies again after its rollback (a retry); and the
 /// bundle's verify.sql finds the target's tables as the bundle left them.
-@Suite struct ScriptLawTests {
+@Suite(.tags(.postgres, .sqlite3), .runsExternalPrograms) struct ScriptLawTests {
     @Test func applyOrCutoverGivesBAndRollbackGivesABack() async throws {
         await forRandomSeeds(count: 30) { seed in
             try checkLaws(seed: seed)

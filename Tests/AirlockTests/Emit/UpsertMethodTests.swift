@@ -8,7 +8,7 @@ import Testing
 
 /// `upsert: update_then_insert` is for target tables that lack the unique constraint
 /// `ON CONFLICT` needs: on such a table the default method fails and the switch works.
-@Suite struct UpsertMethodTests {
+@Suite(.tags(.postgres, .sqlite3), .runsExternalPrograms) struct UpsertMethodTests {
     private func entity(_ method: EntitySpec.UpsertMethod) -> EntitySpec {
         EntitySpec(name: "prices", source: SourceSpec(filePattern: "prices*.csv", format: .csv), key: ["sku"],
                    columns: [ColumnSpec(name: "sku", from: "sku", type: .text),

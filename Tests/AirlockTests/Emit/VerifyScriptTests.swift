@@ -8,7 +8,7 @@ import Testing
 
 /// verify.sql: the content checksum a target computes with nothing but `psql` or `sqlite3`
 /// equals the one the producer predicts, and an edit on the target shows.
-@Suite struct VerifyScriptTests {
+@Suite(.tags(.postgres, .sqlite3), .runsExternalPrograms) struct VerifyScriptTests {
     @Test func sha3MatchesFIPS202AndTheSQLiteShell() throws {
         #expect(SHA3.sha256([UInt8]()).hexString == "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a")
         #expect(SHA3.sha256(Array("abc".utf8)).hexString == "3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532")

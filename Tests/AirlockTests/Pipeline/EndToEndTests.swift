@@ -7,7 +7,7 @@ import Testing
 
 /// The whole path, checked with the tools an air-gapped site has: sha256sum, ssh-keygen,
 /// sqlite3 and psql against real databases.
-@Suite struct EndToEndTests {
+@Suite(.tags(.postgres, .sqlite3, .sshKeygen), .runsExternalPrograms) struct EndToEndTests {
     /// Two successive drops of the example give two bundles; also returns the state after the first.
     private func twoBundles(_ workspace: TestWorkspace) throws -> (URL, URL, String) {
         try workspace.drop(TestWorkspace.exampleDrop)

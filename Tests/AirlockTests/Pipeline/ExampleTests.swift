@@ -8,7 +8,7 @@ import Testing
 /// The repository's whole example (products, payments, contacts, orders and the profiles
 /// model) through two drops, applied to real SQLite and PostgreSQL targets, each checked
 /// by its bundle's verify.sql.
-@Suite struct ExampleTests {
+@Suite(.tags(.postgres, .sqlite3), .runsExternalPrograms) struct ExampleTests {
     static let firstDrop = ["products.json", "payments.csv", "contacts.ndjson", "orders.csv"]
         .map { TestWorkspace.repository.appendingPathComponent("inbox/\($0)") }
     static let secondDrop = ["products.json", "payments.csv", "orders.csv"]

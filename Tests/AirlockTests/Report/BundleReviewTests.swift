@@ -8,7 +8,7 @@ import Testing
 
 /// What reviewers see: change files, `show`, `diff` and the report pages of the example's
 /// bundles, with a fixed clock and bundles that never expire, so every value is fixed.
-@Suite struct BundleReviewTests {
+@Suite(.tags(.chromium), .runsExternalPrograms) struct BundleReviewTests {
     static let clock = 1_764_000_000
 
     /// A workspace that bundled the example and then `second` (the repository's second drop by

@@ -7,7 +7,7 @@ import Testing
 
 /// Rules across entities: a column that must equal an authoritative one (repaired in the
 /// bundle, or blocking it), and a model computed from other entities.
-@Suite struct CrossEntityTests {
+@Suite(.tags(.sqlite3), .runsExternalPrograms) struct CrossEntityTests {
     static func spec(onViolation: String) -> String {
         """
         producer: {key: producer}

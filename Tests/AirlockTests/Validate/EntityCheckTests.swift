@@ -7,7 +7,7 @@ import Testing
 
 /// Checks and corrections on whole entities: thresholds and foreign keys block the bundle,
 /// overrides correct the source and keep what it said, dedupe keeps the declared winner.
-@Suite struct EntityCheckTests {
+@Suite(.tags(.sqlite3), .runsExternalPrograms) struct EntityCheckTests {
     static let spec = """
         producer: {key: producer}
         entities:

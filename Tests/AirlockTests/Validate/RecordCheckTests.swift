@@ -7,7 +7,7 @@ import Testing
 
 /// Each check of the spec on a drop with one offending record: the finding names the file,
 /// line, field, check and reason, and the record is held back (quarantine) or proceeds (warn).
-@Suite struct RecordCheckTests {
+@Suite(.tags(.sqlite3), .runsExternalPrograms) struct RecordCheckTests {
     static let spec = """
         producer: {key: producer}
         entities:

@@ -9,7 +9,7 @@ import Testing
 /// Laws of normalization and validation, on random entities and drops run through the whole
 /// producer: normalizing normalized data changes nothing; the counts of a run add up to the
 /// records it read; a blocked run leaves baseline, snapshot and outbox as they were.
-@Suite struct ValidationLawTests {
+@Suite(.tags(.sqlite3), .runsExternalPrograms) struct ValidationLawTests {
     /// A workspace whose one entity `items` is `entity`, with `extra` spec lines under it.
     private func workspace(for entity: EntitySpec, foldText: Bool, extra: String = "") throws -> TestWorkspace {
         var yaml = "producer: {key: producer}\nentities:\n  items:\n    source: {files: \"items*.ndjson\"}\n"
