@@ -1,4 +1,3 @@
-import AirlockBase
 
 /// How `airlock pull` fetches an entity's records from an HTTP API (`source.pull` in the spec).
 ///

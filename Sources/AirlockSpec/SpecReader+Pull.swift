@@ -1,4 +1,3 @@
-import AirlockBase
 import Yams
 
 /// Reads `source.pull`: an HTTP API that `airlock pull` fetches into the inbox.

@@ -1,4 +1,3 @@
-import AirlockBase
 import AirlockProducer
 import AirlockSite
 import AirlockSpec

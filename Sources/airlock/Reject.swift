@@ -1,7 +1,3 @@
-import AirlockBase
-import AirlockProducer
-import AirlockSite
-import AirlockSpec
 import ArgumentParser
 import Foundation
 

@@ -1,7 +1,6 @@
 import AirlockBase
 import AirlockProducer
 import AirlockSite
-import AirlockSpec
 import ArgumentParser
 import Foundation
 

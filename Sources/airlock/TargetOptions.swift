@@ -1,7 +1,4 @@
-import AirlockBase
-import AirlockProducer
 import AirlockSite
-import AirlockSpec
 import ArgumentParser
 
 /// The database `apply` and `rollback` run a bundle's script on, and what the script does

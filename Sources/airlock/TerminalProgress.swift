@@ -1,7 +1,4 @@
 import AirlockBase
-import AirlockProducer
-import AirlockSite
-import AirlockSpec
 import Foundation
 
 /// A one-line progress bar on standard error, redrawn at most ten times a second and erased

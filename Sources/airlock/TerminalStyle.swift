@@ -1,7 +1,4 @@
-import AirlockBase
 import AirlockProducer
-import AirlockSite
-import AirlockSpec
 import Foundation
 
 /// ANSI colors for output on a terminal; plain text in a pipe or file, or when `NO_COLOR` is set.

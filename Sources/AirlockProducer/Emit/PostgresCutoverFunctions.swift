@@ -1,6 +1,4 @@
 import AirlockBase
-import AirlockSite
-import AirlockSpec
 
 /// The PL/pgSQL a PostgreSQL cutover script defines for itself, as temporary functions.
 ///

@@ -1,5 +1,4 @@
 import AirlockBase
-import AirlockSpec
 import GRDB
 import GRDBSQLite
 

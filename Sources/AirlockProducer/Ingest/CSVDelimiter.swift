@@ -1,6 +1,4 @@
 import AirlockBase
-import AirlockSite
-import AirlockSpec
 
 /// Guesses a CSV file's delimiter from its first lines, as spreadsheet exports vary by locale
 /// (`;` where the decimal mark is a comma, tabs from copy and paste, pipes from old systems).

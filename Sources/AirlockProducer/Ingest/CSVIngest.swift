@@ -1,5 +1,4 @@
 import AirlockBase
-import AirlockSite
 import AirlockSpec
 
 /// Reads a CSV file's records into a sink as JSON objects keyed by the header's names.

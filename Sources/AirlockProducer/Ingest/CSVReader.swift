@@ -1,6 +1,3 @@
-import AirlockBase
-import AirlockSite
-import AirlockSpec
 
 /// A streaming RFC 4180 reader over UTF-8 bytes: quoted fields with embedded delimiters,
 /// quotes and newlines, CRLF or LF line ends. Memory holds one chunk and one record whatever

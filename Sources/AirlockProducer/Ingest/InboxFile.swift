@@ -1,6 +1,3 @@
-import AirlockBase
-import AirlockSite
-import AirlockSpec
 import Foundation
 
 /// A regular file in `inbox/`, identified by the SHA-256 of its content.

@@ -1,6 +1,4 @@
 import AirlockBase
-import AirlockSite
-import AirlockSpec
 
 /// Why an inbox file was rejected. Every case names the file, and the line or record and
 /// field where there is one, so an analyst can find and fix it.

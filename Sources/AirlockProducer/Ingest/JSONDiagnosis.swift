@@ -1,6 +1,3 @@
-import AirlockBase
-import AirlockSite
-import AirlockSpec
 import Foundation
 
 /// Says where and why a JSON text breaks. SQLite's `json_valid` only says whether it does;

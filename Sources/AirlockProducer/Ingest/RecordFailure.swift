@@ -1,6 +1,3 @@
-import AirlockBase
-import AirlockSite
-import AirlockSpec
 
 /// A record that could not be read, kept in the quarantine with its place and text while the
 /// rest of its file proceeds.

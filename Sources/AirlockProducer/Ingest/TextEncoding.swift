@@ -1,6 +1,4 @@
 import AirlockBase
-import AirlockSite
-import AirlockSpec
 import Glibc
 
 /// The character encoding of a text drop. Readers work on UTF-8; anything else is decoded by

@@ -1,6 +1,4 @@
-import AirlockBase
 import AirlockSite
-import AirlockSpec
 import Glibc
 
 /// Tells whether some process still has a file open for writing, so a half-written drop is

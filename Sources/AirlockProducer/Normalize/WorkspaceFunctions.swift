@@ -1,6 +1,4 @@
 import AirlockBase
-import AirlockSite
-import AirlockSpec
 import Foundation
 import GRDB
 import GRDBSQLite

@@ -1,4 +1,3 @@
-import AirlockBase
 import AirlockSite
 import AirlockSpec
 import Foundation

@@ -1,6 +1,3 @@
-import AirlockBase
-import AirlockSite
-import AirlockSpec
 import Foundation
 import GRDB
 

@@ -1,6 +1,5 @@
 import AirlockBase
 import AirlockSite
-import AirlockSpec
 import Foundation
 
 /// What came back for an `HTTPRequest`: the status, the headers of the final response (after

@@ -1,6 +1,4 @@
 import AirlockBase
-import AirlockSite
-import AirlockSpec
 
 /// Why a pull stopped. Every case names the source (the entity) and, where there is one, the
 /// page and its URL, with secrets already masked; nothing of a failed pull reaches the inbox.

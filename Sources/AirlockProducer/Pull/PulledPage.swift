@@ -1,5 +1,4 @@
 import AirlockBase
-import AirlockSite
 import AirlockSpec
 import Foundation
 

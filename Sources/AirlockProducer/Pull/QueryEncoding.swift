@@ -1,6 +1,3 @@
-import AirlockBase
-import AirlockSite
-import AirlockSpec
 import Foundation
 
 /// Query strings as APIs read them: everything but RFC 3986's unreserved characters escaped,

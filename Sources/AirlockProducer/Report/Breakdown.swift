@@ -1,6 +1,4 @@
-import AirlockBase
 import AirlockSite
-import AirlockSpec
 
 /// The counts of one entity, or of one category value within it, with the share each count
 /// is of the whole: the table every report, `show` and `show --json` print.

@@ -1,6 +1,5 @@
 import AirlockBase
 import AirlockSite
-import AirlockSpec
 import Foundation
 import GRDB
 

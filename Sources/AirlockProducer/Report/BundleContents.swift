@@ -1,6 +1,4 @@
-import AirlockBase
 import AirlockSite
-import AirlockSpec
 import Foundation
 
 /// What a bundle says about itself, read from its unpacked members: the manifest, the

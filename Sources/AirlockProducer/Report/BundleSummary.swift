@@ -1,6 +1,5 @@
 import AirlockBase
 import AirlockSite
-import AirlockSpec
 import Foundation
 
 /// What `airlock show` tells a reviewer about a bundle, as plain values: the bundle, who signed

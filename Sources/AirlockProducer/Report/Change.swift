@@ -1,6 +1,3 @@
-import AirlockBase
-import AirlockSite
-import AirlockSpec
 
 /// One line of `changes/ENTITY.ndjson`: what the bundle does to one key (see `ChangeLog`).
 package struct Change: Codable, Equatable, Sendable {

@@ -1,6 +1,3 @@
-import AirlockBase
-import AirlockSite
-import AirlockSpec
 
 /// One value in a change file: the JSON spelling of a normalized column value.
 package enum FieldValue: Codable, Hashable, Sendable, CustomStringConvertible {

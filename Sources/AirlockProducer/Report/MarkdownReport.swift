@@ -1,5 +1,3 @@
-import AirlockBase
-import AirlockSite
 import AirlockSpec
 
 /// `report.md`: the bundle's summary, breakdown, findings and first changes as Markdown tables.

@@ -1,6 +1,5 @@
 import AirlockBase
 import AirlockSite
-import AirlockSpec
 
 /// The review pages every bundle carries, rendered from its own members at production time:
 /// `report.md` for terminals and mail, `report.html` for a browser (self-contained: no network,

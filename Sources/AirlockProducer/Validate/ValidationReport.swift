@@ -1,6 +1,4 @@
 import AirlockBase
-import AirlockSite
-import AirlockSpec
 import Foundation
 
 /// A bundle's `validation.json`: what validation found in the drop the bundle was made from.

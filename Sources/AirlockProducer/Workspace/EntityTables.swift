@@ -1,4 +1,3 @@
-import AirlockBase
 import AirlockSpec
 import GRDB
 

@@ -1,6 +1,3 @@
-import AirlockBase
-import AirlockSite
-import AirlockSpec
 import GRDBSQLite
 
 /// SQLite's `SQLITE_TRANSIENT`, which the C header spells as a cast Swift does not import:

@@ -1,5 +1,3 @@
-import AirlockBase
-import AirlockSite
 import AirlockSpec
 import Foundation
 import GRDB

@@ -1,6 +1,4 @@
 import AirlockBase
-import AirlockSite
-import AirlockSpec
 
 /// Problems with the workspace as a whole, rather than with one input file.
 package enum WorkspaceError: AirlockError, Equatable {

@@ -1,6 +1,3 @@
-import AirlockBase
-import AirlockSite
-import AirlockSpec
 import GRDB
 
 /// The workspace's own tables. Entity tables (`snap_*`, `base_*`) follow the spec instead;

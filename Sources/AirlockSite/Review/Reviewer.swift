@@ -1,4 +1,3 @@
-import AirlockBase
 import Foundation
 
 /// A reviewer adding an approval or a rejection to a bundle file. The bundle stays one file:

@@ -1,4 +1,3 @@
-import AirlockBase
 import Foundation
 
 /// The `keys/` folder: `NAME` (private, mode 0600), `NAME.pub`, `allowed_signers` and

@@ -1,4 +1,3 @@
-import AirlockBase
 import Foundation
 
 /// Keys whose signatures are refused whatever `allowed_signers` says: one package key per line,

@@ -1,4 +1,3 @@
-import AirlockBase
 import Crypto
 import Foundation
 

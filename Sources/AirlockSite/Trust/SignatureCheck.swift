@@ -1,4 +1,3 @@
-import AirlockBase
 import Foundation
 
 /// Checks one SSHSIG signature the way `ssh-keygen -Y verify` does: well formed, made in the

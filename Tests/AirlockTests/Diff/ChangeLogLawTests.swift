@@ -1,4 +1,3 @@
-@testable import AirlockBase
 @testable import AirlockProducer
 @testable import AirlockSite
 @testable import AirlockSpec

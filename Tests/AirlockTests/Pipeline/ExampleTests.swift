@@ -1,7 +1,6 @@
 @testable import AirlockBase
 @testable import AirlockProducer
 @testable import AirlockSite
-@testable import AirlockSpec
 import Foundation
 import Testing
 

@@ -1,7 +1,4 @@
-@testable import AirlockBase
 @testable import AirlockProducer
-@testable import AirlockSite
-@testable import AirlockSpec
 import Foundation
 
 /// The paginated test API (`Tests/Fixtures/pull/api_server.py`) on 127.0.0.1, started for one

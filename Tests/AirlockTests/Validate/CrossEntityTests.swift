@@ -1,7 +1,5 @@
 @testable import AirlockBase
 @testable import AirlockProducer
-@testable import AirlockSite
-@testable import AirlockSpec
 import Foundation
 import Testing
 

@@ -1,7 +1,4 @@
-@testable import AirlockBase
 @testable import AirlockProducer
-@testable import AirlockSite
-@testable import AirlockSpec
 import Foundation
 import Testing
 
