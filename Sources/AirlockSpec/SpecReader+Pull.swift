@@ -7,14 +7,9 @@ extension SpecReader {
     func pull(_ node: Node, for source: SourceSpec, at place: String) throws -> PullSpec {
         guard source.format == .json else { throw invalid(place, "pulled dumps are JSON; this source reads CSV files") }
         let fields = try mapping(node, at: place)
-        let known: Set = ["url", "method", "body", "headers", "params", "auth", "pagination", "page_size",
-                          "rate_limit", "timeout", "attempts", "backoff", "ca_file", "max_pages"]
-        for (keyNode, _) in fields {
-            let key = try string(keyNode, at: place)
-            guard known.contains(key) else {
-                throw invalid(place, "unknown setting '\(key)'\(line(keyNode)); known: \(known.sorted().joined(separator: ", "))")
-            }
-        }
+        try checkKeys(fields, known: ["url", "method", "body", "headers", "params", "auth", "pagination", "page_size",
+                                      "rate_limit", "timeout", "attempts", "backoff", "ca_file", "max_pages"],
+                      at: place)
         let url = try string(try required(fields, "url", at: place), at: "\(place).url")
         guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
             throw invalid("\(place).url", "'\(url)' is not an http:// or https:// URL")
@@ -75,11 +70,13 @@ extension SpecReader {
 
     private func auth(_ node: Node, at place: String) throws -> PullSpec.Auth {
         let fields = try mapping(node, at: place)
+        try checkKeys(fields, known: ["bearer", "basic"], at: place)
         if let bearer = fields["bearer"] {
             return .bearer(variable: try variable(bearer, at: "\(place).bearer"))
         }
         if let basic = fields["basic"] {
             let credentials = try mapping(basic, at: "\(place).basic")
+            try checkKeys(credentials, known: ["username", "password"], at: "\(place).basic")
             return .basic(userVariable: try variable(try required(credentials, "username", at: "\(place).basic"), at: "\(place).basic.username"),
                           passwordVariable: try variable(try required(credentials, "password", at: "\(place).basic"), at: "\(place).basic.password"))
         }
@@ -97,6 +94,7 @@ extension SpecReader {
 
     private func pagination(_ node: Node, at place: String) throws -> Pagination {
         let fields = try mapping(node, at: place)
+        try checkKeys(fields, known: ["style", "param", "size_param", "next", "has_more", "start"], at: place)
         let style = try string(try required(fields, "style", at: place), at: "\(place).style")
         let parameter = try fields["param"].map { try string($0, at: "\(place).param") }
         let sizeParameter = try fields["size_param"].map { try string($0, at: "\(place).size_param") }

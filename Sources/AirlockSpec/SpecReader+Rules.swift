@@ -74,47 +74,54 @@ extension SpecReader {
             }
         }
         let fields = try mapping(node, at: place)
-        var severity = Severity.quarantine
+        let kinds = ["not_null", "unique", "accepted", "pattern", "range", "length"]
+        try checkKeys(fields, known: kinds + ["severity"], at: place)
+        // Two checks in one item would leave one of them unapplied.
+        let named = kinds.filter { fields[$0] != nil }
+        guard named.count <= 1 else {
+            throw invalid(place, "one item names \(named.joined(separator: " and ")); "
+                          + "write each check as an item of its own\(line(node))")
+        }
         var kind: ColumnCheck.Kind?
-        for (keyNode, valueNode) in fields {
-            let key = try string(keyNode, at: place)
-            switch key {
-            case "severity": severity = try self.severity(valueNode, at: "\(place).severity")
-            case "not_null": kind = .notNull
-            case "unique": kind = .unique
-            case "accepted":
-                guard let list = valueNode.sequence else { throw invalid("\(place).accepted", "expected a list of values\(line(valueNode))") }
-                kind = .accepted(try list.map { try canonical($0, type, at: "\(place).accepted") })
-            case "pattern":
-                let pattern = try string(valueNode, at: "\(place).pattern")
-                guard (try? Regex(pattern)) != nil else { throw invalid("\(place).pattern", "'\(pattern)' is not a regular expression\(line(valueNode))") }
-                kind = .pattern(pattern)
-            case "range":
-                guard type.isNumeric else { throw invalid("\(place).range", "a range applies to integer and decimal columns\(line(valueNode))") }
-                let bounds = try mapping(valueNode, at: "\(place).range")
-                kind = .range(min: try bounds["min"].map { try canonical($0, type, at: "\(place).range.min") },
-                              max: try bounds["max"].map { try canonical($0, type, at: "\(place).range.max") })
-            case "length":
-                let bounds = try mapping(valueNode, at: "\(place).length")
-                func count(_ name: String) throws -> Int? {
-                    try bounds[name].map { node in
-                        guard let number = Int(try string(node, at: "\(place).length.\(name)")), number >= 0 else {
-                            throw invalid("\(place).length.\(name)", "expected a whole number of characters\(line(node))")
-                        }
-                        return number
+        if fields["not_null"] != nil { kind = .notNull }
+        if fields["unique"] != nil { kind = .unique }
+        if let valueNode = fields["accepted"] {
+            guard let list = valueNode.sequence else { throw invalid("\(place).accepted", "expected a list of values\(line(valueNode))") }
+            kind = .accepted(try list.map { try canonical($0, type, at: "\(place).accepted") })
+        }
+        if let valueNode = fields["pattern"] {
+            let pattern = try string(valueNode, at: "\(place).pattern")
+            guard (try? Regex(pattern)) != nil else { throw invalid("\(place).pattern", "'\(pattern)' is not a regular expression\(line(valueNode))") }
+            kind = .pattern(pattern)
+        }
+        if let valueNode = fields["range"] {
+            guard type.isNumeric else { throw invalid("\(place).range", "a range applies to integer and decimal columns\(line(valueNode))") }
+            let bounds = try mapping(valueNode, at: "\(place).range")
+            try checkKeys(bounds, known: ["min", "max"], at: "\(place).range")
+            kind = .range(min: try bounds["min"].map { try canonical($0, type, at: "\(place).range.min") },
+                          max: try bounds["max"].map { try canonical($0, type, at: "\(place).range.max") })
+        }
+        if let valueNode = fields["length"] {
+            let bounds = try mapping(valueNode, at: "\(place).length")
+            try checkKeys(bounds, known: ["min", "max"], at: "\(place).length")
+            func count(_ name: String) throws -> Int? {
+                try bounds[name].map { node in
+                    guard let number = Int(try string(node, at: "\(place).length.\(name)")), number >= 0 else {
+                        throw invalid("\(place).length.\(name)", "expected a whole number of characters\(line(node))")
                     }
+                    return number
                 }
-                kind = .length(min: try count("min"), max: try count("max"))
-            default:
-                throw invalid(place, "unknown check '\(key)'; use not_null, unique, accepted, pattern, range or length\(line(keyNode))")
             }
+            kind = .length(min: try count("min"), max: try count("max"))
         }
         guard let kind else { throw invalid(place, "name the check: not_null, unique, accepted, pattern, range or length") }
-        return ColumnCheck(kind: kind, severity: severity)
+        let severity = try fields["severity"].map { try self.severity($0, at: "\(place).severity") }
+        return ColumnCheck(kind: kind, severity: severity ?? .quarantine)
     }
 
     private func transitions(_ node: Node, type: ColumnType, at place: String) throws -> StateTransitions {
         let fields = try mapping(node, at: place)
+        try checkKeys(fields, known: ["terminal", "allowed", "severity"], at: place)
         func states(_ node: Node, at place: String) throws -> [String] {
             guard let list = node.sequence else { throw invalid(place, "expected a list of states\(line(node))") }
             return try list.map { try canonical($0, type, at: place) }
@@ -155,7 +162,8 @@ extension SpecReader {
                 entity.dedupe = .last
             } else {
                 let dedupe = try mapping(node, at: "\(place).dedupe")
-                guard dedupe.count == 1, let latest = dedupe["latest"] else {
+                try checkKeys(dedupe, known: ["latest"], at: "\(place).dedupe")
+                guard let latest = dedupe["latest"] else {
                     throw invalid("\(place).dedupe", "expected last (the default) or {latest: COLUMN}\(line(node))")
                 }
                 let column = try string(latest, at: "\(place).dedupe.latest")
@@ -174,27 +182,38 @@ extension SpecReader {
             entity.consistency = try list.enumerated().map { try consistency($1, of: entity, at: "\(place).consistency[\($0)]") }
         }
         if let node = fields["thresholds"] {
-            for (keyNode, valueNode) in try mapping(node, at: "\(place).thresholds") {
-                let key = try string(keyNode, at: "\(place).thresholds")
-                let value = try string(valueNode, at: "\(place).thresholds.\(key)")
-                switch key {
-                case "min_rows":
-                    guard let rows = Int(value), rows >= 0 else { throw invalid("\(place).thresholds.min_rows", "expected a whole number of rows, got '\(value)'\(line(valueNode))") }
-                    entity.thresholds.minRows = rows
-                case "max_delete_share", "max_change_share":
-                    guard let share = Double(value), (0...1).contains(share) else {
-                        throw invalid("\(place).thresholds.\(key)", "expected a share from 0 to 1 such as 0.2, got '\(value)'\(line(valueNode))")
-                    }
-                    if key == "max_delete_share" { entity.thresholds.maxDeleteShare = share } else { entity.thresholds.maxChangeShare = share }
-                default:
-                    throw invalid("\(place).thresholds", "unknown setting '\(key)'; use min_rows, max_delete_share or max_change_share\(line(keyNode))")
+            entity.thresholds = try thresholds(node, at: "\(place).thresholds")
+        }
+    }
+
+    private func thresholds(_ node: Node, at place: String) throws -> Thresholds {
+        let fields = try mapping(node, at: place)
+        try checkKeys(fields, known: ["min_rows", "max_delete_share", "max_change_share"], at: place)
+        var thresholds = Thresholds()
+        if let valueNode = fields["min_rows"] {
+            let value = try string(valueNode, at: "\(place).min_rows")
+            guard let rows = Int(value), rows >= 0 else {
+                throw invalid("\(place).min_rows", "expected a whole number of rows, got '\(value)'\(line(valueNode))")
+            }
+            thresholds.minRows = rows
+        }
+        func share(_ key: String) throws -> Double? {
+            try fields[key].map { valueNode in
+                let value = try string(valueNode, at: "\(place).\(key)")
+                guard let share = Double(value), (0...1).contains(share) else {
+                    throw invalid("\(place).\(key)", "expected a share from 0 to 1 such as 0.2, got '\(value)'\(line(valueNode))")
                 }
+                return share
             }
         }
+        thresholds.maxDeleteShare = try share("max_delete_share")
+        thresholds.maxChangeShare = try share("max_change_share")
+        return thresholds
     }
 
     private func uniqueTogether(_ node: Node, of entity: EntitySpec, at place: String) throws -> UniqueTogether {
         let fields = try mapping(node, at: place)
+        try checkKeys(fields, known: ["unique", "severity"], at: place)
         guard let columnsNode = fields["unique"], let list = columnsNode.sequence, list.count >= 2 else {
             throw invalid(place, "an entity check is {unique: [COLUMN, COLUMN, …]}; checks on one column go with the column\(line(node))")
         }
@@ -208,6 +227,7 @@ extension SpecReader {
     /// Checked against the other entity once the whole spec is read (`checkConsistency`).
     private func consistency(_ node: Node, of entity: EntitySpec, at place: String) throws -> Consistency {
         let fields = try mapping(node, at: place)
+        try checkKeys(fields, known: ["column", "equals", "on", "on_violation"], at: place)
         let column = try string(try required(fields, "column", at: place), at: "\(place).column")
         guard entity.columns.contains(where: { $0.name == column }) else { throw invalid("\(place).column", "'\(column)' is not one of this entity's columns") }
         let target = try string(try required(fields, "equals", at: place), at: "\(place).equals").split(separator: ".").map(String.init)
@@ -243,6 +263,7 @@ extension SpecReader {
 
     private func override(_ node: Node, of entity: EntitySpec, at place: String) throws -> Override {
         let fields = try mapping(node, at: place)
+        try checkKeys(fields, known: ["when", "set", "note"], at: place)
         let condition = try string(try required(fields, "when", at: place), at: "\(place).when")
         var assignments: [(column: String, value: ValueParser.Value)] = []
         for (columnNode, valueNode) in try mapping(try required(fields, "set", at: place), at: "\(place).set") {

@@ -2,7 +2,8 @@ import AirlockBase
 import Yams
 
 /// Reads a composed YAML tree into a `Spec`, keeping the order of entities and columns and
-/// naming the exact place of every problem (`entities.products.columns.amount.type`).
+/// naming the exact place of every problem (`entities.products.columns.amount.type`). Every
+/// mapping refuses the keys it does not read (`checkKeys`), so no written rule goes unapplied.
 struct SpecReader {
     let path: String
 
@@ -12,7 +13,9 @@ struct SpecReader {
 
     func spec(from root: Node) throws -> Spec {
         let top = try mapping(root, at: "top level")
+        try checkKeys(top, known: ["producer", "entities", "approvals", "inbox"], at: "top level")
         let producer = try mapping(try required(top, "producer", at: "top level"), at: "producer")
+        try checkKeys(producer, known: ["key", "expires_after"], at: "producer")
         let producerKey = try string(try required(producer, "key", at: "producer"), at: "producer.key")
         guard producerKey.wholeMatch(of: #/[A-Za-z0-9_.-]+/#) != nil else {
             throw invalid("producer.key", "a key name may hold only letters, digits, '.', '_' and '-'")
@@ -28,6 +31,7 @@ struct SpecReader {
         }
         guard !entities.isEmpty else { throw invalid("entities", "declare at least one entity") }
         try checkConsistency(entities)
+        try checkExclusivePatterns(entities)
         var spec = Spec(producerKey: producerKey, entities: try parentsFirst(entities))
         if let node = producer["expires_after"] {
             spec.bundleLifetime = try lifetime(try string(node, at: "producer.expires_after"), at: "producer.expires_after")
@@ -42,24 +46,21 @@ struct SpecReader {
     }
 
     private func inboxSettings(_ node: Node.Mapping) throws -> InboxSettings {
+        try checkKeys(node, known: ["processed", "max_member_size"], at: "inbox")
         var settings = InboxSettings()
-        for (keyNode, valueNode) in node {
-            let key = try string(keyNode, at: "inbox")
-            let value = try string(valueNode, at: "inbox.\(key)")
-            switch key {
-            case "processed":
-                guard ["move", "keep"].contains(value) else {
-                    throw invalid("inbox.processed", "expected move (to inbox/processed/, the default) or keep, got '\(value)'\(line(valueNode))")
-                }
-                settings.keepProcessed = value == "keep"
-            case "max_member_size":
-                guard let bytes = InboxSettings.byteCount(value) else {
-                    throw invalid("inbox.max_member_size", "expected a size such as 512MB or 2GB, got '\(value)'\(line(valueNode))")
-                }
-                settings.maxMemberSize = bytes
-            default:
-                throw invalid("inbox", "unknown setting '\(key)'; use processed or max_member_size\(line(keyNode))")
+        if let valueNode = node["processed"] {
+            let value = try string(valueNode, at: "inbox.processed")
+            guard ["move", "keep"].contains(value) else {
+                throw invalid("inbox.processed", "expected move (to inbox/processed/, the default) or keep, got '\(value)'\(line(valueNode))")
             }
+            settings.keepProcessed = value == "keep"
+        }
+        if let valueNode = node["max_member_size"] {
+            let value = try string(valueNode, at: "inbox.max_member_size")
+            guard let bytes = InboxSettings.byteCount(value) else {
+                throw invalid("inbox.max_member_size", "expected a size such as 512MB or 2GB, got '\(value)'\(line(valueNode))")
+            }
+            settings.maxMemberSize = bytes
         }
         return settings
     }
@@ -83,6 +84,7 @@ struct SpecReader {
     }
 
     private func approvalPolicy(_ node: Node.Mapping) throws -> ApprovalPolicy {
+        try checkKeys(node, known: ["required", "roles"], at: "approvals")
         var policy = ApprovalPolicy()
         if let required = node["required"] {
             guard let count = Int(try string(required, at: "approvals.required")), count >= 0 else {
@@ -99,6 +101,8 @@ struct SpecReader {
 
     private func entity(named name: String, from node: Node, at place: String) throws -> EntitySpec {
         let fields = try mapping(node, at: place)
+        try checkKeys(fields, known: ["source", "model", "key", "columns", "upsert", "cutover", "category",
+                                      "overrides", "dedupe", "checks", "thresholds", "consistency"], at: place)
         // A model is computed from other entities and has no source of its own.
         let model = try fields["model"].map { try string($0, at: "\(place).model") }
         guard (model == nil) != (fields["source"] == nil) else {
@@ -157,31 +161,31 @@ struct SpecReader {
     }
 
     private func cutoverMinimums(_ node: Node, at place: String) throws -> CutoverMinimums {
+        let fields = try mapping(node, at: place)
+        try checkKeys(fields, known: ["min_rows", "min_share_of_current"], at: place)
         var minimums = CutoverMinimums()
-        for (keyNode, valueNode) in try mapping(node, at: place) {
-            let key = try string(keyNode, at: place)
-            let value = try string(valueNode, at: "\(place).\(key)")
-            switch key {
-            case "min_rows":
-                guard let rows = Int(value), rows >= 0 else {
-                    throw invalid("\(place).min_rows", "expected a whole number of rows, got '\(value)'\(line(valueNode))")
-                }
-                minimums.rows = rows
-            case "min_share_of_current":
-                // Written into the scripts as a numeric literal, so only plain digits pass.
-                guard value.wholeMatch(of: #/0?\.[0-9]{1,6}|0|1(\.0*)?/#) != nil else {
-                    throw invalid("\(place).min_share_of_current", "expected a share from 0 to 1 such as 0.9, got '\(value)'\(line(valueNode))")
-                }
-                minimums.shareOfCurrent = value
-            default:
-                throw invalid(place, "unknown setting '\(key)'; use min_rows or min_share_of_current\(line(keyNode))")
+        if let valueNode = fields["min_rows"] {
+            let value = try string(valueNode, at: "\(place).min_rows")
+            guard let rows = Int(value), rows >= 0 else {
+                throw invalid("\(place).min_rows", "expected a whole number of rows, got '\(value)'\(line(valueNode))")
             }
+            minimums.rows = rows
+        }
+        if let valueNode = fields["min_share_of_current"] {
+            let value = try string(valueNode, at: "\(place).min_share_of_current")
+            // Written into the scripts as a numeric literal, so only plain digits pass.
+            guard value.wholeMatch(of: #/0?\.[0-9]{1,6}|0|1(\.0*)?/#) != nil else {
+                throw invalid("\(place).min_share_of_current", "expected a share from 0 to 1 such as 0.9, got '\(value)'\(line(valueNode))")
+            }
+            minimums.shareOfCurrent = value
         }
         return minimums
     }
 
     private func source(_ node: Node, at place: String) throws -> SourceSpec {
         let fields = try mapping(node, at: place)
+        try checkKeys(fields, known: ["files", "format", "records", "pull", "delimiter", "encoding", "all_or_nothing"],
+                      at: place)
         let pattern = try string(try required(fields, "files", at: place), at: "\(place).files")
         let format: SourceSpec.Format
         if let formatNode = fields["format"] {
@@ -238,6 +242,8 @@ struct SpecReader {
             return ColumnSpec(name: name, from: name, type: type)
         }
         let fields = try mapping(node, at: place)
+        try checkKeys(fields, known: ["type", "from", "references", "trim", "case", "nulls", "thousands", "map",
+                                      "values", "checks", "transitions", "format", "zone", "derive"], at: place)
         let spelling = try string(try required(fields, "type", at: place), at: "\(place).type")
         guard let type = ColumnType(spelling: spelling) else { throw unknownType(spelling, at: "\(place).type") }
         let from = try fields["from"].map { try string($0, at: "\(place).from") } ?? name

@@ -54,7 +54,7 @@ import Testing
             ("{min_share_of_current: 90%}", "min_share_of_current", "expected a share from 0 to 1 such as 0.9, got '90%' (line 7)"),
             ("{min_share_of_current: \"0.9); DROP TABLE x; --\"}", "min_share_of_current",
              "expected a share from 0 to 1 such as 0.9, got '0.9); DROP TABLE x; --' (line 7)"),
-            ("{max_rows: 5}", "", "unknown setting 'max_rows'; use min_rows or min_share_of_current (line 7)"),
+            ("{max_rows: 5}", "", "unknown setting 'max_rows' (line 7); did you mean 'min_rows'?"),
         ]
         for (setting, place, reason) in problems {
             #expect(throws: SpecError.invalid(path: "airlock.yml", at: "entities.items.cutover" + (place.isEmpty ? "" : "." + place), reason: reason)) {
