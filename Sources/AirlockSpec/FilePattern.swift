@@ -41,8 +41,9 @@ struct FilePattern {
                 elements.append(.byte(try reader.bracketExpression()))
             case UInt8(ascii: "\\"):
                 guard let escaped = reader.next() else {
-                    throw Malformed(reason: "ends in a backslash, which escapes nothing, so no file matches; "
-                                    + "write '\\\\' for one")
+                    throw Malformed(
+                        reason: "ends in a backslash, which escapes nothing, so no file matches; "
+                            + "write '\\\\' for one")
                 }
                 elements.append(.byte([escaped]))
             default:
@@ -83,8 +84,9 @@ struct FilePattern {
                 // `[:alpha:]`, `[.a.]` and `[=a=]` are terms of their own inside the brackets.
                 let opensTerm = byte == UInt8(ascii: "[")
                 if opensTerm, peek(1) == UInt8(ascii: ".") || peek(1) == UInt8(ascii: "=") {
-                    throw Malformed(reason: "uses a collating symbol or equivalence class ([. .] or [= =]); "
-                                    + "list the characters")
+                    throw Malformed(
+                        reason: "uses a collating symbol or equivalence class ([. .] or [= =]); "
+                            + "list the characters")
                 }
                 if opensTerm, peek(1) == UInt8(ascii: ":"), let name = className() {
                     members.formUnion(try Self.characterClass(name))
@@ -125,21 +127,23 @@ struct FilePattern {
         }
 
         /// The classes fnmatch knows, as the C library's character tests tell them.
-        private static let characterClasses: [String: (Int32) -> Int32] = [
+        private static let characterClasses: [String: @Sendable (Int32) -> Int32] = [
             "alnum": isalnum, "alpha": isalpha, "blank": isblank, "cntrl": iscntrl, "digit": isdigit,
             "graph": isgraph, "lower": islower, "print": isprint, "punct": ispunct, "space": isspace,
-            "upper": isupper, "xdigit": isxdigit,
+            "upper": isupper, "xdigit": isxdigit
         ]
 
         private static func characterClass(_ name: String) throws(Malformed) -> Set<UInt8> {
             guard let test = characterClasses[name] else {
-                throw Malformed(reason: "names the character class '[:\(name):]', which does not exist; use "
-                                + characterClasses.keys.sorted().joined(separator: ", "))
+                throw Malformed(
+                    reason: "names the character class '[:\(name):]', which does not exist; use "
+                        + characterClasses.keys.sorted().joined(separator: ", "))
             }
             return FilePattern.anyByte.filter { test(Int32($0)) != 0 }
         }
 
-        private static let unclosed = Malformed(reason: "has a '[' that no ']' closes; "
-                                                + "write '\\[' to match a '[' itself")
+        private static let unclosed = Malformed(
+            reason: "has a '[' that no ']' closes; "
+                + "write '\\[' to match a '[' itself")
     }
 }
