@@ -15,7 +15,7 @@ let package = Package(
     name: "Airlock",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "airlock", targets: ["airlock"]),
+        .executable(name: "airlock", targets: ["airlock"])
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -23,7 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1")
     ],
     targets: [
         .systemLibrary(
@@ -47,7 +47,7 @@ let package = Package(
             name: "AirlockBase",
             dependencies: [
                 "CArchive",
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto")
             ],
             swiftSettings: swiftSettings
         ),
@@ -61,7 +61,7 @@ let package = Package(
                 "CArchive",
                 "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto")
             ],
             swiftSettings: swiftSettings
         ),
@@ -70,7 +70,7 @@ let package = Package(
             name: "AirlockSpec",
             dependencies: [
                 "AirlockBase",
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams")
             ],
             swiftSettings: swiftSettings
         ),
@@ -88,7 +88,7 @@ let package = Package(
                 // The same system libsqlite3 GRDB links; scripts read column bytes in place (Emit).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ],
             swiftSettings: swiftSettings
         ),
@@ -100,7 +100,7 @@ let package = Package(
                 "AirlockSite",
                 "AirlockProducer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ],
             swiftSettings: swiftSettings
         ),
@@ -114,9 +114,9 @@ let package = Package(
                 "CArchive",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "PropertyBased", package: "swift-property-based")
             ],
             swiftSettings: swiftSettings
-        ),
+        )
     ]
 )

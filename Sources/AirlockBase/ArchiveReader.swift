@@ -90,11 +90,18 @@ package final class ArchiveReader {
         memberSize += Int64(count)
         total += Int64(count)
         guard memberSize <= limits.memberBytes, total <= limits.totalBytes else {
-            throw Problem.unsafeMember(name: memberName, reason: "unpacks to more than the size limit (\(Self.megabytes(limits.memberBytes)) per member, \(Self.megabytes(limits.totalBytes)) in all); refused as a possible decompression bomb")
+            throw Problem.unsafeMember(
+                name: memberName,
+                reason:
+                    "unpacks to more than the size limit (\(Self.megabytes(limits.memberBytes)) per member, \(Self.megabytes(limits.totalBytes)) in all); refused as a possible decompression bomb"
+            )
         }
         let compressed = archive_filter_bytes(archive, -1)
         if total > limits.ratioCheckBytes && total > compressed * limits.compressionRatio {
-            throw Problem.unsafeMember(name: memberName, reason: "unpacks to more than \(limits.compressionRatio) times its compressed size (a decompression bomb)")
+            throw Problem.unsafeMember(
+                name: memberName,
+                reason:
+                    "unpacks to more than \(limits.compressionRatio) times its compressed size (a decompression bomb)")
         }
         return count
     }
@@ -102,20 +109,30 @@ package final class ArchiveReader {
     private func check(name: String, entry: OpaquePointer) throws {
         let parts = name.split(separator: "/", omittingEmptySubsequences: false)
         guard !name.isEmpty, !name.hasPrefix("/"), !parts.contains(".."), !parts.contains(""), !parts.contains("."),
-              !name.contains("\\"), name.unicodeScalars.allSatisfy({ $0.value >= 0x20 }) else {
-            throw Problem.unsafeMember(name: name, reason: "an unsafe path (absolute, '..', empty or control characters)")
+            !name.contains("\\"), name.unicodeScalars.allSatisfy({ $0.value >= 0x20 })
+        else {
+            throw Problem.unsafeMember(
+                name: name, reason: "an unsafe path (absolute, '..', empty or control characters)")
         }
         guard archive_entry_hardlink(entry) == nil else {
             throw Problem.unsafeMember(name: name, reason: "a hard link (only regular files are accepted)")
         }
         guard archive_entry_filetype(entry) == Self.regularFileType else {
-            throw Problem.unsafeMember(name: name, reason: archive_entry_symlink(entry) != nil
-                ? "a symbolic link (only regular files are accepted)"
-                : "not a regular file (directories, links and devices are refused)")
+            throw Problem.unsafeMember(
+                name: name,
+                reason: archive_entry_symlink(entry) != nil
+                    ? "a symbolic link (only regular files are accepted)"
+                    : "not a regular file (directories, links and devices are refused)")
         }
-        guard names.insert(name).inserted else { throw Problem.unsafeMember(name: name, reason: "appears twice in the archive") }
+        guard names.insert(name).inserted else {
+            throw Problem.unsafeMember(name: name, reason: "appears twice in the archive")
+        }
         if archive_entry_size_is_set(entry) != 0 && archive_entry_size(entry) > limits.memberBytes {
-            throw Problem.unsafeMember(name: name, reason: "declares \(archive_entry_size(entry)) bytes, more than the limit of \(Self.megabytes(limits.memberBytes)) per member")
+            throw Problem.unsafeMember(
+                name: name,
+                reason:
+                    "declares \(archive_entry_size(entry)) bytes, more than the limit of \(Self.megabytes(limits.memberBytes)) per member"
+            )
         }
     }
 

@@ -5,7 +5,9 @@ package enum DurationText {
 
     /// The duration in seconds, or nil when `text` is not a positive amount with a unit.
     package static func seconds(_ text: String) -> Double? {
-        guard let match = text.wholeMatch(of: #/([0-9]{1,9})(ms|s|m|h|d)/#), let amount = Double(match.output.1), amount > 0 else {
+        guard let match = text.wholeMatch(of: #/([0-9]{1,9})(ms|s|m|h|d)/#), let amount = Double(match.output.1),
+            amount > 0
+        else {
             return nil
         }
         let unit: Double = ["ms": 0.001, "s": 1, "m": 60, "h": 3_600, "d": 86_400][String(match.output.2)]!

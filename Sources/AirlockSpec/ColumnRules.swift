@@ -27,7 +27,8 @@ package struct ColumnRules: Equatable, Sendable {
 
     package static func == (lhs: ColumnRules, rhs: ColumnRules) -> Bool {
         lhs.trim == rhs.trim && lhs.caseFold == rhs.caseFold && lhs.nullSpellings == rhs.nullSpellings
-            && lhs.thousandsSeparator == rhs.thousandsSeparator && lhs.checks == rhs.checks && lhs.transitions == rhs.transitions
+            && lhs.thousandsSeparator == rhs.thousandsSeparator && lhs.checks == rhs.checks
+            && lhs.transitions == rhs.transitions
             && lhs.timestampFormat == rhs.timestampFormat && lhs.derivation == rhs.derivation
             && lhs.valueMap.map { [$0.from, $0.to] } == rhs.valueMap.map { [$0.from, $0.to] }
     }

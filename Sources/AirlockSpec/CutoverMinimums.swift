@@ -1,4 +1,3 @@
-
 /// What `cutover.sql` demands of a bundle's snapshot before it lets the snapshot replace a
 /// table (`cutover:` in the spec): a truncated export must not become the live table.
 package struct CutoverMinimums: Equatable, Sendable {

@@ -48,7 +48,9 @@ package struct Consistency: Equatable, Sendable {
     package var repairs: Bool
 
     package static func == (lhs: Consistency, rhs: Consistency) -> Bool {
-        (lhs.column, lhs.authority, lhs.authorityColumn, lhs.repairs) == (rhs.column, rhs.authority, rhs.authorityColumn, rhs.repairs)
+        (lhs.column, lhs.authority, lhs.authorityColumn, lhs.repairs) == (
+            rhs.column, rhs.authority, rhs.authorityColumn, rhs.repairs
+        )
             && lhs.match.map { [$0.column, $0.authorityColumn] } == rhs.match.map { [$0.column, $0.authorityColumn] }
     }
 }

@@ -27,7 +27,9 @@ package struct EntitySpec: Equatable, Sendable {
     /// A SELECT over other entities (by name) that gives this entity's rows, instead of inbox files.
     package var model: String?
 
-    package init(name: String, source: SourceSpec, key: [String], columns: [ColumnSpec], upsertMethod: UpsertMethod = .onConflict) {
+    package init(
+        name: String, source: SourceSpec, key: [String], columns: [ColumnSpec], upsertMethod: UpsertMethod = .onConflict
+    ) {
         self.name = name
         self.source = source
         self.key = key
@@ -48,6 +50,19 @@ package struct EntitySpec: Equatable, Sendable {
     package var parents: [String] { columns.compactMap(\.references) }
 
     package var valueColumns: [ColumnSpec] { columns.filter { !key.contains($0.name) } }
+
+    /// The key's columns, in key order.
+    package var keyColumns: [ColumnSpec] { key.map { columns[index(ofColumn: $0)] } }
+
+    /// Where the column called `name` is among `columns`. The spec reader checks every column
+    /// name a key or a rule uses, so asking for another is a bug.
+    package func index(ofColumn name: String) -> Int {
+        guard let index = columns.firstIndex(where: { $0.name == name }) else {
+            preconditionFailure(
+                "'\(name)' is not a column of entity \(self.name); the spec reader checks the names rules use")
+        }
+        return index
+    }
 }
 
 /// Where an entity's records come from.
@@ -91,7 +106,8 @@ package struct SourceSpec: Equatable, Sendable {
     static func delimiter(spelling: String) -> UInt8? {
         if spelling == "tab" || spelling == "\t" { return UInt8(ascii: "\t") }
         guard spelling.utf8.count == 1, let byte = spelling.utf8.first, byte > 0x20, byte < 0x7F,
-              byte != UInt8(ascii: "\"") else { return nil }
+            byte != UInt8(ascii: "\"")
+        else { return nil }
         return byte
     }
 }
@@ -119,9 +135,14 @@ extension SourceSpec.Format {
     /// The format a file name's extension implies: `.csv`, `.json`, `.ndjson` or `.jsonl`.
     package init?(fileName: String) {
         let name = fileName.lowercased()
-        if name.hasSuffix(".csv") { self = .csv }
-        else if name.hasSuffix(".json") { self = .json }
-        else if name.hasSuffix(".ndjson") || name.hasSuffix(".jsonl") { self = .ndjson }
-        else { return nil }
+        if name.hasSuffix(".csv") {
+            self = .csv
+        } else if name.hasSuffix(".json") {
+            self = .json
+        } else if name.hasSuffix(".ndjson") || name.hasSuffix(".jsonl") {
+            self = .ndjson
+        } else {
+            return nil
+        }
     }
 }

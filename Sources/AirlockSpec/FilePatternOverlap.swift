@@ -24,8 +24,9 @@ enum FilePatternOverlap {
                 // One byte taken by both; a run taking it stays where it is. Two runs taking a
                 // byte together would come back to this same pair, which gains nothing.
                 if i < a.count, j < b.count, a[i] != .run || b[j] != .run,
-                   let byte = readable(accepted(by: a[i]).intersection(accepted(by: b[j]))),
-                   let tail = rest[a[i] == .run ? i : i + 1][b[j] == .run ? j : j + 1] {
+                    let byte = readable(accepted(by: a[i]).intersection(accepted(by: b[j]))),
+                    let tail = rest[a[i] == .run ? i : i + 1][b[j] == .run ? j : j + 1]
+                {
                     candidates.append([byte] + tail)
                 }
                 rest[i][j] = candidates.compactMap { $0 }.min { $0.count < $1.count }

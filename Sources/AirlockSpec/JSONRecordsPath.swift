@@ -23,7 +23,8 @@ package struct JSONRecordsPath: Equatable, Sendable {
         }
         levels = try text.components(separatedBy: "[].").map { level in
             let keys = level.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            guard keys.allSatisfy({ !$0.isEmpty && !$0.contains("\"") && !$0.contains("[") && !$0.contains("]") }) else {
+            guard keys.allSatisfy({ !$0.isEmpty && !$0.contains("\"") && !$0.contains("[") && !$0.contains("]") })
+            else {
                 throw JSONRecordsPathError(spelling: spelling)
             }
             return keys

@@ -1,4 +1,3 @@
-
 /// How `airlock pull` fetches an entity's records from an HTTP API (`source.pull` in the spec).
 ///
 /// Values may name environment variables as `${NAME}` (in the URL, headers and parameters) and

@@ -24,6 +24,15 @@ package struct Spec: Equatable, Sendable {
         self.entities = entities
     }
 
+    /// The entity called `name`. Rules name entities the spec reader checked, so asking for
+    /// another is a bug.
+    package func entity(named name: String) -> EntitySpec {
+        guard let entity = entities.first(where: { $0.name == name }) else {
+            preconditionFailure("no entity is named '\(name)'; the spec reader checks the names rules use")
+        }
+        return entity
+    }
+
     /// The entity whose file pattern matches `fileName`, if any.
     package func entity(forFile fileName: String) -> EntitySpec? {
         entities.first { $0.source.matches(fileName: fileName) }

@@ -15,8 +15,10 @@ extension SpecReader {
             }
             for other in earlier {
                 guard let example = FilePatternOverlap.example(other.pattern, pattern) else { continue }
-                throw invalid(place, "'\(text)' and entities.\(other.name).source.files '\(other.text)' can both match "
-                              + "the same file (for example '\(example)'); make the patterns exclusive")
+                throw invalid(
+                    place,
+                    "'\(text)' and entities.\(other.name).source.files '\(other.text)' can both match "
+                        + "the same file (for example '\(example)'); make the patterns exclusive")
             }
             earlier.append((entity.name, text, pattern))
         }

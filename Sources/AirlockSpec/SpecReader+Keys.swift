@@ -9,7 +9,8 @@ extension SpecReader {
         for (keyNode, _) in mapping {
             let key = try string(keyNode, at: place)
             guard !known.contains(key) else { continue }
-            let hint = NearestSpelling.of(key, among: known).map { "did you mean '\($0)'?" }
+            let hint =
+                NearestSpelling.of(key, among: known).map { "did you mean '\($0)'?" }
                 ?? "known: \(known.sorted().joined(separator: ", "))"
             throw invalid(place, "unknown setting '\(key)'\(line(keyNode)); \(hint)")
         }

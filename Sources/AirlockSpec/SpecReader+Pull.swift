@@ -7,9 +7,13 @@ extension SpecReader {
     func pull(_ node: Node, for source: SourceSpec, at place: String) throws -> PullSpec {
         guard source.format == .json else { throw invalid(place, "pulled dumps are JSON; this source reads CSV files") }
         let fields = try mapping(node, at: place)
-        try checkKeys(fields, known: ["url", "method", "body", "headers", "params", "auth", "pagination", "page_size",
-                                      "rate_limit", "timeout", "attempts", "backoff", "ca_file", "max_pages"],
-                      at: place)
+        try checkKeys(
+            fields,
+            known: [
+                "url", "method", "body", "headers", "params", "auth", "pagination", "page_size",
+                "rate_limit", "timeout", "attempts", "backoff", "ca_file", "max_pages"
+            ],
+            at: place)
         let url = try string(try required(fields, "url", at: place), at: "\(place).url")
         guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
             throw invalid("\(place).url", "'\(url)' is not an http:// or https:// URL")
@@ -43,7 +47,10 @@ extension SpecReader {
         guard entity.source.pull != nil else { return }
         let sample = PullSpec.dumpFileName(entity: entity.name, stamp: "20260101T000000Z")
         guard entity.source.matches(fileName: sample) else {
-            throw invalid("\(place).files", "pulled dumps are named like \(sample), which '\(entity.source.filePattern)' does not match; use a pattern such as '\(entity.name)*.json'")
+            throw invalid(
+                "\(place).files",
+                "pulled dumps are named like \(sample), which '\(entity.source.filePattern)' does not match; use a pattern such as '\(entity.name)*.json'"
+            )
         }
     }
 
@@ -53,7 +60,8 @@ extension SpecReader {
             let name = try string(nameNode, at: place)
             let value = try string(valueNode, at: "\(place).\(name)")
             guard !name.isEmpty, !name.contains(where: { $0 == ":" || $0 == "\n" || $0 == "\r" }),
-                  !value.contains(where: { $0 == "\n" || $0 == "\r" }) else {
+                !value.contains(where: { $0 == "\n" || $0 == "\r" })
+            else {
                 throw invalid("\(place).\(name)", "a name or value holds a line break or a colon\(line(nameNode))")
             }
             try checkVariables(in: value, at: "\(place).\(name)")
@@ -63,7 +71,8 @@ extension SpecReader {
 
     /// `${NAME}` must be a whole variable name, so a typo fails when the spec loads.
     private func checkVariables(in text: String, at place: String) throws {
-        for match in text.matches(of: #/\$\{([^}]*)\}/#) where match.output.1.wholeMatch(of: Self.variablePattern) == nil {
+        for match in text.matches(of: #/\$\{([^}]*)\}/#)
+        where match.output.1.wholeMatch(of: Self.variablePattern) == nil {
             throw invalid(place, "'${\(match.output.1)}' is not an environment variable name")
         }
     }
@@ -77,8 +86,11 @@ extension SpecReader {
         if let basic = fields["basic"] {
             let credentials = try mapping(basic, at: "\(place).basic")
             try checkKeys(credentials, known: ["username", "password"], at: "\(place).basic")
-            return .basic(userVariable: try variable(try required(credentials, "username", at: "\(place).basic"), at: "\(place).basic.username"),
-                          passwordVariable: try variable(try required(credentials, "password", at: "\(place).basic"), at: "\(place).basic.password"))
+            return .basic(
+                userVariable: try variable(
+                    try required(credentials, "username", at: "\(place).basic"), at: "\(place).basic.username"),
+                passwordVariable: try variable(
+                    try required(credentials, "password", at: "\(place).basic"), at: "\(place).basic.password"))
         }
         throw invalid(place, "use bearer: VARIABLE or basic: {username: VARIABLE, password: VARIABLE}\(line(node))")
     }
@@ -87,7 +99,9 @@ extension SpecReader {
     private func variable(_ node: Node, at place: String) throws -> String {
         let name = try string(node, at: place)
         guard name.wholeMatch(of: Self.variablePattern) != nil else {
-            throw invalid(place, "'\(name)' is not an environment variable name; write the variable's name, not the secret\(line(node))")
+            throw invalid(
+                place,
+                "'\(name)' is not an environment variable name; write the variable's name, not the secret\(line(node))")
         }
         return name
     }
@@ -99,18 +113,27 @@ extension SpecReader {
         let parameter = try fields["param"].map { try string($0, at: "\(place).param") }
         let sizeParameter = try fields["size_param"].map { try string($0, at: "\(place).size_param") }
         let next = try fields["next"].map { try path(try string($0, at: "\(place).next"), at: "\(place).next") }
-        let hasMore = try fields["has_more"].map { try path(try string($0, at: "\(place).has_more"), at: "\(place).has_more") }
+        let hasMore = try fields["has_more"].map {
+            try path(try string($0, at: "\(place).has_more"), at: "\(place).has_more")
+        }
         switch style {
         case "none":
             return Pagination(style: .none, hasMore: hasMore)
         case "page":
             let start = try fields["start"].map { Int(try string($0, at: "\(place).start")) } ?? 1
             guard let start else { throw invalid("\(place).start", "expected a whole number") }
-            return Pagination(style: .page(parameter: parameter ?? "page", start: start, sizeParameter: sizeParameter), hasMore: hasMore)
+            return Pagination(
+                style: .page(parameter: parameter ?? "page", start: start, sizeParameter: sizeParameter),
+                hasMore: hasMore)
         case "offset":
-            return Pagination(style: .offset(parameter: parameter ?? "offset", sizeParameter: sizeParameter ?? "limit"), hasMore: hasMore)
+            return Pagination(
+                style: .offset(parameter: parameter ?? "offset", sizeParameter: sizeParameter ?? "limit"),
+                hasMore: hasMore)
         case "cursor":
-            guard let next else { throw invalid(place, "a cursor pagination needs next: the path of the next cursor in a page (meta.next_cursor)") }
+            guard let next else {
+                throw invalid(
+                    place, "a cursor pagination needs next: the path of the next cursor in a page (meta.next_cursor)")
+            }
             return Pagination(style: .cursor(parameter: parameter ?? "cursor", next: next), hasMore: hasMore)
         case "next_link":
             return Pagination(style: .nextLink(next: next), hasMore: hasMore)
@@ -121,7 +144,9 @@ extension SpecReader {
 
     private func path(_ text: String, at place: String) throws -> [String] {
         let keys = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard keys.allSatisfy({ !$0.isEmpty }) else { throw invalid(place, "'\(text)' is not a dotted path such as meta.next_cursor") }
+        guard keys.allSatisfy({ !$0.isEmpty }) else {
+            throw invalid(place, "'\(text)' is not a dotted path such as meta.next_cursor")
+        }
         return keys
     }
 
@@ -135,7 +160,9 @@ extension SpecReader {
     /// `5/s`, `100/m`, `1000/h` → seconds between requests.
     private func rateLimit(_ node: Node, at place: String) throws -> Double {
         let text = try string(node, at: place)
-        guard let match = text.wholeMatch(of: #/([0-9]{1,6})/(s|m|h)/#), let requests = Double(match.output.1), requests > 0 else {
+        guard let match = text.wholeMatch(of: #/([0-9]{1,6})/(s|m|h)/#), let requests = Double(match.output.1),
+            requests > 0
+        else {
             throw invalid(place, "'\(text)' is not a rate such as 5/s, 100/m or 1000/h\(line(node))")
         }
         let period: Double = ["s": 1, "m": 60, "h": 3_600][String(match.output.2)]!

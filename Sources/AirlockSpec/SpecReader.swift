@@ -26,7 +26,9 @@ struct SpecReader {
             let name = try string(nameNode, at: "entities")
             try checkIdentifier(name, at: "entities.\(name)")
             try checkTableName(name, at: "entities.\(name)")
-            guard !entities.contains(where: { $0.name == name }) else { throw invalid("entities.\(name)", "the entity is declared twice") }
+            guard !entities.contains(where: { $0.name == name }) else {
+                throw invalid("entities.\(name)", "the entity is declared twice")
+            }
             entities.append(try entity(named: name, from: entityNode, at: "entities.\(name)"))
         }
         guard !entities.isEmpty else { throw invalid("entities", "declare at least one entity") }
@@ -34,7 +36,8 @@ struct SpecReader {
         try checkExclusivePatterns(entities)
         var spec = Spec(producerKey: producerKey, entities: try parentsFirst(entities))
         if let node = producer["expires_after"] {
-            spec.bundleLifetime = try lifetime(try string(node, at: "producer.expires_after"), at: "producer.expires_after")
+            spec.bundleLifetime = try lifetime(
+                try string(node, at: "producer.expires_after"), at: "producer.expires_after")
         }
         if let node = top["approvals"] {
             spec.approvals = try approvalPolicy(try mapping(node, at: "approvals"))
@@ -51,14 +54,17 @@ struct SpecReader {
         if let valueNode = node["processed"] {
             let value = try string(valueNode, at: "inbox.processed")
             guard ["move", "keep"].contains(value) else {
-                throw invalid("inbox.processed", "expected move (to inbox/processed/, the default) or keep, got '\(value)'\(line(valueNode))")
+                throw invalid(
+                    "inbox.processed",
+                    "expected move (to inbox/processed/, the default) or keep, got '\(value)'\(line(valueNode))")
             }
             settings.keepProcessed = value == "keep"
         }
         if let valueNode = node["max_member_size"] {
             let value = try string(valueNode, at: "inbox.max_member_size")
             guard let bytes = InboxSettings.byteCount(value) else {
-                throw invalid("inbox.max_member_size", "expected a size such as 512MB or 2GB, got '\(value)'\(line(valueNode))")
+                throw invalid(
+                    "inbox.max_member_size", "expected a size such as 512MB or 2GB, got '\(value)'\(line(valueNode))")
             }
             settings.maxMemberSize = bytes
         }
@@ -93,7 +99,9 @@ struct SpecReader {
             policy.required = count
         }
         if let roles = node["roles"] {
-            guard let sequence = roles.sequence else { throw invalid("approvals.roles", "expected a list of principals\(line(roles))") }
+            guard let sequence = roles.sequence else {
+                throw invalid("approvals.roles", "expected a list of principals\(line(roles))")
+            }
             policy.roles = try sequence.map { try string($0, at: "approvals.roles") }
         }
         return policy
@@ -101,14 +109,24 @@ struct SpecReader {
 
     private func entity(named name: String, from node: Node, at place: String) throws -> EntitySpec {
         let fields = try mapping(node, at: place)
-        try checkKeys(fields, known: ["source", "model", "key", "columns", "upsert", "cutover", "category",
-                                      "overrides", "dedupe", "checks", "thresholds", "consistency"], at: place)
+        try checkKeys(
+            fields,
+            known: [
+                "source", "model", "key", "columns", "upsert", "cutover", "category",
+                "overrides", "dedupe", "checks", "thresholds", "consistency"
+            ], at: place)
         // A model is computed from other entities and has no source of its own.
         let model = try fields["model"].map { try string($0, at: "\(place).model") }
         guard (model == nil) != (fields["source"] == nil) else {
-            throw invalid(place, model == nil ? "missing 'source' (or a 'model' query over other entities)" : "a model has no source; remove one of them")
+            throw invalid(
+                place,
+                model == nil
+                    ? "missing 'source' (or a 'model' query over other entities)"
+                    : "a model has no source; remove one of them")
         }
-        let source = try fields["source"].map { try self.source($0, at: "\(place).source") } ?? SourceSpec(filePattern: "", format: .json)
+        let source =
+            try fields["source"].map { try self.source($0, at: "\(place).source") }
+            ?? SourceSpec(filePattern: "", format: .json)
         let columnsNode = try mapping(try required(fields, "columns", at: place), at: "\(place).columns")
         var columns: [ColumnSpec] = []
         for (columnNameNode, columnNode) in columnsNode {
@@ -135,7 +153,9 @@ struct SpecReader {
         if let node = fields["upsert"] {
             let spelling = try string(node, at: "\(place).upsert")
             guard let method = EntitySpec.UpsertMethod(rawValue: spelling) else {
-                throw invalid("\(place).upsert", "unknown method '\(spelling)'; use on_conflict (the default) or update_then_insert\(line(node))")
+                throw invalid(
+                    "\(place).upsert",
+                    "unknown method '\(spelling)'; use on_conflict (the default) or update_then_insert\(line(node))")
             }
             entity.upsertMethod = method
         }
@@ -152,8 +172,12 @@ struct SpecReader {
         try readRules(of: &entity, from: fields, at: place)
         if let category = entity.category, let column = entity.columns.first(where: { $0.name == category }) {
             // Records are counted by the category they arrive with, so it must come from the source as is.
-            guard column.rules.derivation == nil, !entity.overrides.contains(where: { $0.set.contains { $0.column == category } }) else {
-                throw invalid("\(place).category", "'\(category)' is derived or set by an override; group the counts by a column the source gives")
+            guard column.rules.derivation == nil,
+                !entity.overrides.contains(where: { $0.set.contains { $0.column == category } })
+            else {
+                throw invalid(
+                    "\(place).category",
+                    "'\(category)' is derived or set by an override; group the counts by a column the source gives")
             }
         }
         try checkPullFileName(of: entity, at: "\(place).source")
@@ -175,7 +199,9 @@ struct SpecReader {
             let value = try string(valueNode, at: "\(place).min_share_of_current")
             // Written into the scripts as a numeric literal, so only plain digits pass.
             guard value.wholeMatch(of: #/0?\.[0-9]{1,6}|0|1(\.0*)?/#) != nil else {
-                throw invalid("\(place).min_share_of_current", "expected a share from 0 to 1 such as 0.9, got '\(value)'\(line(valueNode))")
+                throw invalid(
+                    "\(place).min_share_of_current",
+                    "expected a share from 0 to 1 such as 0.9, got '\(value)'\(line(valueNode))")
             }
             minimums.shareOfCurrent = value
         }
@@ -184,8 +210,9 @@ struct SpecReader {
 
     private func source(_ node: Node, at place: String) throws -> SourceSpec {
         let fields = try mapping(node, at: place)
-        try checkKeys(fields, known: ["files", "format", "records", "pull", "delimiter", "encoding", "all_or_nothing"],
-                      at: place)
+        try checkKeys(
+            fields, known: ["files", "format", "records", "pull", "delimiter", "encoding", "all_or_nothing"],
+            at: place)
         let pattern = try string(try required(fields, "files", at: place), at: "\(place).files")
         let format: SourceSpec.Format
         if let formatNode = fields["format"] {
@@ -197,7 +224,8 @@ struct SpecReader {
         } else if let parsed = SourceSpec.Format(fileName: pattern) {
             format = parsed
         } else {
-            throw invalid("\(place).format", "cannot tell the format from '\(pattern)'; add format: csv, json or ndjson")
+            throw invalid(
+                "\(place).format", "cannot tell the format from '\(pattern)'; add format: csv, json or ndjson")
         }
         let recordsPath = try fields["records"].map { try string($0, at: "\(place).records") } ?? ""
         if format != .json && !recordsPath.isEmpty {
@@ -216,16 +244,22 @@ struct SpecReader {
         }
         if let node = fields["delimiter"] {
             let spelling = try string(node, at: "\(place).delimiter")
-            guard format == .csv else { throw invalid("\(place).delimiter", "a delimiter applies to CSV sources only\(line(node))") }
+            guard format == .csv else {
+                throw invalid("\(place).delimiter", "a delimiter applies to CSV sources only\(line(node))")
+            }
             guard let delimiter = SourceSpec.delimiter(spelling: spelling) else {
-                throw invalid("\(place).delimiter", "'\(spelling)' is not a delimiter; write one character such as ';' or '|', or tab\(line(node))")
+                throw invalid(
+                    "\(place).delimiter",
+                    "'\(spelling)' is not a delimiter; write one character such as ';' or '|', or tab\(line(node))")
             }
             source.delimiter = delimiter
         }
         if let node = fields["encoding"] {
             let name = try string(node, at: "\(place).encoding")
             guard EncodingName.isKnown(name) else {
-                throw invalid("\(place).encoding", "unknown encoding '\(name)'; use a name such as utf-8, latin1, windows-1252 or utf-16\(line(node))")
+                throw invalid(
+                    "\(place).encoding",
+                    "unknown encoding '\(name)'; use a name such as utf-8, latin1, windows-1252 or utf-16\(line(node))")
             }
             source.encoding = name
         }
@@ -242,8 +276,12 @@ struct SpecReader {
             return ColumnSpec(name: name, from: name, type: type)
         }
         let fields = try mapping(node, at: place)
-        try checkKeys(fields, known: ["type", "from", "references", "trim", "case", "nulls", "thousands", "map",
-                                      "values", "checks", "transitions", "format", "zone", "derive"], at: place)
+        try checkKeys(
+            fields,
+            known: [
+                "type", "from", "references", "trim", "case", "nulls", "thousands", "map",
+                "values", "checks", "transitions", "format", "zone", "derive"
+            ], at: place)
         let spelling = try string(try required(fields, "type", at: place), at: "\(place).type")
         guard let type = ColumnType(spelling: spelling) else { throw unknownType(spelling, at: "\(place).type") }
         let from = try fields["from"].map { try string($0, at: "\(place).from") } ?? name
@@ -265,11 +303,16 @@ struct SpecReader {
                 guard let parent = entities.first(where: { $0.name == parentName }) else {
                     throw invalid(place, "no entity is named '\(parentName)'")
                 }
-                guard parent.key.count == 1, let parentKey = parent.columns.first(where: { $0.name == parent.key[0] }) else {
-                    throw invalid(place, "'\(parentName)' has a composite key; a foreign key can refer to a one-column key only")
+                guard parent.key.count == 1, let parentKey = parent.columns.first(where: { $0.name == parent.key[0] })
+                else {
+                    throw invalid(
+                        place, "'\(parentName)' has a composite key; a foreign key can refer to a one-column key only")
                 }
                 guard parentKey.type == column.type else {
-                    throw invalid(place, "'\(parentName).\(parentKey.name)' is \(parentKey.type) but this column is \(column.type); make them the same type")
+                    throw invalid(
+                        place,
+                        "'\(parentName).\(parentKey.name)' is \(parentKey.type) but this column is \(column.type); make them the same type"
+                    )
                 }
             }
         }
@@ -279,8 +322,10 @@ struct SpecReader {
         case let .cycle(names):
             let child = entities.first { $0.name == names[0] }!
             let column = child.columns.first { $0.references == names[1] }!
-            throw invalid("entities.\(child.name).columns.\(column.name).references",
-                          "foreign keys form a cycle (\(names.joined(separator: " → "))); scripts could not order their inserts and deletes")
+            throw invalid(
+                "entities.\(child.name).columns.\(column.name).references",
+                "foreign keys form a cycle (\(names.joined(separator: " → "))); scripts could not order their inserts and deletes"
+            )
         }
     }
 
@@ -303,10 +348,16 @@ struct SpecReader {
     /// table; those names must fit PostgreSQL's 63 bytes and never be another entity's name.
     private func checkTableName(_ name: String, at place: String) throws {
         guard name.utf8.count <= 47 else {
-            throw invalid(place, "'\(name)' is longer than 47 characters; cutover tables named '\(name)__staging_000001' would not fit PostgreSQL's 63-byte names")
+            throw invalid(
+                place,
+                "'\(name)' is longer than 47 characters; cutover tables named '\(name)__staging_000001' would not fit PostgreSQL's 63-byte names"
+            )
         }
         guard !name.contains("__") else {
-            throw invalid(place, "'\(name)' holds '__', which Airlock keeps for its staging and backup tables ('\(name)__backup_000001')")
+            throw invalid(
+                place,
+                "'\(name)' holds '__', which Airlock keeps for its staging and backup tables ('\(name)__backup_000001')"
+            )
         }
     }
 
@@ -323,7 +374,9 @@ struct SpecReader {
     }
 
     func mapping(_ node: Node, at place: String) throws -> Node.Mapping {
-        guard let mapping = node.mapping else { throw invalid(place, "expected a mapping (key: value lines)\(line(node))") }
+        guard let mapping = node.mapping else {
+            throw invalid(place, "expected a mapping (key: value lines)\(line(node))")
+        }
         return mapping
     }
 

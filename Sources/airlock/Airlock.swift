@@ -19,7 +19,10 @@ struct Airlock: ParsableCommand {
             change); 4 validation blocked (a rejected input file); 5 verification refused; \
             64 usage or configuration error.
             """,
-        subcommands: [Keygen.self, Allow.self, Revoke.self, Pull.self, Run.self, Watch.self, Status.self, Infer.self, Show.self, DiffBundles.self, Verify.self, Approve.self, Reject.self, Discard.self, Apply.self, Rollback.self]
+        subcommands: [
+            Keygen.self, Allow.self, Revoke.self, Pull.self, Run.self, Watch.self, Status.self, Infer.self, Show.self,
+            DiffBundles.self, Verify.self, Approve.self, Reject.self, Discard.self, Apply.self, Rollback.self
+        ]
     )
 
     static func main() {

@@ -35,7 +35,9 @@ struct Allow: ParsableCommand {
     func run() throws {
         let store = KeyStore(directory: options.url.appendingPathComponent("keys"))
         let key = try store.publicKey(publicKey)
-        try store.allow(name: name, key: key, role: reviewer ? .reviewer : .producer, validAfter: validAfter, validBefore: validBefore)
+        try store.allow(
+            name: name, key: key, role: reviewer ? .reviewer : .producer, validAfter: validAfter,
+            validBefore: validBefore)
         printLine("allowed \(key.fingerprint) as \(name) in \(store.allowedSigners.path)")
     }
 }

@@ -55,9 +55,10 @@ struct Apply: ParsableCommand {
 
     func run() throws {
         let applier = BundleApplier(verifier: try trust.verifier(), progress: TerminalProgress.handler)
-        let outcome = try applier.apply(URL(fileURLWithPath: bundle), to: try target.parsed(),
-                                        approvals: try approvals.policy(workspace: trust.workspace), mode: mode,
-                                        onDrift: target.onDrift, dryRun: dryRun)
+        let outcome = try applier.apply(
+            URL(fileURLWithPath: bundle), to: try target.parsed(),
+            approvals: try approvals.policy(workspace: trust.workspace), mode: mode,
+            onDrift: target.onDrift, dryRun: dryRun)
         printOutcome(outcome, action: dryRun ? "would apply" : "applied", target: target.target)
     }
 }
@@ -65,20 +66,29 @@ struct Apply: ParsableCommand {
 /// What `apply` and `rollback` print: the bundle, the changes and where the target is now.
 func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: String) {
     let manifest = outcome.verified.manifest
-    printLine("\(action) bundle \(manifest.sequence) (\(manifest.id)) to \(target) with \(outcome.script.fileName)\(outcome.dryRun ? " (dry run: nothing was changed)" : "")")
+    printLine(
+        "\(action) bundle \(manifest.sequence) (\(manifest.id)) to \(target) with \(outcome.script.fileName)\(outcome.dryRun ? " (dry run: nothing was changed)" : "")"
+    )
     for entity in manifest.entities {
         let c = entity.counts
         let replaced = outcome.script == .cutover ? "replaced by \(entity.rows) rows: " : ""
         printLine("  \(entity.name): \(replaced)\(c.inserted) inserted, \(c.updated) updated, \(c.deleted) deleted")
     }
     if !outcome.skippedDrift.isEmpty {
-        printWarning("\(outcome.skippedDrift.count) drifted row(s) left as the target holds them:\n" + outcome.skippedDrift.joined(separator: "\n"))
+        printWarning(
+            "\(outcome.skippedDrift.count) drifted row(s) left as the target holds them:\n"
+                + outcome.skippedDrift.joined(separator: "\n"))
     }
-    printLine("  ledger head \(outcome.dryRun ? "would be" : "is now") \(outcome.head.isEmpty ? "(none)" : String(outcome.head.prefix(16)) + "…")")
+    printLine(
+        "  ledger head \(outcome.dryRun ? "would be" : "is now") \(outcome.head.isEmpty ? "(none)" : String(outcome.head.prefix(16)) + "…")"
+    )
     switch outcome.tableCheck {
     case .notRun: break
-    case .matches: printLine("  verify.sql: every table the bundle changed holds the rows and checksum its manifest lists")
+    case .matches:
+        printLine("  verify.sql: every table the bundle changed holds the rows and checksum its manifest lists")
     case let .differs(report):
-        printWarning("verify.sql: tables differ from the bundle's snapshot (rows edited on the target outside Airlock, or a trigger?):\n\(report)")
+        printWarning(
+            "verify.sql: tables differ from the bundle's snapshot (rows edited on the target outside Airlock, or a trigger?):\n\(report)"
+        )
     }
 }

@@ -25,6 +25,8 @@ struct Approve: ParsableCommand {
         let verifier = try reviewer.trust.verifier()
         let approver = try reviewer.reviewer(verifier)
         let verified = try approver.approve(URL(fileURLWithPath: bundle), verifier: verifier)
-        printLine("approved bundle \(verified.manifest.sequence) (\(verified.manifest.id)) as \(approver.name); \(bundle) now holds approvals/\(approver.name).sig")
+        printLine(
+            "approved bundle \(verified.manifest.sequence) (\(verified.manifest.id)) as \(approver.name); \(bundle) now holds approvals/\(approver.name).sig"
+        )
     }
 }

@@ -33,22 +33,28 @@ struct DiffBundles: ParsableCommand {
     @OptionGroup var trust: TrustOptions
 
     func run() throws {
-        let comparison = try BundleComparison.compare(URL(fileURLWithPath: a), URL(fileURLWithPath: b), verifier: try trust.verifier())
+        let comparison = try BundleComparison.compare(
+            URL(fileURLWithPath: a), URL(fileURLWithPath: b), verifier: try trust.verifier())
         if json { return FileHandle.standardOutput.write(try CanonicalJSON.encode(comparison)) }
         let style = TerminalStyle.standardOutput
         for (label, side) in [("A", comparison.a), ("B", comparison.b)] {
             printLine("\(label): \(side.file) (bundle \(side.sequence), \(side.id), digest \(side.digest.prefix(16))…)")
         }
-        guard !comparison.identical else { return printLine(style.good("no differences: both bundles make the same changes")) }
+        guard !comparison.identical else {
+            return printLine(style.good("no differences: both bundles make the same changes"))
+        }
         for entity in comparison.entities {
             printLine(style.bold("\n\(entity.name)"))
             for (label, changes) in [("only in A", entity.onlyInA), ("only in B", entity.onlyInB)] {
                 for change in changes {
-                    printLine("  \(label): " + style.change(change.op, change.op.rawValue) + " \(Self.keyText(change.key))")
+                    printLine(
+                        "  \(label): " + style.change(change.op, change.op.rawValue) + " \(Self.keyText(change.key))")
                 }
             }
             for difference in entity.different {
-                let ops = difference.opA == difference.opB ? difference.opA.rawValue : "A \(difference.opA.rawValue), B \(difference.opB.rawValue)"
+                let ops =
+                    difference.opA == difference.opB
+                    ? difference.opA.rawValue : "A \(difference.opA.rawValue), B \(difference.opB.rawValue)"
                 printLine("  differs: \(Self.keyText(difference.key)) (\(ops))")
                 for field in difference.fields {
                     printLine("      \(field.field): A \(Self.text(field.a)) | B \(Self.text(field.b))")

@@ -21,7 +21,9 @@ struct Discard: ParsableCommand {
     @Argument(help: "The bundle file (the outbox copy or the one a reviewer sent back).")
     var bundle: String
 
-    @Option(help: ArgumentHelp("A source file of the bundle to include in the next bundle (repeatable).", valueName: "file name"))
+    @Option(
+        help: ArgumentHelp(
+            "A source file of the bundle to include in the next bundle (repeatable).", valueName: "file name"))
     var requeue: [String] = []
 
     @OptionGroup var trust: TrustOptions
@@ -29,12 +31,19 @@ struct Discard: ParsableCommand {
     func run() throws {
         let verified = try trust.verifier().verify(URL(fileURLWithPath: bundle), policy: .integrityOnly)
         for rejection in verified.rejections { printLine("rejected by \(rejection.name): \(rejection.reason)") }
-        let producer = Producer(workspace: try Workspace(root: trust.workspace.url.path), logger: Logger(label: "airlock.discard"),
-                                fixedTime: ProcessEnvironment.current.sourceDateEpoch)
+        let producer = Producer(
+            workspace: try Workspace(root: trust.workspace.url.path), logger: Logger(label: "airlock.discard"),
+            fixedTime: ProcessEnvironment.current.sourceDateEpoch)
         let discarded = try producer.discard(digest: verified.digest, requeue: requeue)
-        printLine("discarded bundle \(discarded.sequence) (\(discarded.id)); the baseline is back at the previous bundle")
+        printLine(
+            "discarded bundle \(discarded.sequence) (\(discarded.id)); the baseline is back at the previous bundle")
         if let moved = discarded.movedTo { printLine("  moved the outbox copy to \(moved.path)") }
-        if !discarded.discardedFiles.isEmpty { printLine("  set aside: \(discarded.discardedFiles.joined(separator: ", ")) (drop corrected files into inbox/)") }
-        if !discarded.requeuedFiles.isEmpty { printLine("  requeued for the next bundle: \(discarded.requeuedFiles.joined(separator: ", "))") }
+        if !discarded.discardedFiles.isEmpty {
+            printLine(
+                "  set aside: \(discarded.discardedFiles.joined(separator: ", ")) (drop corrected files into inbox/)")
+        }
+        if !discarded.requeuedFiles.isEmpty {
+            printLine("  requeued for the next bundle: \(discarded.requeuedFiles.joined(separator: ", "))")
+        }
     }
 }

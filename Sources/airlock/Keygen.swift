@@ -27,6 +27,8 @@ struct Keygen: ParsableCommand {
     func run() throws {
         let store = KeyStore(directory: options.url.appendingPathComponent("keys"))
         let key = try store.generate(name: name, role: reviewer ? .reviewer : .producer)
-        printLine("wrote \(store.privateKeyPath(name).path) and its .pub; \(name) may now \(reviewer ? "approve and reject" : "sign") bundles (\(key.fingerprint))")
+        printLine(
+            "wrote \(store.privateKeyPath(name).path) and its .pub; \(name) may now \(reviewer ? "approve and reject" : "sign") bundles (\(key.fingerprint))"
+        )
     }
 }

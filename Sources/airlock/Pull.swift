@@ -39,8 +39,9 @@ struct Pull: ParsableCommand {
     }
 
     func run() throws {
-        let puller = Puller(workspace: try Workspace(root: options.url.path), environment: ProcessEnvironment.current.variables,
-                            logger: Logger(label: "airlock.pull"))
+        let puller = Puller(
+            workspace: try Workspace(root: options.url.path), environment: ProcessEnvironment.current.variables,
+            logger: Logger(label: "airlock.pull"))
         let selected = try puller.entities(named: entities)
         guard let interval = every.flatMap(DurationText.seconds) else {
             if let failure = pullAll(selected, with: puller) { throw ExitCode(failure.exitStatus.rawValue) }
@@ -60,13 +61,16 @@ struct Pull: ParsableCommand {
             do {
                 let report = try puller.pull(entity)
                 let retries = report.retries == 0 ? "" : " (\(report.retries) retries)"
-                printLine("pulled \(entity.name): \(report.pages) pages, \(report.records) records → inbox/\(report.file.lastPathComponent)\(retries)")
+                printLine(
+                    "pulled \(entity.name): \(report.pages) pages, \(report.records) records → inbox/\(report.file.lastPathComponent)\(retries)"
+                )
             } catch let error as PullError {
                 FileHandle.standardError.write(Data("airlock: \(error)\n".utf8))
                 firstFailure = firstFailure ?? error
             } catch {
                 FileHandle.standardError.write(Data("airlock: \(entity.name): \(error)\n".utf8))
-                firstFailure = firstFailure ?? .write(source: entity.name, path: puller.workspace.inbox.path, reason: "\(error)")
+                firstFailure =
+                    firstFailure ?? .write(source: entity.name, path: puller.workspace.inbox.path, reason: "\(error)")
             }
         }
         return firstFailure

@@ -5,10 +5,15 @@ import Foundation
 
 /// The key and name a reviewer signs with.
 struct ReviewerOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Your private key: a file such as ~/.ssh/id_ed25519, or a key name under keys/.", valueName: "key"))
+    @Option(
+        help: ArgumentHelp(
+            "Your private key: a file such as ~/.ssh/id_ed25519, or a key name under keys/.", valueName: "key"))
     var key: String
 
-    @Option(help: ArgumentHelp("Your principal (default: the key's first principal for airlock-approval in allowed_signers).", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "Your principal (default: the key's first principal for airlock-approval in allowed_signers).",
+            valueName: "name"))
     var name: String?
 
     @OptionGroup var trust: TrustOptions
@@ -17,7 +22,10 @@ struct ReviewerOptions: ParsableArguments {
     func reviewer(_ verifier: BundleVerifier) throws -> Reviewer {
         let signingKey = try trust.keyStore.signingKey(key)
         if let name { return try Reviewer(key: signingKey, name: name) }
-        guard let principal = verifier.allowedSigners.principal(of: signingKey.publicKey, namespace: Review.approvalNamespace) else {
+        guard
+            let principal = verifier.allowedSigners.principal(
+                of: signingKey.publicKey, namespace: Review.approvalNamespace)
+        else {
             throw ReviewError.unknownReviewer(fingerprint: signingKey.publicKey.fingerprint)
         }
         return try Reviewer(key: signingKey, name: principal)

@@ -33,7 +33,8 @@ struct Rollback: ParsableCommand {
 
     func run() throws {
         let applier = BundleApplier(verifier: try trust.verifier(), progress: TerminalProgress.handler)
-        let outcome = try applier.rollback(URL(fileURLWithPath: bundle), from: try target.parsed(), onDrift: target.onDrift, dryRun: dryRun)
+        let outcome = try applier.rollback(
+            URL(fileURLWithPath: bundle), from: try target.parsed(), onDrift: target.onDrift, dryRun: dryRun)
         printOutcome(outcome, action: dryRun ? "would roll back" : "rolled back", target: target.target)
     }
 }

@@ -33,8 +33,9 @@ struct Run: ParsableCommand {
 
     func run() throws {
         guard once else { return try watchSettings.watch(workspace: options.url) }
-        var producer = Producer(workspace: try Workspace(root: options.url.path), logger: Logger(label: "airlock.run"),
-                                fixedTime: ProcessEnvironment.current.sourceDateEpoch)
+        var producer = Producer(
+            workspace: try Workspace(root: options.url.path), logger: Logger(label: "airlock.run"),
+            fixedTime: ProcessEnvironment.current.sourceDateEpoch)
         producer.progress = TerminalProgress.handler
         let status = Self.report(try producer.runOnce())
         if status != .success { throw ExitCode(status.rawValue) }
@@ -46,18 +47,25 @@ struct Run: ParsableCommand {
         for file in report.ingested {
             printLine("ingested \(file.name): \(file.records) records → \(file.entity)")
             for failure in file.firstUnparsed {
-                FileHandle.standardError.write(Data("held back \(file.name): \(failure.place): \(failure.reason)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("held back \(file.name): \(failure.place): \(failure.reason)\n".utf8))
             }
             if file.unparsed > file.firstUnparsed.count {
-                FileHandle.standardError.write(Data("held back \(file.name): \(file.unparsed - file.firstUnparsed.count) more unreadable records (airlock status --unparsed)\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "held back \(file.name): \(file.unparsed - file.firstUnparsed.count) more unreadable records (airlock status --unparsed)\n"
+                            .utf8))
             }
         }
         for name in report.alreadySeen { printLine("skipped \(name): already ingested") }
-        for name in report.stillBeingWritten { printLine("skipped \(name): still being written; the next run takes it") }
+        for name in report.stillBeingWritten {
+            printLine("skipped \(name): still being written; the next run takes it")
+        }
         for error in report.rejected { FileHandle.standardError.write(Data("rejected \(error)\n".utf8)) }
         let verbs: [Severity: String] = [.quarantine: "quarantined", .warn: "warning", .block: "blocking"]
         for finding in report.findings {
-            FileHandle.standardError.write(Data("\(verbs[finding.severity]!) \(finding.entity): \(finding.description)\n".utf8))
+            FileHandle.standardError.write(
+                Data("\(verbs[finding.severity]!) \(finding.entity): \(finding.description)\n".utf8))
         }
         switch report.outcome {
         case .noNewFiles:
@@ -67,13 +75,17 @@ struct Run: ParsableCommand {
             printLine("no changes against the last bundle; no bundle written")
             return report.rejected.isEmpty ? .nothingToDo : .validationBlocked
         case let .blocked(findings):
-            printLine("validation blocked the bundle (\(findings.count) blocking finding(s) above); nothing was bundled and the baseline is unchanged")
+            printLine(
+                "validation blocked the bundle (\(findings.count) blocking finding(s) above); nothing was bundled and the baseline is unchanged"
+            )
             return .validationBlocked
         case let .bundle(file, manifest, digest):
             printLine("wrote \(file.path) (bundle \(manifest.sequence), digest \(digest.prefix(16))…)")
             for entity in manifest.entities {
                 let c = entity.counts
-                printLine("  \(entity.name): \(c.inserted) inserted, \(c.updated) updated, \(c.deleted) deleted, \(c.unchanged) unchanged, \(c.quarantined) quarantined")
+                printLine(
+                    "  \(entity.name): \(c.inserted) inserted, \(c.updated) updated, \(c.deleted) deleted, \(c.unchanged) unchanged, \(c.quarantined) quarantined"
+                )
             }
             return report.rejected.isEmpty ? .success : .validationBlocked
         }

@@ -38,27 +38,35 @@ struct Show: ParsableCommand {
     }
 
     func run() throws {
-        let summary = try BundleSummary.load(URL(fileURLWithPath: bundle), verifier: try trust.verifier(), sampleSize: changes)
+        let summary = try BundleSummary.load(
+            URL(fileURLWithPath: bundle), verifier: try trust.verifier(), sampleSize: changes)
         if json { return FileHandle.standardOutput.write(try CanonicalJSON.encode(summary)) }
         for line in Self.render(summary, style: .standardOutput) { printLine(line) }
     }
 
     static func render(_ summary: BundleSummary, style: TerminalStyle) -> [String] {
         let b = summary.bundle
-        var out = [style.bold("\(b.file): bundle \(b.sequence) (\(b.id))"),
-                   "  created \(b.created), expires \(b.expires ?? "never")" + (b.expired ? " " + style.bad("(EXPIRED)") : ""),
-                   "  digest \(b.digest)", "  parent \(b.parent.isEmpty ? "(none: the first bundle)" : b.parent)", ""]
+        var out = [
+            style.bold("\(b.file): bundle \(b.sequence) (\(b.id))"),
+            "  created \(b.created), expires \(b.expires ?? "never")" + (b.expired ? " " + style.bad("(EXPIRED)") : ""),
+            "  digest \(b.digest)", "  parent \(b.parent.isEmpty ? "(none: the first bundle)" : b.parent)", ""
+        ]
         out.append(style.bold("Signatures"))
         for signature in summary.signatures {
             let state = signature.valid ? style.good("valid") : style.bad("not counted")
-            let role = signature.role == .rejection && signature.valid ? style.bad("rejection") : signature.role.rawValue
+            let role =
+                signature.role == .rejection && signature.valid ? style.bad("rejection") : signature.role.rawValue
             var line = "  \(role) by \(signature.name): \(state)"
             if let fingerprint = signature.fingerprint { line += " (\(fingerprint))" }
-            if let recorded = signature.recorded { line += ", \(signature.role == .producer ? "signed" : "added") \(recorded)" }
+            if let recorded = signature.recorded {
+                line += ", \(signature.role == .producer ? "signed" : "added") \(recorded)"
+            }
             if let reason = signature.reason { line += ": \(reason)" }
             out.append(line)
         }
-        if !summary.signatures.contains(where: { $0.role == .approval && $0.valid }) { out.append("  " + style.caution("no approvals yet")) }
+        if !summary.signatures.contains(where: { $0.role == .approval && $0.valid }) {
+            out.append("  " + style.caution("no approvals yet"))
+        }
         out += ["", style.bold("Sources")]
         out += style.table(summary.sources.map { ["  \($0.name)", "\($0.records) records", "→ \($0.entity)"] })
         out += ["", style.bold("Changes")]
@@ -73,13 +81,20 @@ struct Show: ParsableCommand {
         out += ["", style.bold("Validation")]
         if summary.validation.total == 0 { out.append("  no findings") }
         for finding in summary.validation.findings.prefix(20) {
-            out.append("  \(style.caution(finding.severity.rawValue)) \(finding.entity): \(finding.place): \(FieldValue.text(finding.reason).inline)")
+            out.append(
+                "  \(style.caution(finding.severity.rawValue)) \(finding.entity): \(finding.place): \(FieldValue.text(finding.reason).inline)"
+            )
         }
         if summary.validation.total > 20 { out.append("  … \(summary.validation.total - 20) more (validation.json)") }
         for entity in summary.entities {
-            out += ["", style.bold("\(entity.name): first \(entity.changes.sample.count) of \(entity.changes.total) changes")]
+            out += [
+                "",
+                style.bold("\(entity.name): first \(entity.changes.sample.count) of \(entity.changes.total) changes")
+            ]
             for change in entity.changes.sample {
-                out.append("  " + style.change(change.op, change.op.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) + " " + change.keyText(order: entity.key))
+                out.append(
+                    "  " + style.change(change.op, change.op.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))
+                        + " " + change.keyText(order: entity.key))
                 for field in change.fields {
                     let before = change.before?[field].map { style.bad($0.inline) }
                     let after = change.after?[field].map { style.good($0.inline) }

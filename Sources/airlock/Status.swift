@@ -33,9 +33,13 @@ struct Status: ParsableCommand {
         }
         printLine("waiting in inbox/: \(Self.list(status.waiting))")
         printLine("read, not yet bundled: \(Self.list(status.readNotBundled))")
-        printLine("last bundle: " + (status.lastBundle.map { "\($0.file) (bundle \($0.sequence), \($0.created))" } ?? "none yet"))
+        printLine(
+            "last bundle: "
+                + (status.lastBundle.map { "\($0.file) (bundle \($0.sequence), \($0.created))" } ?? "none yet"))
         for entity in status.heldBack {
-            printLine("held back in \(entity.entity): \(entity.unreadable) unreadable records, \(entity.invalidValues) records with invalid values")
+            printLine(
+                "held back in \(entity.entity): \(entity.unreadable) unreadable records, \(entity.invalidValues) records with invalid values"
+            )
         }
         printLine("rejected (inbox/rejected/): \(Self.list(status.rejected))")
         for record in status.unparsed ?? [] {

@@ -27,10 +27,12 @@ final class TerminalProgress {
         let share = update.total > 0 ? Double(update.done) / Double(update.total) : 0
         let width = 30
         let filled = Int(share * Double(width))
-        let amount = update.unit == .bytes
+        let amount =
+            update.unit == .bytes
             ? "\(Self.megabytes(update.done)) of \(Self.megabytes(update.total))"
             : "step \(update.done + 1) of \(update.total)"
-        let line = "\r\u{1B}[K[\(String(repeating: "#", count: filled))\(String(repeating: "-", count: width - filled))] "
+        let line =
+            "\r\u{1B}[K[\(String(repeating: "#", count: filled))\(String(repeating: "-", count: width - filled))] "
             + "\(Int(share * 100))% \(update.task) (\(amount))"
         FileHandle.standardError.write(Data(line.utf8))
     }

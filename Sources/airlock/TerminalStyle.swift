@@ -6,7 +6,8 @@ struct TerminalStyle {
     let enabled: Bool
 
     /// Colors when standard output is a terminal.
-    static let standardOutput = TerminalStyle(enabled: isatty(STDOUT_FILENO) == 1 && !ProcessEnvironment.current.noColor)
+    static let standardOutput = TerminalStyle(
+        enabled: isatty(STDOUT_FILENO) == 1 && !ProcessEnvironment.current.noColor)
 
     private func wrap(_ text: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
 

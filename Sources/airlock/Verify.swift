@@ -35,25 +35,35 @@ struct Verify: ParsableCommand {
 
     @OptionGroup var approvals: ApprovalOptions
 
-    @Option(help: ArgumentHelp("Check the order against this target's ledger: sqlite:PATH or postgres:CONNINFO.", valueName: "target"))
+    @Option(
+        help: ArgumentHelp(
+            "Check the order against this target's ledger: sqlite:PATH or postgres:CONNINFO.", valueName: "target"))
     var target: String?
 
-    @Option(help: ArgumentHelp("Check the order against the last applied bundle, given as its file or its digest.", valueName: "bundle|digest"))
+    @Option(
+        help: ArgumentHelp(
+            "Check the order against the last applied bundle, given as its file or its digest.",
+            valueName: "bundle|digest"))
     var lastApplied: String?
 
     @OptionGroup var trust: TrustOptions
 
     func validate() throws {
-        guard target == nil || lastApplied == nil else { throw ValidationError("give --target or --last-applied, not both") }
+        guard target == nil || lastApplied == nil else {
+            throw ValidationError("give --target or --last-applied, not both")
+        }
     }
 
     func run() throws {
         let verifier = try trust.verifier()
-        let policy = BundleVerifier.Policy(approvals: try approvals.policy(workspace: trust.workspace), chain: try chain(verifier))
+        let policy = BundleVerifier.Policy(
+            approvals: try approvals.policy(workspace: trust.workspace), chain: try chain(verifier))
         let verified = try verifier.verify(URL(fileURLWithPath: bundle), policy: policy)
         let manifest = verified.manifest
         printLine("\(bundle): OK")
-        printLine("  bundle \(manifest.sequence) (\(manifest.id)), created \(manifest.created), expires \(manifest.expires ?? "never")")
+        printLine(
+            "  bundle \(manifest.sequence) (\(manifest.id)), created \(manifest.created), expires \(manifest.expires ?? "never")"
+        )
         printLine("  digest \(verified.digest); parent \(manifest.parent.isEmpty ? "(none)" : manifest.parent)")
         printLine("  signed by \(verified.signers.joined(separator: ", ")) (\(verified.producerKey.fingerprint))")
         for approval in verified.approvals {
@@ -62,7 +72,9 @@ struct Verify: ParsableCommand {
         for note in verified.ignored { FileHandle.standardError.write(Data("warning: not counted: \(note)\n".utf8)) }
         for entity in manifest.entities {
             let c = entity.counts
-            printLine("  \(entity.name): \(c.inserted) inserted, \(c.updated) updated, \(c.deleted) deleted, \(c.unchanged) unchanged")
+            printLine(
+                "  \(entity.name): \(c.inserted) inserted, \(c.updated) updated, \(c.deleted) deleted, \(c.unchanged) unchanged"
+            )
         }
     }
 
@@ -73,7 +85,8 @@ struct Verify: ParsableCommand {
             return AppliedChain(head: lastApplied, headSequence: nil, links: [])
         }
         let last = try verifier.verify(URL(fileURLWithPath: lastApplied), policy: .integrityOnly)
-        let link = AppliedChain.Link(id: last.manifest.id, sequence: last.manifest.sequence, digest: last.digest, parent: last.manifest.parent)
+        let link = AppliedChain.Link(
+            id: last.manifest.id, sequence: last.manifest.sequence, digest: last.digest, parent: last.manifest.parent)
         return AppliedChain(head: last.digest, headSequence: last.manifest.sequence, links: [link])
     }
 }

@@ -56,7 +56,9 @@ struct WatchSettings: ParsableArguments {
         watcherSettings.settle = settle
         watcherSettings.polling = poll
         watcherSettings.pollInterval = pollInterval
-        let producer = Producer(workspace: try Workspace(root: root.path), logger: logger, fixedTime: ProcessEnvironment.current.sourceDateEpoch)
+        let producer = Producer(
+            workspace: try Workspace(root: root.path), logger: logger,
+            fixedTime: ProcessEnvironment.current.sourceDateEpoch)
         try InboxWatcher(producer: producer, settings: watcherSettings, logger: logger).run { report in
             Run.report(report)
         }

@@ -8,7 +8,8 @@ package final class ScriptWriter {
 
     package init(path: URL) throws {
         guard FileManager.default.createFile(atPath: path.path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path.path) else {
+            let handle = FileHandle(forWritingAtPath: path.path)
+        else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path.path])
         }
         self.handle = handle

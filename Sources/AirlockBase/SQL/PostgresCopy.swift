@@ -9,7 +9,11 @@ package enum PostgresCopy {
     /// Appends text as one COPY field, escaped.
     package static func appendField(_ text: some Collection<UInt8>, to out: inout [UInt8]) {
         let backslash = UInt8(ascii: "\\")
-        guard text.contains(where: { $0 == backslash || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else {
+        guard
+            text.contains(where: {
+                $0 == backslash || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r")
+            })
+        else {
             out += text
             return
         }

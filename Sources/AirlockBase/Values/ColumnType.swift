@@ -31,7 +31,8 @@ package enum ColumnType: Equatable, Sendable, CustomStringConvertible {
             guard compact.hasPrefix("decimal("), compact.hasSuffix(")") else { return nil }
             let numbers = compact.dropFirst("decimal(".count).dropLast().split(separator: ",")
             guard numbers.count == 2, let precision = Int(numbers[0]), let scale = Int(numbers[1]),
-                  precision >= 1, precision <= 38, scale >= 0, scale <= precision else { return nil }
+                precision >= 1, precision <= 38, scale >= 0, scale <= precision
+            else { return nil }
             self = .decimal(precision: precision, scale: scale)
         }
     }

@@ -20,8 +20,9 @@ package enum ExactNumber {
             negative = rest.first == "-"
             if rest.first == "-" || rest.first == "+" { rest = rest.dropFirst() }
             let pieces = rest.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let first = pieces.first, pieces.count <= 2, (pieces.count == 2 || !first.isEmpty),
-                  pieces.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
+            guard let first = pieces.first, pieces.count <= 2, pieces.count == 2 || !first.isEmpty,
+                pieces.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) })
+            else { return nil }
             whole = first.drop { $0 == "0" }
             fraction = pieces.count == 2 ? pieces[1] : ""
             while fraction.last == "0" { fraction = fraction.dropLast() }

@@ -20,8 +20,12 @@ package struct TimestampFormat: Equatable, Sendable {
 
     /// Why a spec's format or zone cannot work, or nil.
     package static func problem(pattern: String?, zone: String?) -> String? {
-        if let zone, TimeZone(identifier: zone) == nil { return "unknown time zone '\(zone)'; use a name such as Africa/Johannesburg or UTC" }
-        if let pattern, !["%Y", "%d"].allSatisfy(pattern.contains) || !(pattern.contains("%m") || pattern.contains("%b")) {
+        if let zone, TimeZone(identifier: zone) == nil {
+            return "unknown time zone '\(zone)'; use a name such as Africa/Johannesburg or UTC"
+        }
+        if let pattern,
+            !["%Y", "%d"].allSatisfy(pattern.contains) || !(pattern.contains("%m") || pattern.contains("%b"))
+        {
             return "'\(pattern)' needs %Y, %m (or %b) and %d"
         }
         return nil
@@ -69,7 +73,9 @@ package struct TimestampFormat: Equatable, Sendable {
             }
         }
         guard input.isEmpty, let year = fields["Y"], let month = fields["m"], let day = fields["d"] else { return nil }
-        let clock = "\(fields["H"] ?? "00"):\(fields["M"] ?? "00"):\(fields["S"] ?? "00")" + (fields["f"].map { ".\($0)" } ?? "")
+        let clock =
+            "\(fields["H"] ?? "00"):\(fields["M"] ?? "00"):\(fields["S"] ?? "00")"
+            + (fields["f"].map { ".\($0)" } ?? "")
         let local = "\(year)-\(month)-\(day)T\(clock)"
         if let offset = fields["z"] { return local + offset }
         return local + offset(of: local)
@@ -81,8 +87,12 @@ package struct TimestampFormat: Equatable, Sendable {
         let parts = local.prefix(19).split { $0 == "-" || $0 == "T" || $0 == ":" }.compactMap { Int($0) }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        guard parts.count == 6, let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2],
-                                                                              hour: parts[3], minute: parts[4], second: parts[5])) else { return "Z" }
+        guard parts.count == 6,
+            let date = calendar.date(
+                from: DateComponents(
+                    year: parts[0], month: parts[1], day: parts[2],
+                    hour: parts[3], minute: parts[4], second: parts[5]))
+        else { return "Z" }
         let seconds = timeZone.secondsFromGMT(for: date)
         let magnitude = abs(seconds)
         return (seconds < 0 ? "-" : "+") + String(format: "%02d:%02d", magnitude / 3600, magnitude / 60 % 60)

@@ -9,9 +9,12 @@ enum UTCTimestamp {
     /// which day it is.
     static func date(_ raw: String) -> Result<String, ValueError> {
         let text = raw.trimmingWhitespace()
-        let shape = text.utf8.count == 10 && text.utf8.enumerated().allSatisfy { index, byte in
-            index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-        }
+        let shape =
+            text.utf8.count == 10
+            && text.utf8.enumerated().allSatisfy { index, byte in
+                index == 4 || index == 7
+                    ? byte == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            }
         guard shape, case let .success(midnight) = canonical(text) else {
             return .failure(ValueError("'\(raw)' is not a date (YYYY-MM-DD)"))
         }
@@ -22,9 +25,12 @@ enum UTCTimestamp {
         guard let parts = Parts(raw.trimmingWhitespace()) else {
             return .failure(ValueError("'\(raw)' is not an ISO-8601 timestamp (YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM])"))
         }
-        let (year, month, day, hour, minute, second) = (parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second)
+        let (year, month, day, hour, minute, second) = (
+            parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second
+        )
         guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
-              (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else {
+            (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
+        else {
             return .failure(ValueError("'\(raw)' is not a valid date and time"))
         }
         var fraction = parts.fraction
@@ -54,12 +60,14 @@ enum UTCTimestamp {
         init?(_ text: String) {
             var scanner = ScalarScanner(text)
             guard let year = scanner.number(digits: 4), scanner.take(oneOf: "-") != nil,
-                  let month = scanner.number(digits: 2), scanner.take(oneOf: "-") != nil,
-                  let day = scanner.number(digits: 2) else { return nil }
+                let month = scanner.number(digits: 2), scanner.take(oneOf: "-") != nil,
+                let day = scanner.number(digits: 2)
+            else { return nil }
             (self.year, self.month, self.day) = (year, month, day)
             var time = scanner
             if time.take(oneOf: "Tt ") != nil, let hour = time.number(digits: 2), time.take(oneOf: ":") != nil,
-               let minute = time.number(digits: 2) {
+                let minute = time.number(digits: 2)
+            {
                 (self.hour, self.minute, scanner) = (hour, minute, time)
                 var seconds = scanner
                 if seconds.take(oneOf: ":") != nil, let second = seconds.number(digits: 2) {

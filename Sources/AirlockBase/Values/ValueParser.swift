@@ -16,7 +16,9 @@ package enum ValueParser {
             return .success(.text(raw))
         case .enumeration:
             let value = snakeCase(raw)
-            return value.isEmpty ? .failure(ValueError("'\(raw)' has no letters or digits to make an enum value from")) : .success(.text(value))
+            return value.isEmpty
+                ? .failure(ValueError("'\(raw)' has no letters or digits to make an enum value from"))
+                : .success(.text(value))
         case .integer:
             return integer(raw).map(Value.integer)
         case let .decimal(precision, scale):
@@ -62,7 +64,8 @@ package enum ValueParser {
         var pendingSeparator = false
         var previousWasLowerOrDigit = false
         for byte in raw.utf8 {
-            let isUpper = (0x41...0x5A).contains(byte), isLower = (0x61...0x7A).contains(byte), isDigit = (0x30...0x39).contains(byte)
+            let isUpper = (0x41...0x5A).contains(byte), isLower = (0x61...0x7A).contains(byte),
+                isDigit = (0x30...0x39).contains(byte)
             guard isUpper || isLower || isDigit else {
                 pendingSeparator = true
                 previousWasLowerOrDigit = false
@@ -139,7 +142,9 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
         // Most values have none: a visible ASCII byte at each end settles that without walking
         // Characters, which took a fifth of normalization time.
         let visible: ClosedRange<UInt8> = 0x21...0x7E
-        if let first = utf8.first, let last = utf8.last, visible.contains(first), visible.contains(last) { return String(self) }
+        if let first = utf8.first, let last = utf8.last, visible.contains(first), visible.contains(last) {
+            return String(self)
+        }
         return String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 }

@@ -16,8 +16,10 @@ struct DiscardedBundle: Codable, PersistableRecord {
 
     /// Moves `bundle` out of the chain into this table.
     static func discard(_ bundle: BundleRecord, in db: Database) throws {
-        try DiscardedBundle(id: bundle.id, sequence: bundle.sequence, digest: bundle.digest, fileName: bundle.fileName,
-                            createdAt: bundle.createdAt, discardedAt: Date().utcTimestamp).insert(db)
+        try DiscardedBundle(
+            id: bundle.id, sequence: bundle.sequence, digest: bundle.digest, fileName: bundle.fileName,
+            createdAt: bundle.createdAt, discardedAt: Date().utcTimestamp
+        ).insert(db)
         try bundle.delete(db)
     }
 }

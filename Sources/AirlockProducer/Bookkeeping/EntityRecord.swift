@@ -11,6 +11,7 @@ enum EntityRecord {
     }
 
     static func record(_ entity: String, signature: String, in db: Database) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO \(table) (name, columns) VALUES (?, ?)", arguments: [entity, signature])
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO \(table) (name, columns) VALUES (?, ?)", arguments: [entity, signature])
     }
 }

@@ -10,12 +10,15 @@ enum QuarantineRecords {
     /// Records a finding for each row `source` (an SQL `FROM` item with `raw_id` and
     /// `file_sha256`) gives where `condition` holds; `value`, `reason` and `check` are SQL
     /// over its columns.
-    static func insert(entity: String, field: String, value: String, reason: String, check: String, severity: String,
-                       from source: String, where condition: String, in db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO \(table) (raw_id, file_sha256, entity, field, value, reason, check_name, severity)
-            SELECT raw_id, file_sha256, ?, ?, \(value), \(reason), \(check), \(severity) FROM \(source) WHERE \(condition)
-            """, arguments: [entity, field])
+    static func insert(
+        entity: String, field: String, value: String, reason: String, check: String, severity: String,
+        from source: String, where condition: String, in db: Database
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO \(table) (raw_id, file_sha256, entity, field, value, reason, check_name, severity)
+                SELECT raw_id, file_sha256, ?, ?, \(value), \(reason), \(check), \(severity) FROM \(source) WHERE \(condition)
+                """, arguments: [entity, field])
     }
 
     /// SQL: the raw ids of the records of the files `files` selects that are held back.
@@ -44,10 +47,12 @@ enum QuarantineRecords {
     /// `name` and `ingest_order`), in the order the records were read.
     static func findings(inFiles files: String, in db: Database) throws -> [Row] {
         let place = RawRecords.place(of: "q.raw_id")
-        return try Row.fetchAll(db, sql: """
-            SELECT q.severity, q.check_name, q.entity, f.name, \(place.line), \(place.record), q.field, q.value, q.reason
-            FROM \(table) AS q JOIN \(files) AS f ON f.sha256 = q.file_sha256
-            ORDER BY f.ingest_order, \(place.record), q.rowid
-            """)
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT q.severity, q.check_name, q.entity, f.name, \(place.line), \(place.record), q.field, q.value, q.reason
+                FROM \(table) AS q JOIN \(files) AS f ON f.sha256 = q.file_sha256
+                ORDER BY f.ingest_order, \(place.record), q.rowid
+                """)
     }
 }

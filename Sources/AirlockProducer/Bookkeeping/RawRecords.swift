@@ -6,7 +6,8 @@ enum RawRecords {
     static let table = "airlock_raw"
 
     /// Inserts one record: `?1` file SHA-256, `?2` entity, `?3` record number, `?4` line, `?5` the JSON text.
-    static let insert = "INSERT INTO \(table) (file_sha256, entity, record_no, line, record) VALUES (?1, ?2, ?3, ?4, ?5)"
+    static let insert =
+        "INSERT INTO \(table) (file_sha256, entity, record_no, line, record) VALUES (?1, ?2, ?3, ?4, ?5)"
 
     /// `insert`, but only when `?5` is a JSON object (nothing is inserted otherwise). CASE keeps
     /// json_type from seeing text json_valid refused (it would raise an error).
@@ -18,10 +19,11 @@ enum RawRecords {
     /// Inserts the objects among `elements` (a SELECT of `number`, `value` and `type`) as the
     /// records of file `:file` for entity `:entity`.
     static func insertObjects(of elements: String, arguments: StatementArguments, in db: Database) throws -> Int {
-        try db.execute(sql: """
-            INSERT INTO \(table) (file_sha256, entity, record_no, line, record)
-            SELECT :file, :entity, number, NULL, value FROM (\(elements)) WHERE type = 'object'
-            """, arguments: arguments)
+        try db.execute(
+            sql: """
+                INSERT INTO \(table) (file_sha256, entity, record_no, line, record)
+                SELECT :file, :entity, number, NULL, value FROM (\(elements)) WHERE type = 'object'
+                """, arguments: arguments)
         return db.changesCount
     }
 

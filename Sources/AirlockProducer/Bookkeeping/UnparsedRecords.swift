@@ -6,7 +6,8 @@ enum UnparsedRecords {
     static let table = "airlock_unparsed"
 
     /// Inserts one: file SHA-256, line, record number, field, reason, text.
-    static let insert = "INSERT INTO \(table) (file_sha256, line, record_no, field, reason, text) VALUES (?, ?, ?, ?, ?, ?)"
+    static let insert =
+        "INSERT INTO \(table) (file_sha256, line, record_no, field, reason, text) VALUES (?, ?, ?, ?, ?, ?)"
 
     static func delete(file sha256: String, in db: Database) throws {
         try db.execute(sql: "DELETE FROM \(table) WHERE file_sha256 = ?", arguments: [sha256])
@@ -21,10 +22,12 @@ enum UnparsedRecords {
     /// `entity` and `ingest_order`): file name, line, record number, field and reason, in
     /// the order they were read.
     static func list(inFiles files: String, in db: Database) throws -> [Row] {
-        try Row.fetchAll(db, sql: """
-            SELECT f.name, u.line, u.record_no, u.field, u.reason FROM \(table) AS u
-            JOIN \(files) AS f ON f.sha256 = u.file_sha256 ORDER BY f.ingest_order, u.record_no
-            """)
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT f.name, u.line, u.record_no, u.field, u.reason FROM \(table) AS u
+                JOIN \(files) AS f ON f.sha256 = u.file_sha256 ORDER BY f.ingest_order, u.record_no
+                """)
     }
 
     /// SQL: how many records of entity `alias.entity`'s files in `files` could not be read.

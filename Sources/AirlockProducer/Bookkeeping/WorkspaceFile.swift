@@ -29,18 +29,22 @@ struct WorkspaceFile: Codable, FetchableRecord, PersistableRecord {
     private static var table: String { databaseTableName }
 
     /// Records a file read now (or rejected now), after every file read before it.
-    static func record(name: String, sha256: String, size: Int64, entity: String?, state: FileState, error: String?,
-                       in db: Database) throws {
+    static func record(
+        name: String, sha256: String, size: Int64, entity: String?, state: FileState, error: String?,
+        in db: Database
+    ) throws {
         let order = (try Int.fetchOne(db, sql: "SELECT max(ingest_order) FROM \(table)") ?? 0) + 1
-        let file = WorkspaceFile(sha256: sha256, name: name, size: size, entity: entity, state: state, error: error,
-                                 ingestedAt: Date().utcMilliseconds, ingestOrder: order)
+        let file = WorkspaceFile(
+            sha256: sha256, name: name, size: size, entity: entity, state: state, error: error,
+            ingestedAt: Date().utcMilliseconds, ingestOrder: order)
         try file.insert(db, onConflict: .replace)
     }
 
     /// The name under which this content was read before, unless it was rejected then.
     static func nameSeenBefore(sha256: String, in db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT name FROM \(table) WHERE sha256 = ? AND state <> ?",
-                            arguments: [sha256, FileState.rejected])
+        try String.fetchOne(
+            db, sql: "SELECT name FROM \(table) WHERE sha256 = ? AND state <> ?",
+            arguments: [sha256, FileState.rejected])
     }
 
     static func setRecords(_ count: Int, sha256: String, in db: Database) throws {
@@ -73,32 +77,39 @@ struct WorkspaceFile: Codable, FetchableRecord, PersistableRecord {
 
     /// The entities some pending file feeds.
     static func pendingEntities(in db: Database) throws -> Set<String> {
-        try String.fetchSet(db, sql: "SELECT DISTINCT entity FROM \(table) WHERE state = ?", arguments: [FileState.pending])
+        try String.fetchSet(
+            db, sql: "SELECT DISTINCT entity FROM \(table) WHERE state = ?", arguments: [FileState.pending])
     }
 
     /// The pending files' names, in the order they were read.
     static func pendingNames(in db: Database) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT name FROM \(table) WHERE state = ? ORDER BY ingest_order", arguments: [FileState.pending])
+        try String.fetchAll(
+            db, sql: "SELECT name FROM \(table) WHERE state = ? ORDER BY ingest_order", arguments: [FileState.pending])
     }
 
     /// The pending files as a bundle's manifest lists its sources.
     static func pendingSources(in db: Database) throws -> [Manifest.Source] {
-        try fetchAll(db, sql: "SELECT * FROM \(table) WHERE state = ? ORDER BY ingest_order", arguments: [FileState.pending]).map {
-            Manifest.Source(name: $0.name, sha256: $0.sha256, entity: $0.entity ?? "", records: $0.records, pulled: $0.pulledAt)
+        try fetchAll(
+            db, sql: "SELECT * FROM \(table) WHERE state = ? ORDER BY ingest_order", arguments: [FileState.pending]
+        ).map {
+            Manifest.Source(
+                name: $0.name, sha256: $0.sha256, entity: $0.entity ?? "", records: $0.records, pulled: $0.pulledAt)
         }
     }
 
     /// Moves every pending file to `state`; `bundle` is the sequence of the bundle they went into.
     static func settlePending(as state: FileState, bundle: Int? = nil, error: String? = nil, in db: Database) throws {
-        try db.execute(sql: """
-            UPDATE \(table) SET state = ?, bundle_sequence = coalesce(?, bundle_sequence), error = coalesce(?, error) WHERE state = ?
-            """, arguments: [state, bundle, error, FileState.pending])
+        try db.execute(
+            sql: """
+                UPDATE \(table) SET state = ?, bundle_sequence = coalesce(?, bundle_sequence), error = coalesce(?, error) WHERE state = ?
+                """, arguments: [state, bundle, error, FileState.pending])
     }
 
     /// The names of the files that went into bundle `sequence`, in the order they were read.
     static func bundledNames(sequence: Int, in db: Database) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT name FROM \(table) WHERE bundle_sequence = ? AND state = ? ORDER BY ingest_order",
-                            arguments: [sequence, FileState.bundled])
+        try String.fetchAll(
+            db, sql: "SELECT name FROM \(table) WHERE bundle_sequence = ? AND state = ? ORDER BY ingest_order",
+            arguments: [sequence, FileState.bundled])
     }
 
     /// Takes back bundle `sequence`: its files named in `requeue` wait for the next bundle,
@@ -106,12 +117,13 @@ struct WorkspaceFile: Codable, FetchableRecord, PersistableRecord {
     static func discard(sequence: Int, requeuing requeue: [String], in db: Database) throws {
         let requeued = "name IN (SELECT value FROM json_each(?))"
         let names = String(decoding: try JSONEncoder().encode(requeue), as: UTF8.self)
-        try db.execute(sql: """
-            UPDATE \(table)
-            SET state = CASE WHEN \(requeued) THEN ? ELSE ? END,
-                bundle_sequence = CASE WHEN \(requeued) THEN NULL ELSE bundle_sequence END
-            WHERE bundle_sequence = ? AND state = ?
-            """, arguments: [names, FileState.pending, FileState.discarded, names, sequence, FileState.bundled])
+        try db.execute(
+            sql: """
+                UPDATE \(table)
+                SET state = CASE WHEN \(requeued) THEN ? ELSE ? END,
+                    bundle_sequence = CASE WHEN \(requeued) THEN NULL ELSE bundle_sequence END
+                WHERE bundle_sequence = ? AND state = ?
+                """, arguments: [names, FileState.pending, FileState.discarded, names, sequence, FileState.bundled])
     }
 
     /// Names of every file read, whatever became of it, but for rejected ones.

@@ -28,13 +28,15 @@ struct ChangeLog {
 
     private func value(_ column: ColumnSpec, of alias: String) -> String {
         let reference = "\(alias).\(dialect.identifier(column.name))"
-        return column.type == .boolean ? "json(CASE WHEN \(reference) THEN 'true' WHEN NOT \(reference) THEN 'false' END)" : reference
+        return column.type == .boolean
+            ? "json(CASE WHEN \(reference) THEN 'true' WHEN NOT \(reference) THEN 'false' END)" : reference
     }
 
     /// A JSON object of `columns` of the row `alias`, typed as the change file types them.
     func object(_ columns: [ColumnSpec], of alias: String) -> String {
         guard !columns.isEmpty else { return "json_object()" }
-        return "json_object(" + columns.map { "\(dialect.literal($0.name)), \(value($0, of: alias))" }.joined(separator: ", ") + ")"
+        return "json_object("
+            + columns.map { "\(dialect.literal($0.name)), \(value($0, of: alias))" }.joined(separator: ", ") + ")"
     }
 
     /// `object` without the fields that did not change: json_remove takes a path per value
@@ -44,7 +46,8 @@ struct ChangeLog {
         guard !values.isEmpty else { return "json_object()" }
         let paths = values.map { column in
             let name = dialect.identifier(column.name)
-            return "CASE WHEN s.\(name) IS NOT b.\(name) THEN '$.\"airlock:none\"' ELSE \(dialect.literal("$.\"\(column.name)\"")) END"
+            return
+                "CASE WHEN s.\(name) IS NOT b.\(name) THEN '$.\"airlock:none\"' ELSE \(dialect.literal("$.\"\(column.name)\"")) END"
         }
         return "json_remove(\(object(values, of: alias)), \(paths.joined(separator: ", ")))"
     }
@@ -52,10 +55,11 @@ struct ChangeLog {
     private var lines: String {
         let diff = EntityDiff(entity), tables = EntityTables(entity)
         let keyMatch = diff.keyMatch, rowDiffers = diff.rowDiffers
-        let keyColumns = entity.key.map { key in entity.columns.first { $0.name == key }! }
+        let keyColumns = entity.keyColumns
         let order = entity.key.indices.map { "k\($0)" }
         func keys(_ alias: String) -> String {
-            entity.key.enumerated().map { "\(alias).\(dialect.identifier($0.element)) AS k\($0.offset)" }.joined(separator: ", ")
+            entity.key.enumerated().map { "\(alias).\(dialect.identifier($0.element)) AS k\($0.offset)" }.joined(
+                separator: ", ")
         }
         // ORDER BY on the compound itself lets SQLite merge the three arms, each already in key
         // order, instead of sorting every line in a temporary b-tree.

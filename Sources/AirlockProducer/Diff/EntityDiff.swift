@@ -57,53 +57,70 @@ struct EntityDiff {
     }
 
     func counts(in db: Database) throws -> EntityCounts {
-        let row = try Row.fetchOne(db, sql: """
-            SELECT
-              (SELECT count(*) FROM \(tables.snapshot) AS s WHERE NOT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch))) AS inserted,
-              (SELECT count(*) FROM \(tables.baseline) AS b WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))) AS deleted,
-              (SELECT count(*) FROM \(tables.snapshot) AS s JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(rowDiffers)) AS updated,
-              (SELECT count(*) FROM \(tables.snapshot) AS s JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE NOT (\(rowDiffers))) AS unchanged
-            """)!
-        return EntityCounts(inserted: row["inserted"], updated: row["updated"], deleted: row["deleted"], unchanged: row["unchanged"])
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT
+                  (SELECT count(*) FROM \(tables.snapshot) AS s WHERE NOT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch))) AS inserted,
+                  (SELECT count(*) FROM \(tables.baseline) AS b WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))) AS deleted,
+                  (SELECT count(*) FROM \(tables.snapshot) AS s JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(rowDiffers)) AS updated,
+                  (SELECT count(*) FROM \(tables.snapshot) AS s JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE NOT (\(rowDiffers))) AS unchanged
+                """)!
+        return EntityCounts(
+            inserted: row["inserted"], updated: row["updated"], deleted: row["deleted"], unchanged: row["unchanged"])
     }
 
     /// The counts per value of the category column: the snapshot's value for a row it holds,
     /// the baseline's for a deleted row.
     func countsByCategory(_ column: String, in db: Database) throws -> [String?: EntityCounts] {
         let category = tables.sql.name(column)
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT category, sum(change = 'inserted'), sum(change = 'updated'), sum(change = 'deleted'), sum(change = 'unchanged') FROM (
-              SELECT CAST(s.\(category) AS TEXT) AS category,
-                     CASE WHEN b.\(tables.sql.name(entity.key[0])) IS NULL THEN 'inserted' WHEN \(rowDiffers) THEN 'updated' ELSE 'unchanged' END AS change
-              FROM \(tables.snapshot) AS s LEFT JOIN \(tables.baseline) AS b ON \(keyMatch)
-              UNION ALL
-              SELECT CAST(b.\(category) AS TEXT), 'deleted' FROM \(tables.baseline) AS b
-              WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))
-            ) GROUP BY category
-            """)
-        return Dictionary(uniqueKeysWithValues: rows.map { row in
-            (row[0] as String?, EntityCounts(inserted: row[1], updated: row[2], deleted: row[3], unchanged: row[4]))
-        })
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT category, sum(change = 'inserted'), sum(change = 'updated'), sum(change = 'deleted'), sum(change = 'unchanged') FROM (
+                  SELECT CAST(s.\(category) AS TEXT) AS category,
+                         CASE WHEN b.\(tables.sql.name(entity.key[0])) IS NULL THEN 'inserted' WHEN \(rowDiffers) THEN 'updated' ELSE 'unchanged' END AS change
+                  FROM \(tables.snapshot) AS s LEFT JOIN \(tables.baseline) AS b ON \(keyMatch)
+                  UNION ALL
+                  SELECT CAST(b.\(category) AS TEXT), 'deleted' FROM \(tables.baseline) AS b
+                  WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))
+                ) GROUP BY category
+                """)
+        return Dictionary(
+            uniqueKeysWithValues: rows.map { row in
+                (row[0] as String?, EntityCounts(inserted: row[1], updated: row[2], deleted: row[3], unchanged: row[4]))
+            })
     }
 
     /// Makes the snapshot the new baseline, once its bundle is safely staged, keeping the
     /// before-images of what `bundle` changes so `restore` can undo it.
     func promote(bundle: Int, in db: Database) throws {
         let columns = tables.sql.columns
-        try db.execute(sql: "INSERT INTO \(tables.undo) (airlock_bundle, airlock_existed, \(columns)) SELECT ?, 1, \(columns) FROM (\(beforeImages))",
-                       arguments: [bundle])
-        try db.execute(sql: "INSERT INTO \(tables.undo) (airlock_bundle, airlock_existed, \(columns)) SELECT ?, 0, \(columns) FROM (\(insertedRows))",
-                       arguments: [bundle])
+        try db.execute(
+            sql:
+                "INSERT INTO \(tables.undo) (airlock_bundle, airlock_existed, \(columns)) SELECT ?, 1, \(columns) FROM (\(beforeImages))",
+            arguments: [bundle])
+        try db.execute(
+            sql:
+                "INSERT INTO \(tables.undo) (airlock_bundle, airlock_existed, \(columns)) SELECT ?, 0, \(columns) FROM (\(insertedRows))",
+            arguments: [bundle])
         try db.execute(sql: "DELETE FROM \(tables.baseline)")
-        try db.execute(sql: "INSERT INTO \(tables.baseline) (\(tables.sql.columns)) SELECT \(tables.sql.columns) FROM \(tables.snapshot)")
+        try db.execute(
+            sql:
+                "INSERT INTO \(tables.baseline) (\(tables.sql.columns)) SELECT \(tables.sql.columns) FROM \(tables.snapshot)"
+        )
     }
 
     /// Puts the baseline back to where it was before `bundle`, for a discarded bundle.
     func restore(bundle: Int, in db: Database) throws {
-        try db.execute(sql: "DELETE FROM \(tables.baseline) WHERE (\(tables.sql.key)) IN (SELECT \(tables.sql.key) FROM \(tables.undo) WHERE airlock_bundle = ?)",
-                       arguments: [bundle])
-        try db.execute(sql: "INSERT INTO \(tables.baseline) (\(tables.sql.columns)) SELECT \(tables.sql.columns) FROM \(tables.undo) WHERE airlock_bundle = ? AND airlock_existed",
-                       arguments: [bundle])
+        try db.execute(
+            sql:
+                "DELETE FROM \(tables.baseline) WHERE (\(tables.sql.key)) IN (SELECT \(tables.sql.key) FROM \(tables.undo) WHERE airlock_bundle = ?)",
+            arguments: [bundle])
+        try db.execute(
+            sql:
+                "INSERT INTO \(tables.baseline) (\(tables.sql.columns)) SELECT \(tables.sql.columns) FROM \(tables.undo) WHERE airlock_bundle = ? AND airlock_existed",
+            arguments: [bundle])
         try db.execute(sql: "DELETE FROM \(tables.undo) WHERE airlock_bundle = ?", arguments: [bundle])
     }
 }

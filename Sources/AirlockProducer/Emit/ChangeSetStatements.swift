@@ -31,7 +31,9 @@ struct ChangeSetStatements {
     var createTemporaryTables: [String] {
         // PostgreSQL drops them when the script's transaction ends; SQLite when the connection closes.
         let lifetime = dialect == .postgres ? " ON COMMIT DROP" : ""
-        return [oldTable, newTable].map { "CREATE TEMP TABLE \($0) \(sql.tableDefinition(foreignKeys: false))\(lifetime);" }
+        return [oldTable, newTable].map {
+            "CREATE TEMP TABLE \($0) \(sql.tableDefinition(foreignKeys: false))\(lifetime);"
+        }
     }
 
     // MARK: - Drift guard
@@ -63,7 +65,8 @@ struct ChangeSetStatements {
     /// names up to 20 in the error, the `sqlite3` shell prints every one before its guard fails.
     /// SQLite's guard passes when the skip switch is set; PostgreSQL's is left out by psql's `\if`.
     func driftGuard(bundle: BundleIdentity, ledger: LedgerStatements) -> String {
-        let problem = "airlock: \(entity.name): target rows differ from what bundle \(bundle.paddedSequence) expects (edited on the target since the previous bundle?); nothing was changed"
+        let problem =
+            "airlock: \(entity.name): target rows differ from what bundle \(bundle.paddedSequence) expects (edited on the target since the previous bundle?); nothing was changed"
         switch dialect {
         case .postgres:
             let body = """
@@ -91,7 +94,7 @@ struct ChangeSetStatements {
         [
             "SELECT \(dialect.literal("airlock: \(entity.name)\(ScriptSwitches.skippedMarker)")) || airlock_drifted FROM \(driftTable) ORDER BY 1;",
             "DELETE FROM \(oldTable) WHERE (\(sql.key)) IN (SELECT \(sql.key) FROM \(driftTable));",
-            "DELETE FROM \(newTable) WHERE (\(sql.key)) IN (SELECT \(sql.key) FROM \(driftTable));",
+            "DELETE FROM \(newTable) WHERE (\(sql.key)) IN (SELECT \(sql.key) FROM \(driftTable));"
         ]
     }
 
@@ -104,14 +107,19 @@ struct ChangeSetStatements {
         case .onConflict:
             let conflict = updates.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + updates.joined(separator: ", ")
             // `WHERE true` keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
-            return ["INSERT INTO \(table) (\(sql.columns)) SELECT \(sql.columns) FROM \(newTable) WHERE true ON CONFLICT (\(sql.key)) \(conflict);"]
+            return [
+                "INSERT INTO \(table) (\(sql.columns)) SELECT \(sql.columns) FROM \(newTable) WHERE true ON CONFLICT (\(sql.key)) \(conflict);"
+            ]
         case .updateThenInsert:
             var statements: [String] = []
             if !entity.valueColumns.isEmpty {
-                let set = entity.valueColumns.map { "\(sql.name($0.name)) = n.\(sql.name($0.name))" }.joined(separator: ", ")
-                statements.append("UPDATE \(table) AS t SET \(set) FROM \(newTable) AS n WHERE \(sql.keyMatch("t", "n"));")
+                let set = entity.valueColumns.map { "\(sql.name($0.name)) = n.\(sql.name($0.name))" }.joined(
+                    separator: ", ")
+                statements.append(
+                    "UPDATE \(table) AS t SET \(set) FROM \(newTable) AS n WHERE \(sql.keyMatch("t", "n"));")
             }
-            statements.append("""
+            statements.append(
+                """
                 INSERT INTO \(table) (\(sql.columns)) SELECT \(sql.columns) FROM \(newTable) AS n
                 WHERE NOT EXISTS (SELECT 1 FROM \(table) AS t WHERE \(sql.keyMatch("t", "n")));
                 """)

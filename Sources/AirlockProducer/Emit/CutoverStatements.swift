@@ -30,7 +30,8 @@ struct CutoverStatements {
 
     /// A fresh staging table; one kept by a rollback of this same bundle is replaced.
     var createStaging: [String] {
-        let definition = dialect == .postgres
+        let definition =
+            dialect == .postgres
             ? "(LIKE \(live) INCLUDING ALL EXCLUDING INDEXES)"
             : EntitySQL(entity, dialect).tableDefinition(foreignKeys: false)
         return ["DROP TABLE IF EXISTS \(staging);", "CREATE TABLE \(staging) \(definition);"]
@@ -38,26 +39,34 @@ struct CutoverStatements {
 
     /// Stops the script when the staging table does not hold exactly the rows the bundle carries.
     func checkStaging(rows: Int) -> String {
-        ledger.refuse(when: "(SELECT count(*) FROM \(staging)) <> \(rows)",
-                      message: "airlock: cutover of \(entity.name) stopped before any change: the staging table does not hold the \(rows) rows of bundle \(bundle.paddedSequence)",
-                      label: "staging_\(ordinal)")
+        ledger.refuse(
+            when: "(SELECT count(*) FROM \(staging)) <> \(rows)",
+            message:
+                "airlock: cutover of \(entity.name) stopped before any change: the staging table does not hold the \(rows) rows of bundle \(bundle.paddedSequence)",
+            label: "staging_\(ordinal)")
     }
 
     /// The spec's `cutover:` minimums: the snapshot's row count, and its share of the rows the
     /// live table holds now. Run before anything changes.
     func checkMinimums(rows: Int) -> [String] {
         let minimums = entity.cutoverMinimums
-        let stopped = "airlock: cutover of \(entity.name) stopped before any change: bundle \(bundle.paddedSequence) holds \(rows) rows"
+        let stopped =
+            "airlock: cutover of \(entity.name) stopped before any change: bundle \(bundle.paddedSequence) holds \(rows) rows"
         var checks: [String] = []
         if let minimum = minimums.rows {
-            checks.append(ledger.refuse(when: "\(rows) < \(minimum)",
-                                        message: "\(stopped), fewer than the spec's cutover.min_rows \(minimum)",
-                                        label: "min_rows_\(ordinal)"))
+            checks.append(
+                ledger.refuse(
+                    when: "\(rows) < \(minimum)",
+                    message: "\(stopped), fewer than the spec's cutover.min_rows \(minimum)",
+                    label: "min_rows_\(ordinal)"))
         }
         if let share = minimums.shareOfCurrent {
-            checks.append(ledger.refuse(when: "\(rows) < \(share) * (SELECT count(*) FROM \(live))",
-                                        message: "\(stopped), fewer than the spec's cutover.min_share_of_current \(share) of the rows table \(entity.name) holds now",
-                                        label: "min_share_\(ordinal)"))
+            checks.append(
+                ledger.refuse(
+                    when: "\(rows) < \(share) * (SELECT count(*) FROM \(live))",
+                    message:
+                        "\(stopped), fewer than the spec's cutover.min_share_of_current \(share) of the rows table \(entity.name) holds now",
+                    label: "min_share_\(ordinal)"))
         }
         return checks
     }
@@ -70,11 +79,14 @@ struct CutoverStatements {
         switch dialect {
         case .postgres:
             let names = managed.map { dialect.literal(dialect.identifier($0.name)) }.joined(separator: ", ")
-            return "SELECT pg_temp.airlock_refuse_dependents(\(regclass(live)), ARRAY[\(names)]::text[], \(dialect.literal("\(action) of \(entity.name)")));"
+            return
+                "SELECT pg_temp.airlock_refuse_dependents(\(regclass(live)), ARRAY[\(names)]::text[], \(dialect.literal("\(action) of \(entity.name)")));"
         case .sqlite:
             return ledger.refuse(
-                when: "EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = \(dialect.literal(entity.name)) COLLATE NOCASE)",
-                message: "airlock: \(action) of \(entity.name) stopped before any change: table \(entity.name) has triggers, which would fire for every row it replaces; drop them and run the script again, or apply the bundle with --mode upsert",
+                when:
+                    "EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = \(dialect.literal(entity.name)) COLLATE NOCASE)",
+                message:
+                    "airlock: \(action) of \(entity.name) stopped before any change: table \(entity.name) has triggers, which would fire for every row it replaces; drop them and run the script again, or apply the bundle with --mode upsert",
                 label: "dependents_\(ordinal)")
         }
     }
@@ -86,29 +98,36 @@ struct CutoverStatements {
 
     /// Stops a rollback whose backup table is gone.
     var requireBackup: String {
-        let missing = dialect == .postgres
+        let missing =
+            dialect == .postgres
             ? "to_regclass(\(dialect.literal(backup))) IS NULL"
             : "NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = \(dialect.literal(entity.name + backupSuffix)))"
-        return ledger.refuse(when: missing,
-                             message: "airlock: the backup table \(entity.name + backupSuffix) is gone, so the cutover of bundle \(bundle.paddedSequence) cannot be rolled back; nothing was changed",
-                             label: "backup_\(ordinal)")
+        return ledger.refuse(
+            when: missing,
+            message:
+                "airlock: the backup table \(entity.name + backupSuffix) is gone, so the cutover of bundle \(bundle.paddedSequence) cannot be rolled back; nothing was changed",
+            label: "backup_\(ordinal)")
     }
 
     /// SQLite: the live table's rows go to the backup and the staging rows take their place.
     var sqliteCutover: [String] {
-        ["CREATE TABLE \(backup) AS SELECT * FROM \(live);",
-         "DELETE FROM \(live);",
-         "INSERT INTO \(live) (\(columnList)) SELECT \(columnList) FROM \(staging);",
-         "DROP TABLE \(staging);"]
+        [
+            "CREATE TABLE \(backup) AS SELECT * FROM \(live);",
+            "DELETE FROM \(live);",
+            "INSERT INTO \(live) (\(columnList)) SELECT \(columnList) FROM \(staging);",
+            "DROP TABLE \(staging);"
+        ]
     }
 
     /// SQLite: the live rows go back to the staging table and the backup's take their place.
     var sqliteRollback: [String] {
-        ["DROP TABLE IF EXISTS \(staging);",
-         "CREATE TABLE \(staging) AS SELECT * FROM \(live);",
-         "DELETE FROM \(live);",
-         "INSERT INTO \(live) SELECT * FROM \(backup);",
-         "DROP TABLE \(backup);"]
+        [
+            "DROP TABLE IF EXISTS \(staging);",
+            "CREATE TABLE \(staging) AS SELECT * FROM \(live);",
+            "DELETE FROM \(live);",
+            "INSERT INTO \(live) SELECT * FROM \(backup);",
+            "DROP TABLE \(backup);"
+        ]
     }
 
     /// PostgreSQL: swaps every staging table in at once.
@@ -121,20 +140,24 @@ struct CutoverStatements {
         swap(cutovers, incoming: \.backup, incomingSuffix: \.backupSuffix, outgoingSuffix: \.stagingSuffix)
     }
 
-    private static func swap(_ cutovers: [CutoverStatements], incoming: KeyPath<CutoverStatements, String>,
-                             incomingSuffix: KeyPath<CutoverStatements, String>, outgoingSuffix: KeyPath<CutoverStatements, String>) -> String {
+    private static func swap(
+        _ cutovers: [CutoverStatements], incoming: KeyPath<CutoverStatements, String>,
+        incomingSuffix: KeyPath<CutoverStatements, String>, outgoingSuffix: KeyPath<CutoverStatements, String>
+    ) -> String {
         let dialect = SQLDialect.postgres
         let lives = cutovers.map { $0.regclass($0.live) }.joined(separator: ", ")
         let incomings = cutovers.map { $0.regclass($0[keyPath: incoming]) }.joined(separator: ", ")
         // One bundle, one suffix: every entity shares the bundle's sequence number.
-        return "SELECT pg_temp.airlock_swap(ARRAY[\(lives)], ARRAY[\(incomings)], \(dialect.literal(cutovers[0][keyPath: incomingSuffix])), \(dialect.literal(cutovers[0][keyPath: outgoingSuffix])));"
+        return
+            "SELECT pg_temp.airlock_swap(ARRAY[\(lives)], ARRAY[\(incomings)], \(dialect.literal(cutovers[0][keyPath: incomingSuffix])), \(dialect.literal(cutovers[0][keyPath: outgoingSuffix])));"
     }
 
     /// SQLite: names every row whose foreign key lost its parent, then stops the script if any did.
     static func sqliteForeignKeyCheck(managed: [EntitySpec], action: String) -> String {
         let dialect = SQLDialect.sqlite
         let names = managed.map { dialect.literal($0.name.lowercased()) }.joined(separator: ", ")
-        let broken = "SELECT * FROM pragma_foreign_key_check WHERE lower(\"table\") IN (\(names)) OR lower(parent) IN (\(names))"
+        let broken =
+            "SELECT * FROM pragma_foreign_key_check WHERE lower(\"table\") IN (\(names)) OR lower(parent) IN (\(names))"
         return """
             SELECT 'airlock: foreign key broken: ' || "table" || ' row ' || coalesce(rowid, '(without rowid)') || ' refers to a missing row of ' || parent FROM (\(broken));
             \(LedgerStatements(dialect: dialect).refuse(when: "EXISTS (\(broken))", message: "airlock: \(action) would leave rows whose foreign keys refer to missing rows (listed above); nothing was changed", label: "foreign_keys"))

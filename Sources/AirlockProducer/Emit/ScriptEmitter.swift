@@ -25,7 +25,9 @@ struct ScriptEmitter {
     private var ledger: LedgerStatements { LedgerStatements(dialect: dialect) }
 
     private var cutovers: [CutoverStatements] {
-        entities.enumerated().map { CutoverStatements(dialect: dialect, entity: $0.element, bundle: bundle, ordinal: $0.offset + 1) }
+        entities.enumerated().map {
+            CutoverStatements(dialect: dialect, entity: $0.element, bundle: bundle, ordinal: $0.offset + 1)
+        }
     }
 
     private var changeSets: [ChangeSetStatements] {
@@ -76,7 +78,8 @@ struct ScriptEmitter {
         for cutover in cutovers {
             try out.line("-- \(cutover.entity.name): the bundle's full snapshot into \(cutover.staging).")
             for statement in cutover.createStaging { try out.line(statement) }
-            let rows = try load(out, cutover.entity, into: cutover.staging, rows: EntityDiff(cutover.entity).snapshotRows, db: db)
+            let rows = try load(
+                out, cutover.entity, into: cutover.staging, rows: EntityDiff(cutover.entity).snapshotRows, db: db)
             try out.line(cutover.checkStaging(rows: rows))
             for check in cutover.checkMinimums(rows: rows) { try out.line(check) }
             if dialect == .postgres { try out.line(cutover.prepareStaging) }
@@ -94,8 +97,12 @@ struct ScriptEmitter {
         try writeRollbackGuards(out, of: .cutover)
         for cutover in cutovers { try out.line(cutover.requireBackup) }
         if dialect == .postgres { try out.line(PostgresCutoverFunctions.definitions) }
-        for cutover in cutovers { try out.line(cutover.refuseUnmanagedDependents(managed: schema, action: "rollback of the cutover")) }
-        try writeSwap(out, postgres: CutoverStatements.postgresRollback, sqlite: \.sqliteRollback, action: "the rollback of the cutover")
+        for cutover in cutovers {
+            try out.line(cutover.refuseUnmanagedDependents(managed: schema, action: "rollback of the cutover"))
+        }
+        try writeSwap(
+            out, postgres: CutoverStatements.postgresRollback, sqlite: \.sqliteRollback,
+            action: "the rollback of the cutover")
         try out.line(ledger.record(bundle, kind: .rollback, headAfter: bundle.parentDigest))
         try writeEpilogue(out)
     }
@@ -104,21 +111,30 @@ struct ScriptEmitter {
     /// It reads only; run it after applying the bundle, before a later one changes the tables.
     func writeVerify(to url: URL, checksums: [String: String]) throws {
         let out = try ScriptWriter(path: url)
-        try out.line("-- Airlock bundle \(bundle.paddedSequence) (\(bundle.id)): verify for \(dialect == .postgres ? "PostgreSQL" : "SQLite"), after apply.")
-        try out.line(dialect == .postgres ? "-- Run: psql -v ON_ERROR_STOP=1 -f \(url.lastPathComponent)" : "-- Run: sqlite3 -bail TARGET.db < \(url.lastPathComponent)")
+        try out.line(
+            "-- Airlock bundle \(bundle.paddedSequence) (\(bundle.id)): verify for \(dialect == .postgres ? "PostgreSQL" : "SQLite"), after apply."
+        )
+        try out.line(
+            dialect == .postgres
+                ? "-- Run: psql -v ON_ERROR_STOP=1 -f \(url.lastPathComponent)"
+                : "-- Run: sqlite3 -bail TARGET.db < \(url.lastPathComponent)")
         if dialect == .postgres { try out.line("\\set ON_ERROR_STOP on") }
         let rows = entities.map { entity in
             "SELECT \(dialect.literal(entity.name)) AS entity, (\(TableChecksum(entity: entity).query(dialect, table: dialect.identifier(entity.name)))) AS actual, \(dialect.literal(checksums[entity.name] ?? "")) AS expected"
         }
         try out.line("CREATE TEMP TABLE airlock_verify AS\n\(rows.joined(separator: "\nUNION ALL\n"));")
-        try out.line("""
+        try out.line(
+            """
             SELECT 'airlock: ' || entity || ': ' || CASE WHEN actual = expected THEN 'ok, ' || actual
               ELSE 'DIFFERS: the table has ' || actual || ', bundle \(bundle.paddedSequence) expects ' || expected || ' (rows:checksum)' END
             FROM airlock_verify ORDER BY entity;
             """)
-        try out.line(ledger.refuse(when: "EXISTS (SELECT 1 FROM airlock_verify WHERE actual <> expected)",
-                                   message: "airlock: verify: the target's tables differ from bundle \(bundle.paddedSequence) (listed above)",
-                                   label: "verify"))
+        try out.line(
+            ledger.refuse(
+                when: "EXISTS (SELECT 1 FROM airlock_verify WHERE actual <> expected)",
+                message:
+                    "airlock: verify: the target's tables differ from bundle \(bundle.paddedSequence) (listed above)",
+                label: "verify"))
         try out.line("DROP TABLE airlock_verify;")
         try out.close()
     }
@@ -126,12 +142,17 @@ struct ScriptEmitter {
     /// Refuses a re-apply and a target whose last bundle is not this one's parent, then makes
     /// the tables a target that is new to the bundle's entities lacks.
     private func writeApplyGuards(_ out: ScriptWriter) throws {
-        try out.line(ledger.refuse(when: "\(ledger.head) = \(dialect.literal(bundle.digest))",
-                                   message: "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) is already applied to this target",
-                                   label: "reapply"))
-        try out.line(ledger.refuse(when: "\(ledger.head) <> \(dialect.literal(bundle.parentDigest))",
-                                   message: "airlock: bundle \(bundle.paddedSequence) applies on top of \(parentDescription); this target's last applied bundle is another (see airlock_ledger)",
-                                   label: "parent"))
+        try out.line(
+            ledger.refuse(
+                when: "\(ledger.head) = \(dialect.literal(bundle.digest))",
+                message: "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) is already applied to this target",
+                label: "reapply"))
+        try out.line(
+            ledger.refuse(
+                when: "\(ledger.head) <> \(dialect.literal(bundle.parentDigest))",
+                message:
+                    "airlock: bundle \(bundle.paddedSequence) applies on top of \(parentDescription); this target's last applied bundle is another (see airlock_ledger)",
+                label: "parent"))
         for entity in schema {
             try out.line(EntitySQL(entity, dialect).createTargetTable)
         }
@@ -140,17 +161,25 @@ struct ScriptEmitter {
     /// Refuses to roll back anything but this bundle, applied last, the way (`applied`: upsert
     /// or cutover) this script undoes.
     private func writeRollbackGuards(_ out: ScriptWriter, of applied: BundleScript) throws {
-        try out.line(ledger.refuse(when: "\(ledger.head) <> \(dialect.literal(bundle.digest))",
-                                   message: "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) is not the last bundle applied to this target; only the last one can be rolled back",
-                                   label: "last"))
+        try out.line(
+            ledger.refuse(
+                when: "\(ledger.head) <> \(dialect.literal(bundle.digest))",
+                message:
+                    "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) is not the last bundle applied to this target; only the last one can be rolled back",
+                label: "last"))
         let other: BundleScript = applied == .cutover ? .upsert : .cutover
-        try out.line(ledger.refuse(when: "\(ledger.appliedKind(bundle.digest)) <> \(dialect.literal(applied.ledgerKind!.rawValue))",
-                                   message: "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) was not applied as \(applied == .cutover ? "a cutover" : "an upsert"); roll it back with \(other.undo!.fileName)",
-                                   label: "kind"))
+        try out.line(
+            ledger.refuse(
+                when: "\(ledger.appliedKind(bundle.digest)) <> \(dialect.literal(applied.ledgerKind!.rawValue))",
+                message:
+                    "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) was not applied as \(applied == .cutover ? "a cutover" : "an upsert"); roll it back with \(other.undo!.fileName)",
+                label: "kind"))
     }
 
-    private func writeSwap(_ out: ScriptWriter, postgres: ([CutoverStatements]) -> String,
-                           sqlite: KeyPath<CutoverStatements, [String]>, action: String) throws {
+    private func writeSwap(
+        _ out: ScriptWriter, postgres: ([CutoverStatements]) -> String,
+        sqlite: KeyPath<CutoverStatements, [String]>, action: String
+    ) throws {
         switch dialect {
         case .postgres:
             try out.line(postgres(cutovers))
@@ -172,8 +201,11 @@ struct ScriptEmitter {
     /// `replacesTables`: a cutover or its rollback, which turn SQLite's foreign keys off and
     /// check every key themselves before COMMIT.
     private func writePreamble(_ out: ScriptWriter, kind: String, file: String, replacesTables: Bool = false) throws {
-        try out.line("-- Airlock bundle \(bundle.paddedSequence) (\(bundle.id)): \(kind) for \(dialect == .postgres ? "PostgreSQL" : "SQLite").")
-        try out.line("-- Digest \(bundle.digest); parent \(bundle.parentDigest.isEmpty ? "(none)" : bundle.parentDigest).")
+        try out.line(
+            "-- Airlock bundle \(bundle.paddedSequence) (\(bundle.id)): \(kind) for \(dialect == .postgres ? "PostgreSQL" : "SQLite")."
+        )
+        try out.line(
+            "-- Digest \(bundle.digest); parent \(bundle.parentDigest.isEmpty ? "(none)" : bundle.parentDigest).")
         switch dialect {
         case .postgres:
             try out.line("-- Run: psql -v ON_ERROR_STOP=1 -1 -f \(file)")
@@ -202,10 +234,14 @@ struct ScriptEmitter {
     /// Loads every entity's old and new rows, checks them all against the target, then writes
     /// new rows parents first and deletes children first, so foreign keys hold after every
     /// statement (a child can move to a new parent before its old parent goes).
-    private func writeChanges(_ out: ScriptWriter, old: KeyPath<EntityDiff, String>,
-                              new: KeyPath<EntityDiff, String>, db: Database) throws {
+    private func writeChanges(
+        _ out: ScriptWriter, old: KeyPath<EntityDiff, String>,
+        new: KeyPath<EntityDiff, String>, db: Database
+    ) throws {
         for changes in changeSets {
-            try out.line("-- \(changes.entity.name): rows as the target holds them now (\(changes.oldTable)) and as this script leaves them (\(changes.newTable)).")
+            try out.line(
+                "-- \(changes.entity.name): rows as the target holds them now (\(changes.oldTable)) and as this script leaves them (\(changes.newTable))."
+            )
             for statement in changes.createTemporaryTables { try out.line(statement) }
             let diff = EntityDiff(changes.entity)
             try load(out, changes.entity, into: changes.oldTable, rows: diff[keyPath: old], db: db)
@@ -242,7 +278,9 @@ struct ScriptEmitter {
     /// Writes the rows `sql` selects as data for `table`: inline COPY data for PostgreSQL,
     /// multi-row INSERTs for SQLite. Returns the number of rows.
     @discardableResult
-    private func load(_ out: ScriptWriter, _ entity: EntitySpec, into table: String, rows sql: String, db: Database) throws -> Int {
+    private func load(_ out: ScriptWriter, _ entity: EntitySpec, into table: String, rows sql: String, db: Database)
+        throws -> Int
+    {
         let columns = EntitySQL(entity, dialect).columns
         let types = entity.columns.map(\.type)
         let statement = try db.makeStatement(sql: sql)
@@ -253,7 +291,8 @@ struct ScriptEmitter {
         func format(separator: [UInt8]) {
             for (index, type) in types.enumerated() {
                 if index > 0 { line += separator }
-                WorkspaceValue.append(statement.sqliteStatement, column: Int32(index), type: type, dialect: dialect, to: &line)
+                WorkspaceValue.append(
+                    statement.sqliteStatement, column: Int32(index), type: type, dialect: dialect, to: &line)
             }
         }
         switch dialect {

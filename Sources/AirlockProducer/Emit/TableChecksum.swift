@@ -50,7 +50,8 @@ struct TableChecksum {
                     line.append(UInt8(ascii: "-"))
                     continue
                 }
-                let text = UnsafeBufferPointer(start: sqlite3_column_text(raw, column), count: Int(sqlite3_column_bytes(raw, column)))
+                let text = UnsafeBufferPointer(
+                    start: sqlite3_column_text(raw, column), count: Int(sqlite3_column_bytes(raw, column)))
                 line += String(Self.sqliteLength(text)).utf8
                 line.append(UInt8(ascii: ":"))
                 line += text
@@ -93,7 +94,9 @@ struct TableChecksum {
     private var postgresLine: String { line(entity.columns.map(Self.postgresText)) }
 
     /// Each value as SQLite gives it as text; the workspace stores values as an SQLite target does.
-    private var workspaceTexts: [String] { entity.columns.map { "CAST(\(SQLDialect.sqlite.identifier($0.name)) AS TEXT)" } }
+    private var workspaceTexts: [String] {
+        entity.columns.map { "CAST(\(SQLDialect.sqlite.identifier($0.name)) AS TEXT)" }
+    }
 
     /// The SQLite checksum with `hash` over the row text; only core functions and `sha3()`,
     /// which the shell has, so the same query runs in the shell, in-process and in the workspace.
@@ -115,7 +118,9 @@ struct TableChecksum {
         let name = SQLDialect.postgres.identifier(column.name)
         switch column.type {
         case .boolean: return "CASE WHEN \(name) THEN '1' WHEN NOT \(name) THEN '0' END"
-        case .timestamp: return "regexp_replace(to_char(\(name) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '\\.?0+$', '') || 'Z'"
+        case .timestamp:
+            return
+                "regexp_replace(to_char(\(name) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '\\.?0+$', '') || 'Z'"
         case .date: return "to_char(\(name), 'YYYY-MM-DD')"
         default: return "\(name)::text"
         }

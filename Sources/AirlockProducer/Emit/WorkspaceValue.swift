@@ -10,7 +10,9 @@ import GRDBSQLite
 /// Values are read in place from the statement's current row and written as bytes: a Swift
 /// String or Data per value was most of the time spent writing scripts.
 enum WorkspaceValue {
-    static func append(_ statement: SQLiteStatement, column: Int32, type: ColumnType, dialect: SQLDialect, to out: inout [UInt8]) {
+    static func append(
+        _ statement: SQLiteStatement, column: Int32, type: ColumnType, dialect: SQLDialect, to out: inout [UInt8]
+    ) {
         switch sqlite3_column_type(statement, column) {
         case SQLITE_NULL:
             out += dialect == .postgres ? [UInt8(ascii: "\\"), UInt8(ascii: "N")] : Array("NULL".utf8)

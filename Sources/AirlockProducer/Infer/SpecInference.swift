@@ -25,18 +25,26 @@ package struct SpecInference {
 
         /// The proposal as spec YAML: an `entities:` block holding the one entity.
         package var yaml: String {
-            var lines = ["# Proposed by airlock infer from \(records) records; check the types and the key before use.", "entities:",
-                         "  \(entity):", "    source:", "      files: \(Self.quoted(source.filePattern))"]
+            var lines = [
+                "# Proposed by airlock infer from \(records) records; check the types and the key before use.",
+                "entities:",
+                "  \(entity):", "    source:", "      files: \(Self.quoted(source.filePattern))"
+            ]
             if !source.recordsPath.isEmpty { lines.append("      records: \(Self.quoted(source.recordsPath))") }
             if let key = keyCandidates.first {
                 let others = keyCandidates.dropFirst()
-                lines.append("    key: \(key)" + (others.isEmpty ? "" : "    # also unique here: \(others.joined(separator: ", "))"))
+                lines.append(
+                    "    key: \(key)"
+                        + (others.isEmpty ? "" : "    # also unique here: \(others.joined(separator: ", "))"))
             } else {
-                lines.append("    key: \(columns[0].name)    # no field is unique and never empty in this file: choose the key")
+                lines.append(
+                    "    key: \(columns[0].name)    # no field is unique and never empty in this file: choose the key")
             }
             lines.append("    columns:")
             for column in columns {
-                lines.append("      \(column.name): {from: \(Self.quoted(column.from)), type: \(Self.quoted(column.type.description))}")
+                lines.append(
+                    "      \(column.name): {from: \(Self.quoted(column.from)), type: \(Self.quoted(column.type.description))}"
+                )
             }
             return lines.joined(separator: "\n") + "\n"
         }
@@ -62,7 +70,8 @@ package struct SpecInference {
         try WorkspaceSchema.migrator.migrate(database)
         if format == .json { source.recordsPath = try recordsPath(of: url, in: database) }
         let probe = EntitySpec(name: entityName, source: source, key: [], columns: [])
-        let outcomes = try Ingestor(database: database, spec: Spec(producerKey: "producer", entities: [probe])).ingest(url)
+        let outcomes = try Ingestor(database: database, spec: Spec(producerKey: "producer", entities: [probe])).ingest(
+            url)
         guard case let .ingested(file) = outcomes.first else {
             if case let .rejected(error) = outcomes.first { throw error }
             throw InferError.unknownFormat(file: name)
@@ -73,23 +82,30 @@ package struct SpecInference {
             var columns: [Column] = []
             for field in fields {
                 var columnName = ValueParser.snakeCase(field)
-                if columnName.isEmpty || columnName.first!.isNumber || columnName.hasPrefix("airlock_") { columnName = "f_" + columnName }
+                if columnName.isEmpty || columnName.first!.isNumber || columnName.hasPrefix("airlock_") {
+                    columnName = "f_" + columnName
+                }
                 while used.contains(columnName) { columnName += "_2" }
                 used.insert(columnName)
                 let column = ColumnSpec(name: columnName, from: field, type: .text)
-                let values = Normalizer(EntitySpec(name: entityName, source: source, key: [], columns: [column])).extract(column)
-                columns.append(Column(name: columnName, from: field, type: try Self.type(of: values, named: field, in: db)))
+                let values = Normalizer(EntitySpec(name: entityName, source: source, key: [], columns: [column]))
+                    .extract(column)
+                columns.append(
+                    Column(name: columnName, from: field, type: try Self.type(of: values, named: field, in: db)))
             }
             // Keys are identifiers: text or integers, unique and never empty.
             let keys = try columns.filter { [.text, .integer].contains($0.type) }.filter { column in
                 let values = Normalizer(EntitySpec(name: entityName, source: source, key: [], columns: [])).extract(
                     ColumnSpec(name: column.name, from: column.from, type: .text))
-                let row = try Row.fetchOne(db, sql: """
-                    SELECT count(*), count(DISTINCT v), count(*) FILTER (WHERE v IS NULL OR trim(v) = '') FROM (SELECT \(values) AS v FROM \(RawRecords.all))
-                    """)!
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT count(*), count(DISTINCT v), count(*) FILTER (WHERE v IS NULL OR trim(v) = '') FROM (SELECT \(values) AS v FROM \(RawRecords.all))
+                        """)!
                 return row[0] == row[1] as Int && row[2] == 0 as Int
             }.map(\.name).sorted { keyRank($0) < keyRank($1) }
-            return Proposal(entity: entityName, source: source, records: file.records, columns: columns, keyCandidates: keys)
+            return Proposal(
+                entity: entityName, source: source, records: file.records, columns: columns, keyCandidates: keys)
         }
     }
 
@@ -97,7 +113,8 @@ package struct SpecInference {
     static func entityName(for fileName: String) -> String {
         let stem = fileName.prefix { $0 != "." && !$0.isNumber }
         let name = ValueParser.snakeCase(String(stem))
-        return name.isEmpty || name.hasPrefix("airlock_") ? "records" : String(name.prefix(47)).replacingOccurrences(of: "__", with: "_")
+        return name.isEmpty || name.hasPrefix("airlock_")
+            ? "records" : String(name.prefix(47)).replacingOccurrences(of: "__", with: "_")
     }
 
     /// Key-like names first: `id`, then `…_id`, then the rest in file order.
@@ -109,10 +126,12 @@ package struct SpecInference {
     private static func recordsPath(of url: URL, in database: DatabaseQueue) throws -> String {
         let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
         let path = try database.read { db in
-            try String.fetchOne(db, sql: """
-                SELECT fullkey FROM json_tree(?) WHERE type = 'array' AND json_type(value, '$[0]') = 'object'
-                ORDER BY length(fullkey), id LIMIT 1
-                """, arguments: [text])
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT fullkey FROM json_tree(?) WHERE type = 'array' AND json_type(value, '$[0]') = 'object'
+                    ORDER BY length(fullkey), id LIMIT 1
+                    """, arguments: [text])
         }
         guard let path, path != "$" else { return "" }
         // `$.data.products` → `data.products`; a quoted segment loses its quotes.
@@ -123,11 +142,13 @@ package struct SpecInference {
     /// dotted JSON paths to scalars (array elements are no columns).
     private static func fields(format: SourceSpec.Format, in db: Database) throws -> [String] {
         let leaves = format == .csv ? "json_each(r.record)" : "json_tree(r.record)"
-        let keys = try String.fetchAll(db, sql: """
-            SELECT j.fullkey FROM \(RawRecords.all), \(leaves) AS j
-            WHERE j.type NOT IN ('object', 'array') AND j.fullkey NOT LIKE '%[%'
-            GROUP BY j.fullkey ORDER BY min(r.id * 100000 + j.id)
-            """)
+        let keys = try String.fetchAll(
+            db,
+            sql: """
+                SELECT j.fullkey FROM \(RawRecords.all), \(leaves) AS j
+                WHERE j.type NOT IN ('object', 'array') AND j.fullkey NOT LIKE '%[%'
+                GROUP BY j.fullkey ORDER BY min(r.id * 100000 + j.id)
+                """)
         return keys.compactMap { key in
             let path = key.dropFirst(2)
             if format == .csv { return path.hasPrefix("\"") ? String(path.dropFirst().dropLast()) : String(path) }
@@ -140,35 +161,47 @@ package struct SpecInference {
     /// The narrowest type every non-empty value parses as.
     private static func type(of values: String, named field: String, in db: Database) throws -> ColumnType {
         func fits(_ type: ColumnType) throws -> Bool {
-            try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM (SELECT \(values) AS v FROM \(RawRecords.all))
-                WHERE v IS NOT NULL AND trim(v) <> '' AND \(WorkspaceFunctions.parseError("v", as: type)) IS NOT NULL
-                """) == 0
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM (SELECT \(values) AS v FROM \(RawRecords.all))
+                    WHERE v IS NOT NULL AND trim(v) <> '' AND \(WorkspaceFunctions.parseError("v", as: type)) IS NOT NULL
+                    """) == 0
         }
         let wideDecimal = ColumnType.decimal(precision: 38, scale: 12)
-        let present = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT \(values) AS v FROM \(RawRecords.all)) WHERE trim(v) <> ''") ?? 0
+        let present =
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM (SELECT \(values) AS v FROM \(RawRecords.all)) WHERE trim(v) <> ''") ?? 0
         guard present > 0 else { return .text }
         if try fits(.integer) { return .integer }
         if try fits(wideDecimal) {
             // Digits before and after the point, as the canonical 12-decimal text shows them.
-            let row = try Row.fetchOne(db, sql: """
-                SELECT max(length(ltrim(replace(substr(c, 1, instr(c, '.') - 1), '-', ''), '0'))),
-                       max(length(rtrim(substr(c, instr(c, '.') + 1), '0')))
-                FROM (SELECT \(WorkspaceFunctions.parsed("v", as: wideDecimal)) AS c FROM (SELECT \(values) AS v FROM \(RawRecords.all)) WHERE trim(v) <> '')
-                """)!
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT max(length(ltrim(replace(substr(c, 1, instr(c, '.') - 1), '-', ''), '0'))),
+                           max(length(rtrim(substr(c, instr(c, '.') + 1), '0')))
+                    FROM (SELECT \(WorkspaceFunctions.parsed("v", as: wideDecimal)) AS c FROM (SELECT \(values) AS v FROM \(RawRecords.all)) WHERE trim(v) <> '')
+                    """)!
             let scale = max(2, row[1] as Int? ?? 0)
             return .decimal(precision: min(38, max(12, (row[0] as Int? ?? 0) + scale + 4)), scale: scale)
         }
         if try fits(.boolean) { return .boolean }
         if try fits(.date) { return .date }
         if try fits(.timestamp) { return .timestamp }
-        let labels = try Row.fetchOne(db, sql: """
-            SELECT count(DISTINCT v), count(*), count(*) FILTER (WHERE v GLOB '*[- ]*'),
-                   count(*) FILTER (WHERE length(v) > 40 OR v GLOB '*[^A-Za-z0-9 _-]*')
-            FROM (SELECT \(values) AS v FROM \(RawRecords.all)) WHERE trim(v) <> ''
-            """)!
-        let (distinct, count, separated, unlike) = (labels[0] as Int, labels[1] as Int, labels[2] as Int, labels[3] as Int)
-        let labelName = labelNames.contains { ValueParser.snakeCase(field).split(separator: "_").contains(Substring($0)) }
+        let labels = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT count(DISTINCT v), count(*), count(*) FILTER (WHERE v GLOB '*[- ]*'),
+                       count(*) FILTER (WHERE length(v) > 40 OR v GLOB '*[^A-Za-z0-9 _-]*')
+                FROM (SELECT \(values) AS v FROM \(RawRecords.all)) WHERE trim(v) <> ''
+                """)!
+        let (distinct, count, separated, unlike) = (
+            labels[0] as Int, labels[1] as Int, labels[2] as Int, labels[3] as Int
+        )
+        let labelName = labelNames.contains {
+            ValueParser.snakeCase(field).split(separator: "_").contains(Substring($0))
+        }
         if unlike == 0 && distinct <= 20 && (labelName || (separated > 0 && distinct * 2 <= count)) {
             return .enumeration
         }

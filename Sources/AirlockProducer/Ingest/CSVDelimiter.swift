@@ -13,7 +13,8 @@ enum CSVDelimiter {
         let lines = countsPerLine(head, lineLimit: 20)
         guard let header = lines.first else { return UInt8(ascii: ",") }
         let regular = candidates.filter { candidate in
-            header[candidate, default: 0] > 0 && lines.allSatisfy { $0[candidate, default: 0] == header[candidate, default: 0] }
+            header[candidate, default: 0] > 0
+                && lines.allSatisfy { $0[candidate, default: 0] == header[candidate, default: 0] }
         }
         let choices = regular.isEmpty ? candidates.filter { header[$0, default: 0] > 0 } : regular
         return choices.max { header[$0, default: 0] < header[$1, default: 0] } ?? UInt8(ascii: ",")

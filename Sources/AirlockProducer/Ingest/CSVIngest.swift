@@ -32,8 +32,10 @@ struct CSVIngest {
             case let .record(record):
                 if record.count == 1 && record.bytes.isEmpty { continue }
                 guard record.count == header.count else {
-                    try sink.fail(RecordFailure(line: record.line, reason: "\(record.count) fields where the header has \(header.count)",
-                                                text: record.excerpt(delimiter: delimiter)))
+                    try sink.fail(
+                        RecordFailure(
+                            line: record.line, reason: "\(record.count) fields where the header has \(header.count)",
+                            text: record.excerpt(delimiter: delimiter)))
                     continue
                 }
                 json.removeAll(keepingCapacity: true)
@@ -57,15 +59,20 @@ struct CSVIngest {
     }
 
     private func checkHeader(_ header: [String]) throws {
-        if header == [""] { throw IngestError.header(file: file, reason: "the line is empty; the first line must name the columns") }
+        if header == [""] {
+            throw IngestError.header(file: file, reason: "the line is empty; the first line must name the columns")
+        }
         var seen = Set<String>()
         for (index, name) in header.enumerated() {
             if name.isEmpty { throw IngestError.header(file: file, reason: "column \(index + 1) has an empty name") }
-            if !seen.insert(name).inserted { throw IngestError.header(file: file, reason: "column name '\(name)' appears twice") }
+            if !seen.insert(name).inserted {
+                throw IngestError.header(file: file, reason: "column name '\(name)' appears twice")
+            }
         }
         for column in entity.columns where column.rules.derivation == nil && !seen.contains(column.from) {
-            throw IngestError.missingColumn(file: file, column: column.from,
-                                            specPlace: "entities.\(entity.name).columns.\(column.name)", header: header)
+            throw IngestError.missingColumn(
+                file: file, column: column.from,
+                specPlace: "entities.\(entity.name).columns.\(column.name)", header: header)
         }
     }
 }

@@ -1,4 +1,3 @@
-
 /// A streaming RFC 4180 reader over UTF-8 bytes: quoted fields with embedded delimiters,
 /// quotes and newlines, CRLF or LF line ends. Memory holds one chunk and one record whatever
 /// the file size.
@@ -101,8 +100,10 @@ struct CSVReader {
         func result() -> Item {
             if failure == nil, let (field, reason) = Self.textProblem(in: record) { failure = (field + 1, reason) }
             guard let failure else { return .record(record) }
-            return .failure(RecordFailure(line: record.line, field: String(failure.field), reason: failure.reason,
-                                          text: record.excerpt(delimiter: delimiter)))
+            return .failure(
+                RecordFailure(
+                    line: record.line, field: String(failure.field), reason: failure.reason,
+                    text: record.excerpt(delimiter: delimiter)))
         }
 
         /// Appends the plain bytes from `position` up to the next byte that `stops` marks.
@@ -187,7 +188,9 @@ struct CSVReader {
         guard record.bytes.contains(where: { $0 >= 0x80 }) else { return nil }
         for index in record.ends.indices {
             let field = record.bytes[record.range(index)]
-            guard let text = String(validating: field, as: UTF8.self) else { return (index, "the text is not valid UTF-8") }
+            guard let text = String(validating: field, as: UTF8.self) else {
+                return (index, "the text is not valid UTF-8")
+            }
             if text.unicodeScalars.contains("\u{FEFF}") {
                 return (index, "a byte-order mark (U+FEFF) inside the file; were two files joined?")
             }

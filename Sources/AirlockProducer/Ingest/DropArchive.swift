@@ -23,10 +23,15 @@ struct DropArchive {
     /// nil when the file name is not an archive's.
     init?(url: URL, maxMemberSize: Int64) {
         let name = url.lastPathComponent.lowercased()
-        if name.hasSuffix(".zip") { formats = [.zip] }
-        else if name.hasSuffix(".tar") || name.hasSuffix(".tar.gz") || name.hasSuffix(".tgz") { formats = [.tar] }
-        else if name.hasSuffix(".gz") { formats = [.raw] }
-        else { return nil }
+        if name.hasSuffix(".zip") {
+            formats = [.zip]
+        } else if name.hasSuffix(".tar") || name.hasSuffix(".tar.gz") || name.hasSuffix(".tgz") {
+            formats = [.tar]
+        } else if name.hasSuffix(".gz") {
+            formats = [.raw]
+        } else {
+            return nil
+        }
         self.url = url
         gzipped = name.hasSuffix("gz")
         limits = ArchiveReader.Limits(memberBytes: maxMemberSize, totalBytes: maxMemberSize * 16)
@@ -51,7 +56,8 @@ struct DropArchive {
         do {
             let reader = try ArchiveReader(url: url, formats: formats, limits: limits)
             guard !gzipped || reader.isGzipCompressed else {
-                throw IngestError.unreadable(file: name, reason: "not gzip-compressed, though its name ends in .\(url.pathExtension)")
+                throw IngestError.unreadable(
+                    file: name, reason: "not gzip-compressed, though its name ends in .\(url.pathExtension)")
             }
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
             while let path = try reader.nextMember(skipDirectories: true) {

@@ -28,7 +28,9 @@ struct InboxDisposal {
             try Data(problems.utf8).write(to: URL(fileURLWithPath: destination.path + ".error.txt"))
         }
         guard rename(url.path, destination.path) == 0 else {
-            throw IngestError.unreadable(file: url.lastPathComponent, reason: "cannot move it to \(folder.path): \(String(cString: strerror(errno)))")
+            throw IngestError.unreadable(
+                file: url.lastPathComponent,
+                reason: "cannot move it to \(folder.path): \(String(cString: strerror(errno)))")
         }
         return destination
     }
@@ -43,7 +45,9 @@ struct InboxDisposal {
             case let .ingested(file) where file.unparsed > 0:
                 lines += file.firstUnparsed.map { "held back: \(file.name): \($0.place): \($0.reason)" }
                 if file.unparsed > file.firstUnparsed.count {
-                    lines.append("held back: \(file.name): \(file.unparsed - file.firstUnparsed.count) more records (airlock status --unparsed lists them all)")
+                    lines.append(
+                        "held back: \(file.name): \(file.unparsed - file.firstUnparsed.count) more records (airlock status --unparsed lists them all)"
+                    )
                 }
             default:
                 continue

@@ -26,7 +26,8 @@ package enum IngestError: AirlockError, Equatable {
         case let .invalidJSON(file, line, reason):
             return "\(file)\(line.map { ": line \($0)" } ?? ""): invalid JSON: \(reason)"
         case let .missingColumn(file, column, specPlace, header):
-            return "\(file): line 1: no column '\(column)' (named by \(specPlace)); the header has: \(header.map { "'\($0)'" }.joined(separator: ", "))"
+            return
+                "\(file): line 1: no column '\(column)' (named by \(specPlace)); the header has: \(header.map { "'\($0)'" }.joined(separator: ", "))"
         case let .header(file, reason):
             return "\(file): line 1: \(reason)"
         case let .record(file, failure, consequence):

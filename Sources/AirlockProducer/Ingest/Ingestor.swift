@@ -35,26 +35,33 @@ struct Ingestor {
             return try ingest(archive)
         }
         let file = try InboxFile(url: url)
-        return [try database.write { db in
-            try ingestFile(named: file.name, patternName: file.name, sha256: file.sha256, size: file.size, in: db) {
-                let source = try ByteSource.file(url, name: file.name)
-                guard let progress else { return source }
-                return source.counting { progress(ProgressUpdate(task: "reading \(file.name)", done: $0, total: file.size, unit: .bytes)) }
+        return [
+            try database.write { db in
+                try ingestFile(named: file.name, patternName: file.name, sha256: file.sha256, size: file.size, in: db) {
+                    let source = try ByteSource.file(url, name: file.name)
+                    guard let progress else { return source }
+                    return source.counting {
+                        progress(ProgressUpdate(task: "reading \(file.name)", done: $0, total: file.size, unit: .bytes))
+                    }
+                }
             }
-        }]
+        ]
     }
 
     // MARK: - Files
 
     /// `patternName` is what the spec's file patterns match: the file's name, or an archive
     /// member's base name (`products.csv` for `drop.zip!export/products.csv`).
-    private func ingestFile(named name: String, patternName: String, sha256: String, size: Int64, in db: Database,
-                            content: () throws -> ByteSource) throws -> Outcome {
+    private func ingestFile(
+        named name: String, patternName: String, sha256: String, size: Int64, in db: Database,
+        content: () throws -> ByteSource
+    ) throws -> Outcome {
         if let seen = try WorkspaceFile.nameSeenBefore(sha256: sha256, in: db) {
             return .alreadySeen(name: name, seenAs: seen)
         }
         guard let entity = spec.entity(forFile: patternName) else {
-            return try reject(name: name, sha256: sha256, size: size, entity: nil, .noMatchingEntity(file: name), in: db)
+            return try reject(
+                name: name, sha256: sha256, size: size, entity: nil, .noMatchingEntity(file: name), in: db)
         }
         do {
             var ingested: RunReport.IngestedFile?
@@ -63,13 +70,15 @@ struct Ingestor {
                 try QuarantineRecords.delete(file: sha256, in: db)
                 try UnparsedRecords.delete(file: sha256, in: db)
                 try RawRecords.delete(file: sha256, in: db)
-                try WorkspaceFile.record(name: name, sha256: sha256, size: size, entity: entity.name, state: .pending, error: nil, in: db)
+                try WorkspaceFile.record(
+                    name: name, sha256: sha256, size: size, entity: entity.name, state: .pending, error: nil, in: db)
                 let sink = try RecordSink(file: sha256, entity: entity.name, in: db)
                 try read(try content(), named: name, sha256: sha256, as: entity, into: sink, in: db)
                 try checkOutcome(of: sink, named: name, entity: entity)
                 try WorkspaceFile.setRecords(sink.records, sha256: sha256, in: db)
-                ingested = RunReport.IngestedFile(name: name, entity: entity.name, records: sink.records,
-                                                  unparsed: sink.failures, firstUnparsed: sink.firstFailures)
+                ingested = RunReport.IngestedFile(
+                    name: name, entity: entity.name, records: sink.records,
+                    unparsed: sink.failures, firstUnparsed: sink.firstFailures)
                 return .commit
             }
             return .ingested(ingested!)
@@ -81,10 +90,14 @@ struct Ingestor {
     private func checkOutcome(of sink: RecordSink, named name: String, entity: EntitySpec) throws {
         if let first = sink.firstFailures.first {
             if sink.records == 0 {
-                throw IngestError.record(file: name, failure: first, consequence: "no record of the file could be read (\(sink.failures) failed)")
+                throw IngestError.record(
+                    file: name, failure: first,
+                    consequence: "no record of the file could be read (\(sink.failures) failed)")
             }
             if entity.source.allOrNothing {
-                throw IngestError.record(file: name, failure: first, consequence: "the source is all_or_nothing, so the whole file is rejected")
+                throw IngestError.record(
+                    file: name, failure: first,
+                    consequence: "the source is all_or_nothing, so the whole file is rejected")
             }
         }
         guard sink.records > 0 else { throw IngestError.unreadable(file: name, reason: "the file holds no records") }
@@ -92,14 +105,19 @@ struct Ingestor {
 
     /// Remembers a rejected file with its reason; the same content dropped again is read again,
     /// since the spec may have been fixed in between.
-    private func reject(name: String, sha256: String, size: Int64, entity: String?, _ error: IngestError,
-                        in db: Database) throws -> Outcome {
-        try WorkspaceFile.record(name: name, sha256: sha256, size: size, entity: entity, state: .rejected, error: error.description, in: db)
+    private func reject(
+        name: String, sha256: String, size: Int64, entity: String?, _ error: IngestError,
+        in db: Database
+    ) throws -> Outcome {
+        try WorkspaceFile.record(
+            name: name, sha256: sha256, size: size, entity: entity, state: .rejected, error: error.description, in: db)
         return .rejected(error)
     }
 
-    private func read(_ content: ByteSource, named name: String, sha256: String, as entity: EntitySpec,
-                      into sink: RecordSink, in db: Database) throws {
+    private func read(
+        _ content: ByteSource, named name: String, sha256: String, as entity: EntitySpec,
+        into sink: RecordSink, in db: Database
+    ) throws {
         let text = try TextEncoding.utf8(from: content, declared: entity.source.encoding, file: name)
         switch entity.source.format {
         case .csv: try CSVIngest(file: name, entity: entity).read(text, into: sink)
@@ -130,8 +148,11 @@ struct Ingestor {
                 let member = members[index]
                 index += 1
                 let baseName = String(path.split(separator: "/").last ?? Substring(path))
-                outcomes.append(try ingestFile(named: "\(file.name)!\(path)", patternName: baseName, sha256: member.sha256,
-                                               size: member.size, in: db) { content })
+                outcomes.append(
+                    try ingestFile(
+                        named: "\(file.name)!\(path)", patternName: baseName, sha256: member.sha256,
+                        size: member.size, in: db
+                    ) { content })
             }
             return outcomes
         }
@@ -142,6 +163,7 @@ struct Ingestor {
     }
 
     private func recordArchive(_ file: InboxFile, state: ArchiveRecord.State, error: String?, in db: Database) throws {
-        try ArchiveRecord.record(sha256: file.sha256, name: file.name, size: file.size, state: state, error: error, in: db)
+        try ArchiveRecord.record(
+            sha256: file.sha256, name: file.name, size: file.size, state: state, error: error, in: db)
     }
 }

@@ -11,7 +11,9 @@ enum JSONDiagnosis {
     static func line(in data: Data) -> Int? {
         guard !isBlank(data), let description = parseFailure(in: data) else { return nil }
         if description.hasPrefix(endOfText) { return lineCount(of: data.reversed().drop { $0 == 0x0A || $0 == 0x20 }) }
-        guard let match = description.firstMatch(of: #/character (\d+)/#), let offset = Int(match.output.1) else { return nil }
+        guard let match = description.firstMatch(of: #/character (\d+)/#), let offset = Int(match.output.1) else {
+            return nil
+        }
         return lineCount(of: data.prefix(offset))
     }
 
@@ -29,7 +31,8 @@ enum JSONDiagnosis {
         if isBlank(data) { return "the file is empty" }
         guard let description = parseFailure(in: data) else { return "SQLite rejects this document" }
         if description.hasPrefix(endOfText) { return "the text ends before the JSON is complete (cut off?)" }
-        return description.replacingOccurrences(of: #" around (line \d+, column \d+|character \d+)\.?"#, with: "", options: .regularExpression)
+        return description.replacingOccurrences(
+            of: #" around (line \d+, column \d+|character \d+)\.?"#, with: "", options: .regularExpression)
     }
 
     private static func parseFailure(in data: Data) -> String? {

@@ -18,11 +18,14 @@ struct JSONIngest {
             throw IngestError.invalidJSON(file: file, line: nil, reason: "the text is not valid UTF-8")
         }
         guard try Bool.fetchOne(db, sql: "SELECT json_valid(?)", arguments: [text]) == true else {
-            throw IngestError.invalidJSON(file: file, line: JSONDiagnosis.line(in: data), reason: JSONDiagnosis.reason(in: data))
+            throw IngestError.invalidJSON(
+                file: file, line: JSONDiagnosis.line(in: data), reason: JSONDiagnosis.reason(in: data))
         }
         var path = try JSONRecordsPath(entity.source.recordsPath)
-        if let pulledAt = try String.fetchOne(db, sql: "SELECT json_extract(?, ?)",
-                                              arguments: [text, "$.\(PullDump.provenanceKey).pulled_at"]) {
+        if let pulledAt = try String.fetchOne(
+            db, sql: "SELECT json_extract(?, ?)",
+            arguments: [text, "$.\(PullDump.provenanceKey).pulled_at"])
+        {
             // A dump from `airlock pull`: the records path applies within each page.
             path = JSONRecordsPath(levels: [[PullDump.pagesKey]] + path.levels)
             try WorkspaceFile.setPulledAt(pulledAt, sha256: sha256, in: db)
@@ -30,18 +33,23 @@ struct JSONIngest {
         try checkArrays(along: path, in: text, db: db)
         let walk = path.fromClause()
         let first = sink.recordNumber
-        let elements = "SELECT row_number() OVER (ORDER BY \(walk.order)) + :first AS number, \(walk.record).value AS value, \(walk.record).type AS type FROM \(walk.from)"
+        let elements =
+            "SELECT row_number() OVER (ORDER BY \(walk.order)) + :first AS number, \(walk.record).value AS value, \(walk.record).type AS type FROM \(walk.from)"
         let arguments: StatementArguments = ["file": sha256, "entity": entity.name, "document": text, "first": first]
         let objects = try RawRecords.insertObjects(of: elements, arguments: arguments, in: db)
-        let others = try Row.fetchAll(db, sql: """
-            SELECT number, type, CASE type WHEN 'array' THEN value ELSE json_quote(value) END AS text
-            FROM (\(elements)) WHERE type <> 'object'
-            """, arguments: arguments)
+        let others = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT number, type, CASE type WHEN 'array' THEN value ELSE json_quote(value) END AS text
+                FROM (\(elements)) WHERE type <> 'object'
+                """, arguments: arguments)
         sink.added(objects, numbered: objects + others.count)
         for element in others {
             let type: String = element["type"]
-            try sink.fail(RecordFailure(record: element["number"], reason: "expected an object, found \(JSONDiagnosis.typeName(type))",
-                                        text: RecordFailure.excerpt((element["text"] as String).utf8)))
+            try sink.fail(
+                RecordFailure(
+                    record: element["number"], reason: "expected an object, found \(JSONDiagnosis.typeName(type))",
+                    text: RecordFailure.excerpt((element["text"] as String).utf8)))
         }
     }
 
@@ -49,13 +57,18 @@ struct JSONIngest {
     private func checkArrays(along path: JSONRecordsPath, in text: String, db: Database) throws {
         for (index, keys) in path.levels.enumerated() {
             let input = index == 0 ? ":document" : "level\(index - 1).value"
-            let walked = index == 0 ? "(SELECT 1)" : JSONRecordsPath(levels: Array(path.levels.prefix(index))).fromClause().from
+            let walked =
+                index == 0 ? "(SELECT 1)" : JSONRecordsPath(levels: Array(path.levels.prefix(index))).fromClause().from
             let found = "coalesce(json_type(\(input), \(SQLDialect.sqlite.literal(JSONPath.sqlPath(keys)))), 'nothing')"
-            if let found = try String.fetchOne(db, sql: "SELECT \(found) FROM \(walked) WHERE \(found) <> 'array' LIMIT 1",
-                                               arguments: ["document": text]) {
+            if let found = try String.fetchOne(
+                db, sql: "SELECT \(found) FROM \(walked) WHERE \(found) <> 'array' LIMIT 1",
+                arguments: ["document": text])
+            {
                 let shown = path.levels.prefix(index + 1).map { $0.joined(separator: ".") }.joined(separator: "[].")
-                throw IngestError.invalidJSON(file: file, line: nil,
-                                              reason: "expected an array of records at '\(shown.isEmpty ? "the top level" : shown)', found \(found)")
+                throw IngestError.invalidJSON(
+                    file: file, line: nil,
+                    reason:
+                        "expected an array of records at '\(shown.isEmpty ? "the top level" : shown)', found \(found)")
             }
         }
     }

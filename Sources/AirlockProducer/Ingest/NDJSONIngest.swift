@@ -13,11 +13,16 @@ struct NDJSONIngest {
             if line.last == UInt8(ascii: "\r") { line.removeLast() }
             guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return true }
             guard let object = String(validating: line, as: UTF8.self) else {
-                try sink.fail(RecordFailure(line: number, reason: "the text is not valid UTF-8", text: RecordFailure.excerpt(line)))
+                try sink.fail(
+                    RecordFailure(
+                        line: number, reason: "the text is not valid UTF-8", text: RecordFailure.excerpt(line)))
                 return true
             }
             if try !sink.addIfObject(json: line, line: number) {
-                try sink.fail(RecordFailure(line: number, reason: try Self.problem(with: object, in: db), text: RecordFailure.excerpt(line)))
+                try sink.fail(
+                    RecordFailure(
+                        line: number, reason: try Self.problem(with: object, in: db), text: RecordFailure.excerpt(line))
+                )
             }
             return true
         }
@@ -25,7 +30,10 @@ struct NDJSONIngest {
 
     /// Why a line that `addIfObject` refused is not a JSON object.
     private static func problem(with text: String, in db: Database) throws -> String {
-        guard let type = try String.fetchOne(db, sql: "SELECT CASE WHEN json_valid(?1) THEN json_type(?1) END", arguments: [text]) else {
+        guard
+            let type = try String.fetchOne(
+                db, sql: "SELECT CASE WHEN json_valid(?1) THEN json_type(?1) END", arguments: [text])
+        else {
             return "invalid JSON: \(JSONDiagnosis.reason(in: Data(text.utf8)))"
         }
         return "expected a JSON object, found \(JSONDiagnosis.typeName(type))"

@@ -1,4 +1,3 @@
-
 /// A record that could not be read, kept in the quarantine with its place and text while the
 /// rest of its file proceeds.
 package struct RecordFailure: Equatable, Sendable {

@@ -59,10 +59,13 @@ final class RecordSink {
         sqlite3_bind_int64(raw, 3, Int64(number))
         if let line { sqlite3_bind_int64(raw, 4, Int64(line)) } else { sqlite3_bind_null(raw, 4) }
         let bound = json.withUnsafeBufferPointer { text in
-            sqlite3_bind_text(raw, 5, UnsafeRawPointer(text.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(text.count),
-                              sqliteTransient)
+            sqlite3_bind_text(
+                raw, 5, UnsafeRawPointer(text.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(text.count),
+                sqliteTransient)
         }
-        guard bound == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: bound), message: "cannot bind a record") }
+        guard bound == SQLITE_OK else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: bound), message: "cannot bind a record")
+        }
         try statement.execute()
     }
 
@@ -78,6 +81,8 @@ final class RecordSink {
         failure.record = failure.record ?? nextRecordNumber()
         failures += 1
         if firstFailures.count < Self.reportedFailures { firstFailures.append(failure) }
-        try insertFailure.execute(arguments: [file, failure.line, failure.record, failure.field, failure.reason, failure.text])
+        try insertFailure.execute(arguments: [
+            file, failure.line, failure.record, failure.field, failure.reason, failure.text
+        ])
     }
 }

@@ -16,7 +16,8 @@ enum TextEncoding {
     static func utf8(from source: ByteSource, declared: String?, file: String) throws -> ByteSource {
         let head = try source.peek()
         if let declared, !isUTF8(declared) {
-            return try IconvDecoder(from: declared, file: file).decoding(source, skipping: byteOrderMarkLength(head, for: declared))
+            return try IconvDecoder(from: declared, file: file).decoding(
+                source, skipping: byteOrderMarkLength(head, for: declared))
         }
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { return skipping(3, of: source) }
         if declared == nil {
@@ -32,9 +33,12 @@ enum TextEncoding {
                     return try IconvDecoder(from: "ISO-8859-1", file: file).decoding(source, skipping: 0)
                 }
                 let line = head.prefix(invalid).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-                throw IngestError.malformed(file: file, line: line, field: nil, reason: String(
-                    format: "the text is neither UTF-8 nor Latin-1 (byte 0x%02X); declare its encoding in the spec, for example source.encoding: windows-1252",
-                    head[invalid]))
+                throw IngestError.malformed(
+                    file: file, line: line, field: nil,
+                    reason: String(
+                        format:
+                            "the text is neither UTF-8 nor Latin-1 (byte 0x%02X); declare its encoding in the spec, for example source.encoding: windows-1252",
+                        head[invalid]))
             }
         }
         return source
@@ -57,7 +61,11 @@ enum TextEncoding {
 
     private static func byteOrderMarkLength(_ head: [UInt8], for declared: String) -> Int {
         let name = declared.uppercased()
-        if name == "UTF-16LE" && head.starts(with: [0xFF, 0xFE]) || name == "UTF-16BE" && head.starts(with: [0xFE, 0xFF]) { return 2 }
+        if name == "UTF-16LE" && head.starts(with: [0xFF, 0xFE])
+            || name == "UTF-16BE" && head.starts(with: [0xFE, 0xFF])
+        {
+            return 2
+        }
         return 0
     }
 
@@ -166,7 +174,8 @@ private final class IconvDecoder {
         }
         let consumed = input.count - inputLeft
         if result == -1 && errno == EILSEQ {
-            throw IngestError.unreadable(file: file, reason: "not valid \(encoding) text at byte \(offset + consumed - carried.count)")
+            throw IngestError.unreadable(
+                file: file, reason: "not valid \(encoding) text at byte \(offset + consumed - carried.count)")
         }
         offset += chunk.count
         carried = Array(input[consumed...])

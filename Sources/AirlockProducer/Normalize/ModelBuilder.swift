@@ -27,7 +27,10 @@ struct ModelBuilder {
         }
         try db.execute(sql: "DELETE FROM \(tables.snapshot)")
         do {
-            try db.execute(sql: "INSERT INTO \(tables.snapshot) (\(tables.sql.columns)) SELECT \(values.joined(separator: ", ")) FROM (\(model)) AS m")
+            try db.execute(
+                sql:
+                    "INSERT INTO \(tables.snapshot) (\(tables.sql.columns)) SELECT \(values.joined(separator: ", ")) FROM (\(model)) AS m"
+            )
         } catch let error as DatabaseError {
             throw ModelError(entity: entity.name, reason: error.message ?? "\(error)")
         }

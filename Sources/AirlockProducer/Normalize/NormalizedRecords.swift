@@ -19,7 +19,7 @@ struct NormalizedRecords {
     func value(_ index: Int) -> String { "v\(index)" }
 
     /// The normalized value of the column named `column`.
-    func value(of column: String) -> String { value(entity.columns.firstIndex { $0.name == column }!) }
+    func value(of column: String) -> String { value(entity.index(ofColumn: column)) }
 
     /// Every normalized value, in spec order.
     var values: String { entity.columns.indices.map(value).joined(separator: ", ") }
@@ -31,12 +31,13 @@ struct NormalizedRecords {
     /// cleaned text as `text(_:)`, with `value` giving each column's normalized value from it.
     func create(from records: String, value: (Int) -> String, in db: Database) throws {
         try drop(in: db)
-        try db.execute(sql: """
-            CREATE TEMP TABLE \(Self.table) AS
-            SELECT raw_id, file_sha256, \(entity.columns.indices.map(text).joined(separator: ", ")),
-                   \(entity.columns.indices.map { "\(value($0)) AS \(self.value($0))" }.joined(separator: ", "))
-            FROM (\(records))
-            """)
+        try db.execute(
+            sql: """
+                CREATE TEMP TABLE \(Self.table) AS
+                SELECT raw_id, file_sha256, \(entity.columns.indices.map(text).joined(separator: ", ")),
+                       \(entity.columns.indices.map { "\(value($0)) AS \(self.value($0))" }.joined(separator: ", "))
+                FROM (\(records))
+                """)
     }
 
     func drop(in db: Database) throws {

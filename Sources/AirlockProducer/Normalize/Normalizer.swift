@@ -41,10 +41,13 @@ struct Normalizer {
         try QuarantineRecords.delete(inFiles: pendingFiles, in: db)
         try db.execute(sql: "DELETE FROM \(tables.snapshot)")
         let extracts = entity.columns.enumerated().map { index, column in
-            column.rules.derivation == nil ? "\(clean(extract(column), column)) AS \(norm.text(index))" : "NULL AS \(norm.text(index))"
+            column.rules.derivation == nil
+                ? "\(clean(extract(column), column)) AS \(norm.text(index))" : "NULL AS \(norm.text(index))"
         }
-        try norm.create(from: "SELECT r.id AS raw_id, r.file_sha256, \(extracts.joined(separator: ", ")) FROM \(RawRecords.records(inFiles: pendingFiles))",
-                        value: { value(of: entity.columns[$0], norm.text($0)) }, in: db)
+        try norm.create(
+            from:
+                "SELECT r.id AS raw_id, r.file_sha256, \(extracts.joined(separator: ", ")) FROM \(RawRecords.records(inFiles: pendingFiles))",
+            value: { value(of: entity.columns[$0], norm.text($0)) }, in: db)
         try RecordChecks(entity).run(in: db)
 
         let quarantinedIDs = QuarantineRecords.heldBack(inFiles: pendingFiles)
@@ -55,10 +58,11 @@ struct Normalizer {
         case .last: winnerLast = "raw_id"
         case let .latest(column): winnerLast = "\(norm.value(of: column)) NULLS FIRST, raw_id"
         }
-        try db.execute(sql: """
-            INSERT OR REPLACE INTO \(tables.snapshot) (\(tables.sql.columns))
-            SELECT \(values) FROM \(NormalizedRecords.table) WHERE raw_id NOT IN (\(quarantinedIDs)) ORDER BY \(winnerLast)
-            """)
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO \(tables.snapshot) (\(tables.sql.columns))
+                SELECT \(values) FROM \(NormalizedRecords.table) WHERE raw_id NOT IN (\(quarantinedIDs)) ORDER BY \(winnerLast)
+                """)
         var report = Report()
         report.records = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(NormalizedRecords.table)") ?? 0
         report.quarantined = try Int.fetchOne(db, sql: "SELECT count(DISTINCT raw_id) FROM (\(quarantinedIDs))") ?? 0
@@ -67,15 +71,24 @@ struct Normalizer {
         if let category = entity.category, let index = entity.columns.firstIndex(where: { $0.name == category }) {
             // Before kept rows and overrides, the snapshot holds one winner per key of the admitted
             // records. Records count by their parsed value, so quarantined ones count where they belong.
-            let winners = try Dictionary(Row.fetchAll(db, sql: """
-                SELECT CAST(\(tables.sql.name(category)) AS TEXT), count(*) FROM \(tables.snapshot) GROUP BY 1
-                """).map { ($0[0] as String?, $0[1] as Int) }, uniquingKeysWith: +)
-            for row in try Row.fetchAll(db, sql: """
-                SELECT CAST(\(norm.value(index)) AS TEXT), count(*), count(*) FILTER (WHERE raw_id IN (\(quarantinedIDs))) FROM \(NormalizedRecords.table) GROUP BY 1
-                """) {
+            let winners = try Dictionary(
+                Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT CAST(\(tables.sql.name(category)) AS TEXT), count(*) FROM \(tables.snapshot) GROUP BY 1
+                        """
+                ).map { ($0[0] as String?, $0[1] as Int) }, uniquingKeysWith: +)
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT CAST(\(norm.value(index)) AS TEXT), count(*), count(*) FILTER (WHERE raw_id IN (\(quarantinedIDs))) FROM \(NormalizedRecords.table) GROUP BY 1
+                    """)
+            {
                 let (value, processed, quarantined) = (row[0] as String?, row[1] as Int, row[2] as Int)
                 report.byCategory[value] = (processed, quarantined)
-                if processed > quarantined { report.supersededByCategory[value] = processed - quarantined - (winners[value] ?? 0) }
+                if processed > quarantined {
+                    report.supersededByCategory[value] = processed - quarantined - (winners[value] ?? 0)
+                }
             }
         }
         let keptRows = """
@@ -84,11 +97,14 @@ struct Normalizer {
               AND (\(tables.sql.key)) NOT IN (SELECT \(tables.sql.key) FROM \(tables.snapshot))
             """
         if let category = entity.category {
-            for row in try Row.fetchAll(db, sql: "SELECT CAST(b.\(tables.sql.name(category)) AS TEXT), count(*) \(keptRows) GROUP BY 1") {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT CAST(b.\(tables.sql.name(category)) AS TEXT), count(*) \(keptRows) GROUP BY 1")
+            {
                 report.keptByCategory[row[0] as String?] = row[1]
             }
         }
-        try db.execute(sql: "INSERT INTO \(tables.snapshot) (\(tables.sql.columns)) SELECT \(tables.sql.columns) \(keptRows)")
+        try db.execute(
+            sql: "INSERT INTO \(tables.snapshot) (\(tables.sql.columns)) SELECT \(tables.sql.columns) \(keptRows)")
         report.kept = (try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.snapshot)") ?? 0) - snapshotRows
         try derive(in: db)
         report.overridden = try applyOverrides(in: db)
@@ -101,7 +117,8 @@ struct Normalizer {
         let rules = column.rules
         var sql = text
         if !rules.nullSpellings.isEmpty {
-            sql = "CASE WHEN trim(\(sql)) IN (\(rules.nullSpellings.map(dialect.literal).joined(separator: ", "))) THEN NULL ELSE \(sql) END"
+            sql =
+                "CASE WHEN trim(\(sql)) IN (\(rules.nullSpellings.map(dialect.literal).joined(separator: ", "))) THEN NULL ELSE \(sql) END"
         }
         if rules.trim ?? false { sql = "trim(\(sql), ' ' || char(9, 10, 13))" }
         if let fold = rules.caseFold { sql = "airlock_fold_case(\(sql), \(dialect.literal(fold.rawValue)))" }
@@ -112,9 +129,13 @@ struct Normalizer {
     /// The canonical value of cleaned text: parsed (text is taken as given, with no call into
     /// Swift), then mapped.
     private func value(of column: ColumnSpec, _ text: String) -> String {
-        let parsed = column.type == .text ? text : WorkspaceFunctions.parsed(column.rules.timestampFormat.map { $0.sql(text) } ?? text, as: column.type)
+        let parsed =
+            column.type == .text
+            ? text
+            : WorkspaceFunctions.parsed(column.rules.timestampFormat.map { $0.sql(text) } ?? text, as: column.type)
         guard !column.rules.valueMap.isEmpty else { return parsed }
-        let cases = column.rules.valueMap.map { "WHEN \(dialect.literal($0.from)) THEN \(dialect.literal($0.to))" }.joined(separator: " ")
+        let cases = column.rules.valueMap.map { "WHEN \(dialect.literal($0.from)) THEN \(dialect.literal($0.to))" }
+            .joined(separator: " ")
         return "CASE \(parsed) \(cases) ELSE \(parsed) END"
     }
 
@@ -138,10 +159,11 @@ struct Normalizer {
                 case let .text(text): return (dialect.identifier(column), dialect.literal(text))
                 }
             }
-            try db.execute(sql: """
-                UPDATE \(tables.snapshot) SET \(pairs.map { "\($0) = \($1)" }.joined(separator: ", "))
-                WHERE (\(override.when)) AND NOT (\(pairs.map { "\($0) IS \($1)" }.joined(separator: " AND ")))
-                """)
+            try db.execute(
+                sql: """
+                    UPDATE \(tables.snapshot) SET \(pairs.map { "\($0) = \($1)" }.joined(separator: ", "))
+                    WHERE (\(override.when)) AND NOT (\(pairs.map { "\($0) IS \($1)" }.joined(separator: " AND ")))
+                    """)
             changed += db.changesCount
         }
         return changed
@@ -151,7 +173,9 @@ struct Normalizer {
     /// text, where `json_extract` would turn it into a binary double. A CSV record holds only
     /// strings, so its fields need no look at their JSON type (a third of extraction time).
     func extract(_ column: ColumnSpec) -> String {
-        guard entity.source.format != .csv else { return "json_extract(r.record, \(dialect.literal(JSONPath.sqlPath([column.from]))))" }
+        guard entity.source.format != .csv else {
+            return "json_extract(r.record, \(dialect.literal(JSONPath.sqlPath([column.from]))))"
+        }
         let path = dialect.literal(JSONPath.sqlPath(column.from.split(separator: ".").map(String.init)))
         return """
             CASE json_type(r.record, \(path)) WHEN 'integer' THEN r.record -> \(path) WHEN 'real' THEN r.record -> \(path) \

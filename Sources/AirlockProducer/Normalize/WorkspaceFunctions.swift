@@ -31,7 +31,8 @@ enum WorkspaceFunctions {
     /// format, text that is not a plain local ISO time (it has an offset, say) passes unchanged.
     private static let timestamp = DatabaseFunction("airlock_timestamp", argumentCount: 3, pure: true) { values in
         guard let text = String.fromDatabaseValue(values[0]) else { return nil }
-        let format = TimestampFormat(pattern: String.fromDatabaseValue(values[1]) ?? "", zone: String.fromDatabaseValue(values[2]))
+        let format = TimestampFormat(
+            pattern: String.fromDatabaseValue(values[1]) ?? "", zone: String.fromDatabaseValue(values[2]))
         return format.iso(text) ?? (format.pattern.isEmpty ? text : nil)
     }
 
@@ -44,13 +45,15 @@ enum WorkspaceFunctions {
     /// `airlock_matches(text, pattern)`: 1 when the whole text matches the regular expression.
     private static let matches = DatabaseFunction("airlock_matches", argumentCount: 2, pure: true) { values in
         guard let text = String.fromDatabaseValue(values[0]), let pattern = String.fromDatabaseValue(values[1]),
-              let regex = cachedRegex(pattern) else { return nil }
+            let regex = cachedRegex(pattern)
+        else { return nil }
         return (try? regex.wholeMatch(in: text)) != nil ? 1 : 0
     }
 
     /// `airlock_compare_numbers(a, b)`: -1, 0 or 1, comparing integers or canonical decimal text
     /// exactly (no binary floating point).
-    private static let compareNumbers = DatabaseFunction("airlock_compare_numbers", argumentCount: 2, pure: true) { values in
+    private static let compareNumbers = DatabaseFunction("airlock_compare_numbers", argumentCount: 2, pure: true) {
+        values in
         func text(_ value: DatabaseValue) -> String? {
             switch value.storage {
             case let .int64(number): return String(number)
@@ -67,37 +70,45 @@ enum WorkspaceFunctions {
     /// constant second argument, stays with the statement as SQLite auxiliary data. Through
     /// GRDB's Swift function wrapper each call cost about a microsecond more.
     private static func registerParse(in db: Database) {
-        sqlite3_create_function_v2(db.sqliteConnection, "airlock_parse", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil, { context, _, arguments in
-            guard let arguments, let value = arguments[0], let spelling = arguments[1] else { return sqlite3_result_null(context) }
-            let type: ColumnType
-            if let cached = sqlite3_get_auxdata(context, 1) {
-                type = Unmanaged<TypeBox>.fromOpaque(cached).takeUnretainedValue().type
-            } else {
-                guard let text = sqlite3_value_text(spelling), let parsed = ColumnType(spelling: String(cString: text)) else {
+        sqlite3_create_function_v2(
+            db.sqliteConnection, "airlock_parse", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil,
+            { context, _, arguments in
+                guard let arguments, let value = arguments[0], let spelling = arguments[1] else {
                     return sqlite3_result_null(context)
                 }
-                type = parsed
-                sqlite3_set_auxdata(context, 1, Unmanaged.passRetained(TypeBox(parsed)).toOpaque()) { box in
-                    box.map { Unmanaged<TypeBox>.fromOpaque($0).release() }
+                let type: ColumnType
+                if let cached = sqlite3_get_auxdata(context, 1) {
+                    type = Unmanaged<TypeBox>.fromOpaque(cached).takeUnretainedValue().type
+                } else {
+                    guard let text = sqlite3_value_text(spelling),
+                        let parsed = ColumnType(spelling: String(cString: text))
+                    else {
+                        return sqlite3_result_null(context)
+                    }
+                    type = parsed
+                    sqlite3_set_auxdata(context, 1, Unmanaged.passRetained(TypeBox(parsed)).toOpaque()) { box in
+                        box.map { Unmanaged<TypeBox>.fromOpaque($0).release() }
+                    }
                 }
-            }
-            let raw: String
-            switch sqlite3_value_type(value) {
-            case SQLITE_INTEGER: raw = String(sqlite3_value_int64(value))
-            case SQLITE_FLOAT: raw = String(sqlite3_value_double(value))
-            case SQLITE_TEXT:
-                let start = sqlite3_value_text(value)
-                raw = String(decoding: UnsafeBufferPointer(start: start, count: Int(sqlite3_value_bytes(value))), as: UTF8.self)
-            default: return sqlite3_result_null(context)
-            }
-            guard type == .text || !raw.trimmingWhitespace().isEmpty else { return sqlite3_result_null(context) }
-            switch ValueParser.parse(raw, as: type) {
-            case let .success(.text(text)):
-                text.withCString { sqlite3_result_text(context, $0, Int32(text.utf8.count), sqliteTransient) }
-            case let .success(.integer(number)): sqlite3_result_int64(context, number)
-            case .failure: sqlite3_result_null(context)
-            }
-        }, nil, nil, nil)
+                let raw: String
+                switch sqlite3_value_type(value) {
+                case SQLITE_INTEGER: raw = String(sqlite3_value_int64(value))
+                case SQLITE_FLOAT: raw = String(sqlite3_value_double(value))
+                case SQLITE_TEXT:
+                    let start = sqlite3_value_text(value)
+                    raw = String(
+                        decoding: UnsafeBufferPointer(start: start, count: Int(sqlite3_value_bytes(value))),
+                        as: UTF8.self)
+                default: return sqlite3_result_null(context)
+                }
+                guard type == .text || !raw.trimmingWhitespace().isEmpty else { return sqlite3_result_null(context) }
+                switch ValueParser.parse(raw, as: type) {
+                case let .success(.text(text)):
+                    text.withCString { sqlite3_result_text(context, $0, Int32(text.utf8.count), sqliteTransient) }
+                case let .success(.integer(number)): sqlite3_result_int64(context, number)
+                case .failure: sqlite3_result_null(context)
+                }
+            }, nil, nil, nil)
     }
 
     /// A column type as SQLite auxiliary data, which holds pointers.
@@ -107,7 +118,9 @@ enum WorkspaceFunctions {
     }
 
     private static let parseError = DatabaseFunction("airlock_parse_error", argumentCount: 2, pure: true) { values in
-        guard let (raw, type) = arguments(values), case let .failure(error) = ValueParser.parse(raw, as: type) else { return nil }
+        guard let (raw, type) = arguments(values), case let .failure(error) = ValueParser.parse(raw, as: type) else {
+            return nil
+        }
         return error.description
     }
 

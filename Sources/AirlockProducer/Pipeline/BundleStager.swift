@@ -35,7 +35,8 @@ struct BundleStager {
         let manifestData = try manifest.encoded()
         try writer.add(BundleLayout.manifest, data: manifestData)
         let digest = SHA256.hash(data: manifestData).hexString
-        let identity = BundleIdentity(id: manifest.id, sequence: manifest.sequence, digest: digest, parentDigest: manifest.parent)
+        let identity = BundleIdentity(
+            id: manifest.id, sequence: manifest.sequence, digest: digest, parentDigest: manifest.parent)
 
         let task = "writing \(name).tar.gz"
         let steps = Int64(SQLDialect.allCases.count + drop.entities.count + ReportPage.allCases.count + 1)
@@ -45,7 +46,8 @@ struct BundleStager {
             progress?(ProgressUpdate(task: task, done: step, total: steps, unit: .steps))
         }
         for dialect in SQLDialect.allCases {
-            let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: spec.entities, entities: drop.entities)
+            let emitter = ScriptEmitter(
+                dialect: dialect, bundle: identity, schema: spec.entities, entities: drop.entities)
             try timer.time("emit", ["dialect": "\(dialect.rawValue)"]) {
                 try emitter.writeAll(into: &writer, from: db, checksums: manifest.checksums(for: dialect))
             }
@@ -59,7 +61,8 @@ struct BundleStager {
         }
         try writer.add(BundleLayout.validation, data: try ValidationReport(findings: drop.findings).encoded())
         try timer.time("report pages") {
-            let contents = try BundleContents(folder: writer.folder, manifest: manifest, sampleSize: ReportPage.sampleSize)
+            let contents = try BundleContents(
+                folder: writer.folder, manifest: manifest, sampleSize: ReportPage.sampleSize)
             for page in ReportPage.allCases {
                 try writer.add(page.memberName, data: Data(page.render(contents).utf8))
                 stepDone()
@@ -86,16 +89,21 @@ struct BundleStager {
             let checksums = try timer.time("table checksums", ["entity": "\(entity.name)"]) {
                 try TableChecksum(entity: entity).expected(table: snapshot, in: db)
             }
-            entities.append(.init(name: entity.name, key: entity.key, rows: rows, counts: drop.counts[entity.name]!,
-                                  checksums: Dictionary(uniqueKeysWithValues: checksums.map { ($0.key.rawValue, $0.value) }),
-                                  category: entity.category, categories: drop.categories[entity.name]))
+            entities.append(
+                .init(
+                    name: entity.name, key: entity.key, rows: rows, counts: drop.counts[entity.name]!,
+                    checksums: Dictionary(uniqueKeysWithValues: checksums.map { ($0.key.rawValue, $0.value) }),
+                    category: entity.category, categories: drop.categories[entity.name]))
         }
         let created = Date(timeIntervalSince1970: TimeInterval(time)).utcTimestamp
         let expires = spec.bundleLifetime.map { Date(timeIntervalSince1970: TimeInterval(time + $0)).utcTimestamp }
         // The id is derived from the chain position and the inputs, so a re-run makes the same bundle.
         let idSeed = ([parent, String(sequence)] + sources.map(\.sha256)).joined(separator: "\n")
-        let id = "airlock-\(BundleIdentity.pad(sequence))-" + String(SHA256.hash(data: Data(idSeed.utf8)).hexString.prefix(12))
-        return Manifest(format: Manifest.currentFormat, id: id, sequence: sequence, parent: parent, created: created,
-                        expires: expires, producer: spec.producerKey, sources: sources, entities: entities)
+        let id =
+            "airlock-\(BundleIdentity.pad(sequence))-"
+            + String(SHA256.hash(data: Data(idSeed.utf8)).hexString.prefix(12))
+        return Manifest(
+            format: Manifest.currentFormat, id: id, sequence: sequence, parent: parent, created: created,
+            expires: expires, producer: spec.producerKey, sources: sources, entities: entities)
     }
 }

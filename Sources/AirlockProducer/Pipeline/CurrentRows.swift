@@ -16,7 +16,7 @@ struct CurrentRows {
 
     /// The workspace table holding `entity`'s rows after this run.
     func table(of entity: String) -> String {
-        let tables = EntityTables(spec.entities.first { $0.name == entity }!)
+        let tables = EntityTables(spec.entity(named: entity))
         return bundled.contains(entity) ? tables.snapshot : tables.baseline
     }
 

@@ -11,7 +11,8 @@ package enum DiscardError: AirlockError, Equatable {
     package var description: String {
         switch self {
         case let .notLatest(sequence, latest):
-            return "bundle \(sequence) is not the latest bundle of this workspace (\(latest.map { "latest: \($0)" } ?? "none left")); discard newer bundles first"
+            return
+                "bundle \(sequence) is not the latest bundle of this workspace (\(latest.map { "latest: \($0)" } ?? "none left")); discard newer bundles first"
         case let .unknownBundle(id):
             return "bundle \(id) was not produced by this workspace"
         case let .noSuchSource(name, sequence):

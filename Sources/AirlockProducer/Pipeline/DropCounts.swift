@@ -21,7 +21,9 @@ struct DropCounts {
             counts.superseded = records.superseded
             counts.failed = failed
         }
-        assert(counts.processed == nil || counts.processed == counts.outcomes, "\(entity.name) counts do not add up: \(counts)")
+        assert(
+            counts.processed == nil || counts.processed == counts.outcomes,
+            "\(entity.name) counts do not add up: \(counts)")
         return counts
     }
 
@@ -33,15 +35,18 @@ struct DropCounts {
             byValue[value, default: EntityCounts()].quarantined = read.quarantined
         }
         for (value, kept) in normalized?.keptByCategory ?? [:] { byValue[value]?.unchanged -= kept }
-        for (value, superseded) in normalized?.supersededByCategory ?? [:] { byValue[value, default: EntityCounts()].superseded = superseded }
+        for (value, superseded) in normalized?.supersededByCategory ?? [:] {
+            byValue[value, default: EntityCounts()].superseded = superseded
+        }
         let categories = byValue.map { value, counts in
             var counts = counts
             if normalized != nil { counts.processed = counts.processed ?? 0 }
             return Manifest.Category(value: value, counts: counts)
         }
-            .sorted { ($0.value == nil ? 1 : 0, $0.value ?? "") < ($1.value == nil ? 1 : 0, $1.value ?? "") }
-        assert(categories.allSatisfy { $0.counts.processed == nil || $0.counts.processed == $0.counts.outcomes },
-               "\(entity.name) counts per \(column) do not add up: \(categories)")
+        .sorted { ($0.value == nil ? 1 : 0, $0.value ?? "") < ($1.value == nil ? 1 : 0, $1.value ?? "") }
+        assert(
+            categories.allSatisfy { $0.counts.processed == nil || $0.counts.processed == $0.counts.outcomes },
+            "\(entity.name) counts per \(column) do not add up: \(categories)")
         return categories
     }
 }

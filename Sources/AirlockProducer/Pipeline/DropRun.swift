@@ -35,10 +35,15 @@ struct DropRun {
         var result = Result()
         var normalized: [String: Normalizer.Report] = [:]
         for (index, entity) in changed.enumerated() {
-            progress?(ProgressUpdate(task: "normalizing \(entity.name)", done: Int64(index), total: Int64(changed.count), unit: .steps))
-            let report = try timer.time("normalize", ["entity": "\(entity.name)"]) { try Normalizer(entity).normalize(in: db) }
+            progress?(
+                ProgressUpdate(
+                    task: "normalizing \(entity.name)", done: Int64(index), total: Int64(changed.count), unit: .steps))
+            let report = try timer.time("normalize", ["entity": "\(entity.name)"]) {
+                try Normalizer(entity).normalize(in: db)
+            }
             if report.overridden > 0 {
-                logger.info("overrides corrected rows", metadata: ["entity": "\(entity.name)", "rows": "\(report.overridden)"])
+                logger.info(
+                    "overrides corrected rows", metadata: ["entity": "\(entity.name)", "rows": "\(report.overridden)"])
             }
             normalized[entity.name] = report
         }
@@ -69,7 +74,8 @@ struct DropRun {
             result.findings += EntityChecks(entity).thresholds(counts: counts, rows: rows)
         }
         // References are checked for every entity a bundled one refers to or is referred to by.
-        for entity in spec.entities where current.bundled.contains(entity.name) || entity.parents.contains(where: current.bundled.contains) {
+        for entity in spec.entities
+        where current.bundled.contains(entity.name) || entity.parents.contains(where: current.bundled.contains) {
             result.findings += try EntityChecks(entity).references(in: current, db)
         }
         result.entities = spec.entities.filter { current.bundled.contains($0.name) }
@@ -81,7 +87,8 @@ struct DropRun {
     private func applyConsistency(to current: inout CurrentRows, in db: Database) throws -> [ValidationFinding] {
         var findings: [ValidationFinding] = []
         for entity in spec.entities {
-            for rule in entity.consistency where current.bundled.contains(entity.name) || current.bundled.contains(rule.authority) {
+            for rule in entity.consistency
+            where current.bundled.contains(entity.name) || current.bundled.contains(rule.authority) {
                 let check = ConsistencyCheck(entity: entity, rule: rule)
                 let violations = try check.violations(in: current, db)
                 if rule.repairs && !violations.isEmpty {
@@ -96,7 +103,8 @@ struct DropRun {
 
     /// A row of `QuarantineRecords.findings`.
     private static func finding(_ row: Row) -> ValidationFinding {
-        ValidationFinding(severity: Severity(rawValue: row[0]) ?? .quarantine, check: row[1], entity: row[2], file: row[3],
-                          line: row[4], record: row[5], field: row[6], value: row[7], reason: row[8])
+        ValidationFinding(
+            severity: Severity(rawValue: row[0]) ?? .quarantine, check: row[1], entity: row[2], file: row[3],
+            line: row[4], record: row[5], field: row[6], value: row[7], reason: row[8])
     }
 }

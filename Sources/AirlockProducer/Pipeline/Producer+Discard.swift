@@ -24,7 +24,9 @@ extension Producer {
                 throw DiscardError.unknownBundle(id: String(digest.prefix(16)) + "…")
             }
             let latest = try BundleRecord.latest(in: db)?.sequence
-            guard latest == bundle.sequence else { throw DiscardError.notLatest(sequence: bundle.sequence, latest: latest) }
+            guard latest == bundle.sequence else {
+                throw DiscardError.notLatest(sequence: bundle.sequence, latest: latest)
+            }
             let sources = try WorkspaceFile.bundledNames(sequence: bundle.sequence, in: db)
             for name in requeue where !sources.contains(name) {
                 throw DiscardError.noSuchSource(name: name, sequence: bundle.sequence)
@@ -32,8 +34,9 @@ extension Producer {
             for entity in spec.entities { try EntityDiff(entity).restore(bundle: bundle.sequence, in: db) }
             try WorkspaceFile.discard(sequence: bundle.sequence, requeuing: requeue, in: db)
             try DiscardedBundle.discard(bundle, in: db)
-            let discarded = Discarded(sequence: bundle.sequence, id: bundle.id, discardedFiles: sources.filter { !requeue.contains($0) },
-                                      requeuedFiles: sources.filter { requeue.contains($0) }, movedTo: nil)
+            let discarded = Discarded(
+                sequence: bundle.sequence, id: bundle.id, discardedFiles: sources.filter { !requeue.contains($0) },
+                requeuedFiles: sources.filter { requeue.contains($0) }, movedTo: nil)
             return (discarded, bundle.fileName)
         }
         var discarded = taken
@@ -49,7 +52,8 @@ extension Producer {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let destination = folder.appendingPathComponent("\(id).tar.gz")
         guard rename(file.path, destination.path) == 0 else {
-            throw BundleError.archive("cannot move \(file.path) to \(destination.path): \(String(cString: strerror(errno)))")
+            throw BundleError.archive(
+                "cannot move \(file.path) to \(destination.path): \(String(cString: strerror(errno)))")
         }
         return destination
     }

@@ -26,10 +26,16 @@ extension Producer {
             for outcome in outcomes {
                 switch outcome {
                 case let .ingested(file):
-                    logger.info("ingested", metadata: ["file": "\(file.name)", "entity": "\(file.entity)", "records": "\(file.records)"])
+                    logger.info(
+                        "ingested",
+                        metadata: ["file": "\(file.name)", "entity": "\(file.entity)", "records": "\(file.records)"])
                     if file.unparsed > 0 {
-                        logger.warning("records held back", metadata: ["file": "\(file.name)", "unreadable": "\(file.unparsed)",
-                                                                       "first": "\(file.firstUnparsed[0].place): \(file.firstUnparsed[0].reason)"])
+                        logger.warning(
+                            "records held back",
+                            metadata: [
+                                "file": "\(file.name)", "unreadable": "\(file.unparsed)",
+                                "first": "\(file.firstUnparsed[0].place): \(file.firstUnparsed[0].reason)"
+                            ])
                     }
                     report.ingested.append(file)
                 case let .alreadySeen(name, seenAs):
@@ -40,8 +46,13 @@ extension Producer {
                 }
             }
             if let destination = try disposal.dispose(url, outcomes: outcomes) {
-                logger.info("moved", metadata: ["file": "\(url.lastPathComponent)",
-                                                "to": "\(destination.deletingLastPathComponent().lastPathComponent)/\(destination.lastPathComponent)"])
+                logger.info(
+                    "moved",
+                    metadata: [
+                        "file": "\(url.lastPathComponent)",
+                        "to":
+                            "\(destination.deletingLastPathComponent().lastPathComponent)/\(destination.lastPathComponent)"
+                    ])
             }
         }
     }

@@ -48,14 +48,20 @@ package struct Producer {
             // The drop's files are set aside like rejected ones: dropped again (after the data or
             // the spec is fixed) they are read afresh, and a corrected export is not mixed with them.
             try database.write { db in
-                try WorkspaceFile.settlePending(as: .rejected, error: "validation blocked the bundle; see .airlock/validation.json", in: db)
+                try WorkspaceFile.settlePending(
+                    as: .rejected, error: "validation blocked the bundle; see .airlock/validation.json", in: db)
             }
         }
-        try ValidationReport(findings: report.findings).encoded().write(to: workspace.state.appendingPathComponent(BundleLayout.validation))
+        try ValidationReport(findings: report.findings).encoded().write(
+            to: workspace.state.appendingPathComponent(BundleLayout.validation))
         if case let .bundle(file, manifest, _) = report.outcome {
             try publishStagedBundles()
-            logger.info("wrote bundle", metadata: ["file": "\(file.path)", "sequence": "\(manifest.sequence)",
-                                                   "changes": "\(manifest.entities.map { $0.counts.changed }.reduce(0, +))"])
+            logger.info(
+                "wrote bundle",
+                metadata: [
+                    "file": "\(file.path)", "sequence": "\(manifest.sequence)",
+                    "changes": "\(manifest.entities.map { $0.counts.changed }.reduce(0, +))"
+                ])
         }
         return report
     }
@@ -67,7 +73,9 @@ package struct Producer {
 
     /// Runs the drop and, when it changes something and nothing blocks, stages its bundle and
     /// makes the snapshots the new baselines, in the run's transaction.
-    private func bundle(_ changed: [EntitySpec], signingKey: SigningKey, report: inout RunReport, in db: Database) throws {
+    private func bundle(_ changed: [EntitySpec], signingKey: SigningKey, report: inout RunReport, in db: Database)
+        throws
+    {
         let drop = try DropRun(spec: spec, logger: logger, progress: progress).run(changed, in: db)
         report.findings = drop.findings
         if drop.isBlocked { throw Blocked(findings: drop.findings) }
@@ -76,18 +84,22 @@ package struct Producer {
             report.outcome = .noChanges
             return
         }
-        let stager = BundleStager(spec: spec, staging: workspace.staging, logger: logger,
-                                  time: fixedTime ?? Int(Date().timeIntervalSince1970), progress: progress)
+        let stager = BundleStager(
+            spec: spec, staging: workspace.staging, logger: logger,
+            time: fixedTime ?? Int(Date().timeIntervalSince1970), progress: progress)
         let staged = try stager.stage(drop, signingKey: signingKey, in: db)
         let sequence = staged.manifest.sequence
         try timer.time("promote baseline") {
             for entity in drop.entities { try EntityDiff(entity).promote(bundle: sequence, in: db) }
         }
         try WorkspaceFile.settlePending(as: .bundled, bundle: sequence, in: db)
-        try BundleRecord(sequence: sequence, id: staged.manifest.id, digest: staged.digest, fileName: staged.file.lastPathComponent,
-                         createdAt: staged.manifest.created).insert(db)
-        report.outcome = .bundle(file: workspace.outbox.appendingPathComponent(staged.file.lastPathComponent),
-                                 manifest: staged.manifest, digest: staged.digest)
+        try BundleRecord(
+            sequence: sequence, id: staged.manifest.id, digest: staged.digest, fileName: staged.file.lastPathComponent,
+            createdAt: staged.manifest.created
+        ).insert(db)
+        report.outcome = .bundle(
+            file: workspace.outbox.appendingPathComponent(staged.file.lastPathComponent),
+            manifest: staged.manifest, digest: staged.digest)
     }
 
     /// Moves bundles whose transaction committed from staging into `outbox/`.

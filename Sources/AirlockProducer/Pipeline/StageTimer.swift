@@ -11,7 +11,8 @@ struct StageTimer {
         defer {
             let elapsed = (ContinuousClock.now - start).components
             var metadata = metadata
-            metadata["seconds"] = "\(String(format: "%.3f", Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18))"
+            metadata["seconds"] =
+                "\(String(format: "%.3f", Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18))"
             logger.debug("stage \(stage)", metadata: metadata)
         }
         return try body()

@@ -41,14 +41,23 @@ package struct WorkspaceStatus: Codable, Equatable {
         (waiting, readNotBundled, lastBundle, heldBack, unparsed) = try workspace.database.read { db in
             let known = try WorkspaceFile.knownNames(in: db)
             let read = try WorkspaceFile.pendingNames(in: db)
-            let bundle = try BundleRecord.latest(in: db).map { Bundle(sequence: $0.sequence, file: $0.fileName, created: $0.createdAt) }
+            let bundle = try BundleRecord.latest(in: db).map {
+                Bundle(sequence: $0.sequence, file: $0.fileName, created: $0.createdAt)
+            }
             let recent = WorkspaceFile.recentFiles
-            let heldBack = try Row.fetchAll(db, sql: """
-                SELECT e.entity, \(UnparsedRecords.countPerEntity(files: recent, alias: "e")), \(QuarantineRecords.countPerEntity(files: recent, alias: "e"))
-                FROM (SELECT DISTINCT entity FROM \(recent) WHERE entity IS NOT NULL) AS e ORDER BY e.entity
-                """).map { HeldBack(entity: $0[0], unreadable: $0[1], invalidValues: $0[2]) }
-            let unparsed = listingUnparsed ? try UnparsedRecords.list(inFiles: recent, in: db).map { row in
-                    Unparsed(file: row[0], place: RecordFailure.place(line: row[1], record: row[2], field: row[3]), reason: row[4])
+            let heldBack = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.entity, \(UnparsedRecords.countPerEntity(files: recent, alias: "e")), \(QuarantineRecords.countPerEntity(files: recent, alias: "e"))
+                    FROM (SELECT DISTINCT entity FROM \(recent) WHERE entity IS NOT NULL) AS e ORDER BY e.entity
+                    """
+            ).map { HeldBack(entity: $0[0], unreadable: $0[1], invalidValues: $0[2]) }
+            let unparsed =
+                listingUnparsed
+                ? try UnparsedRecords.list(inFiles: recent, in: db).map { row in
+                    Unparsed(
+                        file: row[0], place: RecordFailure.place(line: row[1], record: row[2], field: row[3]),
+                        reason: row[4])
                 } : nil
             return (names.filter { !known.contains($0) }, read, bundle, heldBack, unparsed)
         }

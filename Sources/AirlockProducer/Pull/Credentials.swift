@@ -33,7 +33,9 @@ struct Credentials {
         }
         if value.count >= Self.shortestMasked {
             secrets.append(value)
-            if let encoded = value.addingPercentEncoding(withAllowedCharacters: QueryEncoding.unreserved), encoded != value {
+            if let encoded = value.addingPercentEncoding(withAllowedCharacters: QueryEncoding.unreserved),
+                encoded != value
+            {
                 secrets.append(encoded)
             }
         }

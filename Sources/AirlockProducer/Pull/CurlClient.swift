@@ -18,7 +18,7 @@ final class CurlClient {
         /// Timeouts, refused or dropped connections, bodies cut short, DNS hiccups.
         private static let transientCodes: Set<UInt32> = [
             CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_HTTP2, CURLE_PARTIAL_FILE,
-            CURLE_OPERATION_TIMEDOUT, CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_HTTP2_STREAM,
+            CURLE_OPERATION_TIMEDOUT, CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_HTTP2_STREAM
         ].map(\.rawValue).reduce(into: []) { $0.insert($1) }
     }
 
@@ -49,31 +49,36 @@ final class CurlClient {
 
         let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errorPointer in
             let context = Unmanaged.passUnretained(exchange).toOpaque()
-            let setup: [CURLcode] = [
-                airlock_curl_setopt_string(handle, CURLOPT_URL, request.url),
-                airlock_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1),
-                airlock_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000)),
-                airlock_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1),
-                airlock_curl_setopt_long(handle, CURLOPT_MAXREDIRS, 5),
-                airlock_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"),
-                airlock_curl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"),
-                airlock_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1),
-                airlock_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2),
-                airlock_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, ""),
-                airlock_curl_setopt_string(handle, CURLOPT_USERAGENT, "airlock-pull/1 (libcurl)"),
-                airlock_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList)),
-                airlock_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorPointer.baseAddress)),
-                airlock_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, Exchange.receiveBody),
-                airlock_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context),
-                airlock_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, Exchange.receiveHeader),
-                airlock_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context),
-            ] + methodOptions(request) + (request.caFile.map { [airlock_curl_setopt_string(handle, CURLOPT_CAINFO, $0)] } ?? [])
+            let setup: [CURLcode] =
+                [
+                    airlock_curl_setopt_string(handle, CURLOPT_URL, request.url),
+                    airlock_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1),
+                    airlock_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000)),
+                    airlock_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1),
+                    airlock_curl_setopt_long(handle, CURLOPT_MAXREDIRS, 5),
+                    airlock_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"),
+                    airlock_curl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"),
+                    airlock_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1),
+                    airlock_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2),
+                    airlock_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, ""),
+                    airlock_curl_setopt_string(handle, CURLOPT_USERAGENT, "airlock-pull/1 (libcurl)"),
+                    airlock_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList)),
+                    airlock_curl_setopt_pointer(
+                        handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorPointer.baseAddress)),
+                    airlock_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, Exchange.receiveBody),
+                    airlock_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context),
+                    airlock_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, Exchange.receiveHeader),
+                    airlock_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+                ] + methodOptions(request)
+                + (request.caFile.map { [airlock_curl_setopt_string(handle, CURLOPT_CAINFO, $0)] } ?? [])
             if let failed = setup.first(where: { $0 != CURLE_OK }) { return failed }
             return curl_easy_perform(handle)
         }
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
-            let message = exchange.overflow ? "the response is larger than \(Self.maximumBodyBytes >> 20) MB"
+            let message =
+                exchange.overflow
+                ? "the response is larger than \(Self.maximumBodyBytes >> 20) MB"
                 : detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             return .failure(TransportFailure(code: code.rawValue, message: message))
         }
@@ -81,8 +86,10 @@ final class CurlClient {
         _ = airlock_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var effectiveURL: UnsafePointer<CChar>?
         _ = airlock_curl_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effectiveURL)
-        return .success(HTTPResponse(status: status, headers: exchange.headers, body: exchange.body,
-                                     url: effectiveURL.map { String(cString: $0) } ?? request.url))
+        return .success(
+            HTTPResponse(
+                status: status, headers: exchange.headers, body: exchange.body,
+                url: effectiveURL.map { String(cString: $0) } ?? request.url))
     }
 
     private func methodOptions(_ request: HTTPRequest) -> [CURLcode] {
@@ -91,8 +98,10 @@ final class CurlClient {
             return [airlock_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)]
         case .post:
             let body = request.body ?? ""
-            return [airlock_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.utf8.count),
-                    airlock_curl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, body)]
+            return [
+                airlock_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.utf8.count),
+                airlock_curl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, body)
+            ]
         }
     }
 
@@ -109,7 +118,9 @@ final class CurlClient {
                 exchange.overflow = true
                 return 0
             }
-            if let data { exchange.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length) }
+            if let data {
+                exchange.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length)
+            }
             return length
         }
 
@@ -124,7 +135,8 @@ final class CurlClient {
             if line.hasPrefix("HTTP/") {
                 exchange.headers.removeAll()
             } else if let colon = line.firstIndex(of: ":") {
-                exchange.headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                exchange.headers.append(
+                    (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
             }
             return length
         }

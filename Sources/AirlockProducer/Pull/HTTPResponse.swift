@@ -34,9 +34,12 @@ struct HTTPResponse {
                 let parts = link.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
                 guard let target = parts.first, target.hasPrefix("<"), target.hasSuffix(">") else { continue }
                 let isNext = parts.dropFirst().contains { parameter in
-                    let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                    let pair = parameter.split(separator: "=", maxSplits: 1).map {
+                        $0.trimmingCharacters(in: .whitespaces)
+                    }
                     return pair.count == 2 && pair[0].lowercased() == "rel"
-                        && pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")).split(separator: " ").contains("next")
+                        && pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")).split(separator: " ")
+                            .contains("next")
                 }
                 if isNext { return String(target.dropFirst().dropLast()) }
             }

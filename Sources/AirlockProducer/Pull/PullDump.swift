@@ -42,7 +42,8 @@ struct PullDump {
         Self.removeAbandoned(in: directory)
         temporary = directory.appendingPathComponent("\(entity)-\(UUID().uuidString).partial")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: temporary.path) else {
+            let handle = FileHandle(forWritingAtPath: temporary.path)
+        else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary.path])
         }
         self.handle = handle
@@ -59,29 +60,38 @@ struct PullDump {
     func publish(_ provenance: Provenance, into inbox: URL, entity: String, stamp: String) throws -> URL {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        try handle.write(contentsOf: Data("\n],\"\(Self.provenanceKey)\":".utf8) + encoder.encode(provenance) + Data("}\n".utf8))
+        try handle.write(
+            contentsOf: Data("\n],\"\(Self.provenanceKey)\":".utf8) + encoder.encode(provenance) + Data("}\n".utf8))
         try handle.synchronize()
         try handle.close()
         try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
         for suffix in 1...1_000 {
-            let target = inbox.appendingPathComponent(PullSpec.dumpFileName(entity: entity, stamp: stamp, suffix: suffix))
+            let target = inbox.appendingPathComponent(
+                PullSpec.dumpFileName(entity: entity, stamp: stamp, suffix: suffix))
             // link(2) never replaces an existing file, unlike rename(2).
             if link(temporary.path, target.path) == 0 {
                 unlink(temporary.path)
                 return target
             }
             guard errno == EEXIST else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path,
-                                                              NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+                throw CocoaError(
+                    .fileWriteUnknown,
+                    userInfo: [
+                        NSFilePathErrorKey: target.path,
+                        NSLocalizedDescriptionKey: String(cString: strerror(errno))
+                    ])
             }
         }
         throw CocoaError(.fileWriteFileExists, userInfo: [NSFilePathErrorKey: inbox.path])
     }
 
     private static func removeAbandoned(in directory: URL) {
-        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
+        let files =
+            (try? FileManager.default.contentsOfDirectory(
+                at: directory, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
         for file in files where file.pathExtension == "partial" {
-            let modified = (try? file.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate ?? Date()
+            let modified =
+                (try? file.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate ?? Date()
             if Date().timeIntervalSince(modified) > abandonedAfter { unlink(file.path) }
         }
     }

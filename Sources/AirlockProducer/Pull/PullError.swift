@@ -26,12 +26,17 @@ package enum PullError: AirlockError, Equatable {
         case .noSources:
             return "no entity in airlock.yml has a source.pull section; see README (Pulling from APIs)"
         case let .unknownEntity(name, pullable):
-            let known = pullable.isEmpty ? "no entity in airlock.yml has source.pull" : "entities with source.pull: \(pullable.joined(separator: ", "))"
+            let known =
+                pullable.isEmpty
+                ? "no entity in airlock.yml has source.pull"
+                : "entities with source.pull: \(pullable.joined(separator: ", "))"
             return "no pullable entity '\(name)'; \(known)"
         case let .missingVariable(source, variable):
-            return "\(source): the environment variable \(variable) is not set; the spec names it for this source's credentials or URL"
+            return
+                "\(source): the environment variable \(variable) is not set; the spec names it for this source's credentials or URL"
         case let .gaveUp(source, page, url, attempts, reason):
-            return "\(source): page \(page) (\(url)): gave up after \(attempts) attempts; last: \(reason). Nothing was written to the inbox"
+            return
+                "\(source): page \(page) (\(url)): gave up after \(attempts) attempts; last: \(reason). Nothing was written to the inbox"
         case let .refused(source, page, url, reason):
             return "\(source): page \(page) (\(url)): \(reason). Nothing was written to the inbox"
         case let .badPage(source, page, url, reason):

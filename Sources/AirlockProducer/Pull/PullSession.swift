@@ -49,8 +49,10 @@ struct PullSession {
         self.credentials = credentials
         switch spec.pagination.style {
         case .none: position = .single(firstURL)
-        case let .page(parameter, start, sizeParameter): position = .page(start, parameter: parameter, sizeParameter: sizeParameter)
-        case let .offset(parameter, sizeParameter): position = .offset(0, parameter: parameter, sizeParameter: sizeParameter)
+        case let .page(parameter, start, sizeParameter):
+            position = .page(start, parameter: parameter, sizeParameter: sizeParameter)
+        case let .offset(parameter, sizeParameter):
+            position = .offset(0, parameter: parameter, sizeParameter: sizeParameter)
         case let .cursor(parameter, next): position = .cursor(nil, parameter: parameter, next: next)
         case let .nextLink(next): position = .link(firstURL, next: next)
         }
@@ -62,8 +64,11 @@ struct PullSession {
         pageNumber += 1
         let url = requestURL()
         guard pageNumber <= spec.maximumPages else {
-            throw PullError.badPage(source: source, page: pageNumber, url: credentials.mask(url),
-                                    reason: "the source has more than \(spec.maximumPages) pages; raise pull.max_pages if it really is that large")
+            throw PullError.badPage(
+                source: source, page: pageNumber, url: credentials.mask(url),
+                reason:
+                    "the source has more than \(spec.maximumPages) pages; raise pull.max_pages if it really is that large"
+            )
         }
         let (page, response) = try fetch(url)
         try advance(after: page, response: response, url: url)
@@ -79,7 +84,8 @@ struct PullSession {
             let sizing = sizeParameter.flatMap { name in size.map { [(name, $0)] } } ?? []
             return QueryEncoding.append([(parameter, String(number))] + sizing, to: firstURL)
         case let .offset(offset, parameter, sizeParameter):
-            return QueryEncoding.append([(parameter, String(offset))] + (size.map { [(sizeParameter, $0)] } ?? []), to: firstURL)
+            return QueryEncoding.append(
+                [(parameter, String(offset))] + (size.map { [(sizeParameter, $0)] } ?? []), to: firstURL)
         case let .cursor(cursor, parameter, _):
             return QueryEncoding.append(cursor.map { [(parameter, $0)] } ?? [], to: firstURL)
         }
@@ -118,8 +124,10 @@ struct PullSession {
 
     private mutating func follow(_ next: String, from url: String) throws {
         guard followed.insert(next).inserted else {
-            throw PullError.badPage(source: source, page: pageNumber, url: credentials.mask(url),
-                                    reason: "the API points back to a page already fetched (\(credentials.mask(next))); the pagination loops")
+            throw PullError.badPage(
+                source: source, page: pageNumber, url: credentials.mask(url),
+                reason:
+                    "the API points back to a page already fetched (\(credentials.mask(next))); the pagination loops")
         }
     }
 
@@ -127,13 +135,18 @@ struct PullSession {
     /// scheme, host and port: credentials go to the configured API only.
     private func sameOrigin(_ link: String, base: String, url: String) throws -> String {
         guard let resolved = URL(string: link, relativeTo: URL(string: base))?.absoluteURL,
-              let origin = URL(string: firstURL) else {
-            throw PullError.badPage(source: source, page: pageNumber, url: credentials.mask(url),
-                                    reason: "the next link '\(credentials.mask(link))' is not a URL")
+            let origin = URL(string: firstURL)
+        else {
+            throw PullError.badPage(
+                source: source, page: pageNumber, url: credentials.mask(url),
+                reason: "the next link '\(credentials.mask(link))' is not a URL")
         }
         guard resolved.scheme == origin.scheme, resolved.host == origin.host, resolved.port == origin.port else {
-            throw PullError.badPage(source: source, page: pageNumber, url: credentials.mask(url),
-                                    reason: "the next link leads to another site (\(resolved.host ?? "?")); Airlock sends this source's credentials only to \(origin.host ?? "?")")
+            throw PullError.badPage(
+                source: source, page: pageNumber, url: credentials.mask(url),
+                reason:
+                    "the next link leads to another site (\(resolved.host ?? "?")); Airlock sends this source's credentials only to \(origin.host ?? "?")"
+            )
         }
         return resolved.absoluteString
     }
@@ -141,8 +154,9 @@ struct PullSession {
     // MARK: - One page, with retries
 
     private mutating func fetch(_ url: String) throws -> (PulledPage, HTTPResponse) {
-        let request = HTTPRequest(url: url, method: spec.method, headers: headers, body: spec.body,
-                                  timeout: spec.timeout, caFile: spec.caFile)
+        let request = HTTPRequest(
+            url: url, method: spec.method, headers: headers, body: spec.body,
+            timeout: spec.timeout, caFile: spec.caFile)
         let shownURL = credentials.mask(url)
         var lastReason = ""
         for attempt in 1...spec.attempts {
@@ -152,15 +166,17 @@ struct PullSession {
             switch client.perform(request) {
             case let .failure(failure):
                 guard failure.isTransient else {
-                    throw PullError.refused(source: source, page: pageNumber, url: shownURL, reason: credentials.mask(failure.message))
+                    throw PullError.refused(
+                        source: source, page: pageNumber, url: shownURL, reason: credentials.mask(failure.message))
                 }
                 lastReason = failure.message
             case let .success(response) where response.status == 429 || (500...599).contains(response.status):
                 lastReason = "HTTP \(response.status)\(excerpt(of: response.body))"
                 retryAfter = response.retryAfter(now: Date())
             case let .success(response) where !(200...299).contains(response.status):
-                throw PullError.refused(source: source, page: pageNumber, url: shownURL,
-                                        reason: "HTTP \(response.status)\(credentials.mask(excerpt(of: response.body)))")
+                throw PullError.refused(
+                    source: source, page: pageNumber, url: shownURL,
+                    reason: "HTTP \(response.status)\(credentials.mask(excerpt(of: response.body)))")
             case let .success(response):
                 do {
                     return (try PulledPage(body: response.body, recordsPath: recordsPath), response)
@@ -173,14 +189,20 @@ struct PullSession {
             lastReason = credentials.mask(lastReason)
             guard attempt < spec.attempts else { break }
             if let retryAfter, retryAfter > Puller.maximumRetryAfter {
-                throw PullError.gaveUp(source: source, page: pageNumber, url: shownURL, attempts: attempt,
-                                       reason: "\(lastReason); the server asks to wait \(Int(retryAfter)) s (Retry-After), longer than Airlock waits")
+                throw PullError.gaveUp(
+                    source: source, page: pageNumber, url: shownURL, attempts: attempt,
+                    reason:
+                        "\(lastReason); the server asks to wait \(Int(retryAfter)) s (Retry-After), longer than Airlock waits"
+                )
             }
             let wait = retryAfter ?? backoff(afterAttempt: attempt)
-            logger.warning("\(source): page \(pageNumber): \(lastReason); retrying in \(String(format: "%.1f", wait)) s (attempt \(attempt + 1) of \(spec.attempts))")
+            logger.warning(
+                "\(source): page \(pageNumber): \(lastReason); retrying in \(String(format: "%.1f", wait)) s (attempt \(attempt + 1) of \(spec.attempts))"
+            )
             Thread.sleep(forTimeInterval: wait)
         }
-        throw PullError.gaveUp(source: source, page: pageNumber, url: shownURL, attempts: spec.attempts, reason: lastReason)
+        throw PullError.gaveUp(
+            source: source, page: pageNumber, url: shownURL, attempts: spec.attempts, reason: lastReason)
     }
 
     /// Exponential backoff with "equal jitter": half the doubled delay, plus a random part of

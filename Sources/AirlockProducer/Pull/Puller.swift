@@ -41,7 +41,9 @@ package struct Puller {
     }
 
     package func pull(_ entity: EntitySpec) throws -> PullReport {
-        guard let spec = entity.source.pull else { throw PullError.unknownEntity(entity.name, pullable: pullableEntities.map(\.name)) }
+        guard let spec = entity.source.pull else {
+            throw PullError.unknownEntity(entity.name, pullable: pullableEntities.map(\.name))
+        }
         var session = try PullSession(entity: entity, spec: spec, environment: environment, logger: logger)
         let started = Date()
         var dump: PullDump
@@ -63,7 +65,8 @@ package struct Puller {
                 pagination: spec.pagination.style.name, pulledAt: started.utcTimestamp, finishedAt: Date().utcTimestamp,
                 pages: dump.pages, records: records)
             let file = try dump.publish(provenance, into: workspace.inbox, entity: entity.name, stamp: stamp)
-            return PullReport(entity: entity.name, file: file, pages: dump.pages, records: records, retries: session.retries)
+            return PullReport(
+                entity: entity.name, file: file, pages: dump.pages, records: records, retries: session.retries)
         } catch let error as PullError {
             dump.discard()
             throw error

@@ -41,14 +41,18 @@ package struct Breakdown: Encodable, Equatable, Sendable {
         func share(_ part: Int, of whole: Int) -> Double {
             whole == 0 ? 0 : (Double(part) / Double(whole) * 10_000).rounded() / 10_000
         }
-        rates = Rates(inserted: share(counts.inserted, of: compared), updated: share(counts.updated, of: compared),
-                      unchanged: share(counts.unchanged, of: compared), deleted: share(counts.deleted, of: compared),
-                      quarantined: counts.processed.map { share(counts.quarantined, of: $0) })
+        rates = Rates(
+            inserted: share(counts.inserted, of: compared), updated: share(counts.updated, of: compared),
+            unchanged: share(counts.unchanged, of: compared), deleted: share(counts.deleted, of: compared),
+            quarantined: counts.processed.map { share(counts.quarantined, of: $0) })
     }
 
     package init(_ entity: Manifest.Entity) {
-        self.init(label: entity.name, counts: entity.counts,
-                  categories: (entity.categories ?? []).map { Breakdown(label: $0.value ?? Self.noneLabel, counts: $0.counts) })
+        self.init(
+            label: entity.name, counts: entity.counts,
+            categories: (entity.categories ?? []).map {
+                Breakdown(label: $0.value ?? Self.noneLabel, counts: $0.counts)
+            })
     }
 
     /// `25.0%`
@@ -59,7 +63,9 @@ package struct Breakdown: Encodable, Equatable, Sendable {
 
     /// The columns of a breakdown table, in order: the records processed, then what became of
     /// them (they add up to `processed`), and the rows deleted.
-    package static let columns = ["processed", "inserted", "updated", "unchanged", "superseded", "quarantined", "failed", "deleted"]
+    package static let columns = [
+        "processed", "inserted", "updated", "unchanged", "superseded", "quarantined", "failed", "deleted"
+    ]
 
     /// This line's count under each of `columns`; nil where it was not counted.
     package var values: [Int?] {
@@ -71,10 +77,12 @@ package struct Breakdown: Encodable, Equatable, Sendable {
     package var cells: [String] {
         let c = counts
         let dash = "—"
-        return [c.processed.map(String.init) ?? dash,
-                "\(c.inserted) (\(Self.percent(rates.inserted)))", "\(c.updated) (\(Self.percent(rates.updated)))",
-                "\(c.unchanged) (\(Self.percent(rates.unchanged)))", c.superseded.map(String.init) ?? dash,
-                rates.quarantined.map { "\(c.quarantined) (\(Self.percent($0)))" } ?? String(c.quarantined),
-                c.failed.map(String.init) ?? dash, "\(c.deleted) (\(Self.percent(rates.deleted)))"]
+        return [
+            c.processed.map(String.init) ?? dash,
+            "\(c.inserted) (\(Self.percent(rates.inserted)))", "\(c.updated) (\(Self.percent(rates.updated)))",
+            "\(c.unchanged) (\(Self.percent(rates.unchanged)))", c.superseded.map(String.init) ?? dash,
+            rates.quarantined.map { "\(c.quarantined) (\(Self.percent($0)))" } ?? String(c.quarantined),
+            c.failed.map(String.init) ?? dash, "\(c.deleted) (\(Self.percent(rates.deleted)))"
+        ]
     }
 }

@@ -61,33 +61,41 @@ package struct BundleComparison: Encodable, Equatable, Sendable {
     package static func compare(_ first: URL, _ second: URL, verifier: BundleVerifier) throws -> BundleComparison {
         let database = try DatabaseQueue()
         try database.write { db in
-            try db.execute(sql: "CREATE TABLE changes (side TEXT NOT NULL, entity TEXT NOT NULL, key TEXT NOT NULL, line TEXT NOT NULL)")
+            try db.execute(
+                sql:
+                    "CREATE TABLE changes (side TEXT NOT NULL, entity TEXT NOT NULL, key TEXT NOT NULL, line TEXT NOT NULL)"
+            )
         }
         var sides: [(Side, [String])] = []
         for (label, url) in [("a", first), ("b", second)] {
-            sides.append(try verifier.withUnpacked(url) { verified, folder in
-                let entities = verified.manifest.entities.map(\.name)
-                try database.write { db in
-                    let insert = try db.makeStatement(sql: "INSERT INTO changes VALUES (?, ?, json_extract(?3, '$.key'), ?3)")
-                    for entity in entities {
-                        let file = folder.appendingPathComponent(BundleLayout.changes(of: entity))
-                        guard FileManager.default.fileExists(atPath: file.path) else { continue }
-                        try ByteSource.file(file, name: BundleLayout.changes(of: entity)).forEachLine { line, _ in
-                            try insert.execute(arguments: [label, entity, String(decoding: line, as: UTF8.self)])
-                            return true
+            sides.append(
+                try verifier.withUnpacked(url) { verified, folder in
+                    let entities = verified.manifest.entities.map(\.name)
+                    try database.write { db in
+                        let insert = try db.makeStatement(
+                            sql: "INSERT INTO changes VALUES (?, ?, json_extract(?3, '$.key'), ?3)")
+                        for entity in entities {
+                            let file = folder.appendingPathComponent(BundleLayout.changes(of: entity))
+                            guard FileManager.default.fileExists(atPath: file.path) else { continue }
+                            try ByteSource.file(file, name: BundleLayout.changes(of: entity)).forEachLine { line, _ in
+                                try insert.execute(arguments: [label, entity, String(decoding: line, as: UTF8.self)])
+                                return true
+                            }
                         }
                     }
-                }
-                let side = Side(file: url.lastPathComponent, id: verified.manifest.id, sequence: verified.manifest.sequence, digest: verified.digest)
-                return (side, entities)
-            })
+                    let side = Side(
+                        file: url.lastPathComponent, id: verified.manifest.id, sequence: verified.manifest.sequence,
+                        digest: verified.digest)
+                    return (side, entities)
+                })
         }
         let order = sides[0].1 + sides[1].1.filter { !sides[0].1.contains($0) }
         let entities = try database.write { db -> [EntityDifference] in
             try db.execute(sql: "CREATE INDEX changes_by_key ON changes (entity, key, side)")
             return try order.compactMap { entity in
                 let difference = try Self.difference(of: entity, in: db)
-                return difference.onlyInA.isEmpty && difference.onlyInB.isEmpty && difference.different.isEmpty ? nil : difference
+                return difference.onlyInA.isEmpty && difference.onlyInB.isEmpty && difference.different.isEmpty
+                    ? nil : difference
             }
         }
         return BundleComparison(a: sides[0].0, b: sides[1].0, identical: entities.isEmpty, entities: entities)
@@ -96,7 +104,9 @@ package struct BundleComparison: Encodable, Equatable, Sendable {
     private static func difference(of entity: String, in db: Database) throws -> EntityDifference {
         let decoder = JSONDecoder()
         func changes(_ sql: String) throws -> [Change] {
-            try String.fetchAll(db, sql: sql, arguments: [entity]).map { try decoder.decode(Change.self, from: Data($0.utf8)) }
+            try String.fetchAll(db, sql: sql, arguments: [entity]).map {
+                try decoder.decode(Change.self, from: Data($0.utf8))
+            }
         }
         func onlyIn(_ side: String, notIn other: String) -> String {
             """
@@ -104,10 +114,12 @@ package struct BundleComparison: Encodable, Equatable, Sendable {
               (SELECT 1 FROM changes AS y WHERE y.side = '\(other)' AND y.entity = x.entity AND y.key = x.key) ORDER BY x.rowid
             """
         }
-        let pairs = try Row.fetchAll(db, sql: """
-            SELECT a.line, b.line FROM changes AS a JOIN changes AS b ON b.side = 'b' AND b.entity = a.entity AND b.key = a.key
-            WHERE a.side = 'a' AND a.entity = ?1 AND a.line IS NOT b.line ORDER BY a.rowid
-            """, arguments: [entity])
+        let pairs = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT a.line, b.line FROM changes AS a JOIN changes AS b ON b.side = 'b' AND b.entity = a.entity AND b.key = a.key
+                WHERE a.side = 'a' AND a.entity = ?1 AND a.line IS NOT b.line ORDER BY a.rowid
+                """, arguments: [entity])
         let different = try pairs.map { row -> KeyDifference in
             let a = try decoder.decode(Change.self, from: Data((row[0] as String).utf8))
             let b = try decoder.decode(Change.self, from: Data((row[1] as String).utf8))
@@ -120,7 +132,8 @@ package struct BundleComparison: Encodable, Equatable, Sendable {
             }
             return KeyDifference(key: a.key, opA: a.op, opB: b.op, fields: fields)
         }
-        return EntityDifference(name: entity, onlyInA: try changes(onlyIn("a", notIn: "b")),
-                                onlyInB: try changes(onlyIn("b", notIn: "a")), different: different)
+        return EntityDifference(
+            name: entity, onlyInA: try changes(onlyIn("a", notIn: "b")),
+            onlyInB: try changes(onlyIn("b", notIn: "a")), different: different)
     }
 }

@@ -62,41 +62,56 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
         let manifest = verified.manifest
         let contents = try BundleContents(folder: folder, manifest: manifest, sampleSize: sampleSize)
         let expired = manifest.expires.flatMap { ISO8601DateFormatter().date(from: $0) }.map { $0 <= now } ?? false
-        bundle = Identity(file: file, id: manifest.id, sequence: manifest.sequence, digest: verified.digest, parent: manifest.parent,
-                          created: manifest.created, expires: manifest.expires, expired: expired, producer: manifest.producer)
+        bundle = Identity(
+            file: file, id: manifest.id, sequence: manifest.sequence, digest: verified.digest, parent: manifest.parent,
+            created: manifest.created, expires: manifest.expires, expired: expired, producer: manifest.producer)
         func recorded(_ member: String) -> String? {
             // A member as old as the bundle came from before review times were kept.
-            verified.reviewTimes[member].flatMap { $0 == verified.archiveTime ? nil : Date(timeIntervalSince1970: TimeInterval($0)).utcTimestamp }
+            verified.reviewTimes[member].flatMap {
+                $0 == verified.archiveTime ? nil : Date(timeIntervalSince1970: TimeInterval($0)).utcTimestamp
+            }
         }
-        signatures = [Signature(role: .producer, name: verified.signers.joined(separator: ","), principals: verified.signers,
-                                fingerprint: verified.producerKey.fingerprint, recorded: manifest.created, valid: true, reason: nil)]
+        signatures = [
+            Signature(
+                role: .producer, name: verified.signers.joined(separator: ","), principals: verified.signers,
+                fingerprint: verified.producerKey.fingerprint, recorded: manifest.created, valid: true, reason: nil)
+        ]
         signatures += verified.approvals.map {
-            Signature(role: .approval, name: $0.name, principals: $0.principals, fingerprint: $0.fingerprint,
-                      recorded: recorded(BundleLayout.approval(by: $0.name)), valid: true, reason: nil)
+            Signature(
+                role: .approval, name: $0.name, principals: $0.principals, fingerprint: $0.fingerprint,
+                recorded: recorded(BundleLayout.approval(by: $0.name)), valid: true, reason: nil)
         }
         signatures += verified.rejections.map {
-            Signature(role: .rejection, name: $0.name, principals: [], fingerprint: nil,
-                      recorded: recorded(BundleLayout.rejection(by: $0.name).signature), valid: true, reason: $0.reason)
+            Signature(
+                role: .rejection, name: $0.name, principals: [], fingerprint: nil,
+                recorded: recorded(BundleLayout.rejection(by: $0.name).signature), valid: true, reason: $0.reason)
         }
         signatures += verified.ignored.map { note in
             let member = String(note.prefix { $0 != ":" })
             let review = BundleLayout.reviewMember(member)
-            return Signature(role: review?.kind == .rejection ? .rejection : .approval, name: review?.name ?? member, principals: [], fingerprint: nil,
-                             recorded: recorded(member), valid: false, reason: String(note.dropFirst(member.count + 2)))
+            return Signature(
+                role: review?.kind == .rejection ? .rejection : .approval, name: review?.name ?? member, principals: [],
+                fingerprint: nil,
+                recorded: recorded(member), valid: false, reason: String(note.dropFirst(member.count + 2)))
         }
         sources = manifest.sources
         entities = manifest.entities.map { entity in
-            Entity(name: entity.name, key: entity.key, rows: entity.rows, category: entity.category, breakdown: Breakdown(entity),
-                   changes: Changes(total: entity.counts.changed, sample: contents.changes[entity.name] ?? []))
+            Entity(
+                name: entity.name, key: entity.key, rows: entity.rows, category: entity.category,
+                breakdown: Breakdown(entity),
+                changes: Changes(total: entity.counts.changed, sample: contents.changes[entity.name] ?? []))
         }
         validation = Validation(total: contents.validation?.total ?? 0, findings: contents.validation?.findings ?? [])
     }
 
     /// Verifies `url` (integrity and the producer's signature: an expired or rejected bundle is
     /// still shown, and says so) and summarizes it with `sampleSize` changes per entity.
-    package static func load(_ url: URL, verifier: BundleVerifier, sampleSize: Int, now: Date = Date()) throws -> BundleSummary {
+    package static func load(_ url: URL, verifier: BundleVerifier, sampleSize: Int, now: Date = Date()) throws
+        -> BundleSummary
+    {
         try verifier.withUnpacked(url) { verified, folder in
-            try BundleSummary(file: url.lastPathComponent, verified: verified, folder: folder, sampleSize: sampleSize, now: now)
+            try BundleSummary(
+                file: url.lastPathComponent, verified: verified, folder: folder, sampleSize: sampleSize, now: now)
         }
     }
 }

@@ -1,4 +1,3 @@
-
 /// One line of `changes/ENTITY.ndjson`: what the bundle does to one key (see `ChangeLog`).
 package struct Change: Codable, Equatable, Sendable {
     package enum Operation: String, Codable, Sendable {

@@ -1,4 +1,3 @@
-
 /// One value in a change file: the JSON spelling of a normalized column value.
 package enum FieldValue: Codable, Hashable, Sendable, CustomStringConvertible {
     case text(String)
@@ -9,10 +8,15 @@ package enum FieldValue: Codable, Hashable, Sendable, CustomStringConvertible {
     package init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         // Text first: most values are, and each failed attempt costs a thrown error.
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(String.self) { self = .text(value) }
-        else if let value = try? container.decode(Bool.self) { self = .boolean(value) }
-        else { self = .integer(try container.decode(Int64.self)) }
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(String.self) {
+            self = .text(value)
+        } else if let value = try? container.decode(Bool.self) {
+            self = .boolean(value)
+        } else {
+            self = .integer(try container.decode(Int64.self))
+        }
     }
 
     package func encode(to encoder: Encoder) throws {

@@ -41,12 +41,14 @@ struct HTMLReport {
             let breakdown = Breakdown(entity)
             rows.append(breakdownRow(breakdown, entity: entity.name, label: Self.escape(entity.name), kind: "entity"))
             for category in breakdown.categories {
-                let label = "<span class=\"sub\">\(Self.escape(entity.category ?? "")) =</span> \(Self.escape(category.label))"
+                let label =
+                    "<span class=\"sub\">\(Self.escape(entity.category ?? "")) =</span> \(Self.escape(category.label))"
                 rows.append(breakdownRow(category, entity: entity.name, label: label, kind: "category"))
             }
         }
         let header = (["entity"] + Breakdown.columns).map { "<th>\($0)</th>" }.joined()
-        return "<table id=\"breakdown\"><thead><tr>\(header)</tr></thead><tbody>\(rows.joined(separator: "\n"))</tbody></table>"
+        return
+            "<table id=\"breakdown\"><thead><tr>\(header)</tr></thead><tbody>\(rows.joined(separator: "\n"))</tbody></table>"
     }
 
     /// Counts sit in `data-count` so a page check can read them without parsing the text.
@@ -67,9 +69,14 @@ struct HTMLReport {
             let y = index * rowHeight + 4
             var x = labelWidth
             parts.append("<text x=\"0\" y=\"\(y + 15)\">\(Self.escape(entity.name))</text>")
-            for (kind, count) in [("inserted", entity.counts.inserted), ("updated", entity.counts.updated), ("deleted", entity.counts.deleted)] where count > 0 {
+            for (kind, count) in [
+                ("inserted", entity.counts.inserted), ("updated", entity.counts.updated),
+                ("deleted", entity.counts.deleted)
+            ] where count > 0 {
                 let width = barWidth * Double(count) / Double(widest)
-                parts.append("<rect class=\"\(kind)\" x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" height=\"18\"><title>\(kind): \(count)</title></rect>")
+                parts.append(
+                    "<rect class=\"\(kind)\" x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" height=\"18\"><title>\(kind): \(count)</title></rect>"
+                )
                 x += width
             }
             parts.append("<text x=\"\(x + 6)\" y=\"\(y + 15)\">\(entity.counts.changed)</text>")
@@ -82,10 +89,15 @@ struct HTMLReport {
     }
 
     private var findings: String {
-        guard let validation = contents.validation, validation.total > 0 else { return "<p id=\"findings-none\">No findings.</p>" }
-        let rows = validation.findings.map { [$0.severity.rawValue, $0.entity, $0.place, $0.value ?? "", $0.reason].map(Self.escape) }
+        guard let validation = contents.validation, validation.total > 0 else {
+            return "<p id=\"findings-none\">No findings.</p>"
+        }
+        let rows = validation.findings.map {
+            [$0.severity.rawValue, $0.entity, $0.place, $0.value ?? "", $0.reason].map(Self.escape)
+        }
         let omitted = validation.omitted > 0 ? "<p>\(validation.omitted) more not listed.</p>" : ""
-        return "<p>\(validation.total) finding(s).</p>" + table(id: "findings", header: ["severity", "entity", "place", "value", "reason"], rows: rows) + omitted
+        return "<p>\(validation.total) finding(s).</p>"
+            + table(id: "findings", header: ["severity", "entity", "place", "value", "reason"], rows: rows) + omitted
     }
 
     private var changes: String {
@@ -101,8 +113,9 @@ struct HTMLReport {
                     let arrow = change.op == .update ? " → " : ""
                     return "<div><b>\(Self.escape(field))</b> \(before)\(arrow)\(after)</div>"
                 }
-                rows.append("<tr class=\"\(change.op.rawValue)\"><td>\(Self.escape(entity.name))</td><td>\(change.op.rawValue)</td>"
-                            + "<td>\(Self.escape(change.keyText(order: entity.key)))</td><td>\(fields.joined())</td></tr>")
+                rows.append(
+                    "<tr class=\"\(change.op.rawValue)\"><td>\(Self.escape(entity.name))</td><td>\(change.op.rawValue)</td>"
+                        + "<td>\(Self.escape(change.keyText(order: entity.key)))</td><td>\(fields.joined())</td></tr>")
             }
         }
         return """

@@ -24,9 +24,11 @@ struct MarkdownReport {
         out += "\n## Validation\n\n"
         if let validation = contents.validation, validation.total > 0 {
             out += "\(validation.total) finding(s).\n\n"
-            out += table(["severity", "entity", "place", "value", "reason"], validation.findings.map {
-                [$0.severity.rawValue, $0.entity, $0.place, $0.value ?? "", $0.reason]
-            })
+            out += table(
+                ["severity", "entity", "place", "value", "reason"],
+                validation.findings.map {
+                    [$0.severity.rawValue, $0.entity, $0.place, $0.value ?? "", $0.reason]
+                })
             if validation.omitted > 0 { out += "\n\(validation.omitted) more not listed.\n" }
         } else {
             out += "No findings.\n"
@@ -34,15 +36,18 @@ struct MarkdownReport {
         out += "\n## Field-level changes\n"
         for entity in manifest.entities {
             let changes = (contents.changes[entity.name] ?? []).prefix(Self.changesListed)
-            out += "\n### \(entity.name): \(changes.count) of \(entity.counts.changed) listed (all in `changes/\(entity.name).ndjson`)\n\n"
+            out +=
+                "\n### \(entity.name): \(changes.count) of \(entity.counts.changed) listed (all in `changes/\(entity.name).ndjson`)\n\n"
             var rows: [[String]] = []
             for change in changes {
                 let key = change.keyText(order: entity.key)
                 let fields = change.fields
                 if fields.isEmpty { rows.append([change.op.rawValue, key, "", "", ""]) }
                 for field in fields {
-                    rows.append([change.op.rawValue, key, field, change.before?[field]?.description ?? "",
-                                 change.after?[field]?.description ?? ""])
+                    rows.append([
+                        change.op.rawValue, key, field, change.before?[field]?.description ?? "",
+                        change.after?[field]?.description ?? ""
+                    ])
                 }
             }
             out += table(["change", "key", "field", "before", "after"], rows)

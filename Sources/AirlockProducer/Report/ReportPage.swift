@@ -34,9 +34,11 @@ extension BundleContents {
 
     /// Key facts about the bundle, as label and value.
     var facts: [(String, String)] {
-        [("id", manifest.id), ("sequence", String(manifest.sequence)), ("created", manifest.created),
-         ("expires", manifest.expires ?? "never"), ("producer", manifest.producer),
-         ("parent", manifest.parent.isEmpty ? "(none: the first bundle)" : manifest.parent)]
+        [
+            ("id", manifest.id), ("sequence", String(manifest.sequence)), ("created", manifest.created),
+            ("expires", manifest.expires ?? "never"), ("producer", manifest.producer),
+            ("parent", manifest.parent.isEmpty ? "(none: the first bundle)" : manifest.parent)
+        ]
     }
 
     /// How many changes an entity's change file holds, and how many of them are listed here.

@@ -16,18 +16,27 @@ struct EntityChecks {
         var findings: [ValidationFinding] = []
         let limits = entity.thresholds
         if let minimum = limits.minRows, rows < minimum {
-            findings.append(block("min_rows", "the snapshot holds \(rows) rows, fewer than thresholds.min_rows \(minimum)"))
+            findings.append(
+                block("min_rows", "the snapshot holds \(rows) rows, fewer than thresholds.min_rows \(minimum)"))
         }
         // Shares are of the rows the baseline holds; a first load has none to compare with.
         let before = counts.unchanged + counts.updated + counts.deleted
         guard before > 0 else { return findings }
         let deleteShare = Double(counts.deleted) / Double(before)
         if let maximum = limits.maxDeleteShare, deleteShare > maximum {
-            findings.append(block("max_delete_share", "\(counts.deleted) of \(before) rows would be deleted (\(Breakdown.percent(deleteShare))), more than thresholds.max_delete_share \(maximum)"))
+            findings.append(
+                block(
+                    "max_delete_share",
+                    "\(counts.deleted) of \(before) rows would be deleted (\(Breakdown.percent(deleteShare))), more than thresholds.max_delete_share \(maximum)"
+                ))
         }
         let changeShare = Double(counts.changed) / Double(before)
         if let maximum = limits.maxChangeShare, changeShare > maximum {
-            findings.append(block("max_change_share", "\(counts.changed) rows would change against \(before) (\(Breakdown.percent(changeShare))), more than thresholds.max_change_share \(maximum)"))
+            findings.append(
+                block(
+                    "max_change_share",
+                    "\(counts.changed) rows would change against \(before) (\(Breakdown.percent(changeShare))), more than thresholds.max_change_share \(maximum)"
+                ))
         }
         return findings
     }
@@ -36,17 +45,25 @@ struct EntityChecks {
     func references(in current: CurrentRows, _ db: Database) throws -> [ValidationFinding] {
         var findings: [ValidationFinding] = []
         for column in entity.columns {
-            guard let parentName = column.references, let parent = current.spec.entities.first(where: { $0.name == parentName }) else { continue }
+            guard let parentName = column.references,
+                let parent = current.spec.entities.first(where: { $0.name == parentName })
+            else { continue }
             let child = dialect.identifier(column.name), parentKey = dialect.identifier(parent.key[0])
             let keyText = EntitySQL(entity).keyText(of: "c", quoted: true)
-            let orphans = try Row.fetchAll(db, sql: """
-                SELECT \(keyText), CAST(c.\(child) AS TEXT) FROM \(current.table(of: entity.name)) AS c
-                WHERE c.\(child) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \(current.table(of: parent.name)) AS p WHERE p.\(parentKey) = c.\(child))
-                ORDER BY 1 LIMIT 20
-                """)
+            let orphans = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(keyText), CAST(c.\(child) AS TEXT) FROM \(current.table(of: entity.name)) AS c
+                    WHERE c.\(child) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \(current.table(of: parent.name)) AS p WHERE p.\(parentKey) = c.\(child))
+                    ORDER BY 1 LIMIT 20
+                    """)
             for row in orphans {
-                findings.append(ValidationFinding(severity: .block, check: "references", entity: entity.name, field: column.name,
-                                                  value: row[1], reason: "\(row[0] as String): \(column.name) \(row[1] as String) names no row of \(parentName)"))
+                findings.append(
+                    ValidationFinding(
+                        severity: .block, check: "references", entity: entity.name, field: column.name,
+                        value: row[1],
+                        reason: "\(row[0] as String): \(column.name) \(row[1] as String) names no row of \(parentName)")
+                )
             }
         }
         return findings

@@ -24,8 +24,9 @@ struct RecordChecks {
         for (index, column) in entity.columns.enumerated() where column.rules.derivation == nil {
             try typeCheck(column, index, in: db)
             for check in column.rules.checks {
-                try record(check.name, check.severity, column, index, where: violation(check.kind, column, index),
-                           reason: reason(check.kind, norm.value(index)), in: db)
+                try record(
+                    check.name, check.severity, column, index, where: violation(check.kind, column, index),
+                    reason: reason(check.kind, norm.value(index)), in: db)
             }
             if let transitions = column.rules.transitions {
                 try transitionCheck(transitions, column, index, in: db)
@@ -36,14 +37,15 @@ struct RecordChecks {
 
     /// Records whose values of the rule's columns, together, are also another key's.
     private func uniqueTogether(_ rule: UniqueTogether, in db: Database) throws {
-        let indices = rule.columns.map { name in entity.columns.firstIndex { $0.name == name }! }
+        let indices = rule.columns.map(entity.index(ofColumn:))
         let values = "json_array(\(indices.map(norm.value).joined(separator: ", ")))"
         let present = indices.map { "\(norm.value($0)) IS NOT NULL" }.joined(separator: " AND ")
         try QuarantineRecords.insert(
             entity: entity.name, field: indices.map { entity.columns[$0].from }.joined(separator: ", "),
             value: "json_array(\(indices.map(norm.text).joined(separator: ", ")))",
             reason: "\(values) || ' is also the value of another record with a different key'", check: "'unique'",
-            severity: dialect.literal(rule.severity.rawValue), from: NormalizedRecords.table, where: """
+            severity: dialect.literal(rule.severity.rawValue), from: NormalizedRecords.table,
+            where: """
                 \(present) AND \(values) IN
                   (SELECT \(values) FROM \(NormalizedRecords.table) WHERE \(present) GROUP BY 1 HAVING count(DISTINCT json_array(\(norm.keyValues))) > 1)
                 """, in: db)
@@ -53,7 +55,9 @@ struct RecordChecks {
     /// timestamp format), as SQL; NULL when it does, or when there is no text.
     private func parseError(_ column: ColumnSpec, _ index: Int) -> String {
         let text = norm.text(index)
-        guard let format = column.rules.timestampFormat else { return WorkspaceFunctions.parseError(text, as: column.type) }
+        guard let format = column.rules.timestampFormat else {
+            return WorkspaceFunctions.parseError(text, as: column.type)
+        }
         return """
             CASE WHEN trim(\(text)) <> '' AND \(format.sql(text)) IS NULL \
             THEN quote(\(text)) || \(dialect.literal(" does not follow the format \(format.pattern)")) \
@@ -63,19 +67,26 @@ struct RecordChecks {
 
     private func typeCheck(_ column: ColumnSpec, _ index: Int, in db: Database) throws {
         let isKey = entity.key.contains(column.name)
-        let reason = isKey ? "coalesce(\(parseError(column, index)), \(dialect.literal(Self.emptyKeyReason)))" : parseError(column, index)
+        let reason =
+            isKey
+            ? "coalesce(\(parseError(column, index)), \(dialect.literal(Self.emptyKeyReason)))"
+            : parseError(column, index)
         let text = norm.text(index)
         let check = isKey ? "CASE WHEN \(text) IS NULL OR trim(\(text)) = '' THEN 'key' ELSE 'type' END" : "'type'"
-        try QuarantineRecords.insert(entity: entity.name, field: column.from, value: text, reason: reason, check: check,
-                                     severity: dialect.literal(Severity.quarantine.rawValue), from: NormalizedRecords.table,
-                                     where: "\(norm.value(index)) IS NULL AND \(reason) IS NOT NULL", in: db)
+        try QuarantineRecords.insert(
+            entity: entity.name, field: column.from, value: text, reason: reason, check: check,
+            severity: dialect.literal(Severity.quarantine.rawValue), from: NormalizedRecords.table,
+            where: "\(norm.value(index)) IS NULL AND \(reason) IS NOT NULL", in: db)
     }
 
-    private func record(_ check: String, _ severity: Severity, _ column: ColumnSpec, _ index: Int, where condition: String,
-                        reason: String, from source: String = NormalizedRecords.table, in db: Database) throws {
-        try QuarantineRecords.insert(entity: entity.name, field: column.from, value: norm.text(index), reason: reason,
-                                     check: dialect.literal(check), severity: dialect.literal(severity.rawValue), from: source,
-                                     where: condition, in: db)
+    private func record(
+        _ check: String, _ severity: Severity, _ column: ColumnSpec, _ index: Int, where condition: String,
+        reason: String, from source: String = NormalizedRecords.table, in db: Database
+    ) throws {
+        try QuarantineRecords.insert(
+            entity: entity.name, field: column.from, value: norm.text(index), reason: reason,
+            check: dialect.literal(check), severity: dialect.literal(severity.rawValue), from: source,
+            where: condition, in: db)
     }
 
     /// True for a record whose normalized value `v` breaks the check; NULL passes every check but not_null.
@@ -86,7 +97,8 @@ struct RecordChecks {
             // A value that failed to parse is the type check's finding, not this one's.
             return "\(v) IS NULL AND \(parseError(column, index)) IS NULL"
         case .unique:
-            return "\(v) IN (SELECT \(v) FROM \(NormalizedRecords.table) WHERE \(v) IS NOT NULL GROUP BY \(v) HAVING count(DISTINCT json_array(\(norm.keyValues))) > 1)"
+            return
+                "\(v) IN (SELECT \(v) FROM \(NormalizedRecords.table) WHERE \(v) IS NOT NULL GROUP BY \(v) HAVING count(DISTINCT json_array(\(norm.keyValues))) > 1)"
         case let .accepted(values):
             return "\(v) IS NOT NULL AND \(v) NOT IN (\(values.map(dialect.literal).joined(separator: ", ")))"
         case let .pattern(pattern):
@@ -112,15 +124,19 @@ struct RecordChecks {
         case let .range(min, max):
             return "\(value) || \(dialect.literal(" is outside the range \(min ?? "…") to \(max ?? "…")"))"
         case let .length(min, max):
-            return "\(value) || ' has ' || length(\(v)) || \(dialect.literal(" characters, outside \(min.map(String.init) ?? "0") to \(max.map(String.init) ?? "…")"))"
+            return
+                "\(value) || ' has ' || length(\(v)) || \(dialect.literal(" characters, outside \(min.map(String.init) ?? "0") to \(max.map(String.init) ?? "…")"))"
         }
     }
 
     /// A row of the baseline in a terminal state must stay in it; with `allowed`, a row moves
     /// only along the listed transitions. The finding names both values.
-    private func transitionCheck(_ transitions: StateTransitions, _ column: ColumnSpec, _ index: Int, in db: Database) throws {
+    private func transitionCheck(_ transitions: StateTransitions, _ column: ColumnSpec, _ index: Int, in db: Database)
+        throws
+    {
         let tables = EntityTables(entity)
-        let keyMatch = entity.key.map { key in "b.\(dialect.identifier(key)) = n.\(norm.value(of: key))" }.joined(separator: " AND ")
+        let keyMatch = entity.key.map { key in "b.\(dialect.identifier(key)) = n.\(norm.value(of: key))" }.joined(
+            separator: " AND ")
         let old = "b.\(dialect.identifier(column.name))", new = "n.\(norm.value(index))"
         var broken: [String] = []
         if !transitions.terminal.isEmpty {
@@ -133,7 +149,8 @@ struct RecordChecks {
             broken.append(pairs.isEmpty ? "1" : "(\(old), \(new)) NOT IN (VALUES \(pairs.joined(separator: ", ")))")
         }
         guard !broken.isEmpty else { return }
-        let source = "(SELECT n.*, \(old) AS airlock_old FROM \(NormalizedRecords.table) AS n JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(old) IS NOT NULL AND \(new) IS NOT \(old) AND (\(broken.joined(separator: " OR "))))"
+        let source =
+            "(SELECT n.*, \(old) AS airlock_old FROM \(NormalizedRecords.table) AS n JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(old) IS NOT NULL AND \(new) IS NOT \(old) AND (\(broken.joined(separator: " OR "))))"
         let terminal = transitions.terminal.map(dialect.literal).joined(separator: ", ")
         let reason = """
             'moves from ' || quote(airlock_old) || ' to ' || quote(\(norm.value(index))) || \

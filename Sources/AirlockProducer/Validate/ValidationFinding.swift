@@ -17,8 +17,10 @@ package struct ValidationFinding: Codable, Equatable, Sendable {
     package var value: String?
     package var reason: String
 
-    package init(severity: Severity, check: String, entity: String, file: String? = nil, line: Int? = nil, record: Int? = nil,
-                field: String? = nil, value: String? = nil, reason: String) {
+    package init(
+        severity: Severity, check: String, entity: String, file: String? = nil, line: Int? = nil, record: Int? = nil,
+        field: String? = nil, value: String? = nil, reason: String
+    ) {
         self.severity = severity
         self.check = check
         self.entity = entity

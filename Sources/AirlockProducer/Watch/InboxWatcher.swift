@@ -42,8 +42,12 @@ package struct InboxWatcher {
         let inbox = producer.workspace.inbox
         try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
         let events = DirectoryEvents(directory: inbox, polling: settings.polling)
-        logger.info("watching the inbox", metadata: ["inbox": "\(inbox.path)", "mode": "\(events.usesInotify ? "inotify" : "polling")",
-                                                    "settle_seconds": "\(settings.settle)"])
+        logger.info(
+            "watching the inbox",
+            metadata: [
+                "inbox": "\(inbox.path)", "mode": "\(events.usesInotify ? "inotify" : "polling")",
+                "settle_seconds": "\(settings.settle)"
+            ])
         var listing = try list(inbox)
         var changedAt = Date.distantPast
         var dropBegan = Date()
@@ -62,14 +66,18 @@ package struct InboxWatcher {
                 continue
             }
             guard pending, Date().timeIntervalSince(changedAt) >= settings.settle else { continue }
-            let ready = listing.keys.sorted().filter { WriterCheck.check(inbox.appendingPathComponent($0).path) != .writing }
+            let ready = listing.keys.sorted().filter {
+                WriterCheck.check(inbox.appendingPathComponent($0).path) != .writing
+            }
             if ready.count < listing.count && Date().timeIntervalSince(dropBegan) < settings.longestDrop { continue }
             pending = ready.count < listing.count
             guard !ready.isEmpty else { continue }
             do {
                 onReport(try producer.runOnce(files: ready.map { inbox.appendingPathComponent($0) }))
             } catch {
-                logger.error("the run failed; retrying later", metadata: ["error": "\(error)", "retry_seconds": "\(settings.retryDelay)"])
+                logger.error(
+                    "the run failed; retrying later",
+                    metadata: ["error": "\(error)", "retry_seconds": "\(settings.retryDelay)"])
                 pending = true
                 changedAt = Date().addingTimeInterval(settings.retryDelay - settings.settle)
             }
@@ -81,8 +89,11 @@ package struct InboxWatcher {
     private func list(_ inbox: URL) throws -> [String: FileState] {
         var listing: [String: FileState] = [:]
         for url in try InboxFile.list(in: inbox) {
-            guard let values = try? url.resourceValues(forKeys: [.fileSizeKey, .contentModificationDateKey]) else { continue }
-            listing[url.lastPathComponent] = FileState(size: values.fileSize ?? 0, modified: values.contentModificationDate ?? .distantPast)
+            guard let values = try? url.resourceValues(forKeys: [.fileSizeKey, .contentModificationDateKey]) else {
+                continue
+            }
+            listing[url.lastPathComponent] = FileState(
+                size: values.fileSize ?? 0, modified: values.contentModificationDate ?? .distantPast)
         }
         return listing
     }

@@ -20,21 +20,27 @@ struct EntityTables {
     var undo: String { sql.dialect.identifier("undo_" + entity.name) }
 
     /// What the workspace storage of this entity looks like; a change needs a new workspace.
-    var signature: String { entity.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ") + " KEY " + entity.key.joined(separator: ",") }
+    var signature: String {
+        entity.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ") + " KEY "
+            + entity.key.joined(separator: ",")
+    }
 
     func create(in db: Database) throws {
         if let recorded = try EntityRecord.signature(of: entity.name, in: db), recorded != signature {
             throw WorkspaceError.entityChanged(entity: entity.name, was: recorded, now: signature)
         }
         for table in [snapshot, baseline] {
-            try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(table) \(sql.tableDefinition(foreignKeys: false)) WITHOUT ROWID")
+            try db.execute(
+                sql: "CREATE TABLE IF NOT EXISTS \(table) \(sql.tableDefinition(foreignKeys: false)) WITHOUT ROWID")
         }
-        let columns = entity.columns.map { "\(sql.name($0.name)) \(sql.dialect.columnType($0.type))" }.joined(separator: ", ")
+        let columns = entity.columns.map { "\(sql.name($0.name)) \(sql.dialect.columnType($0.type))" }.joined(
+            separator: ", ")
         // airlock_existed = 0: the bundle inserted the key, so restoring removes it.
-        try db.execute(sql: """
-            CREATE TABLE IF NOT EXISTS \(undo) (airlock_bundle INTEGER NOT NULL, airlock_existed INTEGER NOT NULL, \(columns),
-                PRIMARY KEY (airlock_bundle, \(sql.key))) WITHOUT ROWID
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE IF NOT EXISTS \(undo) (airlock_bundle INTEGER NOT NULL, airlock_existed INTEGER NOT NULL, \(columns),
+                    PRIMARY KEY (airlock_bundle, \(sql.key))) WITHOUT ROWID
+                """)
         try EntityRecord.record(entity.name, signature: signature, in: db)
     }
 

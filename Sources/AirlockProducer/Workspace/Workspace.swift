@@ -30,8 +30,9 @@ package final class Workspace {
             try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
             WorkspaceFunctions.register(in: db)
         }
-        database = try DatabaseQueue(path: stateURL.appendingPathComponent("workspace.sqlite").path,
-                                     configuration: configuration)
+        database = try DatabaseQueue(
+            path: stateURL.appendingPathComponent("workspace.sqlite").path,
+            configuration: configuration)
         try WorkspaceSchema.migrator.migrate(database)
         try database.write { db in
             for entity in spec.entities { try EntityTables(entity).create(in: db) }

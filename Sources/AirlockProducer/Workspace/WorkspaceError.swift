@@ -9,7 +9,8 @@ package enum WorkspaceError: AirlockError, Equatable {
     package var description: String {
         switch self {
         case let .entityChanged(entity, was, now):
-            return "entity '\(entity)' changed its columns since the last run (was: \(was); now: \(now)); schema changes need a new workspace: move .airlock/ aside and run again"
+            return
+                "entity '\(entity)' changed its columns since the last run (was: \(was); now: \(now)); schema changes need a new workspace: move .airlock/ aside and run again"
         }
     }
 }

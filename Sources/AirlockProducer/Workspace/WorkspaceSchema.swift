@@ -8,78 +8,80 @@ enum WorkspaceSchema {
         migrator.registerMigration("v1") { db in
             // One row per distinct file content ever seen: the identity is the SHA-256, so the
             // same content dropped twice is recorded once.
-            try db.execute(sql: """
-                CREATE TABLE airlock_files (
-                    sha256 TEXT PRIMARY KEY,
-                    name TEXT NOT NULL,
-                    size INTEGER NOT NULL,
-                    entity TEXT,
-                    state TEXT NOT NULL CHECK (state IN ('pending', 'bundled', 'unchanged', 'rejected')),
-                    error TEXT,
-                    records INTEGER NOT NULL DEFAULT 0,
-                    ingested_at TEXT NOT NULL,
-                    ingest_order INTEGER NOT NULL,
-                    bundle_sequence INTEGER
-                );
-                CREATE TABLE airlock_raw (
-                    id INTEGER PRIMARY KEY,
-                    file_sha256 TEXT NOT NULL REFERENCES airlock_files(sha256),
-                    entity TEXT NOT NULL,
-                    record_no INTEGER NOT NULL,
-                    line INTEGER,
-                    record TEXT NOT NULL
-                );
-                CREATE INDEX airlock_raw_by_file ON airlock_raw(file_sha256);
-                CREATE TABLE airlock_quarantine (
-                    raw_id INTEGER NOT NULL REFERENCES airlock_raw(id),
-                    file_sha256 TEXT NOT NULL,
-                    entity TEXT NOT NULL,
-                    field TEXT NOT NULL,
-                    value TEXT,
-                    reason TEXT NOT NULL
-                );
-                CREATE INDEX airlock_quarantine_by_file ON airlock_quarantine(file_sha256);
-                CREATE TABLE airlock_bundles (
-                    sequence INTEGER PRIMARY KEY,
-                    id TEXT NOT NULL,
-                    digest TEXT NOT NULL,
-                    file_name TEXT NOT NULL,
-                    created_at TEXT NOT NULL
-                );
-                CREATE TABLE airlock_entities (
-                    name TEXT PRIMARY KEY,
-                    columns TEXT NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE airlock_files (
+                        sha256 TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        entity TEXT,
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'bundled', 'unchanged', 'rejected')),
+                        error TEXT,
+                        records INTEGER NOT NULL DEFAULT 0,
+                        ingested_at TEXT NOT NULL,
+                        ingest_order INTEGER NOT NULL,
+                        bundle_sequence INTEGER
+                    );
+                    CREATE TABLE airlock_raw (
+                        id INTEGER PRIMARY KEY,
+                        file_sha256 TEXT NOT NULL REFERENCES airlock_files(sha256),
+                        entity TEXT NOT NULL,
+                        record_no INTEGER NOT NULL,
+                        line INTEGER,
+                        record TEXT NOT NULL
+                    );
+                    CREATE INDEX airlock_raw_by_file ON airlock_raw(file_sha256);
+                    CREATE TABLE airlock_quarantine (
+                        raw_id INTEGER NOT NULL REFERENCES airlock_raw(id),
+                        file_sha256 TEXT NOT NULL,
+                        entity TEXT NOT NULL,
+                        field TEXT NOT NULL,
+                        value TEXT,
+                        reason TEXT NOT NULL
+                    );
+                    CREATE INDEX airlock_quarantine_by_file ON airlock_quarantine(file_sha256);
+                    CREATE TABLE airlock_bundles (
+                        sequence INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL,
+                        digest TEXT NOT NULL,
+                        file_name TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    );
+                    CREATE TABLE airlock_entities (
+                        name TEXT PRIMARY KEY,
+                        columns TEXT NOT NULL
+                    );
+                    """)
         }
         migrator.registerMigration("v2 discard") { db in
             // A discarded bundle's files keep their record with state 'discarded'. SQLite cannot
             // alter a CHECK constraint, so the table is rebuilt (GRDB defers foreign key checks).
-            try db.execute(sql: """
-                CREATE TABLE airlock_files_v2 (
-                    sha256 TEXT PRIMARY KEY,
-                    name TEXT NOT NULL,
-                    size INTEGER NOT NULL,
-                    entity TEXT,
-                    state TEXT NOT NULL CHECK (state IN ('pending', 'bundled', 'unchanged', 'rejected', 'discarded')),
-                    error TEXT,
-                    records INTEGER NOT NULL DEFAULT 0,
-                    ingested_at TEXT NOT NULL,
-                    ingest_order INTEGER NOT NULL,
-                    bundle_sequence INTEGER
-                );
-                INSERT INTO airlock_files_v2 SELECT * FROM airlock_files;
-                DROP TABLE airlock_files;
-                ALTER TABLE airlock_files_v2 RENAME TO airlock_files;
-                CREATE TABLE airlock_discarded_bundles (
-                    id TEXT PRIMARY KEY,
-                    sequence INTEGER NOT NULL,
-                    digest TEXT NOT NULL,
-                    file_name TEXT NOT NULL,
-                    created_at TEXT NOT NULL,
-                    discarded_at TEXT NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE airlock_files_v2 (
+                        sha256 TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        entity TEXT,
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'bundled', 'unchanged', 'rejected', 'discarded')),
+                        error TEXT,
+                        records INTEGER NOT NULL DEFAULT 0,
+                        ingested_at TEXT NOT NULL,
+                        ingest_order INTEGER NOT NULL,
+                        bundle_sequence INTEGER
+                    );
+                    INSERT INTO airlock_files_v2 SELECT * FROM airlock_files;
+                    DROP TABLE airlock_files;
+                    ALTER TABLE airlock_files_v2 RENAME TO airlock_files;
+                    CREATE TABLE airlock_discarded_bundles (
+                        id TEXT PRIMARY KEY,
+                        sequence INTEGER NOT NULL,
+                        digest TEXT NOT NULL,
+                        file_name TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        discarded_at TEXT NOT NULL
+                    );
+                    """)
         }
         migrator.registerMigration("v3 pull") { db in
             // When `airlock pull` fetched a file's content; NULL for dropped files.
@@ -88,33 +90,35 @@ enum WorkspaceSchema {
         migrator.registerMigration("v4 drops") { db in
             // Records that could not be read, held back while the rest of their file proceeds;
             // and archives by content, so a drop is unpacked once (its members are files above).
-            try db.execute(sql: """
-                CREATE TABLE airlock_unparsed (
-                    file_sha256 TEXT NOT NULL REFERENCES airlock_files(sha256),
-                    line INTEGER,
-                    record_no INTEGER NOT NULL,
-                    field TEXT,
-                    reason TEXT NOT NULL,
-                    text TEXT NOT NULL
-                );
-                CREATE INDEX airlock_unparsed_by_file ON airlock_unparsed(file_sha256);
-                CREATE TABLE airlock_archives (
-                    sha256 TEXT PRIMARY KEY,
-                    name TEXT NOT NULL,
-                    size INTEGER NOT NULL,
-                    state TEXT NOT NULL CHECK (state IN ('ingested', 'rejected')),
-                    error TEXT,
-                    seen_at TEXT NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE airlock_unparsed (
+                        file_sha256 TEXT NOT NULL REFERENCES airlock_files(sha256),
+                        line INTEGER,
+                        record_no INTEGER NOT NULL,
+                        field TEXT,
+                        reason TEXT NOT NULL,
+                        text TEXT NOT NULL
+                    );
+                    CREATE INDEX airlock_unparsed_by_file ON airlock_unparsed(file_sha256);
+                    CREATE TABLE airlock_archives (
+                        sha256 TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('ingested', 'rejected')),
+                        error TEXT,
+                        seen_at TEXT NOT NULL
+                    );
+                    """)
         }
         migrator.registerMigration("v5 checks") { db in
             // Which check a held-back record failed, and what that does: quarantine (held back),
             // warn (reported, the record proceeds) or block (the run writes no bundle).
-            try db.execute(sql: """
-                ALTER TABLE airlock_quarantine ADD COLUMN check_name TEXT NOT NULL DEFAULT 'type';
-                ALTER TABLE airlock_quarantine ADD COLUMN severity TEXT NOT NULL DEFAULT 'quarantine'
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE airlock_quarantine ADD COLUMN check_name TEXT NOT NULL DEFAULT 'type';
+                    ALTER TABLE airlock_quarantine ADD COLUMN severity TEXT NOT NULL DEFAULT 'quarantine'
+                    """)
         }
         return migrator
     }

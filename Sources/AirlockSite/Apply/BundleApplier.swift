@@ -64,9 +64,12 @@ package struct BundleApplier {
     /// expired or rejected, and is the next bundle on the target's chain.
     /// After a real apply, runs `verify.sql` and reports in `tableCheck` whether the changed
     /// tables now equal the bundle's snapshot.
-    package func apply(_ bundle: URL, to target: Target, approvals: ApprovalPolicy, mode: Mode = .upsert,
-                      onDrift: DriftAction = .stop, dryRun: Bool = false) throws -> Outcome {
-        try run({ _ in mode.script }, of: bundle, on: target, onDrift: onDrift, dryRun: dryRun, verifyAfter: !dryRun) { chain in
+    package func apply(
+        _ bundle: URL, to target: Target, approvals: ApprovalPolicy, mode: Mode = .upsert,
+        onDrift: DriftAction = .stop, dryRun: Bool = false
+    ) throws -> Outcome {
+        try run({ _ in mode.script }, of: bundle, on: target, onDrift: onDrift, dryRun: dryRun, verifyAfter: !dryRun) {
+            chain in
             BundleVerifier.Policy(approvals: approvals, chain: chain)
         }
     }
@@ -74,24 +77,34 @@ package struct BundleApplier {
     /// Runs `rollback.sql`, or `cutover-rollback.sql` when the target's ledger says the bundle
     /// was applied as a cutover, when the bundle is intact and is the bundle the target is at.
     /// Age, approvals and rejections do not matter for taking a bundle back.
-    package func rollback(_ bundle: URL, from target: Target, onDrift: DriftAction = .stop, dryRun: Bool = false) throws -> Outcome {
+    package func rollback(_ bundle: URL, from target: Target, onDrift: DriftAction = .stop, dryRun: Bool = false) throws
+        -> Outcome
+    {
         let script = { (chain: AppliedChain) in chain.headKind == .cutover ? BundleScript.cutoverRollback : .rollback }
-        return try run(script, of: bundle, on: target, onDrift: onDrift, dryRun: dryRun) { _ in .integrityOnly } check: { verified, chain in
+        return try run(script, of: bundle, on: target, onDrift: onDrift, dryRun: dryRun) { _ in
+            .integrityOnly
+        } check: { verified, chain in
             guard chain.head == verified.digest else {
-                throw VerificationError.outOfOrder("bundle \(verified.manifest.sequence) (\(verified.manifest.id)) is not the last bundle applied to the target; only the last applied bundle can be rolled back")
+                throw VerificationError.outOfOrder(
+                    "bundle \(verified.manifest.sequence) (\(verified.manifest.id)) is not the last bundle applied to the target; only the last applied bundle can be rolled back"
+                )
             }
         }
     }
 
-    private func run(_ script: (AppliedChain) -> BundleScript, of bundle: URL, on target: Target, onDrift: DriftAction,
-                     dryRun: Bool, verifyAfter: Bool = false,
-                     policy: (AppliedChain) -> BundleVerifier.Policy,
-                     check: (BundleVerifier.Verified, AppliedChain) throws -> Void = { _, _ in }) throws -> Outcome {
+    private func run(
+        _ script: (AppliedChain) -> BundleScript, of bundle: URL, on target: Target, onDrift: DriftAction,
+        dryRun: Bool, verifyAfter: Bool = false,
+        policy: (AppliedChain) -> BundleVerifier.Policy,
+        check: (BundleVerifier.Verified, AppliedChain) throws -> Void = { _, _ in }
+    ) throws -> Outcome {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-apply-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let chain = try target.appliedChain()
         let steps: Int64 = verifyAfter ? 3 : 2
-        func step(_ done: Int64, _ task: String) { progress?(ProgressUpdate(task: task, done: done, total: steps, unit: .steps)) }
+        func step(_ done: Int64, _ task: String) {
+            progress?(ProgressUpdate(task: task, done: done, total: steps, unit: .steps))
+        }
         step(0, "verifying \(bundle.lastPathComponent)")
         let verified = try verifier.verify(bundle, policy: policy(chain), extractTo: folder)
         try check(verified, chain)
@@ -99,10 +112,13 @@ package struct BundleApplier {
         step(1, "running \(member)")
         let file = folder.appendingPathComponent(member)
         // Bundles made before cutovers existed carry no cutover scripts.
-        guard FileManager.default.fileExists(atPath: file.path) else { throw VerificationError.missingMember(name: member) }
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw VerificationError.missingMember(name: member)
+        }
         let run = try target.run(file, dryRun: dryRun, skipDrift: onDrift == .skip)
-        var outcome = Outcome(verified: verified, script: script(chain), dryRun: dryRun, head: run.head,
-                              skippedDrift: run.printed.filter { $0.contains(ScriptSwitches.skippedMarker) })
+        var outcome = Outcome(
+            verified: verified, script: script(chain), dryRun: dryRun, head: run.head,
+            skippedDrift: run.printed.filter { $0.contains(ScriptSwitches.skippedMarker) })
         let verifyMember = BundleLayout.script(.verify, for: target.dialect)
         let verifyScript = folder.appendingPathComponent(verifyMember)
         if verifyAfter { step(2, "running \(verifyMember)") }

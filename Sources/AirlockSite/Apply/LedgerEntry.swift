@@ -12,7 +12,11 @@ struct LedgerEntry: Equatable {
     /// The fields of a row as `LedgerStatements.entries` selects them, all as text; nil for a
     /// row that is not a ledger row Airlock wrote.
     init?(fields: [String]) {
-        guard fields.count == 6, let sequence = Int(fields[1]), let kind = LedgerKind(rawValue: fields[4]) else { return nil }
-        (bundleID, self.sequence, digest, parentDigest, self.kind, headDigest) = (fields[0], sequence, fields[2], fields[3], kind, fields[5])
+        guard fields.count == 6, let sequence = Int(fields[1]), let kind = LedgerKind(rawValue: fields[4]) else {
+            return nil
+        }
+        (bundleID, self.sequence, digest, parentDigest, self.kind, headDigest) = (
+            fields[0], sequence, fields[2], fields[3], kind, fields[5]
+        )
     }
 }

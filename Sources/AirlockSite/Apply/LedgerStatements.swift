@@ -51,7 +51,8 @@ package struct LedgerStatements {
     var exists: String {
         switch dialect {
         case .postgres: return "SELECT to_regclass('\(Self.table)') IS NOT NULL"
-        case .sqlite: return "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '\(Self.table)')"
+        case .sqlite:
+            return "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '\(Self.table)')"
         }
     }
 
@@ -73,7 +74,8 @@ package struct LedgerStatements {
     package func record(_ bundle: BundleIdentity, kind: LedgerKind, headAfter: String) -> String {
         let values = [bundle.id, String(bundle.sequence), bundle.digest, bundle.parentDigest, kind.rawValue, headAfter]
         let literals = values.enumerated().map { $0.offset == 1 ? $0.element : dialect.literal($0.element) }
-        return "INSERT INTO \(Self.table) (bundle_id, sequence, digest, parent_digest, kind, head_digest) VALUES (\(literals.joined(separator: ", ")));"
+        return
+            "INSERT INTO \(Self.table) (bundle_id, sequence, digest, parent_digest, kind, head_digest) VALUES (\(literals.joined(separator: ", ")));"
     }
 
     /// Stops the script when `condition` holds. PostgreSQL raises from a DO block; SQLite has
@@ -83,7 +85,8 @@ package struct LedgerStatements {
     package func refuse(when condition: String, message: String, label: String) -> String {
         switch dialect {
         case .postgres:
-            return procedure("BEGIN IF \(condition) THEN RAISE EXCEPTION USING MESSAGE = \(dialect.literal(message)); END IF; END")
+            return procedure(
+                "BEGIN IF \(condition) THEN RAISE EXCEPTION USING MESSAGE = \(dialect.literal(message)); END IF; END")
         case .sqlite:
             let table = dialect.identifier("airlock_guard_\(label)")
             return """
@@ -104,9 +107,10 @@ package struct LedgerStatements {
     /// this guard refuses to run them statement by statement. In autocommit mode each
     /// statement's transaction starts with it, so `now()` equals `statement_timestamp()`.
     package var requireSingleTransaction: String {
-        refuse(when: "now() = statement_timestamp()",
-               message: "airlock: run this script as one transaction: psql -v ON_ERROR_STOP=1 -1 -f FILE",
-               label: "transaction")
+        refuse(
+            when: "now() = statement_timestamp()",
+            message: "airlock: run this script as one transaction: psql -v ON_ERROR_STOP=1 -1 -f FILE",
+            label: "transaction")
     }
 }
 

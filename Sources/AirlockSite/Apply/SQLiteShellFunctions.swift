@@ -6,11 +6,14 @@ import GRDB
 /// in-process: `sha3(X, 256)`, which `verify.sql` hashes rows with.
 enum SQLiteShellFunctions {
     static func register(in db: Database) {
-        db.add(function: DatabaseFunction("sha3", argumentCount: 2, pure: true) { values in
-            guard let bytes = bytes(values[0]) else { return nil }
-            guard Int.fromDatabaseValue(values[1]) == 256 else { throw DatabaseError(message: "sha3: only 256-bit hashes are supported here") }
-            return Data(SHA3.sha256(bytes))
-        })
+        db.add(
+            function: DatabaseFunction("sha3", argumentCount: 2, pure: true) { values in
+                guard let bytes = bytes(values[0]) else { return nil }
+                guard Int.fromDatabaseValue(values[1]) == 256 else {
+                    throw DatabaseError(message: "sha3: only 256-bit hashes are supported here")
+                }
+                return Data(SHA3.sha256(bytes))
+            })
     }
 
     /// A value's bytes as the shell's `sha3()` hashes them: blobs as they are, anything else as UTF-8 text.

@@ -40,7 +40,9 @@ package enum Target: Equatable, Sendable {
             let exists = try Self.psql(conninfo, ["-c", ledger.exists])
             guard exists.trimmingCharacters(in: .whitespacesAndNewlines) == "t" else { return .empty }
             let entries = try Self.psql(conninfo, ["-c", ledger.entries])
-                .split(separator: "\n").compactMap { LedgerEntry(fields: $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)) }
+                .split(separator: "\n").compactMap {
+                    LedgerEntry(fields: $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init))
+                }
             return AppliedChain(ledger: entries)
         }
     }
@@ -89,16 +91,22 @@ package enum Target: Equatable, Sendable {
                 } catch {
                     if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
                     let reason = (error as? DatabaseError)?.message ?? "\(error)"
-                    throw TargetError.scriptFailed(script: script.lastPathComponent, reason: (printed + [reason]).joined(separator: "\n"))
+                    throw TargetError.scriptFailed(
+                        script: script.lastPathComponent, reason: (printed + [reason]).joined(separator: "\n"))
                 }
                 return ScriptRun(head: try Self.chain(in: db).head, printed: printed)
             }
         case let .postgres(conninfo):
             let headQuery = "SELECT " + LedgerStatements(dialect: .postgres).head
-            let run = dryRun ? ["-c", "BEGIN", "-f", script.path, "-c", headQuery, "-c", "ROLLBACK"] : ["-1", "-f", script.path, "-c", headQuery]
+            let run =
+                dryRun
+                ? ["-c", "BEGIN", "-f", script.path, "-c", headQuery, "-c", "ROLLBACK"]
+                : ["-1", "-f", script.path, "-c", headQuery]
             let switches = skipDrift ? ["-v", "\(ScriptSwitches.skipDrift)=on"] : []
-            var lines = try Self.psql(conninfo, switches + run, failure: { .scriptFailed(script: script.lastPathComponent, reason: $0) })
-                .split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+            var lines = try Self.psql(
+                conninfo, switches + run, failure: { .scriptFailed(script: script.lastPathComponent, reason: $0) }
+            )
+            .split(separator: "\n").map(String.init).filter { !$0.isEmpty }
             let head = lines.popLast() ?? ""
             return ScriptRun(head: head, printed: lines)
         }
@@ -118,16 +126,20 @@ package enum Target: Equatable, Sendable {
     }
 
     /// Runs `psql` with `arguments` (commands and files); rows come back as tab-separated lines.
-    static func psql(_ conninfo: String, _ arguments: [String],
-                     failure: (String) -> TargetError = { .unreachable(target: "postgres", reason: $0) }) throws -> String {
+    static func psql(
+        _ conninfo: String, _ arguments: [String],
+        failure: (String) -> TargetError = { .unreachable(target: "postgres", reason: $0) }
+    ) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["psql", conninfo, "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1"] + arguments
         // stderr goes to a file, not a second pipe: psql blocks once a pipe it writes to is
         // full, so reading one pipe to the end before the other could wait forever.
-        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-psql-\(UUID().uuidString).err")
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "airlock-psql-\(UUID().uuidString).err")
         guard FileManager.default.createFile(atPath: errorFile.path, contents: nil),
-              let errors = FileHandle(forWritingAtPath: errorFile.path) else {
+            let errors = FileHandle(forWritingAtPath: errorFile.path)
+        else {
             throw TargetError.unreachable(target: "postgres", reason: "cannot create \(errorFile.path)")
         }
         defer { try? FileManager.default.removeItem(at: errorFile) }
@@ -166,7 +178,9 @@ package enum TargetError: AirlockError, Equatable {
 
     package var description: String {
         switch self {
-        case let .badTarget(text): return "'\(text)' is not a target; use sqlite:PATH or postgres:CONNINFO (for example postgres:'host=/run/postgresql dbname=shop')"
+        case let .badTarget(text):
+            return
+                "'\(text)' is not a target; use sqlite:PATH or postgres:CONNINFO (for example postgres:'host=/run/postgresql dbname=shop')"
         case let .unreachable(target, reason): return "\(target): cannot read the ledger: \(reason)"
         case let .scriptFailed(script, reason): return "\(script) stopped and changed nothing: \(reason)"
         }

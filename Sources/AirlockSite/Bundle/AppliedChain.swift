@@ -57,27 +57,43 @@ package struct AppliedChain: Equatable, Sendable {
             return
         }
         let applied = entries.filter { $0.kind != .rollback }
-        self.init(head: last.headDigest, known: applied.map { Link(id: $0.bundleID, sequence: $0.sequence, digest: $0.digest, parent: $0.parentDigest) })
+        self.init(
+            head: last.headDigest,
+            known: applied.map {
+                Link(id: $0.bundleID, sequence: $0.sequence, digest: $0.digest, parent: $0.parentDigest)
+            })
         headKind = applied.last { $0.digest == head }?.kind
     }
 
     /// Refuses a bundle that is not the next one on this chain.
     func check(_ manifest: Manifest, digest: String) throws {
         if digest == head || links.contains(where: { $0.digest == digest }) {
-            throw VerificationError.outOfOrder("bundle \(manifest.sequence) (\(manifest.id)) is already applied to the target; a replayed bundle is refused")
+            throw VerificationError.outOfOrder(
+                "bundle \(manifest.sequence) (\(manifest.id)) is already applied to the target; a replayed bundle is refused"
+            )
         }
         if manifest.parent == head { return }
         guard let headSequence else {
-            throw VerificationError.outOfOrder("bundle \(manifest.sequence) follows parent \(Self.short(manifest.parent)), but the last applied bundle is \(Self.short(head))")
+            throw VerificationError.outOfOrder(
+                "bundle \(manifest.sequence) follows parent \(Self.short(manifest.parent)), but the last applied bundle is \(Self.short(head))"
+            )
         }
         if manifest.sequence < headSequence {
-            throw VerificationError.outOfOrder("bundle \(manifest.sequence) is older than bundle \(headSequence), which the target is at; a replayed bundle is refused")
+            throw VerificationError.outOfOrder(
+                "bundle \(manifest.sequence) is older than bundle \(headSequence), which the target is at; a replayed bundle is refused"
+            )
         }
         if manifest.sequence > headSequence + 1 {
-            let missing = headSequence + 1 == manifest.sequence - 1 ? "\(headSequence + 1)" : "\(headSequence + 1)-\(manifest.sequence - 1)"
-            throw VerificationError.outOfOrder("bundle \(manifest.sequence) skips sequence: the target is at bundle \(headSequence); apply bundle \(missing) first")
+            let missing =
+                headSequence + 1 == manifest.sequence - 1
+                ? "\(headSequence + 1)" : "\(headSequence + 1)-\(manifest.sequence - 1)"
+            throw VerificationError.outOfOrder(
+                "bundle \(manifest.sequence) skips sequence: the target is at bundle \(headSequence); apply bundle \(missing) first"
+            )
         }
-        throw VerificationError.outOfOrder("bundle \(manifest.sequence) forks the chain: its parent is \(Self.short(manifest.parent)), but the target is at bundle \(headSequence) (\(Self.short(head))); two bundles share a parent")
+        throw VerificationError.outOfOrder(
+            "bundle \(manifest.sequence) forks the chain: its parent is \(Self.short(manifest.parent)), but the target is at bundle \(headSequence) (\(Self.short(head))); two bundles share a parent"
+        )
     }
 
     private static func short(_ digest: String) -> String {

@@ -17,23 +17,29 @@ package enum BundleArchive {
     }
 
     /// Writes `members` with `mtime`, or the time `times` gives a member (a review's).
-    package static func write(members: [(name: String, file: URL)], to destination: URL, mtime: Int, times: [String: Int] = [:]) throws {
+    package static func write(
+        members: [(name: String, file: URL)], to destination: URL, mtime: Int, times: [String: Int] = [:]
+    ) throws {
         guard let archive = archive_write_new() else { throw BundleError.archive("cannot allocate a writer") }
         defer { archive_write_free(archive) }
         try check(archive, archive_write_set_format_pax_restricted(archive))
         // libarchive writes the tar; ParallelGzip compresses it on every core.
         let gzip = try ParallelGzip(path: destination.path)
         let sink = GzipSink(gzip)
-        try check(archive, archive_write_open2(archive, Unmanaged.passUnretained(sink).toOpaque(), nil, { _, context, bytes, count in
-            let sink = Unmanaged<GzipSink>.fromOpaque(context!).takeUnretainedValue()
-            do {
-                try sink.gzip.write(UnsafeRawBufferPointer(start: bytes, count: count))
-                return count
-            } catch {
-                sink.failure = error
-                return -1
-            }
-        }, nil, nil))
+        try check(
+            archive,
+            archive_write_open2(
+                archive, Unmanaged.passUnretained(sink).toOpaque(), nil,
+                { _, context, bytes, count in
+                    let sink = Unmanaged<GzipSink>.fromOpaque(context!).takeUnretainedValue()
+                    do {
+                        try sink.gzip.write(UnsafeRawBufferPointer(start: bytes, count: count))
+                        return count
+                    } catch {
+                        sink.failure = error
+                        return -1
+                    }
+                }, nil, nil))
         for member in members.sorted(by: { $0.name < $1.name }) {
             guard let handle = FileHandle(forReadingAtPath: member.file.path) else {
                 throw BundleError.archive("cannot read \(member.file.path)")
@@ -55,7 +61,9 @@ package enum BundleArchive {
                 guard written == chunk.count else { throw sink.failure ?? BundleError.archive(errorString(archive)) }
             }
         }
-        guard archive_write_close(archive) == ARCHIVE_OK else { throw sink.failure ?? BundleError.archive(errorString(archive)) }
+        guard archive_write_close(archive) == ARCHIVE_OK else {
+            throw sink.failure ?? BundleError.archive(errorString(archive))
+        }
         try gzip.finish()
     }
 
@@ -76,12 +84,16 @@ package enum BundleArchive {
 
     /// Reads every member in archive order, hashing it; keeps the content of members for which
     /// `keepContent` is true, and writes every member below `extractTo` when one is given.
-    static func read(_ url: URL, keepContent: (String) -> Bool,
-                     extractTo directory: URL? = nil) throws -> [String: Member] {
+    static func read(
+        _ url: URL, keepContent: (String) -> Bool,
+        extractTo directory: URL? = nil
+    ) throws -> [String: Member] {
         let file = url.lastPathComponent
         do {
             let reader = try ArchiveReader(url: url, formats: [.tar], limits: Limits.archive)
-            guard reader.isGzipCompressed else { throw VerificationError.notABundle(file: file, reason: "not gzip-compressed") }
+            guard reader.isGzipCompressed else {
+                throw VerificationError.notABundle(file: file, reason: "not gzip-compressed")
+            }
             var members: [String: Member] = [:]
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
             while let name = try reader.nextMember() {
@@ -94,14 +106,17 @@ package enum BundleArchive {
                 while case let count = try reader.read(into: &buffer), count > 0 {
                     size += Int64(count)
                     if keep && size > Limits.smallMemberBytes {
-                        throw VerificationError.unsafeMember(name: name, reason: "larger than \(Limits.smallMemberBytes >> 20) MB, the limit for this member")
+                        throw VerificationError.unsafeMember(
+                            name: name,
+                            reason: "larger than \(Limits.smallMemberBytes >> 20) MB, the limit for this member")
                     }
                     hasher.update(data: buffer[0..<count])
                     if keep { content.append(contentsOf: buffer[0..<count]) }
                     try output?.write(contentsOf: buffer[0..<count])
                 }
-                members[name] = Member(size: size, sha256: hasher.finalize().hexString, mtime: reader.memberModified,
-                                       content: keep ? content : nil)
+                members[name] = Member(
+                    size: size, sha256: hasher.finalize().hexString, mtime: reader.memberModified,
+                    content: keep ? content : nil)
             }
             return members
         } catch let problem as ArchiveReader.Problem {
@@ -115,7 +130,9 @@ package enum BundleArchive {
     private static func extractionHandle(for name: String, below directory: URL) throws -> FileHandle {
         let url = directory.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forWritingAtPath: url.path) else {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: url.path)
+        else {
             throw BundleError.archive("cannot write \(url.path)")
         }
         return handle

@@ -65,11 +65,18 @@ package struct BundleVerifier {
     /// written there as they are hashed, so what a caller runs is exactly what was verified;
     /// the folder's content is only to be used when this returns.
     package func verify(_ url: URL, policy: Policy = Policy(), extractTo folder: URL? = nil) throws -> Verified {
-        let members = try BundleArchive.read(url, keepContent: { name in
-            [BundleLayout.checksums, BundleLayout.signature, BundleLayout.manifest].contains(name) || Review.isReviewMember(name)
-        }, extractTo: folder)
-        guard let checksums = members[BundleLayout.checksums]?.content else { throw VerificationError.missingMember(name: BundleLayout.checksums) }
-        guard let signatureText = members[BundleLayout.signature]?.content else { throw VerificationError.missingMember(name: BundleLayout.signature) }
+        let members = try BundleArchive.read(
+            url,
+            keepContent: { name in
+                [BundleLayout.checksums, BundleLayout.signature, BundleLayout.manifest].contains(name)
+                    || Review.isReviewMember(name)
+            }, extractTo: folder)
+        guard let checksums = members[BundleLayout.checksums]?.content else {
+            throw VerificationError.missingMember(name: BundleLayout.checksums)
+        }
+        guard let signatureText = members[BundleLayout.signature]?.content else {
+            throw VerificationError.missingMember(name: BundleLayout.signature)
+        }
 
         let listed = try Self.parseChecksums(checksums)
         for name in members.keys.sorted() where name != BundleLayout.checksums && name != BundleLayout.signature {
@@ -84,14 +91,18 @@ package struct BundleVerifier {
         let trust = SignatureCheck(allowedSigners: allowedSigners, revokedKeys: revokedKeys, now: policy.now)
         let signature: SSHSignature, signers: [String]
         do {
-            (signature, signers) = try trust.check(signatureText, over: checksums, named: BundleLayout.checksums,
-                                                   namespace: SSHSignature.bundleNamespace)
+            (signature, signers) = try trust.check(
+                signatureText, over: checksums, named: BundleLayout.checksums,
+                namespace: SSHSignature.bundleNamespace)
         } catch let refusal as SignatureCheck.Refusal {
-            throw refusal.concernsKey ? VerificationError.signerNotAllowed(reason: refusal.description)
-                                      : VerificationError.badSignature(reason: refusal.description)
+            throw refusal.concernsKey
+                ? VerificationError.signerNotAllowed(reason: refusal.description)
+                : VerificationError.badSignature(reason: refusal.description)
         }
 
-        guard let manifestBytes = members[BundleLayout.manifest]?.content else { throw VerificationError.missingMember(name: BundleLayout.manifest) }
+        guard let manifestBytes = members[BundleLayout.manifest]?.content else {
+            throw VerificationError.missingMember(name: BundleLayout.manifest)
+        }
         let manifest: Manifest
         do {
             manifest = try JSONDecoder().decode(Manifest.self, from: Data(manifestBytes))
@@ -104,19 +115,23 @@ package struct BundleVerifier {
         let digest = SHA256.hash(data: manifestBytes).hexString
         let review = Review(checksums: checksums, producerKey: signature.publicKey, trust: trust)
         let reviews = review.evaluate(members.compactMapValues(\.content))
-        let verified = Verified(manifest: manifest, digest: digest, signers: signers, producerKey: signature.publicKey,
-                                approvals: reviews.approvals, rejections: reviews.rejections, ignored: reviews.ignored,
-                                members: members.keys.sorted(), checksums: checksums,
-                                archiveTime: members[BundleLayout.manifest]!.mtime,
-                                reviewTimes: members.filter { Review.isReviewMember($0.key) }.mapValues(\.mtime))
+        let verified = Verified(
+            manifest: manifest, digest: digest, signers: signers, producerKey: signature.publicKey,
+            approvals: reviews.approvals, rejections: reviews.rejections, ignored: reviews.ignored,
+            members: members.keys.sorted(), checksums: checksums,
+            archiveTime: members[BundleLayout.manifest]!.mtime,
+            reviewTimes: members.filter { Review.isReviewMember($0.key) }.mapValues(\.mtime))
         try enforce(policy, on: verified)
         return verified
     }
 
     /// Verifies `url` while unpacking it into a temporary folder, hands both to `body`, and
     /// removes the folder after.
-    package func withUnpacked<T>(_ url: URL, policy: Policy = .integrityOnly, _ body: (Verified, URL) throws -> T) throws -> T {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-bundle-\(UUID().uuidString)")
+    package func withUnpacked<T>(_ url: URL, policy: Policy = .integrityOnly, _ body: (Verified, URL) throws -> T)
+        throws -> T
+    {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "airlock-bundle-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         return try body(try verify(url, policy: policy, extractTo: folder), folder)
     }
@@ -140,7 +155,8 @@ package struct BundleVerifier {
         var listed: [String: String] = [:]
         let text = String(decoding: bytes, as: UTF8.self)
         for (number, line) in text.split(separator: "\n").enumerated() {
-            guard let match = line.wholeMatch(of: #/([0-9a-f]{64}) [ *](.+)/#), listed[String(match.output.2)] == nil else {
+            guard let match = line.wholeMatch(of: #/([0-9a-f]{64}) [ *](.+)/#), listed[String(match.output.2)] == nil
+            else {
                 throw VerificationError.malformedChecksums(line: number + 1)
             }
             listed[String(match.output.2)] = String(match.output.1)

@@ -31,7 +31,9 @@ package struct BundleWriter {
     /// Lists every member in `SHA256SUMS` (coreutils format, sorted) and signs it with `key`
     /// (SSHSIG, namespace `airlock-bundle`).
     package mutating func sign(with key: SigningKey) throws {
-        let sums = try members.sorted().map { "\(try FileDigest.sha256(of: folder.appendingPathComponent($0)))  \($0)\n" }.joined()
+        let sums = try members.sorted().map {
+            "\(try FileDigest.sha256(of: folder.appendingPathComponent($0)))  \($0)\n"
+        }.joined()
         let signature = try SSHSignature.sign(Array(sums.utf8), namespace: SSHSignature.bundleNamespace, with: key)
         try add(BundleLayout.checksums, data: Data(sums.utf8))
         try add(BundleLayout.signature, data: Data(signature.armored.utf8))
@@ -39,7 +41,8 @@ package struct BundleWriter {
 
     /// Packs every member into `file`, each with modification time `mtime`.
     package func archive(to file: URL, mtime: Int) throws {
-        try BundleArchive.write(members: members.map { ($0, folder.appendingPathComponent($0)) }, to: file, mtime: mtime)
+        try BundleArchive.write(
+            members: members.map { ($0, folder.appendingPathComponent($0)) }, to: file, mtime: mtime)
     }
 
     /// Removes the staging folder.
@@ -52,7 +55,8 @@ package struct BundleWriter {
         try FileManager.default.createDirectory(at: outbox, withIntermediateDirectories: true)
         let destination = outbox.appendingPathComponent(file.lastPathComponent)
         guard rename(file.path, destination.path) == 0 else {
-            throw BundleError.archive("cannot move \(file.lastPathComponent) into \(outbox.path): \(String(cString: strerror(errno)))")
+            throw BundleError.archive(
+                "cannot move \(file.lastPathComponent) into \(outbox.path): \(String(cString: strerror(errno)))")
         }
     }
 }

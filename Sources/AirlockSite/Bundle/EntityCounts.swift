@@ -16,8 +16,10 @@ package struct EntityCounts: Codable, Equatable, Sendable {
     /// Records of the drop's files that could not be read at all (`airlock status --unparsed`).
     package var failed: Int?
 
-    package init(processed: Int? = nil, inserted: Int = 0, updated: Int = 0, deleted: Int = 0, unchanged: Int = 0,
-                 quarantined: Int = 0, superseded: Int? = nil, failed: Int? = nil) {
+    package init(
+        processed: Int? = nil, inserted: Int = 0, updated: Int = 0, deleted: Int = 0, unchanged: Int = 0,
+        quarantined: Int = 0, superseded: Int? = nil, failed: Int? = nil
+    ) {
         self.processed = processed
         self.inserted = inserted
         self.updated = updated

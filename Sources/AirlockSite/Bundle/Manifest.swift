@@ -20,7 +20,10 @@ package struct Manifest: Codable, Equatable, Sendable {
     /// Entities in apply order.
     package var entities: [Entity]
 
-    package init(format: String, id: String, sequence: Int, parent: String, created: String, expires: String? = nil, producer: String, sources: [Source], entities: [Entity]) {
+    package init(
+        format: String, id: String, sequence: Int, parent: String, created: String, expires: String? = nil,
+        producer: String, sources: [Source], entities: [Entity]
+    ) {
         self.format = format
         self.id = id
         self.sequence = sequence
@@ -62,7 +65,10 @@ package struct Manifest: Codable, Equatable, Sendable {
         package var category: String?
         package var categories: [Category]?
 
-        package init(name: String, key: [String], rows: Int, counts: EntityCounts, checksums: [String: String]? = nil, category: String? = nil, categories: [Category]? = nil) {
+        package init(
+            name: String, key: [String], rows: Int, counts: EntityCounts, checksums: [String: String]? = nil,
+            category: String? = nil, categories: [Category]? = nil
+        ) {
             self.name = name
             self.key = key
             self.rows = rows
@@ -87,7 +93,10 @@ package struct Manifest: Codable, Equatable, Sendable {
 
     /// Each entity's expected checksum on a `dialect` target.
     package func checksums(for dialect: SQLDialect) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: entities.compactMap { entity in entity.checksums?[dialect.rawValue].map { (entity.name, $0) } })
+        Dictionary(
+            uniqueKeysWithValues: entities.compactMap { entity in
+                entity.checksums?[dialect.rawValue].map { (entity.name, $0) }
+            })
     }
 
     package func encoded() throws -> Data { try CanonicalJSON.encode(self) }

@@ -24,7 +24,9 @@ final class ParallelGzip {
     private let batch = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
             throw BundleError.archive("cannot create \(path)")
         }
         output = handle
@@ -55,7 +57,9 @@ final class ParallelGzip {
         pending.append(current)
         try compressPending(finishing: true)
         let size = UInt32(truncatingIfNeeded: length), crc = UInt32(checksum)
-        try output.write(contentsOf: (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * $0)) } + (0..<4).map { UInt8(truncatingIfNeeded: size >> (8 * $0)) })
+        try output.write(
+            contentsOf: (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * $0)) }
+                + (0..<4).map { UInt8(truncatingIfNeeded: size >> (8 * $0)) })
         try output.close()
     }
 
@@ -67,7 +71,8 @@ final class ParallelGzip {
             // Each iteration writes its own slot and no other, so the threads share nothing.
             nonisolated(unsafe) let slots = buffer
             DispatchQueue.concurrentPerform(iterations: blocks.count) { index in
-                slots[index] = Self.deflate(blocks[index], dictionary: dictionaries[index], last: finishing && index == blocks.count - 1)
+                slots[index] = Self.deflate(
+                    blocks[index], dictionary: dictionaries[index], last: finishing && index == blocks.count - 1)
             }
         }
         for compressed in outputs { try output.write(contentsOf: compressed.get()) }
@@ -79,14 +84,19 @@ final class ParallelGzip {
     /// or ending the stream when it is the last block.
     private static func deflate(_ block: [UInt8], dictionary: [UInt8], last: Bool) -> Result<[UInt8], BundleError> {
         var stream = z_stream()
-        guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY,
-                            ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard
+            deflateInit2_(
+                &stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY,
+                ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        else {
             return .failure(.archive("cannot start deflate"))
         }
         defer { deflateEnd(&stream) }
         if !dictionary.isEmpty {
             var dictionary = dictionary
-            _ = dictionary.withUnsafeMutableBufferPointer { deflateSetDictionary(&stream, $0.baseAddress, uInt($0.count)) }
+            _ = dictionary.withUnsafeMutableBufferPointer {
+                deflateSetDictionary(&stream, $0.baseAddress, uInt($0.count))
+            }
         }
         // Room for the whole block even if it does not compress, and the flush's marker.
         var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(block.count))) + 64)

@@ -27,7 +27,8 @@ package enum VerificationError: AirlockError, Equatable {
         case let .unsafeMember(name, reason): return "member '\(name)': \(reason)"
         case let .missingMember(name): return "member '\(name)' is missing"
         case let .unlistedMember(name): return "member '\(name)' is not listed in SHA256SUMS"
-        case let .checksumMismatch(name): return "member '\(name)' does not match its SHA-256 in SHA256SUMS (changed after signing)"
+        case let .checksumMismatch(name):
+            return "member '\(name)' does not match its SHA-256 in SHA256SUMS (changed after signing)"
         case let .badMember(name, reason): return "member '\(name)': \(reason)"
         case let .malformedChecksums(line): return "SHA256SUMS line \(line) is not '<64 hex digits>  <name>'"
         case let .badSignature(reason): return "SHA256SUMS.sig: \(reason)"
@@ -37,7 +38,9 @@ package enum VerificationError: AirlockError, Equatable {
         case let .expired(expires): return "the bundle expired at \(expires); ask the producer for a fresh one"
         case let .approvalsMissing(required, approvedBy, missingRoles, notCounted):
             var text = "needs \(required) approval\(required == 1 ? "" : "s")"
-            if !missingRoles.isEmpty { text += " including role\(missingRoles.count == 1 ? "" : "s") \(missingRoles.joined(separator: ", "))" }
+            if !missingRoles.isEmpty {
+                text += " including role\(missingRoles.count == 1 ? "" : "s") \(missingRoles.joined(separator: ", "))"
+            }
             text += "; approved by " + (approvedBy.isEmpty ? "nobody" : approvedBy.joined(separator: ", "))
             if !notCounted.isEmpty { text += "; not counted: " + notCounted.joined(separator: "; ") }
             return text

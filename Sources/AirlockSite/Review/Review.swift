@@ -74,19 +74,25 @@ package struct Review {
 
     private func approval(named name: String, signature bytes: [UInt8]) -> Result<Approval, ReviewRefusal> {
         Result {
-            let (signature, principals) = try check(bytes, over: checksums, named: BundleLayout.checksums,
-                                                    namespace: Self.approvalNamespace, signer: name)
+            let (signature, principals) = try check(
+                bytes, over: checksums, named: BundleLayout.checksums,
+                namespace: Self.approvalNamespace, signer: name)
             guard signature.publicKey.raw != producerKey.raw else {
-                throw ReviewRefusal("made with the key that signed the bundle; a producer cannot approve its own bundle")
+                throw ReviewRefusal(
+                    "made with the key that signed the bundle; a producer cannot approve its own bundle")
             }
             return Approval(name: name, principals: principals, fingerprint: signature.publicKey.fingerprint)
         }.mapError { $0 as? ReviewRefusal ?? ReviewRefusal("\($0)") }
     }
 
-    private func rejection(named name: String, text: [UInt8]?, signature bytes: [UInt8]) -> Result<Rejection, ReviewRefusal> {
+    private func rejection(named name: String, text: [UInt8]?, signature bytes: [UInt8]) -> Result<
+        Rejection, ReviewRefusal
+    > {
         Result {
             guard let text else { throw ReviewRefusal("its text \(BundleLayout.rejection(by: name).text) is missing") }
-            _ = try check(bytes, over: text, named: BundleLayout.rejection(by: name).text, namespace: Self.rejectionNamespace, signer: name)
+            _ = try check(
+                bytes, over: text, named: BundleLayout.rejection(by: name).text, namespace: Self.rejectionNamespace,
+                signer: name)
             let lines = String(decoding: text, as: UTF8.self).split(separator: "\n")
             guard lines.first.map(String.init) == "sha256sums: \(SHA256.hash(data: checksums).hexString)" else {
                 throw ReviewRefusal("it rejects another bundle (its sha256sums line differs)")
@@ -97,8 +103,10 @@ package struct Review {
     }
 
     /// A valid signature over `message` by a key allowed now to sign in `namespace` as `signer`.
-    private func check(_ bytes: [UInt8], over message: [UInt8], named messageName: String, namespace: String,
-                       signer: String) throws -> (SSHSignature, [String]) {
+    private func check(
+        _ bytes: [UInt8], over message: [UInt8], named messageName: String, namespace: String,
+        signer: String
+    ) throws -> (SSHSignature, [String]) {
         let (signature, principals): (SSHSignature, [String])
         do {
             (signature, principals) = try trust.check(bytes, over: message, named: messageName, namespace: namespace)
@@ -124,7 +132,8 @@ extension ApprovalPolicy {
         let roles = Set(approvals.flatMap(\.principals))
         let missingRoles = self.roles.filter { !roles.contains($0) }
         guard approvals.count < required || !missingRoles.isEmpty else { return }
-        throw VerificationError.approvalsMissing(required: required, approvedBy: approvals.map(\.name),
-                                                 missingRoles: missingRoles, notCounted: ignored)
+        throw VerificationError.approvalsMissing(
+            required: required, approvedBy: approvals.map(\.name),
+            missingRoles: missingRoles, notCounted: ignored)
     }
 }

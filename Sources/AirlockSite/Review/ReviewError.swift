@@ -15,7 +15,8 @@ package enum ReviewError: AirlockError, Equatable {
         case let .invalidName(name):
             return "'\(name)' cannot name a reviewer: use letters, digits, '.', '_', '@' and '-'"
         case let .unknownReviewer(fingerprint):
-            return "key \(fingerprint) is not in allowed_signers for namespace airlock-approval; pass --name or add it with `airlock allow NAME KEY.pub --reviewer`"
+            return
+                "key \(fingerprint) is not in allowed_signers for namespace airlock-approval; pass --name or add it with `airlock allow NAME KEY.pub --reviewer`"
         }
     }
 }

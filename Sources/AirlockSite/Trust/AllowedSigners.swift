@@ -39,34 +39,42 @@ package struct AllowedSigners {
         guard !forKey.isEmpty else { return "key \(signature.publicKey.fingerprint) is not in allowed_signers" }
         let forNamespace = forKey.filter { $0.namespaces?.contains(signature.namespace) ?? true }
         guard !forNamespace.isEmpty else {
-            return "key \(signature.publicKey.fingerprint) (\(forKey.flatMap(\.principals).joined(separator: ","))) may not sign in namespace '\(signature.namespace)'"
+            return
+                "key \(signature.publicKey.fingerprint) (\(forKey.flatMap(\.principals).joined(separator: ","))) may not sign in namespace '\(signature.namespace)'"
         }
-        return "key \(signature.publicKey.fingerprint) (\(forNamespace.flatMap(\.principals).joined(separator: ","))) is outside its validity window (valid-after/valid-before) at \(date.utcTimestamp)"
+        return
+            "key \(signature.publicKey.fingerprint) (\(forNamespace.flatMap(\.principals).joined(separator: ","))) is outside its validity window (valid-after/valid-before) at \(date.utcTimestamp)"
     }
 
     /// `principals [options] ssh-ed25519 BASE64 [comment]`; options hold no spaces outside quotes.
     private static func entry(_ line: String) throws -> Entry? {
         let fields = splitRespectingQuotes(line)
-        guard fields.count >= 3 else { throw SSHFormatError(description: "expected 'principals [options] key-type base64-key'") }
+        guard fields.count >= 3 else {
+            throw SSHFormatError(description: "expected 'principals [options] key-type base64-key'")
+        }
         let principals = fields[0].split(separator: ",").map(String.init)
         var index = 1
         var options: [String: String] = [:]
         if !fields[1].hasPrefix("ssh-") && !fields[1].hasPrefix("ecdsa-") && !fields[1].hasPrefix("sk-") {
             for option in splitRespectingQuotes(fields[1], separator: ",") {
                 let parts = option.split(separator: "=", maxSplits: 1)
-                options[parts[0].lowercased()] = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) : ""
+                options[parts[0].lowercased()] =
+                    parts.count > 1 ? String(parts[1]).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) : ""
             }
             index = 2
         }
         guard fields.count > index + 1 else { throw SSHFormatError(description: "no key after the options") }
         // Other key types and CA keys are valid in the file but cannot sign Airlock bundles.
         guard fields[index] == "ssh-ed25519", options["cert-authority"] == nil else { return nil }
-        guard let blob = Data(base64Encoded: fields[index + 1]) else { throw SSHFormatError(description: "the key is not valid base64") }
-        return Entry(principals: principals,
-                     namespaces: options["namespaces"].map { $0.split(separator: ",").map(String.init) },
-                     validAfter: try options["valid-after"].map(validityTime),
-                     validBefore: try options["valid-before"].map(validityTime),
-                     key: try PublicSigningKey(blob: [UInt8](blob)))
+        guard let blob = Data(base64Encoded: fields[index + 1]) else {
+            throw SSHFormatError(description: "the key is not valid base64")
+        }
+        return Entry(
+            principals: principals,
+            namespaces: options["namespaces"].map { $0.split(separator: ",").map(String.init) },
+            validAfter: try options["valid-after"].map(validityTime),
+            validBefore: try options["valid-before"].map(validityTime),
+            key: try PublicSigningKey(blob: [UInt8](blob)))
     }
 
     /// `YYYYMMDD[HHMM[SS]]`, in the local time zone unless it ends in `Z`, as ssh-keygen reads it.
@@ -81,7 +89,9 @@ package struct AllowedSigners {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = utc ? TimeZone(identifier: "UTC") : TimeZone.current
         formatter.dateFormat = "yyyyMMddHHmmss"
-        guard let date = formatter.date(from: padded) else { throw SSHFormatError(description: "'\(text)' is not a valid date") }
+        guard let date = formatter.date(from: padded) else {
+            throw SSHFormatError(description: "'\(text)' is not a valid date")
+        }
         return date
     }
 

@@ -37,8 +37,11 @@ package struct KeyStore {
         }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let key = SigningKey(comment: name)
-        guard FileManager.default.createFile(atPath: privatePath.path, contents: Data(key.openSSHPrivateKey.utf8),
-                                             attributes: [.posixPermissions: 0o600]) else {
+        guard
+            FileManager.default.createFile(
+                atPath: privatePath.path, contents: Data(key.openSSHPrivateKey.utf8),
+                attributes: [.posixPermissions: 0o600])
+        else {
             throw KeyError.unreadable(path: privatePath.path, reason: "cannot write the private key")
         }
         try (key.publicKey.openSSHLine + "\n").write(to: publicPath, atomically: true, encoding: .utf8)
@@ -48,7 +51,9 @@ package struct KeyStore {
 
     /// Adds an `allowed_signers` line for an existing package key, such as a reviewer's own
     /// `~/.ssh/id_ed25519.pub`; `validAfter`/`validBefore` are `YYYYMMDD[HHMM[SS]][Z]`.
-    package func allow(name: String, key: PublicSigningKey, role: Role, validAfter: String? = nil, validBefore: String? = nil) throws {
+    package func allow(
+        name: String, key: PublicSigningKey, role: Role, validAfter: String? = nil, validBefore: String? = nil
+    ) throws {
         try Self.checkName(name)
         var options = ["namespaces=\"\(role.namespaces.joined(separator: ","))\""]
         for (option, value) in [("valid-after", validAfter), ("valid-before", validBefore)] {
@@ -66,10 +71,13 @@ package struct KeyStore {
 
     /// The package key of `nameOrPath`: a `.pub` file, or the name of a key under this folder.
     package func publicKey(_ nameOrPath: String) throws -> PublicSigningKey {
-        let path = FileManager.default.fileExists(atPath: nameOrPath) ? nameOrPath : directory.appendingPathComponent(nameOrPath + ".pub").path
+        let path =
+            FileManager.default.fileExists(atPath: nameOrPath)
+            ? nameOrPath : directory.appendingPathComponent(nameOrPath + ".pub").path
         let keys = try KeyFile.lines(path: path, holding: "the package key", parse: PublicSigningKey.init(openSSHLine:))
         guard keys.count == 1 else {
-            throw KeyError.unreadable(path: path, reason: "expected one 'ssh-ed25519 BASE64 [comment]' line, found \(keys.count)")
+            throw KeyError.unreadable(
+                path: path, reason: "expected one 'ssh-ed25519 BASE64 [comment]' line, found \(keys.count)")
         }
         return keys[0]
     }
@@ -87,7 +95,8 @@ package struct KeyStore {
 
     private static func checkName(_ name: String) throws {
         guard Review.isValidName(name) else {
-            throw KeyError.unreadable(path: name, reason: "a key name may hold only letters, digits, '.', '_', '@' and '-'")
+            throw KeyError.unreadable(
+                path: name, reason: "a key name may hold only letters, digits, '.', '_', '@' and '-'")
         }
     }
 

@@ -42,12 +42,16 @@ package struct SSHSignature: Equatable {
         let namespace = try reader.text()
         _ = try reader.string()
         let hash = try reader.text()
-        guard hash == "sha512" else { throw SSHFormatError(description: "hash algorithm '\(hash)' is not supported; expected sha512") }
+        guard hash == "sha512" else {
+            throw SSHFormatError(description: "hash algorithm '\(hash)' is not supported; expected sha512")
+        }
         var inner = SSHReader(try reader.string())
         let type = try inner.text()
         guard type == "ssh-ed25519" else { throw KeyError.unsupportedType(type) }
         let signature = try inner.string()
-        guard signature.count == 64, inner.isAtEnd, reader.isAtEnd else { throw SSHFormatError(description: "malformed ed25519 signature") }
+        guard signature.count == 64, inner.isAtEnd, reader.isAtEnd else {
+            throw SSHFormatError(description: "malformed ed25519 signature")
+        }
         self.init(publicKey: key, namespace: namespace, signature: signature)
     }
 

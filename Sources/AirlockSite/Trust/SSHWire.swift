@@ -60,7 +60,8 @@ enum SSHArmor {
     static func unwrap(_ text: String, label: String) throws -> [UInt8] {
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }
         guard let begin = lines.firstIndex(of: "-----BEGIN \(label)-----"),
-              let end = lines.firstIndex(of: "-----END \(label)-----"), begin < end else {
+            let end = lines.firstIndex(of: "-----END \(label)-----"), begin < end
+        else {
             throw SSHFormatError(description: "no '\(label)' block")
         }
         guard let data = Data(base64Encoded: lines[(begin + 1)..<end].joined()) else {

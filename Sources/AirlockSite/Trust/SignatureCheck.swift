@@ -16,8 +16,10 @@ struct SignatureCheck {
     }
 
     /// The signature and the principals it was made by.
-    func check(_ armored: [UInt8], over message: [UInt8], named messageName: String,
-               namespace: String) throws -> (signature: SSHSignature, principals: [String]) {
+    func check(
+        _ armored: [UInt8], over message: [UInt8], named messageName: String,
+        namespace: String
+    ) throws -> (signature: SSHSignature, principals: [String]) {
         let signature: SSHSignature
         do {
             signature = try SSHSignature(armored: String(decoding: armored, as: UTF8.self))
@@ -25,7 +27,8 @@ struct SignatureCheck {
             throw Refusal(description: "not an SSH signature: \(error)", concernsKey: false)
         }
         guard signature.namespace == namespace else {
-            throw Refusal(description: "made for namespace '\(signature.namespace)', not '\(namespace)'", concernsKey: false)
+            throw Refusal(
+                description: "made for namespace '\(signature.namespace)', not '\(namespace)'", concernsKey: false)
         }
         guard signature.isValid(for: message) else {
             throw Refusal(description: "the signature does not match \(messageName)", concernsKey: false)

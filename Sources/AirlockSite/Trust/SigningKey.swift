@@ -12,7 +12,9 @@ package struct SigningKey {
         self.comment = comment
     }
 
-    package var publicKey: PublicSigningKey { PublicSigningKey(raw: Array(privateKey.publicKey.rawRepresentation), comment: comment) }
+    package var publicKey: PublicSigningKey {
+        PublicSigningKey(raw: Array(privateKey.publicKey.rawRepresentation), comment: comment)
+    }
 
     /// `openssh-key-v1`, unencrypted; written with mode 0600.
     package var openSSHPrivateKey: String {
@@ -61,7 +63,9 @@ package struct SigningKey {
 
     static func parse(_ text: String) throws -> SigningKey {
         var reader = SSHReader(try SSHArmor.unwrap(text, label: "OPENSSH PRIVATE KEY"))
-        guard try reader.raw(15) == Array("openssh-key-v1".utf8) + [0] else { throw SSHFormatError(description: "bad magic") }
+        guard try reader.raw(15) == Array("openssh-key-v1".utf8) + [0] else {
+            throw SSHFormatError(description: "bad magic")
+        }
         let cipher = try reader.text()
         _ = try reader.text()
         _ = try reader.string()
@@ -69,14 +73,17 @@ package struct SigningKey {
         guard try reader.uint32() == 1 else { throw SSHFormatError(description: "more than one key in the file") }
         _ = try reader.string()
         var section = SSHReader(try reader.string())
-        guard try section.uint32() == section.uint32() else { throw SSHFormatError(description: "check numbers differ") }
+        guard try section.uint32() == section.uint32() else {
+            throw SSHFormatError(description: "check numbers differ")
+        }
         let type = try section.text()
         guard type == "ssh-ed25519" else { throw KeyError.unsupportedType(type) }
         _ = try section.string()
         let secret = try section.string()
         guard secret.count == 64 else { throw SSHFormatError(description: "an ed25519 secret is 64 bytes") }
         let comment = try section.text()
-        return SigningKey(privateKey: try Curve25519.Signing.PrivateKey(rawRepresentation: secret.prefix(32)), comment: comment)
+        return SigningKey(
+            privateKey: try Curve25519.Signing.PrivateKey(rawRepresentation: secret.prefix(32)), comment: comment)
     }
 
     private init(privateKey: Curve25519.Signing.PrivateKey, comment: String) {
@@ -121,7 +128,9 @@ package struct PublicSigningKey: Equatable {
         let type = try reader.text()
         guard type == "ssh-ed25519" else { throw KeyError.unsupportedType(type) }
         let key = try reader.string()
-        guard key.count == 32, reader.isAtEnd else { throw SSHFormatError(description: "an ed25519 package key is 32 bytes") }
+        guard key.count == 32, reader.isAtEnd else {
+            throw SSHFormatError(description: "an ed25519 package key is 32 bytes")
+        }
         self.init(raw: key, comment: "")
     }
 
@@ -130,7 +139,9 @@ package struct PublicSigningKey: Equatable {
         let fields = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
         guard fields.count >= 2 else { throw SSHFormatError(description: "expected 'ssh-ed25519 BASE64 [comment]'") }
         guard fields[0] == "ssh-ed25519" else { throw KeyError.unsupportedType(String(fields[0])) }
-        guard let blob = Data(base64Encoded: String(fields[1])) else { throw SSHFormatError(description: "the key is not valid base64") }
+        guard let blob = Data(base64Encoded: String(fields[1])) else {
+            throw SSHFormatError(description: "the key is not valid base64")
+        }
         try self.init(blob: [UInt8](blob))
         comment = fields.count > 2 ? fields[2].trimmingCharacters(in: .whitespacesAndNewlines) : ""
     }

@@ -1,8 +1,9 @@
+import Foundation
+import Testing
+
 @testable import AirlockBase
 @testable import AirlockProducer
 @testable import AirlockSite
-import Foundation
-import Testing
 
 /// `airlock apply` and `rollback` against real SQLite and PostgreSQL targets: verification
 /// first, one transaction, dry runs that leave the target as it was.
@@ -19,11 +20,16 @@ import Testing
 
         let one = try applier.apply(fixture.bundle1, to: target, approvals: ApprovalPolicy())
         let afterOne = try dump(path)
-        #expect(try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), dryRun: true).head != one.head)
+        #expect(
+            try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), dryRun: true).head != one.head)
         #expect(try dump(path) == afterOne)
 
-        #expect(throws: VerificationError.self) { try applier.apply(fixture.bundle1, to: target, approvals: ApprovalPolicy()) }
-        #expect(throws: VerificationError.self) { try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(required: 1)) }
+        #expect(throws: VerificationError.self) {
+            try applier.apply(fixture.bundle1, to: target, approvals: ApprovalPolicy())
+        }
+        #expect(throws: VerificationError.self) {
+            try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(required: 1))
+        }
         let two = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy())
         #expect(try target.appliedChain().head == two.verified.digest)
         #expect(two.tableCheck == .matches)
@@ -34,12 +40,15 @@ import Testing
         #expect(back.head == one.verified.digest && back.script == .rollback)
         #expect(try dump(path) == afterOne)
 
-        #expect(try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), mode: .cutover).script == .cutover)
+        #expect(
+            try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), mode: .cutover).script
+                == .cutover)
         #expect(try dump(path) == afterTwo)
         let cutoverBack = try applier.rollback(fixture.bundle2, from: target)
         #expect(cutoverBack.head == one.verified.digest && cutoverBack.script == .cutoverRollback)
         #expect(try dump(path) == afterOne)
-        let ledger = try Shell.run(["sqlite3", path.path, "SELECT sequence, kind FROM airlock_ledger ORDER BY id"]).output
+        let ledger = try Shell.run(["sqlite3", path.path, "SELECT sequence, kind FROM airlock_ledger ORDER BY id"])
+            .output
         #expect(ledger == "1|upsert\n2|upsert\n2|rollback\n2|cutover\n2|rollback\n")
     }
 
@@ -63,7 +72,8 @@ import Testing
         #expect(try applier.rollback(fixture.bundle2, from: target).head == one.head)
         #expect(try postgresRows(postgres) == afterOne)
 
-        let dryCutover = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), mode: .cutover, dryRun: true)
+        let dryCutover = try applier.apply(
+            fixture.bundle2, to: target, approvals: ApprovalPolicy(), mode: .cutover, dryRun: true)
         #expect(dryCutover.head == dryCutover.verified.digest)
         #expect(try postgresRows(postgres) == afterOne)
         _ = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), mode: .cutover)
@@ -75,7 +85,8 @@ import Testing
         let other = try Postgres.freshDatabase()
         _ = try other.query("CREATE TABLE products (id integer)")
         #expect {
-            try applier.apply(fixture.bundle1, to: try Target("postgres:" + other.conninfo), approvals: ApprovalPolicy())
+            try applier.apply(
+                fixture.bundle1, to: try Target("postgres:" + other.conninfo), approvals: ApprovalPolicy())
         } throws: { error in
             guard case let TargetError.scriptFailed(script, reason) = error else { return false }
             return script == "upsert.sql" && reason.contains("product_id")
@@ -91,7 +102,10 @@ import Testing
         let path = fixture.file("trigger-target.sqlite")
         let target = Target.sqlite(path: path.path)
         _ = try applier.apply(fixture.bundle1, to: target, approvals: ApprovalPolicy())
-        _ = try Shell.run(["sqlite3", path.path, "CREATE TRIGGER shout AFTER UPDATE ON products BEGIN UPDATE products SET name = upper(NEW.name) WHERE product_id = NEW.product_id AND name <> upper(NEW.name); END;"])
+        _ = try Shell.run([
+            "sqlite3", path.path,
+            "CREATE TRIGGER shout AFTER UPDATE ON products BEGIN UPDATE products SET name = upper(NEW.name) WHERE product_id = NEW.product_id AND name <> upper(NEW.name); END;"
+        ])
         let outcome = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy())
         guard case let .differs(report) = outcome.tableCheck else {
             Issue.record("verify.sql should find products changed by the trigger, got \(outcome.tableCheck)")
@@ -102,12 +116,15 @@ import Testing
     }
 
     private func dump(_ database: URL) throws -> String {
-        let result = try Shell.run(["sqlite3", database.path, "SELECT * FROM products ORDER BY 1; SELECT * FROM payments ORDER BY 1;"])
+        let result = try Shell.run([
+            "sqlite3", database.path, "SELECT * FROM products ORDER BY 1; SELECT * FROM payments ORDER BY 1;"
+        ])
         #expect(result.status == 0, "\(result.error)")
         return result.output
     }
 
     private func postgresRows(_ postgres: Postgres) throws -> String {
-        try postgres.query("SELECT * FROM products ORDER BY 1") + (try postgres.query("SELECT * FROM payments ORDER BY 1"))
+        try postgres.query("SELECT * FROM products ORDER BY 1")
+            + (try postgres.query("SELECT * FROM payments ORDER BY 1"))
     }
 }

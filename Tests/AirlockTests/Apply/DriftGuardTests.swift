@@ -1,8 +1,9 @@
+import Foundation
+import Testing
+
 @testable import AirlockBase
 @testable import AirlockProducer
 @testable import AirlockSite
-import Foundation
-import Testing
 
 /// A target row edited by hand between bundles stops the next bundle before it changes
 /// anything, and the error names the key. Bundle 2 updates P-100 and P-103, deletes P-101,
@@ -16,10 +17,18 @@ import Testing
     }
 
     private static let cases = [
-        Case(edit: "UPDATE products SET name = 'Edited on site' WHERE product_id = 'P-100'", drifted: ["product_id=P-100"]),
-        Case(edit: "DELETE FROM products WHERE product_id = 'P-101'", drifted: ["product_id=P-101"], madeBundlesChange: true),
-        Case(edit: "INSERT INTO products (product_id, name) VALUES ('P-104', 'Added on site')", drifted: ["product_id=P-104"]),
-        Case(edit: "UPDATE products SET currency = 'USD' WHERE product_id IN ('P-100', 'P-103')", drifted: ["product_id=P-100", "product_id=P-103"]),
+        Case(
+            edit: "UPDATE products SET name = 'Edited on site' WHERE product_id = 'P-100'",
+            drifted: ["product_id=P-100"]),
+        Case(
+            edit: "DELETE FROM products WHERE product_id = 'P-101'", drifted: ["product_id=P-101"],
+            madeBundlesChange: true),
+        Case(
+            edit: "INSERT INTO products (product_id, name) VALUES ('P-104', 'Added on site')",
+            drifted: ["product_id=P-104"]),
+        Case(
+            edit: "UPDATE products SET currency = 'USD' WHERE product_id IN ('P-100', 'P-103')",
+            drifted: ["product_id=P-100", "product_id=P-103"])
     ]
 
     @Test func sqliteTargetThatDriftedIsRefusedWithTheKeys() throws {
@@ -50,14 +59,19 @@ import Testing
             let target = try Target("postgres:" + postgres.conninfo)
             _ = try applier.apply(fixture.bundle1, to: target, approvals: ApprovalPolicy())
             _ = try postgres.query(driftCase.edit)
-            let before = try postgres.query("SELECT * FROM products ORDER BY 1") + (try postgres.query("SELECT count(*) FROM airlock_ledger"))
+            let before =
+                try postgres.query("SELECT * FROM products ORDER BY 1")
+                + (try postgres.query("SELECT count(*) FROM airlock_ledger"))
             #expect {
                 try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy())
             } throws: { error in
                 guard case let TargetError.scriptFailed(_, reason) = error else { return false }
-                return reason.contains("\(driftCase.drifted.count) drifted row(s): \(driftCase.drifted.joined(separator: "; "))")
+                return reason.contains(
+                    "\(driftCase.drifted.count) drifted row(s): \(driftCase.drifted.joined(separator: "; "))")
             }
-            #expect(try postgres.query("SELECT * FROM products ORDER BY 1") + (try postgres.query("SELECT count(*) FROM airlock_ledger")) == before)
+            #expect(
+                try postgres.query("SELECT * FROM products ORDER BY 1")
+                    + (try postgres.query("SELECT count(*) FROM airlock_ledger")) == before)
         }
     }
 
@@ -84,8 +98,12 @@ import Testing
             let applied = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), onDrift: .skip)
             #expect(applied.head == applied.verified.digest)
             #expect(applied.skippedDrift == driftCase.drifted.map { "airlock: products: skipped drifted row: \($0)" })
-            #expect(try Self.rowsByKey(products()) == Self.expected(wanted, keeping: driftCase, of: drifted), "\(driftCase.edit)")
-            #expect((applied.tableCheck == .matches) == driftCase.madeBundlesChange, "\(driftCase.edit): \(applied.tableCheck)")
+            #expect(
+                try Self.rowsByKey(products()) == Self.expected(wanted, keeping: driftCase, of: drifted),
+                "\(driftCase.edit)")
+            #expect(
+                (applied.tableCheck == .matches) == driftCase.madeBundlesChange,
+                "\(driftCase.edit): \(applied.tableCheck)")
 
             let rolledBack = try applier.rollback(fixture.bundle2, from: target, onDrift: .skip)
             #expect(rolledBack.skippedDrift == (driftCase.madeBundlesChange ? [] : applied.skippedDrift))
@@ -102,17 +120,21 @@ import Testing
         let driftCase = Self.cases[3]
         #expect(try Shell.run(["sqlite3", path.path, driftCase.edit]).status == 0)
         let drifted = try Shell.run(["sqlite3", path.path, Self.productRows]).output
-        let script = try String(contentsOf: fixture.extracted.appendingPathComponent("sqlite/upsert.sql"), encoding: .utf8)
+        let script = try String(
+            contentsOf: fixture.extracted.appendingPathComponent("sqlite/upsert.sql"), encoding: .utf8)
 
         let stopped = try Shell.run(["sqlite3", "-bail", path.path], input: script)
         #expect(stopped.status != 0)
         #expect(try Shell.run(["sqlite3", path.path, Self.productRows]).output == drifted)
 
-        let skipped = try Shell.run(["sqlite3", "-bail", "-cmd", ".parameter set @airlock_skip_drift 1", path.path], input: script)
+        let skipped = try Shell.run(
+            ["sqlite3", "-bail", "-cmd", ".parameter set @airlock_skip_drift 1", path.path], input: script)
         #expect(skipped.status == 0, "\(skipped.error)")
         #expect(skipped.output == driftCase.drifted.map { "airlock: products: skipped drifted row: \($0)\n" }.joined())
         let wanted = try Self.rowsByKey(Shell.run(["sqlite3", fixture.targetAtTwo.path, Self.productRows]).output)
-        #expect(try Self.rowsByKey(Shell.run(["sqlite3", path.path, Self.productRows]).output) == Self.expected(wanted, keeping: driftCase, of: drifted))
+        #expect(
+            try Self.rowsByKey(Shell.run(["sqlite3", path.path, Self.productRows]).output)
+                == Self.expected(wanted, keeping: driftCase, of: drifted))
     }
 
     /// PostgreSQL through `psql -v airlock_skip_drift=on`, as `airlock apply --on-drift skip` runs it.
@@ -135,11 +157,15 @@ import Testing
             let applied = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), onDrift: .skip)
             #expect(applied.head == applied.verified.digest)
             #expect(applied.skippedDrift == driftCase.drifted.map { "airlock: products: skipped drifted row: \($0)" })
-            #expect(Self.rowsByKey(try postgres.query(Self.productRows)) == Self.expected(wanted, keeping: driftCase, of: drifted), "\(driftCase.edit)")
+            #expect(
+                Self.rowsByKey(try postgres.query(Self.productRows))
+                    == Self.expected(wanted, keeping: driftCase, of: drifted), "\(driftCase.edit)")
 
             let rolledBack = try applier.rollback(fixture.bundle2, from: target, onDrift: .skip)
             #expect(rolledBack.skippedDrift == (driftCase.madeBundlesChange ? [] : applied.skippedDrift))
-            #expect(try postgres.query(Self.productRows) == (driftCase.madeBundlesChange ? atOne : drifted), "\(driftCase.edit)")
+            #expect(
+                try postgres.query(Self.productRows) == (driftCase.madeBundlesChange ? atOne : drifted),
+                "\(driftCase.edit)")
         }
     }
 
@@ -147,13 +173,16 @@ import Testing
 
     /// `P-100|…` lines by their key.
     private static func rowsByKey(_ lines: String) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: lines.split(separator: "\n").map { line in
-            (String(line.prefix { $0 != "|" }), String(line))
-        })
+        Dictionary(
+            uniqueKeysWithValues: lines.split(separator: "\n").map { line in
+                (String(line.prefix { $0 != "|" }), String(line))
+            })
     }
 
     /// Bundle 2's rows, except that the drifted keys are as the drifted target holds them.
-    private static func expected(_ bundleRows: [String: String], keeping driftCase: Case, of drifted: String) -> [String: String] {
+    private static func expected(_ bundleRows: [String: String], keeping driftCase: Case, of drifted: String)
+        -> [String: String]
+    {
         let driftedRows = rowsByKey(drifted)
         var rows = bundleRows
         for key in driftCase.drifted.map({ String($0.dropFirst("product_id=".count)) }) {
@@ -169,10 +198,15 @@ import Testing
         let applier = BundleApplier(verifier: try fixture.verifier())
         let path = fixture.file("untouched.sqlite")
         try FileManager.default.copyItem(at: fixture.targetAtOne, to: path)
-        #expect(try Shell.run(["sqlite3", path.path, "UPDATE products SET name = 'Edited on site' WHERE product_id = 'P-102'"]).status == 0)
+        #expect(
+            try Shell.run([
+                "sqlite3", path.path, "UPDATE products SET name = 'Edited on site' WHERE product_id = 'P-102'"
+            ]).status == 0)
         let applied = try applier.apply(fixture.bundle2, to: .sqlite(path: path.path), approvals: ApprovalPolicy())
         #expect(applied.head == applied.verified.digest)
-        #expect(try Shell.run(["sqlite3", path.path, "SELECT name FROM products WHERE product_id = 'P-102'"]).output == "Edited on site\n")
+        #expect(
+            try Shell.run(["sqlite3", path.path, "SELECT name FROM products WHERE product_id = 'P-102'"]).output
+                == "Edited on site\n")
         guard case let .differs(report) = applied.tableCheck else {
             Issue.record("verify.sql should report the edited products table, got \(applied.tableCheck)")
             return

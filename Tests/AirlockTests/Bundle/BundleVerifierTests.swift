@@ -1,7 +1,8 @@
-@testable import AirlockProducer
-@testable import AirlockSite
 import Foundation
 import Testing
+
+@testable import AirlockProducer
+@testable import AirlockSite
 
 /// An untouched bundle verifies, also after being unpacked and packed again by `tar`;
 /// `AdversarialBundleTests` covers everything that must be refused.
@@ -27,7 +28,9 @@ import Testing
         let loaded = try SigningKey.load(path: path.path)
         let derived = try Shell.run(["ssh-keygen", "-y", "-f", path.path])
         #expect(derived.status == 0, "\(derived.error)")
-        #expect(derived.output.hasPrefix(loaded.publicKey.openSSHLine.split(separator: " ").prefix(2).joined(separator: " ")))
+        #expect(
+            derived.output.hasPrefix(
+                loaded.publicKey.openSSHLine.split(separator: " ").prefix(2).joined(separator: " ")))
         let pub = try String(contentsOf: workspace.root.appendingPathComponent("keys/producer.pub"), encoding: .utf8)
         #expect(pub == loaded.publicKey.openSSHLine + "\n")
     }
@@ -37,14 +40,17 @@ import Testing
         defer { workspace.remove() }
         let message = workspace.root.appendingPathComponent("message")
         try "hello airlock\n".write(to: message, atomically: true, encoding: .utf8)
-        let signed = try Shell.run(["ssh-keygen", "-Y", "sign", "-f", workspace.root.appendingPathComponent("keys/producer").path,
-                                    "-n", "airlock-bundle", message.path])
+        let signed = try Shell.run([
+            "ssh-keygen", "-Y", "sign", "-f", workspace.root.appendingPathComponent("keys/producer").path,
+            "-n", "airlock-bundle", message.path
+        ])
         #expect(signed.status == 0, "\(signed.error)")
         let signature = try SSHSignature(armored: try String(contentsOfFile: message.path + ".sig", encoding: .utf8))
         #expect(signature.isValid(for: Array("hello airlock\n".utf8)))
         #expect(!signature.isValid(for: Array("hello airlock!\n".utf8)))
-        let ours = try SSHSignature.sign(Array("hello airlock\n".utf8), namespace: "airlock-bundle",
-                                         with: try SigningKey.load(path: workspace.root.appendingPathComponent("keys/producer").path))
+        let ours = try SSHSignature.sign(
+            Array("hello airlock\n".utf8), namespace: "airlock-bundle",
+            with: try SigningKey.load(path: workspace.root.appendingPathComponent("keys/producer").path))
         #expect(ours.armored == (try String(contentsOfFile: message.path + ".sig", encoding: .utf8)))
     }
 }

@@ -1,7 +1,8 @@
-@testable import AirlockProducer
-@testable import AirlockSite
 import Foundation
 import Testing
+
+@testable import AirlockProducer
+@testable import AirlockSite
 
 /// Bundle files are compressed in blocks on every core; what comes out must be one plain gzip
 /// file that `gzip -d` (all a site has) turns back into the input, the same bytes every time.
@@ -15,12 +16,15 @@ import Testing
         // Compressible text with runs that reach back across block edges, and some noise.
         let words = (0..<500).map { _ in String(UInt64.random(in: 0...999_999, using: &random)) }
         var input: [UInt8] = []
-        while input.count < size { input += Array(words.randomElement(using: &random)!.utf8) + [UInt8.random(in: 0...255, using: &random)] }
+        while input.count < size {
+            input += Array(words.randomElement(using: &random)!.utf8) + [UInt8.random(in: 0...255, using: &random)]
+        }
         input = Array(input.prefix(size))
 
         var files: [URL] = []
         for _ in 0..<2 {
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-gzip-\(UUID().uuidString).gz")
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "airlock-gzip-\(UUID().uuidString).gz")
             let gzip = try ParallelGzip(path: file.path)
             var offset = 0
             while offset < input.count {

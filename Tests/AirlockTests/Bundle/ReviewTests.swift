@@ -1,9 +1,10 @@
-@testable import AirlockBase
-@testable import AirlockProducer
-@testable import AirlockSite
 import Foundation
 import Logging
 import Testing
+
+@testable import AirlockBase
+@testable import AirlockProducer
+@testable import AirlockSite
 
 /// Approvals, rejections, revocation, discard and reproducible bundles, checked against the
 /// tools a site without Airlock would use (`ssh-keygen`, `sqlite3`, `psql`).
@@ -22,21 +23,32 @@ import Testing
 
         let folder = try Shell.extract(approved)
         let sums = try String(contentsOf: folder.appendingPathComponent("SHA256SUMS"), encoding: .utf8)
-        for (principal, namespace, signature) in [("producer", "airlock-bundle", "SHA256SUMS.sig"),
-                                                  ("alice", "airlock-approval", "approvals/alice.sig"),
-                                                  ("bob", "airlock-approval", "approvals/bob.sig")] {
-            let ssh = try Shell.run(["ssh-keygen", "-Y", "verify", "-f", fixture.workspace.allowedSigners.path, "-I", principal,
-                                     "-n", namespace, "-s", folder.appendingPathComponent(signature).path], input: sums)
+        for (principal, namespace, signature) in [
+            ("producer", "airlock-bundle", "SHA256SUMS.sig"),
+            ("alice", "airlock-approval", "approvals/alice.sig"),
+            ("bob", "airlock-approval", "approvals/bob.sig")
+        ] {
+            let ssh = try Shell.run(
+                [
+                    "ssh-keygen", "-Y", "verify", "-f", fixture.workspace.allowedSigners.path, "-I", principal,
+                    "-n", namespace, "-s", folder.appendingPathComponent(signature).path
+                ], input: sums)
             #expect(ssh.status == 0, "\(signature): \(ssh.error)")
         }
 
         // A revoked reviewer no longer counts, for Airlock and for ssh-keygen alike.
-        let revoked = try fixture.write(try String(contentsOf: fixture.workspace.root.appendingPathComponent("keys/alice.pub"), encoding: .utf8), to: "revoked")
+        let revoked = try fixture.write(
+            try String(contentsOf: fixture.workspace.root.appendingPathComponent("keys/alice.pub"), encoding: .utf8),
+            to: "revoked")
         let withoutAlice = try fixture.verifier(revoked: revoked).verify(approved)
         #expect(withoutAlice.approvals.map(\.name) == ["bob"])
         #expect(withoutAlice.ignored.first?.contains("is revoked") == true)
-        let ssh = try Shell.run(["ssh-keygen", "-Y", "verify", "-f", fixture.workspace.allowedSigners.path, "-r", revoked.path, "-I", "alice",
-                                 "-n", "airlock-approval", "-s", folder.appendingPathComponent("approvals/alice.sig").path], input: sums)
+        let ssh = try Shell.run(
+            [
+                "ssh-keygen", "-Y", "verify", "-f", fixture.workspace.allowedSigners.path, "-r", revoked.path, "-I",
+                "alice",
+                "-n", "airlock-approval", "-s", folder.appendingPathComponent("approvals/alice.sig").path
+            ], input: sums)
         #expect(ssh.status != 0)
     }
 
@@ -46,9 +58,11 @@ import Testing
         let made = try Shell.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "carol@example", "-f", own.path])
         #expect(made.status == 0, "\(made.error)")
         let store = KeyStore(directory: fixture.file("keys"))
-        try store.allow(name: "carol", key: try store.publicKey(own.path + ".pub"), role: .reviewer, validAfter: "20200101")
-        let signers = try fixture.write(try String(contentsOf: fixture.workspace.allowedSigners, encoding: .utf8)
-            + (try String(contentsOf: store.allowedSigners, encoding: .utf8)), to: "signers")
+        try store.allow(
+            name: "carol", key: try store.publicKey(own.path + ".pub"), role: .reviewer, validAfter: "20200101")
+        let signers = try fixture.write(
+            try String(contentsOf: fixture.workspace.allowedSigners, encoding: .utf8)
+                + (try String(contentsOf: store.allowedSigners, encoding: .utf8)), to: "signers")
 
         let bundle = fixture.file("bundle.tar.gz")
         try FileManager.default.copyItem(at: fixture.bundle2, to: bundle)
@@ -58,9 +72,12 @@ import Testing
         #expect(verified.approvals.map(\.name) == ["carol"])
 
         let folder = try Shell.extract(bundle)
-        let ssh = try Shell.run(["ssh-keygen", "-Y", "verify", "-f", signers.path, "-I", "carol", "-n", "airlock-approval",
-                                 "-s", folder.appendingPathComponent("approvals/carol.sig").path],
-                                input: try String(contentsOf: folder.appendingPathComponent("SHA256SUMS"), encoding: .utf8))
+        let ssh = try Shell.run(
+            [
+                "ssh-keygen", "-Y", "verify", "-f", signers.path, "-I", "carol", "-n", "airlock-approval",
+                "-s", folder.appendingPathComponent("approvals/carol.sig").path
+            ],
+            input: try String(contentsOf: folder.appendingPathComponent("SHA256SUMS"), encoding: .utf8))
         #expect(ssh.status == 0, "\(ssh.error)")
     }
 
@@ -80,8 +97,9 @@ import Testing
         let signers = try String(contentsOf: fixture.workspace.allowedSigners, encoding: .utf8)
             .replacingOccurrences(of: "alice namespaces", with: "alice,dba namespaces")
         let verifier = try fixture.verifier(signers: try fixture.write(signers, to: "signers"))
-        let verified = try verifier.verify(try fixture.approvedCopy(by: ["alice"]),
-                                           policy: .init(approvals: ApprovalPolicy(required: 1, roles: ["dba"])))
+        let verified = try verifier.verify(
+            try fixture.approvedCopy(by: ["alice"]),
+            policy: .init(approvals: ApprovalPolicy(required: 1, roles: ["dba"])))
         #expect(verified.approvals.first?.principals == ["alice", "dba"])
     }
 
@@ -98,15 +116,21 @@ import Testing
         let workspace = try TestWorkspace()
         defer { workspace.remove() }
         try workspace.drop(TestWorkspace.exampleDrop)
-        guard case let .bundle(_, _, firstDigest) = try workspace.run().outcome else { throw ShellError(description: "no bundle 1") }
+        guard case let .bundle(_, _, firstDigest) = try workspace.run().outcome else {
+            throw ShellError(description: "no bundle 1")
+        }
         let afterOne = try baseline(workspace)
         try workspace.drop(TestWorkspace.secondDrop)
-        guard case let .bundle(file, _, digest) = try workspace.run().outcome else { throw ShellError(description: "no bundle 2") }
+        guard case let .bundle(file, _, digest) = try workspace.run().outcome else {
+            throw ShellError(description: "no bundle 2")
+        }
         #expect(try baseline(workspace) != afterOne)
 
         let producer = Producer(workspace: try Workspace(root: workspace.root.path), logger: .test)
         #expect(throws: DiscardError.notLatest(sequence: 1, latest: 2)) { try producer.discard(digest: firstDigest) }
-        #expect(throws: DiscardError.noSuchSource(name: "other.csv", sequence: 2)) { try producer.discard(digest: digest, requeue: ["other.csv"]) }
+        #expect(throws: DiscardError.noSuchSource(name: "other.csv", sequence: 2)) {
+            try producer.discard(digest: digest, requeue: ["other.csv"])
+        }
         let discarded = try producer.discard(digest: digest)
         #expect(discarded.discardedFiles == ["payments.csv", "products.json"])
         #expect(try baseline(workspace) == afterOne)
@@ -114,9 +138,13 @@ import Testing
         #expect(discarded.movedTo.map { FileManager.default.fileExists(atPath: $0.path) } == true)
         // The set-aside files stay out of the next run; corrected content makes bundle 2 again.
         #expect(try workspace.run().outcome == .noNewFiles)
-        try workspace.write(try String(contentsOf: TestWorkspace.secondDrop[1], encoding: .utf8) + "9999,New,Row,1.00,card,2026-11-02\n",
-                            toInbox: "payments-fixed.csv")
-        guard case let .bundle(_, manifest, _) = try workspace.run().outcome else { throw ShellError(description: "no new bundle 2") }
+        try workspace.write(
+            try String(contentsOf: TestWorkspace.secondDrop[1], encoding: .utf8)
+                + "9999,New,Row,1.00,card,2026-11-02\n",
+            toInbox: "payments-fixed.csv")
+        guard case let .bundle(_, manifest, _) = try workspace.run().outcome else {
+            throw ShellError(description: "no new bundle 2")
+        }
         #expect(manifest.sequence == 2)
         #expect(manifest.parent == firstDigest)
     }
@@ -131,7 +159,11 @@ import Testing
         }
         func bundle(_ workspace: TestWorkspace, at time: Int) throws -> Data {
             try workspace.drop(TestWorkspace.exampleDrop)
-            guard case let .bundle(file, _, _) = try Producer(workspace: try Workspace(root: workspace.root.path), logger: .test, fixedTime: time).runOnce().outcome else {
+            guard
+                case let .bundle(file, _, _) = try Producer(
+                    workspace: try Workspace(root: workspace.root.path), logger: .test, fixedTime: time
+                ).runOnce().outcome
+            else {
                 throw ShellError(description: "no bundle")
             }
             return try Data(contentsOf: file)
@@ -144,7 +176,9 @@ import Testing
         let third = try TestWorkspace()
         defer { third.remove() }
         try FileManager.default.removeItem(at: third.root.appendingPathComponent("keys/producer"))
-        try FileManager.default.copyItem(at: first.root.appendingPathComponent("keys/producer"), to: third.root.appendingPathComponent("keys/producer"))
+        try FileManager.default.copyItem(
+            at: first.root.appendingPathComponent("keys/producer"),
+            to: third.root.appendingPathComponent("keys/producer"))
         #expect(try bundle(third, at: time + 1) != one, "a different time must change the bytes")
     }
 
@@ -161,7 +195,9 @@ import Testing
         #expect(chain.head == first.digest)
         #expect(chain.headSequence == 1)
         #expect(try fixture.verifier().verify(fixture.bundle2, policy: .init(chain: chain)).manifest.sequence == 2)
-        #expect(throws: VerificationError.self) { try fixture.verifier().verify(fixture.bundle1, policy: .init(chain: chain)) }
+        #expect(throws: VerificationError.self) {
+            try fixture.verifier().verify(fixture.bundle1, policy: .init(chain: chain))
+        }
 
         #expect(try postgres.apply(one.appendingPathComponent("postgres/rollback.sql")).status == 0)
         let rolledBack = try target.appliedChain()
@@ -170,7 +206,10 @@ import Testing
     }
 
     private func baseline(_ workspace: TestWorkspace) throws -> String {
-        let result = try Shell.run(["sqlite3", workspace.database.path, "SELECT * FROM base_products ORDER BY 1; SELECT * FROM base_payments ORDER BY 1;"])
+        let result = try Shell.run([
+            "sqlite3", workspace.database.path,
+            "SELECT * FROM base_products ORDER BY 1; SELECT * FROM base_payments ORDER BY 1;"
+        ])
         #expect(result.status == 0, "\(result.error)")
         return result.output
     }

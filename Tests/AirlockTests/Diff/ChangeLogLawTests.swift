@@ -1,9 +1,10 @@
-@testable import AirlockProducer
-@testable import AirlockSite
-@testable import AirlockSpec
 import Foundation
 import GRDB
 import Testing
+
+@testable import AirlockProducer
+@testable import AirlockSite
+@testable import AirlockSpec
 
 /// The change file is the diff a reviewer reads, so it must be the whole diff and nothing
 /// more: replaying changes(A→B) on A gives B, each before-image is what A holds, and an update
@@ -23,18 +24,23 @@ import Testing
         let (a, b) = random.snapshotPair(of: entity)
         let tables = EntityTables(entity)
         let database = try DatabaseQueue()
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-changes-\(UUID().uuidString).ndjson")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "airlock-changes-\(UUID().uuidString).ndjson")
         defer { try? FileManager.default.removeItem(at: file) }
         try WorkspaceSchema.migrator.migrate(database)
         let (rowsA, rowsB, counts) = try database.write { db -> (Rows, Rows, EntityCounts) in
             try tables.create(in: db)
             let placeholders = entity.columns.map { _ in "?" }.joined(separator: ", ")
             for (table, rows) in [(tables.baseline, a), (tables.snapshot, b)] {
-                let insert = try db.makeStatement(sql: "INSERT INTO \(table) (\(tables.sql.columns)) VALUES (\(placeholders))")
+                let insert = try db.makeStatement(
+                    sql: "INSERT INTO \(table) (\(tables.sql.columns)) VALUES (\(placeholders))")
                 for row in rows { try insert.execute(arguments: StatementArguments(row)) }
             }
             try ChangeLog(entity).write(to: file, from: db)
-            return (try rows(of: tables.baseline, entity, db), try rows(of: tables.snapshot, entity, db), try EntityDiff(entity).counts(in: db))
+            return (
+                try rows(of: tables.baseline, entity, db), try rows(of: tables.snapshot, entity, db),
+                try EntityDiff(entity).counts(in: db)
+            )
         }
         let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == counts.changed, "seed \(seed)")
@@ -52,7 +58,9 @@ import Testing
             case .update:
                 let before = try #require(change.before), after = try #require(change.after)
                 #expect(Set(before.keys) == Set(after.keys) && !after.isEmpty, "seed \(seed): \(line)")
-                #expect(before.allSatisfy { old?[$0.key] == $0.value && after[$0.key] != $0.value }, "seed \(seed): \(line)")
+                #expect(
+                    before.allSatisfy { old?[$0.key] == $0.value && after[$0.key] != $0.value }, "seed \(seed): \(line)"
+                )
                 replayed[change.key]?.merge(after) { $1 }
             }
         }
@@ -65,7 +73,11 @@ import Testing
         let keyColumns = entity.columns.filter { entity.key.contains($0.name) }
         let decoder = JSONDecoder()
         var rows: Rows = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT \(log.object(keyColumns, of: "t")), \(log.object(entity.valueColumns, of: "t")) FROM \(table) AS t") {
+        for row in try Row.fetchAll(
+            db,
+            sql:
+                "SELECT \(log.object(keyColumns, of: "t")), \(log.object(entity.valueColumns, of: "t")) FROM \(table) AS t"
+        ) {
             let key = try decoder.decode([String: FieldValue].self, from: Data((row[0] as String).utf8))
             rows[key] = try decoder.decode([String: FieldValue].self, from: Data((row[1] as String).utf8))
         }

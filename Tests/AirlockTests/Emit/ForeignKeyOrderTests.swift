@@ -1,9 +1,10 @@
-@testable import AirlockBase
-@testable import AirlockProducer
-@testable import AirlockSpec
 import Foundation
 import GRDB
 import Testing
+
+@testable import AirlockBase
+@testable import AirlockProducer
+@testable import AirlockSpec
 
 /// Three levels of foreign keys (customers ← orders ← order_lines), declared children first in
 /// the spec: the scripts insert, re-point and delete without a constraint error on targets
@@ -38,9 +39,15 @@ import Testing
     /// Bundle 3 moves order 10 to customer 3, then deletes customer 1.
     private static var snapshots: [[String: [[DatabaseValueConvertible?]]]] {
         [
-            ["customers": [[1, "Ann"], [2, "Bo"]], "orders": [[10, 1], [11, 2]], "order_lines": [["a", 10, "X1"], ["b", 11, "X2"]]],
-            ["customers": [[1, "Ann"], [3, "Cy"]], "orders": [[10, 1], [12, 3]], "order_lines": [["a", 12, "X1"], ["c", 12, "X3"]]],
-            ["customers": [[3, "Cy"]], "orders": [[10, 3], [12, 3]], "order_lines": [["a", 12, "X1"], ["c", 12, "X3"]]],
+            [
+                "customers": [[1, "Ann"], [2, "Bo"]], "orders": [[10, 1], [11, 2]],
+                "order_lines": [["a", 10, "X1"], ["b", 11, "X2"]]
+            ],
+            [
+                "customers": [[1, "Ann"], [3, "Cy"]], "orders": [[10, 1], [12, 3]],
+                "order_lines": [["a", 12, "X1"], ["c", 12, "X3"]]
+            ],
+            ["customers": [[3, "Cy"]], "orders": [[10, 3], [12, 3]], "order_lines": [["a", 12, "X1"], ["c", 12, "X3"]]]
         ]
     }
 
@@ -68,7 +75,11 @@ import Testing
         case let .postgres(postgres):
             #expect(try postgres.query("SELECT count(*) FROM pg_constraint WHERE contype = 'f'") == "2\n")
         case let .sqlite(path):
-            #expect(try Shell.run(["sqlite3", path.path, "SELECT (SELECT count(*) FROM pragma_foreign_key_list('orders')) + (SELECT count(*) FROM pragma_foreign_key_list('order_lines'))"]).output == "2\n")
+            #expect(
+                try Shell.run([
+                    "sqlite3", path.path,
+                    "SELECT (SELECT count(*) FROM pragma_foreign_key_list('orders')) + (SELECT count(*) FROM pragma_foreign_key_list('order_lines'))"
+                ]).output == "2\n")
             #expect(try Shell.run(["sqlite3", path.path, "PRAGMA foreign_key_check"]).output == "")
         }
         for (scripts, earlier) in zip(bundles.reversed(), states.dropLast().reversed()).prefix(2) {
@@ -107,15 +118,24 @@ import Testing
                 columns: {id: integer, \(columns)}
             """
         }
-        #expect(throws: SpecError.invalid(path: "airlock.yml", at: "entities.a.columns.b_id.references",
-                                          reason: "foreign keys form a cycle (a → b → a); scripts could not order their inserts and deletes")) {
+        #expect(
+            throws: SpecError.invalid(
+                path: "airlock.yml", at: "entities.a.columns.b_id.references",
+                reason: "foreign keys form a cycle (a → b → a); scripts could not order their inserts and deletes")
+        ) {
             try Spec.parse(yaml: spec("a_id: {type: integer, references: a}"))
         }
-        #expect(throws: SpecError.invalid(path: "airlock.yml", at: "entities.b.columns.c_id.references", reason: "no entity is named 'c'")) {
+        #expect(
+            throws: SpecError.invalid(
+                path: "airlock.yml", at: "entities.b.columns.c_id.references", reason: "no entity is named 'c'")
+        ) {
             try Spec.parse(yaml: spec("c_id: {type: integer, references: c}"))
         }
-        #expect(throws: SpecError.invalid(path: "airlock.yml", at: "entities.b.columns.a_id.references",
-                                          reason: "'a.id' is integer but this column is text; make them the same type")) {
+        #expect(
+            throws: SpecError.invalid(
+                path: "airlock.yml", at: "entities.b.columns.a_id.references",
+                reason: "'a.id' is integer but this column is text; make them the same type")
+        ) {
             try Spec.parse(yaml: spec("a_id: {type: text, references: a}"))
         }
         #expect(throws: SpecError.self) { try Spec.parse(yaml: spec("b_id: {type: integer, references: b}")) }

@@ -1,16 +1,19 @@
-@testable import AirlockBase
-@testable import AirlockProducer
-@testable import AirlockSpec
 import Foundation
 import GRDB
 import PropertyBased
 import Testing
 
+@testable import AirlockBase
+@testable import AirlockProducer
+@testable import AirlockSpec
+
 /// Any string survives SQL escaping: it goes into a generated literal or script and comes back equal.
 @Suite(.tags(.postgres, .sqlite3), .runsExternalPrograms) struct SQLLiteralTests {
     /// Quoting hazards, including a quote followed by a combining mark (one grapheme, two scalars).
-    private static let nasty: [Character] = ["'", "\"", "\\", "$", "\n", "\r", "\r\n", "\t", ";", "-", "😀", "\u{202E}", "ש", "é",
-                                             ":", "?", "%", "'\u{06D9}", "\"\u{0301}", "\\\u{0301}", "\u{1}", "\u{1B}"]
+    private static let nasty: [Character] = [
+        "'", "\"", "\\", "$", "\n", "\r", "\r\n", "\t", ";", "-", "😀", "\u{202E}", "ש", "é",
+        ":", "?", "%", "'\u{06D9}", "\"\u{0301}", "\\\u{0301}", "\u{1}", "\u{1B}"
+    ]
 
     /// A third quoting hazards, a third printable ASCII, a third any scalar up to U+10FFF.
     private static var strings: Generator<String, some SendableSequenceType> {
@@ -45,8 +48,11 @@ import Testing
         await propertyCheck(count: 10_000, input: Self.strings) { text in
             rows.append([Int64(rows.count), dialect == .sqlite && rows.count % 3 == 0 ? text + "\u{0}" + text : text])
         }
-        let entity = EntitySpec(name: "notes", source: SourceSpec(filePattern: "notes*.json", format: .json), key: ["id"],
-                                columns: [ColumnSpec(name: "id", from: "id", type: .integer), ColumnSpec(name: "body", from: "body", type: .text)])
+        let entity = EntitySpec(
+            name: "notes", source: SourceSpec(filePattern: "notes*.json", format: .json), key: ["id"],
+            columns: [
+                ColumnSpec(name: "id", from: "id", type: .integer), ColumnSpec(name: "body", from: "body", type: .text)
+            ])
         let harness = try ScriptHarness(entities: [entity])
         let script = try harness.bundle(["notes": rows]).upsert(dialect)
         let expected = try harness.baseline()

@@ -1,7 +1,8 @@
-@testable import AirlockBase
-@testable import AirlockProducer
 import Foundation
 import Testing
+
+@testable import AirlockBase
+@testable import AirlockProducer
 
 /// The laws the scripts must keep, on random entities and random snapshots, with the tools a
 /// site has (`sqlite3 -bail`, `psql -1`) against real databases:
@@ -25,19 +26,25 @@ import Testing
         let stateA = try harness.baseline()
         let toB = try harness.bundle(["alpha": b0, "beta": b1])
         let stateB = try harness.baseline()
-        let context = "seed \(seed), \(entities.map { "\($0.name)(\($0.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")); \($0.upsertMethod))" })"
+        let context =
+            "seed \(seed), \(entities.map { "\($0.name)(\($0.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")); \($0.upsertMethod))" })"
 
         for dialect in SQLDialect.allCases {
             let target = try ScriptTarget.fresh(dialect)
             defer { target.remove() }
-            let steps = [(toA.upsert(dialect), toA), (toB.upsert(dialect), toB), (toB.rollback(dialect), toA),
-                         (toB.cutover(dialect), toB), (toB.cutoverRollback(dialect), toA), (toB.cutover(dialect), toB)]
+            let steps = [
+                (toA.upsert(dialect), toA), (toB.upsert(dialect), toB), (toB.rollback(dialect), toA),
+                (toB.cutover(dialect), toB), (toB.cutoverRollback(dialect), toA), (toB.cutover(dialect), toB)
+            ]
             for (script, state) in steps {
                 let run = try target.run(script)
                 #expect(run.status == 0, "\(context): \(script.lastPathComponent): \(run.error)")
-                #expect(try harness.rows(of: target) == (state.folder == toA.folder ? stateA : stateB), "\(context): \(dialect) after \(script.path)")
+                #expect(
+                    try harness.rows(of: target) == (state.folder == toA.folder ? stateA : stateB),
+                    "\(context): \(dialect) after \(script.path)")
                 let verify = try target.run(state.verify(dialect))
-                #expect(verify.status == 0, "\(context): verify.sql after \(script.path): \(verify.output) \(verify.error)")
+                #expect(
+                    verify.status == 0, "\(context): verify.sql after \(script.path): \(verify.output) \(verify.error)")
             }
         }
     }

@@ -1,24 +1,28 @@
-@testable import AirlockBase
-@testable import AirlockProducer
-@testable import AirlockSpec
 import Foundation
 import GRDB
 import Testing
+
+@testable import AirlockBase
+@testable import AirlockProducer
+@testable import AirlockSpec
 
 /// `upsert: update_then_insert` is for target tables that lack the unique constraint
 /// `ON CONFLICT` needs: on such a table the default method fails and the switch works.
 @Suite(.tags(.postgres, .sqlite3), .runsExternalPrograms) struct UpsertMethodTests {
     private func entity(_ method: EntitySpec.UpsertMethod) -> EntitySpec {
-        EntitySpec(name: "prices", source: SourceSpec(filePattern: "prices*.csv", format: .csv), key: ["sku"],
-                   columns: [ColumnSpec(name: "sku", from: "sku", type: .text),
-                             ColumnSpec(name: "amount", from: "amount", type: .decimal(precision: 8, scale: 2))],
-                   upsertMethod: method)
+        EntitySpec(
+            name: "prices", source: SourceSpec(filePattern: "prices*.csv", format: .csv), key: ["sku"],
+            columns: [
+                ColumnSpec(name: "sku", from: "sku", type: .text),
+                ColumnSpec(name: "amount", from: "amount", type: .decimal(precision: 8, scale: 2))
+            ],
+            upsertMethod: method)
     }
 
     private static var snapshots: [[String: [[DatabaseValueConvertible?]]]] {
         [
             ["prices": [["A", "1.00"], ["B", "2.00"]]],
-            ["prices": [["A", "1.50"], ["C", "3.00"]]],
+            ["prices": [["A", "1.50"], ["C", "3.00"]]]
         ]
     }
 

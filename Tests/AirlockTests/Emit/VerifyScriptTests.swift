@@ -1,16 +1,19 @@
-@testable import AirlockBase
-@testable import AirlockProducer
-@testable import AirlockSpec
 import Foundation
 import GRDB
 import Testing
+
+@testable import AirlockBase
+@testable import AirlockProducer
+@testable import AirlockSpec
 
 /// verify.sql: the content checksum a target computes with nothing but `psql` or `sqlite3`
 /// equals the one the producer predicts, and an edit on the target shows.
 @Suite(.tags(.postgres, .sqlite3), .runsExternalPrograms) struct VerifyScriptTests {
     @Test func sha3MatchesFIPS202AndTheSQLiteShell() throws {
         #expect(SHA3.sha256([UInt8]()).hexString == "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a")
-        #expect(SHA3.sha256(Array("abc".utf8)).hexString == "3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532")
+        #expect(
+            SHA3.sha256(Array("abc".utf8)).hexString
+                == "3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532")
         // Lengths around the 136-byte block, where padding changes shape.
         for length in [135, 136, 137, 300] {
             let text = String((0..<length).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
@@ -21,16 +24,22 @@ import Testing
 
     private static let entity = EntitySpec(
         name: "items", source: SourceSpec(filePattern: "items*.json", format: .json), key: ["id"],
-        columns: [ColumnSpec(name: "id", from: "id", type: .integer), ColumnSpec(name: "label", from: "label", type: .text),
-                  ColumnSpec(name: "price", from: "price", type: .decimal(precision: 12, scale: 2)),
-                  ColumnSpec(name: "active", from: "active", type: .boolean), ColumnSpec(name: "seen_at", from: "seen_at", type: .timestamp)])
+        columns: [
+            ColumnSpec(name: "id", from: "id", type: .integer), ColumnSpec(name: "label", from: "label", type: .text),
+            ColumnSpec(name: "price", from: "price", type: .decimal(precision: 12, scale: 2)),
+            ColumnSpec(name: "active", from: "active", type: .boolean),
+            ColumnSpec(name: "seen_at", from: "seen_at", type: .timestamp)
+        ])
 
     @Test(arguments: SQLDialect.allCases)
     func verifyPassesAfterApplyAndNamesAnEditedTable(dialect: SQLDialect) throws {
         let harness = try ScriptHarness(entities: [Self.entity])
-        let bundle = try harness.bundle(["items": [
-            [1, "it's", "12.50", 1, "2026-11-01T10:00:00Z"], [2, nil, nil, nil, nil], [3, "ünï\n,2:x", "-0.01", 0, "2026-11-01T10:00:00.25Z"],
-        ]])
+        let bundle = try harness.bundle([
+            "items": [
+                [1, "it's", "12.50", 1, "2026-11-01T10:00:00Z"], [2, nil, nil, nil, nil],
+                [3, "ünï\n,2:x", "-0.01", 0, "2026-11-01T10:00:00.25Z"]
+            ]
+        ])
         let target = try ScriptTarget.fresh(dialect)
         defer { target.remove() }
         #expect(try target.run(bundle.upsert(dialect)).status == 0)
@@ -46,6 +55,8 @@ import Testing
         let differs = try target.run(bundle.verify(dialect))
         #expect(differs.status != 0)
         #expect(differs.output.contains("airlock: items: DIFFERS: the table has 3:"), "\(differs.output)")
-        #expect(differs.error.contains("airlock: verify: the target's tables differ from bundle 000001"), "\(differs.error)")
+        #expect(
+            differs.error.contains("airlock: verify: the target's tables differ from bundle 000001"), "\(differs.error)"
+        )
     }
 }

@@ -1,13 +1,16 @@
-@testable import AirlockBase
-@testable import AirlockProducer
-@testable import AirlockSpec
 import Foundation
 import Testing
 
+@testable import AirlockBase
+@testable import AirlockProducer
+@testable import AirlockSpec
+
 /// `airlock infer` proposes an entity that, used as is, ingests the file it came from.
 @Suite struct SpecInferenceTests {
-    static let exampleFiles = TestWorkspace.exampleDrop + TestWorkspace.secondDrop
-        + ["inbox/contacts.ndjson", "inbox/orders.csv", "Tests/Fixtures/drop2/orders.csv"].map(TestWorkspace.repository.appendingPathComponent)
+    static let exampleFiles =
+        TestWorkspace.exampleDrop + TestWorkspace.secondDrop
+        + ["inbox/contacts.ndjson", "inbox/orders.csv", "Tests/Fixtures/drop2/orders.csv"].map(
+            TestWorkspace.repository.appendingPathComponent)
 
     @Test(arguments: exampleFiles)
     func proposalIngestsItsFileWithoutErrors(_ file: URL) throws {
@@ -31,20 +34,22 @@ import Testing
         let proposal = try SpecInference.infer(TestWorkspace.exampleDrop[1])
         #expect(proposal.entity == "payments")
         #expect(proposal.source.filePattern == "payments*.csv")
-        #expect(proposal.columns.map { "\($0.name) \($0.from) \($0.type)" } == [
-            "payment_id Payment ID integer", "first_name First name text", "last_name Last name text",
-            "amount Amount decimal(12,2)", "method Method enum", "paid_at Paid at timestamp",
-        ])
+        #expect(
+            proposal.columns.map { "\($0.name) \($0.from) \($0.type)" } == [
+                "payment_id Payment ID integer", "first_name First name text", "last_name Last name text",
+                "amount Amount decimal(12,2)", "method Method enum", "paid_at Paid at timestamp"
+            ])
         #expect(proposal.keyCandidates.first == "payment_id")
     }
 
     @Test func envelopeRecordsAndNestedFieldsOfTheExampleProducts() throws {
         let proposal = try SpecInference.infer(TestWorkspace.exampleDrop[0])
         #expect(proposal.source.recordsPath == "data.products")
-        #expect(proposal.columns.map { "\($0.name) \($0.from) \($0.type)" } == [
-            "id id text", "name name text", "type type enum", "price_amount price.amount decimal(14,2)",
-            "price_currency price.currency text", "pinned pinned boolean", "updated_at updatedAt timestamp",
-        ])
+        #expect(
+            proposal.columns.map { "\($0.name) \($0.from) \($0.type)" } == [
+                "id id text", "name name text", "type type enum", "price_amount price.amount decimal(14,2)",
+                "price_currency price.currency text", "pinned pinned boolean", "updated_at updatedAt timestamp"
+            ])
         #expect(proposal.keyCandidates.first == "id")
     }
 
@@ -53,7 +58,8 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let events = folder.appendingPathComponent("events-2026-11-30.ndjson")
-        try "{\"id\": 1, \"status\": \"In Transit\", \"at\": \"2026-11-30T10:00:00Z\"}\n{\"id\": 2, \"status\": \"delivered\", \"at\": \"2026-11-30T11:00:00Z\"}\n"
+        try
+            "{\"id\": 1, \"status\": \"In Transit\", \"at\": \"2026-11-30T10:00:00Z\"}\n{\"id\": 2, \"status\": \"delivered\", \"at\": \"2026-11-30T11:00:00Z\"}\n"
             .write(to: events, atomically: true, encoding: .utf8)
         let proposal = try SpecInference.infer(events)
         #expect(proposal.entity == "events")

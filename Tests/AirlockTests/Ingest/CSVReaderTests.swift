@@ -1,6 +1,7 @@
+import Testing
+
 @testable import AirlockBase
 @testable import AirlockProducer
-import Testing
 
 @Suite struct CSVReaderTests {
     /// `chunkSizes` cut the text into chunks, cycling; by default it comes in one piece.
@@ -30,7 +31,8 @@ import Testing
 
     @Test func rfc4180QuotingAndLineNumbers() throws {
         let parsed = try records("\"First name\",b\r\n\"a, \"\"quoted\"\"\",\"two\nlines\"\r\nx,\r\nlast,row")
-        #expect(parsed.map(\.fields) == [["First name", "b"], ["a, \"quoted\"", "two\nlines"], ["x", ""], ["last", "row"]])
+        #expect(
+            parsed.map(\.fields) == [["First name", "b"], ["a, \"quoted\"", "two\nlines"], ["x", ""], ["last", "row"]])
         #expect(parsed.map(\.line) == [1, 2, 4, 5])
     }
 
@@ -38,18 +40,20 @@ import Testing
         let all = try items("a,b\n1,2\n3,\"open\n4,5\n")
         #expect(all.count == 3)
         #expect(try records("a,b\n1,2\n3,\"open\n4,5\n").map(\.fields) == [["a", "b"], ["1", "2"]])
-        #expect(try failures("a,b\n1,2\n3,\"open\n4,5\n").map { "\($0.place): \($0.reason)" } == [
-            "line 3, field 2: a quoted field is never closed (unbalanced quote); the rest of the file from this line is held back",
-        ])
+        #expect(
+            try failures("a,b\n1,2\n3,\"open\n4,5\n").map { "\($0.place): \($0.reason)" } == [
+                "line 3, field 2: a quoted field is never closed (unbalanced quote); the rest of the file from this line is held back"
+            ])
     }
 
     @Test func badRecordsAreReportedAndReadingGoesOn() throws {
         let text = "a,b\n1,x\"y\n\"q\"z,2\nok,\u{FEFF}joined\n3,4\n"
-        #expect(try failures(text).map { "\($0.place): \($0.reason)" } == [
-            "line 2, field 2: a quote inside an unquoted field; quote the field and double the quote (\"\")",
-            "line 3, field 1: text after the closing quote of a quoted field",
-            "line 4, field 2: a byte-order mark (U+FEFF) inside the file; were two files joined?",
-        ])
+        #expect(
+            try failures(text).map { "\($0.place): \($0.reason)" } == [
+                "line 2, field 2: a quote inside an unquoted field; quote the field and double the quote (\"\")",
+                "line 3, field 1: text after the closing quote of a quoted field",
+                "line 4, field 2: a byte-order mark (U+FEFF) inside the file; were two files joined?"
+            ])
         #expect(try records(text).map(\.fields) == [["a", "b"], ["3", "4"]])
     }
 
@@ -60,7 +64,10 @@ import Testing
         await forRandomSeeds(count: 200) { seed in
             var random = SplitMix64(seed: seed)
             let rows = (0..<Int.random(in: 1...6, using: &random)).map { _ in
-                (0..<3).map { _ in (0..<Int.random(in: 0...4, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined() }
+                (0..<3).map { _ in
+                    (0..<Int.random(in: 0...4, using: &random)).map { _ in pieces.randomElement(using: &random)! }
+                        .joined()
+                }
             }
             var text = ""
             var lines: [Int] = []
@@ -68,7 +75,8 @@ import Testing
             for row in rows {
                 lines.append(line)
                 text += row.map { field in
-                    field.unicodeScalars.contains(where: { ",\"\r\n".unicodeScalars.contains($0) }) || field.isEmpty ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+                    field.unicodeScalars.contains(where: { ",\"\r\n".unicodeScalars.contains($0) }) || field.isEmpty
+                        ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
                 }.joined(separator: ",")
                 text += Bool.random(using: &random) ? "\r\n" : "\n"
                 line += 1 + row.joined().utf8.filter { $0 == UInt8(ascii: "\n") }.count

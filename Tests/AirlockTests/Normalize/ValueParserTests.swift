@@ -1,7 +1,8 @@
-@testable import AirlockBase
-@testable import AirlockProducer
 import PropertyBased
 import Testing
+
+@testable import AirlockBase
+@testable import AirlockProducer
 
 @Suite struct ValueParserTests {
     private func canonical(_ raw: String, _ type: ColumnType) -> ValueParser.Value? {
@@ -22,7 +23,9 @@ import Testing
     }
 
     @Test func booleansInTheirCommonSpellings() {
-        for spelling in ["true", "TRUE", "t", "yes", "Y", "1", "on"] { #expect(canonical(spelling, .boolean) == .integer(1)) }
+        for spelling in ["true", "TRUE", "t", "yes", "Y", "1", "on"] {
+            #expect(canonical(spelling, .boolean) == .integer(1))
+        }
         for spelling in ["false", "F", "no", "n", "0", "Off"] { #expect(canonical(spelling, .boolean) == .integer(0)) }
         #expect(canonical("maybe", .boolean) == nil)
     }
@@ -33,7 +36,8 @@ import Testing
         #expect(canonical("2026-02-29", .date) == nil)
         #expect(canonical("2026-11-05T10:00:00Z", .date) == nil)
         #expect(canonical("5/11/2026", .date) == nil)
-        #expect(ValueParser.parse("5/11/2026", as: .date) == .failure(ValueError("'5/11/2026' is not a date (YYYY-MM-DD)")))
+        #expect(
+            ValueParser.parse("5/11/2026", as: .date) == .failure(ValueError("'5/11/2026' is not a date (YYYY-MM-DD)")))
     }
 
     @Test func timestampsBecomeUTC() {
@@ -55,25 +59,35 @@ import Testing
         let accepted = [
             "2026-11-02 Z": "2026-11-02T00:00:00Z", "2026-11-02T09:30:00,5+02": "2026-11-02T07:30:00.5Z",
             "2026-11-02t09:30z": "2026-11-02T09:30:00Z", " 2026-11-02T09:30:00Z ": "2026-11-02T09:30:00Z",
-            "2026-11-02T09:30:00\u{2003}+02:00": "2026-11-02T07:30:00Z", "2026-11-02 09:30:00 Z": "2026-11-02T09:30:00Z",
-            "2026-11-02T09:30:00.1234560Z": "2026-11-02T09:30:00.123456Z", "2026-11-02T09:30:00-0530": "2026-11-02T15:00:00Z",
-            "2026-11-02T09:30:00+23:59": "2026-11-01T09:31:00Z",
+            "2026-11-02T09:30:00\u{2003}+02:00": "2026-11-02T07:30:00Z",
+            "2026-11-02 09:30:00 Z": "2026-11-02T09:30:00Z",
+            "2026-11-02T09:30:00.1234560Z": "2026-11-02T09:30:00.123456Z",
+            "2026-11-02T09:30:00-0530": "2026-11-02T15:00:00Z",
+            "2026-11-02T09:30:00+23:59": "2026-11-01T09:31:00Z"
         ]
         for (raw, utc) in accepted { #expect(canonical(raw, .timestamp) == .text(utc), "\(raw)") }
-        let refused = ["2026-11-02T09", "2026-11-01T08:00:00+02:0", "2026-11-02T09:30:00.1234567Z", "2026-11-02T24:00",
-                       "0001-01-01T00:00:00+01:00", "2026-11-02T09:30:00+2400", "2026-11-02T09:30:00.", "2026-11-02T09:30:",
-                       "2026-1-02", "20261102", "2026-11-02T09:30:00Z+02", "2026-11-02T09:30:00+02:00:00", "+2026-11-02"]
+        let refused = [
+            "2026-11-02T09", "2026-11-01T08:00:00+02:0", "2026-11-02T09:30:00.1234567Z", "2026-11-02T24:00",
+            "0001-01-01T00:00:00+01:00", "2026-11-02T09:30:00+2400", "2026-11-02T09:30:00.", "2026-11-02T09:30:",
+            "2026-1-02", "20261102", "2026-11-02T09:30:00Z+02", "2026-11-02T09:30:00+02:00:00", "+2026-11-02"
+        ]
         for raw in refused { #expect(canonical(raw, .timestamp) == nil, "\(raw)") }
     }
 
     @Test func numberSpellingsAtTheEdges() {
         let money = ColumnType.decimal(precision: 12, scale: 2)
-        let accepted = ["-.5": "-0.50", "+.5": "0.50", "5.": "5.00", "-0": "0.00", "00.000": "0.00", "9999999999": "9999999999.00"]
+        let accepted = [
+            "-.5": "-0.50", "+.5": "0.50", "5.": "5.00", "-0": "0.00", "00.000": "0.00", "9999999999": "9999999999.00"
+        ]
         for (raw, value) in accepted { #expect(canonical(raw, money) == .text(value), "\(raw)") }
-        for raw in ["", "-", "+", ".", "12 .5", "١٢", "1.2.3", "0.001", "1e5"] { #expect(canonical(raw, money) == nil, "\(raw)") }
+        for raw in ["", "-", "+", ".", "12 .5", "١٢", "1.2.3", "0.001", "1e5"] {
+            #expect(canonical(raw, money) == nil, "\(raw)")
+        }
         #expect(canonical(" +0042 ", .integer) == .integer(42))
         #expect(canonical("-9223372036854775808", .integer) == .integer(Int64.min))
-        for raw in ["9223372036854775808", "4 2", "+", "1.0", "٤٢"] { #expect(canonical(raw, .integer) == nil, "\(raw)") }
+        for raw in ["9223372036854775808", "4 2", "+", "1.0", "٤٢"] {
+            #expect(canonical(raw, .integer) == nil, "\(raw)")
+        }
     }
 
     @Test func enumsBecomeSnakeCase() {
@@ -98,9 +112,12 @@ import Testing
             }
             #expect(canonical(once, type) == .text(once))
         }
-        await propertyCheck(count: 300, input: Gen.int(in: 1...9998), Gen.int(in: 1...12), Gen.int(in: 1...28), Gen.int(in: -14...14)) { year, month, day, hours in
+        await propertyCheck(
+            count: 300, input: Gen.int(in: 1...9998), Gen.int(in: 1...12), Gen.int(in: 1...28), Gen.int(in: -14...14)
+        ) { year, month, day, hours in
             let yearText = String(repeating: "0", count: 4 - String(year).count) + String(year)
-            let raw = "\(yearText)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)T10:20:30\(hours < 0 ? "-" : "+")\(abs(hours) < 10 ? "0" : "")\(abs(hours)):00"
+            let raw =
+                "\(yearText)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)T10:20:30\(hours < 0 ? "-" : "+")\(abs(hours) < 10 ? "0" : "")\(abs(hours)):00"
             guard case let .text(once)? = canonical(raw, .timestamp) else { return }
             #expect(canonical(once, .timestamp) == .text(once))
         }

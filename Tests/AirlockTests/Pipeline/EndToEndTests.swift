@@ -1,9 +1,10 @@
+import Foundation
+import Testing
+
 @testable import AirlockBase
 @testable import AirlockProducer
 @testable import AirlockSite
 @testable import AirlockSpec
-import Foundation
-import Testing
 
 /// The whole path, checked with the tools an air-gapped site has: sha256sum, ssh-keygen,
 /// sqlite3 and psql against real databases.
@@ -11,16 +12,21 @@ import Testing
     /// Two successive drops of the example give two bundles; also returns the state after the first.
     private func twoBundles(_ workspace: TestWorkspace) throws -> (URL, URL, String) {
         try workspace.drop(TestWorkspace.exampleDrop)
-        guard case let .bundle(first, _, _) = try workspace.run().outcome else { throw ShellError(description: "no first bundle") }
+        guard case let .bundle(first, _, _) = try workspace.run().outcome else {
+            throw ShellError(description: "no first bundle")
+        }
         let afterFirst = try workspaceState(workspace)
         try workspace.drop(TestWorkspace.secondDrop)
         let report = try workspace.run()
-        guard case let .bundle(second, manifest, _) = report.outcome else { throw ShellError(description: "no second bundle") }
+        guard case let .bundle(second, manifest, _) = report.outcome else {
+            throw ShellError(description: "no second bundle")
+        }
         #expect(manifest.sequence == 2)
-        #expect(manifest.entities.map(\.counts) == [
-            EntityCounts(processed: 4, inserted: 1, updated: 2, deleted: 1, unchanged: 1, superseded: 0, failed: 0),
-            EntityCounts(processed: 3, inserted: 1, updated: 1, deleted: 1, unchanged: 1, superseded: 0, failed: 0),
-        ])
+        #expect(
+            manifest.entities.map(\.counts) == [
+                EntityCounts(processed: 4, inserted: 1, updated: 2, deleted: 1, unchanged: 1, superseded: 0, failed: 0),
+                EntityCounts(processed: 3, inserted: 1, updated: 1, deleted: 1, unchanged: 1, superseded: 0, failed: 0)
+            ])
         #expect(afterFirst != (try workspaceState(workspace)))
         return (first, second, afterFirst)
     }
@@ -31,7 +37,8 @@ import Testing
     }
 
     private func sqliteDump(_ database: URL, tablePrefix: String = "") throws -> String {
-        let sql = "SELECT * FROM \"\(tablePrefix)products\" ORDER BY 1; SELECT * FROM \"\(tablePrefix)payments\" ORDER BY 1;"
+        let sql =
+            "SELECT * FROM \"\(tablePrefix)products\" ORDER BY 1; SELECT * FROM \"\(tablePrefix)payments\" ORDER BY 1;"
         let result = try Shell.run(["sqlite3", database.path, sql])
         #expect(result.status == 0, "\(result.error)")
         return result.output
@@ -98,8 +105,10 @@ import Testing
         #expect(again.status != 0)
         #expect(again.error.contains("is already applied to this target"))
 
-        let unguarded = try Shell.run(["psql", postgres.conninfo, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f",
-                                       two.appendingPathComponent("postgres/rollback.sql").path])
+        let unguarded = try Shell.run([
+            "psql", postgres.conninfo, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f",
+            two.appendingPathComponent("postgres/rollback.sql").path
+        ])
         #expect(unguarded.error.contains("run this script as one transaction"))
         #expect(try postgresDump(postgres) == (try workspaceState(workspace)))
 
@@ -119,23 +128,32 @@ import Testing
         }
         #expect(file.lastPathComponent == "bundle-000001.tar.gz")
         #expect(FileManager.default.fileExists(atPath: file.path))
-        let verified = try BundleVerifier(allowedSigners: try AllowedSigners(path: workspace.allowedSigners.path)).verify(file)
+        let verified = try BundleVerifier(allowedSigners: try AllowedSigners(path: workspace.allowedSigners.path))
+            .verify(file)
         #expect(verified.signers == ["producer"])
         #expect(verified.digest == digest)
         #expect(verified.manifest == manifest)
-        #expect(verified.members == ["SHA256SUMS", "SHA256SUMS.sig", "changes/payments.ndjson", "changes/products.ndjson", "manifest.json",
-                                     "postgres/cutover-rollback.sql", "postgres/cutover.sql", "postgres/rollback.sql", "postgres/upsert.sql", "postgres/verify.sql",
-                                     "report.html", "report.md",
-                                     "sqlite/cutover-rollback.sql", "sqlite/cutover.sql", "sqlite/rollback.sql", "sqlite/upsert.sql", "sqlite/verify.sql",
-                                     "validation.json"])
+        #expect(
+            verified.members == [
+                "SHA256SUMS", "SHA256SUMS.sig", "changes/payments.ndjson", "changes/products.ndjson", "manifest.json",
+                "postgres/cutover-rollback.sql", "postgres/cutover.sql", "postgres/rollback.sql", "postgres/upsert.sql",
+                "postgres/verify.sql",
+                "report.html", "report.md",
+                "sqlite/cutover-rollback.sql", "sqlite/cutover.sql", "sqlite/rollback.sql", "sqlite/upsert.sql",
+                "sqlite/verify.sql",
+                "validation.json"
+            ])
 
         let extracted = try Shell.extract(file)
         let sums = try Shell.run(["sha256sum", "-c", "SHA256SUMS"], in: extracted)
         #expect(sums.status == 0, "\(sums.output)\(sums.error)")
         let checksums = try String(contentsOf: extracted.appendingPathComponent("SHA256SUMS"), encoding: .utf8)
-        let ssh = try Shell.run(["ssh-keygen", "-Y", "verify", "-f", workspace.allowedSigners.path, "-I", "producer",
-                                 "-n", "airlock-bundle", "-s", extracted.appendingPathComponent("SHA256SUMS.sig").path],
-                                input: checksums)
+        let ssh = try Shell.run(
+            [
+                "ssh-keygen", "-Y", "verify", "-f", workspace.allowedSigners.path, "-I", "producer",
+                "-n", "airlock-bundle", "-s", extracted.appendingPathComponent("SHA256SUMS.sig").path
+            ],
+            input: checksums)
         #expect(ssh.status == 0, "\(ssh.error)")
         #expect(ssh.output.contains("Good \"airlock-bundle\" signature for producer"))
     }
@@ -154,36 +172,49 @@ import Testing
         #expect(copy.outcome == .noNewFiles)
         #expect(copy.alreadySeen.contains("products-copy.json (same content as products.json)"))
         // New content that normalizes to the same rows: no change, no bundle.
-        let reformatted = try String(contentsOf: TestWorkspace.exampleDrop[0], encoding: .utf8).replacingOccurrences(of: "\"amount\": 50.00", with: "\"amount\": \"50\"")
+        let reformatted = try String(contentsOf: TestWorkspace.exampleDrop[0], encoding: .utf8).replacingOccurrences(
+            of: "\"amount\": 50.00", with: "\"amount\": \"50\"")
         try workspace.write(reformatted, toInbox: "products-again.json")
         #expect(try workspace.run().outcome == .noChanges)
-        let bundles = try FileManager.default.contentsOfDirectory(atPath: workspace.root.appendingPathComponent("outbox").path)
+        let bundles = try FileManager.default.contentsOfDirectory(
+            atPath: workspace.root.appendingPathComponent("outbox").path)
         #expect(bundles == ["bundle-000001.tar.gz"])
     }
 
     @Test func badFilesAreNamedAndOthersProceed() throws {
         let workspace = try TestWorkspace()
         defer { workspace.remove() }
-        try workspace.drop([TestWorkspace.fixtures.appendingPathComponent("bad/payments-unbalanced-quote.csv"),
-                            TestWorkspace.fixtures.appendingPathComponent("bad/products-invalid.json"),
-                            TestWorkspace.exampleDrop[1]])
-        try workspace.write("\"Payment ID\",\"First name\",\"Last name\",Amount,Method,\"Paid at\"\n2001,A,B,12.345,card,2026-11-01\n2002,C,D,1.00,card,2026-11-01\n",
-                            toInbox: "payments-quarantine.csv")
+        try workspace.drop([
+            TestWorkspace.fixtures.appendingPathComponent("bad/payments-unbalanced-quote.csv"),
+            TestWorkspace.fixtures.appendingPathComponent("bad/products-invalid.json"),
+            TestWorkspace.exampleDrop[1]
+        ])
+        try workspace.write(
+            "\"Payment ID\",\"First name\",\"Last name\",Amount,Method,\"Paid at\"\n2001,A,B,12.345,card,2026-11-01\n2002,C,D,1.00,card,2026-11-01\n",
+            toInbox: "payments-quarantine.csv")
         let report = try workspace.run()
         #expect(report.rejected.map(\.description) == ["products-invalid.json: line 3: invalid JSON: Invalid value"])
         // The unclosed quote holds back its line to the end of the file; the line before proceeds.
-        #expect(report.ingested.map(\.name) == ["payments-quarantine.csv", "payments-unbalanced-quote.csv", "payments.csv"])
+        #expect(
+            report.ingested.map(\.name) == ["payments-quarantine.csv", "payments-unbalanced-quote.csv", "payments.csv"])
         #expect(report.ingested[1].records == 1)
-        #expect(report.ingested[1].firstUnparsed.map { "\($0.place): \($0.reason)" } == [
-            "line 3, field 2 ('First name'): a quoted field is never closed (unbalanced quote); the rest of the file from this line is held back",
-        ])
-        #expect(report.findings.map(\.description) == [
-            "payments-quarantine.csv: line 2: field 'Amount': '12.345' has more than 2 decimal places; the record is held back",
-        ])
+        #expect(
+            report.ingested[1].firstUnparsed.map { "\($0.place): \($0.reason)" } == [
+                "line 3, field 2 ('First name'): a quoted field is never closed (unbalanced quote); the rest of the file from this line is held back"
+            ])
+        #expect(
+            report.findings.map(\.description) == [
+                "payments-quarantine.csv: line 2: field 'Amount': '12.345' has more than 2 decimal places; the record is held back"
+            ])
         let inbox = workspace.inbox.path
-        #expect(try FileManager.default.contentsOfDirectory(atPath: inbox + "/rejected").sorted() == ["products-invalid.json", "products-invalid.json.error.txt"])
-        #expect(try String(contentsOfFile: inbox + "/processed/payments-unbalanced-quote.csv.error.txt", encoding: .utf8)
-            == "held back: payments-unbalanced-quote.csv: \(report.ingested[1].firstUnparsed[0].place): \(report.ingested[1].firstUnparsed[0].reason)\n")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: inbox + "/rejected").sorted() == [
+                "products-invalid.json", "products-invalid.json.error.txt"
+            ])
+        #expect(
+            try String(contentsOfFile: inbox + "/processed/payments-unbalanced-quote.csv.error.txt", encoding: .utf8)
+                == "held back: payments-unbalanced-quote.csv: \(report.ingested[1].firstUnparsed[0].place): \(report.ingested[1].firstUnparsed[0].reason)\n"
+        )
         guard case let .bundle(_, manifest, _) = report.outcome else {
             Issue.record("the good files should still give a bundle")
             return
@@ -191,14 +222,19 @@ import Testing
         #expect(manifest.entities.map(\.name) == ["payments"])
         // 7 records: 4 new payments, 1 held back for its amount, 1 superseded by a later record
         // of the same payment, 1 unreadable (the unclosed quote).
-        #expect(manifest.entities[0].counts == EntityCounts(processed: 7, inserted: 4, quarantined: 1, superseded: 1, failed: 1))
+        #expect(
+            manifest.entities[0].counts
+                == EntityCounts(processed: 7, inserted: 4, quarantined: 1, superseded: 1, failed: 1))
     }
 
     @Test func missingProducerKeySaysHowToMakeIt() throws {
         let workspace = try TestWorkspace()
         defer { workspace.remove() }
         try FileManager.default.removeItem(at: workspace.root.appendingPathComponent("keys/producer"))
-        #expect(throws: KeyError.missing(name: "producer", path: workspace.root.appendingPathComponent("keys/producer").path)) {
+        #expect(
+            throws: KeyError.missing(
+                name: "producer", path: workspace.root.appendingPathComponent("keys/producer").path)
+        ) {
             try workspace.run()
         }
     }

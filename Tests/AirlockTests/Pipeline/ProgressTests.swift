@@ -1,8 +1,9 @@
-@testable import AirlockBase
-@testable import AirlockProducer
 import Foundation
 import Logging
 import Testing
+
+@testable import AirlockBase
+@testable import AirlockProducer
 
 /// Progress bars show on a terminal and nowhere else.
 @Suite struct ProgressTests {
@@ -15,7 +16,9 @@ import Testing
         producer.progress = { updates.append($0) }
         _ = try producer.runOnce()
         let size = try FileManager.default.attributesOfItem(atPath: TestWorkspace.exampleDrop[0].path)[.size] as! Int64
-        #expect(updates.last { $0.task == "reading products.json" } == ProgressUpdate(task: "reading products.json", done: size, total: size, unit: .bytes))
+        #expect(
+            updates.last { $0.task == "reading products.json" }
+                == ProgressUpdate(task: "reading products.json", done: size, total: size, unit: .bytes))
         let writing = updates.filter { $0.task == "writing bundle-000001.tar.gz" }
         #expect(writing.map(\.done) == Array(1...7), "2 dialects, 2 change files, 2 pages, the archive")
         #expect(writing.last?.isFinished == true)
@@ -35,7 +38,8 @@ import Testing
         #expect(onTerminal.output.contains("\r\u{1B}[K"), "the bar is erased when done")
 
         try workspace.drop(TestWorkspace.secondDrop)
-        let inPipe = try Shell.run([AirlockProcess.executable.path, "run", "--once", "--workspace", workspace.root.path])
+        let inPipe = try Shell.run([AirlockProcess.executable.path, "run", "--once", "--workspace", workspace.root.path]
+        )
         #expect(inPipe.status == 0, "\(inPipe.error)")
         #expect(!inPipe.error.contains("%") && !inPipe.error.contains("\u{1B}"), "\(inPipe.error)")
         #expect(inPipe.output.hasPrefix("ingested "))

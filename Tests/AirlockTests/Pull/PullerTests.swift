@@ -1,9 +1,10 @@
-@testable import AirlockBase
-@testable import AirlockProducer
-@testable import AirlockSpec
 import Foundation
 import Logging
 import Testing
+
+@testable import AirlockBase
+@testable import AirlockProducer
+@testable import AirlockSpec
 
 /// `airlock pull` against a real HTTP server on 127.0.0.1 (`Tests/Fixtures/pull/api_server.py`)
 /// through libcurl: each pagination style, injected failures, and where credentials end up.
@@ -55,7 +56,7 @@ import Testing
         Style(path: "/next", settings: "pagination: {style: next_link, next: links.next}", pages: 3),
         Style(path: "/link", settings: "pagination: {style: next_link}", pages: 3),
         // Pages of 5 against a page size of 10: only the has_more flag can tell the end.
-        Style(path: "/hasmore", settings: "page_size: 10\npagination: {style: page, has_more: has_more}", pages: 5),
+        Style(path: "/hasmore", settings: "page_size: 10\npagination: {style: page, has_more: has_more}", pages: 5)
     ]
 
     private func workspace(_ server: APIServer, path: String, settings: String) throws -> TestWorkspace {
@@ -64,8 +65,11 @@ import Testing
 
     /// Pulls the workspace's one pullable entity, products.
     @discardableResult
-    private func pull(_ workspace: TestWorkspace, environment: [String: String] = PullerTests.environment) throws -> PullReport {
-        let puller = Puller(workspace: try Workspace(root: workspace.root.path), environment: environment, logger: .test)
+    private func pull(_ workspace: TestWorkspace, environment: [String: String] = PullerTests.environment) throws
+        -> PullReport
+    {
+        let puller = Puller(
+            workspace: try Workspace(root: workspace.root.path), environment: environment, logger: .test)
         return try puller.pull(try #require(puller.pullableEntities.first))
     }
 
@@ -73,7 +77,9 @@ import Testing
     private func contents(of dump: URL) throws -> (ids: [String], provenance: [String: Any]) {
         let document = try JSONSerialization.jsonObject(with: Data(contentsOf: dump)) as? [String: Any] ?? [:]
         let pages = document["pages"] as? [[String: Any]] ?? []
-        let ids = pages.flatMap { (($0["data"] as? [String: Any])?["products"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String } }
+        let ids = pages.flatMap {
+            (($0["data"] as? [String: Any])?["products"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        }
         return (ids, document["airlock_pull"] as? [String: Any] ?? [:])
     }
 
@@ -103,7 +109,9 @@ import Testing
 
     @Test func transientFailuresAreRetriedUntilThePageArrives() throws {
         let server = try APIServer(token: Self.token)
-        let workspace = try workspace(server, path: "/flaky/page", settings: "page_size: 10\nattempts: 6\npagination: {style: page, size_param: per_page}")
+        let workspace = try workspace(
+            server, path: "/flaky/page",
+            settings: "page_size: 10\nattempts: 6\npagination: {style: page, size_param: per_page}")
         defer { workspace.remove() }
         let report = try pull(workspace)
 
@@ -111,20 +119,26 @@ import Testing
         #expect(report.retries == 5)
         #expect(try contents(of: report.file).ids == Self.allIDs)
         let pages = try server.log().filter { $0.path == "/flaky/page" }.map(\.query)
-        #expect(pages == ["page=1&per_page=10"] + Array(repeating: "page=2&per_page=10", count: 6) + ["page=3&per_page=10"])
+        #expect(
+            pages == ["page=1&per_page=10"] + Array(repeating: "page=2&per_page=10", count: 6) + ["page=3&per_page=10"])
         #expect(files(in: workspace.inbox).count == 1)
     }
 
     @Test func aPageThatNeverArrivesLeavesTheInboxAsItWas() throws {
         let server = try APIServer(token: Self.token)
-        let workspace = try workspace(server, path: "/broken/page", settings: "page_size: 10\nattempts: 3\npagination: {style: page, size_param: per_page}")
+        let workspace = try workspace(
+            server, path: "/broken/page",
+            settings: "page_size: 10\nattempts: 3\npagination: {style: page, size_param: per_page}")
         defer { workspace.remove() }
         // A killed pull's leftover goes; a partial file of a pull still running stays.
         let pulling = workspace.root.appendingPathComponent(".airlock/pulling")
         try FileManager.default.createDirectory(at: pulling, withIntermediateDirectories: true)
-        for name in ["killed.partial", "running.partial"] { try Data("{\"pages\":[".utf8).write(to: pulling.appendingPathComponent(name)) }
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -2 * 86_400)],
-                                              ofItemAtPath: pulling.appendingPathComponent("killed.partial").path)
+        for name in ["killed.partial", "running.partial"] {
+            try Data("{\"pages\":[".utf8).write(to: pulling.appendingPathComponent(name))
+        }
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -2 * 86_400)],
+            ofItemAtPath: pulling.appendingPathComponent("killed.partial").path)
         let error = try #require(throws: PullError.self) { try pull(workspace) }
         guard case let .gaveUp(source, page, url, attempts, reason) = error else { Issue.record("\(error)"); return }
         #expect(source == "products" && page == 2 && attempts == 3)
@@ -137,7 +151,8 @@ import Testing
 
     @Test func aPullBecomesABundleAndCredentialsAreWrittenNowhere() throws {
         let server = try APIServer(token: Self.token)
-        let workspace = try workspace(server, path: "/page", settings: "page_size: 10\npagination: {style: page, size_param: per_page}")
+        let workspace = try workspace(
+            server, path: "/page", settings: "page_size: 10\npagination: {style: page, size_param: per_page}")
         defer { workspace.remove() }
         let report = try pull(workspace)
         let run = try workspace.run()
@@ -158,7 +173,8 @@ import Testing
         var scanned = 0
         for root in [workspace.root, extracted] {
             let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])!
-            for case let file as URL in walker where (try file.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+            for case let file as URL in walker
+            where (try file.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
                 let data = try Data(contentsOf: file)
                 for secret in [Self.token, Self.apiKey] {
                     #expect(data.range(of: Data(secret.utf8)) == nil, "\(secret.prefix(4))… found in \(file.path)")
@@ -170,13 +186,17 @@ import Testing
     }
 
     @Test func tlsIsVerifiedAndACAFileCanBeNamed() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-tls-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "airlock-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let certificate = directory.appendingPathComponent("cert.pem"), key = directory.appendingPathComponent("key.pem")
-        let made = try Shell.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                                  "-keyout", key.path, "-out", certificate.path, "-days", "2",
-                                  "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
+        let certificate = directory.appendingPathComponent("cert.pem"),
+            key = directory.appendingPathComponent("key.pem")
+        let made = try Shell.run([
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", key.path, "-out", certificate.path, "-days", "2",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"
+        ])
         try #require(made.status == 0, "\(made.error)")
         let server = try APIServer(token: Self.token, tls: (certificate, key))
         let paging = "page_size: 10\npagination: {style: page, size_param: per_page}"
@@ -196,8 +216,10 @@ import Testing
 
     @Test func loopsForeignLinksAndMissingVariablesAreRefused() throws {
         let server = try APIServer(token: Self.token)
-        let loop = try workspace(server, path: "/loop/cursor", settings: "pagination: {style: cursor, next: meta.next_cursor}")
-        let elsewhere = try workspace(server, path: "/elsewhere/next", settings: "pagination: {style: next_link, next: links.next}")
+        let loop = try workspace(
+            server, path: "/loop/cursor", settings: "pagination: {style: cursor, next: meta.next_cursor}")
+        let elsewhere = try workspace(
+            server, path: "/elsewhere/next", settings: "pagination: {style: next_link, next: links.next}")
         defer { loop.remove(); elsewhere.remove() }
 
         let looping = try #require(throws: PullError.self) { try pull(loop) }
@@ -225,21 +247,29 @@ import Testing
         #expect(problem("rate_limit: fast").contains("not a rate such as 5/s"))
         #expect(problem("retries: 3").contains("unknown setting 'retries'"))
         #expect(problem("", url: "ftp://api.example.com").contains("is not an http:// or https:// URL"))
-        #expect(problem("params: {key: \"${not-a-name}\"}").contains("'${not-a-name}' is not an environment variable name"))
-        let renamed = Self.spec(url: "https://api.example.com", settings: "").replacingOccurrences(of: "products*.json", with: "catalog.json")
+        #expect(
+            problem("params: {key: \"${not-a-name}\"}").contains("'${not-a-name}' is not an environment variable name"))
+        let renamed = Self.spec(url: "https://api.example.com", settings: "").replacingOccurrences(
+            of: "products*.json", with: "catalog.json")
         #expect(throws: SpecError.self) { try Spec.parse(yaml: renamed) }
-        let pull = try? Spec.parse(yaml: Self.spec(url: "https://api.example.com", settings: "rate_limit: 4/s\nattempts: 2"))
+        let pull = try? Spec.parse(
+            yaml: Self.spec(url: "https://api.example.com", settings: "rate_limit: 4/s\nattempts: 2"))
         #expect(pull?.entities.first?.source.pull?.minimumInterval == 0.25)
         #expect(pull?.entities.first?.source.pull?.auth == .bearer(variable: "TEST_API_TOKEN"))
     }
 
     @Test func linkHeadersAndRetryAfterDatesAreRead() {
-        let response = HTTPResponse(status: 429, headers: [
-            ("link", #"<https://api.example.com/items?page=1>; rel="prev", <https://api.example.com/items?page=3>; rel="next""#),
-            ("Retry-After", "Wed, 21 Oct 2026 07:28:30 GMT"),
-        ], body: Data(), url: "https://api.example.com/items?page=2")
+        let response = HTTPResponse(
+            status: 429,
+            headers: [
+                (
+                    "link",
+                    #"<https://api.example.com/items?page=1>; rel="prev", <https://api.example.com/items?page=3>; rel="next""#
+                ),
+                ("Retry-After", "Wed, 21 Oct 2026 07:28:30 GMT")
+            ], body: Data(), url: "https://api.example.com/items?page=2")
         #expect(response.nextLink == "https://api.example.com/items?page=3")
-        let now = Date(timeIntervalSince1970: 1_792_567_700) // 2026-10-21T07:28:20Z
+        let now = Date(timeIntervalSince1970: 1_792_567_700)  // 2026-10-21T07:28:20Z
         #expect(response.retryAfter(now: now) == 10)
     }
 }

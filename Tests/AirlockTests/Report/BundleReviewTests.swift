@@ -1,9 +1,10 @@
-@testable import AirlockBase
-@testable import AirlockProducer
-@testable import AirlockSite
 import Foundation
 import Logging
 import Testing
+
+@testable import AirlockBase
+@testable import AirlockProducer
+@testable import AirlockSite
 
 /// What reviewers see: change files, `show`, `diff` and the report pages of the example's
 /// bundles, with a fixed clock and bundles that never expire, so every value is fixed.
@@ -12,8 +13,11 @@ import Testing
 
     /// A workspace that bundled the example and then `second` (the repository's second drop by
     /// default), with the keys of `keysFrom` when given, so both verify with one allowed_signers.
-    static func twoBundles(second: [(name: String, text: String)]? = nil, keysFrom other: TestWorkspace? = nil) throws -> (TestWorkspace, URL, URL) {
-        let spec = try TestWorkspace.exampleSpecMovingFiles().replacingOccurrences(of: "expires_after: 30d", with: "expires_after: never")
+    static func twoBundles(second: [(name: String, text: String)]? = nil, keysFrom other: TestWorkspace? = nil) throws
+        -> (TestWorkspace, URL, URL)
+    {
+        let spec = try TestWorkspace.exampleSpecMovingFiles().replacingOccurrences(
+            of: "expires_after: 30d", with: "expires_after: never")
         let workspace = try TestWorkspace(spec: spec)
         if let other {
             let keys = workspace.root.appendingPathComponent("keys")
@@ -22,13 +26,17 @@ import Testing
         }
         let producer = Producer(workspace: try Workspace(root: workspace.root.path), logger: .test, fixedTime: clock)
         try workspace.drop(TestWorkspace.exampleDrop)
-        guard case let .bundle(first, _, _) = try producer.runOnce().outcome else { throw ShellError(description: "no first bundle") }
+        guard case let .bundle(first, _, _) = try producer.runOnce().outcome else {
+            throw ShellError(description: "no first bundle")
+        }
         if let second {
             for file in second { try workspace.write(file.text, toInbox: file.name) }
         } else {
             try workspace.drop(TestWorkspace.secondDrop)
         }
-        guard case let .bundle(next, _, _) = try producer.runOnce().outcome else { throw ShellError(description: "no second bundle") }
+        guard case let .bundle(next, _, _) = try producer.runOnce().outcome else {
+            throw ShellError(description: "no second bundle")
+        }
         return (workspace, first, next)
     }
 
@@ -43,7 +51,9 @@ import Testing
     /// What scripts/report-check saw of the page, after checking that it made no request
     /// beyond the page itself and logged no error.
     static func openInChromium(_ page: URL) throws -> [String: Any] {
-        let result = try Shell.run([TestWorkspace.repository.appendingPathComponent("scripts/report-check").path, page.path])
+        let result = try Shell.run([
+            TestWorkspace.repository.appendingPathComponent("scripts/report-check").path, page.path
+        ])
         #expect(result.status == 0, "\(result.error)")
         let seen = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
         #expect(seen["requests"] as? [String] == [seen["url"] as! String])
@@ -56,15 +66,19 @@ import Testing
         defer { workspace.remove() }
         let folder = try Shell.extract(second)
         let products = try String(contentsOf: folder.appendingPathComponent("changes/products.ndjson"), encoding: .utf8)
-        #expect(products == """
-            {"op":"update","key":{"product_id":"P-100"},"before":{"amount":"50.00","updated_at":"2026-11-01T06:00:00Z"},"after":{"amount":"55.00","updated_at":"2026-11-08T06:00:00Z"}}
-            {"op":"delete","key":{"product_id":"P-101"},"before":{"name":"Vodacom R29 airtime","product_type":"airtime","amount":"29.00","currency":"ZAR","pinned":true,"pinned_source":true,"updated_at":"2026-11-01T08:05:00Z"}}
-            {"op":"update","key":{"product_id":"P-103"},"before":{"pinned_source":false},"after":{"pinned_source":true}}
-            {"op":"insert","key":{"product_id":"P-104"},"after":{"name":"Telkom LTE 10GB; DROP TABLE products; --","product_type":"data","amount":"149.00","currency":"ZAR","pinned":false,"pinned_source":false,"updated_at":"2026-11-08T09:00:00Z"}}
+        #expect(
+            products == """
+                {"op":"update","key":{"product_id":"P-100"},"before":{"amount":"50.00","updated_at":"2026-11-01T06:00:00Z"},"after":{"amount":"55.00","updated_at":"2026-11-08T06:00:00Z"}}
+                {"op":"delete","key":{"product_id":"P-101"},"before":{"name":"Vodacom R29 airtime","product_type":"airtime","amount":"29.00","currency":"ZAR","pinned":true,"pinned_source":true,"updated_at":"2026-11-01T08:05:00Z"}}
+                {"op":"update","key":{"product_id":"P-103"},"before":{"pinned_source":false},"after":{"pinned_source":true}}
+                {"op":"insert","key":{"product_id":"P-104"},"after":{"name":"Telkom LTE 10GB; DROP TABLE products; --","product_type":"data","amount":"149.00","currency":"ZAR","pinned":false,"pinned_source":false,"updated_at":"2026-11-08T09:00:00Z"}}
 
-            """)
+                """)
         let payments = try String(contentsOf: folder.appendingPathComponent("changes/payments.ndjson"), encoding: .utf8)
-        #expect(payments.split(separator: "\n").first == #"{"op":"update","key":{"payment_id":1001},"before":{"method":"bill_payment"},"after":{"method":"card"}}"#)
+        #expect(
+            payments.split(separator: "\n").first
+                == #"{"op":"update","key":{"payment_id":1001},"before":{"method":"bill_payment"},"after":{"method":"card"}}"#
+        )
         #expect(payments.split(separator: "\n").count == 3)
     }
 
@@ -73,8 +87,10 @@ import Testing
         defer { workspace.remove() }
         let result = try Self.airlock(["show", second.path, "--json", "--changes", "2"], in: workspace)
         #expect(result.status == 0, "\(result.error)")
-        let fingerprint = try KeyStore(directory: workspace.root.appendingPathComponent("keys")).signingKey("producer").publicKey.fingerprint
-        let expected = try Self.fixture("show-bundle-2.json").replacingOccurrences(of: "<PRODUCER_FINGERPRINT>", with: fingerprint)
+        let fingerprint = try KeyStore(directory: workspace.root.appendingPathComponent("keys")).signingKey("producer")
+            .publicKey.fingerprint
+        let expected = try Self.fixture("show-bundle-2.json").replacingOccurrences(
+            of: "<PRODUCER_FINGERPRINT>", with: fingerprint)
         #expect(result.output == expected)
     }
 
@@ -85,7 +101,8 @@ import Testing
         try keys.generate(name: "alice", role: .reviewer)
         try keys.generate(name: "bob", role: .reviewer)
         for name in ["alice", "bob"] {
-            let approved = try Self.airlock(["approve", second.path, "--key", keys.directory.appendingPathComponent(name).path], in: workspace)
+            let approved = try Self.airlock(
+                ["approve", second.path, "--key", keys.directory.appendingPathComponent(name).path], in: workspace)
             #expect(approved.status == 0, "\(approved.error)")
         }
         #expect(try Self.airlock(["revoke", "bob"], in: workspace).status == 0)
@@ -93,7 +110,10 @@ import Testing
         #expect(result.status == 0, "\(result.error)")
         let summary = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
         let signatures = summary["signatures"] as! [[String: Any]]
-        #expect(signatures.map { "\($0["role"]!) \($0["name"]!) \($0["valid"]!)" } == ["producer producer 1", "approval alice 1", "approval bob 0"])
+        #expect(
+            signatures.map { "\($0["role"]!) \($0["name"]!) \($0["valid"]!)" } == [
+                "producer producer 1", "approval alice 1", "approval bob 0"
+            ])
         #expect((signatures[2]["reason"] as? String)?.contains("revoked") == true)
         let recorded = try #require(signatures[1]["recorded"] as? String)
         let when = try #require(ISO8601DateFormatter().date(from: recorded))
@@ -111,17 +131,23 @@ import Testing
         // The same day regenerated from an export where P-100 costs 56.00 and the API still says P-103 is not pinned.
         var products = try String(contentsOf: TestWorkspace.secondDrop[0], encoding: .utf8)
         products = products.replacingOccurrences(of: "\"amount\": 55.00", with: "\"amount\": 56.00")
-            .replacingOccurrences(of: "\"pinned\": true, \"updatedAt\": \"2026-11-03T12:00:00.250Z\"", with: "\"pinned\": false, \"updatedAt\": \"2026-11-03T12:00:00.250Z\"")
+            .replacingOccurrences(
+                of: "\"pinned\": true, \"updatedAt\": \"2026-11-03T12:00:00.250Z\"",
+                with: "\"pinned\": false, \"updatedAt\": \"2026-11-03T12:00:00.250Z\"")
         let payments = try String(contentsOf: TestWorkspace.secondDrop[1], encoding: .utf8)
-        let (b, _, regenerated) = try Self.twoBundles(second: [("products.json", products), ("payments.csv", payments)], keysFrom: a)
+        let (b, _, regenerated) = try Self.twoBundles(
+            second: [("products.json", products), ("payments.csv", payments)], keysFrom: a)
         defer { b.remove() }
         let result = try Self.airlock(["diff", underReview.path, regenerated.path, "--json"], in: a)
         #expect(result.status == 0, "\(result.error)")
         let verifier = BundleVerifier(allowedSigners: try AllowedSigners(path: a.allowedSigners.path))
         let verified = try [underReview, regenerated].map { try verifier.verify($0, policy: .integrityOnly) }
         let expected = try Self.fixture("diff-bundle-2.json")
-            .replacingOccurrences(of: "<DIGEST_A>", with: verified[0].digest).replacingOccurrences(of: "<DIGEST_B>", with: verified[1].digest)
-            .replacingOccurrences(of: "<ID_A>", with: verified[0].manifest.id).replacingOccurrences(of: "<ID_B>", with: verified[1].manifest.id)
+            .replacingOccurrences(of: "<DIGEST_A>", with: verified[0].digest).replacingOccurrences(
+                of: "<DIGEST_B>", with: verified[1].digest
+            )
+            .replacingOccurrences(of: "<ID_A>", with: verified[0].manifest.id).replacingOccurrences(
+                of: "<ID_B>", with: verified[1].manifest.id)
         #expect(result.output == expected)
 
         let same = try Self.airlock(["diff", underReview.path, underReview.path, "--json"], in: a)
@@ -132,11 +158,19 @@ import Testing
     @Test func reportMarkdownHasTheBreakdownAndTheChanges() throws {
         let (workspace, _, second) = try Self.twoBundles()
         defer { workspace.remove() }
-        let report = try String(contentsOf: try Shell.extract(second).appendingPathComponent("report.md"), encoding: .utf8)
+        let report = try String(
+            contentsOf: try Shell.extract(second).appendingPathComponent("report.md"), encoding: .utf8)
         #expect(report.hasPrefix("# Airlock bundle 2\n"))
-        #expect(report.contains("| entity | processed | inserted | updated | unchanged | superseded | quarantined | failed | deleted |\n"))
-        #expect(report.contains("| products | 4 | 1 (20.0%) | 2 (40.0%) | 1 (20.0%) | 0 | 0 (0.0%) | 0 | 1 (20.0%) |\n"))
-        #expect(report.contains("| products · product_type = bill_payment | 2 | 0 (0.0%) | 2 (100.0%) | 0 (0.0%) | 0 | 0 (0.0%) | — | 0 (0.0%) |\n"))
+        #expect(
+            report.contains(
+                "| entity | processed | inserted | updated | unchanged | superseded | quarantined | failed | deleted |\n"
+            ))
+        #expect(
+            report.contains("| products | 4 | 1 (20.0%) | 2 (40.0%) | 1 (20.0%) | 0 | 0 (0.0%) | 0 | 1 (20.0%) |\n"))
+        #expect(
+            report.contains(
+                "| products · product_type = bill_payment | 2 | 0 (0.0%) | 2 (100.0%) | 0 (0.0%) | 0 | 0 (0.0%) | — | 0 (0.0%) |\n"
+            ))
         #expect(report.contains("| update | product_id=P-100 | amount | 50.00 | 55.00 |\n"))
         #expect(report.contains("| insert | payment_id=1004 | last_name |  | Line one\\r\\nline two |\n"))
         #expect(report.contains("No findings.\n"))
@@ -153,14 +187,21 @@ import Testing
         #expect(!page.contains("http://") && !page.contains("https://") && !page.contains("src="), "no external assets")
 
         let seen = try Self.openInChromium(folder.appendingPathComponent("report.html"))
-        #expect(seen["present"] as? [String] == ["facts", "sources", "breakdown", "findings-none", "changes", "chart", "search"])
-        let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: folder.appendingPathComponent("manifest.json")))
+        #expect(
+            seen["present"] as? [String] == [
+                "facts", "sources", "breakdown", "findings-none", "changes", "chart", "search"
+            ])
+        let manifest = try JSONDecoder().decode(
+            Manifest.self, from: Data(contentsOf: folder.appendingPathComponent("manifest.json")))
         let breakdown = seen["breakdown"] as! [String: [String: Int]]
         for entity in manifest.entities {
             let c = entity.counts
-            #expect(breakdown[entity.name] == ["processed": c.processed!, "inserted": c.inserted, "updated": c.updated,
-                                               "unchanged": c.unchanged, "superseded": c.superseded!, "quarantined": c.quarantined,
-                                               "failed": c.failed!, "deleted": c.deleted])
+            #expect(
+                breakdown[entity.name] == [
+                    "processed": c.processed!, "inserted": c.inserted, "updated": c.updated,
+                    "unchanged": c.unchanged, "superseded": c.superseded!, "quarantined": c.quarantined,
+                    "failed": c.failed!, "deleted": c.deleted
+                ])
         }
         #expect(seen["change_rows"] as? Int == manifest.entities.map(\.counts.changed).reduce(0, +))
         #expect(seen["rows_matching_search"] as? Int == 4, "the search for P-10 leaves the four product changes")
@@ -173,24 +214,41 @@ import Testing
         let hostile = #"<script>document.title='owned'</script><img src=\"http://127.0.0.1:9/x.png\">"#
         let products = try String(contentsOf: TestWorkspace.secondDrop[0], encoding: .utf8)
             .replacingOccurrences(of: "Telkom LTE 10GB; DROP TABLE products; --", with: hostile)
-        let payments = try String(contentsOf: TestWorkspace.secondDrop[1], encoding: .utf8) + "1005,Sipho,Dlamini,12.345,card,2026-11-09\n"
-        let (workspace, _, second) = try Self.twoBundles(second: [("products.json", products), ("payments.csv", payments)])
+        let payments =
+            try String(contentsOf: TestWorkspace.secondDrop[1], encoding: .utf8)
+            + "1005,Sipho,Dlamini,12.345,card,2026-11-09\n"
+        let (workspace, _, second) = try Self.twoBundles(second: [
+            ("products.json", products), ("payments.csv", payments)
+        ])
         defer { workspace.remove() }
         let folder = try Shell.extract(second)
-        let validation = try JSONDecoder().decode(ValidationReport.self, from: Data(contentsOf: folder.appendingPathComponent("validation.json")))
-        #expect(validation.findings == [ValidationFinding(severity: .quarantine, check: "type", entity: "payments", file: "payments.csv", line: 6,
-                                                          record: 4, field: "Amount", value: "12.345",
-                                                          reason: "'12.345' has more than 2 decimal places")])
+        let validation = try JSONDecoder().decode(
+            ValidationReport.self, from: Data(contentsOf: folder.appendingPathComponent("validation.json")))
+        #expect(
+            validation.findings == [
+                ValidationFinding(
+                    severity: .quarantine, check: "type", entity: "payments", file: "payments.csv", line: 6,
+                    record: 4, field: "Amount", value: "12.345",
+                    reason: "'12.345' has more than 2 decimal places")
+            ])
 
         let seen = try Self.openInChromium(folder.appendingPathComponent("report.html"))
         #expect(seen["title"] as? String == "Airlock bundle 2")
         #expect((seen["present"] as? [String])?.contains("findings") == true)
         let page = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
-        #expect(page.contains("&lt;script&gt;document.title=&#39;owned&#39;&lt;/script&gt;&lt;img src=&quot;http://127.0.0.1:9/x.png&quot;&gt;"))
+        #expect(
+            page.contains(
+                "&lt;script&gt;document.title=&#39;owned&#39;&lt;/script&gt;&lt;img src=&quot;http://127.0.0.1:9/x.png&quot;&gt;"
+            ))
 
         let markdown = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
-        #expect(markdown.contains("| quarantine | payments | payments.csv: line 6: field 'Amount' | 12.345 | '12.345' has more than 2 decimal places |"))
+        #expect(
+            markdown.contains(
+                "| quarantine | payments | payments.csv: line 6: field 'Amount' | 12.345 | '12.345' has more than 2 decimal places |"
+            ))
         let shown = try Self.airlock(["show", second.path], in: workspace)
-        #expect(shown.output.contains("quarantine payments: payments.csv: line 6: field 'Amount': '12.345' has more than 2 decimal places"))
+        #expect(
+            shown.output.contains(
+                "quarantine payments: payments.csv: line 6: field 'Amount': '12.345' has more than 2 decimal places"))
     }
 }

@@ -1,8 +1,9 @@
-@testable import AirlockBase
-@testable import AirlockSpec
 import Foundation
 import PropertyBased
 import Testing
+
+@testable import AirlockBase
+@testable import AirlockSpec
 
 /// Two entities' `source.files` patterns that can match one same file are found exactly, with
 /// fnmatch(3) itself as the judge.
@@ -44,18 +45,22 @@ import Testing
         }
         #expect(reason("report[2024.csv") == #"has a '[' that no ']' closes; write '\[' to match a '[' itself"#)
         #expect(reason("[]") == #"has a '[' that no ']' closes; write '\[' to match a '[' itself"#)
-        #expect(reason(#"data\"#)
+        #expect(
+            reason(#"data\"#)
                 == #"ends in a backslash, which escapes nothing, so no file matches; write '\\' for one"#)
-        #expect(reason("[[:word:]].csv") == "names the character class '[:word:]', which does not exist; "
+        #expect(
+            reason("[[:word:]].csv") == "names the character class '[:word:]', which does not exist; "
                 + "use alnum, alpha, blank, cntrl, digit, graph, lower, print, punct, space, upper, xdigit")
         #expect(reason("[[.a.]].csv")?.hasPrefix("uses a collating symbol") == true)
     }
 
     /// Each bracket expression is the set of bytes fnmatch matches with it, byte for byte.
     @Test func bracketsMatchTheBytesFnmatchMatches() throws {
-        let patterns = ["?", "[[:alpha:]]", "[[:digit:]_]", "[![:space:]]", "[[:punct:]]", "[[:xdigit:]]",
-                        "[[:upper:][:cntrl:]]", "[!a-z]", "[]-]", "[a-]", "[--/]", #"[\]]"#, #"[a\-z]"#, "[z-a]",
-                        "[a-a]", "[[:A]", "[^!]", "[[:digit:]-z]"]
+        let patterns = [
+            "?", "[[:alpha:]]", "[[:digit:]_]", "[![:space:]]", "[[:punct:]]", "[[:xdigit:]]",
+            "[[:upper:][:cntrl:]]", "[!a-z]", "[]-]", "[a-]", "[--/]", #"[\]]"#, #"[a\-z]"#, "[z-a]",
+            "[a-a]", "[[:A]", "[^!]", "[[:digit:]-z]"
+        ]
         for pattern in patterns {
             let elements = try FilePattern(pattern).elements
             guard elements.count == 1, case let .byte(set) = elements[0] else {
@@ -72,8 +77,10 @@ import Testing
     /// What random patterns are made of: characters, escapes and bracket expressions of the
     /// kinds fnmatch reads in its own ways. Joined, they also make unclosed brackets, which are
     /// refused and skipped, and brackets of their own (`[` then `a` then `]`).
-    private static let tokens = ["a", "b", "-", "!", "]", "*", "?", #"\*"#, #"\a"#, "[", #"\"#, "[ab]", "[!a]", "[^b]",
-                                 "[]a]", "[!]]", "[a-b]", "[!-a]", "[--b]", "[a-]", #"[\]a]"#, "[*?]", "[!*]"]
+    private static let tokens = [
+        "a", "b", "-", "!", "]", "*", "?", #"\*"#, #"\a"#, "[", #"\"#, "[ab]", "[!a]", "[^b]",
+        "[]a]", "[!]]", "[a-b]", "[!-a]", "[--b]", "[a-]", #"[\]a]"#, "[*?]", "[!*]"
+    ]
 
     /// Names are made of the characters of the tokens and one byte of each gap between them in
     /// byte order ('#' for '"' to ')', '0' for '.' to '>', 'c' for the bytes above 'b' and below
@@ -99,14 +106,16 @@ import Testing
             guard let a = try? FilePattern(first), let b = try? FilePattern(second) else { return }
             let found = FilePatternOverlap.example(a, b)
             if let found {
-                #expect(matches(first, Array(found.utf8CString)) && matches(second, Array(found.utf8CString)),
-                        "'\(first)' and '\(second)': '\(found)'")
+                #expect(
+                    matches(first, Array(found.utf8CString)) && matches(second, Array(found.utf8CString)),
+                    "'\(first)' and '\(second)': '\(found)'")
             }
             let shortest = Self.names.first { matches(first, $0) && matches(second, $0) }
             if let shortest {
                 let length = shortest.count - 1  // without the terminating zero
-                #expect(found.map { $0.utf8.count <= length } == true,
-                        "'\(first)' and '\(second)' match '\(String(cString: shortest))'; found \(found ?? "none")")
+                #expect(
+                    found.map { $0.utf8.count <= length } == true,
+                    "'\(first)' and '\(second)' match '\(String(cString: shortest))'; found \(found ?? "none")")
             } else {
                 #expect(found.map { $0.utf8.count > 4 } ?? true, "'\(first)' and '\(second)': '\(found ?? "")'")
             }

@@ -1,5 +1,6 @@
-@testable import AirlockProducer
 import Foundation
+
+@testable import AirlockProducer
 
 /// The paginated test API (`Tests/Fixtures/pull/api_server.py`) on 127.0.0.1, started for one
 /// test and stopped when it is released.
@@ -18,7 +19,8 @@ final class APIServer {
         caFile = tls?.certificate.path
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TestWorkspace.fixtures.appendingPathComponent("pull/api_server.py").path]
+        process.arguments =
+            ["python3", TestWorkspace.fixtures.appendingPathComponent("pull/api_server.py").path]
             + (tls.map { ["--tls", $0.certificate.path, $0.key.path] } ?? [])
         process.environment = ProcessInfo.processInfo.environment.merging(["API_TOKEN": token]) { $1 }
         process.standardInput = input
@@ -29,7 +31,8 @@ final class APIServer {
             line.append(byte)
         }
         guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-            throw ShellError(description: "the test API did not start (python3 \(TestWorkspace.fixtures.path)/pull/api_server.py)")
+            throw ShellError(
+                description: "the test API did not start (python3 \(TestWorkspace.fixtures.path)/pull/api_server.py)")
         }
         self.port = port
     }
@@ -43,7 +46,10 @@ final class APIServer {
 
     /// The requests served so far: path and query.
     func log() throws -> [(path: String, query: String)] {
-        guard case let .success(response) = CurlClient().perform(HTTPRequest(url: url("/log"), timeout: 5, caFile: caFile)) else {
+        guard
+            case let .success(response) = CurlClient().perform(
+                HTTPRequest(url: url("/log"), timeout: 5, caFile: caFile))
+        else {
             throw ShellError(description: "the test API does not answer")
         }
         let data = response.body

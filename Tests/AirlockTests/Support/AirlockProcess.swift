@@ -8,7 +8,8 @@ final class AirlockProcess {
 
     /// `swift build --build-tests` puts it beside the test bundle.
     static let executable: URL = {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("airlock")
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "airlock")
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
         return TestWorkspace.repository.appendingPathComponent(".build/debug/airlock")
     }()

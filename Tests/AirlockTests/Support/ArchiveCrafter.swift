@@ -22,7 +22,9 @@ enum ArchiveCrafter {
         defer { archive_write_free(archive) }
         archive_write_set_format_pax_restricted(archive)
         if gzip { archive_write_add_filter_gzip(archive) }
-        guard archive_write_open_filename(archive, url.path) == ARCHIVE_OK else { throw ShellError(description: "cannot open \(url.path)") }
+        guard archive_write_open_filename(archive, url.path) == ARCHIVE_OK else {
+            throw ShellError(description: "cannot open \(url.path)")
+        }
         for item in entries {
             let entry = archive_entry_new()!
             defer { archive_entry_free(entry) }
@@ -34,7 +36,8 @@ enum ArchiveCrafter {
             case let .file(url):
                 file = url
                 archive_entry_set_filetype(entry, 0o100000)
-                archive_entry_set_size(entry, (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int64) ?? 0)
+                archive_entry_set_size(
+                    entry, (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int64) ?? 0)
             case let .bytes(bytes):
                 content = bytes
                 archive_entry_set_filetype(entry, 0o100000)
@@ -49,7 +52,9 @@ enum ArchiveCrafter {
                 archive_entry_set_filetype(entry, 0o020000)
                 archive_entry_set_rdev(entry, 0x0103)
             }
-            guard archive_write_header(archive, entry) == ARCHIVE_OK else { throw ShellError(description: "cannot write \(item.name)") }
+            guard archive_write_header(archive, entry) == ARCHIVE_OK else {
+                throw ShellError(description: "cannot write \(item.name)")
+            }
             if let file {
                 let handle = try FileHandle(forReadingFrom: file)
                 defer { try? handle.close() }
@@ -65,7 +70,9 @@ enum ArchiveCrafter {
 
     /// The regular files below `folder` as entries, sorted by name.
     static func entries(of folder: URL) throws -> [Entry] {
-        let names = try Shell.run(["find", ".", "-type", "f"], in: folder).output.split(separator: "\n").map { String($0.dropFirst(2)) }.sorted()
+        let names = try Shell.run(["find", ".", "-type", "f"], in: folder).output.split(separator: "\n").map {
+            String($0.dropFirst(2))
+        }.sorted()
         return names.map { Entry(name: $0, kind: .file(folder.appendingPathComponent($0))) }
     }
 }

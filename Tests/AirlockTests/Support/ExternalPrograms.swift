@@ -18,7 +18,8 @@ extension Trait where Self == ConditionTrait {
     /// Leaves the suite out when only the tests that need no other program are asked for
     /// (`scripts/test --unit` sets `AIRLOCK_UNIT_TESTS_ONLY`); CI runs every suite.
     static var runsExternalPrograms: Self {
-        .disabled(if: ProcessInfo.processInfo.environment["AIRLOCK_UNIT_TESTS_ONLY"] != nil,
-                  "runs programs beyond the test binary (see its tags)")
+        .disabled(
+            if: ProcessInfo.processInfo.environment["AIRLOCK_UNIT_TESTS_ONLY"] != nil,
+            "runs programs beyond the test binary (see its tags)")
     }
 }

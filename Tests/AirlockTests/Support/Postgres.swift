@@ -9,7 +9,8 @@ struct Postgres {
     static var server: String {
         get throws {
             guard let conninfo = ProcessInfo.processInfo.environment["AIRLOCK_TEST_PG"], !conninfo.isEmpty else {
-                throw ShellError(description: "AIRLOCK_TEST_PG is not set; run the tests with scripts/test, which starts PostgreSQL")
+                throw ShellError(
+                    description: "AIRLOCK_TEST_PG is not set; run the tests with scripts/test, which starts PostgreSQL")
             }
             return conninfo
         }
@@ -20,7 +21,9 @@ struct Postgres {
         let server = try server
         let name = "airlock_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let result = try Shell.run(["psql", server, "-v", "ON_ERROR_STOP=1", "-qc", "CREATE DATABASE \(name)"])
-        guard result.status == 0 else { throw ShellError(description: "cannot create a test database: \(result.error)") }
+        guard result.status == 0 else {
+            throw ShellError(description: "cannot create a test database: \(result.error)")
+        }
         return Postgres(conninfo: server + " dbname=\(name)")
     }
 

@@ -1,8 +1,9 @@
+import Foundation
+import GRDB
+
 @testable import AirlockBase
 @testable import AirlockProducer
 @testable import AirlockSpec
-import Foundation
-import GRDB
 
 /// Random entities within what a spec can declare, and random snapshot pairs for them, built
 /// from one seed so that a failing case can be replayed from the seed the test reports.
@@ -14,11 +15,15 @@ struct RandomSnapshots {
     }
 
     /// Quoting and encoding hazards; PostgreSQL text cannot hold NUL, so there is none here.
-    static let hazards = ["'", "\"", "\\", "$$", "$airlock$", "\n", "\r", "\r\n", "\t", ";", "--", "/*", "😀", "\u{202E}", "שלום",
-                          "é", "e\u{0301}", "'\u{0301}", "\u{1}", "\u{1B}", "\\.", "\\N", "|", ",", " ", "NULL", ""]
+    static let hazards = [
+        "'", "\"", "\\", "$$", "$airlock$", "\n", "\r", "\r\n", "\t", ";", "--", "/*", "😀", "\u{202E}", "שלום",
+        "é", "e\u{0301}", "'\u{0301}", "\u{1}", "\u{1B}", "\\.", "\\N", "|", ",", " ", "NULL", ""
+    ]
 
-    static let types: [ColumnType] = [.text, .integer, .decimal(precision: 12, scale: 2), .decimal(precision: 6, scale: 0),
-                                      .boolean, .timestamp, .date, .enumeration]
+    static let types: [ColumnType] = [
+        .text, .integer, .decimal(precision: 12, scale: 2), .decimal(precision: 6, scale: 0),
+        .boolean, .timestamp, .date, .enumeration
+    ]
 
     /// An entity named `name` with a one- or two-column key and up to five value columns.
     mutating func entity(named name: String) -> EntitySpec {
@@ -30,15 +35,18 @@ struct RandomSnapshots {
             columns.append(ColumnSpec(name: "k\(index)", from: "k\(index)", type: type))
         }
         for index in 0..<valueCount {
-            columns.append(ColumnSpec(name: "v\(index)", from: "v\(index)", type: Self.types.randomElement(using: &random)!))
+            columns.append(
+                ColumnSpec(name: "v\(index)", from: "v\(index)", type: Self.types.randomElement(using: &random)!))
         }
         let method: EntitySpec.UpsertMethod = Bool.random(using: &random) ? .onConflict : .updateThenInsert
-        return EntitySpec(name: name, source: SourceSpec(filePattern: "\(name)*.json", format: .json),
-                          key: columns.prefix(keyCount).map(\.name), columns: columns, upsertMethod: method)
+        return EntitySpec(
+            name: name, source: SourceSpec(filePattern: "\(name)*.json", format: .json),
+            key: columns.prefix(keyCount).map(\.name), columns: columns, upsertMethod: method)
     }
 
     /// Two snapshots of `entity` that share some keys: B keeps, changes and drops rows of A and adds its own.
-    mutating func snapshotPair(of entity: EntitySpec) -> ([[DatabaseValueConvertible?]], [[DatabaseValueConvertible?]]) {
+    mutating func snapshotPair(of entity: EntitySpec) -> ([[DatabaseValueConvertible?]], [[DatabaseValueConvertible?]])
+    {
         var a: [[DatabaseValueConvertible?]] = [], b: [[DatabaseValueConvertible?]] = []
         for keyNumber in 0..<Int.random(in: 0...40, using: &random) {
             let key = entity.key.indices.map { keyValue(keyNumber * 2 + $0, type: entity.columns[$0].type) }
@@ -67,7 +75,9 @@ struct RandomSnapshots {
         let raw: String
         switch type {
         case .text, .enumeration:
-            raw = (0..<Int.random(in: 0...4, using: &random)).map { _ in Self.hazards.randomElement(using: &random)! }.joined()
+            raw =
+                (0..<Int.random(in: 0...4, using: &random)).map { _ in Self.hazards.randomElement(using: &random)! }
+                .joined()
                 + String(Int.random(in: 0...99, using: &random))
         case .integer:
             raw = String(Int64.random(in: Int64.min...Int64.max, using: &random))
@@ -78,11 +88,15 @@ struct RandomSnapshots {
         case .boolean:
             raw = Bool.random(using: &random) ? "yes" : "off"
         case .date:
-            raw = String(Date(timeIntervalSince1970: TimeInterval(Int.random(in: 0...4_000_000_000, using: &random))).utcTimestamp.prefix(10))
+            raw = String(
+                Date(timeIntervalSince1970: TimeInterval(Int.random(in: 0...4_000_000_000, using: &random)))
+                    .utcTimestamp.prefix(10))
         case .timestamp:
             let seconds = Int.random(in: 0...4_000_000_000, using: &random)
-            let millis = Bool.random(using: &random) ? String(format: ".%03d", Int.random(in: 0...999, using: &random)) : ""
-            raw = Date(timeIntervalSince1970: TimeInterval(seconds)).utcTimestamp.replacingOccurrences(of: "Z", with: millis + "Z")
+            let millis =
+                Bool.random(using: &random) ? String(format: ".%03d", Int.random(in: 0...999, using: &random)) : ""
+            raw = Date(timeIntervalSince1970: TimeInterval(seconds)).utcTimestamp.replacingOccurrences(
+                of: "Z", with: millis + "Z")
         }
         switch ValueParser.parse(raw, as: type) {
         case let .success(.integer(number)): return number

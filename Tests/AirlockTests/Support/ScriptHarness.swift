@@ -1,9 +1,10 @@
+import Foundation
+import GRDB
+
 @testable import AirlockBase
 @testable import AirlockProducer
 @testable import AirlockSite
 @testable import AirlockSpec
-import Foundation
-import GRDB
 
 /// Emits bundle scripts straight from workspace tables the test fills, without inbox files or
 /// signatures, so laws about the scripts can be checked on many random snapshots quickly.
@@ -30,7 +31,9 @@ final class ScriptHarness {
     /// One bundle's scripts for both dialects.
     struct Scripts {
         let folder: URL
-        func script(_ script: BundleScript, _ dialect: SQLDialect) -> URL { folder.appendingPathComponent(BundleLayout.script(script, for: dialect)) }
+        func script(_ script: BundleScript, _ dialect: SQLDialect) -> URL {
+            folder.appendingPathComponent(BundleLayout.script(script, for: dialect))
+        }
         func upsert(_ dialect: SQLDialect) -> URL { script(.upsert, dialect) }
         func rollback(_ dialect: SQLDialect) -> URL { script(.rollback, dialect) }
         func cutover(_ dialect: SQLDialect) -> URL { script(.cutover, dialect) }
@@ -42,8 +45,9 @@ final class ScriptHarness {
     /// column order, as canonical workspace values). Entities not named keep their rows.
     func bundle(_ snapshot: [String: [[DatabaseValueConvertible?]]]) throws -> Scripts {
         sequence += 1
-        let identity = BundleIdentity(id: "test-\(sequence)", sequence: sequence, digest: "digest-\(sequence)",
-                                      parentDigest: sequence == 1 ? "" : "digest-\(sequence - 1)")
+        let identity = BundleIdentity(
+            id: "test-\(sequence)", sequence: sequence, digest: "digest-\(sequence)",
+            parentDigest: sequence == 1 ? "" : "digest-\(sequence - 1)")
         let scripts = Scripts(folder: folder.appendingPathComponent("bundle-\(sequence)"))
         let changed = entities.filter { snapshot[$0.name] != nil }
         try database.write { db in
@@ -51,15 +55,21 @@ final class ScriptHarness {
                 let tables = EntityTables(entity)
                 try db.execute(sql: "DELETE FROM \(tables.snapshot)")
                 let placeholders = entity.columns.map { _ in "?" }.joined(separator: ", ")
-                let insert = try db.makeStatement(sql: "INSERT INTO \(tables.snapshot) (\(tables.sql.columns)) VALUES (\(placeholders))")
+                let insert = try db.makeStatement(
+                    sql: "INSERT INTO \(tables.snapshot) (\(tables.sql.columns)) VALUES (\(placeholders))")
                 for row in snapshot[entity.name]! { try insert.execute(arguments: StatementArguments(row)) }
             }
             var writer = try BundleWriter(folder: scripts.folder)
             for dialect in SQLDialect.allCases {
                 let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: entities, entities: changed)
-                let checksums = try Dictionary(uniqueKeysWithValues: changed.map { entity in
-                    (entity.name, try TableChecksum(entity: entity).expected(table: EntityTables(entity).snapshot, in: db)[dialect]!)
-                })
+                let checksums = try Dictionary(
+                    uniqueKeysWithValues: changed.map { entity in
+                        (
+                            entity.name,
+                            try TableChecksum(entity: entity).expected(table: EntityTables(entity).snapshot, in: db)[
+                                dialect]!
+                        )
+                    })
                 try emitter.writeAll(into: &writer, from: db, checksums: checksums)
             }
             for entity in changed { try EntityDiff(entity).promote(bundle: sequence, in: db) }
@@ -94,7 +104,9 @@ enum ScriptTarget {
 
     static func fresh(_ dialect: SQLDialect) throws -> ScriptTarget {
         switch dialect {
-        case .sqlite: return .sqlite(FileManager.default.temporaryDirectory.appendingPathComponent("airlock-target-\(UUID().uuidString).db"))
+        case .sqlite:
+            return .sqlite(
+                FileManager.default.temporaryDirectory.appendingPathComponent("airlock-target-\(UUID().uuidString).db"))
         case .postgres: return .postgres(try Postgres.freshDatabase())
         }
     }
@@ -102,7 +114,9 @@ enum ScriptTarget {
     /// `sqlite3 -bail TARGET < FILE` or `psql -v ON_ERROR_STOP=1 -1 -f FILE`.
     func run(_ script: URL) throws -> Shell.Result {
         switch self {
-        case let .sqlite(path): return try Shell.run(["sqlite3", "-bail", path.path], input: try String(contentsOf: script, encoding: .utf8))
+        case let .sqlite(path):
+            return try Shell.run(
+                ["sqlite3", "-bail", path.path], input: try String(contentsOf: script, encoding: .utf8))
         case let .postgres(postgres): return try postgres.apply(script)
         }
     }
@@ -122,15 +136,18 @@ enum CanonicalRows {
             let name = SQLDialect.sqlite.identifier(column.name)
             return "CASE WHEN \(name) IS NULL THEN 'NULL' ELSE lower(hex(CAST(\(name) AS TEXT))) END"
         }
-        return try rows(String.fetchAll(db, sql: select(columns, entity: entity, table: SQLDialect.sqlite.identifier(table))))
+        return try rows(
+            String.fetchAll(db, sql: select(columns, entity: entity, table: SQLDialect.sqlite.identifier(table))))
     }
 
     static func postgres(_ postgres: Postgres, entity: EntitySpec) throws -> String {
         let columns = entity.columns.map { column -> String in
             let name = SQLDialect.postgres.identifier(column.name)
-            return "CASE WHEN \(name) IS NULL THEN 'NULL' ELSE encode(convert_to(\(TableChecksum.postgresText(column)), 'UTF8'), 'hex') END"
+            return
+                "CASE WHEN \(name) IS NULL THEN 'NULL' ELSE encode(convert_to(\(TableChecksum.postgresText(column)), 'UTF8'), 'hex') END"
         }
-        let output = try postgres.query(select(columns, entity: entity, table: SQLDialect.postgres.identifier(entity.name)))
+        let output = try postgres.query(
+            select(columns, entity: entity, table: SQLDialect.postgres.identifier(entity.name)))
         return rows(output.split(separator: "\n").map(String.init))
     }
 

@@ -33,8 +33,9 @@ enum Shell {
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                      error: String(decoding: errorData.data, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+            error: String(decoding: errorData.data, as: UTF8.self))
     }
 
     /// What the background reader collected; `group.wait()` orders its write before the read.
@@ -44,7 +45,8 @@ enum Shell {
 
     /// Extracts a bundle into a new temporary folder.
     static func extract(_ bundle: URL) throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-bundle-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "airlock-bundle-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let result = try run(["tar", "xzf", bundle.path, "-C", directory.path])
         guard result.status == 0 else { throw ShellError(description: "tar: \(result.error)") }

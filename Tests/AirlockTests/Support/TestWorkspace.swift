@@ -1,8 +1,9 @@
+import Foundation
+import Logging
+
 @testable import AirlockProducer
 @testable import AirlockSite
 @testable import AirlockSpec
-import Foundation
-import Logging
 
 /// A throwaway workspace holding the repository's example spec, with a fresh producer key.
 struct TestWorkspace {
@@ -15,7 +16,8 @@ struct TestWorkspace {
     /// A workspace with the example spec; `inbox/` is empty until `drop` is called.
     init(spec: String? = nil) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
         let specText = try spec ?? Self.exampleSpecMovingFiles()
         try specText.write(to: root.appendingPathComponent("airlock.yml"), atomically: true, encoding: .utf8)
         try KeyStore(directory: root.appendingPathComponent("keys")).generate(name: "producer")

@@ -1,7 +1,8 @@
-@testable import AirlockProducer
-@testable import AirlockSite
 import Foundation
 import Logging
+
+@testable import AirlockProducer
+@testable import AirlockSite
 
 /// One producer workspace with two reviewers (alice, bob) and its bundles, shared by the
 /// trust tests: bundle 1, bundle 2, and bundle 2′, made after bundle 2 was discarded, so it
@@ -35,7 +36,8 @@ final class TrustFixture {
         let report = try workspace.run()
         bundle2 = try Self.keep(report, as: kept.appendingPathComponent("bundle-2.tar.gz"))
         guard case let .bundle(_, _, digest) = report.outcome else { throw ShellError(description: "no bundle 2") }
-        _ = try Producer(workspace: try Workspace(root: workspace.root.path), logger: .test).discard(digest: digest, requeue: ["payments.csv"])
+        _ = try Producer(workspace: try Workspace(root: workspace.root.path), logger: .test).discard(
+            digest: digest, requeue: ["payments.csv"])
         forked2 = try Self.keep(try workspace.run(), as: kept.appendingPathComponent("bundle-2-forked.tar.gz"))
 
         targetAtOne = workspace.root.appendingPathComponent("target-1.sqlite")
@@ -50,8 +52,9 @@ final class TrustFixture {
     }
 
     func verifier(signers: URL? = nil, revoked: URL? = nil) throws -> BundleVerifier {
-        BundleVerifier(allowedSigners: try AllowedSigners(path: (signers ?? workspace.allowedSigners).path),
-                       revokedKeys: try RevokedKeys(path: (revoked ?? keys.revokedKeys).path))
+        BundleVerifier(
+            allowedSigners: try AllowedSigners(path: (signers ?? workspace.allowedSigners).path),
+            revokedKeys: try RevokedKeys(path: (revoked ?? keys.revokedKeys).path))
     }
 
     /// A copy of bundle 2 approved by the named reviewers.

@@ -1,10 +1,11 @@
+import Foundation
+import GRDB
+import Testing
+
 @testable import AirlockBase
 @testable import AirlockProducer
 @testable import AirlockSite
 @testable import AirlockSpec
-import Foundation
-import GRDB
-import Testing
 
 /// Laws of normalization and validation, on random entities and drops run through the whole
 /// producer: normalizing normalized data changes nothing; the counts of a run add up to the
@@ -15,7 +16,8 @@ import Testing
         var yaml = "producer: {key: producer}\nentities:\n  items:\n    source: {files: \"items*.ndjson\"}\n"
         yaml += "    key: [\(entity.key.joined(separator: ", "))]\n\(extra)    columns:\n"
         for column in entity.columns {
-            let cleaning = column.type == .text && foldText && !entity.key.contains(column.name) ? ", trim: true, case: lower" : ""
+            let cleaning =
+                column.type == .text && foldText && !entity.key.contains(column.name) ? ", trim: true, case: lower" : ""
             yaml += "      \(column.name): {from: \(column.from), type: \"\(column.type)\"\(cleaning)}\n"
         }
         return try TestWorkspace(spec: yaml)
@@ -32,7 +34,8 @@ import Testing
                 default: object[column.name] = NSNull()
                 }
             }
-            return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+            return String(
+                decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
         }
     }
 
@@ -45,8 +48,13 @@ import Testing
     }
 
     private func tables(_ workspace: TestWorkspace) throws -> String {
-        let dump = try Shell.run(["sqlite3", workspace.database.path, "SELECT * FROM snap_items ORDER BY 1; SELECT '--'; SELECT * FROM base_items ORDER BY 1;"])
-        let outbox = try FileManager.default.contentsOfDirectory(atPath: workspace.root.appendingPathComponent("outbox").path).sorted()
+        let dump = try Shell.run([
+            "sqlite3", workspace.database.path,
+            "SELECT * FROM snap_items ORDER BY 1; SELECT '--'; SELECT * FROM base_items ORDER BY 1;"
+        ])
+        let outbox = try FileManager.default.contentsOfDirectory(
+            atPath: workspace.root.appendingPathComponent("outbox").path
+        ).sorted()
         let sums = try Shell.run(["sh", "-c", "cat outbox/*.tar.gz | sha256sum"], in: workspace.root)
         return dump.output + outbox.joined(separator: ",") + sums.output
     }
@@ -65,7 +73,8 @@ import Testing
                 return
             }
             // A blank line more, so the content differs from the first drop's when that one was canonical already.
-            try workspace.write(try snapshotLines(workspace, entity).joined(separator: "\n") + "\n\n", toInbox: "items-2.ndjson")
+            try workspace.write(
+                try snapshotLines(workspace, entity).joined(separator: "\n") + "\n\n", toInbox: "items-2.ndjson")
             let again = try workspace.run()
             #expect(again.outcome == .noChanges, "seed \(seed): \(again.outcome)")
             #expect(again.findings.isEmpty, "seed \(seed): \(again.findings.map(\.description))")
@@ -81,7 +90,8 @@ import Testing
             let category = entity.valueColumns.first.map { "    category: \($0.name)\n" } ?? ""
             let workspace = try self.workspace(for: entity, foldText: false, extra: category)
             defer { workspace.remove() }
-            try workspace.write(try lines(a, of: entity).joined(separator: "\n") + "\n{\"unreadable\n", toInbox: "items-1.ndjson")
+            try workspace.write(
+                try lines(a, of: entity).joined(separator: "\n") + "\n{\"unreadable\n", toInbox: "items-1.ndjson")
             _ = try workspace.run()
             // The second drop: B, some of its records twice, one record with an empty key, one unreadable line.
             var drop = try lines(b, of: entity)
@@ -90,7 +100,9 @@ import Testing
             drop.append("[1, 2]")
             // A bad value under a key the baseline holds: held back, and its baseline row kept.
             var heldBack = 1
-            if let first = a.first, let typed = entity.valueColumns.firstIndex(where: { ![.text, .enumeration].contains($0.type) }) {
+            if let first = a.first,
+                let typed = entity.valueColumns.firstIndex(where: { ![.text, .enumeration].contains($0.type) })
+            {
                 var record = first
                 record[entity.key.count + typed] = "☹"
                 drop.append(try lines([record], of: entity)[0])
@@ -112,12 +124,15 @@ import Testing
             #expect(categories.isEmpty == category.isEmpty, "seed \(seed)")
             // An unreadable record has no category; every other record counts in one.
             if !category.isEmpty {
-                #expect(categories.map { $0.counts.processed ?? 0 }.reduce(0, +) == drop.count - 1, "seed \(seed): \(categories)")
+                #expect(
+                    categories.map { $0.counts.processed ?? 0 }.reduce(0, +) == drop.count - 1,
+                    "seed \(seed): \(categories)")
             }
             for line in categories {
                 #expect(line.counts.processed == line.counts.outcomes, "seed \(seed): \(line)")
             }
-            let changes = try String(contentsOf: try Shell.extract(file).appendingPathComponent("changes/items.ndjson"), encoding: .utf8)
+            let changes = try String(
+                contentsOf: try Shell.extract(file).appendingPathComponent("changes/items.ndjson"), encoding: .utf8)
             #expect(changes.split(separator: "\n").count == counts.changed, "seed \(seed)")
         }
     }
@@ -128,7 +143,8 @@ import Testing
             let entity = random.entity(named: "items")
             let (a, b) = random.snapshotPair(of: entity)
             guard !a.isEmpty else { return }
-            let workspace = try self.workspace(for: entity, foldText: false, extra: "    thresholds: {max_change_share: 0}\n")
+            let workspace = try self.workspace(
+                for: entity, foldText: false, extra: "    thresholds: {max_change_share: 0}\n")
             defer { workspace.remove() }
             try workspace.write(try lines(a, of: entity).joined(separator: "\n") + "\n", toInbox: "items-1.ndjson")
             _ = try workspace.run()

@@ -1,9 +1,10 @@
-@testable import AirlockBase
-@testable import AirlockProducer
-@testable import AirlockSpec
 import Foundation
 import GRDB
 import Testing
+
+@testable import AirlockBase
+@testable import AirlockProducer
+@testable import AirlockSpec
 
 /// `kill -9` of the watcher at random moments of ingest and bundle writing, then a restart:
 /// every file is ingested exactly once, `outbox/` never holds a partial bundle, and the
@@ -15,14 +16,18 @@ import Testing
     /// A payments export with keys from `first` on, so the snapshot is every row of every file.
     private func write(rows: Int, from first: Int, to url: URL) throws {
         var text = "\"Payment ID\",\"First name\",\"Last name\",Amount,Method,\"Paid at\"\n"
-        for key in first..<(first + rows) { text += "\(key),Name \(key),\"Surname, \(key % 97)\",\(key % 1000).25,card,2026-11-05T10:00:00Z\n" }
+        for key in first..<(first + rows) {
+            text += "\(key),Name \(key),\"Surname, \(key % 97)\",\(key % 1000).25,card,2026-11-05T10:00:00Z\n"
+        }
         try text.write(to: url, atomically: true, encoding: .utf8)
     }
 
     private func integrity(of workspace: TestWorkspace) throws -> String {
         // Killed before it created the workspace database: nothing to check yet.
         guard FileManager.default.fileExists(atPath: workspace.database.path) else { return "ok" }
-        return try DatabaseQueue(path: workspace.database.path).read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
+        return try DatabaseQueue(path: workspace.database.path).read { db in
+            try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? ""
+        }
     }
 
     /// Every bundle in `outbox/` verifies: complete, signed, hashes right.
@@ -30,8 +35,10 @@ import Testing
         let outbox = workspace.root.appendingPathComponent("outbox")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? []
         for name in names {
-            let result = try Shell.run([AirlockProcess.executable.path, "verify", outbox.appendingPathComponent(name).path,
-                                        "--workspace", workspace.root.path])
+            let result = try Shell.run([
+                AirlockProcess.executable.path, "verify", outbox.appendingPathComponent(name).path,
+                "--workspace", workspace.root.path
+            ])
             #expect(result.status == 0, "\(name): \(result.error)")
         }
         return names.sorted()
@@ -52,8 +59,9 @@ import Testing
             // Iteration 0 runs to the end to time a whole run; the others are killed within it.
             let delay = iteration == 0 ? 0 : Double.random(in: 0...fullRun, using: &random)
             let started = Date()
-            let watcher = try AirlockProcess(["watch", "--settle", "0", "--workspace", workspace.root.path],
-                                             logTo: workspace.root.appendingPathComponent("watch.log"))
+            let watcher = try AirlockProcess(
+                ["watch", "--settle", "0", "--workspace", workspace.root.path],
+                logTo: workspace.root.appendingPathComponent("watch.log"))
             if iteration == 0 {
                 #expect(AirlockProcess.wait(upTo: 120) { watcher.log.contains("wrote bundle") })
                 fullRun = Date().timeIntervalSince(started)
@@ -71,17 +79,31 @@ import Testing
             #expect(try outboxVerifies(workspace) == ["bundle-000001.tar.gz"], "\(context)")
             #expect(try integrity(of: workspace) == "ok", "\(context)")
             try DatabaseQueue(path: workspace.database.path).read { (db: Database) throws -> Void in
-                let files = try Row.fetchAll(db, sql: "SELECT name, records, state, bundle_sequence FROM airlock_files ORDER BY name")
-                    .map { "\($0[0] as String) \($0[1] as Int) \($0[2] as String) \(($0[3] as Int?) ?? 0)" }
-                #expect(files == Self.fileRows.enumerated().map { "payments-\($0.offset).csv \($0.element) bundled 1" }, "\(context)")
-                let raw = try Row.fetchAll(db, sql: "SELECT f.name, count(*) FROM airlock_raw AS r JOIN airlock_files AS f ON f.sha256 = r.file_sha256 GROUP BY f.name ORDER BY f.name")
-                    .map { "\($0[0] as String) \($0[1] as Int)" }
-                #expect(raw == Self.fileRows.enumerated().map { "payments-\($0.offset).csv \($0.element)" }, "\(context)")
-                #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM snap_payments") == Self.fileRows.reduce(0, +), "\(context)")
+                let files = try Row.fetchAll(
+                    db, sql: "SELECT name, records, state, bundle_sequence FROM airlock_files ORDER BY name"
+                )
+                .map { "\($0[0] as String) \($0[1] as Int) \($0[2] as String) \(($0[3] as Int?) ?? 0)" }
+                #expect(
+                    files == Self.fileRows.enumerated().map { "payments-\($0.offset).csv \($0.element) bundled 1" },
+                    "\(context)")
+                let raw = try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT f.name, count(*) FROM airlock_raw AS r JOIN airlock_files AS f ON f.sha256 = r.file_sha256 GROUP BY f.name ORDER BY f.name"
+                )
+                .map { "\($0[0] as String) \($0[1] as Int)" }
+                #expect(
+                    raw == Self.fileRows.enumerated().map { "payments-\($0.offset).csv \($0.element)" }, "\(context)")
+                #expect(
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM snap_payments") == Self.fileRows.reduce(0, +),
+                    "\(context)")
             }
             #expect(try InboxFile.list(in: workspace.inbox).isEmpty, "\(context)")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: workspace.inbox.appendingPathComponent("processed").path).sorted()
-                == ["payments-0.csv", "payments-1.csv", "payments-2.csv"], "\(context)")
+            #expect(
+                try FileManager.default.contentsOfDirectory(
+                    atPath: workspace.inbox.appendingPathComponent("processed").path
+                ).sorted()
+                    == ["payments-0.csv", "payments-1.csv", "payments-2.csv"], "\(context)")
         }
     }
 }
