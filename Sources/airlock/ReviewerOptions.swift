@@ -24,7 +24,7 @@ struct ReviewerOptions: ParsableArguments {
         if let name { return try Reviewer(key: signingKey, name: name) }
         guard
             let principal = verifier.allowedSigners.principal(
-                of: signingKey.publicKey, namespace: Review.approvalNamespace)
+                of: signingKey.publicKey, namespace: SigningNamespace.approval)
         else {
             throw ReviewError.unknownReviewer(fingerprint: signingKey.publicKey.fingerprint)
         }

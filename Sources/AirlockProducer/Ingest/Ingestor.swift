@@ -20,7 +20,7 @@ struct Ingestor {
 
     /// What became of one file, or of one member of an archive.
     enum Outcome: Equatable {
-        case ingested(RunReport.IngestedFile)
+        case ingested(IngestedFile)
         case alreadySeen(name: String, seenAs: String)
         case rejected(IngestError)
 
@@ -64,7 +64,7 @@ struct Ingestor {
                 name: name, sha256: sha256, size: size, entity: nil, .noMatchingEntity(file: name), in: db)
         }
         do {
-            var ingested: RunReport.IngestedFile?
+            var ingested: IngestedFile?
             try db.inSavepoint {
                 // Content read before and set aside (a blocked run) is read afresh.
                 try QuarantineRecords.delete(file: sha256, in: db)
@@ -76,7 +76,7 @@ struct Ingestor {
                 try read(try content(), named: name, sha256: sha256, as: entity, into: sink, in: db)
                 try checkOutcome(of: sink, named: name, entity: entity)
                 try WorkspaceFile.setRecords(sink.records, sha256: sha256, in: db)
-                ingested = RunReport.IngestedFile(
+                ingested = IngestedFile(
                     name: name, entity: entity.name, records: sink.records,
                     unparsed: sink.failures, firstUnparsed: sink.firstFailures)
                 return .commit

@@ -1,3 +1,4 @@
+import AirlockBase
 import AirlockSite
 
 /// The counts of one entity, or of one category value within it, with the share each count
@@ -55,12 +56,6 @@ package struct Breakdown: Encodable, Equatable, Sendable {
             })
     }
 
-    /// `25.0%`
-    package static func percent(_ rate: Double) -> String {
-        let tenths = Int((rate * 1000).rounded())
-        return "\(tenths / 10).\(tenths % 10)%"
-    }
-
     /// The columns of a breakdown table, in order: the records processed, then what became of
     /// them (they add up to `processed`), and the rows deleted.
     package static let columns = [
@@ -79,10 +74,10 @@ package struct Breakdown: Encodable, Equatable, Sendable {
         let dash = "—"
         return [
             c.processed.map(String.init) ?? dash,
-            "\(c.inserted) (\(Self.percent(rates.inserted)))", "\(c.updated) (\(Self.percent(rates.updated)))",
-            "\(c.unchanged) (\(Self.percent(rates.unchanged)))", c.superseded.map(String.init) ?? dash,
-            rates.quarantined.map { "\(c.quarantined) (\(Self.percent($0)))" } ?? String(c.quarantined),
-            c.failed.map(String.init) ?? dash, "\(c.deleted) (\(Self.percent(rates.deleted)))"
+            "\(c.inserted) (\(Percent.text(rates.inserted)))", "\(c.updated) (\(Percent.text(rates.updated)))",
+            "\(c.unchanged) (\(Percent.text(rates.unchanged)))", c.superseded.map(String.init) ?? dash,
+            rates.quarantined.map { "\(c.quarantined) (\(Percent.text($0)))" } ?? String(c.quarantined),
+            c.failed.map(String.init) ?? dash, "\(c.deleted) (\(Percent.text(rates.deleted)))"
         ]
     }
 }

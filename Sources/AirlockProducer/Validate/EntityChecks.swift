@@ -27,7 +27,7 @@ struct EntityChecks {
             findings.append(
                 block(
                     "max_delete_share",
-                    "\(counts.deleted) of \(before) rows would be deleted (\(Breakdown.percent(deleteShare))), more than thresholds.max_delete_share \(maximum)"
+                    "\(counts.deleted) of \(before) rows would be deleted (\(Percent.text(deleteShare))), more than thresholds.max_delete_share \(maximum)"
                 ))
         }
         let changeShare = Double(counts.changed) / Double(before)
@@ -35,7 +35,7 @@ struct EntityChecks {
             findings.append(
                 block(
                     "max_change_share",
-                    "\(counts.changed) rows would change against \(before) (\(Breakdown.percent(changeShare))), more than thresholds.max_change_share \(maximum)"
+                    "\(counts.changed) rows would change against \(before) (\(Percent.text(changeShare))), more than thresholds.max_change_share \(maximum)"
                 ))
         }
         return findings

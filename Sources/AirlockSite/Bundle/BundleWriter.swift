@@ -34,7 +34,7 @@ package struct BundleWriter {
         let sums = try members.sorted().map {
             "\(try FileDigest.sha256(of: folder.appendingPathComponent($0)))  \($0)\n"
         }.joined()
-        let signature = try SSHSignature.sign(Array(sums.utf8), namespace: SSHSignature.bundleNamespace, with: key)
+        let signature = try SSHSignature.sign(Array(sums.utf8), namespace: SigningNamespace.bundle, with: key)
         try add(BundleLayout.checksums, data: Data(sums.utf8))
         try add(BundleLayout.signature, data: Data(signature.armored.utf8))
     }

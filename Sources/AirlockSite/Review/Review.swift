@@ -8,9 +8,6 @@ import Foundation
 /// - `rejections/NAME.txt` with `rejections/NAME.sig` over it in namespace `airlock-rejection`;
 ///   the text names the `SHA256SUMS` it rejects, so it cannot be moved to another bundle.
 package struct Review {
-    package static let approvalNamespace = "airlock-approval"
-    package static let rejectionNamespace = "airlock-rejection"
-
     let checksums: [UInt8]
     let producerKey: PublicSigningKey
     let trust: SignatureCheck
@@ -26,14 +23,9 @@ package struct Review {
         package var reason: String
     }
 
-    /// A reviewer's name becomes a member name: one plain path component.
-    static func isValidName(_ name: String) -> Bool {
-        name.wholeMatch(of: #/[A-Za-z0-9_@-][A-Za-z0-9_.@-]{0,63}/#) != nil
-    }
-
     /// A member a reviewer added (`BundleLayout.reviewMember`) under a valid name.
     static func isReviewMember(_ member: String) -> Bool {
-        BundleLayout.reviewMember(member).map { isValidName($0.name) } ?? false
+        BundleLayout.reviewMember(member).map { PrincipalName.isValid($0.name) } ?? false
     }
 
     /// The text a rejection signs: bound to this bundle's checksums.
@@ -76,7 +68,7 @@ package struct Review {
         Result {
             let (signature, principals) = try check(
                 bytes, over: checksums, named: BundleLayout.checksums,
-                namespace: Self.approvalNamespace, signer: name)
+                namespace: SigningNamespace.approval, signer: name)
             guard signature.publicKey.raw != producerKey.raw else {
                 throw ReviewRefusal(
                     "made with the key that signed the bundle; a producer cannot approve its own bundle")
@@ -91,7 +83,7 @@ package struct Review {
         Result {
             guard let text else { throw ReviewRefusal("its text \(BundleLayout.rejection(by: name).text) is missing") }
             _ = try check(
-                bytes, over: text, named: BundleLayout.rejection(by: name).text, namespace: Self.rejectionNamespace,
+                bytes, over: text, named: BundleLayout.rejection(by: name).text, namespace: SigningNamespace.rejection,
                 signer: name)
             let lines = String(decoding: text, as: UTF8.self).split(separator: "\n")
             guard lines.first.map(String.init) == "sha256sums: \(SHA256.hash(data: checksums).hexString)" else {
@@ -124,16 +116,4 @@ package struct Review {
 struct ReviewRefusal: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-extension ApprovalPolicy {
-    /// Refuses when the counted approvals fall short of the policy.
-    func check(_ approvals: [Review.Approval], ignored: [String]) throws {
-        let roles = Set(approvals.flatMap(\.principals))
-        let missingRoles = self.roles.filter { !roles.contains($0) }
-        guard approvals.count < required || !missingRoles.isEmpty else { return }
-        throw VerificationError.approvalsMissing(
-            required: required, approvedBy: approvals.map(\.name),
-            missingRoles: missingRoles, notCounted: ignored)
-    }
 }

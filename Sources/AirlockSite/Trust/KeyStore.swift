@@ -18,8 +18,8 @@ package struct KeyStore {
 
         var namespaces: [String] {
             switch self {
-            case .producer: return [SSHSignature.bundleNamespace]
-            case .reviewer: return [Review.approvalNamespace, Review.rejectionNamespace]
+            case .producer: return [SigningNamespace.bundle]
+            case .reviewer: return [SigningNamespace.approval, SigningNamespace.rejection]
             }
         }
     }
@@ -94,7 +94,7 @@ package struct KeyStore {
     }
 
     private static func checkName(_ name: String) throws {
-        guard Review.isValidName(name) else {
+        guard PrincipalName.isValid(name) else {
             throw KeyError.unreadable(
                 path: name, reason: "a key name may hold only letters, digits, '.', '_', '@' and '-'")
         }
@@ -102,7 +102,9 @@ package struct KeyStore {
 
     /// The private key `nameOrPath`: a key file (such as `~/.ssh/id_ed25519`) or a name here.
     package func signingKey(_ nameOrPath: String) throws -> SigningKey {
-        if nameOrPath.contains("/") || !Review.isValidName(nameOrPath) { return try SigningKey.load(path: nameOrPath) }
+        if nameOrPath.contains("/") || !PrincipalName.isValid(nameOrPath) {
+            return try SigningKey.load(path: nameOrPath)
+        }
         let name = nameOrPath
         let path = privateKeyPath(name)
         guard FileManager.default.fileExists(atPath: path.path) else {

@@ -4,8 +4,6 @@ import Foundation
 /// An OpenSSH signature (SSHSIG, `PROTOCOL.sshsig`) over a file, Ed25519 with SHA-512, so
 /// `ssh-keygen -Y verify` accepts what Airlock signs and Airlock accepts what it signs.
 package struct SSHSignature: Equatable {
-    package static let bundleNamespace = "airlock-bundle"
-
     package let publicKey: PublicSigningKey
     package let namespace: String
     let signature: [UInt8]

@@ -8,7 +8,7 @@ package struct Reviewer {
     package let name: String
 
     package init(key: SigningKey, name: String) throws {
-        guard Review.isValidName(name) else { throw ReviewError.invalidName(name) }
+        guard PrincipalName.isValid(name) else { throw ReviewError.invalidName(name) }
         self.key = key
         self.name = name
     }
@@ -20,7 +20,7 @@ package struct Reviewer {
             guard verified.producerKey.raw != key.publicKey.raw else {
                 throw ReviewError.ownBundle(fingerprint: key.publicKey.fingerprint)
             }
-            let signature = try SSHSignature.sign(verified.checksums, namespace: Review.approvalNamespace, with: key)
+            let signature = try SSHSignature.sign(verified.checksums, namespace: SigningNamespace.approval, with: key)
             return [BundleLayout.approval(by: name): Array(signature.armored.utf8)]
         }
     }
@@ -31,7 +31,7 @@ package struct Reviewer {
         policy.refuseRejected = false
         try amend(bundle, verifier: verifier, policy: policy) { verified in
             let text = Array(Review.rejectionText(checksums: verified.checksums, reason: reason).utf8)
-            let signature = try SSHSignature.sign(text, namespace: Review.rejectionNamespace, with: key)
+            let signature = try SSHSignature.sign(text, namespace: SigningNamespace.rejection, with: key)
             let members = BundleLayout.rejection(by: name)
             return [members.text: text, members.signature: Array(signature.armored.utf8)]
         }

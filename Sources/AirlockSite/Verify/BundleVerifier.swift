@@ -93,7 +93,7 @@ package struct BundleVerifier {
         do {
             (signature, signers) = try trust.check(
                 signatureText, over: checksums, named: BundleLayout.checksums,
-                namespace: SSHSignature.bundleNamespace)
+                namespace: SigningNamespace.bundle)
         } catch let refusal as SignatureCheck.Refusal {
             throw refusal.concernsKey
                 ? VerificationError.signerNotAllowed(reason: refusal.description)
