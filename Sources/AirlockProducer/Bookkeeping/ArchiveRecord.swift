@@ -3,9 +3,8 @@ import GRDB
 
 /// One row of `airlock_archives`: an inbox archive by content, so a drop is unpacked once; its
 /// members are `WorkspaceFile`s.
-struct ArchiveRecord: Codable, PersistableRecord {
+struct ArchiveRecord: SnakeCaseColumns {
     static let databaseTableName = "airlock_archives"
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     enum State: String, Codable, DatabaseValueConvertible {
         case ingested, rejected

@@ -2,10 +2,8 @@ import GRDB
 
 /// One row of `airlock_bundles`: a bundle this workspace produced and has not discarded, the
 /// chain the next bundle continues.
-struct BundleRecord: Codable, FetchableRecord, PersistableRecord {
+struct BundleRecord: SnakeCaseColumns {
     static let databaseTableName = "airlock_bundles"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     var sequence: Int
     var id: String

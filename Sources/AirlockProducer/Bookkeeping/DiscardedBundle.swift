@@ -3,9 +3,8 @@ import GRDB
 
 /// One row of `airlock_discarded_bundles`: a bundle taken back after a reviewer rejected it.
 /// Its sequence number is used again by the next bundle.
-struct DiscardedBundle: Codable, PersistableRecord {
+struct DiscardedBundle: SnakeCaseColumns {
     static let databaseTableName = "airlock_discarded_bundles"
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     var id: String
     var sequence: Int

@@ -5,10 +5,8 @@ import GRDB
 
 /// One row of `airlock_files`: a file content ever seen, identified by its SHA-256, so the same
 /// content dropped twice is recorded once. Every statement on the table is here.
-struct WorkspaceFile: Codable, FetchableRecord, PersistableRecord {
+struct WorkspaceFile: SnakeCaseColumns {
     static let databaseTableName = "airlock_files"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     var sha256: String
     /// The inbox name; `drop.zip!member.csv` for a member of an archive.
