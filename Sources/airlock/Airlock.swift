@@ -27,7 +27,7 @@ struct Airlock: ParsableCommand {
 
     static func main() {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = VisibleLogHandler(wrapping: StreamLogHandler.standardError(label: label))
             handler.logLevel = ProcessEnvironment.current.logLevel ?? .warning
             return handler
         }
@@ -35,7 +35,7 @@ struct Airlock: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as AirlockError {
-            FileHandle.standardError.write(Data("airlock: \(error)\n".utf8))
+            printError("airlock: \(error)")
             Foundation.exit(error.exitStatus.rawValue)
         } catch {
             exit(withError: error)
@@ -51,10 +51,25 @@ struct WorkspaceOptions: ParsableArguments {
     var url: URL { URL(fileURLWithPath: workspace).standardizedFileURL }
 }
 
+// What the commands print carries file names, values and reasons from sources and bundles, so
+// every line goes out with its control characters made visible (`VisibleText.message`): a
+// value cannot move the cursor, recolor the terminal or hide what follows it.
+
+/// A line (or lines) for a person on standard output.
 func printLine(_ text: String) {
+    FileHandle.standardOutput.write(Data((VisibleText.message(text) + "\n").utf8))
+}
+
+/// A line whose untrusted parts the caller escaped itself, so its colors (`TerminalStyle`) stay.
+func printStyledLine(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
 
+/// A line (or lines) on standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((VisibleText.message(text) + "\n").utf8))
+}
+
 func printWarning(_ text: String) {
-    FileHandle.standardError.write(Data("warning: \(text)\n".utf8))
+    printError("warning: \(text)")
 }

@@ -31,9 +31,7 @@ struct Discard: ParsableCommand {
     func run() throws {
         let verified = try trust.verifier().verify(URL(fileURLWithPath: bundle), policy: .integrityOnly)
         for rejection in verified.rejections { printLine("rejected by \(rejection.name): \(rejection.reason)") }
-        let producer = Producer(
-            workspace: try Workspace(root: trust.workspace.url.path), logger: Logger(label: "airlock.discard"),
-            fixedTime: ProcessEnvironment.current.sourceDateEpoch)
+        let producer = try Producer.forCommand(root: trust.workspace.url, logger: Logger(label: "airlock.discard"))
         let discarded = try producer.discard(digest: verified.digest, requeue: requeue)
         printLine(
             "discarded bundle \(discarded.sequence) (\(discarded.id)); the baseline is back at the previous bundle")

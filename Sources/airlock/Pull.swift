@@ -65,10 +65,10 @@ struct Pull: ParsableCommand {
                     "pulled \(entity.name): \(report.pages) pages, \(report.records) records → inbox/\(report.file.lastPathComponent)\(retries)"
                 )
             } catch let error as PullError {
-                FileHandle.standardError.write(Data("airlock: \(error)\n".utf8))
+                printError("airlock: \(error)")
                 firstFailure = firstFailure ?? error
             } catch {
-                FileHandle.standardError.write(Data("airlock: \(entity.name): \(error)\n".utf8))
+                printError("airlock: \(entity.name): \(error)")
                 firstFailure =
                     firstFailure ?? .write(source: entity.name, path: puller.workspace.inbox.path, reason: "\(error)")
             }

@@ -33,9 +33,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         guard once else { return try watchSettings.watch(workspace: options.url) }
-        var producer = Producer(
-            workspace: try Workspace(root: options.url.path), logger: Logger(label: "airlock.run"),
-            fixedTime: ProcessEnvironment.current.sourceDateEpoch)
+        var producer = try Producer.forCommand(root: options.url, logger: Logger(label: "airlock.run"))
         producer.progress = TerminalProgress.handler
         let status = Self.report(try producer.runOnce())
         if status != .success { throw ExitCode(status.rawValue) }
@@ -47,25 +45,21 @@ struct Run: ParsableCommand {
         for file in report.ingested {
             printLine("ingested \(file.name): \(file.records) records → \(file.entity)")
             for failure in file.firstUnparsed {
-                FileHandle.standardError.write(
-                    Data("held back \(file.name): \(failure.place): \(failure.reason)\n".utf8))
+                printError("held back \(file.name): \(failure.place): \(failure.reason)")
             }
             if file.unparsed > file.firstUnparsed.count {
-                FileHandle.standardError.write(
-                    Data(
-                        "held back \(file.name): \(file.unparsed - file.firstUnparsed.count) more unreadable records (airlock status --unparsed)\n"
-                            .utf8))
+                let more = file.unparsed - file.firstUnparsed.count
+                printError("held back \(file.name): \(more) more unreadable records (airlock status --unparsed)")
             }
         }
         for name in report.alreadySeen { printLine("skipped \(name): already ingested") }
         for name in report.stillBeingWritten {
             printLine("skipped \(name): still being written; the next run takes it")
         }
-        for error in report.rejected { FileHandle.standardError.write(Data("rejected \(error)\n".utf8)) }
+        for error in report.rejected { printError("rejected \(error)") }
         let verbs: [Severity: String] = [.quarantine: "quarantined", .warn: "warning", .block: "blocking"]
         for finding in report.findings {
-            FileHandle.standardError.write(
-                Data("\(verbs[finding.severity]!) \(finding.entity): \(finding.description)\n".utf8))
+            printError("\(verbs[finding.severity]!) \(finding.entity): \(finding.description)")
         }
         switch report.outcome {
         case .noNewFiles:

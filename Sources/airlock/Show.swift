@@ -1,5 +1,6 @@
 import AirlockBase
 import AirlockProducer
+import AirlockSite
 import AirlockSpec
 import ArgumentParser
 import Foundation
@@ -41,40 +42,41 @@ struct Show: ParsableCommand {
         let summary = try BundleSummary.load(
             URL(fileURLWithPath: bundle), verifier: try trust.verifier(), sampleSize: changes)
         if json { return FileHandle.standardOutput.write(try CanonicalJSON.encode(summary)) }
-        for line in Self.render(summary, style: .standardOutput) { printLine(line) }
+        for line in Self.render(summary, style: .standardOutput) { printStyledLine(line) }
     }
 
     static func render(_ summary: BundleSummary, style: TerminalStyle) -> [String] {
         let b = summary.bundle
         var out = [
-            style.bold("\(b.file): bundle \(b.sequence) (\(b.id))"),
-            "  created \(b.created), expires \(b.expires ?? "never")" + (b.expired ? " " + style.bad("(EXPIRED)") : ""),
-            "  digest \(b.digest)", "  parent \(b.parent.isEmpty ? "(none: the first bundle)" : b.parent)", ""
+            style.bold("\(v(b.file)): bundle \(b.sequence) (\(v(b.id)))"),
+            "  created \(v(b.created)), expires \(v(b.expires ?? "never"))"
+                + (b.expired ? " " + style.bad("(EXPIRED)") : ""),
+            "  digest \(v(b.digest))", "  parent \(b.parent.isEmpty ? "(none: the first bundle)" : v(b.parent))", ""
         ]
         out.append(style.bold("Signatures"))
         for signature in summary.signatures {
             let state = signature.valid ? style.good("valid") : style.bad("not counted")
             let role =
                 signature.role == .rejection && signature.valid ? style.bad("rejection") : signature.role.rawValue
-            var line = "  \(role) by \(signature.name): \(state)"
-            if let fingerprint = signature.fingerprint { line += " (\(fingerprint))" }
+            var line = "  \(role) by \(v(signature.name)): \(state)"
+            if let fingerprint = signature.fingerprint { line += " (\(v(fingerprint)))" }
             if let recorded = signature.recorded {
-                line += ", \(signature.role == .producer ? "signed" : "added") \(recorded)"
+                line += ", \(signature.role == .producer ? "signed" : "added") \(v(recorded))"
             }
-            if let reason = signature.reason { line += ": \(reason)" }
+            if let reason = signature.reason { line += ": \(v(reason))" }
             out.append(line)
         }
         if !summary.signatures.contains(where: { $0.role == .approval && $0.valid }) {
             out.append("  " + style.caution("no approvals yet"))
         }
         out += ["", style.bold("Sources")]
-        out += style.table(summary.sources.map { ["  \($0.name)", "\($0.records) records", "→ \($0.entity)"] })
+        out += style.table(summary.sources.map { ["  \(v($0.name))", "\($0.records) records", "→ \(v($0.entity))"] })
         out += ["", style.bold("Changes")]
         var rows = [["  entity"] + Breakdown.columns]
         for entity in summary.entities {
-            rows.append(["  \(entity.name)"] + entity.breakdown.cells)
+            rows.append(["  \(v(entity.name))"] + entity.breakdown.cells)
             for category in entity.breakdown.categories {
-                rows.append(["    \(entity.category ?? "") = \(category.label)"] + category.cells)
+                rows.append(["    \(v(entity.category ?? "")) = \(v(category.label))"] + category.cells)
             }
         }
         out += style.table(rows)
@@ -82,26 +84,31 @@ struct Show: ParsableCommand {
         if summary.validation.total == 0 { out.append("  no findings") }
         for finding in summary.validation.findings.prefix(20) {
             out.append(
-                "  \(style.caution(finding.severity.rawValue)) \(finding.entity): \(finding.place): \(FieldValue.text(finding.reason).inline)"
+                "  \(style.caution(finding.severity.rawValue)) \(v(finding.entity)): \(v(finding.place)): \(v(finding.reason))"
             )
         }
-        if summary.validation.total > 20 { out.append("  … \(summary.validation.total - 20) more (validation.json)") }
+        if summary.validation.total > 20 {
+            out.append("  … \(summary.validation.total - 20) more (\(BundleLayout.validation))")
+        }
         for entity in summary.entities {
             out += [
                 "",
-                style.bold("\(entity.name): first \(entity.changes.sample.count) of \(entity.changes.total) changes")
+                style.bold("\(v(entity.name)): first \(entity.changes.sample.count) of \(entity.changes.total) changes")
             ]
             for change in entity.changes.sample {
                 out.append(
                     "  " + style.change(change.op, change.op.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))
-                        + " " + change.keyText(order: entity.key))
+                        + " " + v(change.keyText(order: entity.key)))
                 for field in change.fields {
                     let before = change.before?[field].map { style.bad($0.inline) }
                     let after = change.after?[field].map { style.good($0.inline) }
-                    out.append("      \(field): " + [before, after].compactMap { $0 }.joined(separator: " → "))
+                    out.append("      \(v(field)): " + [before, after].compactMap { $0 }.joined(separator: " → "))
                 }
             }
         }
         return out
     }
+
+    /// Text from the bundle, shown with its control characters made visible.
+    private static func v(_ text: String) -> String { VisibleText.escaped(text) }
 }

@@ -33,7 +33,7 @@ final class TerminalProgress {
             : "step \(update.done + 1) of \(update.total)"
         let line =
             "\r\u{1B}[K[\(String(repeating: "#", count: filled))\(String(repeating: "-", count: width - filled))] "
-            + "\(Int(share * 100))% \(update.task) (\(amount))"
+            + "\(Int(share * 100))% \(VisibleText.escaped(update.task)) (\(amount))"
         FileHandle.standardError.write(Data(line.utf8))
     }
 

@@ -69,7 +69,7 @@ struct Verify: ParsableCommand {
         for approval in verified.approvals {
             printLine("  approved by \(approval.name) (\(approval.fingerprint))")
         }
-        for note in verified.ignored { FileHandle.standardError.write(Data("warning: not counted: \(note)\n".utf8)) }
+        for note in verified.ignored { printError("warning: not counted: \(note)") }
         for entity in manifest.entities {
             let c = entity.counts
             printLine(

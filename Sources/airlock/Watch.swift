@@ -56,9 +56,7 @@ struct WatchSettings: ParsableArguments {
         watcherSettings.settle = settle
         watcherSettings.polling = poll
         watcherSettings.pollInterval = pollInterval
-        let producer = Producer(
-            workspace: try Workspace(root: root.path), logger: logger,
-            fixedTime: ProcessEnvironment.current.sourceDateEpoch)
+        let producer = try Producer.forCommand(root: root, logger: logger)
         try InboxWatcher(producer: producer, settings: watcherSettings, logger: logger).run { report in
             Run.report(report)
         }

@@ -1,3 +1,5 @@
+import AirlockBase
+
 /// One value in a change file: the JSON spelling of a normalized column value.
 package enum FieldValue: Codable, Hashable, Sendable, CustomStringConvertible {
     case text(String)
@@ -39,19 +41,8 @@ package enum FieldValue: Codable, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// `description` on one line: backslash, carriage return, newline and tab written as
-    /// `\\`, `\r`, `\n` and `\t`, for terminals and table cells.
-    package var inline: String {
-        let text = description
-        guard text.contains(where: { $0 == "\\" || $0.isNewline || $0 == "\t" }) else { return text }
-        return text.unicodeScalars.map { scalar -> String in
-            switch scalar {
-            case "\\": return "\\\\"
-            case "\r": return "\\r"
-            case "\n": return "\\n"
-            case "\t": return "\\t"
-            default: return String(scalar)
-            }
-        }.joined()
-    }
+    /// `description` on one line, every control character visible (`VisibleText.escaped`):
+    /// backslash, carriage return, newline and tab as `\\`, `\r`, `\n` and `\t`, for
+    /// terminals and table cells.
+    package var inline: String { VisibleText.escaped(description) }
 }

@@ -1,3 +1,4 @@
+import AirlockSite
 import AirlockSpec
 
 /// `report.md`: the bundle's summary, breakdown, findings and first changes as Markdown tables.
@@ -37,7 +38,7 @@ struct MarkdownReport {
         for entity in manifest.entities {
             let changes = (contents.changes[entity.name] ?? []).prefix(Self.changesListed)
             out +=
-                "\n### \(entity.name): \(changes.count) of \(entity.counts.changed) listed (all in `changes/\(entity.name).ndjson`)\n\n"
+                "\n### \(entity.name): \(changes.count) of \(entity.counts.changed) listed (all in `\(BundleLayout.changes(of: entity.name))`)\n\n"
             var rows: [[String]] = []
             for change in changes {
                 let key = change.keyText(order: entity.key)
@@ -60,8 +61,18 @@ struct MarkdownReport {
         return line(header) + "|" + String(repeating: "---|", count: header.count) + "\n" + rows.map(line).joined()
     }
 
-    /// Text inside a table cell: on one line (see `FieldValue.inline`), pipes escaped.
+    /// Text inside a table cell: on one line (see `FieldValue.inline`), and each character
+    /// Markdown could read as markup escaped with a backslash, so a value shows as the text it
+    /// is: never a link, an image, emphasis, code, HTML or an entity, nor a cell boundary.
     static func cell(_ text: String) -> String {
-        FieldValue.text(text).inline.replacingOccurrences(of: "|", with: "\\|")
+        var cell = ""
+        for character in FieldValue.text(text).inline {
+            if markup.contains(character) { cell.append("\\") }
+            cell.append(character)
+        }
+        return cell
     }
+
+    /// What CommonMark and GitHub tables read as markup inside a cell.
+    private static let markup: Set<Character> = ["\\", "`", "*", "_", "[", "]", "<", ">", "|", "~", "&"]
 }

@@ -1,3 +1,4 @@
+import AirlockBase
 import Foundation
 
 /// A reviewer adding an approval or a rejection to a bundle file. The bundle stays one file:
@@ -39,9 +40,23 @@ package struct Reviewer {
 
     /// Verifies and unpacks the bundle in one pass, adds the members `statement` makes, and
     /// packs it again with the original mtime; review members keep the time they were added.
+    /// Holds the bundle's lock (`.NAME.lock` beside it) throughout.
     @discardableResult
     private func amend(
         _ bundle: URL, verifier: BundleVerifier, policy: BundleVerifier.Policy,
+        statement: (BundleVerifier.Verified) throws -> [String: [UInt8]]
+    ) throws -> BundleVerifier.Verified {
+        // Two reviewers amending one file at once would each write back what they read, and
+        // the later rename would drop the other's member: writers take turns, and each
+        // verifies what it read after its turn came.
+        let lock = bundle.deletingLastPathComponent().appendingPathComponent(".\(bundle.lastPathComponent).lock")
+        return try FileLock.withExclusiveLock(at: lock.path) {
+            try add(to: bundle, verifier: verifier, policy: policy, statement: statement)
+        }
+    }
+
+    private func add(
+        to bundle: URL, verifier: BundleVerifier, policy: BundleVerifier.Policy,
         statement: (BundleVerifier.Verified) throws -> [String: [UInt8]]
     ) throws -> BundleVerifier.Verified {
         try verifier.withUnpacked(bundle, policy: policy) { verified, folder in

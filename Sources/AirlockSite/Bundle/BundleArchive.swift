@@ -96,7 +96,18 @@ package enum BundleArchive {
             }
             var members: [String: Member] = [:]
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            var reviewMembers = 0
             while let name = try reader.nextMember() {
+                if BundleLayout.reviewMember(name) != nil {
+                    reviewMembers += 1
+                    guard reviewMembers <= BundleLayout.maximumReviewMembers else {
+                        throw VerificationError.unsafeMember(
+                            name: name,
+                            reason:
+                                "the bundle carries more than \(BundleLayout.maximumReviewMembers) approvals and rejections; "
+                                + "ask the producer for a fresh copy")
+                    }
+                }
                 let keep = keepContent(name)
                 let output = try directory.map { try extractionHandle(for: name, below: $0) }
                 defer { try? output?.close() }

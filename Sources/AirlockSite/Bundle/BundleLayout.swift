@@ -55,6 +55,11 @@ package enum BundleLayout {
         return (kind, String(match.output.2), isSignature)
     }
 
+    /// The most review members a bundle may carry. They are outside `SHA256SUMS`, so anyone
+    /// can add them; each costs a signature check, and a bundle stuffed with thousands is
+    /// refused before they are read rather than verified for minutes.
+    package static let maximumReviewMembers = 256
+
     /// What a review member records.
     package enum ReviewKind: Sendable {
         case approval, rejection

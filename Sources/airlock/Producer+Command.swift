@@ -1,0 +1,12 @@
+import AirlockProducer
+import Foundation
+import Logging
+
+extension Producer {
+    /// The producer a command runs: the workspace in `root`, bundles stamped with the time
+    /// `SOURCE_DATE_EPOCH` gives (checked first, before the workspace is opened) or the clock.
+    static func forCommand(root: URL, logger: Logger) throws -> Producer {
+        let fixedTime = try ProcessEnvironment.current.sourceDateEpoch()
+        return Producer(workspace: try Workspace(root: root.path), logger: logger, fixedTime: fixedTime)
+    }
+}
