@@ -1,4 +1,4 @@
-/// The process exit codes of the `airlock` command, a package contract for scripts.
+/// The process exit codes of the `airlock` command, a public contract for scripts.
 package enum ExitStatus: Int32, Sendable {
     /// The command did what it was asked.
     case success = 0

@@ -1,6 +1,6 @@
 /// SHA3-256 (FIPS 202).
 ///
-/// Written here because swift-crypto offers no package SHA-3, yet SHA-3 is the only hash the
+/// Written here because swift-crypto offers no public SHA-3, yet SHA-3 is the only hash the
 /// `sqlite3` shell has (`sha3()`): `verify.sql` uses it on SQLite targets, so Airlock needs the
 /// same function to predict the checksums and to run that script in-process. Checked against
 /// the FIPS 202 examples and the shell's own `sha3()` in the tests.

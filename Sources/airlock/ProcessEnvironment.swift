@@ -1,3 +1,4 @@
+import AirlockSite
 import Foundation
 import Logging
 
@@ -32,6 +33,10 @@ struct ProcessEnvironment {
 
     /// `AIRLOCK_LOG_LEVEL`: `debug`, `info`, `warning` …; nil when unset or misspelt.
     var logLevel: Logger.Level? { variables["AIRLOCK_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) }
+
+    /// `SSH_AUTH_SOCK`: the ssh-agent that signs with keys Airlock cannot read itself
+    /// (passphrase-protected or hardware-backed); nil when unset.
+    var agent: SSHAgent? { variables["SSH_AUTH_SOCK"].flatMap { $0.isEmpty ? nil : SSHAgent(socketPath: $0) } }
 
     /// `NO_COLOR` (no-color.org): set to anything, no colors on a terminal either.
     var noColor: Bool { variables["NO_COLOR"] != nil }

@@ -7,7 +7,8 @@ import Foundation
 struct ReviewerOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Your private key: a file such as ~/.ssh/id_ed25519, or a key name under keys/.", valueName: "key"))
+            "Your key: a file such as ~/.ssh/id_ed25519 (a passphrase-protected one, or a .pub, signs through ssh-agent), or a key name under keys/.",
+            valueName: "key"))
     var key: String
 
     @Option(

@@ -16,7 +16,9 @@ struct TrustOptions: ParsableArguments {
 
     @OptionGroup var workspace: WorkspaceOptions
 
-    var keyStore: KeyStore { KeyStore(directory: workspace.url.appendingPathComponent("keys")) }
+    var keyStore: KeyStore {
+        KeyStore(directory: workspace.url.appendingPathComponent("keys"), agent: ProcessEnvironment.current.agent)
+    }
 
     func verifier() throws -> BundleVerifier {
         BundleVerifier(

@@ -27,7 +27,7 @@ struct BundleStager {
 
     private var timer: StageTimer { StageTimer(logger: logger) }
 
-    func stage(_ drop: DropRun.Result, signingKey: SigningKey, in db: Database) throws -> Staged {
+    func stage(_ drop: DropRun.Result, signingKey: any Signer, in db: Database) throws -> Staged {
         let manifest = try makeManifest(for: drop, in: db)
         let name = "bundle-\(BundleIdentity.pad(manifest.sequence))"
         var writer = try BundleWriter(folder: staging.appendingPathComponent(name))

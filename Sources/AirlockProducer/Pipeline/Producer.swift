@@ -19,6 +19,8 @@ package struct Producer {
     let fixedTime: Int?
     /// Told how reading each file and writing the bundle progress, for a terminal's progress bar.
     package var progress: ProgressHandler?
+    /// Signs with a producer key Airlock cannot read itself (passphrase-protected, hardware-backed).
+    package var agent: SSHAgent?
 
     package init(workspace: Workspace, logger: Logger, fixedTime: Int? = nil) {
         self.workspace = workspace
@@ -34,7 +36,7 @@ package struct Producer {
     /// bundles what changed.
     package func runOnce(files: [URL]? = nil) throws -> RunReport {
         try publishStagedBundles()
-        let signingKey = try KeyStore(directory: workspace.keys).signingKey(spec.producerKey)
+        let signingKey = try KeyStore(directory: workspace.keys, agent: agent).signingKey(spec.producerKey)
         var report = RunReport()
         try ingest(try files ?? readyFiles(noting: &report), into: &report)
         let pending = try database.read(WorkspaceFile.pendingEntities)
@@ -73,7 +75,7 @@ package struct Producer {
 
     /// Runs the drop and, when it changes something and nothing blocks, stages its bundle and
     /// makes the snapshots the new baselines, in the run's transaction.
-    private func bundle(_ changed: [EntitySpec], signingKey: SigningKey, report: inout RunReport, in db: Database)
+    private func bundle(_ changed: [EntitySpec], signingKey: any Signer, report: inout RunReport, in db: Database)
         throws
     {
         let drop = try DropRun(spec: spec, logger: logger, progress: progress).run(changed, in: db)

@@ -65,9 +65,15 @@ struct MarkdownReport {
     /// Markdown could read as markup escaped with a backslash, so a value shows as the text it
     /// is: never a link, an image, emphasis, code, HTML or an entity, nor a cell boundary.
     static func cell(_ text: String) -> String {
+        let characters = Array(FieldValue.text(text).inline)
         var cell = ""
-        for character in FieldValue.text(text).inline {
-            if markup.contains(character) { cell.append("\\") }
+        for (index, character) in characters.enumerated() {
+            // An underscore between letters or digits never emphasizes (CommonMark), so
+            // names like product_id stay as they are.
+            let intraword =
+                character == "_" && index > 0 && index + 1 < characters.count
+                && characters[index - 1].isLetterOrDigit && characters[index + 1].isLetterOrDigit
+            if markup.contains(character) && !intraword { cell.append("\\") }
             cell.append(character)
         }
         return cell
@@ -75,4 +81,8 @@ struct MarkdownReport {
 
     /// What CommonMark and GitHub tables read as markup inside a cell.
     private static let markup: Set<Character> = ["\\", "`", "*", "_", "[", "]", "<", ">", "|", "~", "&"]
+}
+
+extension Character {
+    fileprivate var isLetterOrDigit: Bool { isLetter || isNumber }
 }

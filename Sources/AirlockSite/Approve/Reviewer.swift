@@ -5,10 +5,10 @@ import Foundation
 /// the archive is rewritten with the new member beside the untouched signed ones, and replaces
 /// the old file only when complete.
 package struct Reviewer {
-    package let key: SigningKey
+    package let key: any Signer
     package let name: String
 
-    package init(key: SigningKey, name: String) throws {
+    package init(key: any Signer, name: String) throws {
         guard PrincipalName.isValid(name) else { throw ReviewError.invalidName(name) }
         self.key = key
         self.name = name

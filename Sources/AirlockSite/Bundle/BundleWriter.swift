@@ -30,7 +30,7 @@ package struct BundleWriter {
 
     /// Lists every member in `SHA256SUMS` (coreutils format, sorted) and signs it with `key`
     /// (SSHSIG, namespace `airlock-bundle`).
-    package mutating func sign(with key: SigningKey) throws {
+    package mutating func sign(with key: any Signer) throws {
         let sums = try members.sorted().map {
             "\(try FileDigest.sha256(of: folder.appendingPathComponent($0)))  \($0)\n"
         }.joined()

@@ -4,9 +4,13 @@ import Foundation
 /// `revoked_keys`, which both `airlock verify` and `ssh-keygen -Y verify` read.
 package struct KeyStore {
     package let directory: URL
+    /// Where keys Airlock cannot read itself sign: passphrase-protected or hardware-backed
+    /// keys, held by ssh-agent (`SSH_AUTH_SOCK`); nil without an agent.
+    package var agent: SSHAgent?
 
-    package init(directory: URL) {
+    package init(directory: URL, agent: SSHAgent? = nil) {
         self.directory = directory
+        self.agent = agent
     }
 
     package var allowedSigners: URL { directory.appendingPathComponent("allowed_signers") }
@@ -49,7 +53,7 @@ package struct KeyStore {
         return key.publicKey
     }
 
-    /// Adds an `allowed_signers` line for an existing package key, such as a reviewer's own
+    /// Adds an `allowed_signers` line for an existing public key, such as a reviewer's own
     /// `~/.ssh/id_ed25519.pub`; `validAfter`/`validBefore` are `YYYYMMDD[HHMM[SS]][Z]`.
     package func allow(
         name: String, key: PublicSigningKey, role: Role, validAfter: String? = nil, validBefore: String? = nil
@@ -64,12 +68,12 @@ package struct KeyStore {
         try append("\(name) \(options.joined(separator: ",")) \(key.openSSHLine)\n", to: allowedSigners)
     }
 
-    /// Adds a package key to `revoked_keys`; its signatures are refused from then on.
+    /// Adds a public key to `revoked_keys`; its signatures are refused from then on.
     package func revoke(_ key: PublicSigningKey) throws {
         try append(key.openSSHLine + "\n", to: revokedKeys)
     }
 
-    /// The package key of `nameOrPath`: a `.pub` file, or the name of a key under this folder.
+    /// The public key of `nameOrPath`: a `.pub` file, or the name of a key under this folder.
     package func publicKey(_ nameOrPath: String) throws -> PublicSigningKey {
         let path =
             FileManager.default.fileExists(atPath: nameOrPath)
@@ -100,16 +104,35 @@ package struct KeyStore {
         }
     }
 
-    /// The private key `nameOrPath`: a key file (such as `~/.ssh/id_ed25519`) or a name here.
-    package func signingKey(_ nameOrPath: String) throws -> SigningKey {
+    /// The key `nameOrPath` signs with: a key file (such as `~/.ssh/id_ed25519`, or its
+    /// `.pub`), or a name here (`keys/NAME`, or only `keys/NAME.pub`). A file Airlock can read
+    /// signs itself; a passphrase-protected one, or a public key alone, signs through the
+    /// agent, which must hold that key.
+    package func signingKey(_ nameOrPath: String) throws -> any Signer {
+        let path: String
         if nameOrPath.contains("/") || !PrincipalName.isValid(nameOrPath) {
-            return try SigningKey.load(path: nameOrPath)
+            path = nameOrPath
+        } else if FileManager.default.fileExists(atPath: privateKeyPath(nameOrPath).path) {
+            path = privateKeyPath(nameOrPath).path
+        } else if FileManager.default.fileExists(atPath: privateKeyPath(nameOrPath).path + ".pub") {
+            path = privateKeyPath(nameOrPath).path + ".pub"
+        } else {
+            throw KeyError.missing(name: nameOrPath, path: privateKeyPath(nameOrPath).path)
         }
-        let name = nameOrPath
-        let path = privateKeyPath(name)
-        guard FileManager.default.fileExists(atPath: path.path) else {
-            throw KeyError.missing(name: name, path: path.path)
+        if path.hasSuffix(".pub") { return try agentKey(try publicKey(path), for: path) }
+        do {
+            return try SigningKey.load(path: path)
+        } catch KeyError.encrypted {
+            return try agentKey(try SigningKey.publicKey(ofKeyFile: path), for: path)
         }
-        return try SigningKey.load(path: path.path)
+    }
+
+    /// The agent's copy of `key`, which Airlock cannot read from `path` itself.
+    private func agentKey(_ key: PublicSigningKey, for path: String) throws -> AgentKey {
+        guard let agent else { throw KeyError.needsAgent(path: path, fingerprint: key.fingerprint) }
+        guard let held = try agent.keys().first(where: { $0.raw == key.raw }) else {
+            throw KeyError.notInAgent(path: path, fingerprint: key.fingerprint, socket: agent.socketPath)
+        }
+        return AgentKey(agent: agent, publicKey: held)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Keys whose signatures are refused whatever `allowed_signers` says: one package key per line,
+/// Keys whose signatures are refused whatever `allowed_signers` says: one public key per line,
 /// the plain-list form `ssh-keygen -Y verify -r FILE` also reads. A missing file revokes nothing.
 package struct RevokedKeys {
     package private(set) var keys: [PublicSigningKey] = []

@@ -11,7 +11,7 @@ package struct SSHSignature: Equatable {
     private static let magic = Array("SSHSIG".utf8)
 
     /// Signs `message` (the file's bytes) in `namespace`.
-    package static func sign(_ message: [UInt8], namespace: String, with key: SigningKey) throws -> SSHSignature {
+    package static func sign(_ message: [UInt8], namespace: String, with key: any Signer) throws -> SSHSignature {
         let signature = try key.sign(signedData(message, namespace: namespace))
         return SSHSignature(publicKey: key.publicKey, namespace: namespace, signature: signature)
     }

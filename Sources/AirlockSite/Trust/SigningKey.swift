@@ -3,7 +3,7 @@ import Foundation
 
 /// An Ed25519 key pair in OpenSSH's own file formats, so reviewers can use keys they already
 /// have and `ssh-keygen` can check what Airlock signs.
-package struct SigningKey {
+package struct SigningKey: Signer {
     let privateKey: Curve25519.Signing.PrivateKey
     package let comment: String
 
@@ -61,6 +61,30 @@ package struct SigningKey {
         }
     }
 
+    /// The public key a private key file names in the clear, even when its secret is
+    /// protected by a passphrase: what to ask ssh-agent for.
+    package static func publicKey(ofKeyFile path: String) throws -> PublicSigningKey {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw KeyError.unreadable(path: path, reason: error.localizedDescription)
+        }
+        do {
+            var reader = SSHReader(try SSHArmor.unwrap(text, label: "OPENSSH PRIVATE KEY"))
+            guard try reader.raw(15) == Array("openssh-key-v1".utf8) + [0] else {
+                throw SSHFormatError(description: "bad magic")
+            }
+            for _ in 0..<3 { _ = try reader.string() }
+            guard try reader.uint32() == 1 else { throw SSHFormatError(description: "more than one key in the file") }
+            return try PublicSigningKey(blob: try reader.string())
+        } catch let error as KeyError {
+            throw error
+        } catch {
+            throw KeyError.unreadable(path: path, reason: "not an OpenSSH ed25519 private key: \(error)")
+        }
+    }
+
     static func parse(_ text: String) throws -> SigningKey {
         var reader = SSHReader(try SSHArmor.unwrap(text, label: "OPENSSH PRIVATE KEY"))
         guard try reader.raw(15) == Array("openssh-key-v1".utf8) + [0] else {
@@ -91,63 +115,7 @@ package struct SigningKey {
         self.comment = comment
     }
 
-    func sign(_ message: [UInt8]) throws -> [UInt8] {
+    package func sign(_ message: [UInt8]) throws -> [UInt8] {
         Array(try privateKey.signature(for: message))
-    }
-}
-
-/// An Ed25519 package key as OpenSSH writes it: `ssh-ed25519 BASE64 COMMENT`.
-package struct PublicSigningKey: Equatable {
-    package let raw: [UInt8]
-    package var comment: String
-
-    /// `string "ssh-ed25519"` + `string key`, the form signatures and files carry.
-    var blob: [UInt8] {
-        var writer = SSHWriter()
-        writer.string("ssh-ed25519")
-        writer.string(raw)
-        return writer.bytes
-    }
-
-    package var openSSHLine: String {
-        "ssh-ed25519 \(Data(blob).base64EncodedString())" + (comment.isEmpty ? "" : " \(comment)")
-    }
-
-    /// SHA256 fingerprint as `ssh-keygen -l` prints it.
-    package var fingerprint: String {
-        "SHA256:" + Data(SHA256.hash(data: blob)).base64EncodedString().replacingOccurrences(of: "=", with: "")
-    }
-
-    init(raw: [UInt8], comment: String) {
-        self.raw = raw
-        self.comment = comment
-    }
-
-    init(blob: [UInt8]) throws {
-        var reader = SSHReader(blob)
-        let type = try reader.text()
-        guard type == "ssh-ed25519" else { throw KeyError.unsupportedType(type) }
-        let key = try reader.string()
-        guard key.count == 32, reader.isAtEnd else {
-            throw SSHFormatError(description: "an ed25519 package key is 32 bytes")
-        }
-        self.init(raw: key, comment: "")
-    }
-
-    /// Reads `ssh-ed25519 BASE64 [comment]`, the form of `*.pub` files.
-    package init(openSSHLine line: String) throws {
-        let fields = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
-        guard fields.count >= 2 else { throw SSHFormatError(description: "expected 'ssh-ed25519 BASE64 [comment]'") }
-        guard fields[0] == "ssh-ed25519" else { throw KeyError.unsupportedType(String(fields[0])) }
-        guard let blob = Data(base64Encoded: String(fields[1])) else {
-            throw SSHFormatError(description: "the key is not valid base64")
-        }
-        try self.init(blob: [UInt8](blob))
-        comment = fields.count > 2 ? fields[2].trimmingCharacters(in: .whitespacesAndNewlines) : ""
-    }
-
-    func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
-        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { return false }
-        return key.isValidSignature(signature, for: message)
     }
 }

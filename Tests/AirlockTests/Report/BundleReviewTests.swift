@@ -172,7 +172,7 @@ import Testing
                 "| products · product_type = bill_payment | 2 | 0 (0.0%) | 2 (100.0%) | 0 (0.0%) | 0 | 0 (0.0%) | — | 0 (0.0%) |\n"
             ))
         #expect(report.contains("| update | product_id=P-100 | amount | 50.00 | 55.00 |\n"))
-        #expect(report.contains("| insert | payment_id=1004 | last_name |  | Line one\\r\\nline two |\n"))
+        #expect(report.contains("| insert | payment_id=1004 | last_name |  | Line one\\\\r\\\\nline two |\n"))
         #expect(report.contains("No findings.\n"))
     }
 
