@@ -227,10 +227,20 @@ import Testing
                 == EntityCounts(processed: 7, inserted: 4, quarantined: 1, superseded: 1, failed: 1))
     }
 
+    /// Without the private key, only its public half: the key can sign only through an agent,
+    /// and there is none. With neither file: how to make one.
     @Test func missingProducerKeySaysHowToMakeIt() throws {
         let workspace = try TestWorkspace()
         defer { workspace.remove() }
-        try FileManager.default.removeItem(at: workspace.root.appendingPathComponent("keys/producer"))
+        let key = workspace.root.appendingPathComponent("keys/producer")
+        try FileManager.default.removeItem(at: key)
+        #expect {
+            try workspace.run()
+        } throws: { error in
+            guard case let KeyError.needsAgent(path, _) = error else { return false }
+            return path == key.path + ".pub"
+        }
+        try FileManager.default.removeItem(at: URL(fileURLWithPath: key.path + ".pub"))
         #expect(
             throws: KeyError.missing(
                 name: "producer", path: workspace.root.appendingPathComponent("keys/producer").path)
