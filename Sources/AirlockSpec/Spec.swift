@@ -12,7 +12,7 @@ package struct Spec: Equatable, Sendable {
     package var entities: [EntitySpec]
     /// Seconds after creation when a bundle expires (`producer.expires_after`); nil: never.
     package var bundleLifetime: Int? = Spec.defaultBundleLifetime
-    /// What `verify` requires by default in this workspace (`approvals:`).
+    /// The approvals every bundle needs (`approvals:`), written into each manifest.
     package var approvals = ApprovalPolicy()
     /// Where ingested files go and how far archives may expand (`inbox:`).
     package var inbox = InboxSettings()

@@ -57,7 +57,7 @@ struct Apply: ParsableCommand {
         let applier = BundleApplier(verifier: try trust.verifier(), progress: TerminalProgress.handler)
         let outcome = try applier.apply(
             URL(fileURLWithPath: bundle), to: try target.parsed(),
-            approvals: try approvals.policy(workspace: trust.workspace), mode: mode,
+            approvals: approvals.policy, mode: mode,
             onDrift: target.onDrift, dryRun: dryRun)
         printOutcome(outcome, action: dryRun ? "would apply" : "applied", target: target.target)
     }
@@ -79,6 +79,7 @@ func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: Stri
             "\(outcome.skippedDrift.count) drifted row(s) left as the target holds them:\n"
                 + outcome.skippedDrift.joined(separator: "\n"))
     }
+    printLine("  \(outcome.verified.approvalStatus.line)")
     printLine(
         "  ledger head \(outcome.dryRun ? "would be" : "is now") \(outcome.head.isEmpty ? "(none)" : String(outcome.head.prefix(16)) + "…")"
     )

@@ -1,15 +1,14 @@
 import AirlockBase
-import AirlockProducer
 import AirlockSite
-import AirlockSpec
 import ArgumentParser
 import Foundation
 
-/// The approval policy a site requires; the workspace's `airlock.yml` gives the default.
+/// The approvals a site requires beyond the bundle's own policy (its manifest's `approvals`,
+/// which every site enforces).
 struct ApprovalOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Approvals by distinct reviewer keys the bundle needs (default: approvals.required in airlock.yml, else 0).",
+            "Approvals by distinct reviewer keys the site requires (default: what the bundle's manifest requires; more is fine, fewer is refused).",
             valueName: "n"))
     var requireApprovals: Int?
 
@@ -20,13 +19,6 @@ struct ApprovalOptions: ParsableArguments {
         guard (requireApprovals ?? 0) >= 0 else { throw ValidationError("--require-approvals must not be negative") }
     }
 
-    func policy(workspace: WorkspaceOptions) throws -> ApprovalPolicy {
-        let specFile = workspace.url.appendingPathComponent(Workspace.specFileName).path
-        var policy =
-            FileManager.default.fileExists(atPath: specFile)
-            ? try Spec.load(path: specFile).approvals : ApprovalPolicy()
-        if let requireApprovals { policy.required = requireApprovals }
-        if !requireRole.isEmpty { policy.roles = requireRole }
-        return policy
-    }
+    /// What the flags ask for on top of the bundle's own policy.
+    var policy: SiteApprovals { SiteApprovals(count: requireApprovals, roles: requireRole) }
 }

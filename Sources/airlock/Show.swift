@@ -66,9 +66,11 @@ struct Show: ParsableCommand {
             if let reason = signature.reason { line += ": \(v(reason))" }
             out.append(line)
         }
-        if !summary.signatures.contains(where: { $0.role == .approval && $0.valid }) {
-            out.append("  " + style.caution("no approvals yet"))
-        }
+        let approvals = summary.approvals
+        out.append(
+            "  "
+                + (approvals.isMet ? style.good(v(approvals.line)) : style.caution(v(approvals.line) + ", not yet met"))
+        )
         out += ["", style.bold("Sources")]
         out += style.table(summary.sources.map { ["  \(v($0.name))", "\($0.records) records", "→ \(v($0.entity))"] })
         out += ["", style.bold("Changes")]

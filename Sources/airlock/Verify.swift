@@ -57,7 +57,7 @@ struct Verify: ParsableCommand {
     func run() throws {
         let verifier = try trust.verifier()
         let policy = BundleVerifier.Policy(
-            approvals: try approvals.policy(workspace: trust.workspace), chain: try chain(verifier))
+            approvals: approvals.policy, chain: try chain(verifier))
         let verified = try verifier.verify(URL(fileURLWithPath: bundle), policy: policy)
         let manifest = verified.manifest
         printLine("\(bundle): OK")
@@ -69,6 +69,7 @@ struct Verify: ParsableCommand {
         for approval in verified.approvals {
             printLine("  approved by \(approval.name) (\(approval.fingerprint))")
         }
+        printLine("  \(verified.approvalStatus.line)")
         for note in verified.ignored { printError("warning: not counted: \(note)") }
         for entity in manifest.entities {
             let c = entity.counts

@@ -104,6 +104,7 @@ struct BundleStager {
             + String(SHA256.hash(data: Data(idSeed.utf8)).hexString.prefix(12))
         return Manifest(
             format: Manifest.currentFormat, id: id, sequence: sequence, parent: parent, created: created,
-            expires: expires, producer: spec.producerKey, sources: sources, entities: entities)
+            expires: expires, producer: spec.producerKey, approvals: spec.approvals, sources: sources,
+            entities: entities)
     }
 }

@@ -8,6 +8,8 @@ import Foundation
 package struct BundleSummary: Encodable, Equatable, Sendable {
     package var bundle: Identity
     package var signatures: [Signature]
+    /// Whether the approvals meet the bundle's own policy.
+    package var approvals: ApprovalStatus
     package var sources: [Manifest.Source]
     package var entities: [Entity]
     package var validation: Validation
@@ -94,6 +96,7 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
                 fingerprint: nil,
                 recorded: recorded(member), valid: false, reason: String(note.dropFirst(member.count + 2)))
         }
+        approvals = verified.approvalStatus
         sources = manifest.sources
         entities = manifest.entities.map { entity in
             Entity(

@@ -60,12 +60,13 @@ package struct BundleApplier {
         case differs(String)
     }
 
-    /// Runs the `mode`'s script when the bundle passes verification with `approvals`, is not
-    /// expired or rejected, and is the next bundle on the target's chain.
+    /// Runs the `mode`'s script when the bundle passes verification with the approvals its
+    /// manifest requires and those the site adds (`approvals`), is not expired or rejected,
+    /// and is the next bundle on the target's chain.
     /// After a real apply, runs `verify.sql` and reports in `tableCheck` whether the changed
     /// tables now equal the bundle's snapshot.
     package func apply(
-        _ bundle: URL, to target: Target, approvals: ApprovalPolicy, mode: Mode = .upsert,
+        _ bundle: URL, to target: Target, approvals: SiteApprovals = SiteApprovals(), mode: Mode = .upsert,
         onDrift: DriftAction = .stop, dryRun: Bool = false
     ) throws -> Outcome {
         try run({ _ in mode.script }, of: bundle, on: target, onDrift: onDrift, dryRun: dryRun, verifyAfter: !dryRun) {

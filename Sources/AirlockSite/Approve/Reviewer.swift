@@ -17,7 +17,9 @@ package struct Reviewer {
     /// Signs the bundle's `SHA256SUMS` as `approvals/NAME.sig`, after checking the bundle.
     @discardableResult
     package func approve(_ bundle: URL, verifier: BundleVerifier) throws -> BundleVerifier.Verified {
-        try amend(bundle, verifier: verifier, policy: BundleVerifier.Policy()) { verified in
+        var policy = BundleVerifier.Policy()
+        policy.refuseUnapproved = false
+        return try amend(bundle, verifier: verifier, policy: policy) { verified in
             guard verified.producerKey.raw != key.publicKey.raw else {
                 throw ReviewError.ownBundle(fingerprint: key.publicKey.fingerprint)
             }
@@ -30,6 +32,7 @@ package struct Reviewer {
     package func reject(_ bundle: URL, reason: String, verifier: BundleVerifier) throws {
         var policy = BundleVerifier.Policy()
         policy.refuseRejected = false
+        policy.refuseUnapproved = false
         try amend(bundle, verifier: verifier, policy: policy) { verified in
             let text = Array(Review.rejectionText(checksums: verified.checksums, reason: reason).utf8)
             let signature = try SSHSignature.sign(text, namespace: SigningNamespace.rejection, with: key)

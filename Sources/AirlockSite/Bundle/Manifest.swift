@@ -16,14 +16,19 @@ package struct Manifest: Codable, Equatable, Sendable {
     package var expires: String?
     /// The producer key's name.
     package var producer: String
+    /// The approvals the producer's spec requires before a site applies the bundle; every
+    /// site enforces them and may ask for more, never less. Absent in bundles made before
+    /// the policy travelled with them.
+    package var approvals: ApprovalPolicy?
     package var sources: [Source]
     /// Entities in apply order.
     package var entities: [Entity]
 
     package init(
         format: String, id: String, sequence: Int, parent: String, created: String, expires: String? = nil,
-        producer: String, sources: [Source], entities: [Entity]
+        producer: String, approvals: ApprovalPolicy? = nil, sources: [Source], entities: [Entity]
     ) {
+        self.approvals = approvals
         self.format = format
         self.id = id
         self.sequence = sequence

@@ -16,6 +16,8 @@ package enum VerificationError: AirlockError, Equatable {
     case rejected(by: String, reason: String)
     case expired(expires: String)
     case approvalsMissing(required: Int, approvedBy: [String], missingRoles: [String], notCounted: [String])
+    /// The site asked for fewer approvals or roles than the bundle's own policy.
+    case weakerPolicy(site: ApprovalPolicy, bundle: ApprovalPolicy, sequence: Int)
     /// A replay, a skipped sequence or a fork, against the target's chain.
     case outOfOrder(String)
 
@@ -45,6 +47,9 @@ package enum VerificationError: AirlockError, Equatable {
             text += "; approved by " + (approvedBy.isEmpty ? "nobody" : approvedBy.joined(separator: ", "))
             if !notCounted.isEmpty { text += "; not counted: " + notCounted.joined(separator: "; ") }
             return text
+        case let .weakerPolicy(site, bundle, sequence):
+            return
+                "bundle \(sequence) requires \(bundle.summary), but this site asks for \(site.summary); a site may require more than a bundle, never less"
         case let .outOfOrder(reason): return reason
         }
     }

@@ -18,15 +18,19 @@ package struct BundleVerifier {
 
     /// What the site requires beyond integrity and the producer's signature.
     package struct Policy {
-        package var approvals = ApprovalPolicy()
+        /// What this site asks for beyond the approvals the bundle's manifest requires.
+        package var approvals = SiteApprovals()
         /// The target's position; nil skips the order check.
         package var chain: AppliedChain?
         package var now = Date()
         /// False where a rejected bundle must still be read (`reject` itself, `discard`).
         package var refuseRejected = true
         package var refuseExpired = true
+        /// False where the bundle is being reviewed (`approve`, `reject`), so the approvals it
+        /// still lacks are what is being added.
+        package var refuseUnapproved = true
 
-        package init(approvals: ApprovalPolicy = ApprovalPolicy(), chain: AppliedChain? = nil, now: Date = Date()) {
+        package init(approvals: SiteApprovals = SiteApprovals(), chain: AppliedChain? = nil, now: Date = Date()) {
             self.approvals = approvals
             self.chain = chain
             self.now = now
@@ -38,6 +42,7 @@ package struct BundleVerifier {
             var policy = Policy()
             policy.refuseRejected = false
             policy.refuseExpired = false
+            policy.refuseUnapproved = false
             return policy
         }
     }
@@ -59,6 +64,8 @@ package struct BundleVerifier {
         package var archiveTime: Int
         /// When each approval or rejection member was added (its mtime; not signed).
         package var reviewTimes: [String: Int]
+        /// The approvals the bundle needs here: its manifest's, with what the site adds.
+        package var requiredApprovals: ApprovalPolicy
     }
 
     /// Verifies the bundle in one pass over the archive. With `extractTo`, the members are also
@@ -115,12 +122,19 @@ package struct BundleVerifier {
         let digest = SHA256.hash(data: manifestBytes).hexString
         let review = Review(checksums: checksums, producerKey: signature.publicKey, trust: trust)
         let reviews = review.evaluate(members.compactMapValues(\.content))
+        let bundlePolicy = manifest.approvals ?? ApprovalPolicy()
+        if policy.approvals.isWeaker(than: bundlePolicy) {
+            throw VerificationError.weakerPolicy(
+                site: policy.approvals.required(by: ApprovalPolicy()), bundle: bundlePolicy, sequence: manifest.sequence
+            )
+        }
         let verified = Verified(
             manifest: manifest, digest: digest, signers: signers, producerKey: signature.publicKey,
             approvals: reviews.approvals, rejections: reviews.rejections, ignored: reviews.ignored,
             members: members.keys.sorted(), checksums: checksums,
             archiveTime: members[BundleLayout.manifest]!.mtime,
-            reviewTimes: members.filter { Review.isReviewMember($0.key) }.mapValues(\.mtime))
+            reviewTimes: members.filter { Review.isReviewMember($0.key) }.mapValues(\.mtime),
+            requiredApprovals: policy.approvals.required(by: bundlePolicy))
         try enforce(policy, on: verified)
         return verified
     }
@@ -146,7 +160,9 @@ package struct BundleVerifier {
             }
             guard policy.now < date else { throw VerificationError.expired(expires: expires) }
         }
-        try policy.approvals.check(verified.approvals, ignored: verified.ignored)
+        if policy.refuseUnapproved {
+            try verified.requiredApprovals.check(verified.approvals, ignored: verified.ignored)
+        }
         try policy.chain?.check(verified.manifest, digest: verified.digest)
     }
 

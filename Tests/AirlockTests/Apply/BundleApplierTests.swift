@@ -14,23 +14,23 @@ import Testing
         let path = fixture.file("target.sqlite")
         let target = Target.sqlite(path: path.path)
 
-        let dry = try applier.apply(fixture.bundle1, to: target, approvals: ApprovalPolicy(), dryRun: true)
+        let dry = try applier.apply(fixture.bundle1, to: target, approvals: SiteApprovals(), dryRun: true)
         #expect(dry.head == dry.verified.digest)
         #expect(!FileManager.default.fileExists(atPath: path.path), "a dry run must not create the target")
 
-        let one = try applier.apply(fixture.bundle1, to: target, approvals: ApprovalPolicy())
+        let one = try applier.apply(fixture.bundle1, to: target, approvals: SiteApprovals())
         let afterOne = try dump(path)
         #expect(
-            try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), dryRun: true).head != one.head)
+            try applier.apply(fixture.bundle2, to: target, approvals: SiteApprovals(), dryRun: true).head != one.head)
         #expect(try dump(path) == afterOne)
 
         #expect(throws: VerificationError.self) {
-            try applier.apply(fixture.bundle1, to: target, approvals: ApprovalPolicy())
+            try applier.apply(fixture.bundle1, to: target, approvals: SiteApprovals())
         }
         #expect(throws: VerificationError.self) {
-            try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(required: 1))
+            try applier.apply(fixture.bundle2, to: target, approvals: SiteApprovals(count: 1))
         }
-        let two = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy())
+        let two = try applier.apply(fixture.bundle2, to: target, approvals: SiteApprovals())
         #expect(try target.appliedChain().head == two.verified.digest)
         #expect(two.tableCheck == .matches)
         let afterTwo = try dump(path)
@@ -41,7 +41,7 @@ import Testing
         #expect(try dump(path) == afterOne)
 
         #expect(
-            try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), mode: .cutover).script
+            try applier.apply(fixture.bundle2, to: target, approvals: SiteApprovals(), mode: .cutover).script
                 == .cutover)
         #expect(try dump(path) == afterTwo)
         let cutoverBack = try applier.rollback(fixture.bundle2, from: target)
@@ -58,25 +58,25 @@ import Testing
         let postgres = try Postgres.freshDatabase()
         let target = try Target("postgres:" + postgres.conninfo)
 
-        let one = try applier.apply(fixture.bundle1, to: target, approvals: ApprovalPolicy())
+        let one = try applier.apply(fixture.bundle1, to: target, approvals: SiteApprovals())
         #expect(one.head == one.verified.digest)
         let afterOne = try postgresRows(postgres)
-        let dry = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), dryRun: true)
+        let dry = try applier.apply(fixture.bundle2, to: target, approvals: SiteApprovals(), dryRun: true)
         #expect(dry.head == dry.verified.digest)
         #expect(try postgresRows(postgres) == afterOne)
         #expect(try target.appliedChain().head == one.head)
 
-        _ = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy())
+        _ = try applier.apply(fixture.bundle2, to: target, approvals: SiteApprovals())
         let afterTwo = try postgresRows(postgres)
         #expect(afterTwo != afterOne)
         #expect(try applier.rollback(fixture.bundle2, from: target).head == one.head)
         #expect(try postgresRows(postgres) == afterOne)
 
         let dryCutover = try applier.apply(
-            fixture.bundle2, to: target, approvals: ApprovalPolicy(), mode: .cutover, dryRun: true)
+            fixture.bundle2, to: target, approvals: SiteApprovals(), mode: .cutover, dryRun: true)
         #expect(dryCutover.head == dryCutover.verified.digest)
         #expect(try postgresRows(postgres) == afterOne)
-        _ = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), mode: .cutover)
+        _ = try applier.apply(fixture.bundle2, to: target, approvals: SiteApprovals(), mode: .cutover)
         #expect(try postgresRows(postgres) == afterTwo)
         #expect(try applier.rollback(fixture.bundle2, from: target).script == .cutoverRollback)
         #expect(try postgresRows(postgres) == afterOne)
@@ -86,7 +86,7 @@ import Testing
         _ = try other.query("CREATE TABLE products (id integer)")
         #expect {
             try applier.apply(
-                fixture.bundle1, to: try Target("postgres:" + other.conninfo), approvals: ApprovalPolicy())
+                fixture.bundle1, to: try Target("postgres:" + other.conninfo), approvals: SiteApprovals())
         } throws: { error in
             guard case let TargetError.scriptFailed(script, reason) = error else { return false }
             return script == "upsert.sql" && reason.contains("product_id")
@@ -101,12 +101,12 @@ import Testing
         let applier = BundleApplier(verifier: try fixture.verifier())
         let path = fixture.file("trigger-target.sqlite")
         let target = Target.sqlite(path: path.path)
-        _ = try applier.apply(fixture.bundle1, to: target, approvals: ApprovalPolicy())
+        _ = try applier.apply(fixture.bundle1, to: target, approvals: SiteApprovals())
         _ = try Shell.run([
             "sqlite3", path.path,
             "CREATE TRIGGER shout AFTER UPDATE ON products BEGIN UPDATE products SET name = upper(NEW.name) WHERE product_id = NEW.product_id AND name <> upper(NEW.name); END;"
         ])
-        let outcome = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy())
+        let outcome = try applier.apply(fixture.bundle2, to: target, approvals: SiteApprovals())
         guard case let .differs(report) = outcome.tableCheck else {
             Issue.record("verify.sql should find products changed by the trigger, got \(outcome.tableCheck)")
             return

@@ -41,7 +41,7 @@ import Testing
             let before = try Shell.run(["sqlite3", path.path, ".dump"]).output
             let target = Target.sqlite(path: path.path)
             #expect {
-                try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy())
+                try applier.apply(fixture.bundle2, to: target, approvals: SiteApprovals())
             } throws: { error in
                 guard case let TargetError.scriptFailed(_, reason) = error else { return false }
                 return reason.contains("products: target rows differ from what bundle 000002 expects")
@@ -57,13 +57,13 @@ import Testing
         for driftCase in Self.cases {
             let postgres = try Postgres.freshDatabase()
             let target = try Target("postgres:" + postgres.conninfo)
-            _ = try applier.apply(fixture.bundle1, to: target, approvals: ApprovalPolicy())
+            _ = try applier.apply(fixture.bundle1, to: target, approvals: SiteApprovals())
             _ = try postgres.query(driftCase.edit)
             let before =
                 try postgres.query("SELECT * FROM products ORDER BY 1")
                 + (try postgres.query("SELECT count(*) FROM airlock_ledger"))
             #expect {
-                try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy())
+                try applier.apply(fixture.bundle2, to: target, approvals: SiteApprovals())
             } throws: { error in
                 guard case let TargetError.scriptFailed(_, reason) = error else { return false }
                 return reason.contains(
@@ -95,7 +95,7 @@ import Testing
             let drifted = try products()
             let target = Target.sqlite(path: path.path)
 
-            let applied = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), onDrift: .skip)
+            let applied = try applier.apply(fixture.bundle2, to: target, approvals: SiteApprovals(), onDrift: .skip)
             #expect(applied.head == applied.verified.digest)
             #expect(applied.skippedDrift == driftCase.drifted.map { "airlock: products: skipped drifted row: \($0)" })
             #expect(
@@ -143,18 +143,18 @@ import Testing
         let applier = BundleApplier(verifier: try fixture.verifier())
         let atTwo = try Postgres.freshDatabase()
         for bundle in [fixture.bundle1, fixture.bundle2] {
-            _ = try applier.apply(bundle, to: try Target("postgres:" + atTwo.conninfo), approvals: ApprovalPolicy())
+            _ = try applier.apply(bundle, to: try Target("postgres:" + atTwo.conninfo), approvals: SiteApprovals())
         }
         let wanted = Self.rowsByKey(try atTwo.query(Self.productRows))
         for driftCase in Self.cases {
             let postgres = try Postgres.freshDatabase()
             let target = try Target("postgres:" + postgres.conninfo)
-            _ = try applier.apply(fixture.bundle1, to: target, approvals: ApprovalPolicy())
+            _ = try applier.apply(fixture.bundle1, to: target, approvals: SiteApprovals())
             let atOne = try postgres.query(Self.productRows)
             _ = try postgres.query(driftCase.edit)
             let drifted = try postgres.query(Self.productRows)
 
-            let applied = try applier.apply(fixture.bundle2, to: target, approvals: ApprovalPolicy(), onDrift: .skip)
+            let applied = try applier.apply(fixture.bundle2, to: target, approvals: SiteApprovals(), onDrift: .skip)
             #expect(applied.head == applied.verified.digest)
             #expect(applied.skippedDrift == driftCase.drifted.map { "airlock: products: skipped drifted row: \($0)" })
             #expect(
@@ -202,7 +202,7 @@ import Testing
             try Shell.run([
                 "sqlite3", path.path, "UPDATE products SET name = 'Edited on site' WHERE product_id = 'P-102'"
             ]).status == 0)
-        let applied = try applier.apply(fixture.bundle2, to: .sqlite(path: path.path), approvals: ApprovalPolicy())
+        let applied = try applier.apply(fixture.bundle2, to: .sqlite(path: path.path), approvals: SiteApprovals())
         #expect(applied.head == applied.verified.digest)
         #expect(
             try Shell.run(["sqlite3", path.path, "SELECT name FROM products WHERE product_id = 'P-102'"]).output

@@ -196,7 +196,7 @@ import Testing
                 }
                 try verify(
                     bundle, fixture, verifier: try fixture.verifier(signers: try fixture.write(signers, to: "signers")),
-                    policy: .init(approvals: ApprovalPolicy(required: 1)))
+                    policy: .init(approvals: SiteApprovals(count: 1)))
             },
             Attack(
                 name: "approval over a different namespace",
@@ -208,12 +208,12 @@ import Testing
                         sums, namespace: "airlock-bundle", with: try fixture.keys.signingKey("alice"))
                     entries.append(.init(name: "approvals/alice.sig", kind: .bytes(Array(approval.armored.utf8))))
                 }
-                try verify(bundle, fixture, policy: .init(approvals: ApprovalPolicy(required: 1)))
+                try verify(bundle, fixture, policy: .init(approvals: SiteApprovals(count: 1)))
             },
             Attack(name: "too few approvals", expected: "needs 2 approvals; approved by alice") { fixture in
                 try verify(
                     try fixture.approvedCopy(by: ["alice"]), fixture,
-                    policy: .init(approvals: ApprovalPolicy(required: 2)))
+                    policy: .init(approvals: SiteApprovals(count: 2)))
             },
             Attack(
                 name: "one key approving under two names",
@@ -226,13 +226,13 @@ import Testing
                     bundle, verifier: try fixture.verifier())
                 try verify(
                     bundle, fixture, verifier: try fixture.verifier(signers: try fixture.write(signers, to: "signers")),
-                    policy: .init(approvals: ApprovalPolicy(required: 2)))
+                    policy: .init(approvals: SiteApprovals(count: 2)))
             },
             Attack(name: "required role missing", expected: "needs 1 approval including role dba; approved by alice") {
                 fixture in
                 try verify(
                     try fixture.approvedCopy(by: ["alice"]), fixture,
-                    policy: .init(approvals: ApprovalPolicy(required: 1, roles: ["dba"])))
+                    policy: .init(approvals: SiteApprovals(count: 1, roles: ["dba"])))
             },
             Attack(name: "rejected by a reviewer", expected: "rejected by bob: totals doubled") { fixture in
                 let bundle = try fixture.approvedCopy(by: ["alice"])

@@ -17,7 +17,7 @@ import Testing
         #expect(Set(after.keys) == Set(before.keys).union(["approvals/alice.sig", "approvals/bob.sig"]))
         for (name, member) in before { #expect(after[name]?.sha256 == member.sha256, "\(name) changed") }
 
-        let verified = try fixture.verifier().verify(approved, policy: .init(approvals: ApprovalPolicy(required: 2)))
+        let verified = try fixture.verifier().verify(approved, policy: .init(approvals: SiteApprovals(count: 2)))
         #expect(verified.approvals.map(\.name) == ["alice", "bob"])
         #expect(verified.ignored.isEmpty)
 
@@ -68,7 +68,7 @@ import Testing
         try FileManager.default.copyItem(at: fixture.bundle2, to: bundle)
         let verifier = try fixture.verifier(signers: signers)
         try Reviewer(key: try SigningKey.load(path: own.path), name: "carol").approve(bundle, verifier: verifier)
-        let verified = try verifier.verify(bundle, policy: .init(approvals: ApprovalPolicy(required: 1)))
+        let verified = try verifier.verify(bundle, policy: .init(approvals: SiteApprovals(count: 1)))
         #expect(verified.approvals.map(\.name) == ["carol"])
 
         let folder = try Shell.extract(bundle)
@@ -99,7 +99,7 @@ import Testing
         let verifier = try fixture.verifier(signers: try fixture.write(signers, to: "signers"))
         let verified = try verifier.verify(
             try fixture.approvedCopy(by: ["alice"]),
-            policy: .init(approvals: ApprovalPolicy(required: 1, roles: ["dba"])))
+            policy: .init(approvals: SiteApprovals(count: 1, roles: ["dba"])))
         #expect(verified.approvals.first?.principals == ["alice", "dba"])
     }
 

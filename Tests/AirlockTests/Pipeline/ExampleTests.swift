@@ -51,7 +51,7 @@ import Testing
         let applier = BundleApplier(
             verifier: BundleVerifier(allowedSigners: try AllowedSigners(path: workspace.allowedSigners.path)))
         for bundle in bundles {
-            let outcome = try applier.apply(bundle, to: target, approvals: ApprovalPolicy())
+            let outcome = try applier.apply(bundle, to: target, approvals: SiteApprovals())
             #expect(outcome.tableCheck == .matches, "\(bundle.lastPathComponent): \(outcome.tableCheck)")
         }
         #expect(

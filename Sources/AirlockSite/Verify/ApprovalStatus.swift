@@ -1,0 +1,41 @@
+import AirlockBase
+
+/// Whether a bundle's approvals meet what it needs at this site (its manifest's policy and
+/// what the site adds), as `verify`, `apply` and `show` print it: `approvals: 1 of 1 (alice)`.
+package struct ApprovalStatus: Encodable, Equatable, Sendable {
+    package var required: ApprovalPolicy
+    /// The reviewers whose approvals count.
+    package var approvedBy: [String]
+    /// Roles the policy names that no counted approver holds.
+    package var missingRoles: [String]
+    package var isMet: Bool
+
+    private enum CodingKeys: String, CodingKey {
+        case required, approvedBy = "approved_by", missingRoles = "missing_roles", isMet = "met"
+    }
+
+    package init(required: ApprovalPolicy, approvals: [Review.Approval]) {
+        self.required = required
+        approvedBy = approvals.map(\.name)
+        let held = Set(approvals.flatMap(\.principals))
+        missingRoles = required.roles.filter { !held.contains($0) }
+        isMet = approvals.count >= required.required && missingRoles.isEmpty
+    }
+
+    /// `approvals: 1 of 1 (alice)`; `approvals: 0 of 1 (none; role dba missing)`.
+    package var line: String {
+        var text =
+            "approvals: \(approvedBy.count) of \(required.required) (\(approvedBy.isEmpty ? "none" : approvedBy.joined(separator: ", "))"
+        if !missingRoles.isEmpty {
+            text += "; role\(missingRoles.count == 1 ? "" : "s") \(missingRoles.joined(separator: ", ")) missing"
+        }
+        return text + ")"
+    }
+}
+
+extension BundleVerifier.Verified {
+    /// What this bundle's approvals amount to against what it needs here.
+    package var approvalStatus: ApprovalStatus {
+        ApprovalStatus(required: requiredApprovals, approvals: approvals)
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+@testable import AirlockBase
+@testable import AirlockSite
+
+/// The approval policy travels in the signed manifest: a site that holds nothing but
+/// `allowed_signers` enforces what the producer's spec required, and may ask for more, never less.
+@Suite struct BundlePolicyTests {
+    @Test func aSiteWithOnlyAllowedSignersEnforcesTheBundlesPolicy() throws {
+        let spec = try TestWorkspace.exampleSpecMovingFiles().replacingOccurrences(
+            of: "# approvals:\n#   required: 1\n", with: "approvals:\n  required: 1\n")
+        let workspace = try TestWorkspace(spec: spec)
+        defer { workspace.remove() }
+        try KeyStore(directory: workspace.root.appendingPathComponent("keys")).generate(name: "alice", role: .reviewer)
+        try workspace.drop(TestWorkspace.exampleDrop)
+        guard case let .bundle(file, manifest, _) = try workspace.run().outcome else {
+            Issue.record("no bundle")
+            return
+        }
+        #expect(manifest.approvals == ApprovalPolicy(required: 1))
+
+        // The site: a folder holding a copy of the bundle and allowed_signers, no airlock.yml.
+        let site = workspace.root.appendingPathComponent("site")
+        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+        let bundle = site.appendingPathComponent(file.lastPathComponent)
+        try FileManager.default.copyItem(at: file, to: bundle)
+        try FileManager.default.copyItem(
+            at: workspace.allowedSigners, to: site.appendingPathComponent("allowed_signers"))
+        func verify(_ flags: [String] = []) throws -> Shell.Result {
+            try Shell.run(
+                [
+                    AirlockProcess.executable.path, "verify", bundle.path, "--workspace", site.path,
+                    "--allowed-signers",
+                    site.appendingPathComponent("allowed_signers").path
+                ] + flags)
+        }
+        let unapproved = try verify()
+        #expect(unapproved.status == 5)
+        #expect(unapproved.error.contains("needs 1 approval; approved by nobody"), "\(unapproved.error)")
+
+        let approve = try Shell.run([
+            AirlockProcess.executable.path, "approve", bundle.path, "--key", "alice", "--workspace", workspace.root.path
+        ])
+        #expect(approve.status == 0, "\(approve.error)")
+        let approved = try verify()
+        #expect(approved.status == 0, "\(approved.error)")
+        #expect(approved.output.contains("  approvals: 1 of 1 (alice)\n"), "\(approved.output)")
+
+        let fewer = try verify(["--require-approvals", "0"])
+        #expect(fewer.status == 5)
+        #expect(
+            fewer.error.contains(
+                "requires 1 approval, but this site asks for 0 approvals; a site may require more than a bundle, never less"
+            ),
+            "\(fewer.error)")
+        let more = try verify(["--require-approvals", "2"])
+        #expect(more.status == 5)
+        #expect(more.error.contains("needs 2 approvals; approved by alice"), "\(more.error)")
+        let role = try verify(["--require-role", "dba"])
+        #expect(role.status == 5)
+        #expect(role.error.contains("including role dba"), "\(role.error)")
+    }
+}
