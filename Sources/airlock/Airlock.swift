@@ -20,7 +20,8 @@ struct Airlock: ParsableCommand {
             64 usage or configuration error.
             """,
         subcommands: [
-            Keygen.self, Allow.self, Revoke.self, Pull.self, Run.self, Watch.self, Status.self, Infer.self, Show.self,
+            Keygen.self, Allow.self, Revoke.self, TrustCommand.self, Pull.self, Run.self, Watch.self, Status.self,
+            Infer.self, Show.self,
             DiffBundles.self, Verify.self, Approve.self, Reject.self, Discard.self, Apply.self, Rollback.self
         ]
     )

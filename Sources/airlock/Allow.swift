@@ -21,8 +21,7 @@ struct Allow: ParsableCommand {
     @Argument(help: "The public key file (ssh-ed25519 BASE64 comment).")
     var publicKey: String
 
-    @Flag(help: "Allow the key to approve and reject bundles instead of signing them.")
-    var reviewer = false
+    @OptionGroup var role: KeyRoleOptions
 
     @Option(help: ArgumentHelp("The key is valid from this time.", valueName: "time"))
     var validAfter: String?
@@ -36,7 +35,7 @@ struct Allow: ParsableCommand {
         let store = KeyStore(directory: options.url.appendingPathComponent("keys"))
         let key = try store.publicKey(publicKey)
         try store.allow(
-            name: name, key: key, role: reviewer ? .reviewer : .producer, validAfter: validAfter,
+            name: name, key: key, role: role.role, validAfter: validAfter,
             validBefore: validBefore)
         printLine("allowed \(key.fingerprint) as \(name) in \(store.allowedSigners.path)")
     }

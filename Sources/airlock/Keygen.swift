@@ -7,28 +7,27 @@ struct Keygen: ParsableCommand {
         discussion: """
             Writes keys/NAME (private, mode 0600, never commit it) and keys/NAME.pub, and \
             allows the key in keys/allowed_signers, the file both `airlock verify` and \
-            `ssh-keygen -Y verify` read: to sign bundles, or with --reviewer to approve and \
-            reject them.
+            `ssh-keygen -Y verify` read: to sign bundles, with --reviewer to approve and \
+            reject them, or with --trustee to sign trust updates.
 
             Examples:
               airlock keygen producer
               airlock keygen alice --reviewer
+              airlock keygen trustee-1 --trustee
             """
     )
 
     @Argument(help: "The key's name; the spec's producer.key names the key that signs bundles.")
     var name: String
 
-    @Flag(help: "Allow the key to approve and reject bundles instead of signing them.")
-    var reviewer = false
+    @OptionGroup var role: KeyRoleOptions
 
     @OptionGroup var options: WorkspaceOptions
 
     func run() throws {
         let store = KeyStore(directory: options.url.appendingPathComponent("keys"))
-        let key = try store.generate(name: name, role: reviewer ? .reviewer : .producer)
+        let key = try store.generate(name: name, role: role.role)
         printLine(
-            "wrote \(store.privateKeyPath(name).path) and its .pub; \(name) may now \(reviewer ? "approve and reject" : "sign") bundles (\(key.fingerprint))"
-        )
+            "wrote \(store.privateKeyPath(name).path) and its .pub; \(name) may now \(role.may) (\(key.fingerprint))")
     }
 }

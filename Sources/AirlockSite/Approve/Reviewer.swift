@@ -43,47 +43,19 @@ package struct Reviewer {
 
     /// Verifies and unpacks the bundle in one pass, adds the members `statement` makes, and
     /// packs it again with the original mtime; review members keep the time they were added.
-    /// Holds the bundle's lock (`.NAME.lock` beside it) throughout.
+    /// Holds the bundle's turn (`ArchiveAmendment`) throughout.
     @discardableResult
     private func amend(
         _ bundle: URL, verifier: BundleVerifier, policy: BundleVerifier.Policy,
         statement: (BundleVerifier.Verified) throws -> [String: [UInt8]]
     ) throws -> BundleVerifier.Verified {
-        // Two reviewers amending one file at once would each write back what they read, and
-        // the later rename would drop the other's member: writers take turns, and each
-        // verifies what it read after its turn came.
-        let lock = bundle.deletingLastPathComponent().appendingPathComponent(".\(bundle.lastPathComponent).lock")
-        return try FileLock.withExclusiveLock(at: lock.path) {
-            try add(to: bundle, verifier: verifier, policy: policy, statement: statement)
-        }
-    }
-
-    private func add(
-        to bundle: URL, verifier: BundleVerifier, policy: BundleVerifier.Policy,
-        statement: (BundleVerifier.Verified) throws -> [String: [UInt8]]
-    ) throws -> BundleVerifier.Verified {
-        try verifier.withUnpacked(bundle, policy: policy) { verified, folder in
-            let additions = try statement(verified)
-            for (name, bytes) in additions {
-                let url = folder.appendingPathComponent(name)
-                try FileManager.default.createDirectory(
-                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(bytes).write(to: url)
+        try ArchiveAmendment.taking(turnOn: bundle) {
+            try verifier.withUnpacked(bundle, policy: policy) { verified, folder in
+                try ArchiveAmendment.rewrite(
+                    bundle, members: verified.members, in: folder, adding: try statement(verified),
+                    mtime: verified.archiveTime, times: verified.reviewTimes)
+                return verified
             }
-            let names = Set(verified.members).union(additions.keys)
-            let replacement = bundle.deletingLastPathComponent().appendingPathComponent(
-                ".\(bundle.lastPathComponent).\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: replacement) }
-            // A review member's mtime records when it was added (unsigned: SSHSIG carries no time).
-            var times = verified.reviewTimes
-            for name in additions.keys { times[name] = Int(Date().timeIntervalSince1970) }
-            try BundleArchive.write(
-                members: names.map { ($0, folder.appendingPathComponent($0)) }, to: replacement,
-                mtime: verified.archiveTime, times: times)
-            guard rename(replacement.path, bundle.path) == 0 else {
-                throw BundleError.archive("cannot replace \(bundle.path): \(String(cString: strerror(errno)))")
-            }
-            return verified
         }
     }
 }

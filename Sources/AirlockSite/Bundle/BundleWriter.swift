@@ -28,14 +28,22 @@ package struct BundleWriter {
         try add(path) { try data.write(to: $0) }
     }
 
-    /// Lists every member in `SHA256SUMS` (coreutils format, sorted) and signs it with `key`
-    /// (SSHSIG, namespace `airlock-bundle`).
-    package mutating func sign(with key: any Signer) throws {
+    /// Lists every member written so far in `member` (`SHA256SUMS`, coreutils format, sorted)
+    /// and adds it; returns its bytes, which signatures cover.
+    @discardableResult
+    package mutating func listChecksums(as member: String = BundleLayout.checksums) throws -> [UInt8] {
         let sums = try members.sorted().map {
             "\(try FileDigest.sha256(of: folder.appendingPathComponent($0)))  \($0)\n"
         }.joined()
-        let signature = try SSHSignature.sign(Array(sums.utf8), namespace: SigningNamespace.bundle, with: key)
-        try add(BundleLayout.checksums, data: Data(sums.utf8))
+        try add(member, data: Data(sums.utf8))
+        return Array(sums.utf8)
+    }
+
+    /// Lists every member in `SHA256SUMS` and signs it with `key` (SSHSIG, namespace
+    /// `airlock-bundle`).
+    package mutating func sign(with key: any Signer) throws {
+        let sums = try listChecksums()
+        let signature = try SSHSignature.sign(sums, namespace: SigningNamespace.bundle, with: key)
         try add(BundleLayout.signature, data: Data(signature.armored.utf8))
     }
 

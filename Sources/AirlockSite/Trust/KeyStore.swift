@@ -16,14 +16,16 @@ package struct KeyStore {
     package var allowedSigners: URL { directory.appendingPathComponent("allowed_signers") }
     package var revokedKeys: URL { directory.appendingPathComponent("revoked_keys") }
 
-    /// Namespaces a producer key signs in, and those a reviewer key signs in.
+    /// What a key may sign: bundles (producer), approvals and rejections (reviewer), or the
+    /// trust updates that change a site's signers (trustee).
     package enum Role: Sendable {
-        case producer, reviewer
+        case producer, reviewer, trustee
 
         var namespaces: [String] {
             switch self {
             case .producer: return [SigningNamespace.bundle]
             case .reviewer: return [SigningNamespace.approval, SigningNamespace.rejection]
+            case .trustee: return [SigningNamespace.trust]
             }
         }
     }

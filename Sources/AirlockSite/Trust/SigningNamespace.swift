@@ -7,4 +7,7 @@ package enum SigningNamespace {
     package static let approval = "airlock-approval"
     /// A reviewer's signed rejection text.
     package static let rejection = "airlock-rejection"
+    /// A trustee's signature over a trust update's `SHA256SUMS`: the next `allowed_signers`
+    /// and `revoked_keys` a site takes.
+    package static let trust = "airlock-trust"
 }
