@@ -32,6 +32,12 @@ struct Show: ParsableCommand {
     @Flag(help: "Print the summary as JSON, for scripts.")
     var json = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Also write the bundle's report page to this file, with the signatures and approvals the bundle holds now.",
+            valueName: "file"))
+    var html: String?
+
     @OptionGroup var trust: TrustOptions
 
     func validate() throws {
@@ -40,7 +46,8 @@ struct Show: ParsableCommand {
 
     func run() throws {
         let summary = try BundleSummary.load(
-            URL(fileURLWithPath: bundle), verifier: try trust.verifier(), sampleSize: changes)
+            URL(fileURLWithPath: bundle), verifier: try trust.verifier(), sampleSize: changes,
+            page: html.map { URL(fileURLWithPath: $0) })
         if json { return FileHandle.standardOutput.write(try CanonicalJSON.encode(summary)) }
         for line in Self.render(summary, style: .standardOutput) { printStyledLine(line) }
     }
@@ -82,6 +89,13 @@ struct Show: ParsableCommand {
             }
         }
         out += style.table(rows)
+        if !summary.overrides.isEmpty { out += ["", style.bold("Overrides")] }
+        for line in summary.overrides {
+            out.append(
+                "  \(v(line.entity)): when \(v(line.when)) set \(v(line.sets)): \(line.rows) row(s) changed in this run"
+                    + (line.note.isEmpty ? "" : " (\(v(line.note)))"))
+            for example in line.examples { out.append("    \(v(example))") }
+        }
         out += ["", style.bold("Validation")]
         if summary.validation.total == 0 { out.append("  no findings") }
         for finding in summary.validation.findings.prefix(20) {

@@ -25,7 +25,8 @@ struct Normalizer {
         /// those rows as unchanged, but no record of this drop made them.
         var kept = 0
         /// Rows an override changed.
-        var overridden = 0
+        /// Rows each override changed, in the spec's order.
+        var overridden: [Int] = []
         /// Per value of the spec's category column: records read and records quarantined.
         var byCategory: [String?: (processed: Int, quarantined: Int)] = [:]
         /// `kept` and `superseded` per value of the category column.
@@ -148,10 +149,10 @@ struct Normalizer {
         }
     }
 
-    /// Runs each override on the snapshot; returns how many rows they changed. A row that
+    /// Runs each override on the snapshot; returns how many rows each changed. A row that
     /// already holds the override's values is left alone, so a second run changes nothing.
-    private func applyOverrides(in db: Database) throws -> Int {
-        var changed = 0
+    private func applyOverrides(in db: Database) throws -> [Int] {
+        var changed: [Int] = []
         for override in entity.overrides {
             let pairs = override.set.map { column, value -> (String, String) in
                 switch value {
@@ -164,7 +165,7 @@ struct Normalizer {
                     UPDATE \(tables.snapshot) SET \(pairs.map { "\($0) = \($1)" }.joined(separator: ", "))
                     WHERE (\(override.when)) AND NOT (\(pairs.map { "\($0) IS \($1)" }.joined(separator: " AND ")))
                     """)
-            changed += db.changesCount
+            changed.append(db.changesCount)
         }
         return changed
     }

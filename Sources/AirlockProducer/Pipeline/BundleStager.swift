@@ -64,7 +64,7 @@ struct BundleStager {
             let contents = try BundleContents(
                 folder: writer.folder, manifest: manifest, sampleSize: ReportPage.sampleSize)
             for page in ReportPage.allCases {
-                try writer.add(page.memberName, data: Data(page.render(contents).utf8))
+                try writer.add(page.memberName, data: Data(try page.render(contents).utf8))
                 stepDone()
             }
         }
@@ -93,7 +93,8 @@ struct BundleStager {
                 .init(
                     name: entity.name, key: entity.key, rows: rows, counts: drop.counts[entity.name]!,
                     checksums: Dictionary(uniqueKeysWithValues: checksums.map { ($0.key.rawValue, $0.value) }),
-                    category: entity.category, categories: drop.categories[entity.name]))
+                    category: entity.category, categories: drop.categories[entity.name],
+                    overrides: Self.overrides(of: entity, changed: drop.overridden[entity.name])))
         }
         let created = Date(timeIntervalSince1970: TimeInterval(time)).utcTimestamp
         let expires = spec.bundleLifetime.map { Date(timeIntervalSince1970: TimeInterval(time + $0)).utcTimestamp }
@@ -106,5 +107,24 @@ struct BundleStager {
             format: Manifest.currentFormat, id: id, sequence: sequence, parent: parent, created: created,
             expires: expires, producer: spec.producerKey, approvals: spec.approvals, sources: sources,
             entities: entities)
+    }
+
+    /// The entity's overrides as its manifest lists them (values as text; booleans `true` and
+    /// `false`), with the rows each changed (none
+    /// for an entity that joined the bundle without records of this drop).
+    private static func overrides(of entity: EntitySpec, changed: [Int]?) -> [Manifest.Override]? {
+        guard !entity.overrides.isEmpty else { return nil }
+        return entity.overrides.enumerated().map { index, override in
+            let set = Dictionary(
+                uniqueKeysWithValues: override.set.map { column, value -> (String, String) in
+                    switch value {
+                    case let .integer(number) where entity.columns[entity.index(ofColumn: column)].type == .boolean:
+                        return (column, number == 0 ? "false" : "true")
+                    case let .integer(number): return (column, String(number))
+                    case let .text(text): return (column, text)
+                    }
+                })
+            return Manifest.Override(when: override.when, set: set, note: override.note, rows: changed?[index] ?? 0)
+        }
     }
 }

@@ -21,6 +21,8 @@ struct DropRun {
         var categories: [String: [Manifest.Category]] = [:]
         /// The entities the bundle carries, parents first.
         var entities: [EntitySpec] = []
+        /// Per entity with overrides, the rows each override changed.
+        var overridden: [String: [Int]] = [:]
 
         /// A finding of severity block: no bundle.
         var isBlocked: Bool { findings.contains { $0.severity == .block } }
@@ -41,10 +43,12 @@ struct DropRun {
             let report = try timer.time("normalize", ["entity": "\(entity.name)"]) {
                 try Normalizer(entity).normalize(in: db)
             }
-            if report.overridden > 0 {
+            if report.overridden.contains(where: { $0 > 0 }) {
                 logger.info(
-                    "overrides corrected rows", metadata: ["entity": "\(entity.name)", "rows": "\(report.overridden)"])
+                    "overrides corrected rows",
+                    metadata: ["entity": "\(entity.name)", "rows": "\(report.overridden.reduce(0, +))"])
             }
+            if !entity.overrides.isEmpty { result.overridden[entity.name] = report.overridden }
             normalized[entity.name] = report
         }
         progress?(ProgressUpdate(task: "normalizing", done: 1, total: 1, unit: .steps))

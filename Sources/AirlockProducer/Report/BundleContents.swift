@@ -10,11 +10,14 @@ package struct BundleContents: Sendable {
     /// Per entity, the first `sampleSize` lines of its change file; the manifest's counts say
     /// how many there are in all.
     package var changes: [String: [Change]]
+    /// Where the members are, for readers that stream more of a change file than the sample.
+    let folder: URL
 
     /// Reads the members below `folder`; a bundle made before change files and validation.json
     /// simply has none.
     package init(folder: URL, manifest: Manifest, sampleSize: Int) throws {
         self.manifest = manifest
+        self.folder = folder
         let validationFile = folder.appendingPathComponent(BundleLayout.validation)
         if FileManager.default.fileExists(atPath: validationFile.path) {
             validation = try JSONDecoder().decode(ValidationReport.self, from: Data(contentsOf: validationFile))
@@ -25,6 +28,24 @@ package struct BundleContents: Sendable {
             guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(member).path) else { continue }
             changes[entity.name] = try Self.firstChanges(of: member, in: folder, count: sampleSize)
         }
+    }
+
+    /// The first `limit` lines of `entity`'s change file as the items of a JSON array, each
+    /// line as it is (they are JSON objects), joined by commas; empty without a change file.
+    func changeLines(of entity: String, limit: Int) throws -> [UInt8] {
+        let member = BundleLayout.changes(of: entity)
+        let file = folder.appendingPathComponent(member)
+        guard FileManager.default.fileExists(atPath: file.path) else { return [] }
+        var items: [UInt8] = []
+        var count = 0
+        try ByteSource.file(file, name: member).forEachLine { line, _ in
+            guard count < limit else { return false }
+            if count > 0 { items.append(UInt8(ascii: ",")) }
+            items += line
+            count += 1
+            return true
+        }
+        return items
     }
 
     /// Decodes the first `count` lines of a change file, reading no further than it needs.

@@ -12,6 +12,8 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
     package var approvals: ApprovalStatus
     package var sources: [Manifest.Source]
     package var entities: [Entity]
+    /// What the spec's overrides did to what the sources reported.
+    package var overrides: [OverrideLine]
     package var validation: Validation
 
     package struct Identity: Encodable, Equatable, Sendable {
@@ -104,17 +106,27 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
                 breakdown: Breakdown(entity),
                 changes: Changes(total: entity.counts.changed, sample: contents.changes[entity.name] ?? []))
         }
+        overrides = contents.overrideLines
         validation = Validation(total: contents.validation?.total ?? 0, findings: contents.validation?.findings ?? [])
     }
 
     /// Verifies `url` (integrity and the producer's signature: an expired or rejected bundle is
-    /// still shown, and says so) and summarizes it with `sampleSize` changes per entity.
-    package static func load(_ url: URL, verifier: BundleVerifier, sampleSize: Int, now: Date = Date()) throws
-        -> BundleSummary
-    {
+    /// still shown, and says so) and summarizes it with `sampleSize` changes per entity. With
+    /// `page`, writes the bundle's report.html there again, with the signatures and approvals
+    /// the file holds now.
+    package static func load(
+        _ url: URL, verifier: BundleVerifier, sampleSize: Int, now: Date = Date(), page: URL? = nil
+    ) throws -> BundleSummary {
         try verifier.withUnpacked(url) { verified, folder in
-            try BundleSummary(
+            let summary = try BundleSummary(
                 file: url.lastPathComponent, verified: verified, folder: folder, sampleSize: sampleSize, now: now)
+            if let page {
+                let contents = try BundleContents(
+                    folder: folder, manifest: verified.manifest, sampleSize: ReportPage.sampleSize)
+                let review = HTMLReport.Review(signatures: summary.signatures, approvals: summary.approvals)
+                try Data(try HTMLReport(contents: contents, review: review).render().utf8).write(to: page)
+            }
+            return summary
         }
     }
 }

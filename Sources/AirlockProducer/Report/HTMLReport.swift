@@ -3,12 +3,29 @@ import AirlockSite
 import AirlockSpec
 
 /// `report.html`: one self-contained page for a reviewer's browser. Styles, the chart (inline
-/// SVG) and the search script are inside the page, and its Content-Security-Policy forbids
-/// every fetch, so opening it sends nothing anywhere.
+/// SVG), the changes (as JSON data) and the script that filters and pages them are inside the
+/// page, and its Content-Security-Policy forbids every fetch, so opening it sends nothing
+/// anywhere. The bundle's own page is written before anyone reviewed it; `airlock show
+/// --html` writes it again with the signatures and approvals the file holds (`review`).
 struct HTMLReport {
     let contents: BundleContents
+    /// Who signed and approved, and whether that meets the policy; nil on the page a bundle
+    /// carries, which is written before any review.
+    var review: Review? = nil
 
-    func render() -> String {
+    /// What `airlock show --html` knows that the producer did not.
+    struct Review {
+        var signatures: [BundleSummary.Signature]
+        var approvals: ApprovalStatus
+    }
+
+    /// Changes of each entity the page carries; the change files hold them all.
+    static let changesCarried = 100_000
+
+    /// Changes the page shows at once.
+    static let pageSize = 100
+
+    func render() throws -> String {
         let manifest = contents.manifest
         return """
             <!DOCTYPE html>
@@ -20,15 +37,19 @@ struct HTMLReport {
             <body>
             <h1>Airlock bundle \(manifest.sequence)</h1>
             <table id="facts">\(contents.facts.map { "<tr><th>\(Self.escape($0.0))</th><td>\(Self.escape($0.1))</td></tr>" }.joined())</table>
+            <h2>Signatures and approvals</h2>
+            \(signatures)
             <h2>Sources</h2>
             \(table(id: "sources", header: ["file", "entity", "records", "sha256"], rows: contents.sourceRows.map { $0.map(Self.escape) }))
             <h2>Changes by entity</h2>
             \(breakdownTable)
             \(chart)
+            <h2>Overrides</h2>
+            \(overrides)
             <h2>Validation</h2>
             \(findings)
             <h2>Field-level changes</h2>
-            \(changes)
+            \(try changes())
             <script>\(Self.script)</script>
             </body></html>
 
@@ -100,30 +121,79 @@ struct HTMLReport {
             + table(id: "findings", header: ["severity", "entity", "place", "value", "reason"], rows: rows) + omitted
     }
 
-    private var changes: String {
-        var rows: [String] = []
-        var notes: [String] = []
-        for entity in contents.manifest.entities {
-            let (listed, total) = contents.changeCount(entity)
-            notes.append("\(Self.escape(entity.name)): \(listed) of \(total) listed")
-            for change in contents.changes[entity.name] ?? [] {
-                let fields = change.fields.map { field -> String in
-                    let before = change.before?[field].map { "<del>\(Self.escape($0.description))</del>" } ?? ""
-                    let after = change.after?[field].map { "<ins>\(Self.escape($0.description))</ins>" } ?? ""
-                    let arrow = change.op == .update ? " → " : ""
-                    return "<div><b>\(Self.escape(field))</b> \(before)\(arrow)\(after)</div>"
-                }
-                rows.append(
-                    "<tr class=\"\(change.op.rawValue)\"><td>\(Self.escape(entity.name))</td><td>\(change.op.rawValue)</td>"
-                        + "<td>\(Self.escape(change.keyText(order: entity.key)))</td><td>\(fields.joined())</td></tr>")
-            }
+    /// What the spec's overrides did to what the sources reported.
+    private var overrides: String {
+        let lines = contents.overrideLines
+        guard !lines.isEmpty else { return "<p id=\"overrides-none\">The spec overrides nothing.</p>" }
+        let rows = lines.map { line in
+            [line.entity, line.when, line.sets, line.note, String(line.rows), line.examples.joined(separator: "\n")]
+                .map(Self.escape)
         }
+        return table(
+            id: "overrides", header: ["entity", "when", "sets", "why", "rows changed", "examples (source → set)"],
+            rows: rows)
+    }
+
+    /// The policy, and with `review` every signature and whether the approvals meet it.
+    private var signatures: String {
+        var out = "<p id=\"policy\">Approvals: \(Self.escape(contents.policyText)).</p>"
+        guard let review else {
+            return out
+                + "<p id=\"approvals\" data-met=\"\">This page was written with the bundle, before anyone reviewed it: "
+                + "<code>airlock show BUNDLE</code> (or <code>show --html FILE</code>) lists the approvals the file holds.</p>"
+        }
+        let rows = review.signatures.map { signature in
+            [
+                signature.role.rawValue, signature.name, signature.valid ? "counts" : "not counted",
+                signature.fingerprint ?? "", signature.recorded ?? "", signature.reason ?? ""
+            ].map(Self.escape)
+        }
+        out += table(id: "signatures", header: ["role", "name", "counts", "fingerprint", "added", "reason"], rows: rows)
+        let status = review.approvals
+        out +=
+            "<p id=\"approvals\" data-met=\"\(status.isMet)\">\(Self.escape(status.line)), \(status.isMet ? "met" : "not yet met")</p>"
+        return out
+    }
+
+    /// The changes as data (`#changes-data`: per entity its key and up to `changesCarried`
+    /// lines of its change file), shown by the page's script a page at a time, with filters.
+    private func changes() throws -> String {
+        var notes: [String] = []
+        var data: [UInt8] = Array("[".utf8)
+        for (index, entity) in contents.manifest.entities.enumerated() {
+            let carried = min(entity.counts.changed, Self.changesCarried)
+            notes.append("\(Self.escape(entity.name)): \(carried) of \(entity.counts.changed)")
+            if index > 0 { data.append(UInt8(ascii: ",")) }
+            let key = try CanonicalJSON.compact(entity.key)
+            data +=
+                Array("{\"entity\":".utf8) + (try CanonicalJSON.compact(entity.name)) + Array(",\"key\":".utf8) + key
+            data +=
+                Array(",\"changes\":[".utf8) + (try contents.changeLines(of: entity.name, limit: Self.changesCarried))
+            data += Array("]}".utf8)
+        }
+        data.append(UInt8(ascii: "]"))
+        let options = contents.manifest.entities.map { "<option>\(Self.escape($0.name))</option>" }.joined()
         return """
-            <p>\(notes.joined(separator: "; ")) (every change is in changes/ENTITY.ndjson).</p>
+            <p>Changes carried: \(notes.joined(separator: "; ")) (every change is in changes/ENTITY.ndjson).</p>
+            <div id="filters"><select id="entity-filter" aria-label="Entity"><option value="">every entity</option>\(options)</select>
+            <select id="op-filter" aria-label="Change"><option value="">every change</option><option>insert</option><option>update</option><option>delete</option></select>
             <input id="search" type="search" placeholder="Search changes" aria-label="Search changes">
+            <button id="previous" type="button">previous</button> <span id="position"></span> <button id="next" type="button">next</button></div>
             <table id="changes"><thead><tr><th>entity</th><th>change</th><th>key</th><th>fields (before → after)</th></tr></thead>
-            <tbody>\(rows.joined(separator: "\n"))</tbody></table>
+            <tbody></tbody></table>
+            <script type="application/json" id="changes-data">\(Self.scriptSafe(data))</script>
             """
+    }
+
+    /// JSON text that cannot end its `<script>` element: every `<` (which JSON holds only in
+    /// strings) written as `\u003c`.
+    private static func scriptSafe(_ json: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(json.count)
+        for byte in json {
+            if byte == UInt8(ascii: "<") { out += Array("\\u003c".utf8) } else { out.append(byte) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private func table(id: String, header: [String], rows: [[String]]) -> String {
@@ -159,12 +229,70 @@ struct HTMLReport {
         #search{padding:4px 8px;width:24em;margin-bottom:.5em}td{white-space:pre-wrap}
         """
 
+    /// Reads the changes once, keeps a lower-case text of each for the search, and shows the
+    /// matching ones `pageSize` at a time. Cells are filled with textContent, never as markup.
     private static let script = """
-        document.getElementById('search').addEventListener('input', function (event) {
-          var needle = event.target.value.toLowerCase();
-          document.querySelectorAll('#changes tbody tr').forEach(function (row) {
-            row.hidden = needle !== '' && row.textContent.toLowerCase().indexOf(needle) < 0;
+        (function () {
+          var entities = JSON.parse(document.getElementById('changes-data').textContent);
+          var all = [];
+          entities.forEach(function (entity) {
+            entity.changes.forEach(function (change) {
+              var key = entity.key.map(function (k) { return k + '=' + show(change.key[k]); }).join(', ');
+              var fields = Object.keys(Object.assign({}, change.before || {}, change.after || {})).sort();
+              all.push({entity: entity.entity, op: change.op, key: key, change: change, fields: fields,
+                        text: (entity.entity + ' ' + change.op + ' ' + key + ' ' + JSON.stringify(change.before || {}) + ' '
+                               + JSON.stringify(change.after || {})).toLowerCase()});
+            });
           });
-        });
+          function show(value) { return value === null || value === undefined ? 'NULL' : String(value); }
+          var page = 0, pageSize = \(pageSize), shown = all;
+          var body = document.querySelector('#changes tbody');
+          function cell(row, text) { var td = document.createElement('td'); td.textContent = text; row.appendChild(td); return td; }
+          function draw() {
+            body.textContent = '';
+            var start = page * pageSize, end = Math.min(start + pageSize, shown.length);
+            for (var i = start; i < end; i++) {
+              var item = shown[i], row = document.createElement('tr');
+              row.className = item.op;
+              row.dataset.entity = item.entity;
+              cell(row, item.entity); cell(row, item.op); cell(row, item.key);
+              var fields = cell(row, '');
+              item.fields.forEach(function (field) {
+                var line = document.createElement('div'), name = document.createElement('b');
+                name.textContent = field; line.appendChild(name); line.appendChild(document.createTextNode(' '));
+                if (item.change.before && field in item.change.before) {
+                  var was = document.createElement('del'); was.textContent = show(item.change.before[field]); line.appendChild(was);
+                }
+                if (item.op === 'update') { line.appendChild(document.createTextNode(' → ')); }
+                if (item.change.after && field in item.change.after) {
+                  var now = document.createElement('ins'); now.textContent = show(item.change.after[field]); line.appendChild(now);
+                }
+                fields.appendChild(line);
+              });
+              body.appendChild(row);
+            }
+            document.getElementById('position').textContent =
+              shown.length === 0 ? 'no changes match' : (start + 1) + '–' + end + ' of ' + shown.length;
+            document.getElementById('previous').disabled = page === 0;
+            document.getElementById('next').disabled = end >= shown.length;
+          }
+          function filter() {
+            var entity = document.getElementById('entity-filter').value, op = document.getElementById('op-filter').value;
+            var needle = document.getElementById('search').value.toLowerCase();
+            shown = all.filter(function (item) {
+              return (entity === '' || item.entity === entity) && (op === '' || item.op === op)
+                && (needle === '' || item.text.indexOf(needle) >= 0);
+            });
+            page = 0;
+            draw();
+          }
+          ['entity-filter', 'op-filter'].forEach(function (id) { document.getElementById(id).addEventListener('change', filter); });
+          document.getElementById('search').addEventListener('input', filter);
+          document.getElementById('previous').addEventListener('click', function () { if (page > 0) { page--; draw(); } });
+          document.getElementById('next').addEventListener('click', function () {
+            if ((page + 1) * pageSize < shown.length) { page++; draw(); }
+          });
+          draw();
+        })();
         """
 }

@@ -22,6 +22,18 @@ struct MarkdownReport {
             }
         }
         out += table(["entity"] + Breakdown.columns, lines)
+        out +=
+            "\n## Approvals\n\n" + Self.cell(contents.policyText)
+            + "; reviewers add their approvals to the bundle file after this page was written (`airlock show` lists them).\n"
+        let overrides = contents.overrideLines
+        if !overrides.isEmpty {
+            out += "\n## Overrides\n\n"
+            out += table(
+                ["entity", "when", "sets", "why", "rows changed", "examples (source → set)"],
+                overrides.map {
+                    [$0.entity, $0.when, $0.sets, $0.note, String($0.rows), $0.examples.joined(separator: "; ")]
+                })
+        }
         out += "\n## Validation\n\n"
         if let validation = contents.validation, validation.total > 0 {
             out += "\(validation.total) finding(s).\n\n"

@@ -8,8 +8,9 @@ package enum ReportPage: CaseIterable, Sendable {
     case markdown
     case html
 
-    /// Changes per entity the pages list; the change files hold them all.
-    static let sampleSize = 1_000
+    /// Changes per entity decoded for the pages (report.md lists them; report.html carries up
+    /// to `HTMLReport.changesCarried` of each entity, read straight from the change files).
+    static let sampleSize = MarkdownReport.changesListed
 
     package var memberName: String {
         switch self {
@@ -18,10 +19,10 @@ package enum ReportPage: CaseIterable, Sendable {
         }
     }
 
-    package func render(_ contents: BundleContents) -> String {
+    package func render(_ contents: BundleContents) throws -> String {
         switch self {
         case .markdown: return MarkdownReport(contents: contents).render()
-        case .html: return HTMLReport(contents: contents).render()
+        case .html: return try HTMLReport(contents: contents).render()
         }
     }
 }
@@ -44,5 +45,13 @@ extension BundleContents {
     /// How many changes an entity's change file holds, and how many of them are listed here.
     func changeCount(_ entity: Manifest.Entity) -> (listed: Int, total: Int) {
         (changes[entity.name]?.count ?? 0, entity.counts.changed)
+    }
+
+    /// What the bundle's approval policy asks, as the pages say it.
+    var policyText: String {
+        let policy = manifest.approvals ?? ApprovalPolicy()
+        return policy.required == 0 && policy.roles.isEmpty
+            ? "none required by the producer's spec (a site may require some)"
+            : "\(policy.summary) required by the producer's spec (a site may require more)"
     }
 }

@@ -69,11 +69,15 @@ package struct Manifest: Codable, Equatable, Sendable {
         /// The spec's `category` column, when it names one, and the counts per value of it.
         package var category: String?
         package var categories: [Category]?
+        /// The spec's overrides of what the source reported, and how many rows each changed in
+        /// this run; absent for an entity without overrides.
+        package var overrides: [Override]?
 
         package init(
             name: String, key: [String], rows: Int, counts: EntityCounts, checksums: [String: String]? = nil,
-            category: String? = nil, categories: [Category]? = nil
+            category: String? = nil, categories: [Category]? = nil, overrides: [Override]? = nil
         ) {
+            self.overrides = overrides
             self.name = name
             self.key = key
             self.rows = rows
@@ -81,6 +85,23 @@ package struct Manifest: Codable, Equatable, Sendable {
             self.checksums = checksums
             self.category = category
             self.categories = categories
+        }
+    }
+
+    /// One override of the spec: the rows it applies to (`when`, SQL over the normalized
+    /// columns), the values it sets (as text; booleans `true`/`false`), why (`note`), and the
+    /// rows whose values it changed in this run. What the source said stays in `COLUMN_source`.
+    package struct Override: Codable, Equatable, Sendable {
+        package var when: String
+        package var set: [String: String]
+        package var note: String?
+        package var rows: Int
+
+        package init(when: String, set: [String: String], note: String?, rows: Int) {
+            self.when = when
+            self.set = set
+            self.note = note
+            self.rows = rows
         }
     }
 
