@@ -10,8 +10,9 @@ struct DiffBundles: ParsableCommand {
         abstract: "Show what differs between the changes of two bundles.",
         discussion: """
             Compares the field-level changes (changes/ENTITY.ndjson) of bundle A and bundle B: \
-            changes one makes to keys the other leaves alone, and keys both change but \
-            differently, field by field with each side's before and after values. Use it to \
+            first a summary per entity (changes only in A, only in B, and keys both change \
+            differently), then each of them, field by field with each side's before and after \
+            values. Use it to \
             check a regenerated bundle against the one under review, or to see how two days' \
             bundles differ. Both bundles are verified first (integrity and producer signature).
 
@@ -43,6 +44,22 @@ struct DiffBundles: ParsableCommand {
         guard !comparison.identical else {
             return printLine(style.good("no differences: both bundles make the same changes"))
         }
+        // The summary first: how much differs where, before the keys.
+        printStyledLine(style.bold("\nSummary"))
+        var rows = [["  entity", "only in A", "only in B", "different"]]
+        for entity in comparison.entities {
+            rows.append([
+                "  \(VisibleText.escaped(entity.name))", String(entity.onlyInA.count), String(entity.onlyInB.count),
+                String(entity.different.count)
+            ])
+        }
+        let totals = comparison.entities.reduce(into: [0, 0, 0]) { totals, entity in
+            totals[0] += entity.onlyInA.count
+            totals[1] += entity.onlyInB.count
+            totals[2] += entity.different.count
+        }
+        rows.append(["  all"] + totals.map(String.init))
+        for line in style.table(rows) { printStyledLine(line) }
         for entity in comparison.entities {
             printLine(style.bold("\n\(entity.name)"))
             for (label, changes) in [("only in A", entity.onlyInA), ("only in B", entity.onlyInB)] {

@@ -150,6 +150,15 @@ import Testing
                 of: "<ID_B>", with: verified[1].manifest.id)
         #expect(result.output == expected)
 
+        // The text form opens with a summary per entity before the keys.
+        let text = try Self.airlock(["diff", underReview.path, regenerated.path], in: a)
+        let summary =
+            text.output.components(separatedBy: "\nSummary\n").last?.components(separatedBy: "\n\n").first ?? ""
+        #expect(
+            summary.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") } == [
+                "entity only in A only in B different", "products 1 0 1", "all 1 0 1"
+            ], "\(text.output)")
+
         let same = try Self.airlock(["diff", underReview.path, underReview.path, "--json"], in: a)
         #expect(same.output.contains("\"identical\" : true"))
         #expect(same.output.contains("\"entities\" : [\n\n  ]"))
