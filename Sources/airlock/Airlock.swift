@@ -7,6 +7,9 @@ import Logging
 
 @main
 struct Airlock: ParsableCommand {
+    /// The release; the formats it writes are versioned on their own (`--version` prints both).
+    static let version = "0.20.0"
+
     static let configuration = CommandConfiguration(
         commandName: "airlock",
         abstract: "Turn dropped API dumps and CSV exports into signed SQL bundles for air-gapped targets.",
@@ -19,6 +22,8 @@ struct Airlock: ParsableCommand {
             change); 4 validation blocked (a rejected input file); 5 verification refused; \
             64 usage or configuration error.
             """,
+        version:
+            "airlock \(Self.version) (bundles \(Manifest.currentFormat), trust updates \(TrustManifest.currentFormat))",
         subcommands: [
             Keygen.self, Allow.self, Revoke.self, TrustCommand.self, Pull.self, Run.self, Watch.self, Status.self,
             Infer.self, Show.self,
