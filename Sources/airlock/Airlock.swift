@@ -41,9 +41,11 @@ struct Airlock: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as AirlockError {
+            TerminalProgress.erase()
             printError("airlock: \(error)")
             Foundation.exit(error.exitStatus.rawValue)
         } catch {
+            TerminalProgress.erase()
             exit(withError: error)
         }
     }

@@ -10,16 +10,23 @@ final class TerminalProgress {
 
     static var handler: ProgressHandler? {
         guard isatty(STDERR_FILENO) == 1 else { return nil }
-        let bar = TerminalProgress()
         return { bar.show($0) }
     }
 
+    /// The one bar of the process: commands run one task at a time, and an error erases it.
+    /// Used from the command's thread only.
+    nonisolated(unsafe) private static let bar = TerminalProgress()
+
+    /// Erases the bar, if one is drawn, so that what is printed next starts on a clean line.
+    static func erase() { bar.erase() }
+
+    private func erase() {
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        drawn = false
+    }
+
     private func show(_ update: ProgressUpdate) {
-        if update.isFinished {
-            if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            drawn = false
-            return
-        }
+        if update.isFinished { return erase() }
         let now = Date()
         guard now.timeIntervalSince(lastDraw) >= 0.1 || !drawn else { return }
         lastDraw = now
