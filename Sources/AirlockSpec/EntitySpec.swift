@@ -120,6 +120,10 @@ package struct ColumnSpec: Equatable, Sendable {
     package var type: ColumnType
     /// The entity whose key this column refers to (a foreign key), if any.
     package var references: String?
+    /// What a row naming no parent row does: blocks the bundle (the default), or is held back
+    /// (quarantine) while the rest of the drop is bundled; a parent deleted while children
+    /// still name it then keeps its row.
+    package var referenceSeverity = Severity.block
     /// Cleaning before the parse and checks after it.
     package var rules = ColumnRules()
 

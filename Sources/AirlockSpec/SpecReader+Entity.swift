@@ -127,10 +127,28 @@ extension SpecReader {
         guard !from.isEmpty, !from.contains("\"") else {
             throw invalid("\(place).from", "a source field name must be non-empty and hold no double quote")
         }
-        let references = try fields["references"].map { try string($0, at: "\(place).references") }
-        var column = ColumnSpec(name: name, from: from, type: type, references: references)
+        var column = ColumnSpec(name: name, from: from, type: type)
+        if let node = fields["references"] {
+            (column.references, column.referenceSeverity) = try reference(node, at: "\(place).references")
+        }
         column.rules = try columnRules(fields, type: type, at: place)
         return column
+    }
+
+    /// `references: ENTITY`, or `references: {entity: ENTITY, severity: quarantine | block}`.
+    private func reference(_ node: Node, at place: String) throws -> (String, Severity) {
+        if let name = node.scalar?.string { return (name, .block) }
+        let fields = try mapping(node, at: place)
+        try checkKeys(fields, known: ["entity", "severity"], at: place)
+        let entity = try string(try required(fields, "entity", at: place), at: "\(place).entity")
+        let severity = try fields["severity"].map { try self.severity($0, at: "\(place).severity") } ?? .block
+        guard severity != .warn else {
+            throw invalid(
+                "\(place).severity",
+                "a row that names no parent cannot go to the target; use block (the default) or quarantine\(line(node))"
+            )
+        }
+        return (entity, severity)
     }
 
     func unknownType(_ spelling: String, at place: String) -> SpecError {

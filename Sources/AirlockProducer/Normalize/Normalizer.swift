@@ -13,7 +13,14 @@ struct Normalizer {
     private var tables: EntityTables { EntityTables(entity) }
     private let dialect = SQLDialect.sqlite
 
-    init(_ entity: EntitySpec) { self.entity = entity }
+    /// Where the entity's parents' rows stand, for references that hold orphans back; nil
+    /// where nothing is checked against other entities (`infer`).
+    let parents: CurrentRows?
+
+    init(_ entity: EntitySpec, parents: CurrentRows? = nil) {
+        self.entity = entity
+        self.parents = parents
+    }
 
     struct Report {
         var records = 0
@@ -49,7 +56,7 @@ struct Normalizer {
             from:
                 "SELECT r.id AS raw_id, r.file_sha256, \(extracts.joined(separator: ", ")) FROM \(RawRecords.records(inFiles: pendingFiles))",
             value: { value(of: entity.columns[$0], norm.text($0)) }, in: db)
-        try RecordChecks(entity).run(in: db)
+        try RecordChecks(entity, parents: parents).run(in: db)
 
         let quarantinedIDs = QuarantineRecords.heldBack(inFiles: pendingFiles)
         let values = norm.values

@@ -9,13 +9,16 @@ struct DropCounts {
     let entity: EntitySpec
     /// The normalizer's report; nil for an entity no record of the drop fed (a model, a repaired entity).
     let normalized: Normalizer.Report?
+    /// Rows the entity kept because children still name them (`DeletedParents`): unchanged in
+    /// the diff, but made by no record of the drop.
+    var keptParents: DeletedParents.Kept? = nil
 
     func counts(in db: Database) throws -> EntityCounts {
         var counts = try EntityDiff(entity).counts(in: db)
         if let records = normalized {
             let failed = try UnparsedRecords.count(inFiles: WorkspaceFile.pendingHashes(of: entity.name), in: db)
             // Keys whose records were all held back keep their baseline row: no record made it.
-            counts.unchanged -= records.kept
+            counts.unchanged -= records.kept + (keptParents?.rows ?? 0)
             counts.processed = records.records + failed
             counts.quarantined = records.quarantined
             counts.superseded = records.superseded
@@ -35,6 +38,7 @@ struct DropCounts {
             byValue[value, default: EntityCounts()].quarantined = read.quarantined
         }
         for (value, kept) in normalized?.keptByCategory ?? [:] { byValue[value]?.unchanged -= kept }
+        for (value, kept) in keptParents?.byCategory ?? [:] { byValue[value]?.unchanged -= kept }
         for (value, superseded) in normalized?.supersededByCategory ?? [:] {
             byValue[value, default: EntityCounts()].superseded = superseded
         }

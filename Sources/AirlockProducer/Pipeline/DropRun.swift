@@ -36,12 +36,14 @@ struct DropRun {
     func run(_ changed: [EntitySpec], in db: Database) throws -> Result {
         var result = Result()
         var normalized: [String: Normalizer.Report] = [:]
+        var current = CurrentRows(spec: spec, bundling: changed)
         for (index, entity) in changed.enumerated() {
             progress?(
                 ProgressUpdate(
                     task: "normalizing \(entity.name)", done: Int64(index), total: Int64(changed.count), unit: .steps))
             let report = try timer.time("normalize", ["entity": "\(entity.name)"]) {
-                try Normalizer(entity).normalize(in: db)
+                // Parents come first, so a reference checks against the rows its parent holds now.
+                try Normalizer(entity, parents: current).normalize(in: db)
             }
             if report.overridden.contains(where: { $0 > 0 }) {
                 logger.info(
@@ -55,15 +57,17 @@ struct DropRun {
         result.findings = try timer.time("record findings") {
             try QuarantineRecords.findings(inFiles: WorkspaceFile.pendingFiles, in: db).map(Self.finding)
         }
-        var current = CurrentRows(spec: spec, bundling: changed)
         result.findings += try applyConsistency(to: &current, in: db)
+        let (held, kept) = try DeletedParents(spec: spec).keep(in: current, db)
+        result.findings += held
         for entity in spec.entities where entity.model != nil {
             let visible = spec.entities.filter { $0.name != entity.name }.map { ($0.name, current.table(of: $0.name)) }
             try ModelBuilder(entity).build(visible: visible, in: db)
             current.includeModel(entity)
         }
         for entity in spec.entities where current.bundled.contains(entity.name) {
-            let counting = DropCounts(entity: entity, normalized: normalized[entity.name])
+            let counting = DropCounts(
+                entity: entity, normalized: normalized[entity.name], keptParents: kept[entity.name])
             let counts = try timer.time("diff", ["entity": "\(entity.name)"]) { try counting.counts(in: db) }
             guard normalized[entity.name] != nil || counts.changed > 0 else {
                 // A model or a repaired entity with nothing to change stays out of the bundle.

@@ -12,8 +12,12 @@ struct RecordChecks {
     private let norm: NormalizedRecords
     private let dialect = SQLDialect.sqlite
 
-    init(_ entity: EntitySpec) {
+    /// Where the parents' rows stand, for the references whose orphans are held back.
+    private let parents: CurrentRows?
+
+    init(_ entity: EntitySpec, parents: CurrentRows? = nil) {
         self.entity = entity
+        self.parents = parents
         norm = NormalizedRecords(entity: entity)
     }
 
@@ -31,8 +35,29 @@ struct RecordChecks {
             if let transitions = column.rules.transitions {
                 try transitionCheck(transitions, column, index, in: db)
             }
+            if let parents, let parent = column.references, column.referenceSeverity == .quarantine {
+                try orphanCheck(column, index, parent: parents.spec.entity(named: parent), in: parents, db)
+            }
         }
         for rule in entity.uniqueTogether { try uniqueTogether(rule, in: db) }
+    }
+
+    /// Records whose reference names no row of the parent as it stands after this run (its
+    /// snapshot when the drop feeds it, parents being normalized first, else its baseline):
+    /// held back, naming the record's key and the missing parent key.
+    private func orphanCheck(
+        _ column: ColumnSpec, _ index: Int, parent: EntitySpec, in current: CurrentRows, _ db: Database
+    ) throws {
+        let value = norm.value(index), parentKey = dialect.identifier(parent.key[0])
+        let keyText = entity.key.map { "\(dialect.literal($0 + "=")) || quote(\(norm.value(of: $0)))" }
+            .joined(separator: " || ', ' || ")
+        try record(
+            "references", .quarantine, column, index,
+            where:
+                "\(value) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \(current.table(of: parent.name)) AS p WHERE p.\(parentKey) = \(value))",
+            reason:
+                "\(keyText) || \(dialect.literal(": \(column.name) ")) || quote(\(value)) || \(dialect.literal(" names no row of \(parent.name)"))",
+            in: db)
     }
 
     /// Records whose values of the rule's columns, together, are also another key's.
