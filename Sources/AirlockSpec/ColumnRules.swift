@@ -8,8 +8,12 @@ package struct ColumnRules: Equatable, Sendable {
     package var caseFold: CaseFold?
     /// Spellings that mean "no value" (`""`, `NULL`, `N/A`), compared after trimming.
     package var nullSpellings: [String] = []
-    /// A digit group separator to drop from numbers (`1,000.00` with `thousands: ","`).
+    /// A digit group separator to drop from numbers (`1,000.00` with `thousands: ","`); a space
+    /// also stands for the no-break spaces locales group digits with (U+00A0, U+202F).
     package var thousandsSeparator: String?
+    /// The decimal mark of the source's numbers when it is not a point (`1.234,50` with
+    /// `decimal_separator: ","` and `thousands: "."`).
+    package var decimalSeparator: String?
     /// Enum values that become others, compared in snake case: synonyms (`billpay: bill_payment`)
     /// and vendor status tables (`success: delivered`).
     package var valueMap: [(from: String, to: String)] = []
@@ -27,7 +31,8 @@ package struct ColumnRules: Equatable, Sendable {
 
     package static func == (lhs: ColumnRules, rhs: ColumnRules) -> Bool {
         lhs.trim == rhs.trim && lhs.caseFold == rhs.caseFold && lhs.nullSpellings == rhs.nullSpellings
-            && lhs.thousandsSeparator == rhs.thousandsSeparator && lhs.checks == rhs.checks
+            && lhs.thousandsSeparator == rhs.thousandsSeparator && lhs.decimalSeparator == rhs.decimalSeparator
+            && lhs.checks == rhs.checks
             && lhs.transitions == rhs.transitions
             && lhs.timestampFormat == rhs.timestampFormat && lhs.derivation == rhs.derivation
             && lhs.valueMap.map { [$0.from, $0.to] } == rhs.valueMap.map { [$0.from, $0.to] }

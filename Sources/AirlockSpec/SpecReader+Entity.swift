@@ -118,7 +118,7 @@ extension SpecReader {
         try checkKeys(
             fields,
             known: [
-                "type", "from", "references", "trim", "case", "nulls", "thousands", "map",
+                "type", "from", "references", "trim", "case", "nulls", "thousands", "decimal_separator", "map",
                 "values", "checks", "transitions", "format", "zone", "derive"
             ], at: place)
         let spelling = try string(try required(fields, "type", at: place), at: "\(place).type")

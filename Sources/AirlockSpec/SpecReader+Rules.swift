@@ -30,6 +30,15 @@ extension SpecReader {
             }
             rules.thousandsSeparator = separator
         }
+        if let node = fields["decimal_separator"] {
+            let separator = try string(node, at: "\(place).decimal_separator")
+            guard [",", "."].contains(separator), type.isNumeric, separator != rules.thousandsSeparator else {
+                throw invalid(
+                    "\(place).decimal_separator",
+                    "a decimal mark (',' or '.', other than thousands) applies to integer and decimal columns\(line(node))")
+            }
+            rules.decimalSeparator = separator
+        }
         if let node = fields["map"] {
             guard type == .enumeration else {
                 throw invalid("\(place).map", "a value map applies to enum columns\(line(node))")

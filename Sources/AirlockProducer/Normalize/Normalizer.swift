@@ -130,7 +130,12 @@ struct Normalizer {
         }
         if rules.trim ?? false { sql = "trim(\(sql), ' ' || char(9, 10, 13))" }
         if let fold = rules.caseFold { sql = "airlock_fold_case(\(sql), \(dialect.literal(fold.rawValue)))" }
-        if let separator = rules.thousandsSeparator { sql = "replace(\(sql), \(dialect.literal(separator)), '')" }
+        if let separator = rules.thousandsSeparator {
+            let groupMarks = separator == " " ? [" ", "\u{A0}", "\u{202F}"] : [separator]
+            for mark in groupMarks { sql = "replace(\(sql), \(dialect.literal(mark)), '')" }
+        }
+        // Digit groups go first, so a point that grouped digits is gone before a comma becomes the point.
+        if let mark = rules.decimalSeparator, mark != "." { sql = "replace(\(sql), \(dialect.literal(mark)), '.')" }
         return sql
     }
 
