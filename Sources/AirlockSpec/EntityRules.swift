@@ -31,6 +31,12 @@ package struct Thresholds: Equatable, Sendable {
     /// Inserted, updated and deleted rows as a share of the baseline's rows.
     package var maxChangeShare: Double?
 
+    /// The `max_delete_share` of a snapshot drop whose spec sets none, once the baseline holds
+    /// `guardedBaselineRows`: an export cut short reads as deletes of every key it lost, and
+    /// losing half the rows is far more often that than real deletes.
+    package static let defaultMaxDeleteShare = 0.5
+    package static let guardedBaselineRows = 100
+
     package init() {}
 }
 

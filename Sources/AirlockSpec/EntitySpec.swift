@@ -90,6 +90,25 @@ package struct SourceSpec: Equatable, Sendable {
     package var encoding: String?
     /// Reject the whole file when one record cannot be read, instead of quarantining that record.
     package var allOrNothing = false
+    /// What a drop of this source is: the whole state (a key it lacks is deleted), or only
+    /// what changed (a key it lacks is left as it is).
+    package var mode = Mode.snapshot
+    /// Delta drops only: which records delete their key instead of writing it.
+    package var deletion: Deletion?
+
+    package enum Mode: String, Equatable, Sendable {
+        case snapshot, delta
+    }
+
+    /// How a delta drop marks a record that deletes its key. Such a record needs only its key:
+    /// the other columns' checks do not apply to it.
+    package enum Deletion: Equatable, Sendable {
+        /// `delete_when`: SQL over the normalized columns (by name), true for a deletion.
+        case when(String)
+        /// `tombstone`: a source field (a dotted path in JSON) that is true for a deletion;
+        /// absent or empty means the record is not one.
+        case tombstone(field: String)
+    }
 
     package init(filePattern: String, format: Format, recordsPath: String = "", pull: PullSpec? = nil) {
         self.filePattern = filePattern

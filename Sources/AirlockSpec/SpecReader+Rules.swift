@@ -35,7 +35,8 @@ extension SpecReader {
             guard [",", "."].contains(separator), type.isNumeric, separator != rules.thousandsSeparator else {
                 throw invalid(
                     "\(place).decimal_separator",
-                    "a decimal mark (',' or '.', other than thousands) applies to integer and decimal columns\(line(node))")
+                    "a decimal mark (',' or '.', other than thousands) applies to integer and decimal columns\(line(node))"
+                )
             }
             rules.decimalSeparator = separator
         }

@@ -6,7 +6,11 @@ extension SpecReader {
     func source(_ node: Node, at place: String) throws -> SourceSpec {
         let fields = try mapping(node, at: place)
         try checkKeys(
-            fields, known: ["files", "format", "records", "pull", "delimiter", "encoding", "all_or_nothing"],
+            fields,
+            known: [
+                "files", "format", "records", "pull", "delimiter", "encoding", "all_or_nothing", "mode", "delete_when",
+                "tombstone"
+            ],
             at: place)
         let pattern = try string(try required(fields, "files", at: place), at: "\(place).files")
         let format: SourceSpec.Format
@@ -61,6 +65,41 @@ extension SpecReader {
         if let node = fields["all_or_nothing"] {
             source.allOrNothing = try boolean(node, at: "\(place).all_or_nothing")
         }
+        if let node = fields["mode"] {
+            let spelling = try string(node, at: "\(place).mode")
+            guard let mode = SourceSpec.Mode(rawValue: spelling) else {
+                throw invalid(
+                    "\(place).mode",
+                    "expected snapshot (the default: a key the drop lacks is deleted) or delta (it is left as it is), got '\(spelling)'\(line(node))"
+                )
+            }
+            source.mode = mode
+        }
+        source.deletion = try deletion(fields, mode: source.mode, at: place)
         return source
+    }
+
+    /// `delete_when: SQL` or `tombstone: FIELD`, for delta sources only.
+    private func deletion(_ fields: Node.Mapping, mode: SourceSpec.Mode, at place: String) throws
+        -> SourceSpec.Deletion?
+    {
+        let condition = try fields["delete_when"].map { try string($0, at: "\(place).delete_when") }
+        let field = try fields["tombstone"].map { try string($0, at: "\(place).tombstone") }
+        guard condition != nil || field != nil else { return nil }
+        guard mode == .delta else {
+            throw invalid(
+                place,
+                "delete_when and tombstone mark deletions in delta drops (mode: delta); a snapshot drop deletes the keys it lacks"
+            )
+        }
+        switch (condition, field) {
+        case let (condition?, nil): return .when(condition)
+        case let (nil, field?):
+            guard !field.isEmpty, !field.contains("\"") else {
+                throw invalid("\(place).tombstone", "a source field name must be non-empty and hold no double quote")
+            }
+            return .tombstone(field: field)
+        default: throw invalid(place, "give delete_when or tombstone, not both")
+        }
     }
 }

@@ -81,11 +81,12 @@ struct Show: ParsableCommand {
         out += ["", style.bold("Sources")]
         out += style.table(summary.sources.map { ["  \(v($0.name))", "\($0.records) records", "→ \(v($0.entity))"] })
         out += ["", style.bold("Changes")]
-        var rows = [["  entity"] + Breakdown.columns]
+        let columns = Breakdown.columns(for: summary.entities.flatMap { [$0.breakdown] + $0.breakdown.categories })
+        var rows = [["  entity"] + columns.map(\.rawValue)]
         for entity in summary.entities {
-            rows.append(["  \(v(entity.name))"] + entity.breakdown.cells)
+            rows.append(["  \(v(entity.name))"] + columns.map(entity.breakdown.cell))
             for category in entity.breakdown.categories {
-                rows.append(["    \(v(entity.category ?? "")) = \(v(category.label))"] + category.cells)
+                rows.append(["    \(v(entity.category ?? "")) = \(v(category.label))"] + columns.map(category.cell))
             }
         }
         out += style.table(rows)

@@ -7,7 +7,9 @@ import GRDB
 /// parsed to its type and mapped (`map`); the spec's checks run over the result
 /// (`RecordChecks`); records with a quarantine finding are held back and their keys keep the
 /// baseline row, so a bad value never turns into a delete; of records sharing a key the
-/// dedupe winner is kept; then the overrides correct what the source reports wrongly.
+/// dedupe winner is kept. A delta drop (`source.mode: delta`) deletes only the keys whose
+/// winner is a tombstone and keeps the baseline row of every key it does not name. Then the
+/// overrides correct what the source reports wrongly.
 struct Normalizer {
     let entity: EntitySpec
     private var tables: EntityTables { EntityTables(entity) }
@@ -28,38 +30,54 @@ struct Normalizer {
         var quarantined = 0
         /// Records replaced by the dedupe winner of their key.
         var superseded = 0
-        /// Keys whose baseline row stays because their records were held back: the diff counts
-        /// those rows as unchanged, but no record of this drop made them.
+        /// Keys whose baseline row stays though no record of this drop made it: their records
+        /// were held back, or a delta drop has none for them. The diff counts those rows as unchanged.
         var kept = 0
-        /// Rows an override changed.
+        /// Of `kept`, the rows a snapshot drop would have deleted but keeps because some of its
+        /// records could not be read.
+        var withheldDeletes = 0
+        /// A delta drop with tombstones: the records that deleted their key (they won it over
+        /// its other records); nil otherwise.
+        var tombstones: Int?
         /// Rows each override changed, in the spec's order.
         var overridden: [Int] = []
         /// Per value of the spec's category column: records read and records quarantined.
         var byCategory: [String?: (processed: Int, quarantined: Int)] = [:]
-        /// `kept` and `superseded` per value of the category column.
+        /// `kept`, `superseded` and `tombstones` per value of the category column.
         var keptByCategory: [String?: Int] = [:]
         var supersededByCategory: [String?: Int] = [:]
+        var tombstonesByCategory: [String?: Int] = [:]
     }
 
     /// The pending files of this entity, as SQL, for `IN (...)`.
     private var pendingFiles: String { WorkspaceFile.pendingHashes(of: entity.name) }
 
+    /// The keys a delta drop's tombstones delete, with the winning record's `raw_id`.
+    private static let tombstonesTable = "airlock_tombstones"
+
     func normalize(in db: Database) throws -> Report {
         let norm = NormalizedRecords(entity: entity)
         try QuarantineRecords.delete(inFiles: pendingFiles, in: db)
         try db.execute(sql: "DELETE FROM \(tables.snapshot)")
-        let extracts = entity.columns.enumerated().map { index, column in
+        var extracts = entity.columns.enumerated().map { index, column in
             column.rules.derivation == nil
                 ? "\(clean(extract(column), column)) AS \(norm.text(index))" : "NULL AS \(norm.text(index))"
+        }
+        if case let .tombstone(field) = entity.source.deletion {
+            extracts.append(
+                "\(extract(ColumnSpec(name: field, from: field, type: .boolean))) AS \(NormalizedRecords.tombstone)")
+        } else {
+            extracts.append("NULL AS \(NormalizedRecords.tombstone)")
         }
         try norm.create(
             from:
                 "SELECT r.id AS raw_id, r.file_sha256, \(extracts.joined(separator: ", ")) FROM \(RawRecords.records(inFiles: pendingFiles))",
             value: { value(of: entity.columns[$0], norm.text($0)) }, in: db)
+        if case let .when(condition) = entity.source.deletion { try norm.markDeletes(where: condition, in: db) }
         try RecordChecks(entity, parents: parents).run(in: db)
 
         let quarantinedIDs = QuarantineRecords.heldBack(inFiles: pendingFiles)
-        let values = norm.values
+        let admitted = "raw_id NOT IN (\(quarantinedIDs))"
         // The last row inserted for a key replaces the others: order so that the winner comes last.
         let winnerLast: String
         switch entity.dedupe {
@@ -69,55 +87,128 @@ struct Normalizer {
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO \(tables.snapshot) (\(tables.sql.columns))
-                SELECT \(values) FROM \(NormalizedRecords.table) WHERE raw_id NOT IN (\(quarantinedIDs)) ORDER BY \(winnerLast)
+                SELECT \(norm.values) FROM \(NormalizedRecords.table)
+                WHERE \(admitted) AND \(NormalizedRecords.deletes) = 0 ORDER BY \(winnerLast)
                 """)
         var report = Report()
         report.records = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(NormalizedRecords.table)") ?? 0
         report.quarantined = try Int.fetchOne(db, sql: "SELECT count(DISTINCT raw_id) FROM (\(quarantinedIDs))") ?? 0
+        if entity.source.deletion != nil {
+            report.tombstones = try deleteTombstonedKeys(admitted: admitted, winnerLast: winnerLast, in: db)
+        }
         let snapshotRows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.snapshot)") ?? 0
-        report.superseded = report.records - report.quarantined - snapshotRows
-        if let category = entity.category, let index = entity.columns.firstIndex(where: { $0.name == category }) {
-            // Before kept rows and overrides, the snapshot holds one winner per key of the admitted
-            // records. Records count by their parsed value, so quarantined ones count where they belong.
-            let winners = try Dictionary(
-                Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT CAST(\(tables.sql.name(category)) AS TEXT), count(*) FROM \(tables.snapshot) GROUP BY 1
-                        """
-                ).map { ($0[0] as String?, $0[1] as Int) }, uniquingKeysWith: +)
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT CAST(\(norm.value(index)) AS TEXT), count(*), count(*) FILTER (WHERE raw_id IN (\(quarantinedIDs))) FROM \(NormalizedRecords.table) GROUP BY 1
-                    """)
-            {
-                let (value, processed, quarantined) = (row[0] as String?, row[1] as Int, row[2] as Int)
-                report.byCategory[value] = (processed, quarantined)
-                if processed > quarantined {
-                    report.supersededByCategory[value] = processed - quarantined - (winners[value] ?? 0)
-                }
+        report.superseded = report.records - report.quarantined - snapshotRows - (report.tombstones ?? 0)
+        if let category = entity.category {
+            try countByCategory(category, quarantinedIDs: quarantinedIDs, into: &report, in: db)
+        }
+        try keepBaselineRows(quarantinedIDs: quarantinedIDs, into: &report, in: db)
+        try derive(in: db)
+        report.overridden = try applyOverrides(in: db)
+        try norm.drop(in: db)
+        try db.execute(sql: "DROP TABLE IF EXISTS temp.\(Self.tombstonesTable)")
+        return report
+    }
+
+    /// Removes from the snapshot the keys whose dedupe winner, among the admitted records, is
+    /// a tombstone, and keeps them in `tombstonesTable`; returns how many there are.
+    private func deleteTombstonedKeys(admitted: String, winnerLast: String, in db: Database) throws -> Int {
+        let norm = NormalizedRecords(entity: entity)
+        let keys = entity.key.map { "\(norm.value(of: $0)) AS \(tables.sql.name($0))" }.joined(separator: ", ")
+        let winner =
+            "OVER (PARTITION BY \(norm.keyValues) ORDER BY \(winnerLast) ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"
+        try db.execute(sql: "DROP TABLE IF EXISTS temp.\(Self.tombstonesTable)")
+        try db.execute(
+            sql: """
+                CREATE TEMP TABLE \(Self.tombstonesTable) AS
+                SELECT DISTINCT raw_id, \(tables.sql.key) FROM (
+                  SELECT \(keys), last_value(raw_id) \(winner) AS raw_id, last_value(\(NormalizedRecords.deletes)) \(winner) AS deletes
+                  FROM \(NormalizedRecords.table) WHERE \(admitted))
+                WHERE deletes = 1
+                """)
+        try db.execute(
+            sql: """
+                DELETE FROM \(tables.snapshot)
+                WHERE (\(tables.sql.key)) IN (SELECT \(tables.sql.key) FROM \(Self.tombstonesTable))
+                """)
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM \(Self.tombstonesTable)") ?? 0
+    }
+
+    /// Records read, held back, superseded and deleting per value of the category column, as
+    /// each record gives it. Before kept rows and overrides, the snapshot holds one winner per
+    /// key of the admitted records that write their key.
+    private func countByCategory(
+        _ category: String, quarantinedIDs: String, into report: inout Report, in db: Database
+    ) throws {
+        let norm = NormalizedRecords(entity: entity)
+        let value = norm.value(of: category)
+        func counts(_ sql: String) throws -> [String?: Int] {
+            try Dictionary(
+                Row.fetchAll(db, sql: sql).map { ($0[0] as String?, $0[1] as Int) }, uniquingKeysWith: +)
+        }
+        let winners = try counts(
+            "SELECT CAST(\(tables.sql.name(category)) AS TEXT), count(*) FROM \(tables.snapshot) GROUP BY 1")
+        if report.tombstones != nil {
+            report.tombstonesByCategory = try counts(
+                """
+                SELECT CAST(n.\(value) AS TEXT), count(*) FROM \(Self.tombstonesTable) AS t
+                JOIN \(NormalizedRecords.table) AS n ON n.raw_id = t.raw_id GROUP BY 1
+                """)
+        }
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT CAST(\(value) AS TEXT), count(*), count(*) FILTER (WHERE raw_id IN (\(quarantinedIDs))) FROM \(NormalizedRecords.table) GROUP BY 1
+                """)
+        {
+            let (value, processed, quarantined) = (row[0] as String?, row[1] as Int, row[2] as Int)
+            report.byCategory[value] = (processed, quarantined)
+            if processed > quarantined {
+                report.supersededByCategory[value] =
+                    processed - quarantined - (winners[value] ?? 0) - (report.tombstonesByCategory[value] ?? 0)
             }
         }
-        let keptRows = """
-            FROM \(tables.baseline) AS b
-            WHERE (\(tables.sql.key)) IN (SELECT \(norm.keyValues) FROM \(NormalizedRecords.table) WHERE raw_id IN (\(quarantinedIDs)))
-              AND (\(tables.sql.key)) NOT IN (SELECT \(tables.sql.key) FROM \(tables.snapshot))
-            """
+    }
+
+    /// Puts the baseline row back for each key the snapshot lacks though the drop did not
+    /// delete it: keys whose records were all held back (a bad value never turns into a
+    /// delete); in a delta drop, every key it does not name or names only to delete; in a
+    /// snapshot drop with records that could not be read (a line cut short, say), every key,
+    /// since an unread record's key may be any of them.
+    private func keepBaselineRows(quarantinedIDs: String, into report: inout Report, in db: Database) throws {
+        let norm = NormalizedRecords(entity: entity)
+        let key = tables.sql.key
+        let absent = "(\(key)) NOT IN (SELECT \(key) FROM \(tables.snapshot))"
+        switch entity.source.mode {
+        case .delta:
+            let untouched =
+                report.tombstones == nil ? "1" : "(\(key)) NOT IN (SELECT \(key) FROM \(Self.tombstonesTable))"
+            report.kept = try keepBaselineRows(where: "\(absent) AND \(untouched)", into: &report, in: db)
+        case .snapshot:
+            report.kept = try keepBaselineRows(
+                where:
+                    "\(absent) AND (\(key)) IN (SELECT \(norm.keyValues) FROM \(NormalizedRecords.table) WHERE raw_id IN (\(quarantinedIDs)))",
+                into: &report, in: db)
+            if try UnparsedRecords.count(inFiles: pendingFiles, in: db) > 0 {
+                report.withheldDeletes = try keepBaselineRows(where: absent, into: &report, in: db)
+                report.kept += report.withheldDeletes
+            }
+        }
+    }
+
+    /// Copies the baseline rows `condition` selects into the snapshot, counting them per
+    /// category into `report`; returns how many.
+    private func keepBaselineRows(where condition: String, into report: inout Report, in db: Database) throws -> Int {
+        let keptRows = "FROM \(tables.baseline) WHERE \(condition)"
         if let category = entity.category {
             for row in try Row.fetchAll(
-                db, sql: "SELECT CAST(b.\(tables.sql.name(category)) AS TEXT), count(*) \(keptRows) GROUP BY 1")
+                db, sql: "SELECT CAST(\(tables.sql.name(category)) AS TEXT), count(*) \(keptRows) GROUP BY 1")
             {
-                report.keptByCategory[row[0] as String?] = row[1]
+                report.keptByCategory[row[0] as String?, default: 0] += row[1] as Int
             }
         }
         try db.execute(
             sql: "INSERT INTO \(tables.snapshot) (\(tables.sql.columns)) SELECT \(tables.sql.columns) \(keptRows)")
-        report.kept = (try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.snapshot)") ?? 0) - snapshotRows
-        try derive(in: db)
-        report.overridden = try applyOverrides(in: db)
-        try norm.drop(in: db)
-        return report
+        return db.changesCount
     }
 
     /// The spec's cleaning of a source field, in SQL: null spellings, trimming, case, digit groups.

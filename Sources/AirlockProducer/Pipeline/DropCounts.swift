@@ -17,12 +17,13 @@ struct DropCounts {
         var counts = try EntityDiff(entity).counts(in: db)
         if let records = normalized {
             let failed = try UnparsedRecords.count(inFiles: WorkspaceFile.pendingHashes(of: entity.name), in: db)
-            // Keys whose records were all held back keep their baseline row: no record made it.
+            // Keys the drop held back or (a delta) did not name keep their baseline row: no record made it.
             counts.unchanged -= records.kept + (keptParents?.rows ?? 0)
             counts.processed = records.records + failed
             counts.quarantined = records.quarantined
             counts.superseded = records.superseded
             counts.failed = failed
+            counts.tombstones = records.tombstones
         }
         assert(
             counts.processed == nil || counts.processed == counts.outcomes,
@@ -41,6 +42,10 @@ struct DropCounts {
         for (value, kept) in keptParents?.byCategory ?? [:] { byValue[value]?.unchanged -= kept }
         for (value, superseded) in normalized?.supersededByCategory ?? [:] {
             byValue[value, default: EntityCounts()].superseded = superseded
+        }
+        if let tombstones = normalized?.tombstonesByCategory, normalized?.tombstones != nil {
+            for (value, count) in tombstones { byValue[value, default: EntityCounts()].tombstones = count }
+            for value in byValue.keys where byValue[value]?.tombstones == nil { byValue[value]?.tombstones = 0 }
         }
         let categories = byValue.map { value, counts in
             var counts = counts

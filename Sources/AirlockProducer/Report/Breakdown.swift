@@ -56,28 +56,47 @@ package struct Breakdown: Encodable, Equatable, Sendable {
             })
     }
 
-    /// The columns of a breakdown table, in order: the records processed, then what became of
-    /// them (they add up to `processed`), and the rows deleted.
-    package static let columns = [
-        "processed", "inserted", "updated", "unchanged", "superseded", "quarantined", "failed", "deleted"
-    ]
-
-    /// This line's count under each of `columns`; nil where it was not counted.
-    package var values: [Int?] {
-        let c = counts
-        return [c.processed, c.inserted, c.updated, c.unchanged, c.superseded, c.quarantined, c.failed, c.deleted]
+    /// A column of a breakdown table: the records processed, then what became of them (they
+    /// add up to `processed`), and the rows deleted.
+    package enum Column: String, CaseIterable, Sendable {
+        case processed, inserted, updated, unchanged, superseded, quarantined, failed, tombstones, deleted
     }
 
-    /// The cells of this line under `columns`: a count, with its share where it has one.
-    package var cells: [String] {
+    /// The columns of a table of `lines`, in order; `tombstones` only where a line counts them
+    /// (an entity fed by delta drops), so that snapshot bundles keep their familiar table.
+    package static func columns(for lines: [Breakdown]) -> [Column] {
+        let tombstones = lines.contains { $0.counts.tombstones != nil }
+        return Column.allCases.filter { $0 != .tombstones || tombstones }
+    }
+
+    /// This line's count under `column`; nil where it was not counted.
+    package func value(_ column: Column) -> Int? {
         let c = counts
-        let dash = "—"
-        return [
-            c.processed.map(String.init) ?? dash,
-            "\(c.inserted) (\(Percent.text(rates.inserted)))", "\(c.updated) (\(Percent.text(rates.updated)))",
-            "\(c.unchanged) (\(Percent.text(rates.unchanged)))", c.superseded.map(String.init) ?? dash,
-            rates.quarantined.map { "\(c.quarantined) (\(Percent.text($0)))" } ?? String(c.quarantined),
-            c.failed.map(String.init) ?? dash, "\(c.deleted) (\(Percent.text(rates.deleted)))"
-        ]
+        switch column {
+        case .processed: return c.processed
+        case .inserted: return c.inserted
+        case .updated: return c.updated
+        case .unchanged: return c.unchanged
+        case .superseded: return c.superseded
+        case .quarantined: return c.quarantined
+        case .failed: return c.failed
+        case .tombstones: return c.tombstones
+        case .deleted: return c.deleted
+        }
+    }
+
+    /// This line's cell under `column`: a count, with its share where it has one.
+    package func cell(_ column: Column) -> String {
+        let share: Double?
+        switch column {
+        case .inserted: share = rates.inserted
+        case .updated: share = rates.updated
+        case .unchanged: share = rates.unchanged
+        case .deleted: share = rates.deleted
+        case .quarantined: share = rates.quarantined
+        case .processed, .superseded, .failed, .tombstones: share = nil
+        }
+        guard let count = value(column) else { return "—" }
+        return share.map { "\(count) (\(Percent.text($0)))" } ?? String(count)
     }
 }

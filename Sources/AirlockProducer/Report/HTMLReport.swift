@@ -57,25 +57,29 @@ struct HTMLReport {
     }
 
     private var breakdownTable: String {
+        let entities = contents.manifest.entities.map { ($0, Breakdown($0)) }
+        let columns = Breakdown.columns(for: entities.flatMap { [$0.1] + $0.1.categories })
         var rows: [String] = []
-        for entity in contents.manifest.entities {
-            let breakdown = Breakdown(entity)
-            rows.append(breakdownRow(breakdown, entity: entity.name, label: Self.escape(entity.name), kind: "entity"))
+        for (entity, breakdown) in entities {
+            rows.append(
+                breakdownRow(breakdown, columns, entity: entity.name, label: Self.escape(entity.name), kind: "entity"))
             for category in breakdown.categories {
                 let label =
                     "<span class=\"sub\">\(Self.escape(entity.category ?? "")) =</span> \(Self.escape(category.label))"
-                rows.append(breakdownRow(category, entity: entity.name, label: label, kind: "category"))
+                rows.append(breakdownRow(category, columns, entity: entity.name, label: label, kind: "category"))
             }
         }
-        let header = (["entity"] + Breakdown.columns).map { "<th>\($0)</th>" }.joined()
+        let header = (["entity"] + columns.map(\.rawValue)).map { "<th>\($0)</th>" }.joined()
         return
             "<table id=\"breakdown\"><thead><tr>\(header)</tr></thead><tbody>\(rows.joined(separator: "\n"))</tbody></table>"
     }
 
     /// Counts sit in `data-count` so a page check can read them without parsing the text.
-    private func breakdownRow(_ line: Breakdown, entity: String, label: String, kind: String) -> String {
-        let cells = zip(zip(Breakdown.columns, line.values), line.cells).map { column, text in
-            "<td class=\"num\" data-column=\"\(column.0)\" data-count=\"\(column.1.map(String.init) ?? "")\">\(Self.escape(text))</td>"
+    private func breakdownRow(
+        _ line: Breakdown, _ columns: [Breakdown.Column], entity: String, label: String, kind: String
+    ) -> String {
+        let cells = columns.map { column in
+            "<td class=\"num\" data-column=\"\(column.rawValue)\" data-count=\"\(line.value(column).map(String.init) ?? "")\">\(Self.escape(line.cell(column)))</td>"
         }
         return "<tr class=\"\(kind)\" data-entity=\"\(Self.escape(entity))\"><td>\(label)</td>\(cells.joined())</tr>"
     }

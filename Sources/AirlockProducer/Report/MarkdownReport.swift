@@ -13,15 +13,14 @@ struct MarkdownReport {
         out += table(["", ""], contents.facts.map { [$0.0, $0.1] })
         out += "\n## Sources\n\n" + table(["file", "entity", "records", "sha256"], contents.sourceRows)
         out += "\n## Changes by entity\n\n"
-        var lines: [[String]] = []
-        for entity in manifest.entities {
+        let labelled = manifest.entities.flatMap { entity in
             let breakdown = Breakdown(entity)
-            lines.append([entity.name] + breakdown.cells)
-            for category in breakdown.categories {
-                lines.append(["\(entity.name) · \(entity.category ?? "") = \(category.label)"] + category.cells)
-            }
+            return [(entity.name, breakdown)]
+                + breakdown.categories.map { ("\(entity.name) · \(entity.category ?? "") = \($0.label)", $0) }
         }
-        out += table(["entity"] + Breakdown.columns, lines)
+        let columns = Breakdown.columns(for: labelled.map(\.1))
+        out += table(
+            ["entity"] + columns.map(\.rawValue), labelled.map { label, line in [label] + columns.map(line.cell) })
         out +=
             "\n## Approvals\n\n" + Self.cell(contents.policyText)
             + "; reviewers add their approvals to the bundle file after this page was written (`airlock show` lists them).\n"

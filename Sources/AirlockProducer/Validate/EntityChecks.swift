@@ -29,6 +29,15 @@ struct EntityChecks {
                     "max_delete_share",
                     "\(counts.deleted) of \(before) rows would be deleted (\(Percent.text(deleteShare))), more than thresholds.max_delete_share \(maximum)"
                 ))
+        } else if limits.maxDeleteShare == nil, entity.source.mode == .snapshot,
+            before >= Thresholds.guardedBaselineRows,
+            deleteShare > Thresholds.defaultMaxDeleteShare
+        {
+            findings.append(
+                block(
+                    "max_delete_share",
+                    "\(counts.deleted) of \(before) rows would be deleted (\(Percent.text(deleteShare))): a snapshot drop that lacks this many keys is more often an export cut short; if the deletes are real, set thresholds.max_delete_share (1 allows any), or make the source mode: delta if it sends only changes"
+                ))
         }
         let changeShare = Double(counts.changed) / Double(before)
         if let maximum = limits.maxChangeShare, changeShare > maximum {

@@ -1,11 +1,12 @@
+import AirlockBase
 import AirlockSpec
 import GRDB
 
 /// `temp.airlock_norm`, the table the normalizer builds for one entity and the record checks
 /// read: one row per record of the drop, with `raw_id` (its id in `RawRecords`) and
-/// `file_sha256`, and per column (by
-/// its place in the spec) the cleaned source text (`text(_:)`) and the normalized value
-/// (`value(_:)`). The spellings of its columns live here only.
+/// `file_sha256`, per column (by its place in the spec) the cleaned source text (`text(_:)`)
+/// and the normalized value (`value(_:)`), the text of a delta drop's tombstone field (`tombstone`) and whether the
+/// record deletes its key (`deletes`). The spellings of its columns live here only.
 struct NormalizedRecords {
     let entity: EntitySpec
 
@@ -21,22 +22,48 @@ struct NormalizedRecords {
     /// The normalized value of the column named `column`.
     func value(of column: String) -> String { value(entity.index(ofColumn: column)) }
 
+    /// 1 where the record deletes its key, 0 where it writes it, NULL where it cannot tell.
+    static let deletes = "airlock_deletes"
+
+    /// The records that write their key: those the checks of values apply to. One whose
+    /// tombstone cannot be read has its own finding and is held back.
+    static let writingRecords = "(SELECT * FROM \(table) WHERE \(deletes) = 0)"
+
     /// Every normalized value, in spec order.
     var values: String { entity.columns.indices.map(value).joined(separator: ", ") }
 
     /// The normalized key values, in key order.
     var keyValues: String { entity.key.map(value(of:)).joined(separator: ", ") }
 
-    /// Makes the table from `records`, a SELECT of `raw_id`, `file_sha256` and each column's
-    /// cleaned text as `text(_:)`, with `value` giving each column's normalized value from it.
+    /// The source text of a delta drop's `tombstone` field.
+    static let tombstone = "airlock_tombstone"
+
+    /// Makes the table from `records`, a SELECT of `raw_id`, `file_sha256`, each column's
+    /// cleaned text as `text(_:)` and the tombstone field's text as `tombstone` (NULL without
+    /// one), with `value` giving each column's normalized value from it.
     func create(from records: String, value: (Int) -> String, in db: Database) throws {
         try drop(in: db)
+        let tombstone = Self.tombstone
         try db.execute(
             sql: """
                 CREATE TEMP TABLE \(Self.table) AS
                 SELECT raw_id, file_sha256, \(entity.columns.indices.map(text).joined(separator: ", ")),
-                       \(entity.columns.indices.map { "\(value($0)) AS \(self.value($0))" }.joined(separator: ", "))
+                       \(entity.columns.indices.map { "\(value($0)) AS \(self.value($0))" }.joined(separator: ", ")),
+                       \(tombstone),
+                       CASE WHEN \(tombstone) IS NULL OR trim(\(tombstone)) = '' THEN 0
+                            ELSE \(WorkspaceFunctions.parsed(tombstone, as: .boolean)) END AS \(Self.deletes)
                 FROM (\(records))
+                """)
+    }
+
+    /// Marks as deleting their key the records for which `condition`, SQL over the columns'
+    /// normalized values by their names, holds.
+    func markDeletes(where condition: String, in db: Database) throws {
+        let named = entity.columns.enumerated().map { "\(value($0)) AS \(SQLDialect.sqlite.identifier($1.name))" }
+        try db.execute(
+            sql: """
+                UPDATE \(Self.table) SET \(Self.deletes) = 1 WHERE raw_id IN
+                  (SELECT raw_id FROM (SELECT raw_id, \(named.joined(separator: ", ")) FROM \(Self.table)) WHERE (\(condition)))
                 """)
     }
 

@@ -7,6 +7,8 @@ import GRDB
 /// (`NormalizedRecords`: one row per record, with each column's cleaned text and normalized
 /// value). Every violation becomes a finding in `QuarantineRecords` naming the record, the
 /// field, the check and its severity; the normalizer then holds back the quarantined ones.
+/// A record that deletes its key (a delta drop's tombstone) needs only a key: the checks of
+/// values pass it by.
 struct RecordChecks {
     let entity: EntitySpec
     private let norm: NormalizedRecords
@@ -40,6 +42,18 @@ struct RecordChecks {
             }
         }
         for rule in entity.uniqueTogether { try uniqueTogether(rule, in: db) }
+        if case let .tombstone(field) = entity.source.deletion { try tombstoneCheck(field, in: db) }
+    }
+
+    /// Records whose tombstone field is neither empty nor a boolean: whether they delete their
+    /// key cannot be told, so they are held back and the key keeps its row.
+    private func tombstoneCheck(_ field: String, in db: Database) throws {
+        try QuarantineRecords.insert(
+            entity: entity.name, field: field, value: NormalizedRecords.tombstone,
+            reason:
+                "quote(\(NormalizedRecords.tombstone)) || ' is not true or false, so whether the record deletes its key cannot be told'",
+            check: "'tombstone'", severity: dialect.literal(Severity.quarantine.rawValue),
+            from: NormalizedRecords.table, where: "\(NormalizedRecords.deletes) IS NULL", in: db)
     }
 
     /// Records whose reference names no row of the parent as it stands after this run (its
@@ -69,10 +83,10 @@ struct RecordChecks {
             entity: entity.name, field: indices.map { entity.columns[$0].from }.joined(separator: ", "),
             value: "json_array(\(indices.map(norm.text).joined(separator: ", ")))",
             reason: "\(values) || ' is also the value of another record with a different key'", check: "'unique'",
-            severity: dialect.literal(rule.severity.rawValue), from: NormalizedRecords.table,
+            severity: dialect.literal(rule.severity.rawValue), from: NormalizedRecords.writingRecords,
             where: """
                 \(present) AND \(values) IN
-                  (SELECT \(values) FROM \(NormalizedRecords.table) WHERE \(present) GROUP BY 1 HAVING count(DISTINCT json_array(\(norm.keyValues))) > 1)
+                  (SELECT \(values) FROM \(NormalizedRecords.writingRecords) WHERE \(present) GROUP BY 1 HAVING count(DISTINCT json_array(\(norm.keyValues))) > 1)
                 """, in: db)
     }
 
@@ -100,13 +114,14 @@ struct RecordChecks {
         let check = isKey ? "CASE WHEN \(text) IS NULL OR trim(\(text)) = '' THEN 'key' ELSE 'type' END" : "'type'"
         try QuarantineRecords.insert(
             entity: entity.name, field: column.from, value: text, reason: reason, check: check,
-            severity: dialect.literal(Severity.quarantine.rawValue), from: NormalizedRecords.table,
+            severity: dialect.literal(Severity.quarantine.rawValue),
+            from: isKey ? NormalizedRecords.table : NormalizedRecords.writingRecords,
             where: "\(norm.value(index)) IS NULL AND \(reason) IS NOT NULL", in: db)
     }
 
     private func record(
         _ check: String, _ severity: Severity, _ column: ColumnSpec, _ index: Int, where condition: String,
-        reason: String, from source: String = NormalizedRecords.table, in db: Database
+        reason: String, from source: String = NormalizedRecords.writingRecords, in db: Database
     ) throws {
         try QuarantineRecords.insert(
             entity: entity.name, field: column.from, value: norm.text(index), reason: reason,
@@ -123,7 +138,7 @@ struct RecordChecks {
             return "\(v) IS NULL AND \(parseError(column, index)) IS NULL"
         case .unique:
             return
-                "\(v) IN (SELECT \(v) FROM \(NormalizedRecords.table) WHERE \(v) IS NOT NULL GROUP BY \(v) HAVING count(DISTINCT json_array(\(norm.keyValues))) > 1)"
+                "\(v) IN (SELECT \(v) FROM \(NormalizedRecords.writingRecords) WHERE \(v) IS NOT NULL GROUP BY \(v) HAVING count(DISTINCT json_array(\(norm.keyValues))) > 1)"
         case let .accepted(values):
             return "\(v) IS NOT NULL AND \(v) NOT IN (\(values.map(dialect.literal).joined(separator: ", ")))"
         case let .pattern(pattern):
@@ -175,7 +190,7 @@ struct RecordChecks {
         }
         guard !broken.isEmpty else { return }
         let source =
-            "(SELECT n.*, \(old) AS airlock_old FROM \(NormalizedRecords.table) AS n JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(old) IS NOT NULL AND \(new) IS NOT \(old) AND (\(broken.joined(separator: " OR "))))"
+            "(SELECT n.*, \(old) AS airlock_old FROM \(NormalizedRecords.writingRecords) AS n JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(old) IS NOT NULL AND \(new) IS NOT \(old) AND (\(broken.joined(separator: " OR "))))"
         let terminal = transitions.terminal.map(dialect.literal).joined(separator: ", ")
         let reason = """
             'moves from ' || quote(airlock_old) || ' to ' || quote(\(norm.value(index))) || \

@@ -15,10 +15,15 @@ package struct EntityCounts: Codable, Equatable, Sendable {
     package var superseded: Int?
     /// Records of the drop's files that could not be read at all (`airlock status --unparsed`).
     package var failed: Int?
+    /// Records of a delta drop that deleted their key (`delete_when`, `tombstone`); nil for a
+    /// snapshot drop, whose deletes are the keys it lacks. `deleted` counts the rows they
+    /// removed, which is fewer where the key was not in the baseline.
+    package var tombstones: Int?
 
     package init(
         processed: Int? = nil, inserted: Int = 0, updated: Int = 0, deleted: Int = 0, unchanged: Int = 0,
-        quarantined: Int = 0, superseded: Int? = nil, failed: Int? = nil
+        quarantined: Int = 0, superseded: Int? = nil, failed: Int? = nil,
+        tombstones: Int? = nil
     ) {
         self.processed = processed
         self.inserted = inserted
@@ -28,10 +33,13 @@ package struct EntityCounts: Codable, Equatable, Sendable {
         self.quarantined = quarantined
         self.superseded = superseded
         self.failed = failed
+        self.tombstones = tombstones
     }
 
     package var changed: Int { inserted + updated + deleted }
 
     /// What `processed` must equal.
-    package var outcomes: Int { inserted + updated + unchanged + quarantined + (superseded ?? 0) + (failed ?? 0) }
+    package var outcomes: Int {
+        inserted + updated + unchanged + quarantined + (superseded ?? 0) + (failed ?? 0) + (tombstones ?? 0)
+    }
 }

@@ -37,7 +37,9 @@ import Testing
         #expect(onTerminal.output.contains("% reading payments-big.csv (1.0 MB of "))
         #expect(onTerminal.output.contains("\r\u{1B}[K"), "the bar is erased when done")
 
-        try workspace.drop(TestWorkspace.secondDrop)
+        // Only products: the second drop's payments would delete most of the 25,000 rows, which
+        // the snapshot guard blocks.
+        try workspace.drop(TestWorkspace.secondDrop.filter { $0.lastPathComponent == "products.json" })
         let inPipe = try Shell.run([AirlockProcess.executable.path, "run", "--once", "--workspace", workspace.root.path]
         )
         #expect(inPipe.status == 0, "\(inPipe.error)")
