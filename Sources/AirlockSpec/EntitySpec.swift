@@ -95,6 +95,12 @@ package struct SourceSpec: Equatable, Sendable {
     package var mode = Mode.snapshot
     /// Delta drops only: which records delete their key instead of writing it.
     package var deletion: Deletion?
+    /// What a field of a file that the spec does not read is: nil to say nothing (the
+    /// default: sources carry fields nobody syncs), `warn` or `block`.
+    package var unknownFields: Severity?
+    /// What a field the spec reads that no record of a file holds is: `warn` (the default;
+    /// its column is NULL in every record) or `block`.
+    package var missingFields = Severity.warn
 
     package enum Mode: String, Equatable, Sendable {
         case snapshot, delta

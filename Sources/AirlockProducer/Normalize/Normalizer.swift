@@ -74,6 +74,7 @@ struct Normalizer {
                 "SELECT r.id AS raw_id, r.file_sha256, \(extracts.joined(separator: ", ")) FROM \(RawRecords.records(inFiles: pendingFiles))",
             value: { value(of: entity.columns[$0], norm.text($0)) }, in: db)
         if case let .when(condition) = entity.source.deletion { try norm.markDeletes(where: condition, in: db) }
+        try SourceContract(normalizer: self).check(inFiles: pendingFiles, in: db)
         try RecordChecks(entity, parents: parents).run(in: db)
 
         let quarantinedIDs = QuarantineRecords.heldBack(inFiles: pendingFiles)
@@ -210,6 +211,9 @@ struct Normalizer {
             sql: "INSERT INTO \(tables.snapshot) (\(tables.sql.columns)) SELECT \(tables.sql.columns) \(keptRows)")
         return db.changesCount
     }
+
+    /// SQL: the normalized value of `column`'s source field in the raw record `r`.
+    func normalizedValue(of column: ColumnSpec) -> String { value(of: column, clean(extract(column), column)) }
 
     /// The spec's cleaning of a source field, in SQL: null spellings, trimming, case, digit groups.
     private func clean(_ text: String, _ column: ColumnSpec) -> String {
