@@ -42,18 +42,20 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         // The foundation: SQL quoting and literals, column types and value parsers, byte IO,
-        // archives read defensively, errors and exit statuses.
+        // archives read defensively, strict YAML settings, errors and exit statuses.
         .target(
             name: "AirlockBase",
             dependencies: [
                 "CArchive",
-                .product(name: "Crypto", package: "swift-crypto")
+                .product(name: "Crypto", package: "swift-crypto"),
+                // Settings files (the spec, a site's config) are YAML, read strictly the same way.
+                .product(name: "Yams", package: "Yams")
             ],
             swiftSettings: swiftSettings
         ),
         // The site side: the bundle format and layout, the manifest, trust (keys, SSHSIG,
         // allowed signers, revocation), reviews, the verifier, the applied chain, targets and
-        // the applier.
+        // the applier, the site's config.
         .target(
             name: "AirlockSite",
             dependencies: [
@@ -61,7 +63,8 @@ let package = Package(
                 "CArchive",
                 "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto")
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams")
             ],
             swiftSettings: swiftSettings
         ),

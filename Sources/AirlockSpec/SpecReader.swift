@@ -4,8 +4,12 @@ import Yams
 /// Reads a composed YAML tree into a `Spec`, keeping the order of entities and columns and
 /// naming the exact place of every problem (`entities.products.columns.amount.type`). Every
 /// mapping refuses the keys it does not read (`checkKeys`), so no written rule goes unapplied.
-struct SpecReader {
+struct SpecReader: YAMLSettings {
     let path: String
+
+    func invalid(_ place: String, _ reason: String) -> SpecError {
+        .invalid(path: path, at: place, reason: reason)
+    }
 
     func spec(from root: Node) throws -> Spec {
         let top = try mapping(root, at: "top level")

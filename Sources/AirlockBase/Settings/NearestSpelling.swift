@@ -15,7 +15,7 @@ package enum NearestSpelling {
 
     /// The Levenshtein distance of the lower-cased words: how many characters must be inserted,
     /// deleted or replaced to turn one into the other.
-    static func distance(_ first: String, _ second: String) -> Int {
+    package static func distance(_ first: String, _ second: String) -> Int {
         let source = Array(first.lowercased())
         let target = Array(second.lowercased())
         // One row of the classic table at a time: previous[j] is the distance of the first i-1
