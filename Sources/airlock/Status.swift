@@ -32,6 +32,9 @@ struct Status: ParsableCommand {
             return FileHandle.standardOutput.write(try CanonicalJSON.encode(status))
         }
         printLine("waiting in inbox/: \(Self.list(status.waiting))")
+        if !status.undecodableNames.isEmpty {
+            printLine("not read, names not UTF-8 (rename them): \(Self.list(status.undecodableNames))")
+        }
         printLine("read, not yet bundled: \(Self.list(status.readNotBundled))")
         printLine(
             "last bundle: "

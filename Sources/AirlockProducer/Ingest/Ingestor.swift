@@ -31,14 +31,18 @@ struct Ingestor {
     }
 
     func ingest(_ url: URL) throws -> [Outcome] {
-        if let archive = DropArchive(url: url, maxMemberSize: spec.inbox.maxMemberSize) {
-            return try ingest(archive)
+        try ingest(try InboxFile(url: url))
+    }
+
+    /// Ingests a file opened and hashed before; its content is read through the same descriptor.
+    func ingest(_ file: InboxFile) throws -> [Outcome] {
+        if let archive = DropArchive(file: file, maxMemberSize: spec.inbox.maxMemberSize) {
+            return try ingest(archive, file)
         }
-        let file = try InboxFile(url: url)
         return [
             try database.write { db in
                 try ingestFile(named: file.name, patternName: file.name, sha256: file.sha256, size: file.size, in: db) {
-                    let source = try ByteSource.file(url, name: file.name)
+                    let source = file.content()
                     guard let progress else { return source }
                     return source.counting {
                         progress(ProgressUpdate(task: "reading \(file.name)", done: $0, total: file.size, unit: .bytes))
@@ -128,8 +132,7 @@ struct Ingestor {
 
     // MARK: - Archives
 
-    private func ingest(_ archive: DropArchive) throws -> [Outcome] {
-        let file = try InboxFile(url: archive.url)
+    private func ingest(_ archive: DropArchive, _ file: InboxFile) throws -> [Outcome] {
         if let seen = try database.read({ db in try ArchiveRecord.nameIngested(sha256: file.sha256, in: db) }) {
             return [.alreadySeen(name: file.name, seenAs: seen)]
         }

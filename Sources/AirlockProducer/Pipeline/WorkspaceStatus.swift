@@ -27,6 +27,8 @@ package struct WorkspaceStatus: Codable, Equatable {
 
     /// Inbox files not read yet, by name.
     package var waiting: [String]
+    /// Inbox files whose names are not UTF-8, escaped (`bad\xFF.csv`); they are read once renamed.
+    package var undecodableNames: [String]
     /// Files read since the last bundle, by name.
     package var readNotBundled: [String]
     package var lastBundle: Bundle?
@@ -37,7 +39,9 @@ package struct WorkspaceStatus: Codable, Equatable {
     package var unparsed: [Unparsed]?
 
     package init(workspace: Workspace, listingUnparsed: Bool = false) throws {
-        let names = try InboxFile.list(in: workspace.inbox).map(\.lastPathComponent)
+        let listing = try InboxListing(of: workspace.inbox)
+        undecodableNames = listing.undecodableNames
+        let names = listing.files.map(\.lastPathComponent)
         (waiting, readNotBundled, lastBundle, heldBack, unparsed) = try workspace.database.read { db in
             let known = try WorkspaceFile.knownNames(in: db)
             let read = try WorkspaceFile.pendingNames(in: db)
