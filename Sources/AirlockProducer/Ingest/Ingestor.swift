@@ -35,7 +35,20 @@ struct Ingestor {
     }
 
     /// Ingests a file opened and hashed before; its content is read through the same descriptor.
+    /// Where the inbox keeps read files, one lying there as it was read is not read again.
     func ingest(_ file: InboxFile) throws -> [Outcome] {
+        let keeps = spec.inbox.keepProcessed
+        if keeps, try database.read({ db in try KeptFile.sha256(of: file.name, in: db) }) == file.sha256 {
+            return [.alreadySeen(name: file.name, seenAs: file.name)]
+        }
+        let outcomes = try read(file)
+        if keeps && !outcomes.allSatisfy(\.isRejected) {
+            try database.write { db in try KeptFile.record(name: file.name, sha256: file.sha256, in: db) }
+        }
+        return outcomes
+    }
+
+    private func read(_ file: InboxFile) throws -> [Outcome] {
         if let archive = DropArchive(file: file, maxMemberSize: spec.inbox.maxMemberSize) {
             return try ingest(archive, file)
         }
@@ -60,7 +73,7 @@ struct Ingestor {
         named name: String, patternName: String, sha256: String, size: Int64, in db: Database,
         content: () throws -> ByteSource
     ) throws -> Outcome {
-        if let seen = try WorkspaceFile.nameSeenBefore(sha256: sha256, in: db) {
+        if let seen = try WorkspaceFile.currentName(sha256: sha256, in: db) {
             return .alreadySeen(name: name, seenAs: seen)
         }
         guard let entity = spec.entity(forFile: patternName) else {
@@ -133,15 +146,22 @@ struct Ingestor {
     // MARK: - Archives
 
     private func ingest(_ archive: DropArchive, _ file: InboxFile) throws -> [Outcome] {
-        if let seen = try database.read({ db in try ArchiveRecord.nameIngested(sha256: file.sha256, in: db) }) {
-            return [.alreadySeen(name: file.name, seenAs: seen)]
-        }
+        let seen = try database.read { db in try ArchiveRecord.nameIngested(sha256: file.sha256, in: db) }
         let members: [DropArchive.Member]
         do {
             members = try archive.members()
         } catch let error as IngestError {
             try recordArchive(file, state: .rejected, error: error.description)
             return [.rejected(error)]
+        }
+        // The same archive again is recognized whole while every member is current; otherwise
+        // each member is judged on its own (an older state returns, a rejected one is read again).
+        if let seen,
+            try database.read({ db in
+                try members.allSatisfy { try WorkspaceFile.currentName(sha256: $0.sha256, in: db) != nil }
+            })
+        {
+            return [.alreadySeen(name: file.name, seenAs: seen)]
         }
         return try database.write { db in
             try recordArchive(file, state: .ingested, error: nil, in: db)

@@ -43,7 +43,8 @@ package struct WorkspaceStatus: Codable, Equatable {
         undecodableNames = listing.undecodableNames
         let names = listing.files.map(\.lastPathComponent)
         (waiting, readNotBundled, lastBundle, heldBack, unparsed) = try workspace.database.read { db in
-            let known = try WorkspaceFile.knownNames(in: db)
+            // Read files leave the inbox, unless it keeps them: then those lying as they were read.
+            let known = workspace.spec.inbox.keepProcessed ? try KeptFile.names(in: db) : []
             let read = try WorkspaceFile.pendingNames(in: db)
             let bundle = try BundleRecord.latest(in: db).map {
                 Bundle(sequence: $0.sequence, file: $0.fileName, created: $0.createdAt)
