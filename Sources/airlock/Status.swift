@@ -39,6 +39,11 @@ struct Status: ParsableCommand {
         printLine(
             "last bundle: "
                 + (status.lastBundle.map { "\($0.file) (bundle \($0.sequence), \($0.created))" } ?? "none yet"))
+        for bundle in status.staged {
+            printLine(
+                "not yet in outbox/: \(bundle.file) (bundle \(bundle.sequence)) waits in .airlock/staging; moving it failed (see the run's error), the next run tries again"
+            )
+        }
         for entity in status.heldBack {
             printLine(
                 "held back in \(entity.entity): \(entity.unreadable) unreadable records, \(entity.invalidValues) records with invalid values"

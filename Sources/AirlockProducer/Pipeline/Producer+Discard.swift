@@ -1,3 +1,4 @@
+import AirlockBase
 import AirlockSite
 import Foundation
 import GRDB
@@ -44,17 +45,23 @@ extension Producer {
         return discarded
     }
 
-    /// Moves the outbox copy, if there is one, to `outbox/discarded/ID.tar.gz`, out of the way
-    /// of the next bundle.
+    /// Moves the outbox copy, if there is one, to `outbox/discarded/ID.tar.gz` (`ID-2.tar.gz`…
+    /// when a bundle of that id was discarded before), out of the way of the next bundle and
+    /// never over another file.
     private func moveAside(_ file: URL, id: String) throws -> URL? {
         guard FileManager.default.fileExists(atPath: file.path) else { return nil }
         let folder = workspace.outbox.appendingPathComponent("discarded")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let destination = folder.appendingPathComponent("\(id).tar.gz")
-        guard rename(file.path, destination.path) == 0 else {
-            throw BundleError.archive(
-                "cannot move \(file.path) to \(destination.path): \(String(cString: strerror(errno)))")
+        for number in 1... {
+            let destination = folder.appendingPathComponent(number == 1 ? "\(id).tar.gz" : "\(id)-\(number).tar.gz")
+            switch FileMove.withoutReplacing(file, to: destination) {
+            case .moved: return destination
+            case .exists: continue
+            case .crossDevice, .failed:
+                throw BundleError.archive(
+                    "cannot move \(file.path) to \(destination.path): \(String(cString: strerror(errno)))")
+            }
         }
-        return destination
+        return nil
     }
 }

@@ -102,12 +102,27 @@ package struct Producer {
             manifest: staged.manifest, digest: staged.digest)
     }
 
-    /// Moves bundles whose transaction committed from staging into `outbox/`.
+    /// Moves bundles whose transaction committed from staging into `outbox/`, never over a
+    /// file there. One already there with the same digest was published by a run that died
+    /// before removing its staged copy; one with another digest is not this workspace's.
     private func publishStagedBundles() throws {
-        for name in try database.read(BundleRecord.fileNames) {
-            let staged = workspace.staging.appendingPathComponent(name)
+        for bundle in try database.read(BundleRecord.all) {
+            let staged = workspace.staging.appendingPathComponent(bundle.fileName)
             guard FileManager.default.fileExists(atPath: staged.path) else { continue }
-            try BundleWriter.publish(staged, into: workspace.outbox)
+            do {
+                try BundleWriter.publish(staged, into: workspace.outbox)
+            } catch BundleError.alreadyInOutbox {
+                let published = OutboxBundle(
+                    url: workspace.outbox.appendingPathComponent(bundle.fileName), sequence: bundle.sequence)
+                let digest = try? published.digest()
+                guard digest == bundle.digest else {
+                    throw WorkspaceError.outboxMismatch(
+                        found: "outbox/\(bundle.fileName) is not the bundle \(BundleIdentity.pad(bundle.sequence)) "
+                            + "this workspace made and staged (digest \(digest.map { String($0.prefix(16)) } ?? "unreadable"), "
+                            + "expected \(bundle.digest.prefix(16))); it was not overwritten")
+                }
+                try FileManager.default.removeItem(at: staged)
+            }
         }
     }
 }
