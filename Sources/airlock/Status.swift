@@ -31,6 +31,7 @@ struct Status: ParsableCommand {
         if json {
             return FileHandle.standardOutput.write(try CanonicalJSON.encode(status))
         }
+        if let problem = status.problem { printLine("stopped: \(problem)") }
         printLine("waiting in inbox/: \(Self.list(status.waiting))")
         if !status.undecodableNames.isEmpty {
             printLine("not read, names not UTF-8 (rename them): \(Self.list(status.undecodableNames))")

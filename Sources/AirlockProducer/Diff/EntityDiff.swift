@@ -111,6 +111,13 @@ struct EntityDiff {
         )
     }
 
+    /// Whether `promote` (or `airlock recover`) kept before-images of `bundle` for this entity.
+    func hasBeforeImages(bundle: Int, in db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM \(tables.undo) WHERE airlock_bundle = ?)", arguments: [bundle])
+            ?? false
+    }
+
     /// Puts the baseline back to where it was before `bundle`, for a discarded bundle.
     func restore(bundle: Int, in db: Database) throws {
         try db.execute(

@@ -28,6 +28,15 @@ extension Producer {
             guard latest == bundle.sequence else {
                 throw DiscardError.notLatest(sequence: bundle.sequence, latest: latest)
             }
+            // Every bundle changed some row, so it has before-images, unless `recover` rebuilt
+            // the workspace from later bundles only.
+            guard
+                try spec.entities.contains(where: {
+                    try EntityDiff($0).hasBeforeImages(bundle: bundle.sequence, in: db)
+                })
+            else {
+                throw DiscardError.noBeforeImages(sequence: bundle.sequence)
+            }
             let sources = try WorkspaceFile.bundledNames(sequence: bundle.sequence, in: db)
             for name in requeue where !sources.contains(name) {
                 throw DiscardError.noSuchSource(name: name, sequence: bundle.sequence)
@@ -43,6 +52,22 @@ extension Producer {
         var discarded = taken
         discarded.movedTo = try moveAside(workspace.outbox.appendingPathComponent(fileName), id: taken.id)
         return discarded
+    }
+
+    /// A discard that died between its database commit and moving the outbox copy aside left
+    /// the discarded bundle in `outbox/`, where it would look like a bundle the workspace does
+    /// not know; it is moved aside now (only a file with a discarded bundle's name and digest).
+    func finishInterruptedDiscards() throws {
+        let (chain, discarded) = try database.read { db in
+            (Set(try BundleRecord.all(in: db).map(\.fileName)), try DiscardedBundle.all(in: db))
+        }
+        for bundle in OutboxBundle.list(in: workspace.outbox) where !chain.contains(bundle.name) {
+            let candidates = discarded.filter { $0.fileName == bundle.name }
+            guard !candidates.isEmpty, let digest = try? bundle.digest(),
+                let record = candidates.first(where: { $0.digest == digest })
+            else { continue }
+            _ = try moveAside(bundle.url, id: record.id)
+        }
     }
 
     /// Moves the outbox copy, if there is one, to `outbox/discarded/ID.tar.gz` (`ID-2.tar.gz`…

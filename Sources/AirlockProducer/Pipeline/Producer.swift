@@ -33,6 +33,16 @@ package struct Producer {
     /// Ingests `files` (by default every inbox file no process is still writing), then
     /// bundles what changed.
     package func runOnce(files: [URL]? = nil) throws -> RunReport {
+        do {
+            return try run(files: files)
+        } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
+            throw WorkspaceError.databaseDamaged(details: [error.message ?? "\(error.resultCode)"])
+        }
+    }
+
+    private func run(files: [URL]?) throws -> RunReport {
+        try finishInterruptedDiscards()
+        try WorkspaceHealth(workspace: workspace).check()
         try publishStagedBundles()
         let signingKey = try KeyStore(directory: workspace.keys).signingKey(spec.producerKey)
         var report = RunReport()

@@ -25,6 +25,9 @@ package struct WorkspaceStatus: Codable, Equatable {
         package var reason: String
     }
 
+    /// What stops the next run (`WorkspaceHealth`: a damaged database, or one that does not
+    /// match `outbox/`), with the way out; nil when the workspace is sound.
+    package var problem: String?
     /// Inbox files not read yet, by name.
     package var waiting: [String]
     /// Inbox files whose names are not UTF-8, escaped (`bad\xFF.csv`); they are read once renamed.
@@ -43,6 +46,11 @@ package struct WorkspaceStatus: Codable, Equatable {
     package var unparsed: [Unparsed]?
 
     package init(workspace: Workspace, listingUnparsed: Bool = false) throws {
+        do {
+            try WorkspaceHealth(workspace: workspace).check(always: true)
+        } catch let error as WorkspaceError {
+            problem = error.description
+        }
         let listing = try InboxListing(of: workspace.inbox)
         undecodableNames = listing.undecodableNames
         let names = listing.files.map(\.lastPathComponent)
