@@ -44,6 +44,10 @@ package struct Producer {
         try finishInterruptedDiscards()
         try WorkspaceHealth(workspace: workspace).check()
         try publishStagedBundles()
+        try BundleClock(
+            time: fixedTime ?? Int(Date().timeIntervalSince1970), lifetime: spec.bundleLifetime, fixed: fixedTime != nil
+        )
+        .check(newest: try database.read(BundleRecord.latest), logger: logger)
         let signingKey = try KeyStore(directory: workspace.keys).signingKey(spec.producerKey)
         var report = RunReport()
         try ingest(try files ?? readyFiles(noting: &report), into: &report)
