@@ -90,7 +90,7 @@ struct Ingestor {
                 try WorkspaceFile.record(
                     name: name, sha256: sha256, size: size, entity: entity.name, state: .pending, error: nil, in: db)
                 let sink = try RecordSink(file: sha256, entity: entity.name, in: db)
-                try read(try content(), named: name, sha256: sha256, as: entity, into: sink, in: db)
+                try Self.read(try content(), named: name, sha256: sha256, as: entity, into: sink, in: db)
                 try checkOutcome(of: sink, named: name, entity: entity)
                 try WorkspaceFile.setRecords(sink.records, sha256: sha256, in: db)
                 ingested = IngestedFile(
@@ -131,7 +131,8 @@ struct Ingestor {
         return .rejected(error)
     }
 
-    private func read(
+    /// Reads `content` as `entity`'s format into `sink`; what every inbox file goes through.
+    static func read(
         _ content: ByteSource, named name: String, sha256: String, as entity: EntitySpec,
         into sink: RecordSink, in db: Database
     ) throws {
