@@ -1,3 +1,4 @@
+import AirlockBase
 import AirlockSite
 import AirlockSpec
 import Foundation
@@ -25,15 +26,23 @@ struct InboxDisposal {
         if keepProcessed && !isRejected { return nil }
         let folder = isRejected ? rejected : processed
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let destination = freeName(for: url.lastPathComponent, in: folder)
         let problems = Self.problems(in: outcomes)
-        if !problems.isEmpty { try write(problems, to: destination.path + ".error.txt", mode: mode ?? 0o600) }
-        guard rename(url.path, destination.path) == 0 else {
-            throw IngestError.unreadable(
-                file: url.lastPathComponent,
-                reason: "cannot move it to \(folder.path): \(String(cString: strerror(errno)))")
+        // A name taken between looking and moving (another run, an operator) is never replaced.
+        while true {
+            let destination = freeName(for: url.lastPathComponent, in: folder)
+            if !problems.isEmpty { try write(problems, to: destination.path + ".error.txt", mode: mode ?? 0o600) }
+            switch FileMove.withoutReplacing(url, to: destination) {
+            case .moved: return destination
+            case .exists: continue
+            case let .failed(number):
+                throw IngestError.unreadable(
+                    file: url.lastPathComponent,
+                    reason: "cannot move it to \(folder.path): \(String(cString: strerror(number)))")
+            case .crossDevice:
+                throw IngestError.unreadable(
+                    file: url.lastPathComponent, reason: "cannot move it to \(folder.path): another file system")
+            }
         }
-        return destination
     }
 
     /// Writes `path` (never through a link) with at most `mode`'s read and write bits; a file

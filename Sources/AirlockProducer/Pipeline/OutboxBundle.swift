@@ -28,13 +28,16 @@ struct OutboxBundle {
     /// member only; nothing is verified (`BundleVerifier` does that).
     func digest() throws -> String {
         do {
+            // The verifier's limits: members up to 4 GB are skipped over; the manifest is small.
             let reader = try ArchiveReader(
-                url: url, formats: [.tar], limits: ArchiveReader.Limits(memberBytes: 16 << 20, totalBytes: 16 << 30))
+                url: url, formats: [.tar], limits: ArchiveReader.Limits(memberBytes: 4 << 30, totalBytes: 16 << 30))
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
             while let member = try reader.nextMember() {
                 guard member == BundleLayout.manifest else { continue }
                 var hasher = SHA256()
-                while case let count = try reader.read(into: &buffer), count > 0 {
+                var size = 0
+                while case let count = try reader.read(into: &buffer), count > 0, size <= 16 << 20 {
+                    size += count
                     hasher.update(data: buffer[0..<count])
                 }
                 return hasher.finalize().hexString
