@@ -86,9 +86,16 @@ struct EntityDiff {
                   WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))
                 ) GROUP BY category
                 """)
+        // SQLite groups by bytes; values that are one Swift String (precomposed and decomposed
+        // é) are one category, their counts added up, where a duplicate key used to trap.
         return Dictionary(
-            uniqueKeysWithValues: rows.map { row in
+            rows.map { row in
                 (row[0] as String?, EntityCounts(inserted: row[1], updated: row[2], deleted: row[3], unchanged: row[4]))
+            },
+            uniquingKeysWith: { a, b in
+                EntityCounts(
+                    inserted: a.inserted + b.inserted, updated: a.updated + b.updated, deleted: a.deleted + b.deleted,
+                    unchanged: a.unchanged + b.unchanged)
             })
     }
 
