@@ -107,6 +107,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The readers under libFuzzer (scripts/fuzz), or a replayer of the inputs it saves.
+        .executableTarget(
+            name: "airlock-fuzz",
+            dependencies: ["AirlockProducer"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "AirlockTests",
             dependencies: [

@@ -26,8 +26,8 @@ struct Airlock: ParsableCommand {
             "airlock \(Self.version) (bundles \(Manifest.currentFormat), trust updates \(TrustManifest.currentFormat))",
         subcommands: [
             Keygen.self, Allow.self, Revoke.self, TrustCommand.self, Pull.self, Run.self, Watch.self, Status.self,
-            Infer.self, Show.self,
-            DiffBundles.self, Verify.self, Approve.self, Reject.self, Discard.self, Apply.self, Rollback.self
+            Infer.self, Show.self, DiffBundles.self, Verify.self, Approve.self, Reject.self, Discard.self, Recover.self,
+            Apply.self, Rollback.self
         ]
     )
 

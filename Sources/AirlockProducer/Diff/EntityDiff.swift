@@ -86,9 +86,16 @@ struct EntityDiff {
                   WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))
                 ) GROUP BY category
                 """)
+        // SQLite groups by bytes; values that are one Swift String (precomposed and decomposed
+        // é) are one category, their counts added up, where a duplicate key used to trap.
         return Dictionary(
-            uniqueKeysWithValues: rows.map { row in
+            rows.map { row in
                 (row[0] as String?, EntityCounts(inserted: row[1], updated: row[2], deleted: row[3], unchanged: row[4]))
+            },
+            uniquingKeysWith: { a, b in
+                EntityCounts(
+                    inserted: a.inserted + b.inserted, updated: a.updated + b.updated, deleted: a.deleted + b.deleted,
+                    unchanged: a.unchanged + b.unchanged)
             })
     }
 
@@ -109,6 +116,13 @@ struct EntityDiff {
             sql:
                 "INSERT INTO \(tables.baseline) (\(tables.sql.columns)) SELECT \(tables.sql.columns) FROM \(tables.snapshot)"
         )
+    }
+
+    /// Whether `promote` (or `airlock recover`) kept before-images of `bundle` for this entity.
+    func hasBeforeImages(bundle: Int, in db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM \(tables.undo) WHERE airlock_bundle = ?)", arguments: [bundle])
+            ?? false
     }
 
     /// Puts the baseline back to where it was before `bundle`, for a discarded bundle.

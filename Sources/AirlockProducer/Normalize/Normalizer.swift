@@ -161,12 +161,15 @@ struct Normalizer {
                 SELECT CAST(\(value) AS TEXT), count(*), count(*) FILTER (WHERE raw_id IN (\(quarantinedIDs))) FROM \(NormalizedRecords.table) GROUP BY 1
                 """)
         {
+            // Values SQLite tells apart by their bytes may be one Swift String (precomposed
+            // and decomposed é): they count as one category, added up.
             let (value, processed, quarantined) = (row[0] as String?, row[1] as Int, row[2] as Int)
-            report.byCategory[value] = (processed, quarantined)
-            if processed > quarantined {
-                report.supersededByCategory[value] =
-                    processed - quarantined - (winners[value] ?? 0) - (report.tombstonesByCategory[value] ?? 0)
-            }
+            let before = report.byCategory[value] ?? (0, 0)
+            report.byCategory[value] = (before.processed + processed, before.quarantined + quarantined)
+        }
+        for (value, read) in report.byCategory where read.processed > read.quarantined {
+            report.supersededByCategory[value] =
+                read.processed - read.quarantined - (winners[value] ?? 0) - (report.tombstonesByCategory[value] ?? 0)
         }
     }
 
