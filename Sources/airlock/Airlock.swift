@@ -17,7 +17,9 @@ struct Airlock: ParsableCommand {
 
             Exit codes: 0 success; 1 unexpected failure; 3 nothing to do (no new files or no \
             change); 4 validation blocked (a rejected input file); 5 verification refused; \
-            64 usage or configuration error.
+            6 the target does not fit the bundle (its check found missing tables or columns, \
+            types, enum labels or constraints that cannot take the bundle; nothing changed); \
+            7 cannot connect to the target; 64 usage or configuration error.
             """,
         subcommands: [
             Keygen.self, Allow.self, Revoke.self, Pull.self, Run.self, Watch.self, Status.self, Infer.self, Show.self,

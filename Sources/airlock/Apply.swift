@@ -59,12 +59,12 @@ struct Apply: ParsableCommand {
             URL(fileURLWithPath: bundle), to: try target.parsed(),
             approvals: try approvals.policy(workspace: trust.workspace), mode: mode,
             onDrift: target.onDrift, dryRun: dryRun)
-        printOutcome(outcome, action: dryRun ? "would apply" : "applied", target: target.target)
+        printOutcome(outcome, action: dryRun ? "would apply" : "applied", target: try target.parsed())
     }
 }
 
 /// What `apply` and `rollback` print: the bundle, the changes and where the target is now.
-func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: String) {
+func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: Target) {
     let manifest = outcome.verified.manifest
     printLine(
         "\(action) bundle \(manifest.sequence) (\(manifest.id)) to \(target) with \(outcome.script.fileName)\(outcome.dryRun ? " (dry run: nothing was changed)" : "")"

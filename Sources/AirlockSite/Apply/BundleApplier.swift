@@ -98,8 +98,9 @@ package struct BundleApplier {
         policy: (AppliedChain) -> BundleVerifier.Policy,
         check: (BundleVerifier.Verified, AppliedChain) throws -> Void = { _, _ in }
     ) throws -> Outcome {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-apply-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        // The members are the site's data: unpacked where only this user can read them.
+        let work = try PrivateFolder(prefix: "airlock-apply")
+        let folder = work.url.appendingPathComponent("bundle")
         let chain = try target.appliedChain()
         let steps: Int64 = verifyAfter ? 3 : 2
         func step(_ done: Int64, _ task: String) {
@@ -115,7 +116,7 @@ package struct BundleApplier {
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw VerificationError.missingMember(name: member)
         }
-        let run = try target.run(file, dryRun: dryRun, skipDrift: onDrift == .skip)
+        let run = try target.run(file, dryRun: dryRun, switches: .init(skipDrift: onDrift == .skip))
         var outcome = Outcome(
             verified: verified, script: script(chain), dryRun: dryRun, head: run.head,
             skippedDrift: run.printed.filter { $0.contains(ScriptSwitches.skippedMarker) })
@@ -131,6 +132,7 @@ package struct BundleApplier {
             }
         }
         step(steps, "done")
+        withExtendedLifetime(work) {}
         return outcome
     }
 }

@@ -30,7 +30,8 @@ package enum VerificationError: AirlockError, Equatable {
         case let .checksumMismatch(name):
             return "member '\(name)' does not match its SHA-256 in \(BundleLayout.checksums) (changed after signing)"
         case let .badMember(name, reason): return "member '\(name)': \(reason)"
-        case let .malformedChecksums(line): return "\(BundleLayout.checksums) line \(line) is not '<64 hex digits>  <name>'"
+        case let .malformedChecksums(line):
+            return "\(BundleLayout.checksums) line \(line) is not '<64 hex digits>  <name>'"
         case let .badSignature(reason): return "\(BundleLayout.signature): \(reason)"
         case let .signerNotAllowed(reason): return "\(BundleLayout.signature): \(reason)"
         case let .badManifest(reason): return "\(BundleLayout.manifest): \(reason)"
