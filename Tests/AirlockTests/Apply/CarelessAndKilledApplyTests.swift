@@ -8,6 +8,31 @@ import Testing
 /// that names no file, `airlock apply` killed while its script waits on the target. Each
 /// must leave the target as it was and nothing of the bundle readable by other users.
 @Suite(.tags(.postgres, .sqlite3), .runsExternalPrograms) struct CarelessAndKilledApplyTests {
+    /// Without `-bail` the shell used to go on past a failed guard and commit the rest; the
+    /// scripts now stop the shell at their first error themselves (`.bail on`).
+    @Test func sqlite3WithoutBailChangesNothingWhenAGuardFails() throws {
+        let fixture = try TrustFixture.shared.get()
+        let upsert = try String(
+            contentsOf: fixture.extracted.appendingPathComponent("sqlite/upsert.sql"), encoding: .utf8)
+        let cases: [(name: String, from: URL?, edit: String?)] = [
+            (
+                "drifted row", fixture.targetAtOne,
+                "UPDATE products SET name = 'Edited on site' WHERE product_id = 'P-100'"
+            ),
+            ("already applied", fixture.targetAtTwo, nil),
+            ("wrong parent: an empty target", nil, nil)
+        ]
+        for test in cases {
+            let path = fixture.file("no-bail.sqlite")
+            if let from = test.from { try FileManager.default.copyItem(at: from, to: path) }
+            if let edit = test.edit { #expect(try Shell.run(["sqlite3", path.path, edit]).status == 0) }
+            let before = try Shell.run(["sqlite3", path.path, ".dump"]).output
+            let run = try Shell.run(["sqlite3", path.path], input: upsert)
+            #expect(run.status != 0, "\(test.name): \(run.output)")
+            #expect(try Shell.run(["sqlite3", path.path, ".dump"]).output == before, "\(test.name)")
+        }
+    }
+
     /// `sqlite:` with no path, or `:memory:`, used to report "applied" into a database that
     /// vanished with the process.
     @Test func aTargetThatNamesNoFileIsRefused() throws {

@@ -89,7 +89,7 @@ final class ScriptHarness {
         switch target {
         case let .sqlite(path):
             return try DatabaseQueue(path: path.path).read { db in
-                try entities.map { try CanonicalRows.sqlite(db, entity: $0, table: $0.name) }.joined()
+                try entities.map { try CanonicalRows.sqlite(db, entity: $0, table: $0.table.name) }.joined()
             }
         case let .postgres(postgres):
             return try entities.map { try CanonicalRows.postgres(postgres, entity: $0) }.joined()
@@ -147,7 +147,7 @@ enum CanonicalRows {
                 "CASE WHEN \(name) IS NULL THEN 'NULL' ELSE encode(convert_to(\(TableChecksum.postgresText(column)), 'UTF8'), 'hex') END"
         }
         let output = try postgres.query(
-            select(columns, entity: entity, table: SQLDialect.postgres.identifier(entity.name)))
+            select(columns, entity: entity, table: entity.table.qualified(.postgres)))
         return rows(output.split(separator: "\n").map(String.init))
     }
 
