@@ -42,13 +42,12 @@ extension ScriptEmitter {
             default: try out.line(changes.restoreRemoved)
             }
         }
+        // Each entity's refused rows are named right after its writes, before a child's row
+        // could fail for want of a parent the table refused.
         for changes in changeSets {
-            for statement in changes.write { try out.line(statement) }
+            for statement in changes.write + changes.refused { try out.line(statement) }
         }
         for changes in changeSets.reversed() { try out.line(changes.delete) }
-        for changes in changeSets {
-            for statement in changes.refused { try out.line(statement) }
-        }
         if dialect == .postgres { try out.line(ChecksumOffsetStatements.add) }
     }
 
