@@ -23,7 +23,8 @@ struct Airlock: ParsableCommand {
             """,
         subcommands: [
             Keygen.self, Allow.self, Revoke.self, Pull.self, Run.self, Watch.self, Status.self, Infer.self, Show.self,
-            DiffBundles.self, Verify.self, Approve.self, Reject.self, Discard.self, Apply.self, Rollback.self
+            DiffBundles.self, Verify.self, Approve.self, Reject.self, Discard.self, Apply.self, Rollback.self,
+            CheckTarget.self, ShowTargetStatus.self
         ]
     )
 

@@ -153,7 +153,7 @@ struct ChangeSetStatements {
             LedgerStatements(dialect: dialect).refuse(
                 when: "EXISTS (SELECT 1 FROM \(refusedTable))",
                 message:
-                    "airlock: \(entity.name): \(ScriptSwitches.doesNotFitMarker) \(bundle.paddedSequence): table \(entity.table.name) refused rows of it (listed above: a CHECK, NOT NULL or UNIQUE constraint of the table, or a trigger); nothing was changed",
+                    "airlock: \(entity.name): \(ScriptSwitches.doesNotFitMarker) bundle \(bundle.paddedSequence): table \(entity.table.name) refused rows of it (listed above: a CHECK, NOT NULL or UNIQUE constraint of the table, or a trigger); nothing was changed",
                 label: "refused_\(ordinal)")
         ]
     }

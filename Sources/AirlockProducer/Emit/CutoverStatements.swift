@@ -181,7 +181,7 @@ struct CutoverStatements {
             ledger.refuse(
                 when: "EXISTS (SELECT 1 FROM \(refused))",
                 message:
-                    "airlock: cutover of \(entity.name) stopped: \(ScriptSwitches.doesNotFitMarker) \(bundle.paddedSequence): table \(entity.table.name) refused rows of it (listed above: a CHECK, NOT NULL or UNIQUE constraint of the table); nothing was changed",
+                    "airlock: cutover of \(entity.name) stopped: \(ScriptSwitches.doesNotFitMarker) bundle \(bundle.paddedSequence): table \(entity.table.name) refused rows of it (listed above: a CHECK, NOT NULL or UNIQUE constraint of the table); nothing was changed",
                 label: "refused_\(ordinal)"),
             "DROP TABLE \(staging);"
         ]

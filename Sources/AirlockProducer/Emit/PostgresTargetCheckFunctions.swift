@@ -243,14 +243,37 @@ enum PostgresTargetCheckFunctions {
           END LOOP;
         END $airlock$;
 
+        -- The labels the spec allows an enum column (values:), against a target column of an enum type.
+        CREATE FUNCTION pg_temp.airlock_check_labels(entity text, schema_name text, table_name text, column_name text, labels text[]) RETURNS void LANGUAGE plpgsql AS $airlock$
+        DECLARE
+          live regclass := pg_temp.airlock_table(schema_name, table_name);
+          base oid;
+          missing text;
+          found_count bigint;
+        BEGIN
+          IF live IS NULL THEN
+            RETURN;
+          END IF;
+          SELECT (pg_temp.airlock_base_type(a.atttypid, a.atttypmod)).base INTO base FROM pg_attribute AS a WHERE a.attrelid = live AND a.attname = column_name;
+          IF base IS NULL OR (SELECT t.typtype FROM pg_type AS t WHERE t.oid = base) <> 'e' THEN
+            RETURN;
+          END IF;
+          SELECT count(*), string_agg(quote_literal(l), ', ' ORDER BY l) INTO found_count, missing FROM unnest(labels) AS l
+            WHERE l NOT IN (SELECT e.enumlabel::text FROM pg_enum AS e WHERE e.enumtypid = base);
+          IF found_count > 0 THEN
+            PERFORM pg_temp.airlock_problem(entity, format('enum type %s lacks %s of the labels the spec allows in column %I of %s: %s; add them (ALTER TYPE %s ADD VALUE ...)',
+              base::regtype, found_count, column_name, concat_ws('.', quote_ident(schema_name), quote_ident(table_name)), missing, base::regtype));
+          END IF;
+        END $airlock$;
+
         -- Ends the check: every problem found, in one error, before anything changed.
-        CREATE FUNCTION pg_temp.airlock_check_end(bundle text) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE FUNCTION pg_temp.airlock_check_end(subject text) RETURNS void LANGUAGE plpgsql AS $airlock$
         DECLARE
           report text;
         BEGIN
           SELECT string_agg('  ' || p.entity || ': ' || p.problem, E'\n' ORDER BY p.n) INTO report FROM pg_temp.airlock_problems AS p;
           IF report IS NOT NULL THEN
-            RAISE EXCEPTION USING MESSAGE = format(E'airlock: the target does not fit %s; nothing was changed:\n%s', bundle, report);
+            RAISE EXCEPTION USING MESSAGE = format(E'airlock: the target does not fit %s; nothing was changed:\n%s', subject, report);
           END IF;
         END $airlock$;
         """#

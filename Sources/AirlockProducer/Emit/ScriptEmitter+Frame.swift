@@ -126,7 +126,8 @@ extension ScriptEmitter {
             }
         }
         try loads(out)
-        for statement in TargetCheckStatements.report(dialect, bundle: bundle, script: script.fileName) {
+        let subject = "bundle \(bundle.paddedSequence)"
+        for statement in TargetCheckStatements.report(dialect, subject: subject, script: script.fileName) {
             try out.line(statement)
         }
     }

@@ -23,9 +23,11 @@ extension TargetCheckStatements {
     private func literal(_ text: String) -> String { SQLDialect.sqlite.literal(text) }
 
     /// Each column the entity fills: present, not generated, and of an affinity that stores the
-    /// spec's values as they are. Text, enums and decimals need TEXT or BLOB affinity (INTEGER,
-    /// REAL and NUMERIC turn '007' into 7 and '12.50' into 12.5); integers and booleans anything
-    /// but REAL (5 would become 5.0); timestamps and dates, which never look like numbers, any.
+    /// spec's values as they are, so that they compare in the table as they do in the script's
+    /// temporary tables. Text, enums and decimals need TEXT or BLOB affinity (INTEGER, REAL and
+    /// NUMERIC turn '007' into 7 and '12.50' into 12.5); integers and booleans INTEGER, NUMERIC
+    /// or BLOB (REAL makes 5 into 5.0, TEXT into '5'); timestamps and dates, which never look
+    /// like numbers, any.
     func sqliteColumns(_ columns: [ColumnSpec]) -> String {
         let spec = columns.map { "(\(literal($0.name)), \(literal(Self.kind($0.type))), \(literal("\($0.type)")))" }
         let table = entity.table.name
@@ -40,7 +42,8 @@ extension TargetCheckStatements {
                 WHEN s.kind IN ('text', 'enum') OR s.kind LIKE 'decimal:%' THEN
                   CASE WHEN t.affinity IN ('INTEGER', 'REAL', 'NUMERIC') THEN 'column ' || t.name || \(literal(" of table \(table) is declared ")) || quote(t.type) || ', whose ' || t.affinity || ' affinity would store text that looks like a number as a number (''007'' as 7, ''12.50'' as 12.5), so the spec''s ' || s.shown || ' values would not stay as they are; declare it TEXT' END
                 WHEN s.kind IN ('integer', 'boolean') THEN
-                  CASE WHEN t.affinity = 'REAL' THEN 'column ' || t.name || \(literal(" of table \(table) is declared ")) || quote(t.type) || ', whose REAL affinity would store the spec''s ' || s.shown || ' values as floating-point numbers (5 as 5.0); declare it INTEGER' END
+                  CASE WHEN t.affinity = 'REAL' THEN 'column ' || t.name || \(literal(" of table \(table) is declared ")) || quote(t.type) || ', whose REAL affinity would store the spec''s ' || s.shown || ' values as floating-point numbers (5 as 5.0); declare it INTEGER'
+                       WHEN t.affinity = 'TEXT' THEN 'column ' || t.name || \(literal(" of table \(table) is declared ")) || quote(t.type) || ', whose TEXT affinity would store the spec''s ' || s.shown || ' values as text (5 as ''5''), which compares unlike the numbers the bundle holds; declare it INTEGER' END
               END AS problem
               FROM spec AS s LEFT JOIN target AS t ON t.name = s.name COLLATE NOCASE
               WHERE EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = \(tableLiteral) COLLATE NOCASE)

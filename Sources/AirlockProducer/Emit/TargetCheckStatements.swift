@@ -126,20 +126,20 @@ struct TargetCheckStatements {
 
     /// Stops the script, before any change, when any check found a problem: PostgreSQL raises
     /// one error listing them all, SQLite prints them and then fails its guard. Checking only
-    /// (`ScriptSwitches.checkOnly`), the script ends here either way.
-    static func report(_ dialect: SQLDialect, bundle: BundleIdentity, script: String) -> [String] {
+    /// (`ScriptSwitches.checkOnly`), the script ends here either way. `subject` is what the
+    /// target is checked against (`bundle 000002`), `script` the file (`upsert.sql`).
+    static func report(_ dialect: SQLDialect, subject: String, script: String) -> [String] {
         let ledger = LedgerStatements(dialect: dialect)
-        let fits =
-            "\(ScriptSwitches.checkedMarker)the target fits bundle \(bundle.paddedSequence) (\(script)); nothing was changed"
+        let fits = "\(ScriptSwitches.checkedMarker)the target fits \(subject) (\(script)); nothing was changed"
         switch dialect {
         case .postgres:
             let name = ScriptSwitches.checkOnly
             return [
-                ledger.procedure(
-                    "BEGIN PERFORM pg_temp.airlock_check_end(\(dialect.literal("bundle \(bundle.paddedSequence)"))); END"
-                ),
+                ledger.procedure("BEGIN PERFORM pg_temp.airlock_check_end(\(dialect.literal(subject))); END"),
                 "\\if :{?\(name)}\n\\else\n\\set \(name) off\n\\endif",
-                "\\if :\(name)\n\\echo \(fits)\n\\q\n\\endif"
+                // psql reads a meta-command's argument in single quotes, doubled inside. \q ends
+                // only the script, and psql -1 would commit what came before: roll back first.
+                "\\if :\(name)\n\\echo '\(fits.replacingOccurrences(of: "'", with: "''"))'\nROLLBACK;\n\\q\n\\endif"
             ]
         case .sqlite:
             return [
@@ -147,7 +147,7 @@ struct TargetCheckStatements {
                 ledger.refuse(
                     when: "EXISTS (SELECT 1 FROM temp.airlock_problems)",
                     message:
-                        "airlock: \(ScriptSwitches.doesNotFitMarker) \(bundle.paddedSequence) (the problems are listed above); nothing was changed",
+                        "airlock: \(ScriptSwitches.doesNotFitMarker) \(subject) (the problems are listed above); nothing was changed",
                     label: "fit"),
                 ledger.refuse(
                     when: "coalesce(@\(ScriptSwitches.checkOnly), 0)", message: fits, label: "check_only")

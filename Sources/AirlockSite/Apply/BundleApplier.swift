@@ -92,6 +92,31 @@ package struct BundleApplier {
         }
     }
 
+    /// What `check` found: the bundle, and what the script's check printed (its verdict).
+    package struct CheckOutcome {
+        package var verified: BundleVerifier.Verified
+        package var script: BundleScript
+        package var printed: [String]
+    }
+
+    /// Runs only the check `mode`'s script starts with against the target, changing nothing
+    /// (`airlock check-target`): the script's ledger guards and every check of the target's
+    /// tables and of the bundle's rows. The bundle's integrity and signature are verified
+    /// first; its age, approvals and place in the chain are the apply's business.
+    package func check(_ bundle: URL, against target: Target, mode: Mode = .upsert) throws -> CheckOutcome {
+        let work = try PrivateFolder(prefix: "airlock-apply")
+        let folder = work.url.appendingPathComponent("bundle")
+        let verified = try verifier.verify(bundle, policy: .integrityOnly, extractTo: folder)
+        let member = BundleLayout.script(mode.script, for: target.dialect)
+        let file = folder.appendingPathComponent(member)
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw VerificationError.missingMember(name: member)
+        }
+        let printed = try target.check(file)
+        withExtendedLifetime(work) {}
+        return CheckOutcome(verified: verified, script: mode.script, printed: printed)
+    }
+
     private func run(
         _ script: (AppliedChain) -> BundleScript, of bundle: URL, on target: Target, onDrift: DriftAction,
         dryRun: Bool, verifyAfter: Bool = false,

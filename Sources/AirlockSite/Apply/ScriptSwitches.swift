@@ -24,7 +24,7 @@ package enum ScriptSwitches {
     /// Within the error of a script whose check found that the target cannot take the bundle
     /// as it is (a missing table or column, a type, enum labels, a constraint); the problems
     /// are listed before it, one per line.
-    package static let doesNotFitMarker = "the target does not fit bundle"
+    package static let doesNotFitMarker = "the target does not fit"
 
     /// The first command of every SQLite script: the `sqlite3` shell stops at the first error
     /// even when it was started without `-bail`, so a guard that fails ends the script and

@@ -35,10 +35,13 @@ extension Target {
             return try Self.runInProcess(script, on: database, switches: switches)
         case .postgres:
             let headQuery = "SELECT " + LedgerStatements(dialect: .postgres).head
+            // Checking only, the script rolls its transaction back itself and ends.
             let run =
-                dryRun
-                ? ["-c", "BEGIN", "-f", script.path, "-c", headQuery, "-c", "ROLLBACK"]
-                : ["-1", "-f", script.path, "-c", headQuery]
+                switches.checkOnly
+                ? ["-c", "BEGIN", "-f", script.path]
+                : dryRun
+                    ? ["-c", "BEGIN", "-f", script.path, "-c", headQuery, "-c", "ROLLBACK"]
+                    : ["-1", "-f", script.path, "-c", headQuery]
             var variables: [String] = []
             if switches.skipDrift { variables += ["-v", "\(ScriptSwitches.skipDrift)=on"] }
             if switches.checkOnly { variables += ["-v", "\(ScriptSwitches.checkOnly)=on"] }
@@ -48,6 +51,13 @@ extension Target {
             let head = switches.checkOnly ? "" : lines.popLast() ?? ""
             return ScriptRun(head: head, printed: lines)
         }
+    }
+
+    /// Runs only the check a script starts with (`ScriptSwitches.checkOnly`), changing
+    /// nothing, and gives back what it printed: its verdict and any notes. A target that does
+    /// not fit throws `TargetError.doesNotFit` with every problem.
+    package func check(_ script: URL) throws -> [String] {
+        try run(script, dryRun: true, switches: Switches(checkOnly: true)).printed
     }
 
     /// Runs an SQLite script as the `sqlite3` shell would, statement by statement: what it
@@ -79,8 +89,8 @@ extension Target {
             } catch {
                 if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
                 let reason = (error as? DatabaseError)?.message ?? "\(error)"
-                if switches.checkOnly, reason.hasPrefix(ScriptSwitches.checkedMarker) {
-                    return ScriptRun(head: "", printed: printed + [reason])
+                if switches.checkOnly, let verdict = reason.range(of: ScriptSwitches.checkedMarker) {
+                    return ScriptRun(head: "", printed: printed + [String(reason[verdict.lowerBound...])])
                 }
                 throw TargetError.stopped(script.lastPathComponent, (printed + [reason]).joined(separator: "\n"))
             }

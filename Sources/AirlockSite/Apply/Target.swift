@@ -31,7 +31,7 @@ package enum Target: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    var dialect: SQLDialect {
+    package var dialect: SQLDialect {
         switch self {
         case .sqlite: return .sqlite
         case .postgres: return .postgres

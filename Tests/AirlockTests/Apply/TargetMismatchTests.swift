@@ -9,7 +9,7 @@ import Testing
 /// problem at once, with `airlock apply` exiting 6 and plain psql stopping; the target's ledger
 /// and rows are as they were.
 @Suite(.tags(.postgres, .sqlite3), .runsExternalPrograms) struct TargetMismatchTests {
-    nonisolated(unsafe) static let fixture = Result { try SeedsFixture() }
+    static var fixture: Result<SeedsFixture, Error> { SeedsFixture.shared }
     nonisolated(unsafe) static let onConflictFixture = Result {
         try SeedsFixture(spec: SeedsFixture.spec.replacingOccurrences(of: "    upsert: update_then_insert\n", with: ""))
     }

@@ -10,6 +10,9 @@ import Foundation
 /// the site's own. Two drops make bundle 1 (a first load) and bundle 2 (updates, inserts and
 /// deletes in every table).
 struct SeedsFixture {
+    /// Made once, on first use, and only read after: the tests that share it change nothing in it.
+    nonisolated(unsafe) static let shared = Result { try SeedsFixture() }
+
     static let spec = """
         producer: {key: producer}
         entities:
