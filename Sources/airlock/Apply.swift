@@ -14,7 +14,10 @@ struct Apply: ParsableCommand {
             Verifies the bundle exactly as `airlock verify --target` does (members, signatures, \
             approvals, expiry, and that it is the next bundle on the target's ledger), then \
             runs one of its scripts as one transaction: PostgreSQL through psql, SQLite \
-            in-process.
+            in-process. Each script first takes the target's apply lock (a second apply waits, \
+            then is refused in words) and checks that the target's tables can take the bundle \
+            (tables, columns, types, enum labels, constraints; see airlock check-target): a \
+            target that does not fit exits 6 with every problem listed and nothing changed.
 
             --mode upsert (the default) runs upsert.sql: it writes the changed rows, after \
             checking that the rows it changes are as the previous bundle left them. \

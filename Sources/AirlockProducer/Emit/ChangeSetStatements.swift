@@ -170,8 +170,8 @@ struct ChangeSetStatements {
         return [
             "DROP TABLE IF EXISTS \(removedTable);",
             """
-            CREATE TABLE \(removedTable) AS SELECT t.* FROM \(table) AS t
-            WHERE (\(sql.key(of: "t"))) IN (SELECT \(sql.key(of: "o")) FROM \(oldTable) AS o WHERE NOT EXISTS (SELECT 1 FROM \(newTable) AS n WHERE \(sql.keyMatch("n", "o"))));
+            CREATE TABLE \(removedTable) AS SELECT t.* FROM \(oldTable) AS o JOIN \(table) AS t ON \(sql.keyMatch("t", "o"))
+            WHERE NOT EXISTS (SELECT 1 FROM \(newTable) AS n WHERE \(sql.keyMatch("n", "o")));
             """
         ]
     }

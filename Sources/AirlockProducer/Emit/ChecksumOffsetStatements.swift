@@ -44,7 +44,7 @@ enum ChecksumOffsetStatements {
     /// verify.sql: a table's offsets, none when the target has no offsets table (no script of
     /// a bundle with offsets ran on it).
     static let lookup = #"""
-        CREATE FUNCTION pg_temp.airlock_offsets(table_key text, OUT first bigint, OUT second bigint) LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_offsets(table_key text, OUT first bigint, OUT second bigint) LANGUAGE plpgsql AS $airlock$
         BEGIN
           IF to_regclass('airlock_checksum_offsets') IS NOT NULL THEN
             EXECUTE 'SELECT first, second FROM airlock_checksum_offsets WHERE table_name = $1 AND slot = ''current''' INTO first, second USING table_key;

@@ -9,7 +9,7 @@ import AirlockBase
 enum PostgresCutoverFunctions {
     static let definitions = """
         -- The functions below live in pg_temp and vanish with this session.
-        CREATE FUNCTION pg_temp.airlock_suffixed(name text, suffix text) RETURNS text LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_suffixed(name text, suffix text) RETURNS text LANGUAGE plpgsql AS $airlock$
         BEGIN
           IF octet_length(name || suffix) > 63 THEN
             RAISE EXCEPTION USING MESSAGE = format('airlock: %s is too long to be renamed %s (PostgreSQL names are at most 63 bytes); give it a shorter name', name, name || suffix);
@@ -19,7 +19,7 @@ enum PostgresCutoverFunctions {
 
         -- Stops when anything the bundle does not manage depends on the live table: a swap
         -- would leave it attached to the old table.
-        CREATE FUNCTION pg_temp.airlock_refuse_dependents(live regclass, managed text[], action text) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_refuse_dependents(live regclass, managed text[], action text) RETURNS void LANGUAGE plpgsql AS $airlock$
         DECLARE
           found text;
         BEGIN
@@ -45,7 +45,7 @@ enum PostgresCutoverFunctions {
         -- Gives the staging table what the live table has beyond its columns: primary key,
         -- unique and exclusion constraints, indexes (named with suffix until the swap), owner
         -- and grants. Column defaults, NOT NULL and CHECK constraints came with CREATE TABLE LIKE.
-        CREATE FUNCTION pg_temp.airlock_prepare(live regclass, staging regclass, suffix text) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_prepare(live regclass, staging regclass, suffix text) RETURNS void LANGUAGE plpgsql AS $airlock$
         DECLARE
           item record;
           live_table record;
@@ -90,7 +90,7 @@ enum PostgresCutoverFunctions {
         -- incoming_suffix. Foreign keys that touch the live tables are dropped first and made
         -- again by name afterwards, so they refer to the tables that hold the names then and
         -- the tables moved aside keep none.
-        CREATE FUNCTION pg_temp.airlock_swap(lives regclass[], incomings regclass[], incoming_suffix text, outgoing_suffix text) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_swap(lives regclass[], incomings regclass[], incoming_suffix text, outgoing_suffix text) RETURNS void LANGUAGE plpgsql AS $airlock$
         DECLARE
           drops text[];
           adds text[];

@@ -13,17 +13,17 @@ import AirlockBase
 enum PostgresTargetCheckFunctions {
     static let definitions = #"""
         -- Airlock's check of the target, in pg_temp: every problem is collected, then reported at once.
-        CREATE TEMP TABLE airlock_problems (n serial, entity text, problem text) ON COMMIT DROP;
-        CREATE TEMP TABLE airlock_stagings (staging text, direct boolean) ON COMMIT DROP;
-        CREATE TEMP TABLE airlock_offset_parts (table_key text, first bigint, second bigint) ON COMMIT DROP;
+        CREATE TEMP TABLE IF NOT EXISTS airlock_problems (n serial, entity text, problem text) ON COMMIT DROP;
+        CREATE TEMP TABLE IF NOT EXISTS airlock_stagings (staging text, direct boolean) ON COMMIT DROP;
+        CREATE TEMP TABLE IF NOT EXISTS airlock_offset_parts (table_key text, first bigint, second bigint) ON COMMIT DROP;
 
-        CREATE FUNCTION pg_temp.airlock_problem(entity text, problem text) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_problem(entity text, problem text) RETURNS void LANGUAGE plpgsql AS $airlock$
         BEGIN
           INSERT INTO pg_temp.airlock_problems (entity, problem) VALUES (entity, problem);
         END $airlock$;
 
         -- The table an entity writes: in its schema, or where search_path finds it; NULL if absent.
-        CREATE FUNCTION pg_temp.airlock_table(schema_name text, table_name text) RETURNS regclass LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_table(schema_name text, table_name text) RETURNS regclass LANGUAGE plpgsql AS $airlock$
         BEGIN
           IF schema_name IS NULL THEN
             RETURN to_regclass(quote_ident(table_name));
@@ -32,7 +32,7 @@ enum PostgresTargetCheckFunctions {
         END $airlock$;
 
         -- A column's type with its domains unwrapped: the base type and its modifier.
-        CREATE FUNCTION pg_temp.airlock_base_type(type_oid oid, modifier integer, OUT base oid, OUT base_modifier integer) LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_base_type(type_oid oid, modifier integer, OUT base oid, OUT base_modifier integer) LANGUAGE plpgsql AS $airlock$
         DECLARE
           kind "char";
         BEGIN
@@ -49,7 +49,7 @@ enum PostgresTargetCheckFunctions {
         -- Whether a column of the type (base, modifier) can hold every value of a spec type (kind:
         -- text, enum, integer, decimal:P:S, boolean, timestamp, date) exactly. Values a type holds
         -- only some of (varchar(n), enums, integer widths) are checked one by one later.
-        CREATE FUNCTION pg_temp.airlock_type_fits(kind text, base oid, modifier integer) RETURNS boolean LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_type_fits(kind text, base oid, modifier integer) RETURNS boolean LANGUAGE plpgsql AS $airlock$
         DECLARE
           category "char";
           scale integer;
@@ -79,7 +79,7 @@ enum PostgresTargetCheckFunctions {
         END $airlock$;
 
         -- Whether values of the type can be compared (the drift guard needs =): json cannot.
-        CREATE FUNCTION pg_temp.airlock_comparable(type_name text) RETURNS boolean LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_comparable(type_name text) RETURNS boolean LANGUAGE plpgsql AS $airlock$
         BEGIN
           EXECUTE format('SELECT NULL::%s IS DISTINCT FROM NULL::%s', type_name, type_name);
           RETURN true;
@@ -91,7 +91,7 @@ enum PostgresTargetCheckFunctions {
         -- the script creates it), each column the entity fills with a type that holds its values, no
         -- NOT NULL column without a default that the entity does not fill (when the script inserts),
         -- and a unique constraint on the key (when the script writes with INSERT ... ON CONFLICT).
-        CREATE FUNCTION pg_temp.airlock_check_table(entity text, schema_name text, table_name text, creates boolean, inserts boolean, needs_unique boolean, key text[], columns text[], kinds text[], spec_types text[]) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_check_table(entity text, schema_name text, table_name text, creates boolean, inserts boolean, needs_unique boolean, key text[], columns text[], kinds text[], spec_types text[]) RETURNS void LANGUAGE plpgsql AS $airlock$
         DECLARE
           live regclass;
           shown text := concat_ws('.', quote_ident(schema_name), quote_ident(table_name));
@@ -156,7 +156,7 @@ enum PostgresTargetCheckFunctions {
         -- Creates a table the target lacks as the spec defines it (parents first, so foreign keys
         -- find their tables); one it cannot create is a problem, not an error, so every problem is
         -- still reported at once.
-        CREATE FUNCTION pg_temp.airlock_create_missing(entity text, schema_name text, table_name text, statement text) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_create_missing(entity text, schema_name text, table_name text, statement text) RETURNS void LANGUAGE plpgsql AS $airlock$
         BEGIN
           IF pg_temp.airlock_table(schema_name, table_name) IS NOT NULL
              OR (schema_name IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = schema_name)) THEN
@@ -171,7 +171,7 @@ enum PostgresTargetCheckFunctions {
 
         -- Rows a script writes, against the table's NOT NULL and CHECK constraints on the columns
         -- the entity fills (CHECK constraints over other columns the site's own values decide).
-        CREATE FUNCTION pg_temp.airlock_check_written(entity text, shown text, live regclass, written regclass, columns text[], key_text text) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_check_written(entity text, shown text, live regclass, written regclass, columns text[], key_text text) RETURNS void LANGUAGE plpgsql AS $airlock$
         DECLARE
           item record;
           found_count bigint;
@@ -196,7 +196,7 @@ enum PostgresTargetCheckFunctions {
 
         -- Why some values of the loaded rows cannot go into columns of the target's types: the enum
         -- labels they need, or a few values each column refuses with the reason.
-        CREATE FUNCTION pg_temp.airlock_diagnose(entity text, shown text, live regclass, source regclass, typed text, columns text[], casts text[]) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_diagnose(entity text, shown text, live regclass, source regclass, typed text, columns text[], casts text[]) RETURNS void LANGUAGE plpgsql AS $airlock$
         DECLARE
           item record;
           found_count bigint;
@@ -244,7 +244,7 @@ enum PostgresTargetCheckFunctions {
         END $airlock$;
 
         -- The labels the spec allows an enum column (values:), against a target column of an enum type.
-        CREATE FUNCTION pg_temp.airlock_check_labels(entity text, schema_name text, table_name text, column_name text, labels text[]) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_check_labels(entity text, schema_name text, table_name text, column_name text, labels text[]) RETURNS void LANGUAGE plpgsql AS $airlock$
         DECLARE
           live regclass := pg_temp.airlock_table(schema_name, table_name);
           base oid;
@@ -267,7 +267,7 @@ enum PostgresTargetCheckFunctions {
         END $airlock$;
 
         -- Ends the check: every problem found, in one error, before anything changed.
-        CREATE FUNCTION pg_temp.airlock_check_end(subject text) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_check_end(subject text) RETURNS void LANGUAGE plpgsql AS $airlock$
         DECLARE
           report text;
         BEGIN

@@ -15,14 +15,14 @@ import AirlockBase
 enum PostgresTargetRowFunctions {
     static let definitions = #"""
         -- The first or second 32 bits of the SHA-256 of a row's canonical text, as verify.sql sums them.
-        CREATE FUNCTION pg_temp.airlock_half(line text, part integer) RETURNS bigint LANGUAGE sql IMMUTABLE AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_half(line text, part integer) RETURNS bigint LANGUAGE sql IMMUTABLE AS $airlock$
           SELECT ('x' || substr(encode(sha256(convert_to(line, 'UTF8')), 'hex'), 8 * part - 7, 8))::bit(32)::bigint
         $airlock$;
 
         -- A type by its catalog name, domains unwrapped and without a modifier: what a value is cast
         -- to before a column of the type takes it, so that the column's own length, precision and
         -- domain checks apply as they do for any insert (a cast to varchar(n) would cut values short).
-        CREATE FUNCTION pg_temp.airlock_cast_type(type_oid oid) RETURNS text LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_cast_type(type_oid oid) RETURNS text LANGUAGE plpgsql AS $airlock$
         DECLARE
           base oid := (pg_temp.airlock_base_type(type_oid, -1)).base;
         BEGIN
@@ -36,7 +36,7 @@ enum PostgresTargetRowFunctions {
         -- are problems. Each typed row keeps the first and second half-sums by which its canonical
         -- text differs from the text of the bundle's row (airlock_first, airlock_second), so that
         -- verify.sql can compare a table whose types render values their own way.
-        CREATE FUNCTION pg_temp.airlock_take_rows(entity text, schema_name text, table_name text, loaded regclass, typed text, columns text[], key text[], writes boolean, key_text text, line text) RETURNS regclass LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_take_rows(entity text, schema_name text, table_name text, loaded regclass, typed text, columns text[], key text[], writes boolean, key_text text, line text) RETURNS regclass LANGUAGE plpgsql AS $airlock$
         DECLARE
           live regclass := pg_temp.airlock_table(schema_name, table_name);
           shown text := concat_ws('.', quote_ident(schema_name), quote_ident(table_name));
@@ -91,7 +91,7 @@ enum PostgresTargetRowFunctions {
         -- A new staging table shaped like the live one (defaults, identity, NOT NULL and CHECK
         -- constraints; indexes come at the end), whose identity columns go on where the live
         -- table's stopped, so the rows a cutover adds never take an id the live table gave out.
-        CREATE FUNCTION pg_temp.airlock_new_staging(live regclass, staging text) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_new_staging(live regclass, staging text) RETURNS void LANGUAGE plpgsql AS $airlock$
         DECLARE
           item record;
           position record;
@@ -109,7 +109,7 @@ enum PostgresTargetRowFunctions {
         -- columns, no NOT NULL column the bundle leaves empty: `nullable`), the fast path of a first
         -- load; otherwise a plain table of the spec's types, checked and moved into the real staging
         -- table by airlock_finish_staging.
-        CREATE FUNCTION pg_temp.airlock_begin_staging(entity text, schema_name text, table_name text, staging text, columns text[], spec_types text[], nullable text[], definition text) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_begin_staging(entity text, schema_name text, table_name text, staging text, columns text[], spec_types text[], nullable text[], definition text) RETURNS void LANGUAGE plpgsql AS $airlock$
         DECLARE
           live regclass := pg_temp.airlock_table(schema_name, table_name);
           direct boolean;
@@ -132,7 +132,7 @@ enum PostgresTargetRowFunctions {
         -- After the COPY: the loaded rows checked like an upsert's (airlock_take_rows) and, when they
         -- fit, moved into a real staging table in the target's types; their checksum offsets noted.
         -- The plain table the COPY filled is renamed `loading` on the way and dropped.
-        CREATE FUNCTION pg_temp.airlock_finish_staging(entity text, schema_name text, table_name text, staging text, loading text, ordinal integer, columns text[], key text[], key_text text, line text, table_key text) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_finish_staging(entity text, schema_name text, table_name text, staging text, loading text, ordinal integer, columns text[], key text[], key_text text, line text, table_key text) RETURNS void LANGUAGE plpgsql AS $airlock$
         DECLARE
           live regclass := pg_temp.airlock_table(schema_name, table_name);
           loaded regclass := staging::regclass;
@@ -159,7 +159,7 @@ enum PostgresTargetRowFunctions {
 
         -- The site's own columns of a cutover's table keep their values on every row whose key stays
         -- (ids, created_at, notes the bundle does not manage); rows the bundle adds take defaults.
-        CREATE FUNCTION pg_temp.airlock_keep_unmanaged(live regclass, staging regclass, columns text[], key text[]) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_keep_unmanaged(live regclass, staging regclass, columns text[], key text[]) RETURNS void LANGUAGE plpgsql AS $airlock$
         DECLARE
           kept text[];
           always text[];
@@ -184,7 +184,7 @@ enum PostgresTargetRowFunctions {
 
         -- Rows an upsert deleted come back whole from the table that kept them, site's columns and
         -- all, unless the target holds their key again.
-        CREATE FUNCTION pg_temp.airlock_restore_removed(live regclass, removed regclass, key text[]) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_restore_removed(live regclass, removed regclass, key text[]) RETURNS void LANGUAGE plpgsql AS $airlock$
         DECLARE
           names text;
         BEGIN
@@ -198,7 +198,7 @@ enum PostgresTargetRowFunctions {
         -- Checksum offsets: how far the target's checksum of a table is from the bundle's because its
         -- types render some values their own way (jsonb, uuid, a wider numeric). `sign` 1 adds the
         -- rows of `typed`, -1 takes them away.
-        CREATE FUNCTION pg_temp.airlock_add_offsets(table_key text, typed regclass, sign integer) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_add_offsets(table_key text, typed regclass, sign integer) RETURNS void LANGUAGE plpgsql AS $airlock$
         BEGIN
           IF EXISTS (SELECT 1 FROM pg_attribute AS a WHERE a.attrelid = typed AND a.attname = 'airlock_first') THEN
             EXECUTE format('INSERT INTO pg_temp.airlock_offset_parts SELECT $1, $2 * coalesce(sum(airlock_first), 0), $2 * coalesce(sum(airlock_second), 0) FROM %s', typed) USING table_key, sign;

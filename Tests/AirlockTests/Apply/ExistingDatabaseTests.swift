@@ -171,3 +171,28 @@ extension ExistingDatabaseTests {
         #expect(try sqliteDump(path) == empty)
     }
 }
+
+extension ExistingDatabaseTests {
+    /// A target with the schema and nothing in it: the upsert makes each table in its schema,
+    /// with the foreign key naming the mapped parent table, and a cutover swaps them there.
+    @Test func theBundleMakesTheTablesItLacksWhereTheSpecMapsThem() throws {
+        let fixture = try SeedsFixture.shared.get()
+        let postgres = try Postgres.freshDatabase()
+        _ = try postgres.query("CREATE SCHEMA auth")
+        #expect(try psql(postgres, fixture.extracted1, "upsert.sql").status == 0)
+        #expect(
+            try postgres.query(
+                "SELECT conrelid::regclass || ' -> ' || confrelid::regclass FROM pg_constraint WHERE contype = 'f'")
+                == "unified_profiles -> auth.users\n")
+        #expect(try postgres.query("SELECT count(*) FROM auth.users") == "3\n")
+        let cutover = try psql(postgres, fixture.extracted2, "cutover.sql")
+        #expect(cutover.status == 0, "\(cutover.error)")
+        #expect(try verifies(postgres, fixture.extracted2).status == 0)
+        #expect(
+            try postgres.query(
+                "SELECT conrelid::regclass || ' -> ' || confrelid::regclass FROM pg_constraint WHERE contype = 'f' ORDER BY 1"
+            )
+                == "unified_profiles -> auth.users\n")
+        #expect(try postgres.query("SELECT to_regclass('auth.users__backup_000002') IS NOT NULL") == "t\n")
+    }
+}
