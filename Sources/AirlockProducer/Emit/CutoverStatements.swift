@@ -42,7 +42,8 @@ struct CutoverStatements {
                 dialect.literal(entity.name), schema, dialect.literal(entity.table.name), dialect.literal(staging),
                 TargetCheckStatements.textArray(entity.columns.map(\.name), dialect),
                 TargetCheckStatements.textArray(entity.columns.map { Self.postgresTypeName($0.type) }, dialect),
-                TargetCheckStatements.textArray(nullable, dialect), dialect.literal(definition)
+                TargetCheckStatements.textArray(nullable, dialect), dialect.literal(definition),
+                dialect.literal("bundle \(bundle.paddedSequence)")
             ]
             return [
                 "DROP TABLE IF EXISTS \(staging);",

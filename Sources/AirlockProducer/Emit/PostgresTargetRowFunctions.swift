@@ -109,11 +109,16 @@ enum PostgresTargetRowFunctions {
         -- columns, no NOT NULL column the bundle leaves empty: `nullable`), the fast path of a first
         -- load; otherwise a plain table of the spec's types, checked and moved into the real staging
         -- table by airlock_finish_staging.
-        CREATE OR REPLACE FUNCTION pg_temp.airlock_begin_staging(entity text, schema_name text, table_name text, staging text, columns text[], spec_types text[], nullable text[], definition text) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_begin_staging(entity text, schema_name text, table_name text, staging text, columns text[], spec_types text[], nullable text[], definition text, subject text) RETURNS void LANGUAGE plpgsql AS $airlock$
         DECLARE
           live regclass := pg_temp.airlock_table(schema_name, table_name);
           direct boolean;
         BEGIN
+          -- Without its schema there is nowhere to load the rows: the check ends here, with every
+          -- problem found so far.
+          IF schema_name IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = schema_name) THEN
+            PERFORM pg_temp.airlock_check_end(subject);
+          END IF;
           direct := live IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM pg_temp.airlock_problems AS p WHERE p.entity = airlock_begin_staging.entity)
             AND NOT EXISTS (SELECT 1 FROM unnest(columns, spec_types) AS u(c, t)

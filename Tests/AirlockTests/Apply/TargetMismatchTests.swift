@@ -71,7 +71,10 @@ import Testing
             ]),
         Case(
             name: "a table the rollback needs", change: "DROP TABLE products",
-            refusals: ["products: table public.products does not exist"], script: "rollback.sql")
+            refusals: ["products: table public.products does not exist"], script: "rollback.sql"),
+        Case(
+            name: "a cutover without its schema", change: "DROP SCHEMA auth CASCADE",
+            refusals: ["users: schema auth does not exist; create it (CREATE SCHEMA auth)"], script: "cutover.sql")
     ]
 
     @Test func postgresRefusesEachMismatchInWordsAndChangesNothing() throws {
@@ -86,8 +89,9 @@ import Testing
             }
             _ = try postgres.query(test.change)
             let before = try SeedsFixture.dump(postgres) + (try ledger(postgres))
-            let command = test.script == "rollback.sql" ? "rollback" : "apply"
-            let run = try fixture.airlock([command, bundle.path, "--target", target])
+            let command = test.script == "rollback.sql" ? ["rollback"] : ["apply"]
+            let mode = test.script == "cutover.sql" ? ["--mode", "cutover"] : []
+            let run = try fixture.airlock(command + [bundle.path, "--target", target] + mode)
             #expect(run.status == ExitStatus.targetDoesNotFit.rawValue, "\(test.name): \(run.status) \(run.error)")
             #expect(
                 run.error.contains("the target does not fit bundle 00000\(test.bundle); nothing was changed"),
