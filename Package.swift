@@ -41,12 +41,16 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // fork + PR_SET_PDEATHSIG + exec, which Foundation's Process cannot do: a child (psql)
+        // that dies with Airlock, even when Airlock is killed with SIGKILL.
+        .target(name: "CChildProcess"),
         // The foundation: SQL quoting and literals, column types and value parsers, byte IO,
         // archives read defensively, strict YAML settings, errors and exit statuses.
         .target(
             name: "AirlockBase",
             dependencies: [
                 "CArchive",
+                "CChildProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
                 // Settings files (the spec, a site's config) are YAML, read strictly the same way.
                 .product(name: "Yams", package: "Yams")

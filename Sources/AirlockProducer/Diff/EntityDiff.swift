@@ -70,6 +70,24 @@ struct EntityDiff {
             inserted: row["inserted"], updated: row["updated"], deleted: row["deleted"], unchanged: row["unchanged"])
     }
 
+    /// Whether the bundle deletes rows: keys of the baseline the snapshot no longer has.
+    func deletes(in db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql:
+                "SELECT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch)))"
+        ) ?? false
+    }
+
+    /// The value columns that are NULL in some snapshot row, in one pass.
+    func columnsWithNulls(in db: Database) throws -> [String] {
+        let columns = entity.valueColumns
+        guard !columns.isEmpty else { return [] }
+        let tests = columns.map { "max(\(tables.sql.name($0.name)) IS NULL)" }.joined(separator: ", ")
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(tests) FROM \(tables.snapshot)") else { return [] }
+        return columns.indices.filter { (row[$0] as Int?) == 1 }.map { columns[$0].name }
+    }
+
     /// The counts per value of the category column: the snapshot's value for a row it holds,
     /// the baseline's for a deleted row.
     func countsByCategory(_ column: String, in db: Database) throws -> [String?: EntityCounts] {
