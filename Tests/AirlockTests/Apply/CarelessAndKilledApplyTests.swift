@@ -130,7 +130,8 @@ import Testing
                     upTo: 10,
                     for: {
                         try postgres.query(
-                            "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND granted AND relation = 'products'::regclass")
+                            "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND granted AND relation = 'products'::regclass"
+                        )
                             != "0\n"
                     })
             else { throw ShellError(description: "the lock was not taken") }
@@ -142,7 +143,9 @@ import Testing
             let waiting = try AirlockProcess.wait(upTo: 20) {
                 psql = AirlockProcess.children(of: apply.process.processIdentifier).first
                 return try psql != nil
-                    && postgres.query("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()") != "0\n"
+                    && postgres.query(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                    ) != "0\n"
             }
             guard waiting, let psql else {
                 apply.signal(SIGKILL)
