@@ -57,12 +57,13 @@ struct Apply: ParsableCommand {
     @OptionGroup var trust: TrustOptions
 
     func run() throws {
-        let applier = BundleApplier(verifier: try trust.verifier(), progress: TerminalProgress.handler)
+        let site = try trust.site.load()
+        let database = try target.parsed(under: site, realRun: !dryRun)
+        let applier = BundleApplier(verifier: try trust.verifier(under: site), progress: TerminalProgress.handler)
         let outcome = try applier.apply(
-            URL(fileURLWithPath: bundle), to: try target.parsed(),
-            approvals: approvals.policy, mode: mode,
-            onDrift: target.onDrift, dryRun: dryRun)
-        printOutcome(outcome, action: dryRun ? "would apply" : "applied", target: try target.parsed())
+            URL(fileURLWithPath: bundle), to: database, approvals: try approvals.policy(under: site),
+            expiryGrace: site.expiryGrace, mode: mode, onDrift: target.onDrift, dryRun: dryRun)
+        printOutcome(outcome, action: dryRun ? "would apply" : "applied", target: database)
     }
 }
 
@@ -83,6 +84,7 @@ func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: Targ
                 + outcome.skippedDrift.joined(separator: "\n"))
     }
     printLine("  \(outcome.verified.approvalStatus.line)")
+    if let late = outcome.verified.lateNote { printWarning(late) }
     printLine(
         "  ledger head \(outcome.dryRun ? "would be" : "is now") \(outcome.head.isEmpty ? "(none)" : String(outcome.head.prefix(16)) + "…")"
     )

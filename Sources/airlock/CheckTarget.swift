@@ -36,7 +36,8 @@ struct CheckTarget: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The database: sqlite:PATH, postgres:CONNINFO or a postgres:// URI.", valueName: "target"))
+            "The database: sqlite:PATH, postgres:CONNINFO, a postgres:// URI, or a target the site config names.",
+            valueName: "target"))
     var target: String
 
     @Option(help: "The script whose check to run: upsert or cutover.")
@@ -45,10 +46,11 @@ struct CheckTarget: ParsableCommand {
     @OptionGroup var trust: TrustOptions
 
     func run() throws {
-        let target = try Target(target)
+        let site = try trust.site.load()
+        let target = try site.target(target)
         let printed: [String]
         if let bundle {
-            let outcome = try BundleApplier(verifier: try trust.verifier()).check(
+            let outcome = try BundleApplier(verifier: try trust.verifier(under: site)).check(
                 URL(fileURLWithPath: bundle), against: target, mode: mode)
             printed = outcome.printed
         } else {

@@ -23,13 +23,16 @@ struct ShowTargetStatus: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The database: sqlite:PATH, postgres:CONNINFO or a postgres:// URI.", valueName: "target"))
+            "The database: sqlite:PATH, postgres:CONNINFO, a postgres:// URI, or a target the site config names.",
+            valueName: "target"))
     var target: String
+
+    @OptionGroup var site: SiteOptions
 
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() throws {
-        let target = try Target(target)
+        let target = try site.load().target(target)
         let status = try target.status()
         printLine("target \(target)")
         if let last = status.ledger.last,

@@ -61,17 +61,17 @@ package struct BundleApplier {
     }
 
     /// Runs the `mode`'s script when the bundle passes verification with the approvals its
-    /// manifest requires and those the site adds (`approvals`), is not expired or rejected,
-    /// and is the next bundle on the target's chain.
+    /// manifest requires and those the site adds (`approvals`), is not expired (beyond the
+    /// site's `expiryGrace`, in seconds) or rejected, and is the next bundle on the target's chain.
     /// After a real apply, runs `verify.sql` and reports in `tableCheck` whether the changed
     /// tables now equal the bundle's snapshot.
     package func apply(
-        _ bundle: URL, to target: Target, approvals: SiteApprovals = SiteApprovals(), mode: Mode = .upsert,
-        onDrift: DriftAction = .stop, dryRun: Bool = false
+        _ bundle: URL, to target: Target, approvals: SiteApprovals = SiteApprovals(), expiryGrace: Double = 0,
+        mode: Mode = .upsert, onDrift: DriftAction = .stop, dryRun: Bool = false
     ) throws -> Outcome {
         try run({ _ in mode.script }, of: bundle, on: target, onDrift: onDrift, dryRun: dryRun, verifyAfter: !dryRun) {
             chain in
-            BundleVerifier.Policy(approvals: approvals, chain: chain)
+            BundleVerifier.Policy(approvals: approvals, expiryGrace: expiryGrace, chain: chain)
         }
     }
 

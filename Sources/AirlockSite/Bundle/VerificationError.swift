@@ -14,7 +14,8 @@ package enum VerificationError: AirlockError, Equatable {
     /// A member the signature covers that does not read as its format says.
     case badMember(name: String, reason: String)
     case rejected(by: String, reason: String)
-    case expired(expires: String)
+    /// Past its expiry and any grace the site gives (`graceEnded`, nil without one).
+    case expired(expires: String, graceEnded: String?)
     case approvalsMissing(required: Int, approvedBy: [String], missingRoles: [String], notCounted: [String])
     /// The site asked for fewer approvals or roles than the bundle's own policy.
     case weakerPolicy(site: ApprovalPolicy, bundle: ApprovalPolicy, sequence: Int)
@@ -38,7 +39,11 @@ package enum VerificationError: AirlockError, Equatable {
         case let .signerNotAllowed(reason): return "\(BundleLayout.signature): \(reason)"
         case let .badManifest(reason): return "\(BundleLayout.manifest): \(reason)"
         case let .rejected(name, reason): return "rejected by \(name): \(reason.isEmpty ? "(no reason given)" : reason)"
-        case let .expired(expires): return "the bundle expired at \(expires); ask the producer for a fresh one"
+        case let .expired(expires, graceEnded):
+            return "the bundle expired at \(expires)"
+                + (graceEnded.map { ", and the site's expiry grace ended at \($0)" } ?? "")
+                + "; ask the producer for a fresh one"
+                + (graceEnded == nil ? ", or give late bundles time with expiry_grace in the site config" : "")
         case let .approvalsMissing(required, approvedBy, missingRoles, notCounted):
             var text = "needs \(required) approval\(required == 1 ? "" : "s")"
             if !missingRoles.isEmpty {

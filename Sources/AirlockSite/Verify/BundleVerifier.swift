@@ -26,12 +26,18 @@ package struct BundleVerifier {
         /// False where a rejected bundle must still be read (`reject` itself, `discard`).
         package var refuseRejected = true
         package var refuseExpired = true
+        /// Seconds past its expiry during which a bundle is still accepted (`SiteConfig.expiryGrace`).
+        package var expiryGrace: Double = 0
         /// False where the bundle is being reviewed (`approve`, `reject`), so the approvals it
         /// still lacks are what is being added.
         package var refuseUnapproved = true
 
-        package init(approvals: SiteApprovals = SiteApprovals(), chain: AppliedChain? = nil, now: Date = Date()) {
+        package init(
+            approvals: SiteApprovals = SiteApprovals(), expiryGrace: Double = 0, chain: AppliedChain? = nil,
+            now: Date = Date()
+        ) {
             self.approvals = approvals
+            self.expiryGrace = expiryGrace
             self.chain = chain
             self.now = now
         }
@@ -66,6 +72,8 @@ package struct BundleVerifier {
         package var reviewTimes: [String: Int]
         /// The approvals the bundle needs here: its manifest's, with what the site adds.
         package var requiredApprovals: ApprovalPolicy
+        /// Set when the bundle had expired and was accepted within the site's grace: says so.
+        package var lateNote: String?
     }
 
     /// Verifies the bundle in one pass over the archive. With `extractTo`, the members are also
@@ -128,13 +136,14 @@ package struct BundleVerifier {
                 site: policy.approvals.required(by: ApprovalPolicy()), bundle: bundlePolicy, sequence: manifest.sequence
             )
         }
-        let verified = Verified(
+        var verified = Verified(
             manifest: manifest, digest: digest, signers: signers, producerKey: signature.publicKey,
             approvals: reviews.approvals, rejections: reviews.rejections, ignored: reviews.ignored,
             members: members.keys.sorted(), checksums: checksums,
             archiveTime: members[BundleLayout.manifest]!.mtime,
             reviewTimes: members.filter { Review.isReviewMember($0.key) }.mapValues(\.mtime),
             requiredApprovals: policy.approvals.required(by: bundlePolicy))
+        if policy.refuseExpired { verified.lateNote = try checkExpiry(of: manifest, under: policy) }
         try enforce(policy, on: verified)
         return verified
     }
@@ -153,16 +162,27 @@ package struct BundleVerifier {
         if policy.refuseRejected, let rejection = verified.rejections.first {
             throw VerificationError.rejected(by: rejection.name, reason: rejection.reason)
         }
-        if policy.refuseExpired, let expires = verified.manifest.expires {
-            guard let date = ISO8601DateFormatter().date(from: expires) else {
-                throw VerificationError.badManifest(reason: "expires '\(expires)' is not an ISO 8601 time")
-            }
-            guard policy.now < date else { throw VerificationError.expired(expires: expires) }
-        }
         if policy.refuseUnapproved {
             try verified.requiredApprovals.check(verified.approvals, ignored: verified.ignored)
         }
         try policy.chain?.check(verified.manifest, digest: verified.digest)
+    }
+
+    /// Refuses a bundle past its expiry and the site's grace; returns a note when it is past
+    /// the first but within the second.
+    private func checkExpiry(of manifest: Manifest, under policy: Policy) throws -> String? {
+        guard let expires = manifest.expires else { return nil }
+        guard let date = ISO8601DateFormatter().date(from: expires) else {
+            throw VerificationError.badManifest(reason: "expires '\(expires)' is not an ISO 8601 time")
+        }
+        guard policy.now >= date else { return nil }
+        let graceEnds = date.addingTimeInterval(policy.expiryGrace)
+        guard policy.now < graceEnds else {
+            throw VerificationError.expired(
+                expires: expires, graceEnded: policy.expiryGrace > 0 ? graceEnds.utcTimestamp : nil)
+        }
+        return
+            "expired at \(expires), accepted within the site's expiry grace of \(DurationText.text(policy.expiryGrace)) (until \(graceEnds.utcTimestamp))"
     }
 
     /// coreutils format: `<64 lower-case hex>  <name>` (or ` *<name>` in binary mode).
