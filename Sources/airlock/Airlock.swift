@@ -29,6 +29,7 @@ struct Airlock: ParsableCommand {
         subcommands: [
             Keygen.self, Allow.self, Revoke.self, TrustCommand.self, Pull.self, Run.self, Watch.self, Status.self,
             Infer.self, Show.self, DiffBundles.self, Verify.self, Approve.self, Reject.self, Discard.self, Recover.self,
+            CatchUp.self,
             Apply.self, Rollback.self, CheckTarget.self, ShowTargetStatus.self
         ]
     )

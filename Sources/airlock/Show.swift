@@ -58,8 +58,14 @@ struct Show: ParsableCommand {
             style.bold("\(v(b.file)): bundle \(b.sequence) (\(v(b.id)))"),
             "  created \(v(b.created)), expires \(v(b.expires ?? "never"))"
                 + (b.expired ? " " + style.bad("(EXPIRED)") : ""),
-            "  digest \(v(b.digest))", "  parent \(b.parent.isEmpty ? "(none: the first bundle)" : v(b.parent))", ""
+            "  digest \(v(b.digest))", "  parent \(b.parent.isEmpty ? "(none: the first bundle)" : v(b.parent))"
         ]
+        if let catchup = b.catchup {
+            out.append(
+                "  catch-up: moves a target at bundle \(catchup.from) to bundle \(b.sequence); its ledger is then at \(v(catchup.head))"
+            )
+        }
+        out.append("")
         out.append(style.bold("Signatures"))
         for signature in summary.signatures {
             let state = signature.valid ? style.good("valid") : style.bad("not counted")

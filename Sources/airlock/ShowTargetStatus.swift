@@ -36,10 +36,10 @@ struct ShowTargetStatus: ParsableCommand {
         let status = try target.status()
         printLine("target \(target)")
         if let last = status.ledger.last,
-            let head = status.ledger.last(where: { $0.digest == last.headDigest && $0.kind != .rollback })
+            let head = status.ledger.last(where: { $0.headDigest == last.headDigest && $0.kind != .rollback })
         {
             printLine(
-                "  at bundle \(BundleIdentity.pad(head.sequence)) (\(head.bundleID)), digest \(head.digest), applied as \(head.kind.rawValue) at \(head.appliedAt)"
+                "  at bundle \(BundleIdentity.pad(head.sequence)) (\(head.bundleID)), digest \(head.headDigest), applied as \(head.kind.rawValue)\(head.headDigest == head.digest ? "" : " of a catch-up bundle") at \(head.appliedAt)"
             )
             if last.kind == .rollback {
                 printLine("  last run: rollback of bundle \(BundleIdentity.pad(last.sequence)) at \(last.appliedAt)")

@@ -98,10 +98,21 @@ struct WorkspaceFile: SnakeCaseColumns {
     static func pendingSources(in db: Database) throws -> [Manifest.Source] {
         try fetchAll(
             db, sql: "SELECT * FROM \(table) WHERE state = ? ORDER BY ingest_order", arguments: [FileState.pending]
-        ).map {
-            Manifest.Source(
-                name: $0.name, sha256: $0.sha256, entity: $0.entity ?? "", records: $0.records, pulled: $0.pulledAt)
-        }
+        ).map(\.source)
+    }
+
+    /// The files of bundles `after` + 1 through `through`, as a catch-up bundle lists its sources.
+    static func bundledSources(after: Int, through: Int, in db: Database) throws -> [Manifest.Source] {
+        try fetchAll(
+            db,
+            sql:
+                "SELECT * FROM \(table) WHERE state = ? AND bundle_sequence > ? AND bundle_sequence <= ? ORDER BY ingest_order",
+            arguments: [FileState.bundled, after, through]
+        ).map(\.source)
+    }
+
+    private var source: Manifest.Source {
+        Manifest.Source(name: name, sha256: sha256, entity: entity ?? "", records: records, pulled: pulledAt)
     }
 
     /// Moves every pending file to `state`; `bundle` is the sequence of the bundle they went

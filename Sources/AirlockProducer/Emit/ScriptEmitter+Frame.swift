@@ -52,7 +52,7 @@ extension ScriptEmitter {
     func writeApplyGuards(_ out: ScriptWriter) throws {
         try out.line(
             ledger.refuse(
-                when: "\(ledger.head) = \(dialect.literal(bundle.digest))",
+                when: "\(ledger.head) = \(dialect.literal(bundle.appliedDigest))",
                 message: "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) is already applied to this target",
                 label: "reapply"))
         try out.line(
@@ -68,7 +68,7 @@ extension ScriptEmitter {
     func writeRollbackGuards(_ out: ScriptWriter, of applied: BundleScript) throws {
         try out.line(
             ledger.refuse(
-                when: "\(ledger.head) <> \(dialect.literal(bundle.digest))",
+                when: "\(ledger.head) <> \(dialect.literal(bundle.appliedDigest))",
                 message:
                     "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) is not the last bundle applied to this target; only the last one can be rolled back",
                 label: "last"))

@@ -86,7 +86,7 @@ struct ScriptEmitter {
             try writeLoads($0, old: \.beforeImages, new: \.upsertRows, db: db)
         }
         try writeChanges(out, script: .upsert, facts: facts)
-        try out.line(ledger.record(bundle, kind: .upsert, headAfter: bundle.digest))
+        try out.line(ledger.record(bundle, kind: .upsert, headAfter: bundle.appliedDigest))
         try writeEpilogue(out)
     }
 
@@ -139,7 +139,7 @@ struct ScriptEmitter {
                 try out.line(statement)
             }
         }
-        try out.line(ledger.record(bundle, kind: .cutover, headAfter: bundle.digest))
+        try out.line(ledger.record(bundle, kind: .cutover, headAfter: bundle.appliedDigest))
         try writeEpilogue(out)
     }
 

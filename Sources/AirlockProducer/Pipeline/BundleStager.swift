@@ -27,16 +27,21 @@ struct BundleStager {
 
     private var timer: StageTimer { StageTimer(logger: logger) }
 
-    func stage(_ drop: DropRun.Result, signingKey: any Signer, in db: Database) throws -> Staged {
-        let manifest = try makeManifest(for: drop, in: db)
-        let name = "bundle-\(BundleIdentity.pad(manifest.sequence))"
+    /// Writes the bundle at `position` in the chain: by default the next regular one.
+    func stage(_ drop: DropRun.Result, at position: ChainPosition? = nil, signingKey: any Signer, in db: Database)
+        throws -> Staged
+    {
+        let position = try position ?? ChainPosition.next(in: db)
+        let manifest = try makeManifest(for: drop, at: position, in: db)
+        let name = position.fileStem
         var writer = try BundleWriter(folder: staging.appendingPathComponent(name))
         defer { writer.discard() }
         let manifestData = try manifest.encoded()
         try writer.add(BundleLayout.manifest, data: manifestData)
         let digest = SHA256.hash(data: manifestData).hexString
         let identity = BundleIdentity(
-            id: manifest.id, sequence: manifest.sequence, digest: digest, parentDigest: manifest.parent)
+            id: manifest.id, sequence: manifest.sequence, digest: digest, parentDigest: manifest.parent,
+            appliedDigest: manifest.appliedDigest(own: digest))
 
         let task = "writing \(name).tar.gz"
         let steps = Int64(SQLDialect.allCases.count + drop.entities.count + ReportPage.allCases.count + 1)
@@ -75,13 +80,12 @@ struct BundleStager {
         return Staged(file: file, manifest: manifest, digest: digest)
     }
 
-    /// The manifest of the bundle after the newest one: sequence, parent, sources, and per
-    /// entity its rows, counts and the checksums `verify.sql` expects.
-    private func makeManifest(for drop: DropRun.Result, in db: Database) throws -> Manifest {
-        let last = try BundleRecord.latest(in: db)
-        let sequence = (last?.sequence ?? 0) + 1
-        let parent = last?.digest ?? ""
-        let sources = try WorkspaceFile.pendingSources(in: db)
+    /// The manifest of the bundle at `position`: sequence, parent, sources, and per entity its
+    /// rows, counts and the checksums `verify.sql` expects.
+    private func makeManifest(for drop: DropRun.Result, at position: ChainPosition, in db: Database) throws
+        -> Manifest
+    {
+        let (sequence, parent, sources) = (position.sequence, position.parent, position.sources)
         var entities: [Manifest.Entity] = []
         for entity in drop.entities {
             let snapshot = EntityTables(entity).snapshot
@@ -99,14 +103,16 @@ struct BundleStager {
         let created = Date(timeIntervalSince1970: TimeInterval(time)).utcTimestamp
         let expires = spec.bundleLifetime.map { Date(timeIntervalSince1970: TimeInterval(time + $0)).utcTimestamp }
         // The id is derived from the chain position and the inputs, so a re-run makes the same bundle.
-        let idSeed = ([parent, String(sequence)] + sources.map(\.sha256)).joined(separator: "\n")
+        let catchupHead = position.catchup.map { [$0.head] } ?? []
+        let idSeed = ([parent, String(sequence)] + catchupHead + sources.map(\.sha256)).joined(separator: "\n")
         let id =
-            "airlock-\(BundleIdentity.pad(sequence))-"
-            + String(SHA256.hash(data: Data(idSeed.utf8)).hexString.prefix(12))
-        return Manifest(
+            "airlock-\(position.idStem)-" + String(SHA256.hash(data: Data(idSeed.utf8)).hexString.prefix(12))
+        var manifest = Manifest(
             format: Manifest.currentFormat, id: id, sequence: sequence, parent: parent, created: created,
             expires: expires, producer: spec.producerKey, approvals: spec.approvals, sources: sources,
             entities: entities)
+        manifest.catchup = position.catchup
+        return manifest
     }
 
     /// The entity's overrides as its manifest lists them (values as text; booleans `true` and

@@ -121,7 +121,7 @@ package struct Producer {
     /// Moves bundles whose transaction committed from staging into `outbox/`, never over a
     /// file there. One already there with the same digest was published by a run that died
     /// before removing its staged copy; one with another digest is not this workspace's.
-    private func publishStagedBundles() throws {
+    func publishStagedBundles() throws {
         for bundle in try database.read(BundleRecord.all) {
             let staged = workspace.staging.appendingPathComponent(bundle.fileName)
             guard FileManager.default.fileExists(atPath: staged.path) else { continue }

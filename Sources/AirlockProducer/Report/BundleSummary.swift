@@ -26,6 +26,9 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
         package var expires: String?
         package var expired: Bool
         package var producer: String
+        /// Set for a catch-up bundle: the bundle the target is at before, and the digest its
+        /// ledger is at afterwards.
+        package var catchup: Manifest.CatchUp?
     }
 
     /// A producer signature, an approval or a rejection.
@@ -68,7 +71,8 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
         let expired = manifest.expires.flatMap { ISO8601DateFormatter().date(from: $0) }.map { $0 <= now } ?? false
         bundle = Identity(
             file: file, id: manifest.id, sequence: manifest.sequence, digest: verified.digest, parent: manifest.parent,
-            created: manifest.created, expires: manifest.expires, expired: expired, producer: manifest.producer)
+            created: manifest.created, expires: manifest.expires, expired: expired, producer: manifest.producer,
+            catchup: manifest.catchup)
         func recorded(_ member: String) -> String? {
             // A member as old as the bundle came from before review times were kept.
             verified.reviewTimes[member].flatMap {

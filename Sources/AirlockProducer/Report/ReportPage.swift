@@ -35,11 +35,19 @@ extension BundleContents {
 
     /// Key facts about the bundle, as label and value.
     var facts: [(String, String)] {
-        [
+        let catchup = manifest.catchup.map {
+            [
+                (
+                    "catch-up",
+                    "moves a target at bundle \($0.from) to bundle \(manifest.sequence) (ledger then at \($0.head))"
+                )
+            ]
+        }
+        return [
             ("id", manifest.id), ("sequence", String(manifest.sequence)), ("created", manifest.created),
             ("expires", manifest.expires ?? "never"), ("producer", manifest.producer),
             ("parent", manifest.parent.isEmpty ? "(none: the first bundle)" : manifest.parent)
-        ]
+        ] + (catchup ?? [])
     }
 
     /// How many changes an entity's change file holds, and how many of them are listed here.

@@ -85,7 +85,7 @@ package struct BundleApplier {
         return try run(script, of: bundle, on: target, onDrift: onDrift, dryRun: dryRun) { _ in
             .integrityOnly
         } check: { verified, chain in
-            guard chain.head == verified.digest else {
+            guard chain.head == verified.manifest.appliedDigest(own: verified.digest) else {
                 throw VerificationError.outOfOrder(
                     "bundle \(verified.manifest.sequence) (\(verified.manifest.id)) is not the last bundle applied to the target; only the last applied bundle can be rolled back"
                 )

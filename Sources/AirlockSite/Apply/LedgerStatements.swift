@@ -173,12 +173,16 @@ package struct BundleIdentity: Equatable {
     package var digest: String
     /// The digest of the previous bundle; empty for the first.
     package var parentDigest: String
+    /// The digest the target's ledger is at after the bundle: `digest`, or for a catch-up
+    /// bundle the digest of the producer's bundle it stands for (`Manifest.catchup`).
+    package var appliedDigest: String
 
-    package init(id: String, sequence: Int, digest: String, parentDigest: String) {
+    package init(id: String, sequence: Int, digest: String, parentDigest: String, appliedDigest: String? = nil) {
         self.id = id
         self.sequence = sequence
         self.digest = digest
         self.parentDigest = parentDigest
+        self.appliedDigest = appliedDigest ?? digest
     }
 
     package var paddedSequence: String { Self.pad(sequence) }

@@ -61,18 +61,22 @@ package struct TargetStatus: Sendable {
     }
 
     /// Each applying row must follow the head before it; each rollback must take back the head.
+    /// A catch-up bundle's row leaves the target at the head it stands for, not at its own digest.
     static func chainBreak(_ ledger: [LedgerEntry]) -> String? {
         var head = ""
+        var headAfter: [String: String] = [:]
         for entry in ledger {
             let short = { (digest: String) in digest.isEmpty ? "(none)" : String(digest.prefix(16)) + "…" }
             switch entry.kind {
             case .upsert, .cutover:
-                guard entry.parentDigest == head, entry.headDigest == entry.digest else {
+                guard entry.parentDigest == head else {
                     return
                         "ledger row \(entry.id) records bundle \(BundleIdentity.pad(entry.sequence)) (\(entry.kind.rawValue)) on top of \(short(entry.parentDigest)), but the target was at \(short(head))"
                 }
+                headAfter[entry.digest] = entry.headDigest
             case .rollback:
-                guard entry.digest == head, entry.headDigest == entry.parentDigest else {
+                guard headAfter[entry.digest, default: entry.digest] == head, entry.headDigest == entry.parentDigest
+                else {
                     return
                         "ledger row \(entry.id) rolls back bundle \(BundleIdentity.pad(entry.sequence)), but the target was at \(short(head))"
                 }

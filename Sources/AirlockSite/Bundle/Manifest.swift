@@ -23,6 +23,26 @@ package struct Manifest: Codable, Equatable, Sendable {
     package var sources: [Source]
     /// Entities in apply order.
     package var entities: [Entity]
+    /// Set on a catch-up bundle (`airlock catchup`): it moves a target at bundle `from` (its
+    /// `parent`) to the producer's bundle `sequence` in one step, and the target's ledger is at
+    /// that bundle's digest (`head`) afterwards, so the next regular bundle applies on top.
+    package var catchup: CatchUp?
+
+    package struct CatchUp: Codable, Equatable, Sendable {
+        /// The sequence of the bundle the target is at before; 0 for an empty target.
+        package var from: Int
+        /// The digest of the producer's bundle `sequence`, which the target is at afterwards.
+        package var head: String
+
+        package init(from: Int, head: String) {
+            self.from = from
+            self.head = head
+        }
+    }
+
+    /// The digest a target's ledger is at once this bundle is applied: its own, or for a
+    /// catch-up bundle the digest of the producer's bundle it brings the target to.
+    package func appliedDigest(own digest: String) -> String { catchup?.head ?? digest }
 
     package init(
         format: String, id: String, sequence: Int, parent: String, created: String, expires: String? = nil,

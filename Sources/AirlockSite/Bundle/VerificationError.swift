@@ -42,7 +42,7 @@ package enum VerificationError: AirlockError, Equatable {
         case let .expired(expires, graceEnded):
             return "the bundle expired at \(expires)"
                 + (graceEnded.map { ", and the site's expiry grace ended at \($0)" } ?? "")
-                + "; ask the producer for a fresh one"
+                + "; ask the producer for a fresh one (airlock catchup --from the bundle the target is at)"
                 + (graceEnded == nil ? ", or give late bundles time with expiry_grace in the site config" : "")
         case let .approvalsMissing(required, approvedBy, missingRoles, notCounted):
             var text = "needs \(required) approval\(required == 1 ? "" : "s")"

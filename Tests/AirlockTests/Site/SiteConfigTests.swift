@@ -122,7 +122,8 @@ import Testing
         #expect(without.status == ExitStatus.verificationRefused.rawValue)
         #expect(
             without.error.contains(
-                "; ask the producer for a fresh one, or give late bundles time with expiry_grace in the site config"),
+                "; ask the producer for a fresh one (airlock catchup --from the bundle the target is at), or give late bundles time with expiry_grace in the site config"
+            ),
             "\(without.error)")
 
         let short = try site.config("allowed_signers: keys/allowed_signers\nexpiry_grace: 3d\n", name: "short.yml")
