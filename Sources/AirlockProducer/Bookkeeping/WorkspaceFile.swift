@@ -23,6 +23,10 @@ struct WorkspaceFile: SnakeCaseColumns {
     var bundleSequence: Int?
     /// When `airlock pull` fetched the content; nil for dropped files.
     var pulledAt: String?
+    /// An incremental pull's parameter, and the value it sent (nil for its first pull, which
+    /// asked for everything); both nil for other pulls and dropped files.
+    var cursorParam: String?
+    var cursorSince: String?
 
     private static var table: String { databaseTableName }
 
@@ -49,8 +53,10 @@ struct WorkspaceFile: SnakeCaseColumns {
         try db.execute(sql: "UPDATE \(table) SET records = ? WHERE sha256 = ?", arguments: [count, sha256])
     }
 
-    static func setPulledAt(_ time: String, sha256: String, in db: Database) throws {
-        try db.execute(sql: "UPDATE \(table) SET pulled_at = ? WHERE sha256 = ?", arguments: [time, sha256])
+    static func setPulled(at time: String, cursor: Manifest.Cursor?, sha256: String, in db: Database) throws {
+        try db.execute(
+            sql: "UPDATE \(table) SET pulled_at = ?, cursor_param = ?, cursor_since = ? WHERE sha256 = ?",
+            arguments: [time, cursor?.param, cursor?.since, sha256])
     }
 
     // MARK: - The pending files: read since the last bundle
@@ -89,9 +95,11 @@ struct WorkspaceFile: SnakeCaseColumns {
     static func pendingSources(in db: Database) throws -> [Manifest.Source] {
         try fetchAll(
             db, sql: "SELECT * FROM \(table) WHERE state = ? ORDER BY ingest_order", arguments: [FileState.pending]
-        ).map {
+        ).map { file in
             Manifest.Source(
-                name: $0.name, sha256: $0.sha256, entity: $0.entity ?? "", records: $0.records, pulled: $0.pulledAt)
+                name: file.name, sha256: file.sha256, entity: file.entity ?? "", records: file.records,
+                pulled: file.pulledAt,
+                cursor: file.cursorParam.map { Manifest.Cursor(param: $0, since: file.cursorSince) })
         }
     }
 

@@ -23,12 +23,15 @@ struct BundleStager {
         var manifest: Manifest
         /// SHA-256 of the manifest: the bundle's identity in chains and ledgers.
         var digest: String
+        /// The pull cursors the bundle moves, as its manifest shows them; the producer commits
+        /// them with the bundle.
+        var cursors: [PullCursor]
     }
 
     private var timer: StageTimer { StageTimer(logger: logger) }
 
     func stage(_ drop: DropRun.Result, signingKey: any Signer, in db: Database) throws -> Staged {
-        let manifest = try makeManifest(for: drop, in: db)
+        let (manifest, cursors) = try makeManifest(for: drop, in: db)
         let name = "bundle-\(BundleIdentity.pad(manifest.sequence))"
         var writer = try BundleWriter(folder: staging.appendingPathComponent(name))
         defer { writer.discard() }
@@ -72,16 +75,23 @@ struct BundleStager {
         let file = staging.appendingPathComponent("\(name).tar.gz")
         try timer.time("archive") { try writer.archive(to: file, mtime: time) }
         stepDone()
-        return Staged(file: file, manifest: manifest, digest: digest)
+        return Staged(file: file, manifest: manifest, digest: digest, cursors: cursors)
     }
 
-    /// The manifest of the bundle after the newest one: sequence, parent, sources, and per
-    /// entity its rows, counts and the checksums `verify.sql` expects.
-    private func makeManifest(for drop: DropRun.Result, in db: Database) throws -> Manifest {
+    /// The manifest of the bundle after the newest one: sequence, parent, sources (a pulled
+    /// file with the cursor mark the bundle commits), and per entity its rows, counts and the
+    /// checksums `verify.sql` expects.
+    private func makeManifest(for drop: DropRun.Result, in db: Database) throws -> (Manifest, [PullCursor]) {
         let last = try BundleRecord.latest(in: db)
         let sequence = (last?.sequence ?? 0) + 1
         let parent = last?.digest ?? ""
-        let sources = try WorkspaceFile.pendingSources(in: db)
+        var sources = try WorkspaceFile.pendingSources(in: db)
+        let cursors = try PullCursor.marks(
+            of: drop.entities, pulled: Set(sources.filter { $0.cursor != nil }.map(\.entity)), bundle: sequence, in: db)
+        for index in sources.indices {
+            let entity = sources[index].entity
+            sources[index].cursor?.committed = cursors.first { $0.entity == entity }?.mark
+        }
         var entities: [Manifest.Entity] = []
         for entity in drop.entities {
             let snapshot = EntityTables(entity).snapshot
@@ -103,10 +113,11 @@ struct BundleStager {
         let id =
             "airlock-\(BundleIdentity.pad(sequence))-"
             + String(SHA256.hash(data: Data(idSeed.utf8)).hexString.prefix(12))
-        return Manifest(
+        let manifest = Manifest(
             format: Manifest.currentFormat, id: id, sequence: sequence, parent: parent, created: created,
             expires: expires, producer: spec.producerKey, approvals: spec.approvals, sources: sources,
             entities: entities)
+        return (manifest, cursors)
     }
 
     /// The entity's overrides as its manifest lists them (values as text; booleans `true` and

@@ -36,6 +36,7 @@ package final class Workspace {
         try WorkspaceSchema.migrator.migrate(database)
         try database.write { db in
             for entity in spec.entities { try EntityTables(entity).create(in: db) }
+            try PullCursor.check(spec.entities, in: db)
         }
     }
 }
