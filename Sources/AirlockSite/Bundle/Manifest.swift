@@ -67,7 +67,7 @@ package struct Manifest: Codable, Equatable, Sendable {
     /// the value the pull sent (`since`; absent for the first pull, which asks for everything),
     /// and the high-water mark this bundle commits for the entity (`committed`), from which the
     /// next pull asks, `lookback` earlier. The committed mark is absent in the pull's own dump,
-    /// when the bundle leaves the entity as it was, and when the entity's rows give none.
+    /// and when the entity's rows give none (no rows).
     package struct Cursor: Codable, Equatable, Sendable {
         package var param: String
         package var since: String?
