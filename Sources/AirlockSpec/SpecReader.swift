@@ -4,8 +4,12 @@ import Yams
 /// Reads a composed YAML tree into a `Spec`, keeping the order of entities and columns and
 /// naming the exact place of every problem (`entities.products.columns.amount.type`). Every
 /// mapping refuses the keys it does not read (`checkKeys`), so no written rule goes unapplied.
-struct SpecReader {
+struct SpecReader: YAMLSettings {
     let path: String
+
+    func invalid(_ place: String, _ reason: String) -> SpecError {
+        .invalid(path: path, at: place, reason: reason)
+    }
 
     func spec(from root: Node) throws -> Spec {
         let top = try mapping(root, at: "top level")
@@ -30,6 +34,7 @@ struct SpecReader {
         guard !entities.isEmpty else { throw invalid("entities", "declare at least one entity") }
         try checkConsistency(entities)
         try checkExclusivePatterns(entities)
+        try checkDistinctTables(entities)
         var spec = Spec(producerKey: producerKey, entities: try parentsFirst(entities))
         if let node = producer["expires_after"] {
             spec.bundleLifetime = try lifetime(
@@ -103,10 +108,29 @@ struct SpecReader {
         return policy
     }
 
-    /// Checks every `references:` against the entity it names and orders entities parents first.
+    /// Two entities writing one table would undo each other's rows. SQLite has no schemas and
+    /// compares names without case, so `auth.users` and `public.users` are one table there.
+    private func checkDistinctTables(_ entities: [EntitySpec]) throws {
+        for (index, entity) in entities.enumerated() {
+            for earlier in entities[..<index] {
+                let samePostgres = earlier.table == entity.table
+                let sameSQLite = earlier.table.name.lowercased() == entity.table.name.lowercased()
+                guard samePostgres || sameSQLite else { continue }
+                throw invalid(
+                    "entities.\(entity.name).table",
+                    "entities \(earlier.name) and \(entity.name) both write table \(entity.table)\(samePostgres ? "" : " on SQLite targets, which have no schemas (SQLite table \(entity.table.name))"); give each entity a table of its own"
+                )
+            }
+        }
+    }
+
+    /// Checks every `references:` against the entity it names, points the foreign key at that
+    /// entity's table, and orders entities parents first.
     private func parentsFirst(_ entities: [EntitySpec]) throws -> [EntitySpec] {
-        for entity in entities {
-            for column in entity.columns {
+        var entities = entities
+        for entityIndex in entities.indices {
+            let entity = entities[entityIndex]
+            for (columnIndex, column) in entity.columns.enumerated() {
                 guard let parentName = column.references else { continue }
                 let place = "entities.\(entity.name).columns.\(column.name).references"
                 guard let parent = entities.first(where: { $0.name == parentName }) else {
@@ -123,6 +147,7 @@ struct SpecReader {
                         "'\(parentName).\(parentKey.name)' is \(parentKey.type) but this column is \(column.type); make them the same type"
                     )
                 }
+                entities[entityIndex].columns[columnIndex].referencedTable = parent.table
             }
         }
         switch ForeignKeyOrder.parentsFirst(entities) {

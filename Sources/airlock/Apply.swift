@@ -14,7 +14,10 @@ struct Apply: ParsableCommand {
             Verifies the bundle exactly as `airlock verify --target` does (members, signatures, \
             approvals, expiry, and that it is the next bundle on the target's ledger), then \
             runs one of its scripts as one transaction: PostgreSQL through psql, SQLite \
-            in-process.
+            in-process. Each script first takes the target's apply lock (a second apply waits, \
+            then is refused in words) and checks that the target's tables can take the bundle \
+            (tables, columns, types, enum labels, constraints; see airlock check-target): a \
+            target that does not fit exits 6 with every problem listed and nothing changed.
 
             --mode upsert (the default) runs upsert.sql: it writes the changed rows, after \
             checking that the rows it changes are as the previous bundle left them. \
@@ -59,12 +62,12 @@ struct Apply: ParsableCommand {
             URL(fileURLWithPath: bundle), to: try target.parsed(),
             approvals: approvals.policy, mode: mode,
             onDrift: target.onDrift, dryRun: dryRun)
-        printOutcome(outcome, action: dryRun ? "would apply" : "applied", target: target.target)
+        printOutcome(outcome, action: dryRun ? "would apply" : "applied", target: try target.parsed())
     }
 }
 
 /// What `apply` and `rollback` print: the bundle, the changes and where the target is now.
-func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: String) {
+func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: Target) {
     let manifest = outcome.verified.manifest
     printLine(
         "\(action) bundle \(manifest.sequence) (\(manifest.id)) to \(target) with \(outcome.script.fileName)\(outcome.dryRun ? " (dry run: nothing was changed)" : "")"

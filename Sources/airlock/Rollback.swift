@@ -35,6 +35,6 @@ struct Rollback: ParsableCommand {
         let applier = BundleApplier(verifier: try trust.verifier(), progress: TerminalProgress.handler)
         let outcome = try applier.rollback(
             URL(fileURLWithPath: bundle), from: try target.parsed(), onDrift: target.onDrift, dryRun: dryRun)
-        printOutcome(outcome, action: dryRun ? "would roll back" : "rolled back", target: target.target)
+        printOutcome(outcome, action: dryRun ? "would roll back" : "rolled back", target: try target.parsed())
     }
 }

@@ -4,7 +4,10 @@ import ArgumentParser
 /// The database `apply` and `rollback` run a bundle's script on, and what the script does
 /// about rows edited there since the bundle before.
 struct TargetOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The database: sqlite:PATH or postgres:CONNINFO.", valueName: "target"))
+    @Option(
+        help: ArgumentHelp(
+            "The database: sqlite:PATH, postgres:CONNINFO or a postgres:// URI (a password is never printed).",
+            valueName: "target"))
     var target: String
 
     @Option(help: "stop: refuse a target whose rows drifted; skip: leave drifted rows as they are and change the rest.")

@@ -19,10 +19,9 @@ struct CSVIngest {
         }
         try checkHeader(header)
         // Each field's `"name":`, with the comma before it; written once, used for every record.
+        // Names are spelled as `JSONKeys` says, so a header holding `\` or a tab is found.
         let keys = header.enumerated().map { index, name in
-            var key = index == 0 ? "{" : ","
-            JSONPath.quote(name, into: &key)
-            return Array((key + ":").utf8)
+            Array("\(index == 0 ? "{" : ",")\"\(JSONKeys.canonical(name))\":".utf8)
         }
         var json: [UInt8] = []
         while let item = try reader.next() {

@@ -93,14 +93,40 @@ package struct BundleApplier {
         }
     }
 
+    /// What `check` found: the bundle, and what the script's check printed (its verdict).
+    package struct CheckOutcome {
+        package var verified: BundleVerifier.Verified
+        package var script: BundleScript
+        package var printed: [String]
+    }
+
+    /// Runs only the check `mode`'s script starts with against the target, changing nothing
+    /// (`airlock check-target`): the script's ledger guards and every check of the target's
+    /// tables and of the bundle's rows. The bundle's integrity and signature are verified
+    /// first; its age, approvals and place in the chain are the apply's business.
+    package func check(_ bundle: URL, against target: Target, mode: Mode = .upsert) throws -> CheckOutcome {
+        let work = try PrivateFolder(prefix: "airlock-apply")
+        let folder = work.url.appendingPathComponent("bundle")
+        let verified = try verifier.verify(bundle, policy: .integrityOnly, extractTo: folder)
+        let member = BundleLayout.script(mode.script, for: target.dialect)
+        let file = folder.appendingPathComponent(member)
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw VerificationError.missingMember(name: member)
+        }
+        let printed = try target.check(file)
+        withExtendedLifetime(work) {}
+        return CheckOutcome(verified: verified, script: mode.script, printed: printed)
+    }
+
     private func run(
         _ script: (AppliedChain) -> BundleScript, of bundle: URL, on target: Target, onDrift: DriftAction,
         dryRun: Bool, verifyAfter: Bool = false,
         policy: (AppliedChain) -> BundleVerifier.Policy,
         check: (BundleVerifier.Verified, AppliedChain) throws -> Void = { _, _ in }
     ) throws -> Outcome {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-apply-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        // The members are the site's data: unpacked where only this user can read them.
+        let work = try PrivateFolder(prefix: "airlock-apply")
+        let folder = work.url.appendingPathComponent("bundle")
         let chain = try target.appliedChain()
         let steps: Int64 = verifyAfter ? 3 : 2
         func step(_ done: Int64, _ task: String) {
@@ -116,7 +142,7 @@ package struct BundleApplier {
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw VerificationError.missingMember(name: member)
         }
-        let run = try target.run(file, dryRun: dryRun, skipDrift: onDrift == .skip)
+        let run = try target.run(file, dryRun: dryRun, switches: .init(skipDrift: onDrift == .skip))
         var outcome = Outcome(
             verified: verified, script: script(chain), dryRun: dryRun, head: run.head,
             skippedDrift: run.printed.filter { $0.contains(ScriptSwitches.skippedMarker) })
@@ -132,6 +158,7 @@ package struct BundleApplier {
             }
         }
         step(steps, "done")
+        withExtendedLifetime(work) {}
         return outcome
     }
 }

@@ -144,10 +144,9 @@ package struct BundleVerifier {
     package func withUnpacked<T>(_ url: URL, policy: Policy = .integrityOnly, _ body: (Verified, URL) throws -> T)
         throws -> T
     {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "airlock-bundle-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        return try body(try verify(url, policy: policy, extractTo: folder), folder)
+        let work = try PrivateFolder(prefix: "airlock-bundle")
+        let folder = work.url.appendingPathComponent("bundle")
+        return try withExtendedLifetime(work) { try body(try verify(url, policy: policy, extractTo: folder), folder) }
     }
 
     private func enforce(_ policy: Policy, on verified: Verified) throws {
