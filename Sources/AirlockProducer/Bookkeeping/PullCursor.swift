@@ -1,3 +1,4 @@
+import AirlockSite
 import AirlockSpec
 import GRDB
 
@@ -40,6 +41,21 @@ struct PullCursor: SnakeCaseColumns {
             return mark.map {
                 PullCursor(entity: entity.name, bundleSequence: sequence, expression: incremental.from, mark: $0)
             }
+        }
+    }
+
+    /// The marks a bundle committed, as its manifest's sources show them, for `airlock recover`.
+    /// The manifest does not say which `from` gave them, so they are taken as the spec's now:
+    /// recovering after changing `from` makes the next pull ask from a mark of the old one.
+    static func marks(committedBy manifest: Manifest, spec: Spec) -> [PullCursor] {
+        spec.entities.compactMap { entity in
+            guard let incremental = entity.source.pull?.incremental,
+                let mark = manifest.sources.lazy.compactMap({
+                    $0.entity == entity.name ? $0.cursor?.committed : nil
+                }).first
+            else { return nil }
+            return PullCursor(
+                entity: entity.name, bundleSequence: manifest.sequence, expression: incremental.from, mark: mark)
         }
     }
 

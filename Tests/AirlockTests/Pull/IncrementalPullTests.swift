@@ -169,6 +169,26 @@ import Testing
         #expect(try sentSince(server, after: &seen).allSatisfy { $0 == Self.firstSince })
     }
 
+    @Test func recoverTakesTheCursorsBackFromTheManifests() throws {
+        let server = try APIServer(token: PullerTests.token)
+        let workspace = try TestWorkspace(spec: Self.spec(server))
+        defer { workspace.remove() }
+        try pull(workspace)
+        _ = try bundle(workspace)
+        try server.steer("change?id=p05&amount=55.50&at=2026-11-25T10:00:00Z")
+        try pull(workspace)
+        _ = try bundle(workspace)
+
+        try FileManager.default.removeItem(at: workspace.root.appendingPathComponent(".airlock"))
+        let verifier = BundleVerifier(allowedSigners: try AllowedSigners(path: workspace.allowedSigners.path))
+        _ = try WorkspaceRecovery(root: workspace.root, verifier: verifier, logger: .test).recover()
+        #expect(try committed(workspace) == "2026-11-25T10:00:00Z")
+        try server.steer("change?id=p06&amount=66.50&at=2026-11-25T11:00:00Z")
+        let next = try pull(workspace)
+        #expect(next.cursor?.since == "2026-11-25T09:00:00Z" && next.records == 2)
+        #expect(try bundle(workspace).manifest.sources.map(\.cursor?.since) == ["2026-11-25T09:00:00Z"])
+    }
+
     @Test func theCursorMovesBackByWholeSecondsOfLookback() {
         let hour = IncrementalPull(parameter: "since", from: "max(updated_at)", lookback: 3_600)
         #expect(hour.cursor(after: "2026-03-01T00:30:00Z") == "2026-02-28T23:30:00Z")
