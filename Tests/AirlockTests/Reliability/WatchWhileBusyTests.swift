@@ -29,7 +29,9 @@ import Testing
         try workspace.write(payments(rows: 20000, from: 1), toInbox: "payments-1.csv")
         // The run has read the big file and is normalizing and writing its bundle: drop the next.
         #expect(AirlockProcess.wait(upTo: 30) { watcher.log.contains("file=payments-1.csv") })
-        try workspace.write(payments(rows: 3, from: 50000), toInbox: "payments-2.csv")
+        // The whole export again with three keys more: a snapshot that lacked the first file's
+        // keys would be stopped by the default delete guard (max_delete_share) and bundle nothing.
+        try workspace.write(payments(rows: 20003, from: 1), toInbox: "payments-2.csv")
         #expect(!watcher.log.contains("sequence=1"), "the second file must land while the first run is busy")
         let read = AirlockProcess.wait(upTo: 30) { watcher.log.contains("sequence=2") }
         #expect(read, "payments-2.csv was not read after the run it landed during:\n\(watcher.log)")
