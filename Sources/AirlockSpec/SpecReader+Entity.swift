@@ -84,6 +84,7 @@ extension SpecReader {
             }
         }
         try checkPullFileName(of: entity, at: "\(place).source")
+        try checkIncremental(of: entity, at: "\(place).source")
         return entity
     }
 

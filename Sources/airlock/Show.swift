@@ -85,7 +85,11 @@ struct Show: ParsableCommand {
                 + (approvals.isMet ? style.good(v(approvals.line)) : style.caution(v(approvals.line) + ", not yet met"))
         )
         out += ["", style.bold("Sources")]
-        out += style.table(summary.sources.map { ["  \(v($0.name))", "\($0.records) records", "→ \(v($0.entity))"] })
+        out += style.table(
+            summary.sources.map { source in
+                ["  \(v(source.name))", "\(source.records) records", "→ \(v(source.entity))"]
+                    + (source.cursor.map { ["cursor \(v($0.line))"] } ?? [])
+            })
         out += ["", style.bold("Changes")]
         let columns = Breakdown.columns(for: summary.entities.flatMap { [$0.breakdown] + $0.breakdown.categories })
         var rows = [["  entity"] + columns.map(\.rawValue)]

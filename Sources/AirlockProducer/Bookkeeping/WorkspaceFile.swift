@@ -23,6 +23,10 @@ struct WorkspaceFile: SnakeCaseColumns {
     var bundleSequence: Int?
     /// When `airlock pull` fetched the content; nil for dropped files.
     var pulledAt: String?
+    /// An incremental pull's parameter, and the value it sent (nil for its first pull, which
+    /// asked for everything); both nil for other pulls and dropped files.
+    var cursorParam: String?
+    var cursorSince: String?
     /// The run that settled it (bundled, unchanged, set aside), numbered in increasing order;
     /// the files of an entity's newest settled run are its current state. Nil while pending.
     var settledOrder: Int?
@@ -58,8 +62,10 @@ struct WorkspaceFile: SnakeCaseColumns {
         try db.execute(sql: "UPDATE \(table) SET records = ? WHERE sha256 = ?", arguments: [count, sha256])
     }
 
-    static func setPulledAt(_ time: String, sha256: String, in db: Database) throws {
-        try db.execute(sql: "UPDATE \(table) SET pulled_at = ? WHERE sha256 = ?", arguments: [time, sha256])
+    static func setPulled(at time: String, cursor: Manifest.Cursor?, sha256: String, in db: Database) throws {
+        try db.execute(
+            sql: "UPDATE \(table) SET pulled_at = ?, cursor_param = ?, cursor_since = ? WHERE sha256 = ?",
+            arguments: [time, cursor?.param, cursor?.since, sha256])
     }
 
     // MARK: - The pending files: read since the last bundle
@@ -112,7 +118,9 @@ struct WorkspaceFile: SnakeCaseColumns {
     }
 
     private var source: Manifest.Source {
-        Manifest.Source(name: name, sha256: sha256, entity: entity ?? "", records: records, pulled: pulledAt)
+        Manifest.Source(
+            name: name, sha256: sha256, entity: entity ?? "", records: records, pulled: pulledAt,
+            cursor: cursorParam.map { Manifest.Cursor(param: $0, since: cursorSince) })
     }
 
     /// Moves every pending file to `state`; `bundle` is the sequence of the bundle they went

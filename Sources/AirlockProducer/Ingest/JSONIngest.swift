@@ -1,4 +1,5 @@
 import AirlockBase
+import AirlockSite
 import AirlockSpec
 import Foundation
 import GRDB
@@ -27,13 +28,18 @@ struct JSONIngest {
         let canonical = JSONKeys.canonicalizing(bytes)
         if canonical != bytes { text = String(decoding: canonical, as: UTF8.self) }
         var path = try JSONRecordsPath(entity.source.recordsPath)
-        if let pulledAt = try String.fetchOne(
-            db, sql: "SELECT json_extract(?, ?)",
-            arguments: [text, "$.\(PullDump.provenanceKey).pulled_at"])
+        let provenance = "$.\(PullDump.provenanceKey)"
+        if let pulled = try Row.fetchOne(
+            db, sql: "SELECT json_extract(:text, :at), json_extract(:text, :param), json_extract(:text, :since)",
+            arguments: [
+                "text": text, "at": "\(provenance).pulled_at", "param": "\(provenance).cursor.param",
+                "since": "\(provenance).cursor.since"
+            ]), let pulledAt = pulled[0] as String?
         {
             // A dump from `airlock pull`: the records path applies within each page.
             path = JSONRecordsPath(levels: [[PullDump.pagesKey]] + path.levels)
-            try WorkspaceFile.setPulledAt(pulledAt, sha256: sha256, in: db)
+            let cursor = (pulled[1] as String?).map { Manifest.Cursor(param: $0, since: pulled[2]) }
+            try WorkspaceFile.setPulled(at: pulledAt, cursor: cursor, sha256: sha256, in: db)
         }
         try checkArrays(along: path, in: text, db: db)
         let walk = path.fromClause()

@@ -23,6 +23,9 @@ struct BundleStager {
         var manifest: Manifest
         /// SHA-256 of the manifest: the bundle's identity in chains and ledgers.
         var digest: String
+        /// The pull cursors the bundle moves, as its manifest shows them; the producer commits
+        /// them with the bundle.
+        var cursors: [PullCursor]
     }
 
     private var timer: StageTimer { StageTimer(logger: logger) }
@@ -32,7 +35,7 @@ struct BundleStager {
         throws -> Staged
     {
         let position = try position ?? ChainPosition.next(in: db)
-        let manifest = try makeManifest(for: drop, at: position, in: db)
+        let (manifest, cursors) = try makeManifest(for: drop, at: position, in: db)
         let name = position.fileStem
         var writer = try BundleWriter(folder: staging.appendingPathComponent(name))
         defer { writer.discard() }
@@ -77,15 +80,28 @@ struct BundleStager {
         let file = staging.appendingPathComponent("\(name).tar.gz")
         try timer.time("archive") { try writer.archive(to: file, mtime: time) }
         stepDone()
-        return Staged(file: file, manifest: manifest, digest: digest)
+        return Staged(file: file, manifest: manifest, digest: digest, cursors: cursors)
     }
 
-    /// The manifest of the bundle at `position`: sequence, parent, sources, and per entity its
-    /// rows, counts and the checksums `verify.sql` expects.
+    /// The manifest of the bundle at `position`: sequence, parent, sources (a pulled file of a
+    /// regular bundle with the cursor mark the bundle commits), and per entity its rows, counts
+    /// and the checksums `verify.sql` expects.
     private func makeManifest(for drop: DropRun.Result, at position: ChainPosition, in db: Database) throws
-        -> Manifest
+        -> (Manifest, [PullCursor])
     {
-        let (sequence, parent, sources) = (position.sequence, position.parent, position.sources)
+        let (sequence, parent) = (position.sequence, position.parent)
+        var sources = position.sources
+        // A catch-up bundle commits no cursor: its files' marks were committed by their bundles.
+        let cursors =
+            position.catchup != nil
+            ? []
+            : try PullCursor.marks(
+                of: drop.entities, pulled: Set(sources.filter { $0.cursor != nil }.map(\.entity)), bundle: sequence,
+                in: db)
+        for index in sources.indices where position.catchup == nil {
+            let entity = sources[index].entity
+            sources[index].cursor?.committed = cursors.first { $0.entity == entity }?.mark
+        }
         var entities: [Manifest.Entity] = []
         for entity in drop.entities {
             let snapshot = EntityTables(entity).snapshot
@@ -112,7 +128,7 @@ struct BundleStager {
             expires: expires, producer: spec.producerKey, approvals: spec.approvals, sources: sources,
             entities: entities)
         manifest.catchup = position.catchup
-        return manifest
+        return (manifest, cursors)
     }
 
     /// The entity's overrides as its manifest lists them (values as text; booleans `true` and

@@ -44,6 +44,7 @@ extension Producer {
             for entity in spec.entities { try EntityDiff(entity).restore(bundle: bundle.sequence, in: db) }
             try WorkspaceFile.discard(sequence: bundle.sequence, requeuing: requeue, in: db)
             try DiscardedBundle.discard(bundle, in: db)
+            try PullCursor.discard(bundle: bundle.sequence, in: db)
             let discarded = Discarded(
                 sequence: bundle.sequence, id: bundle.id, discardedFiles: sources.filter { !requeue.contains($0) },
                 requeuedFiles: sources.filter { requeue.contains($0) }, movedTo: nil)

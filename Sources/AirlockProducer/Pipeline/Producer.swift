@@ -9,8 +9,9 @@ import Logging
 /// `BundleStager` (a signed bundle under `.airlock/staging`) → `outbox/`.
 ///
 /// Crash safety: each file's ingest is one transaction. The drop run, the staging, the
-/// baseline update and the bundle's bookkeeping run in one more; the bundle is published into
-/// `outbox/` after it commits (a run that died in between publishes it next time).
+/// baseline update and the bundle's bookkeeping (pull cursors included) run in one more; the
+/// bundle is published into `outbox/` after it commits (a run that died in between publishes
+/// it next time).
 package struct Producer {
     package let workspace: Workspace
     let logger: Logger
@@ -113,6 +114,8 @@ package struct Producer {
             sequence: sequence, id: staged.manifest.id, digest: staged.digest, fileName: staged.file.lastPathComponent,
             createdAt: staged.manifest.created
         ).insert(db)
+        // With the bundle, never before: a pull whose records were not bundled asks for them again.
+        try PullCursor.commit(staged.cursors, in: db)
         report.outcome = .bundle(
             file: workspace.outbox.appendingPathComponent(staged.file.lastPathComponent),
             manifest: staged.manifest, digest: staged.digest)

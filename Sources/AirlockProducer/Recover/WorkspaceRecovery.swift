@@ -100,8 +100,8 @@ package struct WorkspaceRecovery {
         if sound { throw RecoverError.nothingToRecover }
     }
 
-    /// The chain (every bundle of the outbox), the files each read and, for a kept inbox, the
-    /// names they lie under; a placeholder for the bundle before the oldest, so the next
+    /// The chain (every bundle of the outbox), the files each read, the pull cursors each
+    /// committed and, for a kept inbox, the names they lie under; a placeholder for the bundle before the oldest, so the next
     /// sequence never restarts at 1 even if every recovered bundle is discarded.
     private func record(_ manifests: [RecoveryWalk.Read], bundles: [OutboxBundle], spec: Spec, in db: Database) throws {
         if let first = manifests.first, first.manifest.sequence > 1 {
@@ -113,6 +113,7 @@ package struct WorkspaceRecovery {
         var order = 0
         for read in manifests {
             let manifest = read.manifest
+            try PullCursor.commit(PullCursor.marks(committedBy: manifest, spec: spec), in: db)
             try BundleRecord(
                 sequence: manifest.sequence, id: manifest.id, digest: read.digest,
                 fileName: "bundle-\(BundleIdentity.pad(manifest.sequence)).tar.gz", createdAt: manifest.created
@@ -123,7 +124,8 @@ package struct WorkspaceRecovery {
                     sha256: source.sha256, name: source.name, size: 0, entity: source.entity, state: .bundled,
                     records: source.records, ingestedAt: manifest.created, ingestOrder: order,
                     // A bundle's files settled together; new runs are numbered after them.
-                    bundleSequence: manifest.sequence, pulledAt: source.pulled, settledOrder: manifest.sequence
+                    bundleSequence: manifest.sequence, pulledAt: source.pulled, cursorParam: source.cursor?.param,
+                    cursorSince: source.cursor?.since, settledOrder: manifest.sequence
                 ).insert(db, onConflict: .replace)
                 if spec.inbox.keepProcessed && !source.name.contains("!") {
                     try KeptFile.record(name: source.name, sha256: source.sha256, in: db)

@@ -28,9 +28,17 @@ package enum ReportPage: CaseIterable, Sendable {
 }
 
 extension BundleContents {
-    /// One row per source file: name, entity, records, SHA-256.
-    var sourceRows: [[String]] {
-        manifest.sources.map { [$0.name, $0.entity, String($0.records), $0.sha256] }
+    /// One row per source file: name, entity, records, SHA-256, and when an incremental pull
+    /// fetched one, its cursor (a column only pages with such a source have).
+    var sources: (header: [String], rows: [[String]]) {
+        let cursors = manifest.sources.contains { $0.cursor != nil }
+        return (
+            ["file", "entity", "records", "sha256"] + (cursors ? ["cursor (sent → committed)"] : []),
+            manifest.sources.map { source in
+                [source.name, source.entity, String(source.records), source.sha256]
+                    + (cursors ? [source.cursor?.line ?? ""] : [])
+            }
+        )
     }
 
     /// Key facts about the bundle, as label and value.

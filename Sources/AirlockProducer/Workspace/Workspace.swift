@@ -49,6 +49,7 @@ package final class Workspace {
         }
         try database.write { db in
             for entity in spec.entities { try EntityTables(entity).create(in: db) }
+            try PullCursor.check(spec.entities, in: db)
         }
     }
 

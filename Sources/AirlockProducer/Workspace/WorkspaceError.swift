@@ -9,6 +9,8 @@ package enum WorkspaceError: AirlockError, Equatable {
     case databaseDamaged(details: [String])
     /// The database file cannot be opened as SQLite (not a database, or damaged beyond opening).
     case databaseUnreadable(reason: String)
+    /// `pull.incremental.from` is not an aggregate SQLite can compute over the entity's rows.
+    case cursorExpression(entity: String, expression: String, reason: String)
 
     package var exitStatus: ExitStatus { .usageOrConfig }
 
@@ -26,6 +28,9 @@ package enum WorkspaceError: AirlockError, Equatable {
         case let .databaseUnreadable(reason):
             return
                 "the workspace database .airlock/workspace.sqlite cannot be read (\(reason)). Nothing was read or written. \(Self.recovery)"
+        case let .cursorExpression(entity, expression, reason):
+            return
+                "entities.\(entity).source.pull.incremental.from: '\(expression)' cannot compute the cursor over the entity's rows: \(reason)"
         }
     }
 

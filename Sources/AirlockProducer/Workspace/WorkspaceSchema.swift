@@ -144,6 +144,22 @@ enum WorkspaceSchema {
                         SELECT name, sha256 FROM airlock_archives WHERE state = 'ingested' ORDER BY seen_at;
                     """)
         }
+        migrator.registerMigration("v7 incremental pull") { db in
+            // The high-water mark each bundle left an incremental pull source (`PullCursor`),
+            // and the parameter and value a pulled file was fetched with (`WorkspaceFile`).
+            try db.execute(
+                sql: """
+                    CREATE TABLE airlock_pull_cursors (
+                        entity TEXT NOT NULL,
+                        bundle_sequence INTEGER NOT NULL,
+                        expression TEXT NOT NULL,
+                        mark TEXT NOT NULL,
+                        PRIMARY KEY (entity, bundle_sequence)
+                    );
+                    ALTER TABLE airlock_files ADD COLUMN cursor_param TEXT;
+                    ALTER TABLE airlock_files ADD COLUMN cursor_since TEXT
+                    """)
+        }
         return migrator
     }
 }

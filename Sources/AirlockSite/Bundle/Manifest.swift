@@ -67,13 +67,42 @@ package struct Manifest: Codable, Equatable, Sendable {
         package var records: Int
         /// When `airlock pull` fetched this file from its API (ISO 8601, UTC); absent for dropped files.
         package var pulled: String?
+        /// An incremental pull's cursor: what the pull asked for and where this bundle leaves it;
+        /// absent for full pulls, dropped files and bundles made before incremental pulls.
+        package var cursor: Cursor?
 
-        package init(name: String, sha256: String, entity: String, records: Int, pulled: String? = nil) {
+        package init(
+            name: String, sha256: String, entity: String, records: Int, pulled: String? = nil, cursor: Cursor? = nil
+        ) {
             self.name = name
             self.sha256 = sha256
             self.entity = entity
             self.records = records
             self.pulled = pulled
+            self.cursor = cursor
+        }
+    }
+
+    /// The cursor of a file an incremental pull fetched: the query parameter that carries it,
+    /// the value the pull sent (`since`; absent for the first pull, which asks for everything),
+    /// and the high-water mark this bundle commits for the entity (`committed`), from which the
+    /// next pull asks, `lookback` earlier. The committed mark is absent in the pull's own dump,
+    /// and when the entity's rows give none (no rows).
+    package struct Cursor: Codable, Equatable, Sendable {
+        package var param: String
+        package var since: String?
+        package var committed: String?
+
+        package init(param: String, since: String?, committed: String? = nil) {
+            self.param = param
+            self.since = since
+            self.committed = committed
+        }
+
+        /// The cursor in one line for reports and `show`:
+        /// `updated_since 2026-11-24T05:00:00Z → 2026-11-25T11:00:00Z`.
+        package var line: String {
+            "\(param) \(since ?? "(everything)") → \(committed ?? "(unchanged)")"
         }
     }
 
