@@ -15,7 +15,7 @@ struct SpecReader: YAMLSettings {
         let top = try mapping(root, at: "top level")
         try checkKeys(top, known: ["producer", "entities", "approvals", "inbox"], at: "top level")
         let producer = try mapping(try required(top, "producer", at: "top level"), at: "producer")
-        try checkKeys(producer, known: ["key", "expires_after"], at: "producer")
+        try checkKeys(producer, known: ["key", "expires_after", "signatures"], at: "producer")
         let producerKey = try string(try required(producer, "key", at: "producer"), at: "producer.key")
         guard producerKey.wholeMatch(of: #/[A-Za-z0-9_.-]+/#) != nil else {
             throw invalid("producer.key", "a key name may hold only letters, digits, '.', '_' and '-'")
@@ -39,6 +39,13 @@ struct SpecReader: YAMLSettings {
         if let node = producer["expires_after"] {
             spec.bundleLifetime = try lifetime(
                 try string(node, at: "producer.expires_after"), at: "producer.expires_after")
+        }
+        if let node = producer["signatures"] {
+            guard let count = Int(try string(node, at: "producer.signatures")), (1...9).contains(count) else {
+                throw invalid(
+                    "producer.signatures", "expected how many producer keys sign each bundle, 1 to 9\(line(node))")
+            }
+            spec.producerSignatures = count
         }
         if let node = top["approvals"] {
             spec.approvals = try approvalPolicy(try mapping(node, at: "approvals"))

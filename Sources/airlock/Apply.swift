@@ -84,6 +84,7 @@ func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: Targ
                 + outcome.skippedDrift.joined(separator: "\n"))
     }
     printLine("  \(outcome.verified.approvalStatus.line)")
+    if let signatures = outcome.verified.signatureLine { printLine("  \(signatures)") }
     if let late = outcome.verified.lateNote { printWarning(late) }
     printLine(
         "  ledger head \(outcome.dryRun ? "would be" : "is now") \(outcome.head.isEmpty ? "(none)" : String(outcome.head.prefix(16)) + "…")"

@@ -70,10 +70,14 @@ struct Verify: ParsableCommand {
         )
         printLine("  digest \(verified.digest); parent \(manifest.parent.isEmpty ? "(none)" : manifest.parent)")
         printLine("  signed by \(verified.signers.joined(separator: ", ")) (\(verified.producerKey.fingerprint))")
+        for cosignature in verified.cosignatures {
+            printLine("  also signed by \(cosignature.name) (\(cosignature.fingerprint))")
+        }
         for approval in verified.approvals {
             printLine("  approved by \(approval.name) (\(approval.fingerprint))")
         }
         printLine("  \(verified.approvalStatus.line)")
+        if let signatures = verified.signatureLine { printLine("  \(signatures)") }
         if let late = verified.lateNote { printLine("  \(late)") }
         for note in verified.ignored { printError("warning: not counted: \(note)") }
         for entity in manifest.entities {

@@ -128,6 +128,7 @@ struct BundleStager {
             expires: expires, producer: spec.producerKey, approvals: spec.approvals, sources: sources,
             entities: entities)
         manifest.catchup = position.catchup
+        manifest.signatures = spec.producerSignatures > 1 ? spec.producerSignatures : nil
         return (manifest, cursors)
     }
 

@@ -84,6 +84,11 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
                 role: .producer, name: verified.signers.joined(separator: ","), principals: verified.signers,
                 fingerprint: verified.producerKey.fingerprint, recorded: manifest.created, valid: true, reason: nil)
         ]
+        signatures += verified.cosignatures.map {
+            Signature(
+                role: .producer, name: $0.name, principals: $0.principals, fingerprint: $0.fingerprint,
+                recorded: recorded(BundleLayout.cosignature(by: $0.name)), valid: true, reason: nil)
+        }
         signatures += verified.approvals.map {
             Signature(
                 role: .approval, name: $0.name, principals: $0.principals, fingerprint: $0.fingerprint,
@@ -97,8 +102,14 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
         signatures += verified.ignored.map { note in
             let member = String(note.prefix { $0 != ":" })
             let review = BundleLayout.reviewMember(member)
+            let role: Signature.Role =
+                switch review?.kind {
+                case .rejection: .rejection
+                case .cosignature: .producer
+                default: .approval
+                }
             return Signature(
-                role: review?.kind == .rejection ? .rejection : .approval, name: review?.name ?? member, principals: [],
+                role: role, name: review?.name ?? member, principals: [],
                 fingerprint: nil,
                 recorded: recorded(member), valid: false, reason: String(note.dropFirst(member.count + 2)))
         }

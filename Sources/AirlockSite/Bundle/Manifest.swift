@@ -20,6 +20,10 @@ package struct Manifest: Codable, Equatable, Sendable {
     /// site enforces them and may ask for more, never less. Absent in bundles made before
     /// the policy travelled with them.
     package var approvals: ApprovalPolicy?
+    /// How many distinct producer keys must sign the bundle: the one that made it
+    /// (`SHA256SUMS.sig`) and `signatures - 1` others (`signatures/NAME.sig`, `airlock
+    /// cosign`); absent: one.
+    package var signatures: Int?
     package var sources: [Source]
     /// Entities in apply order.
     package var entities: [Entity]

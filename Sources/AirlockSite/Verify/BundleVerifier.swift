@@ -60,6 +60,8 @@ package struct BundleVerifier {
         package var signers: [String]
         package var producerKey: PublicSigningKey
         package var approvals: [Review.Approval]
+        /// Valid signatures by producer keys other than `producerKey` (`signatures/NAME.sig`).
+        package var cosignatures: [Review.Approval]
         package var rejections: [Review.Rejection]
         /// Approvals and rejections present but not counted, each with its reason.
         package var ignored: [String]
@@ -138,7 +140,8 @@ package struct BundleVerifier {
         }
         var verified = Verified(
             manifest: manifest, digest: digest, signers: signers, producerKey: signature.publicKey,
-            approvals: reviews.approvals, rejections: reviews.rejections, ignored: reviews.ignored,
+            approvals: reviews.approvals, cosignatures: reviews.cosignatures, rejections: reviews.rejections,
+            ignored: reviews.ignored,
             members: members.keys.sorted(), checksums: checksums,
             archiveTime: members[BundleLayout.manifest]!.mtime,
             reviewTimes: members.filter { Review.isReviewMember($0.key) }.mapValues(\.mtime),
@@ -164,6 +167,10 @@ package struct BundleVerifier {
         }
         if policy.refuseUnapproved {
             try verified.requiredApprovals.check(verified.approvals, ignored: verified.ignored)
+            if verified.signatureCount < verified.requiredSignatures {
+                throw VerificationError.signaturesMissing(
+                    required: verified.requiredSignatures, signedBy: verified.signedBy, notCounted: verified.ignored)
+            }
         }
         try policy.chain?.check(verified.manifest, digest: verified.digest)
     }
