@@ -53,6 +53,9 @@ extension Producer {
                 }
             }
             if let destination = try disposal.dispose(url, mode: file?.opened.mode, outcomes: outcomes) {
+                if destination.deletingLastPathComponent() == disposal.processed {
+                    report.processed.append(destination)
+                }
                 logger.info(
                     "moved",
                     metadata: [

@@ -160,6 +160,22 @@ enum WorkspaceSchema {
                     ALTER TABLE airlock_files ADD COLUMN cursor_since TEXT
                     """)
         }
+        migrator.registerMigration("v8 runs") { db in
+            // What each run that read files ended in, for `airlock status` (`RunRecord`).
+            try db.execute(
+                sql: """
+                    CREATE TABLE airlock_runs (
+                        id INTEGER PRIMARY KEY,
+                        finished_at TEXT NOT NULL,
+                        outcome TEXT NOT NULL,
+                        bundle_sequence INTEGER,
+                        records INTEGER NOT NULL,
+                        held_back INTEGER NOT NULL,
+                        blocking TEXT NOT NULL,
+                        set_aside TEXT NOT NULL
+                    )
+                    """)
+        }
         return migrator
     }
 }
