@@ -48,6 +48,11 @@ struct Airlock: ParsableCommand {
             TerminalProgress.erase()
             printError("airlock: \(error)")
             Foundation.exit(error.exitStatus.rawValue)
+        } catch let error where FileErrorText.isFileError(error) {
+            // A file problem no command words itself: plain words, never Foundation's domain text.
+            TerminalProgress.erase()
+            printError("airlock: \(FileErrorText.described(error))")
+            Foundation.exit(ExitStatus.failure.rawValue)
         } catch {
             TerminalProgress.erase()
             exit(withError: error)
