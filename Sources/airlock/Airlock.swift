@@ -36,9 +36,12 @@ struct Airlock: ParsableCommand {
     )
 
     static func main() {
+        let level = ProcessEnvironment.current.logLevel
+        let onTerminal = isatty(STDERR_FILENO) == 1 && level == nil
         LoggingSystem.bootstrap { label in
-            var handler = VisibleLogHandler(wrapping: StreamLogHandler.standardError(label: label))
-            handler.logLevel = ProcessEnvironment.current.logLevel ?? .warning
+            var handler = VisibleLogHandler(
+                wrapping: onTerminal ? TerminalLogHandler() : StreamLogHandler.standardError(label: label))
+            handler.logLevel = level ?? .warning
             return handler
         }
         do {

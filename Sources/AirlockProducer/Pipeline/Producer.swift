@@ -145,6 +145,7 @@ package struct Producer {
             time: fixedTime ?? Int(Date().timeIntervalSince1970), progress: progress)
         let staged = try stager.stage(drop, signingKey: signingKey, in: db)
         let sequence = staged.manifest.sequence
+        progress?(ProgressUpdate(task: "keeping the new baseline", done: 0, total: 1, unit: .steps))
         try timer.time("promote baseline") {
             for entity in drop.entities { try EntityDiff(entity).promote(bundle: sequence, in: db) }
         }
