@@ -18,7 +18,7 @@ struct Status: ParsableCommand {
 
             Examples:
               airlock status
-              airlock status --unparsed          # every unreadable record, with file, line and reason
+              airlock status --unparsed   # every unreadable record: file, line, reason
               airlock status --json
             """
     )
