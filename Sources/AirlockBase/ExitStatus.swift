@@ -15,6 +15,9 @@ package enum ExitStatus: Int32, Sendable {
     case targetDoesNotFit = 6
     /// The target database cannot be opened or connected to.
     case cannotConnect = 7
+    /// Rows on the target are not as the previous bundle left them (edited there since); the
+    /// script stopped before any change, naming each key with its expected and found values.
+    case targetDrifted = 8
     /// The command line or the spec is wrong.
     case usageOrConfig = 64
 }

@@ -22,7 +22,8 @@ struct Airlock: ParsableCommand {
             change); 4 validation blocked (a rejected input file); 5 verification refused; \
             6 the target does not fit the bundle (its check found missing tables or columns, \
             types, enum labels or constraints that cannot take the bundle; nothing changed); \
-            7 cannot connect to the target; 64 usage or configuration error.
+            7 cannot connect to the target; 8 rows on the target drifted from what the bundle \
+            expects (nothing changed); 64 usage or configuration error.
             """,
         version:
             "airlock \(Self.version) (bundles \(Manifest.currentFormat), trust updates \(TrustManifest.currentFormat))",

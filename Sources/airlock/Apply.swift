@@ -78,8 +78,19 @@ func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: Targ
     )
     for entity in manifest.entities {
         let c = entity.counts
-        let replaced = outcome.script == .cutover ? "replaced by \(entity.rows) rows: " : ""
-        printLine("  \(entity.name): \(replaced)\(c.inserted) inserted, \(c.updated) updated, \(c.deleted) deleted")
+        switch outcome.script {
+        case .rollback:
+            printLine(
+                "  \(entity.name): \(c.inserted) inserted row(s) removed, \(c.updated) updated row(s) restored, \(c.deleted) deleted row(s) put back"
+            )
+        case .cutoverRollback:
+            printLine(
+                "  \(entity.name): the table as it was before the cutover is back; the bundle's \(entity.rows) rows are kept in its staging table"
+            )
+        default:
+            let replaced = outcome.script == .cutover ? "replaced by \(entity.rows) rows: " : ""
+            printLine("  \(entity.name): \(replaced)\(c.inserted) inserted, \(c.updated) updated, \(c.deleted) deleted")
+        }
     }
     if !outcome.skippedDrift.isEmpty {
         printWarning(

@@ -100,6 +100,8 @@ struct Show: ParsableCommand {
             }
         }
         out += style.table(rows)
+        if !summary.limits.isEmpty { out += ["", style.bold("Limits")] }
+        for line in summary.limits { out.append("  \(v(line.entity)): \(line.limit): \(line.bundle)") }
         if !summary.overrides.isEmpty { out += ["", style.bold("Overrides")] }
         for line in summary.overrides {
             out.append(

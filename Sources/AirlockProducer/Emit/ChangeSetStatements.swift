@@ -48,19 +48,42 @@ struct ChangeSetStatements {
     /// The keys whose target row is not as the script expects (an old row that is missing or
     /// differs, or a row present where the script is to insert one), each also as one line of
     /// text for messages (`airlock_drifted`: `product_id=p1` or `order_id=7, line=2`; the
-    /// prefix keeps it apart from the key columns, whose names the spec keeps from `airlock_`).
+    /// prefix keeps it apart from the key columns, whose names the spec keeps from `airlock_`)
+    /// and what was expected and found (`airlock_drift`: `amount: expected '50.00', found
+    /// '55.00'`, `expected a row, found none`).
     var collectDrift: String {
         let missing = "t.\(sql.name(entity.key[0])) IS NULL"
         let differs = sql.valueDifferences("t", "o")
         let lifetime = dialect == .postgres ? " ON COMMIT DROP" : ""
+        let found =
+            "CASE WHEN \(missing) THEN \(dialect.literal("expected a row, found none")) ELSE \(differenceText) END"
         return """
             CREATE TEMP TABLE \(driftTable)\(lifetime) AS
-            SELECT \(sql.key(of: "o")), \(sql.keyText(of: "o")) AS airlock_drifted FROM \(oldTable) AS o LEFT JOIN \(table) AS t ON \(sql.keyMatch("t", "o"))
+            SELECT \(sql.key(of: "o")), \(sql.keyText(of: "o")) AS airlock_drifted, \(found) AS airlock_drift FROM \(oldTable) AS o LEFT JOIN \(table) AS t ON \(sql.keyMatch("t", "o"))
             WHERE \(([missing] + differs).joined(separator: " OR "))
             UNION ALL
-            SELECT \(sql.key(of: "n")), \(sql.keyText(of: "n")) FROM \(newTable) AS n JOIN \(table) AS t ON \(sql.keyMatch("t", "n"))
+            SELECT \(sql.key(of: "n")), \(sql.keyText(of: "n")), \(dialect.literal("expected no row, found one")) FROM \(newTable) AS n JOIN \(table) AS t ON \(sql.keyMatch("t", "n"))
             WHERE NOT EXISTS (SELECT 1 FROM \(oldTable) AS o WHERE \(sql.keyMatch("o", "n")));
             """
+    }
+
+    /// For target row `t` and the row `o` the script expects: each value column where they
+    /// differ, `name: expected 'old', found 'new'`, joined by `; ` (values as SQL literals, so
+    /// text and numbers, NULL and 'NULL' read apart).
+    private var differenceText: String {
+        let differs = dialect == .postgres ? "IS DISTINCT FROM" : "IS NOT"
+        let render = { (value: String) in
+            self.dialect == .postgres ? "quote_nullable(\(value)::text)" : "quote(\(value))"
+        }
+        let parts = entity.valueColumns.map { column -> String in
+            let name = sql.name(column.name)
+            return
+                "CASE WHEN t.\(name) \(differs) o.\(name) THEN \(dialect.literal(column.name + ": expected ")) || \(render("o.\(name)")) || ', found ' || \(render("t.\(name)")) || '; ' END"
+        }
+        guard !parts.isEmpty else { return "''" }
+        // NULL for each column that matches; what is left ends in "; ", trimmed off (a value
+        // is a literal, so it ends in a quote, a digit or NULL, never in either character).
+        return "rtrim(" + parts.map { "coalesce(\($0), '')" }.joined(separator: " || ") + ", '; ')"
     }
 
     /// Stops the script, before anything changed, when `collectDrift` found keys: PostgreSQL
@@ -68,14 +91,14 @@ struct ChangeSetStatements {
     /// SQLite's guard passes when the skip switch is set; PostgreSQL's is left out by psql's `\if`.
     func driftGuard(bundle: BundleIdentity, ledger: LedgerStatements) -> String {
         let problem =
-            "airlock: \(entity.name): target rows differ from what bundle \(bundle.paddedSequence) expects (edited on the target since the previous bundle?); nothing was changed"
+            "airlock: \(entity.name): \(ScriptSwitches.driftMarker) \(bundle.paddedSequence) expects (edited on the target since the previous bundle?); nothing was changed"
         switch dialect {
         case .postgres:
             let body = """
                 DECLARE drift_count bigint; drift_keys text;
                 BEGIN
-                  SELECT count(*), string_agg(d.airlock_drifted, '; ') FILTER (WHERE d.n <= 20) INTO drift_count, drift_keys
-                  FROM (SELECT airlock_drifted, row_number() OVER (ORDER BY airlock_drifted) AS n FROM \(driftTable)) AS d;
+                  SELECT count(*), string_agg(d.airlock_drifted || ' (' || d.airlock_drift || ')', '; ') FILTER (WHERE d.n <= 20) INTO drift_count, drift_keys
+                  FROM (SELECT airlock_drifted, airlock_drift, row_number() OVER (ORDER BY airlock_drifted) AS n FROM \(driftTable)) AS d;
                   IF drift_count > 0 THEN
                     RAISE EXCEPTION USING MESSAGE = \(dialect.literal(problem + ". ")) || drift_count || ' drifted row(s): ' || drift_keys;
                   END IF;
@@ -84,7 +107,7 @@ struct ChangeSetStatements {
             return ledger.procedure(body)
         case .sqlite:
             return """
-                SELECT \(dialect.literal("airlock: \(entity.name): drifted: ")) || airlock_drifted FROM \(driftTable) WHERE NOT \(Self.sqliteSkipping) ORDER BY 1;
+                SELECT \(dialect.literal("airlock: \(entity.name): drifted: ")) || airlock_drifted || ' (' || airlock_drift || ')' FROM \(driftTable) WHERE NOT \(Self.sqliteSkipping) ORDER BY 1;
                 \(ledger.refuse(when: "NOT \(Self.sqliteSkipping) AND EXISTS (SELECT 1 FROM \(driftTable))", message: problem + "; the drifted keys are listed above", label: "drift_\(ordinal)"))
                 """
         }

@@ -119,6 +119,7 @@ struct BundleStager {
                     checksums: Dictionary(uniqueKeysWithValues: checksums.map { ($0.key.rawValue, $0.value) }),
                     category: entity.category, categories: drop.categories[entity.name],
                     overrides: Self.overrides(of: entity, changed: drop.overridden[entity.name])))
+            entities[entities.count - 1].limits = EntityChecks(entity).limits(counts: drop.counts[entity.name]!)
         }
         let created = Date(timeIntervalSince1970: TimeInterval(time)).utcTimestamp
         let expires = spec.bundleLifetime.map { Date(timeIntervalSince1970: TimeInterval(time + $0)).utcTimestamp }

@@ -13,6 +13,8 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
     package var sources: [Manifest.Source]
     package var entities: [Entity]
     /// What the spec's overrides did to what the sources reported.
+    /// The limits each entity's drop was held to, with what the bundle did against them.
+    package var limits: [LimitLine]
     package var overrides: [OverrideLine]
     package var validation: Validation
 
@@ -122,6 +124,7 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
                 changes: Changes(total: entity.counts.changed, sample: contents.changes[entity.name] ?? []))
         }
         overrides = contents.overrideLines
+        limits = contents.limitLines
         validation = Validation(total: contents.validation?.total ?? 0, findings: contents.validation?.findings ?? [])
     }
 

@@ -44,6 +44,7 @@ struct HTMLReport {
             <h2>Changes by entity</h2>
             \(breakdownTable)
             \(chart)
+            \(limits)
             <h2>Overrides</h2>
             \(overrides)
             <h2>Validation</h2>
@@ -123,6 +124,16 @@ struct HTMLReport {
         let omitted = validation.omitted > 0 ? "<p>\(validation.omitted) more not listed.</p>" : ""
         return "<p>\(validation.total) finding(s).</p>"
             + table(id: "findings", header: ["severity", "entity", "place", "value", "reason"], rows: rows) + omitted
+    }
+
+    /// The limits each entity's drop was held to and what the bundle did against them.
+    private var limits: String {
+        let lines = contents.limitLines
+        guard !lines.isEmpty else { return "" }
+        return "<h2>Limits</h2>"
+            + table(
+                id: "limits", header: ["entity", "limit", "this bundle"],
+                rows: lines.map { [$0.entity, $0.limit, $0.bundle].map(Self.escape) })
     }
 
     /// What the spec's overrides did to what the sources reported.

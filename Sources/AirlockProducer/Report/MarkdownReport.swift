@@ -21,6 +21,12 @@ struct MarkdownReport {
         let columns = Breakdown.columns(for: labelled.map(\.1))
         out += table(
             ["entity"] + columns.map(\.rawValue), labelled.map { label, line in [label] + columns.map(line.cell) })
+        let limits = contents.limitLines
+        if !limits.isEmpty {
+            out +=
+                "\n## Limits\n\n"
+                + table(["entity", "limit", "this bundle"], limits.map { [$0.entity, $0.limit, $0.bundle] })
+        }
         out +=
             "\n## Approvals\n\n" + Self.cell(contents.policyText)
             + "; reviewers add their approvals to the bundle file after this page was written (`airlock show` lists them).\n"

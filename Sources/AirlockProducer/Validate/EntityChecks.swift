@@ -12,9 +12,25 @@ struct EntityChecks {
 
     init(_ entity: EntitySpec) { self.entity = entity }
 
+    /// The limits a drop with `counts` is held to: the spec's `thresholds:`, and for a snapshot
+    /// source that sets no `max_delete_share`, once the baseline holds
+    /// `Thresholds.guardedBaselineRows`, the default share (an export cut short reads as deletes
+    /// of every key it lost). Nil when none applies.
+    func limits(counts: EntityCounts) -> Manifest.Limits? {
+        let spec = entity.thresholds
+        var limits = Manifest.Limits(
+            minRows: spec.minRows, maxDeleteShare: spec.maxDeleteShare, maxChangeShare: spec.maxChangeShare)
+        if spec.maxDeleteShare == nil, entity.source.mode == .snapshot,
+            counts.unchanged + counts.updated + counts.deleted >= Thresholds.guardedBaselineRows
+        {
+            limits.maxDeleteShare = Thresholds.defaultMaxDeleteShare
+        }
+        return limits == Manifest.Limits() ? nil : limits
+    }
+
     func thresholds(counts: EntityCounts, rows: Int) -> [ValidationFinding] {
         var findings: [ValidationFinding] = []
-        let limits = entity.thresholds
+        guard let limits = limits(counts: counts) else { return findings }
         if let minimum = limits.minRows, rows < minimum {
             findings.append(
                 block("min_rows", "the snapshot holds \(rows) rows, fewer than thresholds.min_rows \(minimum)"))
@@ -24,20 +40,14 @@ struct EntityChecks {
         guard before > 0 else { return findings }
         let deleteShare = Double(counts.deleted) / Double(before)
         if let maximum = limits.maxDeleteShare, deleteShare > maximum {
+            let why =
+                entity.thresholds.maxDeleteShare != nil
+                ? ", more than thresholds.max_delete_share \(maximum)"
+                : ": a snapshot drop that lacks this many keys is more often an export cut short; if the deletes are real, set thresholds.max_delete_share (1 allows any), or make the source mode: delta if it sends only changes"
             findings.append(
                 block(
                     "max_delete_share",
-                    "\(counts.deleted) of \(before) rows would be deleted (\(Percent.text(deleteShare))), more than thresholds.max_delete_share \(maximum)"
-                ))
-        } else if limits.maxDeleteShare == nil, entity.source.mode == .snapshot,
-            before >= Thresholds.guardedBaselineRows,
-            deleteShare > Thresholds.defaultMaxDeleteShare
-        {
-            findings.append(
-                block(
-                    "max_delete_share",
-                    "\(counts.deleted) of \(before) rows would be deleted (\(Percent.text(deleteShare))): a snapshot drop that lacks this many keys is more often an export cut short; if the deletes are real, set thresholds.max_delete_share (1 allows any), or make the source mode: delta if it sends only changes"
-                ))
+                    "\(counts.deleted) of \(before) rows would be deleted (\(Percent.text(deleteShare)))\(why)"))
         }
         let changeShare = Double(counts.changed) / Double(before)
         if let maximum = limits.maxChangeShare, changeShare > maximum {

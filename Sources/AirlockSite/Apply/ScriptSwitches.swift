@@ -26,6 +26,10 @@ package enum ScriptSwitches {
     /// are listed before it, one per line.
     package static let doesNotFitMarker = "the target does not fit"
 
+    /// Within the error of a script whose drift guard found rows edited on the target since
+    /// the previous bundle; each drifted key is named before it, or in it (PostgreSQL).
+    package static let driftMarker = "target rows differ from what bundle"
+
     /// The first command of every SQLite script: the `sqlite3` shell stops at the first error
     /// even when it was started without `-bail`, so a guard that fails ends the script and
     /// its transaction is never committed.

@@ -12,12 +12,16 @@ package enum TargetError: AirlockError, Equatable {
     /// The script's check found that the target's tables cannot take the bundle (missing
     /// tables or columns, types, enum labels, constraints); nothing was changed.
     case doesNotFit(script: String, report: String)
+    /// The script's drift guard found rows edited on the target since the previous bundle;
+    /// nothing was changed.
+    case drifted(script: String, report: String)
 
     package var exitStatus: ExitStatus {
         switch self {
         case .badTarget: return .usageOrConfig
         case .cannotConnect: return .cannotConnect
         case .doesNotFit: return .targetDoesNotFit
+        case .drifted: return .targetDrifted
         case .ledgerUnreadable, .scriptFailed: return .failure
         }
     }
@@ -29,13 +33,17 @@ package enum TargetError: AirlockError, Equatable {
         case let .ledgerUnreadable(target, reason): return "\(target): cannot read the ledger: \(reason)"
         case let .scriptFailed(script, reason): return "\(script) stopped and changed nothing: \(reason)"
         case let .doesNotFit(script, report): return "\(script) stopped and changed nothing: \(report)"
+        case let .drifted(script, report):
+            return
+                "\(script) stopped and changed nothing: \(report)\nset those rows back as the previous bundle left them, or run with --on-drift skip to leave them as they are and apply the rest"
         }
     }
 
     /// A script's failure, as the target's fit (`ScriptSwitches.doesNotFitMarker` in what it
     /// printed or raised) or as any other stop.
     static func stopped(_ script: String, _ reason: String) -> TargetError {
-        reason.contains(ScriptSwitches.doesNotFitMarker)
-            ? .doesNotFit(script: script, report: reason) : .scriptFailed(script: script, reason: reason)
+        if reason.contains(ScriptSwitches.doesNotFitMarker) { return .doesNotFit(script: script, report: reason) }
+        if reason.contains(ScriptSwitches.driftMarker) { return .drifted(script: script, report: reason) }
+        return .scriptFailed(script: script, reason: reason)
     }
 }

@@ -125,6 +125,9 @@ package struct Manifest: Codable, Equatable, Sendable {
         /// The spec's overrides of what the source reported, and how many rows each changed in
         /// this run; absent for an entity without overrides.
         package var overrides: [Override]?
+        /// The limits the drop was held to (`thresholds:`, and the default guard against a
+        /// snapshot cut short), so a reviewer sees how close it came; absent when none applied.
+        package var limits: Limits?
 
         package init(
             name: String, key: [String], rows: Int, counts: EntityCounts, checksums: [String: String]? = nil,
@@ -138,6 +141,26 @@ package struct Manifest: Codable, Equatable, Sendable {
             self.checksums = checksums
             self.category = category
             self.categories = categories
+        }
+    }
+
+    /// The thresholds a drop of an entity was held to: at least `minRows` rows, at most a
+    /// `maxDeleteShare` and a `maxChangeShare` (0 to 1) of the baseline's rows deleted or changed.
+    package struct Limits: Codable, Equatable, Sendable {
+        package var minRows: Int?
+        package var maxDeleteShare: Double?
+        package var maxChangeShare: Double?
+
+        package init(minRows: Int? = nil, maxDeleteShare: Double? = nil, maxChangeShare: Double? = nil) {
+            self.minRows = minRows
+            self.maxDeleteShare = maxDeleteShare
+            self.maxChangeShare = maxChangeShare
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case minRows = "min_rows"
+            case maxDeleteShare = "max_delete_share"
+            case maxChangeShare = "max_change_share"
         }
     }
 

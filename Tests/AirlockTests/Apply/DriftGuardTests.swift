@@ -12,6 +12,8 @@ import Testing
     private struct Case {
         let edit: String
         let drifted: [String]
+        /// What the refusal says was expected and found, for each drifted key.
+        let found: [String]
         /// The site made bundle 2's own change: the drifted row already is as bundle 2 leaves it.
         var madeBundlesChange = false
     }
@@ -19,16 +21,16 @@ import Testing
     private static let cases = [
         Case(
             edit: "UPDATE products SET name = 'Edited on site' WHERE product_id = 'P-100'",
-            drifted: ["product_id=P-100"]),
+            drifted: ["product_id=P-100"], found: ["', found 'Edited on site')"]),
         Case(
             edit: "DELETE FROM products WHERE product_id = 'P-101'", drifted: ["product_id=P-101"],
-            madeBundlesChange: true),
+            found: [" (expected a row, found none)"], madeBundlesChange: true),
         Case(
             edit: "INSERT INTO products (product_id, name) VALUES ('P-104', 'Added on site')",
-            drifted: ["product_id=P-104"]),
+            drifted: ["product_id=P-104"], found: [" (expected no row, found one)"]),
         Case(
             edit: "UPDATE products SET currency = 'USD' WHERE product_id IN ('P-100', 'P-103')",
-            drifted: ["product_id=P-100", "product_id=P-103"])
+            drifted: ["product_id=P-100", "product_id=P-103"], found: ["(currency: expected '", "', found 'USD')"])
     ]
 
     @Test func sqliteTargetThatDriftedIsRefusedWithTheKeys() throws {
@@ -43,9 +45,15 @@ import Testing
             #expect {
                 try applier.apply(fixture.bundle2, to: target, approvals: SiteApprovals())
             } throws: { error in
-                guard case let TargetError.scriptFailed(_, reason) = error else { return false }
+                guard case let TargetError.drifted(_, reason) = error,
+                    (error as? TargetError)?.exitStatus == .targetDrifted
+                else {
+                    return false
+                }
                 return reason.contains("products: target rows differ from what bundle 000002 expects")
-                    && driftCase.drifted.allSatisfy { reason.contains("airlock: products: drifted: \($0)") }
+                    && driftCase.drifted.allSatisfy { reason.contains("airlock: products: drifted: \($0) (") }
+                    && driftCase.found.allSatisfy(reason.contains)
+                    && "\(error)".contains("or run with --on-drift skip to leave them as they are and apply the rest")
             }
             #expect(try Shell.run(["sqlite3", path.path, ".dump"]).output == before, "\(driftCase.edit)")
         }
@@ -65,9 +73,10 @@ import Testing
             #expect {
                 try applier.apply(fixture.bundle2, to: target, approvals: SiteApprovals())
             } throws: { error in
-                guard case let TargetError.scriptFailed(_, reason) = error else { return false }
-                return reason.contains(
-                    "\(driftCase.drifted.count) drifted row(s): \(driftCase.drifted.joined(separator: "; "))")
+                guard case let TargetError.drifted(_, reason) = error else { return false }
+                return reason.contains("\(driftCase.drifted.count) drifted row(s): \(driftCase.drifted[0]) (")
+                    && driftCase.drifted.allSatisfy { reason.contains("\($0) (") }
+                    && driftCase.found.allSatisfy(reason.contains)
             }
             #expect(
                 try postgres.query("SELECT * FROM products ORDER BY 1")

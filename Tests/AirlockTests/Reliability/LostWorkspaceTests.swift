@@ -13,13 +13,16 @@ import Testing
         try Shell.run(["sha256sum", url.path]).output.split(separator: " ")[0].description
     }
 
-    /// A moving workspace with bundles 1 (the example drop) and 2 (the second drop).
-    private func twoBundles() throws -> TestWorkspace {
+    /// A moving workspace with bundles 1 (the example drop) and 2 (the second drop), made at
+    /// `time` (seconds since 1970) when given: two workspaces fed the same drops in the same
+    /// second make the same manifests, so the same bundle digests.
+    private func twoBundles(at time: Int? = nil) throws -> TestWorkspace {
         let workspace = try TestWorkspace()
+        let clock = time.map { ["SOURCE_DATE_EPOCH": "\($0)"] } ?? [:]
         try workspace.drop(TestWorkspace.exampleDrop)
-        #expect(try workspace.airlock(["run", "--once"]).status == 0)
+        #expect(try workspace.airlock(["run", "--once"], environment: clock).status == 0)
         try workspace.drop(TestWorkspace.secondDrop)
-        #expect(try workspace.airlock(["run", "--once"]).status == 0)
+        #expect(try workspace.airlock(["run", "--once"], environment: clock).status == 0)
         return workspace
     }
 
@@ -109,7 +112,7 @@ import Testing
     @Test func anOutboxBundleReplacedByAnotherStops() throws {
         let workspace = try twoBundles()
         defer { workspace.remove() }
-        let other = try twoBundles()
+        let other = try twoBundles(at: Int(Date().timeIntervalSince1970) - 3_600)
         defer { other.remove() }
         let newest = workspace.outbox.appendingPathComponent("bundle-000002.tar.gz")
         try FileManager.default.removeItem(at: newest)
