@@ -52,12 +52,22 @@ struct Apply: ParsableCommand {
     @Option(help: "upsert: write the changed rows; cutover: replace the changed tables with the bundle's snapshot.")
     var mode: BundleApplier.Mode = .upsert
 
-    @Flag(help: "Apply inside a transaction that is rolled back; the target is left as it was.")
+    @Flag(
+        help:
+            "Apply inside a transaction that is rolled back; the target is left as it was. Lists the first --changes rows, before → after."
+    )
     var dryRun = false
+
+    @Option(help: ArgumentHelp("With --dry-run, the changes listed per entity.", valueName: "n"))
+    var changes = 10
 
     @OptionGroup var approvals: ApprovalOptions
 
     @OptionGroup var trust: TrustOptions
+
+    func validate() throws {
+        guard changes >= 0 else { throw ValidationError("--changes takes 0 or more") }
+    }
 
     func run() throws {
         let site = try trust.site.load()
@@ -67,6 +77,13 @@ struct Apply: ParsableCommand {
             URL(fileURLWithPath: bundle), to: database, approvals: try approvals.policy(under: site),
             expiryGrace: site.expiryGrace, mode: mode, onDrift: target.onDrift, dryRun: dryRun)
         printOutcome(outcome, action: dryRun ? "would apply" : "applied", target: database)
+        // The script passed its guards, so the target holds each row as the bundle's
+        // before-image has it: these are the rows the real run changes, as it changes them.
+        if dryRun && changes > 0 {
+            let summary = try BundleSummary.load(
+                URL(fileURLWithPath: bundle), verifier: try trust.verifier(under: site), sampleSize: changes)
+            for line in Show.changes(summary, style: .standardOutput) { printStyledLine(line) }
+        }
     }
 }
 

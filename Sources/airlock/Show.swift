@@ -119,6 +119,12 @@ struct Show: ParsableCommand {
         if summary.validation.total > 20 {
             out.append("  … \(summary.validation.total - 20) more (\(BundleLayout.validation))")
         }
+        return out + changes(summary, style: style)
+    }
+
+    /// Each entity's first changes, field by field, before → after.
+    static func changes(_ summary: BundleSummary, style: TerminalStyle) -> [String] {
+        var out: [String] = []
         for entity in summary.entities {
             out += [
                 "",
