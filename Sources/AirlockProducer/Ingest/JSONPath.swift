@@ -8,6 +8,16 @@ enum JSONPath {
         "$" + keys.map { ".\"\($0)\"" }.joined()
     }
 
+    /// Each name's `"name":` with what comes before it (`{`, then `,`), for records written as
+    /// JSON objects with these keys in this order: written once, used for every record.
+    static func objectKeys(_ names: [String]) -> [[UInt8]] {
+        names.enumerated().map { index, name in
+            var key = index == 0 ? "{" : ","
+            quote(name, into: &key)
+            return Array((key + ":").utf8)
+        }
+    }
+
     /// JSON string literal text, as `JSONSerialization` would write it but without the overhead.
     static func quote(_ text: String, into output: inout String) {
         output.append("\"")
