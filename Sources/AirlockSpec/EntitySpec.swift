@@ -74,6 +74,12 @@ package struct SourceSpec: Equatable, Sendable {
         case json
         /// One JSON object per line (also called JSON Lines).
         case ndjson
+        /// An Excel workbook (Office Open XML): one sheet's rows, the first naming the columns.
+        case xlsx
+
+        /// Whether records are rows under a header whose names the spec uses as written (CSV,
+        /// spreadsheets), rather than JSON objects reached by dotted paths.
+        package var hasHeaderRow: Bool { self == .csv || self == .xlsx }
     }
 
     /// A shell-style file name pattern (`products*.json`) matched against inbox file names.
@@ -95,6 +101,8 @@ package struct SourceSpec: Equatable, Sendable {
     package var mode = Mode.snapshot
     /// Delta drops only: which records delete their key instead of writing it.
     package var deletion: Deletion?
+    /// Spreadsheets only: the sheet to read, by its name; nil for the workbook's first sheet.
+    package var sheet: String?
 
     package enum Mode: String, Equatable, Sendable {
         case snapshot, delta
@@ -155,7 +163,7 @@ package struct ColumnSpec: Equatable, Sendable {
 }
 
 extension SourceSpec.Format {
-    /// The format a file name's extension implies: `.csv`, `.json`, `.ndjson` or `.jsonl`.
+    /// The format a file name's extension implies: `.csv`, `.json`, `.ndjson`, `.jsonl` or `.xlsx`.
     package init?(fileName: String) {
         let name = fileName.lowercased()
         if name.hasSuffix(".csv") {
@@ -164,6 +172,8 @@ extension SourceSpec.Format {
             self = .json
         } else if name.hasSuffix(".ndjson") || name.hasSuffix(".jsonl") {
             self = .ndjson
+        } else if name.hasSuffix(".xlsx") {
+            self = .xlsx
         } else {
             return nil
         }

@@ -141,7 +141,7 @@ package struct SpecInference {
     /// Every leaf field of the records, in the order the file first shows them: CSV headers, or
     /// dotted JSON paths to scalars (array elements are no columns).
     private static func fields(format: SourceSpec.Format, in db: Database) throws -> [String] {
-        let leaves = format == .csv ? "json_each(r.record)" : "json_tree(r.record)"
+        let leaves = format.hasHeaderRow ? "json_each(r.record)" : "json_tree(r.record)"
         let keys = try String.fetchAll(
             db,
             sql: """
@@ -151,7 +151,7 @@ package struct SpecInference {
                 """)
         return keys.compactMap { key in
             let path = key.dropFirst(2)
-            if format == .csv { return path.hasPrefix("\"") ? String(path.dropFirst().dropLast()) : String(path) }
+            if format.hasHeaderRow { return path.hasPrefix("\"") ? String(path.dropFirst().dropLast()) : String(path) }
             // A JSON key holding a dot or a quote cannot be reached by a dotted path.
             let parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             return parts.contains { $0.contains("\"") } ? nil : parts.joined(separator: ".")
@@ -218,7 +218,7 @@ package enum InferError: AirlockError, Equatable {
     package var description: String {
         switch self {
         case let .unknownFormat(file):
-            return "\(file): cannot tell the format; infer reads .csv, .json, .ndjson and .jsonl files"
+            return "\(file): cannot tell the format; infer reads .csv, .json, .ndjson, .jsonl and .xlsx files"
         }
     }
 }

@@ -37,7 +37,10 @@ struct Ingestor {
         let file = try InboxFile(url: url)
         return [
             try database.write { db in
-                try ingestFile(named: file.name, patternName: file.name, sha256: file.sha256, size: file.size, in: db) {
+                try ingestFile(
+                    named: file.name, patternName: file.name, sha256: file.sha256, size: file.size, location: url,
+                    in: db
+                ) {
                     let source = try ByteSource.file(url, name: file.name)
                     guard let progress else { return source }
                     return source.counting {
@@ -51,9 +54,10 @@ struct Ingestor {
     // MARK: - Files
 
     /// `patternName` is what the spec's file patterns match: the file's name, or an archive
-    /// member's base name (`products.csv` for `drop.zip!export/products.csv`).
+    /// member's base name (`products.csv` for `drop.zip!export/products.csv`). `location` is the
+    /// file on disk, for a file that is not an archive member.
     private func ingestFile(
-        named name: String, patternName: String, sha256: String, size: Int64, in db: Database,
+        named name: String, patternName: String, sha256: String, size: Int64, location: URL? = nil, in db: Database,
         content: () throws -> ByteSource
     ) throws -> Outcome {
         if let seen = try WorkspaceFile.nameSeenBefore(sha256: sha256, in: db) {
@@ -70,10 +74,11 @@ struct Ingestor {
                 try QuarantineRecords.delete(file: sha256, in: db)
                 try UnparsedRecords.delete(file: sha256, in: db)
                 try RawRecords.delete(file: sha256, in: db)
+                try SheetRecords.delete(file: sha256, in: db)
                 try WorkspaceFile.record(
                     name: name, sha256: sha256, size: size, entity: entity.name, state: .pending, error: nil, in: db)
                 let sink = try RecordSink(file: sha256, entity: entity.name, in: db)
-                try read(try content(), named: name, sha256: sha256, as: entity, into: sink, in: db)
+                try read(content, at: location, named: name, sha256: sha256, as: entity, into: sink, in: db)
                 try checkOutcome(of: sink, named: name, entity: entity)
                 try WorkspaceFile.setRecords(sink.records, sha256: sha256, in: db)
                 ingested = IngestedFile(
@@ -115,14 +120,25 @@ struct Ingestor {
     }
 
     private func read(
-        _ content: ByteSource, named name: String, sha256: String, as entity: EntitySpec,
-        into sink: RecordSink, in db: Database
+        _ content: () throws -> ByteSource, at location: URL?, named name: String, sha256: String,
+        as entity: EntitySpec, into sink: RecordSink, in db: Database
     ) throws {
-        let text = try TextEncoding.utf8(from: content, declared: entity.source.encoding, file: name)
+        func text() throws -> ByteSource {
+            try TextEncoding.utf8(from: try content(), declared: entity.source.encoding, file: name)
+        }
         switch entity.source.format {
-        case .csv: try CSVIngest(file: name, entity: entity).read(text, into: sink)
-        case .ndjson: try NDJSONIngest(file: name).read(text, into: sink, in: db)
-        case .json: try JSONIngest(file: name, sha256: sha256, entity: entity).read(text, into: sink, in: db)
+        case .csv: try CSVIngest(file: name, entity: entity).read(try text(), into: sink)
+        case .ndjson: try NDJSONIngest(file: name).read(try text(), into: sink, in: db)
+        case .json: try JSONIngest(file: name, sha256: sha256, entity: entity).read(try text(), into: sink, in: db)
+        case .xlsx:
+            let ingest = XLSXIngest(file: name, sha256: sha256, entity: entity, into: sink, in: db)
+            let limits = DropArchive.limits(maxMemberSize: spec.inbox.maxMemberSize)
+            // A workbook is a zip, read from its file: the drop's, or a copy of an archive's member.
+            if let location {
+                try ingest.read(location, limits: limits)
+            } else {
+                try TemporaryCopy.with(try content(), named: name) { try ingest.read($0, limits: limits) }
+            }
         }
     }
 
