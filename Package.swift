@@ -41,19 +41,25 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // fork + PR_SET_PDEATHSIG + exec, which Foundation's Process cannot do: a child (psql)
+        // that dies with Airlock, even when Airlock is killed with SIGKILL.
+        .target(name: "CChildProcess"),
         // The foundation: SQL quoting and literals, column types and value parsers, byte IO,
-        // archives read defensively, errors and exit statuses.
+        // archives read defensively, strict YAML settings, errors and exit statuses.
         .target(
             name: "AirlockBase",
             dependencies: [
                 "CArchive",
-                .product(name: "Crypto", package: "swift-crypto")
+                "CChildProcess",
+                .product(name: "Crypto", package: "swift-crypto"),
+                // Settings files (the spec, a site's config) are YAML, read strictly the same way.
+                .product(name: "Yams", package: "Yams")
             ],
             swiftSettings: swiftSettings
         ),
         // The site side: the bundle format and layout, the manifest, trust (keys, SSHSIG,
         // allowed signers, revocation), reviews, the verifier, the applied chain, targets and
-        // the applier.
+        // the applier, the site's config.
         .target(
             name: "AirlockSite",
             dependencies: [
@@ -61,7 +67,8 @@ let package = Package(
                 "CArchive",
                 "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto")
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams")
             ],
             swiftSettings: swiftSettings
         ),
@@ -102,6 +109,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log")
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The readers under libFuzzer (scripts/fuzz), or a replayer of the inputs it saves.
+        .executableTarget(
+            name: "airlock-fuzz",
+            dependencies: ["AirlockProducer"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -166,7 +166,7 @@ class Bench:
         upsert_path = self.postgres_script(10_000, "postgres/upsert.sql")
         with open(upsert_path) as f:
             upsert = f.read()
-        create_table = re.search(r'^CREATE TABLE IF NOT EXISTS "products".*;$', upsert, re.M).group(0)
+        create_table = products_table(upsert)
         hand_path = self.path("hand.sql")
         with open(hand_path, "w") as f:
             f.write(hand_written_upsert(upsert))
@@ -181,7 +181,7 @@ class Bench:
         cutover_path = self.postgres_script(n, "postgres/cutover.sql")
         with open(cutover_path) as f:
             cutover = f.read()
-        create_table = re.search(r'^CREATE TABLE IF NOT EXISTS "products".*;$', cutover, re.M).group(0)
+        create_table = products_table(cutover)
         block = re.search(r'^COPY "products__staging_000001" \((.*?)\) FROM STDIN;\n(.*?)^\\\.$', cutover, re.M | re.S)
         data_path = self.path("cutover-rows.txt")
         with open(data_path, "w") as f:
@@ -194,6 +194,16 @@ class Bench:
         widths = [max(len(str(row[i])) for row in self.rows + [header]) for i in range(len(header))]
         for row in [header, tuple("-" * w for w in widths)] + self.rows:
             print("| " + " | ".join(str(cell).ljust(width) for cell, width in zip(row, widths)) + " |")
+
+
+def products_table(script):
+    """The CREATE TABLE a script makes the products table with when the target lacks it: a
+    statement of its own in SQLite scripts, a literal its check passes to
+    pg_temp.airlock_create_missing in PostgreSQL scripts."""
+    found = re.search(r"'(CREATE TABLE IF NOT EXISTS \"products\" .*?;)'", script)
+    if found:
+        return found.group(1).replace("''", "'")
+    return re.search(r'^CREATE TABLE IF NOT EXISTS "products".*;$', script, re.M).group(0)
 
 
 def psql(conninfo, sql, autocommit=False):

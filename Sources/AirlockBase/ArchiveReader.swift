@@ -43,7 +43,17 @@ package final class ArchiveReader {
     private var memberSize: Int64 = 0
     private(set) var memberName = ""
 
-    package init(url: URL, formats: [Format], limits: Limits) throws {
+    package convenience init(url: URL, formats: [Format], limits: Limits) throws {
+        try self.init(formats: formats, limits: limits) { archive_read_open_filename($0, url.path, 1 << 16) }
+    }
+
+    /// Reads from an open descriptor, from its current offset; the caller keeps and closes it.
+    /// For a file that must be read through the descriptor it was checked on.
+    package convenience init(descriptor: Int32, formats: [Format], limits: Limits) throws {
+        try self.init(formats: formats, limits: limits) { archive_read_open_fd($0, descriptor, 1 << 16) }
+    }
+
+    private init(formats: [Format], limits: Limits, open: (OpaquePointer) -> Int32) throws {
         guard let archive = archive_read_new() else { throw Problem.unreadable("cannot allocate an archive reader") }
         self.archive = archive
         self.limits = limits
@@ -55,7 +65,7 @@ package final class ArchiveReader {
             case .raw: archive_read_support_format_raw(archive)
             }
         }
-        guard archive_read_open_filename(archive, url.path, 1 << 16) == ARCHIVE_OK else {
+        guard open(archive) == ARCHIVE_OK else {
             throw Problem.unreadable(errorString)
         }
     }

@@ -10,7 +10,19 @@ package enum DurationText {
         else {
             return nil
         }
-        let unit: Double = ["ms": 0.001, "s": 1, "m": 60, "h": 3_600, "d": 86_400][String(match.output.2)]!
+        let unit = units.first { $0.name == String(match.output.2) }!.seconds
         return amount * unit
     }
+
+    /// `seconds` written the way `seconds(_:)` reads it, in the largest unit that holds it
+    /// whole: 604800 → `7d`, 5400 → `90m`.
+    package static func text(_ seconds: Double) -> String {
+        let unit = units.first { (seconds / $0.seconds).rounded() == seconds / $0.seconds } ?? units.last!
+        return "\(Int((seconds / unit.seconds).rounded()))\(unit.name)"
+    }
+
+    /// Largest first.
+    private static let units: [(name: String, seconds: Double)] = [
+        ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1), ("ms", 0.001)
+    ]
 }

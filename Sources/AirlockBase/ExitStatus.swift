@@ -10,6 +10,11 @@ package enum ExitStatus: Int32, Sendable {
     case validationBlocked = 4
     /// A bundle failed verification (hashes, members or signatures).
     case verificationRefused = 5
+    /// The target's tables cannot take the bundle as they are (a missing table or column, a
+    /// type, enum labels, a constraint); the script's check stopped it before any change.
+    case targetDoesNotFit = 6
+    /// The target database cannot be opened or connected to.
+    case cannotConnect = 7
     /// The command line or the spec is wrong.
     case usageOrConfig = 64
 }

@@ -3,8 +3,10 @@ import Foundation
 
 /// One entity: a target table fed by inbox files that match its source pattern.
 package struct EntitySpec: Equatable, Sendable {
-    /// The entity name; also the target table name.
+    /// The entity name: how the spec, the workspace and reports name it.
     package var name: String
+    /// The target table its rows go to (`table:`; by default the entity's name).
+    package var table: TableName
     package var source: SourceSpec
     /// The natural key, one or more column names.
     package var key: [String]
@@ -31,6 +33,7 @@ package struct EntitySpec: Equatable, Sendable {
         name: String, source: SourceSpec, key: [String], columns: [ColumnSpec], upsertMethod: UpsertMethod = .onConflict
     ) {
         self.name = name
+        table = TableName(name: name)
         self.source = source
         self.key = key
         self.columns = columns
@@ -101,6 +104,12 @@ package struct SourceSpec: Equatable, Sendable {
     package var mode = Mode.snapshot
     /// Delta drops only: which records delete their key instead of writing it.
     package var deletion: Deletion?
+    /// What a field of a file that the spec does not read is: nil to say nothing (the
+    /// default: sources carry fields nobody syncs), `warn` or `block`.
+    package var unknownFields: Severity?
+    /// What a field the spec reads that no record of a file holds is: `warn` (the default;
+    /// its column is NULL in every record) or `block`.
+    package var missingFields = Severity.warn
     /// Spreadsheets only: the sheet to read, by its name; nil for the workbook's first sheet.
     package var sheet: String?
 
@@ -151,6 +160,8 @@ package struct ColumnSpec: Equatable, Sendable {
     /// (quarantine) while the rest of the drop is bundled; a parent deleted while children
     /// still name it then keeps its row.
     package var referenceSeverity = Severity.block
+    /// That entity's target table, which the foreign key names (set when the spec is read).
+    package var referencedTable: TableName?
     /// Cleaning before the parse and checks after it.
     package var rules = ColumnRules()
 

@@ -42,6 +42,8 @@ package struct PullSpec: Equatable, Sendable {
     package var caFile: String?
     /// Stops a pagination that never ends.
     package var maximumPages = 100_000
+    /// Ask only for what changed since the last bundle (`incremental:`); nil pulls everything.
+    package var incremental: IncrementalPull?
 
     package static let maximumBackoff: Double = 60
 

@@ -12,6 +12,9 @@ package struct Spec: Equatable, Sendable {
     package var entities: [EntitySpec]
     /// Seconds after creation when a bundle expires (`producer.expires_after`); nil: never.
     package var bundleLifetime: Int? = Spec.defaultBundleLifetime
+    /// How many distinct producer keys sign each bundle (`producer.signatures`): the producer
+    /// key, and others with `airlock cosign`; written into each manifest when more than one.
+    package var producerSignatures = 1
     /// The approvals every bundle needs (`approvals:`), written into each manifest.
     package var approvals = ApprovalPolicy()
     /// Where ingested files go and how far archives may expand (`inbox:`).

@@ -12,7 +12,7 @@ extension SpecReader {
         try checkKeys(
             fields,
             known: [
-                "source", "model", "key", "columns", "upsert", "cutover", "category",
+                "source", "model", "table", "key", "columns", "upsert", "cutover", "category",
                 "overrides", "dedupe", "checks", "thresholds", "consistency"
             ], at: place)
         // A model is computed from other entities and has no source of its own.
@@ -50,6 +50,9 @@ extension SpecReader {
         guard Set(key).count == key.count else { throw invalid("\(place).key", "a key column is named twice") }
         var entity = EntitySpec(name: name, source: source, key: key, columns: columns)
         entity.model = model
+        if let node = fields["table"] {
+            entity.table = try targetTable(node, at: "\(place).table")
+        }
         if let node = fields["upsert"] {
             let spelling = try string(node, at: "\(place).upsert")
             guard let method = EntitySpec.UpsertMethod(rawValue: spelling) else {
@@ -81,6 +84,7 @@ extension SpecReader {
             }
         }
         try checkPullFileName(of: entity, at: "\(place).source")
+        try checkIncremental(of: entity, at: "\(place).source")
         return entity
     }
 
@@ -162,6 +166,32 @@ extension SpecReader {
         guard !name.hasPrefix("airlock_") else {
             throw invalid(place, "names starting with 'airlock_' are reserved for Airlock's own tables")
         }
+    }
+
+    /// `table: auth.users`: the target table, each part taken as written and quoted in scripts.
+    func targetTable(_ node: Node, at place: String) throws -> TableName {
+        let spelling = try string(node, at: place)
+        guard let table = TableName(spelling: spelling) else {
+            throw invalid(
+                place,
+                "'\(spelling)' is not a table name; write table or schema.table, and quote a part that holds a dot or a double quote: '\"my.schema\".users'\(line(node))"
+            )
+        }
+        for part in [table.schema, table.name].compactMap({ $0 }) where part.utf8.count > 63 {
+            throw invalid(place, "'\(part)' is longer than PostgreSQL's 63-byte names\(line(node))")
+        }
+        guard table.name.utf8.count <= 47 else {
+            throw invalid(
+                place,
+                "table name '\(table.name)' is longer than 47 bytes; cutover tables named '\(table.name)__staging_000001' would not fit PostgreSQL's 63-byte names\(line(node))"
+            )
+        }
+        guard table.name.wholeMatch(of: #/.*__(staging|backup|removed)_[0-9]+/#) == nil else {
+            throw invalid(
+                place,
+                "'\(table.name)' is named like one of Airlock's staging, backup or removed-rows tables\(line(node))")
+        }
+        return table
     }
 
     /// Cutovers put `<name>__staging_000042` and `<name>__backup_000042` beside an entity's

@@ -11,7 +11,7 @@ extension SpecReader {
             fields,
             known: [
                 "url", "method", "body", "headers", "params", "auth", "pagination", "page_size",
-                "rate_limit", "timeout", "attempts", "backoff", "ca_file", "max_pages"
+                "rate_limit", "timeout", "attempts", "backoff", "ca_file", "max_pages", "incremental"
             ],
             at: place)
         let url = try string(try required(fields, "url", at: place), at: "\(place).url")
@@ -39,6 +39,9 @@ extension SpecReader {
         if let node = fields["attempts"] { pull.attempts = try count(node, at: "\(place).attempts") }
         if let node = fields["max_pages"] { pull.maximumPages = try count(node, at: "\(place).max_pages") }
         pull.caFile = try fields["ca_file"].map { try string($0, at: "\(place).ca_file") }
+        if let node = fields["incremental"] {
+            pull.incremental = try incremental(node, of: pull, at: "\(place).incremental")
+        }
         return pull
     }
 

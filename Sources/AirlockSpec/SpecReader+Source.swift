@@ -9,7 +9,7 @@ extension SpecReader {
             fields,
             known: [
                 "files", "format", "records", "pull", "delimiter", "encoding", "all_or_nothing", "mode", "delete_when",
-                "tombstone", "sheet"
+                "tombstone", "unknown_fields", "missing_fields", "sheet"
             ],
             at: place)
         let pattern = try string(try required(fields, "files", at: place), at: "\(place).files")
@@ -87,6 +87,24 @@ extension SpecReader {
             source.sheet = try string(node, at: "\(place).sheet")
         }
         source.deletion = try deletion(fields, mode: source.mode, at: place)
+        if let node = fields["unknown_fields"] {
+            let spelling = try string(node, at: "\(place).unknown_fields")
+            guard spelling == "ignore" || spelling == Severity.warn.rawValue || spelling == Severity.block.rawValue
+            else {
+                throw invalid(
+                    "\(place).unknown_fields",
+                    "expected ignore (the default), warn or block, got '\(spelling)'\(line(node))")
+            }
+            source.unknownFields = Severity(rawValue: spelling)
+        }
+        if let node = fields["missing_fields"] {
+            let spelling = try string(node, at: "\(place).missing_fields")
+            guard let severity = Severity(rawValue: spelling), severity != .quarantine else {
+                throw invalid(
+                    "\(place).missing_fields", "expected warn (the default) or block, got '\(spelling)'\(line(node))")
+            }
+            source.missingFields = severity
+        }
         return source
     }
 

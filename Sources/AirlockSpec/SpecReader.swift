@@ -4,14 +4,18 @@ import Yams
 /// Reads a composed YAML tree into a `Spec`, keeping the order of entities and columns and
 /// naming the exact place of every problem (`entities.products.columns.amount.type`). Every
 /// mapping refuses the keys it does not read (`checkKeys`), so no written rule goes unapplied.
-struct SpecReader {
+struct SpecReader: YAMLSettings {
     let path: String
+
+    func invalid(_ place: String, _ reason: String) -> SpecError {
+        .invalid(path: path, at: place, reason: reason)
+    }
 
     func spec(from root: Node) throws -> Spec {
         let top = try mapping(root, at: "top level")
         try checkKeys(top, known: ["producer", "entities", "approvals", "inbox"], at: "top level")
         let producer = try mapping(try required(top, "producer", at: "top level"), at: "producer")
-        try checkKeys(producer, known: ["key", "expires_after"], at: "producer")
+        try checkKeys(producer, known: ["key", "expires_after", "signatures"], at: "producer")
         let producerKey = try string(try required(producer, "key", at: "producer"), at: "producer.key")
         guard producerKey.wholeMatch(of: #/[A-Za-z0-9_.-]+/#) != nil else {
             throw invalid("producer.key", "a key name may hold only letters, digits, '.', '_' and '-'")
@@ -30,10 +34,18 @@ struct SpecReader {
         guard !entities.isEmpty else { throw invalid("entities", "declare at least one entity") }
         try checkConsistency(entities)
         try checkExclusivePatterns(entities)
+        try checkDistinctTables(entities)
         var spec = Spec(producerKey: producerKey, entities: try parentsFirst(entities))
         if let node = producer["expires_after"] {
             spec.bundleLifetime = try lifetime(
                 try string(node, at: "producer.expires_after"), at: "producer.expires_after")
+        }
+        if let node = producer["signatures"] {
+            guard let count = Int(try string(node, at: "producer.signatures")), (1...9).contains(count) else {
+                throw invalid(
+                    "producer.signatures", "expected how many producer keys sign each bundle, 1 to 9\(line(node))")
+            }
+            spec.producerSignatures = count
         }
         if let node = top["approvals"] {
             spec.approvals = try approvalPolicy(try mapping(node, at: "approvals"))
@@ -103,10 +115,29 @@ struct SpecReader {
         return policy
     }
 
-    /// Checks every `references:` against the entity it names and orders entities parents first.
+    /// Two entities writing one table would undo each other's rows. SQLite has no schemas and
+    /// compares names without case, so `auth.users` and `public.users` are one table there.
+    private func checkDistinctTables(_ entities: [EntitySpec]) throws {
+        for (index, entity) in entities.enumerated() {
+            for earlier in entities[..<index] {
+                let samePostgres = earlier.table == entity.table
+                let sameSQLite = earlier.table.name.lowercased() == entity.table.name.lowercased()
+                guard samePostgres || sameSQLite else { continue }
+                throw invalid(
+                    "entities.\(entity.name).table",
+                    "entities \(earlier.name) and \(entity.name) both write table \(entity.table)\(samePostgres ? "" : " on SQLite targets, which have no schemas (SQLite table \(entity.table.name))"); give each entity a table of its own"
+                )
+            }
+        }
+    }
+
+    /// Checks every `references:` against the entity it names, points the foreign key at that
+    /// entity's table, and orders entities parents first.
     private func parentsFirst(_ entities: [EntitySpec]) throws -> [EntitySpec] {
-        for entity in entities {
-            for column in entity.columns {
+        var entities = entities
+        for entityIndex in entities.indices {
+            let entity = entities[entityIndex]
+            for (columnIndex, column) in entity.columns.enumerated() {
                 guard let parentName = column.references else { continue }
                 let place = "entities.\(entity.name).columns.\(column.name).references"
                 guard let parent = entities.first(where: { $0.name == parentName }) else {
@@ -123,6 +154,7 @@ struct SpecReader {
                         "'\(parentName).\(parentKey.name)' is \(parentKey.type) but this column is \(column.type); make them the same type"
                     )
                 }
+                entities[entityIndex].columns[columnIndex].referencedTable = parent.table
             }
         }
         switch ForeignKeyOrder.parentsFirst(entities) {

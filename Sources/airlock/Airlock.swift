@@ -20,14 +20,18 @@ struct Airlock: ParsableCommand {
 
             Exit codes: 0 success; 1 unexpected failure; 3 nothing to do (no new files or no \
             change); 4 validation blocked (a rejected input file); 5 verification refused; \
-            64 usage or configuration error.
+            6 the target does not fit the bundle (its check found missing tables or columns, \
+            types, enum labels or constraints that cannot take the bundle; nothing changed); \
+            7 cannot connect to the target; 64 usage or configuration error.
             """,
         version:
             "airlock \(Self.version) (bundles \(Manifest.currentFormat), trust updates \(TrustManifest.currentFormat))",
         subcommands: [
             Keygen.self, Allow.self, Revoke.self, TrustCommand.self, Pull.self, Run.self, Watch.self, Status.self,
-            Infer.self, Show.self,
-            DiffBundles.self, Verify.self, Approve.self, Reject.self, Discard.self, Apply.self, Rollback.self
+            Infer.self, Show.self, DiffBundles.self, Verify.self, Cosign.self, Approve.self, Reject.self, Discard.self,
+            Recover.self,
+            CatchUp.self,
+            Apply.self, Rollback.self, CheckTarget.self, ShowTargetStatus.self
         ]
     )
 

@@ -14,7 +14,10 @@ struct Apply: ParsableCommand {
             Verifies the bundle exactly as `airlock verify --target` does (members, signatures, \
             approvals, expiry, and that it is the next bundle on the target's ledger), then \
             runs one of its scripts as one transaction: PostgreSQL through psql, SQLite \
-            in-process.
+            in-process. Each script first takes the target's apply lock (a second apply waits, \
+            then is refused in words) and checks that the target's tables can take the bundle \
+            (tables, columns, types, enum labels, constraints; see airlock check-target): a \
+            target that does not fit exits 6 with every problem listed and nothing changed.
 
             --mode upsert (the default) runs upsert.sql: it writes the changed rows, after \
             checking that the rows it changes are as the previous bundle left them. \
@@ -54,17 +57,18 @@ struct Apply: ParsableCommand {
     @OptionGroup var trust: TrustOptions
 
     func run() throws {
-        let applier = BundleApplier(verifier: try trust.verifier(), progress: TerminalProgress.handler)
+        let site = try trust.site.load()
+        let database = try target.parsed(under: site, realRun: !dryRun)
+        let applier = BundleApplier(verifier: try trust.verifier(under: site), progress: TerminalProgress.handler)
         let outcome = try applier.apply(
-            URL(fileURLWithPath: bundle), to: try target.parsed(),
-            approvals: approvals.policy, mode: mode,
-            onDrift: target.onDrift, dryRun: dryRun)
-        printOutcome(outcome, action: dryRun ? "would apply" : "applied", target: target.target)
+            URL(fileURLWithPath: bundle), to: database, approvals: try approvals.policy(under: site),
+            expiryGrace: site.expiryGrace, mode: mode, onDrift: target.onDrift, dryRun: dryRun)
+        printOutcome(outcome, action: dryRun ? "would apply" : "applied", target: database)
     }
 }
 
 /// What `apply` and `rollback` print: the bundle, the changes and where the target is now.
-func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: String) {
+func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: Target) {
     let manifest = outcome.verified.manifest
     printLine(
         "\(action) bundle \(manifest.sequence) (\(manifest.id)) to \(target) with \(outcome.script.fileName)\(outcome.dryRun ? " (dry run: nothing was changed)" : "")"
@@ -80,6 +84,8 @@ func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: Stri
                 + outcome.skippedDrift.joined(separator: "\n"))
     }
     printLine("  \(outcome.verified.approvalStatus.line)")
+    if let signatures = outcome.verified.signatureLine { printLine("  \(signatures)") }
+    if let late = outcome.verified.lateNote { printWarning(late) }
     printLine(
         "  ledger head \(outcome.dryRun ? "would be" : "is now") \(outcome.head.isEmpty ? "(none)" : String(outcome.head.prefix(16)) + "…")"
     )

@@ -8,7 +8,7 @@ import Foundation
 struct ApprovalOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Approvals by distinct reviewer keys the site requires (default: what the bundle's manifest requires; more is fine, fewer is refused).",
+            "Approvals by distinct reviewer keys the site requires (default: the site config's, else the bundle manifest's; more is fine, fewer is refused).",
             valueName: "n"))
     var requireApprovals: Int?
 
@@ -19,6 +19,8 @@ struct ApprovalOptions: ParsableArguments {
         guard (requireApprovals ?? 0) >= 0 else { throw ValidationError("--require-approvals must not be negative") }
     }
 
-    /// What the flags ask for on top of the bundle's own policy.
-    var policy: SiteApprovals { SiteApprovals(count: requireApprovals, roles: requireRole) }
+    /// What the flags and the site config ask for on top of the bundle's own policy.
+    func policy(under config: SiteConfig) throws -> SiteApprovals {
+        try config.approvals(adding: SiteApprovals(count: requireApprovals, roles: requireRole))
+    }
 }

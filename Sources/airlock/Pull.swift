@@ -61,8 +61,12 @@ struct Pull: ParsableCommand {
             do {
                 let report = try puller.pull(entity)
                 let retries = report.retries == 0 ? "" : " (\(report.retries) retries)"
+                let since =
+                    report.cursor.map { cursor in
+                        cursor.since.map { " changed since \(cursor.param)=\($0)" } ?? " (no cursor committed yet: all)"
+                    } ?? ""
                 printLine(
-                    "pulled \(entity.name): \(report.pages) pages, \(report.records) records → inbox/\(report.file.lastPathComponent)\(retries)"
+                    "pulled \(entity.name): \(report.pages) pages, \(report.records) records\(since) → inbox/\(report.file.lastPathComponent)\(retries)"
                 )
             } catch let error as PullError {
                 printError("airlock: \(error)")

@@ -32,9 +32,11 @@ struct Rollback: ParsableCommand {
     @OptionGroup var trust: TrustOptions
 
     func run() throws {
-        let applier = BundleApplier(verifier: try trust.verifier(), progress: TerminalProgress.handler)
+        let site = try trust.site.load()
+        let database = try target.parsed(under: site, realRun: !dryRun)
+        let applier = BundleApplier(verifier: try trust.verifier(under: site), progress: TerminalProgress.handler)
         let outcome = try applier.rollback(
-            URL(fileURLWithPath: bundle), from: try target.parsed(), onDrift: target.onDrift, dryRun: dryRun)
-        printOutcome(outcome, action: dryRun ? "would roll back" : "rolled back", target: target.target)
+            URL(fileURLWithPath: bundle), from: database, onDrift: target.onDrift, dryRun: dryRun)
+        printOutcome(outcome, action: dryRun ? "would roll back" : "rolled back", target: database)
     }
 }

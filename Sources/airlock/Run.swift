@@ -53,6 +53,9 @@ struct Run: ParsableCommand {
             }
         }
         for name in report.alreadySeen { printLine("skipped \(name): already ingested") }
+        for name in report.undecodableNames {
+            printLine("skipped \(name): the file name is not UTF-8; rename the file and it is read")
+        }
         for name in report.stillBeingWritten {
             printLine("skipped \(name): still being written; the next run takes it")
         }

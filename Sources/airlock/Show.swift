@@ -58,8 +58,14 @@ struct Show: ParsableCommand {
             style.bold("\(v(b.file)): bundle \(b.sequence) (\(v(b.id)))"),
             "  created \(v(b.created)), expires \(v(b.expires ?? "never"))"
                 + (b.expired ? " " + style.bad("(EXPIRED)") : ""),
-            "  digest \(v(b.digest))", "  parent \(b.parent.isEmpty ? "(none: the first bundle)" : v(b.parent))", ""
+            "  digest \(v(b.digest))", "  parent \(b.parent.isEmpty ? "(none: the first bundle)" : v(b.parent))"
         ]
+        if let catchup = b.catchup {
+            out.append(
+                "  catch-up: moves a target at bundle \(catchup.from) to bundle \(b.sequence); its ledger is then at \(v(catchup.head))"
+            )
+        }
+        out.append("")
         out.append(style.bold("Signatures"))
         for signature in summary.signatures {
             let state = signature.valid ? style.good("valid") : style.bad("not counted")
@@ -79,7 +85,11 @@ struct Show: ParsableCommand {
                 + (approvals.isMet ? style.good(v(approvals.line)) : style.caution(v(approvals.line) + ", not yet met"))
         )
         out += ["", style.bold("Sources")]
-        out += style.table(summary.sources.map { ["  \(v($0.name))", "\($0.records) records", "→ \(v($0.entity))"] })
+        out += style.table(
+            summary.sources.map { source in
+                ["  \(v(source.name))", "\(source.records) records", "→ \(v(source.entity))"]
+                    + (source.cursor.map { ["cursor \(v($0.line))"] } ?? [])
+            })
         out += ["", style.bold("Changes")]
         let columns = Breakdown.columns(for: summary.entities.flatMap { [$0.breakdown] + $0.breakdown.categories })
         var rows = [["  entity"] + columns.map(\.rawValue)]

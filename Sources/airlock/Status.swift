@@ -31,11 +31,20 @@ struct Status: ParsableCommand {
         if json {
             return FileHandle.standardOutput.write(try CanonicalJSON.encode(status))
         }
+        if let problem = status.problem { printLine("stopped: \(problem)") }
         printLine("waiting in inbox/: \(Self.list(status.waiting))")
+        if !status.undecodableNames.isEmpty {
+            printLine("not read, names not UTF-8 (rename them): \(Self.list(status.undecodableNames))")
+        }
         printLine("read, not yet bundled: \(Self.list(status.readNotBundled))")
         printLine(
             "last bundle: "
                 + (status.lastBundle.map { "\($0.file) (bundle \($0.sequence), \($0.created))" } ?? "none yet"))
+        for bundle in status.staged {
+            printLine(
+                "not yet in outbox/: \(bundle.file) (bundle \(bundle.sequence)) waits in .airlock/staging; moving it failed (see the run's error), the next run tries again"
+            )
+        }
         for entity in status.heldBack {
             printLine(
                 "held back in \(entity.entity): \(entity.unreadable) unreadable records, \(entity.invalidValues) records with invalid values"

@@ -44,9 +44,7 @@ struct TrustCommand: ParsableCommand {
         @OptionGroup var trust: TrustOptions
 
         func run() throws {
-            let store = trust.keyStore
-            let signers = URL(fileURLWithPath: trust.allowedSigners ?? store.allowedSigners.path)
-            let revoked = URL(fileURLWithPath: trust.revokedKeys ?? store.revokedKeys.path)
+            let (signers, revoked) = trust.files(under: try trust.site.load())
             let file =
                 out.map { URL(fileURLWithPath: $0) }
                 ?? trust.workspace.url.appendingPathComponent("outbox").appendingPathComponent(
@@ -85,7 +83,7 @@ struct TrustCommand: ParsableCommand {
 
         func run() throws {
             let signer = try trust.keyStore.signingKey(key)
-            let signers = try AllowedSigners(path: trust.allowedSigners ?? trust.keyStore.allowedSigners.path)
+            let signers = try AllowedSigners(path: trust.files(under: try trust.site.load()).allowedSigners.path)
             guard let principal = name ?? signers.principal(of: signer.publicKey, namespace: SigningNamespace.trust)
             else {
                 throw TrustUpdateError.invalid(
@@ -109,8 +107,7 @@ struct TrustCommand: ParsableCommand {
         @OptionGroup var trust: TrustOptions
 
         func run() throws {
-            let signers = URL(fileURLWithPath: trust.allowedSigners ?? trust.keyStore.allowedSigners.path)
-            let revoked = URL(fileURLWithPath: trust.revokedKeys ?? trust.keyStore.revokedKeys.path)
+            let (signers, revoked) = trust.files(under: try trust.site.load())
             let verified = try TrustUpdate.apply(
                 URL(fileURLWithPath: update), allowedSigners: signers, revokedKeys: revoked)
             for note in verified.ignored { printWarning("not counted: \(note)") }

@@ -22,6 +22,7 @@ struct Verify: ParsableCommand {
               airlock verify bundle-000002.tar.gz --allowed-signers /etc/airlock/allowed_signers \\
                   --require-approvals 2 --require-role dba --target postgres:'dbname=shop'
               airlock verify bundle-000002.tar.gz --last-applied bundle-000001.tar.gz
+              airlock verify bundle-000002.tar.gz --site /etc/airlock/site.yml --target live
 
             Without Airlock, after `tar xzf`:
               sha256sum -c SHA256SUMS
@@ -37,7 +38,8 @@ struct Verify: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Check the order against this target's ledger: sqlite:PATH or postgres:CONNINFO.", valueName: "target"))
+            "Check the order against this target's ledger: sqlite:PATH, postgres:CONNINFO, or a target the site config names.",
+            valueName: "target"))
     var target: String?
 
     @Option(
@@ -55,9 +57,11 @@ struct Verify: ParsableCommand {
     }
 
     func run() throws {
-        let verifier = try trust.verifier()
+        let site = try trust.site.load()
+        let verifier = try trust.verifier(under: site)
         let policy = BundleVerifier.Policy(
-            approvals: approvals.policy, chain: try chain(verifier))
+            approvals: try approvals.policy(under: site), expiryGrace: site.expiryGrace,
+            chain: try chain(verifier, site: site))
         let verified = try verifier.verify(URL(fileURLWithPath: bundle), policy: policy)
         let manifest = verified.manifest
         printLine("\(bundle): OK")
@@ -66,10 +70,15 @@ struct Verify: ParsableCommand {
         )
         printLine("  digest \(verified.digest); parent \(manifest.parent.isEmpty ? "(none)" : manifest.parent)")
         printLine("  signed by \(verified.signers.joined(separator: ", ")) (\(verified.producerKey.fingerprint))")
+        for cosignature in verified.cosignatures {
+            printLine("  also signed by \(cosignature.name) (\(cosignature.fingerprint))")
+        }
         for approval in verified.approvals {
             printLine("  approved by \(approval.name) (\(approval.fingerprint))")
         }
         printLine("  \(verified.approvalStatus.line)")
+        if let signatures = verified.signatureLine { printLine("  \(signatures)") }
+        if let late = verified.lateNote { printLine("  \(late)") }
         for note in verified.ignored { printError("warning: not counted: \(note)") }
         for entity in manifest.entities {
             let c = entity.counts
@@ -79,8 +88,8 @@ struct Verify: ParsableCommand {
         }
     }
 
-    private func chain(_ verifier: BundleVerifier) throws -> AppliedChain? {
-        if let target { return try Target(target).appliedChain() }
+    private func chain(_ verifier: BundleVerifier, site: SiteConfig) throws -> AppliedChain? {
+        if let target { return try site.target(target).appliedChain() }
         guard let lastApplied else { return nil }
         if lastApplied.wholeMatch(of: #/[0-9a-f]{64}/#) != nil {
             return AppliedChain(head: lastApplied, headSequence: nil, links: [])

@@ -4,7 +4,7 @@
 /// Accepted: `2026-01-31`, `2026-01-31T10:30`, `2026-01-31 10:30:00.25`, with an optional
 /// `Z`, `+02`, `+0200` or `+02:00`. A timestamp without a zone is taken as UTC. The canonical
 /// form is `2026-01-31T10:30:00Z` (fraction kept, up to microseconds, trailing zeros dropped).
-enum UTCTimestamp {
+package enum UTCTimestamp {
     /// A calendar date, `YYYY-MM-DD` and nothing more: a date-time would need a zone to say
     /// which day it is.
     static func date(_ raw: String) -> Result<String, ValueError> {
@@ -21,7 +21,9 @@ enum UTCTimestamp {
         return .success(String(midnight.prefix(10)))
     }
 
-    static func canonical(_ raw: String) -> Result<String, ValueError> {
+    /// The canonical form of `raw`, `seconds` later (earlier when negative): the arithmetic is
+    /// on whole seconds, so the fraction stays as written.
+    package static func canonical(_ raw: String, movedBy seconds: Int = 0) -> Result<String, ValueError> {
         guard let parts = Parts(raw.trimmingWhitespace()) else {
             return .failure(ValueError("'\(raw)' is not an ISO-8601 timestamp (YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM])"))
         }
@@ -43,7 +45,7 @@ enum UTCTimestamp {
         }
         let offsetMinutes = (parts.offsetHours * 60 + parts.offsetMinutes) * (parts.offsetIsNegative ? -1 : 1)
         let local = daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second
-        let utc = local - offsetMinutes * 60
+        let utc = local - offsetMinutes * 60 + seconds
         let days = utc.floorDivided(by: 86_400), secondsOfDay = utc - days * 86_400
         let (y, m, d) = civilFromDays(days)
         guard (1...9999).contains(y) else { return .failure(ValueError("'\(raw)' is outside years 1-9999 in UTC")) }

@@ -27,7 +27,8 @@ struct BundleRecord: SnakeCaseColumns {
     /// SQL: the sequence of the newest bundle.
     static let latestSequence = "SELECT max(sequence) FROM \(table)"
 
-    static func fileNames(in db: Database) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT file_name FROM \(table)")
+    /// Every bundle of the chain, oldest first.
+    static func all(in db: Database) throws -> [BundleRecord] {
+        try fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY sequence")
     }
 }

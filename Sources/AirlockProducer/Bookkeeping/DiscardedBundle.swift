@@ -13,6 +13,10 @@ struct DiscardedBundle: SnakeCaseColumns {
     var createdAt: String
     var discardedAt: String
 
+    static func all(in db: Database) throws -> [DiscardedBundle] {
+        try fetchAll(db, sql: "SELECT * FROM \(databaseTableName) ORDER BY discarded_at")
+    }
+
     /// Moves `bundle` out of the chain into this table.
     static func discard(_ bundle: BundleRecord, in db: Database) throws {
         try DiscardedBundle(

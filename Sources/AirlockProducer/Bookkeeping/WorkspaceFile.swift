@@ -23,6 +23,13 @@ struct WorkspaceFile: SnakeCaseColumns {
     var bundleSequence: Int?
     /// When `airlock pull` fetched the content; nil for dropped files.
     var pulledAt: String?
+    /// An incremental pull's parameter, and the value it sent (nil for its first pull, which
+    /// asked for everything); both nil for other pulls and dropped files.
+    var cursorParam: String?
+    var cursorSince: String?
+    /// The run that settled it (bundled, unchanged, set aside), numbered in increasing order;
+    /// the files of an entity's newest settled run are its current state. Nil while pending.
+    var settledOrder: Int?
 
     private static var table: String { databaseTableName }
 
@@ -38,19 +45,27 @@ struct WorkspaceFile: SnakeCaseColumns {
         try file.insert(db, onConflict: .replace)
     }
 
-    /// The name under which this content was read before, unless it was rejected then.
-    static func nameSeenBefore(sha256: String, in db: Database) throws -> String? {
+    /// The name under which this content was read, when it is part of its entity's current
+    /// state: waiting for the next bundle, or among the files of the entity's newest settled
+    /// run. Content read before but superseded since (drop A, then B, then A again) is read
+    /// again, so the source's return to an earlier state reaches the targets.
+    static func currentName(sha256: String, in db: Database) throws -> String? {
         try String.fetchOne(
-            db, sql: "SELECT name FROM \(table) WHERE sha256 = ? AND state <> ?",
-            arguments: [sha256, FileState.rejected])
+            db,
+            sql: """
+                SELECT name FROM \(table) AS f WHERE sha256 = ?1 AND (state = ?2 OR (state IN (?3, ?4) AND settled_order =
+                    (SELECT max(settled_order) FROM \(table) WHERE entity = f.entity AND state IN (?3, ?4))))
+                """, arguments: [sha256, FileState.pending, FileState.bundled, FileState.unchanged])
     }
 
     static func setRecords(_ count: Int, sha256: String, in db: Database) throws {
         try db.execute(sql: "UPDATE \(table) SET records = ? WHERE sha256 = ?", arguments: [count, sha256])
     }
 
-    static func setPulledAt(_ time: String, sha256: String, in db: Database) throws {
-        try db.execute(sql: "UPDATE \(table) SET pulled_at = ? WHERE sha256 = ?", arguments: [time, sha256])
+    static func setPulled(at time: String, cursor: Manifest.Cursor?, sha256: String, in db: Database) throws {
+        try db.execute(
+            sql: "UPDATE \(table) SET pulled_at = ?, cursor_param = ?, cursor_since = ? WHERE sha256 = ?",
+            arguments: [time, cursor?.param, cursor?.since, sha256])
     }
 
     // MARK: - The pending files: read since the last bundle
@@ -89,18 +104,38 @@ struct WorkspaceFile: SnakeCaseColumns {
     static func pendingSources(in db: Database) throws -> [Manifest.Source] {
         try fetchAll(
             db, sql: "SELECT * FROM \(table) WHERE state = ? ORDER BY ingest_order", arguments: [FileState.pending]
-        ).map {
-            Manifest.Source(
-                name: $0.name, sha256: $0.sha256, entity: $0.entity ?? "", records: $0.records, pulled: $0.pulledAt)
-        }
+        ).map(\.source)
     }
 
-    /// Moves every pending file to `state`; `bundle` is the sequence of the bundle they went into.
+    /// The files of bundles `after` + 1 through `through`, as a catch-up bundle lists its sources.
+    static func bundledSources(after: Int, through: Int, in db: Database) throws -> [Manifest.Source] {
+        try fetchAll(
+            db,
+            sql:
+                "SELECT * FROM \(table) WHERE state = ? AND bundle_sequence > ? AND bundle_sequence <= ? ORDER BY ingest_order",
+            arguments: [FileState.bundled, after, through]
+        ).map(\.source)
+    }
+
+    private var source: Manifest.Source {
+        Manifest.Source(
+            name: name, sha256: sha256, entity: entity ?? "", records: records, pulled: pulledAt,
+            cursor: cursorParam.map { Manifest.Cursor(param: $0, since: cursorSince) })
+    }
+
+    /// Moves every pending file to `state`; `bundle` is the sequence of the bundle they went
+    /// into. They settle together, after every run before.
     static func settlePending(as state: FileState, bundle: Int? = nil, error: String? = nil, in db: Database) throws {
+        let order =
+            try Int.fetchOne(
+                db, sql: "SELECT max(coalesce(max(settled_order), 0), coalesce(max(ingest_order), 0)) + 1 FROM \(table)"
+            )
+            ?? 1
         try db.execute(
             sql: """
-                UPDATE \(table) SET state = ?, bundle_sequence = coalesce(?, bundle_sequence), error = coalesce(?, error) WHERE state = ?
-                """, arguments: [state, bundle, error, FileState.pending])
+                UPDATE \(table) SET state = ?, bundle_sequence = coalesce(?, bundle_sequence), error = coalesce(?, error),
+                    settled_order = ? WHERE state = ?
+                """, arguments: [state, bundle, error, order, FileState.pending])
     }
 
     /// The names of the files that went into bundle `sequence`, in the order they were read.
@@ -124,8 +159,4 @@ struct WorkspaceFile: SnakeCaseColumns {
                 """, arguments: [names, FileState.pending, FileState.discarded, names, sequence, FileState.bundled])
     }
 
-    /// Names of every file read, whatever became of it, but for rejected ones.
-    static func knownNames(in db: Database) throws -> Set<String> {
-        try String.fetchSet(db, sql: "SELECT name FROM \(table) WHERE state <> ?", arguments: [FileState.rejected])
-    }
 }

@@ -70,6 +70,24 @@ struct EntityDiff {
             inserted: row["inserted"], updated: row["updated"], deleted: row["deleted"], unchanged: row["unchanged"])
     }
 
+    /// Whether the bundle deletes rows: keys of the baseline the snapshot no longer has.
+    func deletes(in db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql:
+                "SELECT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch)))"
+        ) ?? false
+    }
+
+    /// The value columns that are NULL in some snapshot row, in one pass.
+    func columnsWithNulls(in db: Database) throws -> [String] {
+        let columns = entity.valueColumns
+        guard !columns.isEmpty else { return [] }
+        let tests = columns.map { "max(\(tables.sql.name($0.name)) IS NULL)" }.joined(separator: ", ")
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(tests) FROM \(tables.snapshot)") else { return [] }
+        return columns.indices.filter { (row[$0] as Int?) == 1 }.map { columns[$0].name }
+    }
+
     /// The counts per value of the category column: the snapshot's value for a row it holds,
     /// the baseline's for a deleted row.
     func countsByCategory(_ column: String, in db: Database) throws -> [String?: EntityCounts] {
@@ -86,9 +104,16 @@ struct EntityDiff {
                   WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))
                 ) GROUP BY category
                 """)
+        // SQLite groups by bytes; values that are one Swift String (precomposed and decomposed
+        // é) are one category, their counts added up, where a duplicate key used to trap.
         return Dictionary(
-            uniqueKeysWithValues: rows.map { row in
+            rows.map { row in
                 (row[0] as String?, EntityCounts(inserted: row[1], updated: row[2], deleted: row[3], unchanged: row[4]))
+            },
+            uniquingKeysWith: { a, b in
+                EntityCounts(
+                    inserted: a.inserted + b.inserted, updated: a.updated + b.updated, deleted: a.deleted + b.deleted,
+                    unchanged: a.unchanged + b.unchanged)
             })
     }
 
@@ -109,6 +134,13 @@ struct EntityDiff {
             sql:
                 "INSERT INTO \(tables.baseline) (\(tables.sql.columns)) SELECT \(tables.sql.columns) FROM \(tables.snapshot)"
         )
+    }
+
+    /// Whether `promote` (or `airlock recover`) kept before-images of `bundle` for this entity.
+    func hasBeforeImages(bundle: Int, in db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM \(tables.undo) WHERE airlock_bundle = ?)", arguments: [bundle])
+            ?? false
     }
 
     /// Puts the baseline back to where it was before `bundle`, for a discarded bundle.

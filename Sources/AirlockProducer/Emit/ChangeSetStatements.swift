@@ -15,10 +15,12 @@ struct ChangeSetStatements {
     /// Position of the entity in the script; temporary table names carry it, not the entity
     /// name, so they stay within PostgreSQL's 63-byte identifiers.
     let ordinal: Int
+    let bundle: BundleIdentity
 
-    init(dialect: SQLDialect, entity: EntitySpec, ordinal: Int) {
+    init(dialect: SQLDialect, entity: EntitySpec, ordinal: Int, bundle: BundleIdentity) {
         sql = EntitySQL(entity, dialect)
         self.ordinal = ordinal
+        self.bundle = bundle
     }
 
     var entity: EntitySpec { sql.entity }
@@ -100,7 +102,12 @@ struct ChangeSetStatements {
 
     // MARK: - Changes
 
-    /// Inserts and updates: the new rows. Run parents first.
+    /// SQLite skips a row its table's constraints refuse (`OR IGNORE`: a CHECK, a NOT NULL, a
+    /// UNIQUE index of the site's), so that `refused` can name every such row before the
+    /// script stops; PostgreSQL checked them before anything changed (`airlock_take_rows`).
+    private var orIgnore: String { dialect == .sqlite ? " OR IGNORE" : "" }
+
+    /// Inserts and updates: the new rows, the entity's columns only. Run parents first.
     var write: [String] {
         let updates = entity.valueColumns.map { "\(sql.name($0.name)) = excluded.\(sql.name($0.name))" }
         switch entity.upsertMethod {
@@ -108,7 +115,7 @@ struct ChangeSetStatements {
             let conflict = updates.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + updates.joined(separator: ", ")
             // `WHERE true` keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
             return [
-                "INSERT INTO \(table) (\(sql.columns)) SELECT \(sql.columns) FROM \(newTable) WHERE true ON CONFLICT (\(sql.key)) \(conflict);"
+                "INSERT\(orIgnore) INTO \(table) (\(sql.columns)) SELECT \(sql.columns) FROM \(newTable) WHERE true ON CONFLICT (\(sql.key)) \(conflict);"
             ]
         case .updateThenInsert:
             var statements: [String] = []
@@ -116,14 +123,87 @@ struct ChangeSetStatements {
                 let set = entity.valueColumns.map { "\(sql.name($0.name)) = n.\(sql.name($0.name))" }.joined(
                     separator: ", ")
                 statements.append(
-                    "UPDATE \(table) AS t SET \(set) FROM \(newTable) AS n WHERE \(sql.keyMatch("t", "n"));")
+                    "UPDATE\(orIgnore) \(table) AS t SET \(set) FROM \(newTable) AS n WHERE \(sql.keyMatch("t", "n"));")
             }
             statements.append(
                 """
-                INSERT INTO \(table) (\(sql.columns)) SELECT \(sql.columns) FROM \(newTable) AS n
+                INSERT\(orIgnore) INTO \(table) (\(sql.columns)) SELECT \(sql.columns) FROM \(newTable) AS n
                 WHERE NOT EXISTS (SELECT 1 FROM \(table) AS t WHERE \(sql.keyMatch("t", "n")));
                 """)
             return statements
+        }
+    }
+
+    /// SQLite, after the writes: the new rows the table refused (skipped by `OR IGNORE`: the
+    /// key is missing, or the row still holds the value it had while the bundle changes it),
+    /// printed, and then the script stops. A trigger that rewrote a row is not a refusal;
+    /// verify.sql reports that table as differing.
+    var refused: [String] {
+        guard dialect == .sqlite else { return [] }
+        let refusedTable = "airlock_refused_\(ordinal)"
+        let kept =
+            "EXISTS (SELECT 1 FROM \(oldTable) AS o WHERE \(sql.keyMatch("o", "n")) AND (\(sql.valuesDiffer("o", "n"))) AND NOT (\(sql.valuesDiffer("t", "o"))))"
+        return [
+            """
+            CREATE TEMP TABLE \(refusedTable) AS
+            SELECT \(sql.keyText(of: "n")) AS airlock_refused FROM \(newTable) AS n LEFT JOIN \(table) AS t ON \(sql.keyMatch("t", "n"))
+            WHERE t.\(sql.name(entity.key[0])) IS NULL OR \(kept);
+            """,
+            "SELECT \(dialect.literal("airlock: \(entity.name): refused: ")) || airlock_refused FROM \(refusedTable) ORDER BY 1;",
+            LedgerStatements(dialect: dialect).refuse(
+                when: "EXISTS (SELECT 1 FROM \(refusedTable))",
+                message:
+                    "airlock: \(entity.name): \(ScriptSwitches.doesNotFitMarker) bundle \(bundle.paddedSequence): table \(entity.table.name) refused rows of it (listed above: a CHECK, NOT NULL or UNIQUE constraint of the table, or a trigger); nothing was changed",
+                label: "refused_\(ordinal)")
+        ]
+    }
+
+    // MARK: - Rows the bundle deletes, kept whole for the rollback
+
+    /// Where an upsert keeps the whole rows it deletes (the site's own columns too: ids,
+    /// created_at), so that its rollback restores them exactly; beside the table, in its schema.
+    var removed: TableName { entity.table.suffixed("__removed_" + bundle.paddedSequence) }
+
+    /// Upsert, after the drift guard: the target's rows of the keys it is about to delete.
+    var keepRemoved: [String] {
+        let removedTable = removed.qualified(dialect)
+        return [
+            "DROP TABLE IF EXISTS \(removedTable);",
+            """
+            CREATE TABLE \(removedTable) AS SELECT t.* FROM \(oldTable) AS o JOIN \(table) AS t ON \(sql.keyMatch("t", "o"))
+            WHERE NOT EXISTS (SELECT 1 FROM \(newTable) AS n WHERE \(sql.keyMatch("n", "o")));
+            """
+        ]
+    }
+
+    /// Rollback, before the writes: the deleted rows back, whole, unless the target holds their
+    /// key again (a drifted row left alone).
+    var restoreRemoved: String {
+        let removedTable = removed.qualified(dialect)
+        switch dialect {
+        case .postgres:
+            return LedgerStatements(dialect: dialect).procedure(
+                "BEGIN PERFORM pg_temp.airlock_restore_removed(\(dialect.literal(table))::regclass, \(dialect.literal(removedTable))::regclass, \(TargetCheckStatements.textArray(entity.key, dialect))); END"
+            )
+        case .sqlite:
+            return
+                "INSERT INTO \(table) SELECT r.* FROM \(removedTable) AS r WHERE NOT EXISTS (SELECT 1 FROM \(table) AS t WHERE \(sql.keyMatch("t", "r")));"
+        }
+    }
+
+    /// Rollback, at the end: the kept rows are back in the table.
+    var dropRemoved: String { "DROP TABLE \(removed.qualified(dialect));" }
+
+    // MARK: - Checksum offsets
+
+    /// PostgreSQL, after the drift guard: the checksum offsets of the rows this script writes
+    /// and of those it replaces (non-zero only for rows typed by `airlock_take_rows`).
+    var countOffsets: [String] {
+        guard dialect == .postgres else { return [] }
+        let key = dialect.literal(table)
+        return [(newTable, 1), (oldTable, -1)].map { typed, sign in
+            LedgerStatements(dialect: dialect).procedure(
+                "BEGIN PERFORM pg_temp.airlock_add_offsets(\(key), \(dialect.literal(typed))::regclass, \(sign)); END")
         }
     }
 

@@ -22,20 +22,77 @@ struct CutoverStatements {
     var stagingSuffix: String { "__staging_" + bundle.paddedSequence }
     var backupSuffix: String { "__backup_" + bundle.paddedSequence }
     var live: String { EntitySQL(entity, dialect).targetTable }
-    var staging: String { dialect.identifier(entity.name + stagingSuffix) }
-    var backup: String { dialect.identifier(entity.name + backupSuffix) }
+    /// Beside the live table, in its schema.
+    var staging: String { entity.table.suffixed(stagingSuffix).qualified(dialect) }
+    var backup: String { entity.table.suffixed(backupSuffix).qualified(dialect) }
 
     private var ledger: LedgerStatements { LedgerStatements(dialect: dialect) }
     private var columnList: String { EntitySQL(entity, dialect).columns }
 
-    /// A fresh staging table; one kept by a rollback of this same bundle is replaced.
-    var createStaging: [String] {
-        let definition =
-            dialect == .postgres
-            ? "(LIKE \(live) INCLUDING ALL EXCLUDING INDEXES)"
-            : EntitySQL(entity, dialect).tableDefinition(foreignKeys: false)
-        return ["DROP TABLE IF EXISTS \(staging);", "CREATE TABLE \(staging) \(definition);"]
+    /// A fresh staging table for the COPY of the bundle's snapshot; one kept by a rollback of
+    /// this same bundle is replaced. PostgreSQL shapes it after the live table when the rows
+    /// can go in as they are (`airlock_begin_staging`; `nullable`: the columns the snapshot
+    /// leaves empty in some row) and otherwise loads a plain table that `finishStaging` checks
+    /// and moves into the target's types.
+    func createStaging(nullable: [String]) -> [String] {
+        let definition = EntitySQL(entity, dialect).tableDefinition(foreignKeys: false)
+        switch dialect {
+        case .postgres:
+            let arguments = [
+                dialect.literal(entity.name), schema, dialect.literal(entity.table.name), dialect.literal(staging),
+                TargetCheckStatements.textArray(entity.columns.map(\.name), dialect),
+                TargetCheckStatements.textArray(entity.columns.map { Self.postgresTypeName($0.type) }, dialect),
+                TargetCheckStatements.textArray(nullable, dialect), dialect.literal(definition),
+                dialect.literal("bundle \(bundle.paddedSequence)")
+            ]
+            return [
+                "DROP TABLE IF EXISTS \(staging);",
+                perform("pg_temp.airlock_begin_staging(\(arguments.joined(separator: ", ")))")
+            ]
+        case .sqlite:
+            return ["DROP TABLE IF EXISTS \(staging);", "CREATE TABLE \(staging) \(definition);"]
+        }
     }
+
+    /// PostgreSQL, after the COPY: the rows checked and typed when they went to a plain table.
+    func finishStaging(rows: Int) -> [String] {
+        guard dialect == .postgres else { return [] }
+        let sql = EntitySQL(entity, dialect)
+        let arguments = [
+            dialect.literal(entity.name), schema, dialect.literal(entity.table.name), dialect.literal(staging),
+            dialect.literal(entity.table.name + "__loading_" + bundle.paddedSequence), "\(ordinal)",
+            TargetCheckStatements.textArray(entity.columns.map(\.name), dialect),
+            TargetCheckStatements.textArray(entity.key, dialect), dialect.literal(sql.keyText(of: "t")),
+            dialect.literal(TableChecksum(entity: entity).postgresLine), dialect.literal(live)
+        ]
+        return [perform("pg_temp.airlock_finish_staging(\(arguments.joined(separator: ", ")))")]
+    }
+
+    /// After the check, before the swap: PostgreSQL gives the staging rows the site's own
+    /// columns of the rows whose key stays; both check the staging table's rows against the
+    /// bundle and the spec's minimums; PostgreSQL then gives it the live table's indexes.
+    func checkBeforeSwap(rows: Int) -> [String] {
+        var statements: [String] = []
+        if dialect == .postgres {
+            statements.append(
+                perform(
+                    "pg_temp.airlock_keep_unmanaged(\(regclass(live)), \(regclass(staging)), \(TargetCheckStatements.textArray(entity.columns.map(\.name), dialect)), \(TargetCheckStatements.textArray(entity.key, dialect)))"
+                ))
+        }
+        statements.append(checkStaging(rows: rows))
+        statements += checkMinimums(rows: rows)
+        if dialect == .postgres { statements.append(prepareStaging) }
+        return statements
+    }
+
+    /// How PostgreSQL's `format_type` names the column type the spec's type is loaded as.
+    static func postgresTypeName(_ type: ColumnType) -> String {
+        type == .timestamp ? "timestamp with time zone" : SQLDialect.postgres.columnType(type)
+    }
+
+    private var schema: String { entity.table.schema.map(dialect.literal) ?? "NULL" }
+
+    private func perform(_ call: String) -> String { ledger.procedure("BEGIN PERFORM \(call); END") }
 
     /// Stops the script when the staging table does not hold exactly the rows the bundle carries.
     func checkStaging(rows: Int) -> String {
@@ -65,7 +122,7 @@ struct CutoverStatements {
                 ledger.refuse(
                     when: "\(rows) < \(share) * (SELECT count(*) FROM \(live))",
                     message:
-                        "\(stopped), fewer than the spec's cutover.min_share_of_current \(share) of the rows table \(entity.name) holds now",
+                        "\(stopped), fewer than the spec's cutover.min_share_of_current \(share) of the rows table \(entity.table) holds now",
                     label: "min_share_\(ordinal)"))
         }
         return checks
@@ -78,15 +135,15 @@ struct CutoverStatements {
     func refuseUnmanagedDependents(managed: [EntitySpec], action: String) -> String {
         switch dialect {
         case .postgres:
-            let names = managed.map { dialect.literal(dialect.identifier($0.name)) }.joined(separator: ", ")
+            let names = managed.map { dialect.literal($0.table.qualified(dialect)) }.joined(separator: ", ")
             return
                 "SELECT pg_temp.airlock_refuse_dependents(\(regclass(live)), ARRAY[\(names)]::text[], \(dialect.literal("\(action) of \(entity.name)")));"
         case .sqlite:
             return ledger.refuse(
                 when:
-                    "EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = \(dialect.literal(entity.name)) COLLATE NOCASE)",
+                    "EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = \(dialect.literal(entity.table.name)) COLLATE NOCASE)",
                 message:
-                    "airlock: \(action) of \(entity.name) stopped before any change: table \(entity.name) has triggers, which would fire for every row it replaces; drop them and run the script again, or apply the bundle with --mode upsert",
+                    "airlock: \(action) of \(entity.name) stopped before any change: table \(entity.table.name) has triggers, which would fire for every row it replaces; drop them and run the script again, or apply the bundle with --mode upsert",
                 label: "dependents_\(ordinal)")
         }
     }
@@ -96,27 +153,40 @@ struct CutoverStatements {
         "SELECT pg_temp.airlock_prepare(\(regclass(live)), \(regclass(staging)), \(dialect.literal(stagingSuffix)));"
     }
 
-    /// Stops a rollback whose backup table is gone.
-    var requireBackup: String {
-        let missing =
-            dialect == .postgres
-            ? "to_regclass(\(dialect.literal(backup))) IS NULL"
-            : "NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = \(dialect.literal(entity.name + backupSuffix)))"
-        return ledger.refuse(
-            when: missing,
-            message:
-                "airlock: the backup table \(entity.name + backupSuffix) is gone, so the cutover of bundle \(bundle.paddedSequence) cannot be rolled back; nothing was changed",
-            label: "backup_\(ordinal)")
-    }
-
-    /// SQLite: the live table's rows go to the backup and the staging rows take their place.
+    /// SQLite: the live table's rows go to the backup, and the live table becomes the
+    /// staging rows in place: rows whose key stays are updated (keeping the site's own
+    /// columns and their rowids), the others deleted or inserted. Rows the table's
+    /// constraints refuse stop the script, named.
     var sqliteCutover: [String] {
-        [
+        let sql = EntitySQL(entity, dialect)
+        let values = entity.valueColumns.map { "\(sql.name($0.name)) = s.\(sql.name($0.name))" }
+        var statements = [
             "CREATE TABLE \(backup) AS SELECT * FROM \(live);",
-            "DELETE FROM \(live);",
-            "INSERT INTO \(live) (\(columnList)) SELECT \(columnList) FROM \(staging);",
+            "DELETE FROM \(live) WHERE NOT EXISTS (SELECT 1 FROM \(staging) AS s WHERE \(sql.keyMatch("s", live)));"
+        ]
+        if !values.isEmpty {
+            statements.append(
+                "UPDATE OR IGNORE \(live) AS t SET \(values.joined(separator: ", ")) FROM \(staging) AS s WHERE \(sql.keyMatch("t", "s"));"
+            )
+        }
+        statements.append(
+            "INSERT OR IGNORE INTO \(live) (\(columnList)) SELECT \(columnList) FROM \(staging) AS s WHERE NOT EXISTS (SELECT 1 FROM \(live) AS t WHERE \(sql.keyMatch("t", "s")));"
+        )
+        let refused = "airlock_refused_\(ordinal)"
+        statements += [
+            """
+            CREATE TEMP TABLE \(refused) AS SELECT \(sql.keyText(of: "s")) AS airlock_refused FROM \(staging) AS s LEFT JOIN \(live) AS t ON \(sql.keyMatch("t", "s"))
+            WHERE t.\(sql.name(entity.key[0])) IS NULL OR \(sql.valuesDiffer("t", "s"));
+            """,
+            "SELECT \(dialect.literal("airlock: \(entity.name): refused: ")) || airlock_refused FROM \(refused) ORDER BY 1;",
+            ledger.refuse(
+                when: "EXISTS (SELECT 1 FROM \(refused))",
+                message:
+                    "airlock: cutover of \(entity.name) stopped: \(ScriptSwitches.doesNotFitMarker) bundle \(bundle.paddedSequence): table \(entity.table.name) refused rows of it (listed above: a CHECK, NOT NULL or UNIQUE constraint of the table); nothing was changed",
+                label: "refused_\(ordinal)"),
             "DROP TABLE \(staging);"
         ]
+        return statements
     }
 
     /// SQLite: the live rows go back to the staging table and the backup's take their place.
@@ -155,7 +225,7 @@ struct CutoverStatements {
     /// SQLite: names every row whose foreign key lost its parent, then stops the script if any did.
     static func sqliteForeignKeyCheck(managed: [EntitySpec], action: String) -> String {
         let dialect = SQLDialect.sqlite
-        let names = managed.map { dialect.literal($0.name.lowercased()) }.joined(separator: ", ")
+        let names = managed.map { dialect.literal($0.table.name.lowercased()) }.joined(separator: ", ")
         let broken =
             "SELECT * FROM pragma_foreign_key_check WHERE lower(\"table\") IN (\(names)) OR lower(parent) IN (\(names))"
         return """

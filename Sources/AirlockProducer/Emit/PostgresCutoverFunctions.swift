@@ -9,7 +9,7 @@ import AirlockBase
 enum PostgresCutoverFunctions {
     static let definitions = """
         -- The functions below live in pg_temp and vanish with this session.
-        CREATE FUNCTION pg_temp.airlock_suffixed(name text, suffix text) RETURNS text LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_suffixed(name text, suffix text) RETURNS text LANGUAGE plpgsql AS $airlock$
         BEGIN
           IF octet_length(name || suffix) > 63 THEN
             RAISE EXCEPTION USING MESSAGE = format('airlock: %s is too long to be renamed %s (PostgreSQL names are at most 63 bytes); give it a shorter name', name, name || suffix);
@@ -19,7 +19,7 @@ enum PostgresCutoverFunctions {
 
         -- Stops when anything the bundle does not manage depends on the live table: a swap
         -- would leave it attached to the old table.
-        CREATE FUNCTION pg_temp.airlock_refuse_dependents(live regclass, managed text[], action text) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_refuse_dependents(live regclass, managed text[], action text) RETURNS void LANGUAGE plpgsql AS $airlock$
         DECLARE
           found text;
         BEGIN
@@ -45,7 +45,7 @@ enum PostgresCutoverFunctions {
         -- Gives the staging table what the live table has beyond its columns: primary key,
         -- unique and exclusion constraints, indexes (named with suffix until the swap), owner
         -- and grants. Column defaults, NOT NULL and CHECK constraints came with CREATE TABLE LIKE.
-        CREATE FUNCTION pg_temp.airlock_prepare(live regclass, staging regclass, suffix text) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_prepare(live regclass, staging regclass, suffix text) RETURNS void LANGUAGE plpgsql AS $airlock$
         DECLARE
           item record;
           live_table record;
@@ -90,7 +90,7 @@ enum PostgresCutoverFunctions {
         -- incoming_suffix. Foreign keys that touch the live tables are dropped first and made
         -- again by name afterwards, so they refer to the tables that hold the names then and
         -- the tables moved aside keep none.
-        CREATE FUNCTION pg_temp.airlock_swap(lives regclass[], incomings regclass[], incoming_suffix text, outgoing_suffix text) RETURNS void LANGUAGE plpgsql AS $airlock$
+        CREATE OR REPLACE FUNCTION pg_temp.airlock_swap(lives regclass[], incomings regclass[], incoming_suffix text, outgoing_suffix text) RETURNS void LANGUAGE plpgsql AS $airlock$
         DECLARE
           drops text[];
           adds text[];
@@ -98,6 +98,8 @@ enum PostgresCutoverFunctions {
           schema text;
           live_name text;
           index_name text;
+          item record;
+          sequence_name text;
         BEGIN
           SELECT array_agg(format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname)),
                  array_agg(format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid)))
@@ -108,6 +110,22 @@ enum PostgresCutoverFunctions {
           END LOOP;
           FOR i IN 1 .. cardinality(lives) LOOP
             SELECT c.relname, n.nspname INTO live_name, schema FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace WHERE c.oid = lives[i];
+            -- Sequences follow the name: a serial column's sequence is owned by the table that
+            -- holds the name after the swap (dropping the other table keeps it), and an
+            -- identity column's sequence is renamed with its table.
+            FOR item IN SELECT a.attname, a.attidentity, pg_get_serial_sequence(lives[i]::text, a.attname) AS live_sequence,
+                               pg_get_serial_sequence(incomings[i]::text, a.attname) AS incoming_sequence
+                        FROM pg_attribute AS a WHERE a.attrelid = lives[i] AND a.attnum > 0 AND NOT a.attisdropped LOOP
+              CONTINUE WHEN item.live_sequence IS NULL;
+              IF item.attidentity <> '' AND item.incoming_sequence IS NOT NULL THEN
+                sequence_name := (SELECT c.relname FROM pg_class AS c WHERE c.oid = item.live_sequence::regclass);
+                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', item.live_sequence, pg_temp.airlock_suffixed(sequence_name, outgoing_suffix));
+                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', item.incoming_sequence, sequence_name);
+              ELSIF item.attidentity = '' AND item.incoming_sequence IS NULL
+                    AND EXISTS (SELECT 1 FROM pg_attribute AS a WHERE a.attrelid = incomings[i] AND a.attname = item.attname AND NOT a.attisdropped) THEN
+                EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', item.live_sequence, incomings[i], item.attname);
+              END IF;
+            END LOOP;
             FOR index_name IN SELECT c.relname FROM pg_index AS x JOIN pg_class AS c ON c.oid = x.indexrelid WHERE x.indrelid = lives[i] ORDER BY 1 LOOP
               EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', schema, index_name, pg_temp.airlock_suffixed(index_name, outgoing_suffix));
             END LOOP;

@@ -16,11 +16,15 @@ import GRDBSQLite
 struct TableChecksum {
     let entity: EntitySpec
 
-    /// The checksum of `table` on a target of `dialect`, as one text value.
+    /// The checksum of `table` on a target of `dialect`, as one text value. PostgreSQL takes
+    /// off the table's checksum offsets (`ChecksumOffsetStatements`), with verify.sql's
+    /// `pg_temp.airlock_offsets` defined.
     func query(_ dialect: SQLDialect, table: String) -> String {
         switch dialect {
         case .postgres:
-            let slices = [1, 9].map { "coalesce(sum(('x' || substr(h, \($0), 8))::bit(32)::bigint), 0)" }
+            let slices = [(1, "first"), (9, "second")].map { start, part in
+                "coalesce(sum(('x' || substr(h, \(start), 8))::bit(32)::bigint), 0) - (SELECT \(part) FROM pg_temp.airlock_offsets(\(dialect.literal(table))))"
+            }
             // OFFSET 0 keeps the planner from pulling the hash up into each slice (measured: 8% faster).
             return """
                 SELECT count(*) || ':' || \(slices.joined(separator: " || ':' || ")) FROM (SELECT encode(sha256(convert_to(\(postgresLine), 'UTF8')), 'hex') AS h FROM \(table) OFFSET 0) AS hashed
@@ -91,7 +95,8 @@ struct TableChecksum {
         texts.map { "coalesce(length(\($0)) || ':' || \($0), '-')" }.joined(separator: " || ',' || ")
     }
 
-    private var postgresLine: String { line(entity.columns.map(Self.postgresText)) }
+    /// The canonical text of a row of the entity's columns, over their unqualified names.
+    var postgresLine: String { line(entity.columns.map(Self.postgresText)) }
 
     /// Each value as SQLite gives it as text; the workspace stores values as an SQLite target does.
     private var workspaceTexts: [String] {
@@ -113,15 +118,18 @@ struct TableChecksum {
             """
     }
 
-    /// PostgreSQL's value of `column` as text, written the way the workspace writes it.
+    /// PostgreSQL's value of `column` as text, written the way the workspace writes it. The
+    /// casts make it the same for every column type the target check lets through (a
+    /// `timestamp without time zone` read at UTC, a text column holding dates) and cost
+    /// nothing where the type is the spec's own.
     static func postgresText(_ column: ColumnSpec) -> String {
         let name = SQLDialect.postgres.identifier(column.name)
         switch column.type {
-        case .boolean: return "CASE WHEN \(name) THEN '1' WHEN NOT \(name) THEN '0' END"
+        case .boolean: return "CASE WHEN \(name)::boolean THEN '1' WHEN NOT \(name)::boolean THEN '0' END"
         case .timestamp:
             return
-                "regexp_replace(to_char(\(name) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '\\.?0+$', '') || 'Z'"
-        case .date: return "to_char(\(name), 'YYYY-MM-DD')"
+                "regexp_replace(to_char(\(name)::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '\\.?0+$', '') || 'Z'"
+        case .date: return "to_char(\(name)::date, 'YYYY-MM-DD')"
         default: return "\(name)::text"
         }
     }

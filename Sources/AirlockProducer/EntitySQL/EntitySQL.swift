@@ -68,13 +68,14 @@ struct EntitySQL {
         parts.append("PRIMARY KEY (\(key))")
         for column in entity.columns where foreignKeys {
             guard let parent = column.references else { continue }
-            parts.append("FOREIGN KEY (\(name(column.name))) REFERENCES \(dialect.identifier(parent))")
+            let table = column.referencedTable ?? TableName(name: parent)
+            parts.append("FOREIGN KEY (\(name(column.name))) REFERENCES \(table.qualified(dialect))")
         }
         return "(" + parts.joined(separator: ", ") + ")"
     }
 
-    /// The entity's table in a target: its name, quoted.
-    var targetTable: String { dialect.identifier(entity.name) }
+    /// The entity's table in a target (`table:` in the spec), quoted and, in PostgreSQL, with its schema.
+    var targetTable: String { entity.table.qualified(dialect) }
 
     /// The target's table, for a target that does not have it yet, with its key and foreign keys.
     var createTargetTable: String {

@@ -49,9 +49,22 @@ package struct SpecInference {
             return lines.joined(separator: "\n") + "\n"
         }
 
-        /// A YAML double-quoted scalar.
+        /// A YAML double-quoted scalar; control characters as escapes (`\t`, `\x01`).
         static func quoted(_ text: String) -> String {
-            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            var quoted = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\\": quoted += "\\\\"
+                case "\"": quoted += "\\\""
+                case "\t": quoted += "\\t"
+                case "\n": quoted += "\\n"
+                case "\r": quoted += "\\r"
+                case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                    quoted += "\\x" + String(format: "%02X", scalar.value)
+                default: quoted.unicodeScalars.append(scalar)
+                }
+            }
+            return quoted + "\""
         }
     }
 
@@ -81,7 +94,10 @@ package struct SpecInference {
             var used: Set<String> = []
             var columns: [Column] = []
             for field in fields {
-                var columnName = ValueParser.snakeCase(field)
+                // A column name is an ASCII identifier: letters lose their accents (prénom → prenom).
+                var columnName = ValueParser.snakeCase(
+                    field.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
+                ).unicodeScalars.map { $0.isASCII ? String($0) : "_" }.joined()
                 if columnName.isEmpty || columnName.first!.isNumber || columnName.hasPrefix("airlock_") {
                     columnName = "f_" + columnName
                 }
@@ -150,12 +166,41 @@ package struct SpecInference {
                 GROUP BY j.fullkey ORDER BY min(r.id * 100000 + j.id)
                 """)
         return keys.compactMap { key in
-            let path = key.dropFirst(2)
-            if format.hasHeaderRow { return path.hasPrefix("\"") ? String(path.dropFirst().dropLast()) : String(path) }
-            // A JSON key holding a dot or a quote cannot be reached by a dotted path.
-            let parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            return parts.contains { $0.contains("\"") } ? nil : parts.joined(separator: ".")
+            // A CSV or sheet header is one name; a JSON key holding a dot cannot be reached by a dotted
+            // path, nor one holding a quote by the spec's `from:`.
+            guard let parts = Self.keys(ofFullKey: key),
+                format.hasHeaderRow || !parts.contains(where: { $0.contains(".") }),
+                !parts.contains(where: { $0.contains("\"") })
+            else { return nil }
+            return parts.joined(separator: ".")
         }
+    }
+
+    /// The decoded keys of a `fullkey` from `json_tree`: `$.a."b c"` → `["a", "b c"]`. SQLite
+    /// writes each key as stored (`JSONKeys`' spelling, quoted when it is not a plain name), so
+    /// escapes are decoded here; nil for a path through an array.
+    static func keys(ofFullKey fullKey: String) -> [String]? {
+        var bytes = Array(fullKey.utf8.dropFirst())
+        var keys: [String] = []
+        while let first = bytes.first {
+            guard first == UInt8(ascii: "."), bytes.count > 1 else { return nil }
+            bytes.removeFirst()
+            let quoted = bytes.first == UInt8(ascii: "\"")
+            let body = quoted ? Array(bytes.dropFirst()) : bytes
+            let end =
+                body.firstIndex(of: quoted ? UInt8(ascii: "\"") : UInt8(ascii: "."))
+                ?? (quoted ? nil : body.endIndex)
+            guard let end, quoted || !body[..<end].contains(UInt8(ascii: "[")) else { return nil }
+            let key = body.withUnsafeBufferPointer { buffer in
+                JSONEscapes.decode(buffer, 0..<end).map { points in
+                    String(String.UnicodeScalarView(points.compactMap(Unicode.Scalar.init)))
+                }
+            }
+            guard let key else { return nil }
+            keys.append(key)
+            bytes = Array(body[(quoted ? end + 1 : end)...])
+        }
+        return keys
     }
 
     /// The narrowest type every non-empty value parses as.

@@ -64,7 +64,11 @@ struct CSVReader {
     init(source: ByteSource, delimiter: UInt8) {
         self.source = source
         self.delimiter = delimiter
-        func table(_ bytes: [UInt8]) -> [Bool] { (0...255).map { bytes.contains(UInt8($0)) } }
+        func table(_ bytes: [UInt8]) -> [Bool] {
+            var table = [Bool](repeating: false, count: 256)
+            for byte in bytes { table[Int(byte)] = true }
+            return table
+        }
         stopsUnquoted = table([delimiter, UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\""), 0])
         stopsQuoted = table([UInt8(ascii: "\""), UInt8(ascii: "\n"), 0])
     }

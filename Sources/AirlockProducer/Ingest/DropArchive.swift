@@ -8,6 +8,8 @@ import Foundation
 /// its own, named `drop.zip!member.csv`, and matched to an entity by its base name.
 struct DropArchive {
     let url: URL
+    /// The archive as opened once; libarchive reads it through this descriptor.
+    let opened: OpenedFile
     let formats: [ArchiveReader.Format]
     /// `.gz` and `.tar.gz` must be gzip-compressed; libarchive would read plain bytes as well.
     let gzipped: Bool
@@ -21,7 +23,8 @@ struct DropArchive {
     }
 
     /// nil when the file name is not an archive's.
-    init?(url: URL, maxMemberSize: Int64) {
+    init?(file: InboxFile, maxMemberSize: Int64) {
+        let url = file.url
         let name = url.lastPathComponent.lowercased()
         if name.hasSuffix(".zip") {
             formats = [.zip]
@@ -33,6 +36,7 @@ struct DropArchive {
             return nil
         }
         self.url = url
+        opened = file.opened
         gzipped = name.hasSuffix("gz")
         limits = Self.limits(maxMemberSize: maxMemberSize)
     }
@@ -60,7 +64,8 @@ struct DropArchive {
     /// Calls `body` with each member's path and content, in archive order.
     func forEachMember(_ body: (String, ByteSource) throws -> Void) throws {
         do {
-            let reader = try ArchiveReader(url: url, formats: formats, limits: limits)
+            opened.rewind()
+            let reader = try ArchiveReader(descriptor: opened.descriptor, formats: formats, limits: limits)
             guard !gzipped || reader.isGzipCompressed else {
                 throw IngestError.unreadable(
                     file: name, reason: "not gzip-compressed, though its name ends in .\(url.pathExtension)")

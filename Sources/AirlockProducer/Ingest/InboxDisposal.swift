@@ -1,6 +1,8 @@
+import AirlockBase
 import AirlockSite
 import AirlockSpec
 import Foundation
+import Glibc
 
 /// Moves a drop out of the inbox once it is dealt with, so the inbox shows only what is still
 /// to come: to `inbox/processed/` when anything in it was read (or had been before), to
@@ -15,24 +17,55 @@ struct InboxDisposal {
     var processed: URL { inbox.appendingPathComponent("processed") }
     var rejected: URL { inbox.appendingPathComponent("rejected") }
 
-    /// Where the drop went, or nil when it stays in the inbox.
+    /// Where the drop went, or nil when it stays in the inbox. `mode` is the drop's permission
+    /// bits: its error file gets at most those, so it is never more readable than the file it
+    /// describes (a drop that could not be opened gets 0600).
     @discardableResult
-    func dispose(_ url: URL, outcomes: [Ingestor.Outcome]) throws -> URL? {
+    func dispose(_ url: URL, mode: mode_t? = nil, outcomes: [Ingestor.Outcome]) throws -> URL? {
         let isRejected = outcomes.allSatisfy(\.isRejected)
         if keepProcessed && !isRejected { return nil }
         let folder = isRejected ? rejected : processed
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let destination = freeName(for: url.lastPathComponent, in: folder)
         let problems = Self.problems(in: outcomes)
-        if !problems.isEmpty {
-            try Data(problems.utf8).write(to: URL(fileURLWithPath: destination.path + ".error.txt"))
+        // A name taken between looking and moving (another run, an operator) is never replaced.
+        while true {
+            let destination = freeName(for: url.lastPathComponent, in: folder)
+            if !problems.isEmpty { try write(problems, to: destination.path + ".error.txt", mode: mode ?? 0o600) }
+            switch FileMove.withoutReplacing(url, to: destination) {
+            case .moved: return destination
+            case .exists: continue
+            case let .failed(number):
+                throw IngestError.unreadable(
+                    file: url.lastPathComponent,
+                    reason: "cannot move it to \(folder.path): \(String(cString: strerror(number)))")
+            case .crossDevice:
+                throw IngestError.unreadable(
+                    file: url.lastPathComponent, reason: "cannot move it to \(folder.path): another file system")
+            }
         }
-        guard rename(url.path, destination.path) == 0 else {
+    }
+
+    /// Writes `path` (never through a link) with at most `mode`'s read and write bits; a file
+    /// left by a run that died before moving its drop is overwritten.
+    private func write(_ text: String, to path: String, mode: mode_t) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode & 0o666)
+        guard descriptor >= 0 else {
             throw IngestError.unreadable(
-                file: url.lastPathComponent,
-                reason: "cannot move it to \(folder.path): \(String(cString: strerror(errno)))")
+                file: URL(fileURLWithPath: path).lastPathComponent,
+                reason: "cannot write it: \(String(cString: strerror(errno)))")
         }
-        return destination
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else {
+                throw IngestError.unreadable(
+                    file: URL(fileURLWithPath: path).lastPathComponent,
+                    reason: "cannot write it: \(String(cString: strerror(errno)))")
+            }
+            written += count
+        }
     }
 
     /// The text of `NAME.error.txt`: one line per rejected file or held-back record.

@@ -28,7 +28,7 @@ package enum IngestError: AirlockError, Equatable {
             return "\(file)\(line.map { ": line \($0)" } ?? ""): invalid JSON: \(reason)"
         case let .missingColumn(file, place, column, specPlace, header):
             return
-                "\(file): \(place): no column '\(column)' (named by \(specPlace)); the header has: \(header.map { "'\($0)'" }.joined(separator: ", "))"
+                "\(file): \(place): no column '\(column)' (named by \(specPlace)); the header has: \(Self.excerpt(of: header))"
         case let .header(file, place, reason):
             return "\(file): \(place): \(reason)"
         case let .record(file, failure, consequence):
@@ -36,5 +36,20 @@ package enum IngestError: AirlockError, Equatable {
         case let .refusedArchive(file, member, reason):
             return "\(file): member '\(member)': \(reason); the archive is refused and nothing in it is ingested"
         }
+    }
+
+    /// The header's names, quoted, up to `RecordFailure.excerptLimit` bytes: an error file never
+    /// quotes more of a file than the failing record's excerpt.
+    private static func excerpt(of header: [String]) -> String {
+        var shown: [String] = []
+        var length = 0
+        for name in header {
+            let quoted = "'\(name)'"
+            guard length + quoted.utf8.count <= RecordFailure.excerptLimit else { break }
+            shown.append(quoted)
+            length += quoted.utf8.count + 2
+        }
+        let more = header.count - shown.count
+        return shown.joined(separator: ", ") + (more > 0 ? " and \(more) more" : "")
     }
 }

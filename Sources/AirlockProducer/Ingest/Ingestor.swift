@@ -31,17 +31,34 @@ struct Ingestor {
     }
 
     func ingest(_ url: URL) throws -> [Outcome] {
-        if let archive = DropArchive(url: url, maxMemberSize: spec.inbox.maxMemberSize) {
-            return try ingest(archive)
+        try ingest(try InboxFile(url: url))
+    }
+
+    /// Ingests a file opened and hashed before; its content is read through the same descriptor.
+    /// Where the inbox keeps read files, one lying there as it was read is not read again.
+    func ingest(_ file: InboxFile) throws -> [Outcome] {
+        let keeps = spec.inbox.keepProcessed
+        if keeps, try database.read({ db in try KeptFile.sha256(of: file.name, in: db) }) == file.sha256 {
+            return [.alreadySeen(name: file.name, seenAs: file.name)]
         }
-        let file = try InboxFile(url: url)
+        let outcomes = try read(file)
+        if keeps && !outcomes.allSatisfy(\.isRejected) {
+            try database.write { db in try KeptFile.record(name: file.name, sha256: file.sha256, in: db) }
+        }
+        return outcomes
+    }
+
+    private func read(_ file: InboxFile) throws -> [Outcome] {
+        if let archive = DropArchive(file: file, maxMemberSize: spec.inbox.maxMemberSize) {
+            return try ingest(archive, file)
+        }
         return [
             try database.write { db in
                 try ingestFile(
-                    named: file.name, patternName: file.name, sha256: file.sha256, size: file.size, location: url,
-                    in: db
+                    named: file.name, patternName: file.name, sha256: file.sha256, size: file.size,
+                    opened: file.opened, in: db
                 ) {
-                    let source = try ByteSource.file(url, name: file.name)
+                    let source = file.content()
                     guard let progress else { return source }
                     return source.counting {
                         progress(ProgressUpdate(task: "reading \(file.name)", done: $0, total: file.size, unit: .bytes))
@@ -54,13 +71,14 @@ struct Ingestor {
     // MARK: - Files
 
     /// `patternName` is what the spec's file patterns match: the file's name, or an archive
-    /// member's base name (`products.csv` for `drop.zip!export/products.csv`). `location` is the
-    /// file on disk, for a file that is not an archive member.
+    /// member's base name (`products.csv` for `drop.zip!export/products.csv`). `opened` is the
+    /// inbox file, for a file that is not an archive member.
     private func ingestFile(
-        named name: String, patternName: String, sha256: String, size: Int64, location: URL? = nil, in db: Database,
+        named name: String, patternName: String, sha256: String, size: Int64, opened: OpenedFile? = nil,
+        in db: Database,
         content: () throws -> ByteSource
     ) throws -> Outcome {
-        if let seen = try WorkspaceFile.nameSeenBefore(sha256: sha256, in: db) {
+        if let seen = try WorkspaceFile.currentName(sha256: sha256, in: db) {
             return .alreadySeen(name: name, seenAs: seen)
         }
         guard let entity = spec.entity(forFile: patternName) else {
@@ -78,7 +96,9 @@ struct Ingestor {
                 try WorkspaceFile.record(
                     name: name, sha256: sha256, size: size, entity: entity.name, state: .pending, error: nil, in: db)
                 let sink = try RecordSink(file: sha256, entity: entity.name, in: db)
-                try read(content, at: location, named: name, sha256: sha256, as: entity, into: sink, in: db)
+                try Self.read(
+                    try content(), opened: opened, named: name, sha256: sha256, as: entity,
+                    limits: DropArchive.limits(maxMemberSize: spec.inbox.maxMemberSize), into: sink, in: db)
                 try checkOutcome(of: sink, named: name, entity: entity)
                 try WorkspaceFile.setRecords(sink.records, sha256: sha256, in: db)
                 ingested = IngestedFile(
@@ -119,12 +139,15 @@ struct Ingestor {
         return .rejected(error)
     }
 
-    private func read(
-        _ content: () throws -> ByteSource, at location: URL?, named name: String, sha256: String,
-        as entity: EntitySpec, into sink: RecordSink, in db: Database
+    /// Reads `content` as `entity`'s format into `sink`; what every inbox file goes through.
+    /// A workbook is a zip, read from its end: through `opened`, the inbox file it is, or else
+    /// from a copy of `content` (an archive's member), within `limits` like any archive.
+    static func read(
+        _ content: ByteSource, opened: OpenedFile? = nil, named name: String, sha256: String,
+        as entity: EntitySpec, limits: ArchiveReader.Limits, into sink: RecordSink, in db: Database
     ) throws {
         func text() throws -> ByteSource {
-            try TextEncoding.utf8(from: try content(), declared: entity.source.encoding, file: name)
+            try TextEncoding.utf8(from: content, declared: entity.source.encoding, file: name)
         }
         switch entity.source.format {
         case .csv: try CSVIngest(file: name, entity: entity).read(try text(), into: sink)
@@ -132,29 +155,33 @@ struct Ingestor {
         case .json: try JSONIngest(file: name, sha256: sha256, entity: entity).read(try text(), into: sink, in: db)
         case .xlsx:
             let ingest = XLSXIngest(file: name, sha256: sha256, entity: entity, into: sink, in: db)
-            let limits = DropArchive.limits(maxMemberSize: spec.inbox.maxMemberSize)
-            // A workbook is a zip, read from its file: the drop's, or a copy of an archive's member.
-            if let location {
-                try ingest.read(location, limits: limits)
+            if let opened {
+                try ingest.read(opened, limits: limits)
             } else {
-                try TemporaryCopy.with(try content(), named: name) { try ingest.read($0, limits: limits) }
+                try TemporaryCopy.with(content, named: name) { try ingest.read($0, limits: limits) }
             }
         }
     }
 
     // MARK: - Archives
 
-    private func ingest(_ archive: DropArchive) throws -> [Outcome] {
-        let file = try InboxFile(url: archive.url)
-        if let seen = try database.read({ db in try ArchiveRecord.nameIngested(sha256: file.sha256, in: db) }) {
-            return [.alreadySeen(name: file.name, seenAs: seen)]
-        }
+    private func ingest(_ archive: DropArchive, _ file: InboxFile) throws -> [Outcome] {
+        let seen = try database.read { db in try ArchiveRecord.nameIngested(sha256: file.sha256, in: db) }
         let members: [DropArchive.Member]
         do {
             members = try archive.members()
         } catch let error as IngestError {
             try recordArchive(file, state: .rejected, error: error.description)
             return [.rejected(error)]
+        }
+        // The same archive again is recognized whole while every member is current; otherwise
+        // each member is judged on its own (an older state returns, a rejected one is read again).
+        if let seen,
+            try database.read({ db in
+                try members.allSatisfy { try WorkspaceFile.currentName(sha256: $0.sha256, in: db) != nil }
+            })
+        {
+            return [.alreadySeen(name: file.name, seenAs: seen)]
         }
         return try database.write { db in
             try recordArchive(file, state: .ingested, error: nil, in: db)

@@ -1,4 +1,5 @@
 import AirlockBase
+import AirlockSite
 import AirlockSpec
 import Foundation
 import GRDB
@@ -6,50 +7,72 @@ import GRDB
 /// Reads a JSON document: an array of objects, or an envelope whose records path the spec
 /// names. SQLite's JSON functions walk the document and keep numbers as written, so `12.10`
 /// never passes through a binary double. The document is read whole (SQLite needs it as one
-/// value); records that are not objects are quarantined by their number.
+/// value); records that are not objects, or that hold a string no target can store
+/// (`UnreadableText`), are held back by their number. Keys are stored as `JSONKeys` spells them.
 struct JSONIngest {
     let file: String
     let sha256: String
     let entity: EntitySpec
 
     func read(_ content: ByteSource, into sink: RecordSink, in db: Database) throws {
-        let data = Data(try content.readAll())
-        guard let text = String(data: data, encoding: .utf8) else {
+        let bytes = try content.readAll()
+        guard var text = String(validating: bytes, as: UTF8.self) else {
             throw IngestError.invalidJSON(file: file, line: nil, reason: "the text is not valid UTF-8")
         }
         guard try Bool.fetchOne(db, sql: "SELECT json_valid(?)", arguments: [text]) == true else {
+            let data = Data(bytes)
             throw IngestError.invalidJSON(
                 file: file, line: JSONDiagnosis.line(in: data), reason: JSONDiagnosis.reason(in: data))
         }
+        // Keys as the spec's paths spell them (`JSONKeys`), records path and envelope included.
+        let canonical = JSONKeys.canonicalizing(bytes)
+        if canonical != bytes { text = String(decoding: canonical, as: UTF8.self) }
         var path = try JSONRecordsPath(entity.source.recordsPath)
-        if let pulledAt = try String.fetchOne(
-            db, sql: "SELECT json_extract(?, ?)",
-            arguments: [text, "$.\(PullDump.provenanceKey).pulled_at"])
+        let provenance = "$.\(PullDump.provenanceKey)"
+        if let pulled = try Row.fetchOne(
+            db, sql: "SELECT json_extract(:text, :at), json_extract(:text, :param), json_extract(:text, :since)",
+            arguments: [
+                "text": text, "at": "\(provenance).pulled_at", "param": "\(provenance).cursor.param",
+                "since": "\(provenance).cursor.since"
+            ]), let pulledAt = pulled[0] as String?
         {
             // A dump from `airlock pull`: the records path applies within each page.
             path = JSONRecordsPath(levels: [[PullDump.pagesKey]] + path.levels)
-            try WorkspaceFile.setPulledAt(pulledAt, sha256: sha256, in: db)
+            let cursor = (pulled[1] as String?).map { Manifest.Cursor(param: $0, since: pulled[2]) }
+            try WorkspaceFile.setPulled(at: pulledAt, cursor: cursor, sha256: sha256, in: db)
         }
         try checkArrays(along: path, in: text, db: db)
         let walk = path.fromClause()
         let first = sink.recordNumber
-        let elements =
-            "SELECT row_number() OVER (ORDER BY \(walk.order)) + :first AS number, \(walk.record).value AS value, \(walk.record).type AS type FROM \(walk.from)"
+        // An object holding a string no target can store (`UnreadableText`) counts as unreadable.
+        let elements = """
+            SELECT number, value, CASE WHEN type = 'object' AND instr(value, '\\') > 0 AND airlock_json_unreadable(value)
+                THEN 'unreadable' ELSE type END AS type
+            FROM (SELECT row_number() OVER (ORDER BY \(walk.order)) + :first AS number, \(walk.record).value AS value, \(walk.record).type AS type FROM \(walk.from))
+            """
         let arguments: StatementArguments = ["file": sha256, "entity": entity.name, "document": text, "first": first]
         let objects = try RawRecords.insertObjects(of: elements, arguments: arguments, in: db)
         let others = try Row.fetchAll(
             db,
             sql: """
-                SELECT number, type, CASE type WHEN 'array' THEN value ELSE json_quote(value) END AS text
+                SELECT number, type, CASE WHEN type IN ('array', 'unreadable') THEN value ELSE json_quote(value) END AS text
                 FROM (\(elements)) WHERE type <> 'object'
                 """, arguments: arguments)
         sink.added(objects, numbered: objects + others.count)
         for element in others {
             let type: String = element["type"]
+            let text: String = element["text"]
+            if type == "unreadable", let problem = UnreadableText.problem(in: Array(text.utf8)) {
+                try sink.fail(
+                    RecordFailure(
+                        record: element["number"], field: problem.field, reason: problem.reason,
+                        text: RecordFailure.excerpt(text.utf8)))
+                continue
+            }
             try sink.fail(
                 RecordFailure(
                     record: element["number"], reason: "expected an object, found \(JSONDiagnosis.typeName(type))",
-                    text: RecordFailure.excerpt((element["text"] as String).utf8)))
+                    text: RecordFailure.excerpt(text.utf8)))
         }
     }
 

@@ -3,42 +3,24 @@ import AirlockBase
 /// SQLite JSON path spellings for source fields.
 enum JSONPath {
     /// `["price", "amount"]` → `$."price"."amount"`; every key quoted so spaces and dots in
-    /// CSV headers (`"Amt. (ZAR)"`) stay one key.
+    /// CSV headers (`"Amt. (ZAR)"`) stay one key, and spelled as ingest writes keys
+    /// (`JSONKeys`), since SQLite compares labels with keys as written.
     static func sqlPath(_ keys: [String]) -> String {
-        "$" + keys.map { ".\"\($0)\"" }.joined()
+        "$" + keys.map { ".\"\(JSONKeys.canonical($0))\"" }.joined()
     }
 
     /// Each name's `"name":` with what comes before it (`{`, then `,`), for records written as
-    /// JSON objects with these keys in this order: written once, used for every record.
+    /// JSON objects with these keys in this order (CSV rows, sheet rows): written once, used for
+    /// every record. Names are spelled as `JSONKeys` says, so a header holding `\` or a tab is found.
     static func objectKeys(_ names: [String]) -> [[UInt8]] {
         names.enumerated().map { index, name in
-            var key = index == 0 ? "{" : ","
-            quote(name, into: &key)
-            return Array((key + ":").utf8)
+            Array("\(index == 0 ? "{" : ",")\"\(JSONKeys.canonical(name))\":".utf8)
         }
     }
 
-    /// JSON string literal text, as `JSONSerialization` would write it but without the overhead.
-    static func quote(_ text: String, into output: inout String) {
-        output.append("\"")
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output.append("\\\"")
-            case "\\": output.append("\\\\")
-            case "\n": output.append("\\n")
-            case "\r": output.append("\\r")
-            case "\t": output.append("\\t")
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output.append("\"")
-    }
-
-    /// The same for UTF-8 bytes: only the quote, the backslash and control bytes are escaped,
-    /// and bytes of a multi-byte scalar are never below 0x80.
+    /// JSON string literal text of UTF-8 bytes, as `JSONSerialization` would write it but
+    /// without the overhead: only the quote, the backslash and control bytes are escaped, and
+    /// bytes of a multi-byte scalar are never below 0x80.
     static func quote(_ text: ArraySlice<UInt8>, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         guard text.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {

@@ -2,8 +2,9 @@ import AirlockBase
 import Foundation
 import GRDB
 
-/// Reads newline-delimited JSON: one object per line. A line that is not a JSON object is
-/// quarantined by its number and the other lines proceed.
+/// Reads newline-delimited JSON: one object per line. A line that is not a JSON object, or
+/// holds a string no target can store (`UnreadableText`), is held back by its number and the
+/// other lines proceed; keys are stored as `JSONKeys` spells them.
 struct NDJSONIngest {
     let file: String
 
@@ -18,7 +19,13 @@ struct NDJSONIngest {
                         line: number, reason: "the text is not valid UTF-8", text: RecordFailure.excerpt(line)))
                 return true
             }
-            if try !sink.addIfObject(json: line, line: number) {
+            if let problem = UnreadableText.problem(in: line) {
+                try sink.fail(
+                    RecordFailure(
+                        line: number, field: problem.field, reason: problem.reason, text: RecordFailure.excerpt(line)))
+                return true
+            }
+            if try !sink.addIfObject(json: JSONKeys.canonicalizing(line), line: number) {
                 try sink.fail(
                     RecordFailure(
                         line: number, reason: try Self.problem(with: object, in: db), text: RecordFailure.excerpt(line))

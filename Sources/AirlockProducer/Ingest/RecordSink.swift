@@ -22,11 +22,12 @@ final class RecordSink {
     init(file sha256: String, entity: String, in db: Database) throws {
         self.db = db
         file = sha256
-        insertRecord = try db.makeStatement(sql: RawRecords.insert)
-        insertObject = try db.makeStatement(sql: RawRecords.insertObject)
+        // Cached: an archive's members, and `ReaderProbe`'s inputs, each make a sink in turn.
+        insertRecord = try db.cachedStatement(sql: RawRecords.insert)
+        insertObject = try db.cachedStatement(sql: RawRecords.insertObject)
         // The file and entity stay bound for every record; `insert` binds the rest.
         for statement in [insertRecord, insertObject] { statement.setUncheckedArguments([sha256, entity]) }
-        insertFailure = try db.makeStatement(sql: UnparsedRecords.insert)
+        insertFailure = try db.cachedStatement(sql: UnparsedRecords.insert)
     }
 
     private func nextRecordNumber() -> Int {

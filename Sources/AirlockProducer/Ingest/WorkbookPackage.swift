@@ -9,7 +9,8 @@ import FoundationXML
 /// keep what it reads (the shared strings). The package is opened afresh for each part, since
 /// the parts a sheet needs come in no fixed order.
 struct WorkbookPackage {
-    let url: URL
+    /// The workbook's file, read through the descriptor it was checked on.
+    let opened: OpenedFile
     /// The drop's name, for errors.
     let name: String
     let limits: ArchiveReader.Limits
@@ -18,7 +19,8 @@ struct WorkbookPackage {
     /// names compare without regard to case, as Office Open XML has it.
     func parse(_ path: String, with handler: WorkbookPartHandler) throws -> Bool {
         do {
-            let reader = try ArchiveReader(url: url, formats: [.zip], limits: limits)
+            opened.rewind()
+            let reader = try ArchiveReader(descriptor: opened.descriptor, formats: [.zip], limits: limits)
             while let member = try reader.nextMember(skipDirectories: true) {
                 guard member.lowercased() == path.lowercased() else { continue }
                 let stream = ArchiveMemberStream(reader, part: path)

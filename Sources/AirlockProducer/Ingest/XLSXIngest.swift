@@ -30,8 +30,8 @@ final class XLSXIngest {
         self.db = db
     }
 
-    func read(_ url: URL, limits: ArchiveReader.Limits) throws {
-        let workbook = try Workbook(WorkbookPackage(url: url, name: file, limits: limits))
+    func read(_ opened: OpenedFile, limits: ArchiveReader.Limits) throws {
+        let workbook = try Workbook(WorkbookPackage(opened: opened, name: file, limits: limits))
         let chosen = try workbook.sheet(named: entity.source.sheet)
         (sheet, date1904) = (chosen.name, workbook.date1904)
         guard let part = chosen.part else {

@@ -72,10 +72,12 @@ struct ColumnParsing {
 
     /// SQL: why the record's cell for this column holds no value, or NULL; nil for other
     /// sources. A cell whose text the column's `nulls` spell as empty (`#N/A`) misses nothing.
+    /// The field is found among the record's problems by its decoded name, as the header
+    /// wrote it: a path would have to match the key as SQLite spelled it, escapes and all.
     private func cellProblem(_ text: String) -> String? {
         guard format == .xlsx else { return nil }
-        let problem =
-            "json_extract(\(NormalizedRecords.cellProblems), \(dialect.literal(JSONPath.sqlPath([column.from]))))"
-        return "CASE WHEN \(text) IS NOT NULL THEN \(problem) END"
+        let problems = NormalizedRecords.cellProblems
+        let problem = "(SELECT value FROM json_each(\(problems)) WHERE key = \(dialect.literal(column.from)))"
+        return "CASE WHEN \(text) IS NOT NULL AND \(problems) <> '{}' THEN \(problem) END"
     }
 }

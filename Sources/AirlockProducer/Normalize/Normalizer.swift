@@ -75,6 +75,7 @@ struct Normalizer {
                 "SELECT r.id AS raw_id, r.file_sha256, \(extracts.joined(separator: ", ")) FROM \(RawRecords.records(inFiles: pendingFiles))",
             value: { value(of: entity.columns[$0], norm.text($0)) }, in: db)
         if case let .when(condition) = entity.source.deletion { try norm.markDeletes(where: condition, in: db) }
+        try SourceContract(normalizer: self).check(inFiles: pendingFiles, in: db)
         try RecordChecks(entity, parents: parents).run(in: db)
 
         let quarantinedIDs = QuarantineRecords.heldBack(inFiles: pendingFiles)
@@ -161,12 +162,15 @@ struct Normalizer {
                 SELECT CAST(\(value) AS TEXT), count(*), count(*) FILTER (WHERE raw_id IN (\(quarantinedIDs))) FROM \(NormalizedRecords.table) GROUP BY 1
                 """)
         {
+            // Values SQLite tells apart by their bytes may be one Swift String (precomposed
+            // and decomposed é): they count as one category, added up.
             let (value, processed, quarantined) = (row[0] as String?, row[1] as Int, row[2] as Int)
-            report.byCategory[value] = (processed, quarantined)
-            if processed > quarantined {
-                report.supersededByCategory[value] =
-                    processed - quarantined - (winners[value] ?? 0) - (report.tombstonesByCategory[value] ?? 0)
-            }
+            let before = report.byCategory[value] ?? (0, 0)
+            report.byCategory[value] = (before.processed + processed, before.quarantined + quarantined)
+        }
+        for (value, read) in report.byCategory where read.processed > read.quarantined {
+            report.supersededByCategory[value] =
+                read.processed - read.quarantined - (winners[value] ?? 0) - (report.tombstonesByCategory[value] ?? 0)
         }
     }
 
@@ -211,6 +215,9 @@ struct Normalizer {
             sql: "INSERT INTO \(tables.snapshot) (\(tables.sql.columns)) SELECT \(tables.sql.columns) \(keptRows)")
         return db.changesCount
     }
+
+    /// SQL: the normalized value of `column`'s source field in the raw record `r`.
+    func normalizedValue(of column: ColumnSpec) -> String { value(of: column, clean(extract(column), column)) }
 
     /// The spec's cleaning of a source field, in SQL: null spellings, trimming, case, digit groups.
     private func clean(_ text: String, _ column: ColumnSpec) -> String {

@@ -23,20 +23,28 @@ struct BundleStager {
         var manifest: Manifest
         /// SHA-256 of the manifest: the bundle's identity in chains and ledgers.
         var digest: String
+        /// The pull cursors the bundle moves, as its manifest shows them; the producer commits
+        /// them with the bundle.
+        var cursors: [PullCursor]
     }
 
     private var timer: StageTimer { StageTimer(logger: logger) }
 
-    func stage(_ drop: DropRun.Result, signingKey: any Signer, in db: Database) throws -> Staged {
-        let manifest = try makeManifest(for: drop, in: db)
-        let name = "bundle-\(BundleIdentity.pad(manifest.sequence))"
+    /// Writes the bundle at `position` in the chain: by default the next regular one.
+    func stage(_ drop: DropRun.Result, at position: ChainPosition? = nil, signingKey: any Signer, in db: Database)
+        throws -> Staged
+    {
+        let position = try position ?? ChainPosition.next(in: db)
+        let (manifest, cursors) = try makeManifest(for: drop, at: position, in: db)
+        let name = position.fileStem
         var writer = try BundleWriter(folder: staging.appendingPathComponent(name))
         defer { writer.discard() }
         let manifestData = try manifest.encoded()
         try writer.add(BundleLayout.manifest, data: manifestData)
         let digest = SHA256.hash(data: manifestData).hexString
         let identity = BundleIdentity(
-            id: manifest.id, sequence: manifest.sequence, digest: digest, parentDigest: manifest.parent)
+            id: manifest.id, sequence: manifest.sequence, digest: digest, parentDigest: manifest.parent,
+            appliedDigest: manifest.appliedDigest(own: digest))
 
         let task = "writing \(name).tar.gz"
         let steps = Int64(SQLDialect.allCases.count + drop.entities.count + ReportPage.allCases.count + 1)
@@ -72,16 +80,28 @@ struct BundleStager {
         let file = staging.appendingPathComponent("\(name).tar.gz")
         try timer.time("archive") { try writer.archive(to: file, mtime: time) }
         stepDone()
-        return Staged(file: file, manifest: manifest, digest: digest)
+        return Staged(file: file, manifest: manifest, digest: digest, cursors: cursors)
     }
 
-    /// The manifest of the bundle after the newest one: sequence, parent, sources, and per
-    /// entity its rows, counts and the checksums `verify.sql` expects.
-    private func makeManifest(for drop: DropRun.Result, in db: Database) throws -> Manifest {
-        let last = try BundleRecord.latest(in: db)
-        let sequence = (last?.sequence ?? 0) + 1
-        let parent = last?.digest ?? ""
-        let sources = try WorkspaceFile.pendingSources(in: db)
+    /// The manifest of the bundle at `position`: sequence, parent, sources (a pulled file of a
+    /// regular bundle with the cursor mark the bundle commits), and per entity its rows, counts
+    /// and the checksums `verify.sql` expects.
+    private func makeManifest(for drop: DropRun.Result, at position: ChainPosition, in db: Database) throws
+        -> (Manifest, [PullCursor])
+    {
+        let (sequence, parent) = (position.sequence, position.parent)
+        var sources = position.sources
+        // A catch-up bundle commits no cursor: its files' marks were committed by their bundles.
+        let cursors =
+            position.catchup != nil
+            ? []
+            : try PullCursor.marks(
+                of: drop.entities, pulled: Set(sources.filter { $0.cursor != nil }.map(\.entity)), bundle: sequence,
+                in: db)
+        for index in sources.indices where position.catchup == nil {
+            let entity = sources[index].entity
+            sources[index].cursor?.committed = cursors.first { $0.entity == entity }?.mark
+        }
         var entities: [Manifest.Entity] = []
         for entity in drop.entities {
             let snapshot = EntityTables(entity).snapshot
@@ -99,14 +119,17 @@ struct BundleStager {
         let created = Date(timeIntervalSince1970: TimeInterval(time)).utcTimestamp
         let expires = spec.bundleLifetime.map { Date(timeIntervalSince1970: TimeInterval(time + $0)).utcTimestamp }
         // The id is derived from the chain position and the inputs, so a re-run makes the same bundle.
-        let idSeed = ([parent, String(sequence)] + sources.map(\.sha256)).joined(separator: "\n")
+        let catchupHead = position.catchup.map { [$0.head] } ?? []
+        let idSeed = ([parent, String(sequence)] + catchupHead + sources.map(\.sha256)).joined(separator: "\n")
         let id =
-            "airlock-\(BundleIdentity.pad(sequence))-"
-            + String(SHA256.hash(data: Data(idSeed.utf8)).hexString.prefix(12))
-        return Manifest(
+            "airlock-\(position.idStem)-" + String(SHA256.hash(data: Data(idSeed.utf8)).hexString.prefix(12))
+        var manifest = Manifest(
             format: Manifest.currentFormat, id: id, sequence: sequence, parent: parent, created: created,
             expires: expires, producer: spec.producerKey, approvals: spec.approvals, sources: sources,
             entities: entities)
+        manifest.catchup = position.catchup
+        manifest.signatures = spec.producerSignatures > 1 ? spec.producerSignatures : nil
+        return (manifest, cursors)
     }
 
     /// The entity's overrides as its manifest lists them (values as text; booleans `true` and

@@ -5,6 +5,8 @@ package enum DiscardError: AirlockError, Equatable {
     case notLatest(sequence: Int, latest: Int?)
     case unknownBundle(id: String)
     case noSuchSource(name: String, sequence: Int)
+    /// The workspace holds no before-images of the bundle (`airlock recover` rebuilt it from later ones).
+    case noBeforeImages(sequence: Int)
 
     package var exitStatus: ExitStatus { .usageOrConfig }
 
@@ -17,6 +19,9 @@ package enum DiscardError: AirlockError, Equatable {
             return "bundle \(id) was not produced by this workspace"
         case let .noSuchSource(name, sequence):
             return "bundle \(sequence) has no source file named '\(name)'"
+        case let .noBeforeImages(sequence):
+            return
+                "bundle \(sequence) cannot be discarded: the workspace does not hold the rows it changed (airlock recover rebuilt it from the bundles after it); put bundle \(sequence) back into outbox/ and run airlock recover again first"
         }
     }
 }

@@ -1,3 +1,4 @@
+import AirlockBase
 import AirlockSite
 import Foundation
 import GRDB
@@ -27,6 +28,15 @@ extension Producer {
             guard latest == bundle.sequence else {
                 throw DiscardError.notLatest(sequence: bundle.sequence, latest: latest)
             }
+            // Every bundle changed some row, so it has before-images, unless `recover` rebuilt
+            // the workspace from later bundles only.
+            guard
+                try spec.entities.contains(where: {
+                    try EntityDiff($0).hasBeforeImages(bundle: bundle.sequence, in: db)
+                })
+            else {
+                throw DiscardError.noBeforeImages(sequence: bundle.sequence)
+            }
             let sources = try WorkspaceFile.bundledNames(sequence: bundle.sequence, in: db)
             for name in requeue where !sources.contains(name) {
                 throw DiscardError.noSuchSource(name: name, sequence: bundle.sequence)
@@ -34,6 +44,7 @@ extension Producer {
             for entity in spec.entities { try EntityDiff(entity).restore(bundle: bundle.sequence, in: db) }
             try WorkspaceFile.discard(sequence: bundle.sequence, requeuing: requeue, in: db)
             try DiscardedBundle.discard(bundle, in: db)
+            try PullCursor.discard(bundle: bundle.sequence, in: db)
             let discarded = Discarded(
                 sequence: bundle.sequence, id: bundle.id, discardedFiles: sources.filter { !requeue.contains($0) },
                 requeuedFiles: sources.filter { requeue.contains($0) }, movedTo: nil)
@@ -44,17 +55,39 @@ extension Producer {
         return discarded
     }
 
-    /// Moves the outbox copy, if there is one, to `outbox/discarded/ID.tar.gz`, out of the way
-    /// of the next bundle.
+    /// A discard that died between its database commit and moving the outbox copy aside left
+    /// the discarded bundle in `outbox/`, where it would look like a bundle the workspace does
+    /// not know; it is moved aside now (only a file with a discarded bundle's name and digest).
+    func finishInterruptedDiscards() throws {
+        let (chain, discarded) = try database.read { db in
+            (Set(try BundleRecord.all(in: db).map(\.fileName)), try DiscardedBundle.all(in: db))
+        }
+        for bundle in OutboxBundle.list(in: workspace.outbox) where !chain.contains(bundle.name) {
+            let candidates = discarded.filter { $0.fileName == bundle.name }
+            guard !candidates.isEmpty, let digest = try? bundle.digest(),
+                let record = candidates.first(where: { $0.digest == digest })
+            else { continue }
+            _ = try moveAside(bundle.url, id: record.id)
+        }
+    }
+
+    /// Moves the outbox copy, if there is one, to `outbox/discarded/ID.tar.gz` (`ID-2.tar.gz`…
+    /// when a bundle of that id was discarded before), out of the way of the next bundle and
+    /// never over another file.
     private func moveAside(_ file: URL, id: String) throws -> URL? {
         guard FileManager.default.fileExists(atPath: file.path) else { return nil }
         let folder = workspace.outbox.appendingPathComponent("discarded")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let destination = folder.appendingPathComponent("\(id).tar.gz")
-        guard rename(file.path, destination.path) == 0 else {
-            throw BundleError.archive(
-                "cannot move \(file.path) to \(destination.path): \(String(cString: strerror(errno)))")
+        for number in 1... {
+            let destination = folder.appendingPathComponent(number == 1 ? "\(id).tar.gz" : "\(id)-\(number).tar.gz")
+            switch FileMove.withoutReplacing(file, to: destination) {
+            case .moved: return destination
+            case .exists: continue
+            case .crossDevice, .failed:
+                throw BundleError.archive(
+                    "cannot move \(file.path) to \(destination.path): \(String(cString: strerror(errno)))")
+            }
         }
-        return destination
+        return nil
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// The first step of a run: the inbox files, each read in its own transaction.
 extension Producer {
     func readyFiles(noting report: inout RunReport) throws -> [URL] {
-        try InboxFile.list(in: workspace.inbox).filter { url in
+        try InboxListing(of: workspace.inbox).files.filter { url in
             guard WriterCheck.check(url.path) == .writing else { return true }
             report.stillBeingWritten.append(url.lastPathComponent)
             return false
@@ -16,10 +16,17 @@ extension Producer {
     func ingest(_ files: [URL], into report: inout RunReport) throws {
         let ingestor = Ingestor(database: database, spec: spec, progress: progress)
         let disposal = InboxDisposal(inbox: workspace.inbox, keepProcessed: spec.inbox.keepProcessed)
+        report.undecodableNames = try InboxListing(of: workspace.inbox).undecodableNames
+        for name in report.undecodableNames {
+            logger.warning("not read: the file name is not UTF-8; rename the file", metadata: ["file": "\(name)"])
+        }
         for url in files where FileManager.default.fileExists(atPath: url.path) {
             let outcomes: [Ingestor.Outcome]
+            // Opened once, never through a link: what is hashed is what is read (`OpenedFile`).
+            var file: InboxFile?
             do {
-                outcomes = try timer.time("ingest", ["file": "\(url.lastPathComponent)"]) { try ingestor.ingest(url) }
+                file = try InboxFile(url: url)
+                outcomes = try timer.time("ingest", ["file": "\(url.lastPathComponent)"]) { try ingestor.ingest(file!) }
             } catch let error as IngestError {
                 outcomes = [.rejected(error)]
             }
@@ -45,7 +52,7 @@ extension Producer {
                     report.rejected.append(error)
                 }
             }
-            if let destination = try disposal.dispose(url, outcomes: outcomes) {
+            if let destination = try disposal.dispose(url, mode: file?.opened.mode, outcomes: outcomes) {
                 logger.info(
                     "moved",
                     metadata: [

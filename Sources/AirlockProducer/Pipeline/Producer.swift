@@ -9,8 +9,9 @@ import Logging
 /// `BundleStager` (a signed bundle under `.airlock/staging`) → `outbox/`.
 ///
 /// Crash safety: each file's ingest is one transaction. The drop run, the staging, the
-/// baseline update and the bundle's bookkeeping run in one more; the bundle is published into
-/// `outbox/` after it commits (a run that died in between publishes it next time).
+/// baseline update and the bundle's bookkeeping (pull cursors included) run in one more; the
+/// bundle is published into `outbox/` after it commits (a run that died in between publishes
+/// it next time).
 package struct Producer {
     package let workspace: Workspace
     let logger: Logger
@@ -35,7 +36,21 @@ package struct Producer {
     /// Ingests `files` (by default every inbox file no process is still writing), then
     /// bundles what changed.
     package func runOnce(files: [URL]? = nil) throws -> RunReport {
+        do {
+            return try run(files: files)
+        } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
+            throw WorkspaceError.databaseDamaged(details: [error.message ?? "\(error.resultCode)"])
+        }
+    }
+
+    private func run(files: [URL]?) throws -> RunReport {
+        try finishInterruptedDiscards()
+        try WorkspaceHealth(workspace: workspace).check()
         try publishStagedBundles()
+        try BundleClock(
+            time: fixedTime ?? Int(Date().timeIntervalSince1970), lifetime: spec.bundleLifetime, fixed: fixedTime != nil
+        )
+        .check(newest: try database.read(BundleRecord.latest), logger: logger)
         let signingKey = try KeyStore(directory: workspace.keys, agent: agent).signingKey(spec.producerKey)
         var report = RunReport()
         try ingest(try files ?? readyFiles(noting: &report), into: &report)
@@ -99,17 +114,34 @@ package struct Producer {
             sequence: sequence, id: staged.manifest.id, digest: staged.digest, fileName: staged.file.lastPathComponent,
             createdAt: staged.manifest.created
         ).insert(db)
+        // With the bundle, never before: a pull whose records were not bundled asks for them again.
+        try PullCursor.commit(staged.cursors, in: db)
         report.outcome = .bundle(
             file: workspace.outbox.appendingPathComponent(staged.file.lastPathComponent),
             manifest: staged.manifest, digest: staged.digest)
     }
 
-    /// Moves bundles whose transaction committed from staging into `outbox/`.
-    private func publishStagedBundles() throws {
-        for name in try database.read(BundleRecord.fileNames) {
-            let staged = workspace.staging.appendingPathComponent(name)
+    /// Moves bundles whose transaction committed from staging into `outbox/`, never over a
+    /// file there. One already there with the same digest was published by a run that died
+    /// before removing its staged copy; one with another digest is not this workspace's.
+    func publishStagedBundles() throws {
+        for bundle in try database.read(BundleRecord.all) {
+            let staged = workspace.staging.appendingPathComponent(bundle.fileName)
             guard FileManager.default.fileExists(atPath: staged.path) else { continue }
-            try BundleWriter.publish(staged, into: workspace.outbox)
+            do {
+                try BundleWriter.publish(staged, into: workspace.outbox)
+            } catch BundleError.alreadyInOutbox {
+                let published = OutboxBundle(
+                    url: workspace.outbox.appendingPathComponent(bundle.fileName), sequence: bundle.sequence)
+                let digest = try? published.digest()
+                guard digest == bundle.digest else {
+                    throw WorkspaceError.outboxMismatch(
+                        found: "outbox/\(bundle.fileName) is not the bundle \(BundleIdentity.pad(bundle.sequence)) "
+                            + "this workspace made and staged (digest \(digest.map { String($0.prefix(16)) } ?? "unreadable"), "
+                            + "expected \(bundle.digest.prefix(16))); it was not overwritten")
+                }
+                try FileManager.default.removeItem(at: staged)
+            }
         }
     }
 }

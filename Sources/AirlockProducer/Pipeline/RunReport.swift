@@ -18,6 +18,8 @@ package struct RunReport {
     /// Files whose content was ingested before (by any name).
     package var alreadySeen: [String] = []
     package var rejected: [IngestError] = []
+    /// Inbox file names that are not UTF-8, escaped (`bad\xFF.csv`): they are not read until renamed.
+    package var undecodableNames: [String] = []
     /// Inbox files some process still has open for writing; the next run takes them.
     package var stillBeingWritten: [String] = []
     /// What validation found: records held back or warned about, and what blocked the run.

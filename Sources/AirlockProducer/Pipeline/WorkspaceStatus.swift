@@ -25,11 +25,20 @@ package struct WorkspaceStatus: Codable, Equatable {
         package var reason: String
     }
 
+    /// What stops the next run (`WorkspaceHealth`: a damaged database, or one that does not
+    /// match `outbox/`), with the way out; nil when the workspace is sound.
+    package var problem: String?
     /// Inbox files not read yet, by name.
     package var waiting: [String]
+    /// Inbox files whose names are not UTF-8, escaped (`bad\xFF.csv`); they are read once renamed.
+    package var undecodableNames: [String]
     /// Files read since the last bundle, by name.
     package var readNotBundled: [String]
+    /// The newest bundle in `outbox/` (published); a bundle still waiting in staging is not it.
     package var lastBundle: Bundle?
+    /// Bundles written and recorded but not yet moved into `outbox/` (the move failed: a full
+    /// or unwritable outbox); the next run moves them.
+    package var staged: [Bundle]
     package var heldBack: [HeldBack]
     /// Files in `inbox/rejected/` (their reasons are beside them in `NAME.error.txt`).
     package var rejected: [String]
@@ -37,12 +46,23 @@ package struct WorkspaceStatus: Codable, Equatable {
     package var unparsed: [Unparsed]?
 
     package init(workspace: Workspace, listingUnparsed: Bool = false) throws {
-        let names = try InboxFile.list(in: workspace.inbox).map(\.lastPathComponent)
-        (waiting, readNotBundled, lastBundle, heldBack, unparsed) = try workspace.database.read { db in
-            let known = try WorkspaceFile.knownNames(in: db)
+        do {
+            try WorkspaceHealth(workspace: workspace).check(always: true)
+        } catch let error as WorkspaceError {
+            problem = error.description
+        }
+        let listing = try InboxListing(of: workspace.inbox)
+        undecodableNames = listing.undecodableNames
+        let names = listing.files.map(\.lastPathComponent)
+        (waiting, readNotBundled, lastBundle, staged, heldBack, unparsed) = try workspace.database.read { db in
+            // Read files leave the inbox, unless it keeps them: then those lying as they were read.
+            let known = workspace.spec.inbox.keepProcessed ? try KeptFile.names(in: db) : []
             let read = try WorkspaceFile.pendingNames(in: db)
-            let bundle = try BundleRecord.latest(in: db).map {
+            let bundles = try BundleRecord.all(in: db).map {
                 Bundle(sequence: $0.sequence, file: $0.fileName, created: $0.createdAt)
+            }
+            let isStaged = { (bundle: Bundle) in
+                FileManager.default.fileExists(atPath: workspace.staging.appendingPathComponent(bundle.file).path)
             }
             let recent = WorkspaceFile.recentFiles
             let heldBack = try Row.fetchAll(
@@ -60,7 +80,10 @@ package struct WorkspaceStatus: Codable, Equatable {
                         place: RecordFailure.place(line: row[1], record: row[2], field: row[3], sheet: row[5]),
                         reason: row[4])
                 } : nil
-            return (names.filter { !known.contains($0) }, read, bundle, heldBack, unparsed)
+            return (
+                names.filter { !known.contains($0) }, read, bundles.last { !isStaged($0) }, bundles.filter(isStaged),
+                heldBack, unparsed
+            )
         }
         let rejectedFolder = workspace.inbox.appendingPathComponent("rejected")
         rejected = ((try? FileManager.default.contentsOfDirectory(atPath: rejectedFolder.path)) ?? [])

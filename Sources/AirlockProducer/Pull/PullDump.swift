@@ -1,8 +1,9 @@
+import AirlockSite
 import AirlockSpec
 import Foundation
 
 /// The file one pull leaves in the inbox:
-/// `{"pages": [PAGE, PAGE, …], "airlock_pull": {source, url, pulled_at, pages, records}}`.
+/// `{"pages": [PAGE, PAGE, …], "airlock_pull": {source, url, pulled_at, pages, records, cursor}}`.
 ///
 /// Each page is written byte for byte as the API sent it, so ingestion keeps the raw records.
 /// The dump grows under `.airlock/pulling/` and is linked into the inbox only when the last
@@ -23,9 +24,12 @@ struct PullDump {
         var finishedAt: String
         var pages: Int
         var records: Int
+        /// An incremental pull's parameter and `since`, absent for other sources; ingestion keeps
+        /// it with the file, and the bundle that carries the file adds the mark it commits.
+        var cursor: Manifest.Cursor?
 
         enum CodingKeys: String, CodingKey {
-            case source, method, url, params, pagination, pages, records
+            case source, method, url, params, pagination, pages, records, cursor
             case pulledAt = "pulled_at", finishedAt = "finished_at"
         }
     }

@@ -13,10 +13,12 @@ package enum PullError: AirlockError, Equatable {
     /// A page arrived whole but is not what the spec describes.
     case badPage(source: String, page: Int, url: String, reason: String)
     case write(source: String, path: String, reason: String)
+    /// The committed mark cannot be moved back by `lookback`: the aggregate gave no timestamp.
+    case cursorNotTimestamp(source: String, mark: String, from: String)
 
     package var exitStatus: ExitStatus {
         switch self {
-        case .noSources, .unknownEntity, .missingVariable: return .usageOrConfig
+        case .noSources, .unknownEntity, .missingVariable, .cursorNotTimestamp: return .usageOrConfig
         case .gaveUp, .refused, .badPage, .write: return .failure
         }
     }
@@ -43,6 +45,9 @@ package enum PullError: AirlockError, Equatable {
             return "\(source): page \(page) (\(url)): \(reason). Nothing was written to the inbox"
         case let .write(source, path, reason):
             return "\(source): cannot write \(path): \(reason)"
+        case let .cursorNotTimestamp(source, mark, from):
+            return
+                "\(source): pull.incremental.from '\(from)' gave '\(mark)', which is not a timestamp, so lookback cannot move it back; aggregate a timestamp column or remove lookback"
         }
     }
 }

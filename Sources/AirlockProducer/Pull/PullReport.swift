@@ -1,3 +1,4 @@
+import AirlockSite
 import Foundation
 
 /// What one pull fetched.
@@ -8,4 +9,6 @@ package struct PullReport: Sendable {
     package var records: Int
     /// Attempts beyond the first, over all pages.
     package var retries: Int
+    /// What an incremental pull asked for; nil for a source without `incremental`.
+    package var cursor: Manifest.Cursor?
 }

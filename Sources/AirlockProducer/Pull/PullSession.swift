@@ -1,4 +1,5 @@
 import AirlockBase
+import AirlockSite
 import AirlockSpec
 import Foundation
 import Logging
@@ -32,13 +33,20 @@ struct PullSession {
     private var lastRequest: Date?
     private(set) var retries = 0
 
-    init(entity: EntitySpec, spec: PullSpec, environment: [String: String], logger: Logger) throws {
+    /// With a cursor that has a `since`, every request the pull builds asks only for what
+    /// changed since then; a next link is followed as the API gives it.
+    init(
+        entity: EntitySpec, spec: PullSpec, cursor: Manifest.Cursor?, environment: [String: String], logger: Logger
+    ) throws {
         source = entity.name
         self.spec = spec
         recordsPath = entity.source.recordsPath
         self.logger = logger
         var credentials = Credentials(source: entity.name, environment: environment)
-        let parameters = try spec.parameters.map { ($0.name, try credentials.expand($0.value)) }
+        // The cursor is data from the workspace, never expanded as `${NAME}`.
+        let parameters =
+            try spec.parameters.map { ($0.name, try credentials.expand($0.value)) }
+            + (cursor.flatMap { cursor in cursor.since.map { [(cursor.param, $0)] } } ?? [])
         firstURL = QueryEncoding.append(parameters, to: try credentials.expand(spec.url))
         var headers = try spec.headers.map { "\($0.name): \(try credentials.expand($0.value))" }
         if let auth = spec.auth { headers.append(try credentials.authorizationHeader(auth)) }

@@ -1,10 +1,12 @@
 import AirlockBase
+import AirlockSite
 import AirlockSpec
 import Foundation
 import Logging
 
 /// `airlock pull`: fetches every page of an entity's API source into one dump in `inbox/`,
-/// where the pipeline reads it like any dropped file.
+/// where the pipeline reads it like any dropped file. An incremental source asks only for what
+/// changed since its committed cursor (`PullCursor`), which only a bundle moves.
 ///
 /// Transient failures (timeouts, connection errors, 429, 5xx, bodies cut short) are retried
 /// with exponential backoff and jitter, honouring `Retry-After`; after `attempts` tries the
@@ -44,7 +46,9 @@ package struct Puller {
         guard let spec = entity.source.pull else {
             throw PullError.unknownEntity(entity.name, pullable: pullableEntities.map(\.name))
         }
-        var session = try PullSession(entity: entity, spec: spec, environment: environment, logger: logger)
+        let cursor = try spec.incremental.map { try self.cursor(of: entity, $0) }
+        var session = try PullSession(
+            entity: entity, spec: spec, cursor: cursor, environment: environment, logger: logger)
         let started = Date()
         var dump: PullDump
         do {
@@ -63,10 +67,11 @@ package struct Puller {
                 source: entity.name, method: spec.method.rawValue, url: spec.url,
                 params: Dictionary(spec.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }),
                 pagination: spec.pagination.style.name, pulledAt: started.utcTimestamp, finishedAt: Date().utcTimestamp,
-                pages: dump.pages, records: records)
+                pages: dump.pages, records: records, cursor: cursor)
             let file = try dump.publish(provenance, into: workspace.inbox, entity: entity.name, stamp: stamp)
             return PullReport(
-                entity: entity.name, file: file, pages: dump.pages, records: records, retries: session.retries)
+                entity: entity.name, file: file, pages: dump.pages, records: records, retries: session.retries,
+                cursor: cursor)
         } catch let error as PullError {
             dump.discard()
             throw error
@@ -74,6 +79,24 @@ package struct Puller {
             dump.discard()
             throw PullError.write(source: entity.name, path: workspace.inbox.path, reason: error.localizedDescription)
         }
+    }
+
+    /// What an incremental pull asks for: the committed mark, `lookback` earlier, or everything
+    /// (no `since`) before any bundle committed a mark, or when the mark came from another `from`.
+    private func cursor(of entity: EntitySpec, _ incremental: IncrementalPull) throws -> Manifest.Cursor {
+        let everything = Manifest.Cursor(param: incremental.parameter, since: nil)
+        guard let committed = try workspace.database.read({ try PullCursor.committed(entity: entity.name, in: $0) })
+        else { return everything }
+        guard committed.expression == incremental.from else {
+            logger.warning(
+                "\(entity.name): pull.incremental.from changed since bundle \(committed.bundleSequence) (was '\(committed.expression)'); pulling in full, and the next bundle commits a mark of the new expression"
+            )
+            return everything
+        }
+        guard let since = incremental.cursor(after: committed.mark) else {
+            throw PullError.cursorNotTimestamp(source: entity.name, mark: committed.mark, from: incremental.from)
+        }
+        return Manifest.Cursor(param: incremental.parameter, since: since)
     }
 
     private static func stamp(_ date: Date) -> String {

@@ -26,6 +26,9 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
         package var expires: String?
         package var expired: Bool
         package var producer: String
+        /// Set for a catch-up bundle: the bundle the target is at before, and the digest its
+        /// ledger is at afterwards.
+        package var catchup: Manifest.CatchUp?
     }
 
     /// A producer signature, an approval or a rejection.
@@ -68,7 +71,8 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
         let expired = manifest.expires.flatMap { ISO8601DateFormatter().date(from: $0) }.map { $0 <= now } ?? false
         bundle = Identity(
             file: file, id: manifest.id, sequence: manifest.sequence, digest: verified.digest, parent: manifest.parent,
-            created: manifest.created, expires: manifest.expires, expired: expired, producer: manifest.producer)
+            created: manifest.created, expires: manifest.expires, expired: expired, producer: manifest.producer,
+            catchup: manifest.catchup)
         func recorded(_ member: String) -> String? {
             // A member as old as the bundle came from before review times were kept.
             verified.reviewTimes[member].flatMap {
@@ -80,6 +84,11 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
                 role: .producer, name: verified.signers.joined(separator: ","), principals: verified.signers,
                 fingerprint: verified.producerKey.fingerprint, recorded: manifest.created, valid: true, reason: nil)
         ]
+        signatures += verified.cosignatures.map {
+            Signature(
+                role: .producer, name: $0.name, principals: $0.principals, fingerprint: $0.fingerprint,
+                recorded: recorded(BundleLayout.cosignature(by: $0.name)), valid: true, reason: nil)
+        }
         signatures += verified.approvals.map {
             Signature(
                 role: .approval, name: $0.name, principals: $0.principals, fingerprint: $0.fingerprint,
@@ -93,8 +102,14 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
         signatures += verified.ignored.map { note in
             let member = String(note.prefix { $0 != ":" })
             let review = BundleLayout.reviewMember(member)
+            let role: Signature.Role =
+                switch review?.kind {
+                case .rejection: .rejection
+                case .cosignature: .producer
+                default: .approval
+                }
             return Signature(
-                role: review?.kind == .rejection ? .rejection : .approval, name: review?.name ?? member, principals: [],
+                role: role, name: review?.name ?? member, principals: [],
                 fingerprint: nil,
                 recorded: recorded(member), valid: false, reason: String(note.dropFirst(member.count + 2)))
         }

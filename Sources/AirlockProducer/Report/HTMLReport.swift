@@ -40,7 +40,7 @@ struct HTMLReport {
             <h2>Signatures and approvals</h2>
             \(signatures)
             <h2>Sources</h2>
-            \(table(id: "sources", header: ["file", "entity", "records", "sha256"], rows: contents.sourceRows.map { $0.map(Self.escape) }))
+            \(table(id: "sources", header: contents.sources.header, rows: contents.sources.rows.map { $0.map(Self.escape) }))
             <h2>Changes by entity</h2>
             \(breakdownTable)
             \(chart)

@@ -11,7 +11,7 @@ struct MarkdownReport {
         let manifest = contents.manifest
         var out = "# Airlock bundle \(manifest.sequence)\n\n"
         out += table(["", ""], contents.facts.map { [$0.0, $0.1] })
-        out += "\n## Sources\n\n" + table(["file", "entity", "records", "sha256"], contents.sourceRows)
+        out += "\n## Sources\n\n" + table(contents.sources.header, contents.sources.rows)
         out += "\n## Changes by entity\n\n"
         let labelled = manifest.entities.flatMap { entity in
             let breakdown = Breakdown(entity)

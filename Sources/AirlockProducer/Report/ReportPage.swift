@@ -28,18 +28,34 @@ package enum ReportPage: CaseIterable, Sendable {
 }
 
 extension BundleContents {
-    /// One row per source file: name, entity, records, SHA-256.
-    var sourceRows: [[String]] {
-        manifest.sources.map { [$0.name, $0.entity, String($0.records), $0.sha256] }
+    /// One row per source file: name, entity, records, SHA-256, and when an incremental pull
+    /// fetched one, its cursor (a column only pages with such a source have).
+    var sources: (header: [String], rows: [[String]]) {
+        let cursors = manifest.sources.contains { $0.cursor != nil }
+        return (
+            ["file", "entity", "records", "sha256"] + (cursors ? ["cursor (sent → committed)"] : []),
+            manifest.sources.map { source in
+                [source.name, source.entity, String(source.records), source.sha256]
+                    + (cursors ? [source.cursor?.line ?? ""] : [])
+            }
+        )
     }
 
     /// Key facts about the bundle, as label and value.
     var facts: [(String, String)] {
-        [
+        let catchup = manifest.catchup.map {
+            [
+                (
+                    "catch-up",
+                    "moves a target at bundle \($0.from) to bundle \(manifest.sequence) (ledger then at \($0.head))"
+                )
+            ]
+        }
+        return [
             ("id", manifest.id), ("sequence", String(manifest.sequence)), ("created", manifest.created),
             ("expires", manifest.expires ?? "never"), ("producer", manifest.producer),
             ("parent", manifest.parent.isEmpty ? "(none: the first bundle)" : manifest.parent)
-        ]
+        ] + (catchup ?? [])
     }
 
     /// How many changes an entity's change file holds, and how many of them are listed here.

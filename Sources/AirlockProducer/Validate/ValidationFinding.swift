@@ -6,8 +6,8 @@ import AirlockSpec
 package struct ValidationFinding: Codable, Equatable, Sendable {
     package var severity: Severity
     /// What failed: `type`, `key` (an empty key), `not_null`, `unique`, `accepted`, `pattern`,
-    /// `range`, `length`, `transition`, `references`, `tombstone`, `unread_records`, `min_rows`,
-    /// `max_delete_share`, `max_change_share`.
+    /// `range`, `length`, `transition`, `references`, `tombstone`, `unread_records`, `unknown_fields`,
+    /// `missing_fields`, `min_rows`, `max_delete_share`, `max_change_share`.
     package var check: String
     package var entity: String
     package var file: String?

@@ -72,6 +72,7 @@ package struct InboxWatcher {
             if ready.count < listing.count && Date().timeIntervalSince(dropBegan) < settings.longestDrop { continue }
             pending = ready.count < listing.count
             guard !ready.isEmpty else { continue }
+            let handed = listing.filter { ready.contains($0.key) }
             do {
                 onReport(try producer.runOnce(files: ready.map { inbox.appendingPathComponent($0) }))
             } catch {
@@ -81,7 +82,14 @@ package struct InboxWatcher {
                 pending = true
                 changedAt = Date().addingTimeInterval(settings.retryDelay - settings.settle)
             }
+            // Look again: a file that landed (or changed) while the run was busy was not in it,
+            // and its events were drained with the run's; it waits for a drop of its own.
             listing = try list(inbox)
+            if listing.contains(where: { handed[$0.key] != $0.value }) {
+                if !pending { dropBegan = Date() }
+                if !pending || changedAt < Date() { changedAt = Date() }
+                pending = true
+            }
         }
         logger.info("stopping", metadata: ["signal": "\(StopSignal.requested.map(String.init) ?? "none")"])
     }

@@ -8,6 +8,13 @@ package final class Workspace {
     package let root: URL
     package let spec: Spec
     let database: DatabaseQueue
+    /// True when there was no database file and this open made an empty one.
+    let databaseWasCreated: Bool
+    /// False when the last process using the database died with it open (its write-ahead log
+    /// was still there): a crash, `kill -9` or a power loss, after which it is checked whole.
+    let closedCleanly: Bool
+    /// When this process last found the database sound (`WorkspaceHealth`).
+    var checkedAt: Date?
 
     package var inbox: URL { root.appendingPathComponent("inbox") }
     package var outbox: URL { root.appendingPathComponent("outbox") }
@@ -30,12 +37,21 @@ package final class Workspace {
             try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
             WorkspaceFunctions.register(in: db)
         }
-        database = try DatabaseQueue(
-            path: stateURL.appendingPathComponent("workspace.sqlite").path,
-            configuration: configuration)
-        try WorkspaceSchema.migrator.migrate(database)
+        let path = stateURL.appendingPathComponent(Self.databaseFileName).path
+        databaseWasCreated = !FileManager.default.fileExists(atPath: path)
+        // SQLite removes the write-ahead log when the last connection closes cleanly.
+        closedCleanly = !FileManager.default.fileExists(atPath: path + "-wal")
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try WorkspaceSchema.migrator.migrate(database)
+        } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
+            throw WorkspaceError.databaseUnreadable(reason: error.message ?? "\(error.resultCode)")
+        }
         try database.write { db in
             for entity in spec.entities { try EntityTables(entity).create(in: db) }
+            try PullCursor.check(spec.entities, in: db)
         }
     }
+
+    package static let databaseFileName = "workspace.sqlite"
 }

@@ -3,6 +3,14 @@ import AirlockBase
 /// Problems with the workspace as a whole, rather than with one input file.
 package enum WorkspaceError: AirlockError, Equatable {
     case entityChanged(entity: String, was: String, now: String)
+    /// The workspace's state does not match `outbox/`: `found` says what, the message how to recover.
+    case outboxMismatch(found: String)
+    /// `PRAGMA integrity_check` found the database damaged (its first lines).
+    case databaseDamaged(details: [String])
+    /// The database file cannot be opened as SQLite (not a database, or damaged beyond opening).
+    case databaseUnreadable(reason: String)
+    /// `pull.incremental.from` is not an aggregate SQLite can compute over the entity's rows.
+    case cursorExpression(entity: String, expression: String, reason: String)
 
     package var exitStatus: ExitStatus { .usageOrConfig }
 
@@ -10,7 +18,23 @@ package enum WorkspaceError: AirlockError, Equatable {
         switch self {
         case let .entityChanged(entity, was, now):
             return
-                "entity '\(entity)' changed its columns since the last run (was: \(was); now: \(now)); schema changes need a new workspace: move .airlock/ aside and run again"
+                "entity '\(entity)' changed its columns since the last run (was: \(was); now: \(now)); schema changes need a new workspace with its own outbox/ and chain (sites start it on fresh targets): make one, or put the columns back"
+        case let .outboxMismatch(found):
+            return
+                "the workspace state does not match outbox/: \(found). Nothing was read or written. \(Self.recovery)"
+        case let .databaseDamaged(details):
+            return
+                "the workspace database .airlock/workspace.sqlite is damaged (PRAGMA integrity_check: \(details.joined(separator: "; "))). Nothing was read or written. \(Self.recovery)"
+        case let .databaseUnreadable(reason):
+            return
+                "the workspace database .airlock/workspace.sqlite cannot be read (\(reason)). Nothing was read or written. \(Self.recovery)"
+        case let .cursorExpression(entity, expression, reason):
+            return
+                "entities.\(entity).source.pull.incremental.from: '\(expression)' cannot compute the cursor over the entity's rows: \(reason)"
         }
+    }
+
+    private static var recovery: String {
+        "Run `airlock recover` to rebuild the workspace state (chain position and baseline rows) from the bundles in outbox/; the current database is moved aside, not deleted"
     }
 }

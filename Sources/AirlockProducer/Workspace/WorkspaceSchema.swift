@@ -120,7 +120,47 @@ enum WorkspaceSchema {
                     ALTER TABLE airlock_quarantine ADD COLUMN severity TEXT NOT NULL DEFAULT 'quarantine'
                     """)
         }
-        migrator.registerMigration("v6 sheets") { db in
+        migrator.registerMigration("v6 current state") { db in
+            // Content identity dedupes re-deliveries of an entity's current state only: a file
+            // settles in a run (`settled_order`, increasing), and the files of the entity's
+            // newest settled run are its current state. Rows of earlier releases: a bundle's
+            // files settled together (numbered by their newest ingest order), an unchanged file
+            // on its own. Kept inbox files (`inbox: {processed: keep}`) are remembered by name,
+            // so a file lying in place is not read again when it stops being current.
+            try db.execute(
+                sql: """
+                    ALTER TABLE airlock_files ADD COLUMN settled_order INTEGER;
+                    UPDATE airlock_files SET settled_order = CASE state
+                        WHEN 'bundled' THEN (SELECT max(b.ingest_order) FROM airlock_files AS b
+                                             WHERE b.bundle_sequence = airlock_files.bundle_sequence AND b.state = 'bundled')
+                        WHEN 'unchanged' THEN ingest_order END;
+                    CREATE TABLE airlock_kept_files (
+                        name TEXT PRIMARY KEY,
+                        sha256 TEXT NOT NULL
+                    );
+                    INSERT OR REPLACE INTO airlock_kept_files (name, sha256)
+                        SELECT name, sha256 FROM airlock_files WHERE state <> 'rejected' AND instr(name, '!') = 0 ORDER BY ingest_order;
+                    INSERT OR REPLACE INTO airlock_kept_files (name, sha256)
+                        SELECT name, sha256 FROM airlock_archives WHERE state = 'ingested' ORDER BY seen_at;
+                    """)
+        }
+        migrator.registerMigration("v7 incremental pull") { db in
+            // The high-water mark each bundle left an incremental pull source (`PullCursor`),
+            // and the parameter and value a pulled file was fetched with (`WorkspaceFile`).
+            try db.execute(
+                sql: """
+                    CREATE TABLE airlock_pull_cursors (
+                        entity TEXT NOT NULL,
+                        bundle_sequence INTEGER NOT NULL,
+                        expression TEXT NOT NULL,
+                        mark TEXT NOT NULL,
+                        PRIMARY KEY (entity, bundle_sequence)
+                    );
+                    ALTER TABLE airlock_files ADD COLUMN cursor_param TEXT;
+                    ALTER TABLE airlock_files ADD COLUMN cursor_since TEXT
+                    """)
+        }
+        migrator.registerMigration("v8 sheets") { db in
             // Spreadsheets: the sheet read, its date system and its header, for places and dates.
             try db.execute(
                 sql: """

@@ -61,17 +61,17 @@ package struct BundleApplier {
     }
 
     /// Runs the `mode`'s script when the bundle passes verification with the approvals its
-    /// manifest requires and those the site adds (`approvals`), is not expired or rejected,
-    /// and is the next bundle on the target's chain.
+    /// manifest requires and those the site adds (`approvals`), is not expired (beyond the
+    /// site's `expiryGrace`, in seconds) or rejected, and is the next bundle on the target's chain.
     /// After a real apply, runs `verify.sql` and reports in `tableCheck` whether the changed
     /// tables now equal the bundle's snapshot.
     package func apply(
-        _ bundle: URL, to target: Target, approvals: SiteApprovals = SiteApprovals(), mode: Mode = .upsert,
-        onDrift: DriftAction = .stop, dryRun: Bool = false
+        _ bundle: URL, to target: Target, approvals: SiteApprovals = SiteApprovals(), expiryGrace: Double = 0,
+        mode: Mode = .upsert, onDrift: DriftAction = .stop, dryRun: Bool = false
     ) throws -> Outcome {
         try run({ _ in mode.script }, of: bundle, on: target, onDrift: onDrift, dryRun: dryRun, verifyAfter: !dryRun) {
             chain in
-            BundleVerifier.Policy(approvals: approvals, chain: chain)
+            BundleVerifier.Policy(approvals: approvals, expiryGrace: expiryGrace, chain: chain)
         }
     }
 
@@ -85,12 +85,37 @@ package struct BundleApplier {
         return try run(script, of: bundle, on: target, onDrift: onDrift, dryRun: dryRun) { _ in
             .integrityOnly
         } check: { verified, chain in
-            guard chain.head == verified.digest else {
+            guard chain.head == verified.manifest.appliedDigest(own: verified.digest) else {
                 throw VerificationError.outOfOrder(
                     "bundle \(verified.manifest.sequence) (\(verified.manifest.id)) is not the last bundle applied to the target; only the last applied bundle can be rolled back"
                 )
             }
         }
+    }
+
+    /// What `check` found: the bundle, and what the script's check printed (its verdict).
+    package struct CheckOutcome {
+        package var verified: BundleVerifier.Verified
+        package var script: BundleScript
+        package var printed: [String]
+    }
+
+    /// Runs only the check `mode`'s script starts with against the target, changing nothing
+    /// (`airlock check-target`): the script's ledger guards and every check of the target's
+    /// tables and of the bundle's rows. The bundle's integrity and signature are verified
+    /// first; its age, approvals and place in the chain are the apply's business.
+    package func check(_ bundle: URL, against target: Target, mode: Mode = .upsert) throws -> CheckOutcome {
+        let work = try PrivateFolder(prefix: "airlock-apply")
+        let folder = work.url.appendingPathComponent("bundle")
+        let verified = try verifier.verify(bundle, policy: .integrityOnly, extractTo: folder)
+        let member = BundleLayout.script(mode.script, for: target.dialect)
+        let file = folder.appendingPathComponent(member)
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw VerificationError.missingMember(name: member)
+        }
+        let printed = try target.check(file)
+        withExtendedLifetime(work) {}
+        return CheckOutcome(verified: verified, script: mode.script, printed: printed)
     }
 
     private func run(
@@ -99,8 +124,9 @@ package struct BundleApplier {
         policy: (AppliedChain) -> BundleVerifier.Policy,
         check: (BundleVerifier.Verified, AppliedChain) throws -> Void = { _, _ in }
     ) throws -> Outcome {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-apply-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        // The members are the site's data: unpacked where only this user can read them.
+        let work = try PrivateFolder(prefix: "airlock-apply")
+        let folder = work.url.appendingPathComponent("bundle")
         let chain = try target.appliedChain()
         let steps: Int64 = verifyAfter ? 3 : 2
         func step(_ done: Int64, _ task: String) {
@@ -116,7 +142,7 @@ package struct BundleApplier {
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw VerificationError.missingMember(name: member)
         }
-        let run = try target.run(file, dryRun: dryRun, skipDrift: onDrift == .skip)
+        let run = try target.run(file, dryRun: dryRun, switches: .init(skipDrift: onDrift == .skip))
         var outcome = Outcome(
             verified: verified, script: script(chain), dryRun: dryRun, head: run.head,
             skippedDrift: run.printed.filter { $0.contains(ScriptSwitches.skippedMarker) })
@@ -132,6 +158,7 @@ package struct BundleApplier {
             }
         }
         step(steps, "done")
+        withExtendedLifetime(work) {}
         return outcome
     }
 }

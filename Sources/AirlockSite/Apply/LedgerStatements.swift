@@ -58,7 +58,34 @@ package struct LedgerStatements {
 
     /// Every row, oldest first, with the columns `LedgerEntry(fields:)` takes, all as text.
     var entries: String {
-        "SELECT bundle_id, CAST(sequence AS TEXT), digest, parent_digest, kind, head_digest FROM \(Self.table) ORDER BY id"
+        let appliedAt =
+            dialect == .postgres
+            ? "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+            : "substr(applied_at, 1, 19) || 'Z'"
+        return
+            "SELECT bundle_id, CAST(sequence AS TEXT), digest, parent_digest, kind, head_digest, CAST(id AS TEXT), \(appliedAt) FROM \(Self.table) ORDER BY id"
+    }
+
+    /// How long an SQLite script, or the applier, waits for another apply that holds the
+    /// database (`BEGIN IMMEDIATE` in its script) before giving up.
+    package static let busyTimeout: Double = 600
+
+    /// The key of the PostgreSQL advisory lock every script takes first: "Airlock" in ASCII.
+    package static let advisoryLockKey: Int64 = 0x41_6972_6C6F_636B
+
+    /// One apply at a time: before a script creates or reads the ledger, it takes the
+    /// transaction-level advisory lock (PostgreSQL) or the database's write lock (SQLite,
+    /// `BEGIN IMMEDIATE`, waiting up to `busyTimeout` for another writer). A second script run
+    /// at the same moment waits for the first to commit and then reads its ledger row, so it
+    /// is refused by the ledger guards in words (already applied, wrong parent), never by a
+    /// catalog constraint.
+    package var takeLock: [String] {
+        switch dialect {
+        case .postgres:
+            return [procedure("BEGIN PERFORM pg_advisory_xact_lock(\(Self.advisoryLockKey)); END")]
+        case .sqlite:
+            return [".timeout \(Int(Self.busyTimeout * 1000))", "BEGIN IMMEDIATE;"]
+        }
     }
 
     /// The digest of the bundle the target is at; empty for a target no bundle has touched.
@@ -97,10 +124,34 @@ package struct LedgerStatements {
     }
 
     /// A PostgreSQL `DO` block. Its body is built from spec names and Airlock's own text, never
-    /// from row values, so it cannot hold the closing dollar quote unless Airlock itself erred.
+    /// from row values; its dollar quote is one the body does not hold (a table a site named
+    /// `$airlock$` included).
     package func procedure(_ body: String) -> String {
-        precondition(!body.contains("$airlock$"), "a procedure must not close its own dollar quote")
-        return "DO $airlock$ \(body) $airlock$;"
+        var tag = "$airlock$"
+        var number = 0
+        while body.contains(tag) {
+            number += 1
+            tag = "$airlock\(number)$"
+        }
+        return "DO \(tag) \(body) \(tag);"
+    }
+
+    /// PostgreSQL: how far each table's checksum is from the bundle's because the target's
+    /// column types render some values their own way (jsonb, uuid, a wider numeric): per
+    /// table, the sums the scripts added (`slot` current), and for a cutover the offsets of
+    /// the table it moved aside (`slot` backup_SEQ). verify.sql takes them off.
+    package static let checksumOffsets = "airlock_checksum_offsets"
+
+    package var createChecksumOffsets: String {
+        """
+        CREATE TABLE IF NOT EXISTS \(Self.checksumOffsets) (
+            table_name text NOT NULL,
+            slot text NOT NULL,
+            first bigint NOT NULL,
+            second bigint NOT NULL,
+            PRIMARY KEY (table_name, slot)
+        );
+        """
     }
 
     /// PostgreSQL scripts carry no BEGIN/COMMIT so that `psql -1` makes them one transaction;
@@ -122,12 +173,16 @@ package struct BundleIdentity: Equatable {
     package var digest: String
     /// The digest of the previous bundle; empty for the first.
     package var parentDigest: String
+    /// The digest the target's ledger is at after the bundle: `digest`, or for a catch-up
+    /// bundle the digest of the producer's bundle it stands for (`Manifest.catchup`).
+    package var appliedDigest: String
 
-    package init(id: String, sequence: Int, digest: String, parentDigest: String) {
+    package init(id: String, sequence: Int, digest: String, parentDigest: String, appliedDigest: String? = nil) {
         self.id = id
         self.sequence = sequence
         self.digest = digest
         self.parentDigest = parentDigest
+        self.appliedDigest = appliedDigest ?? digest
     }
 
     package var paddedSequence: String { Self.pad(sequence) }

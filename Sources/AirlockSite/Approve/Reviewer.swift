@@ -1,7 +1,8 @@
 import AirlockBase
 import Foundation
 
-/// A reviewer adding an approval or a rejection to a bundle file. The bundle stays one file:
+/// A reviewer adding an approval or a rejection to a bundle file, or a second producer its
+/// signature. The bundle stays one file:
 /// the archive is rewritten with the new member beside the untouched signed ones, and replaces
 /// the old file only when complete.
 package struct Reviewer {
@@ -25,6 +26,21 @@ package struct Reviewer {
             }
             let signature = try SSHSignature.sign(verified.checksums, namespace: SigningNamespace.approval, with: key)
             return [BundleLayout.approval(by: name): Array(signature.armored.utf8)]
+        }
+    }
+
+    /// Adds a second producer signature over the bundle's `SHA256SUMS` as
+    /// `signatures/NAME.sig`, for a bundle whose manifest asks for more than one.
+    @discardableResult
+    package func cosign(_ bundle: URL, verifier: BundleVerifier) throws -> BundleVerifier.Verified {
+        var policy = BundleVerifier.Policy()
+        policy.refuseUnapproved = false
+        return try amend(bundle, verifier: verifier, policy: policy) { verified in
+            guard verified.producerKey.raw != key.publicKey.raw else {
+                throw ReviewError.ownSignature(fingerprint: key.publicKey.fingerprint)
+            }
+            let signature = try SSHSignature.sign(verified.checksums, namespace: SigningNamespace.bundle, with: key)
+            return [BundleLayout.cosignature(by: name): Array(signature.armored.utf8)]
         }
     }
 

@@ -9,6 +9,7 @@ import AirlockBase
 /// changes/ENTITY.ndjson
 /// postgres/upsert.sql …  sqlite/upsert.sql …          (BundleScript, per SQLDialect)
 /// approvals/NAME.sig  rejections/NAME.txt  rejections/NAME.sig   (added by reviewers, unsigned)
+/// signatures/NAME.sig                                  (added by a second producer, unsigned)
 /// ```
 package enum BundleLayout {
     /// What the bundle is and changes; its SHA-256 is the bundle's digest.
@@ -40,6 +41,10 @@ package enum BundleLayout {
     /// `approvals/NAME.sig`: a reviewer's SSHSIG over `checksums`.
     package static func approval(by name: String) -> String { "approvals/\(name).sig" }
 
+    /// `signatures/NAME.sig`: a second producer key's SSHSIG over `checksums`, in the
+    /// producer's namespace, for bundles whose manifest asks for more than one signature.
+    package static func cosignature(by name: String) -> String { "signatures/\(name).sig" }
+
     /// `rejections/NAME.txt` and its SSHSIG `rejections/NAME.sig`.
     package static func rejection(by name: String) -> (text: String, signature: String) {
         ("rejections/\(name).txt", "rejections/\(name).sig")
@@ -48,8 +53,13 @@ package enum BundleLayout {
     /// A review member as a reviewer adds it: its kind and the reviewer's name, or nil for
     /// any other path. A rejection is two members, its text and its signature.
     package static func reviewMember(_ path: String) -> (kind: ReviewKind, name: String, isSignature: Bool)? {
-        guard let match = path.wholeMatch(of: #/(approvals|rejections)/(.+)\.(sig|txt)/#) else { return nil }
-        let kind: ReviewKind = match.output.1 == "approvals" ? .approval : .rejection
+        guard let match = path.wholeMatch(of: #/(approvals|rejections|signatures)/(.+)\.(sig|txt)/#) else { return nil }
+        let kind: ReviewKind =
+            switch match.output.1 {
+            case "approvals": .approval
+            case "signatures": .cosignature
+            default: .rejection
+            }
         let isSignature = match.output.3 == "sig"
         guard kind == .rejection || isSignature else { return nil }
         return (kind, String(match.output.2), isSignature)
@@ -62,6 +72,6 @@ package enum BundleLayout {
 
     /// What a review member records.
     package enum ReviewKind: Sendable {
-        case approval, rejection
+        case approval, rejection, cosignature
     }
 }

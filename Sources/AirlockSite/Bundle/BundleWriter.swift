@@ -1,5 +1,6 @@
 import AirlockBase
 import Foundation
+import Glibc
 
 /// Writes one bundle file, the dual of `BundleVerifier`: members are written into a staging
 /// folder, `sign` lists them in `SHA256SUMS` and signs it, `archive` packs everything into one
@@ -58,13 +59,53 @@ package struct BundleWriter {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    /// Moves a finished bundle file into `outbox`, atomically: the outbox never holds part of a bundle.
+    /// Moves a finished bundle file into `outbox`, atomically and never over a file already
+    /// there (`BundleError.alreadyInOutbox`): the outbox never holds part of a bundle under a
+    /// bundle's name, and a published bundle is never replaced. When the outbox is on another
+    /// file system (a rename would fail with "Invalid cross-device link"), the file is copied
+    /// to a hidden temporary name in `outbox/` (`.NAME.partial`), synced, renamed to its name
+    /// there, and only then removed from staging; a copy left by a crash is replaced by the
+    /// next try.
     package static func publish(_ file: URL, into outbox: URL) throws {
         try FileManager.default.createDirectory(at: outbox, withIntermediateDirectories: true)
-        let destination = outbox.appendingPathComponent(file.lastPathComponent)
-        guard rename(file.path, destination.path) == 0 else {
-            throw BundleError.archive(
-                "cannot move \(file.lastPathComponent) into \(outbox.path): \(String(cString: strerror(errno)))")
+        let name = file.lastPathComponent
+        let destination = outbox.appendingPathComponent(name)
+        switch FileMove.withoutReplacing(file, to: destination) {
+        case .moved:
+            FileMove.syncDirectory(outbox)
+        case .exists:
+            throw BundleError.alreadyInOutbox(name: name)
+        case .crossDevice:
+            try publishAcrossFileSystems(file, to: destination)
+        case let .failed(number):
+            throw BundleError.publish(name: name, reason: String(cString: strerror(number)))
+        }
+    }
+
+    private static func publishAcrossFileSystems(_ file: URL, to destination: URL) throws {
+        let name = file.lastPathComponent
+        let outbox = destination.deletingLastPathComponent()
+        let partial = outbox.appendingPathComponent(".\(name).partial")
+        unlink(partial.path)
+        do {
+            try FileMove.copyDurably(file, to: partial)
+        } catch {
+            unlink(partial.path)
+            throw BundleError.publish(name: name, reason: "\(error)")
+        }
+        switch FileMove.withoutReplacing(partial, to: destination) {
+        case .moved:
+            FileMove.syncDirectory(outbox)
+            unlink(file.path)
+        case .exists:
+            unlink(partial.path)
+            throw BundleError.alreadyInOutbox(name: name)
+        case let .failed(number):
+            unlink(partial.path)
+            throw BundleError.publish(name: name, reason: String(cString: strerror(number)))
+        case .crossDevice:
+            unlink(partial.path)
+            throw BundleError.publish(name: name, reason: "outbox/ spans file systems")
         }
     }
 }

@@ -20,9 +20,33 @@ package struct Manifest: Codable, Equatable, Sendable {
     /// site enforces them and may ask for more, never less. Absent in bundles made before
     /// the policy travelled with them.
     package var approvals: ApprovalPolicy?
+    /// How many distinct producer keys must sign the bundle: the one that made it
+    /// (`SHA256SUMS.sig`) and `signatures - 1` others (`signatures/NAME.sig`, `airlock
+    /// cosign`); absent: one.
+    package var signatures: Int?
     package var sources: [Source]
     /// Entities in apply order.
     package var entities: [Entity]
+    /// Set on a catch-up bundle (`airlock catchup`): it moves a target at bundle `from` (its
+    /// `parent`) to the producer's bundle `sequence` in one step, and the target's ledger is at
+    /// that bundle's digest (`head`) afterwards, so the next regular bundle applies on top.
+    package var catchup: CatchUp?
+
+    package struct CatchUp: Codable, Equatable, Sendable {
+        /// The sequence of the bundle the target is at before; 0 for an empty target.
+        package var from: Int
+        /// The digest of the producer's bundle `sequence`, which the target is at afterwards.
+        package var head: String
+
+        package init(from: Int, head: String) {
+            self.from = from
+            self.head = head
+        }
+    }
+
+    /// The digest a target's ledger is at once this bundle is applied: its own, or for a
+    /// catch-up bundle the digest of the producer's bundle it brings the target to.
+    package func appliedDigest(own digest: String) -> String { catchup?.head ?? digest }
 
     package init(
         format: String, id: String, sequence: Int, parent: String, created: String, expires: String? = nil,
@@ -47,13 +71,42 @@ package struct Manifest: Codable, Equatable, Sendable {
         package var records: Int
         /// When `airlock pull` fetched this file from its API (ISO 8601, UTC); absent for dropped files.
         package var pulled: String?
+        /// An incremental pull's cursor: what the pull asked for and where this bundle leaves it;
+        /// absent for full pulls, dropped files and bundles made before incremental pulls.
+        package var cursor: Cursor?
 
-        package init(name: String, sha256: String, entity: String, records: Int, pulled: String? = nil) {
+        package init(
+            name: String, sha256: String, entity: String, records: Int, pulled: String? = nil, cursor: Cursor? = nil
+        ) {
             self.name = name
             self.sha256 = sha256
             self.entity = entity
             self.records = records
             self.pulled = pulled
+            self.cursor = cursor
+        }
+    }
+
+    /// The cursor of a file an incremental pull fetched: the query parameter that carries it,
+    /// the value the pull sent (`since`; absent for the first pull, which asks for everything),
+    /// and the high-water mark this bundle commits for the entity (`committed`), from which the
+    /// next pull asks, `lookback` earlier. The committed mark is absent in the pull's own dump,
+    /// and when the entity's rows give none (no rows).
+    package struct Cursor: Codable, Equatable, Sendable {
+        package var param: String
+        package var since: String?
+        package var committed: String?
+
+        package init(param: String, since: String?, committed: String? = nil) {
+            self.param = param
+            self.since = since
+            self.committed = committed
+        }
+
+        /// The cursor in one line for reports and `show`:
+        /// `updated_since 2026-11-24T05:00:00Z → 2026-11-25T11:00:00Z`.
+        package var line: String {
+            "\(param) \(since ?? "(everything)") → \(committed ?? "(unchanged)")"
         }
     }
 

@@ -14,8 +14,11 @@ package enum VerificationError: AirlockError, Equatable {
     /// A member the signature covers that does not read as its format says.
     case badMember(name: String, reason: String)
     case rejected(by: String, reason: String)
-    case expired(expires: String)
+    /// Past its expiry and any grace the site gives (`graceEnded`, nil without one).
+    case expired(expires: String, graceEnded: String?)
     case approvalsMissing(required: Int, approvedBy: [String], missingRoles: [String], notCounted: [String])
+    /// Fewer distinct producer keys signed the bundle than its manifest's `signatures`.
+    case signaturesMissing(required: Int, signedBy: [String], notCounted: [String])
     /// The site asked for fewer approvals or roles than the bundle's own policy.
     case weakerPolicy(site: ApprovalPolicy, bundle: ApprovalPolicy, sequence: Int)
     /// A replay, a skipped sequence or a fork, against the target's chain.
@@ -38,7 +41,15 @@ package enum VerificationError: AirlockError, Equatable {
         case let .signerNotAllowed(reason): return "\(BundleLayout.signature): \(reason)"
         case let .badManifest(reason): return "\(BundleLayout.manifest): \(reason)"
         case let .rejected(name, reason): return "rejected by \(name): \(reason.isEmpty ? "(no reason given)" : reason)"
-        case let .expired(expires): return "the bundle expired at \(expires); ask the producer for a fresh one"
+        case let .expired(expires, graceEnded):
+            return "the bundle expired at \(expires)"
+                + (graceEnded.map { ", and the site's expiry grace ended at \($0)" } ?? "")
+                + "; ask the producer for a fresh one (airlock catchup --from the bundle the target is at)"
+                + (graceEnded == nil ? ", or give late bundles time with expiry_grace in the site config" : "")
+        case let .signaturesMissing(required, signedBy, notCounted):
+            return
+                "needs \(required) producer signatures; signed by \(signedBy.joined(separator: ", ")): a second producer adds one with airlock cosign BUNDLE --key KEY"
+                + (notCounted.isEmpty ? "" : " (not counted: \(notCounted.joined(separator: "; ")))")
         case let .approvalsMissing(required, approvedBy, missingRoles, notCounted):
             var text = "needs \(required) approval\(required == 1 ? "" : "s")"
             if !missingRoles.isEmpty {

@@ -6,7 +6,9 @@ import Foundation
 /// `SHA256SUMS` so adding one changes nothing that was signed:
 /// - `approvals/NAME.sig`: SSHSIG over `SHA256SUMS` in namespace `airlock-approval`;
 /// - `rejections/NAME.txt` with `rejections/NAME.sig` over it in namespace `airlock-rejection`;
-///   the text names the `SHA256SUMS` it rejects, so it cannot be moved to another bundle.
+///   the text names the `SHA256SUMS` it rejects, so it cannot be moved to another bundle;
+/// - `signatures/NAME.sig`: a second producer key's SSHSIG over `SHA256SUMS` in namespace
+///   `airlock-bundle`, for bundles that need two producer signatures.
 package struct Review {
     let checksums: [UInt8]
     let producerKey: PublicSigningKey
@@ -35,6 +37,8 @@ package struct Review {
 
     struct Outcome {
         var approvals: [Approval] = []
+        /// Producer keys other than the one that signed `SHA256SUMS.sig`, each once.
+        var cosignatures: [Approval] = []
         var rejections: [Rejection] = []
         var ignored: [String] = []
     }
@@ -43,7 +47,17 @@ package struct Review {
         var outcome = Outcome()
         for member in contents.keys.sorted() {
             guard let (kind, name, isSignature) = BundleLayout.reviewMember(member), isSignature else { continue }
-            if kind == .approval {
+            if kind == .cosignature {
+                switch cosignature(named: name, signature: contents[member]!) {
+                case let .success(cosignature):
+                    if outcome.cosignatures.contains(where: { $0.fingerprint == cosignature.fingerprint }) {
+                        outcome.ignored.append("\(member): the same key as another signature; a key counts once")
+                    } else {
+                        outcome.cosignatures.append(cosignature)
+                    }
+                case let .failure(reason): outcome.ignored.append("\(member): \(reason.description)")
+                }
+            } else if kind == .approval {
                 switch approval(named: name, signature: contents[member]!) {
                 case let .success(approval):
                     if outcome.approvals.contains(where: { $0.fingerprint == approval.fingerprint }) {
@@ -72,6 +86,20 @@ package struct Review {
             guard signature.publicKey.raw != producerKey.raw else {
                 throw ReviewRefusal(
                     "made with the key that signed the bundle; a producer cannot approve its own bundle")
+            }
+            return Approval(name: name, principals: principals, fingerprint: signature.publicKey.fingerprint)
+        }.mapError { $0 as? ReviewRefusal ?? ReviewRefusal("\($0)") }
+    }
+
+    /// A second producer signature: a key allowed in the producer's namespace, not the one
+    /// that signed the bundle.
+    private func cosignature(named name: String, signature bytes: [UInt8]) -> Result<Approval, ReviewRefusal> {
+        Result {
+            let (signature, principals) = try check(
+                bytes, over: checksums, named: BundleLayout.checksums, namespace: SigningNamespace.bundle,
+                signer: name)
+            guard signature.publicKey.raw != producerKey.raw else {
+                throw ReviewRefusal("made with the key that signed the bundle; a second signature needs another key")
             }
             return Approval(name: name, principals: principals, fingerprint: signature.publicKey.fingerprint)
         }.mapError { $0 as? ReviewRefusal ?? ReviewRefusal("\($0)") }

@@ -51,6 +51,7 @@ package struct AppliedChain: Equatable, Sendable {
 
     /// Refuses a bundle that is not the next one on this chain.
     func check(_ manifest: Manifest, digest: String) throws {
+        if let catchup = manifest.catchup { return try check(catchup, of: manifest, digest: digest) }
         if digest == head || links.contains(where: { $0.digest == digest }) {
             throw VerificationError.outOfOrder(
                 "bundle \(manifest.sequence) (\(manifest.id)) is already applied to the target; a replayed bundle is refused"
@@ -77,6 +78,23 @@ package struct AppliedChain: Equatable, Sendable {
         }
         throw VerificationError.outOfOrder(
             "bundle \(manifest.sequence) forks the chain: its parent is \(Self.short(manifest.parent)), but the target is at bundle \(headSequence) (\(Self.short(head))); two bundles share a parent"
+        )
+    }
+
+    /// A catch-up bundle applies to a target at its `from` bundle only; one already at the
+    /// bundle it brings the target to, or past it, has nothing to catch up.
+    private func check(_ catchup: Manifest.CatchUp, of manifest: Manifest, digest: String) throws {
+        if manifest.parent == head { return }
+        if [digest, catchup.head].contains(head)
+            || links.contains(where: { [digest, catchup.head].contains($0.digest) })
+        {
+            throw VerificationError.outOfOrder(
+                "catch-up bundle \(manifest.id) brings a target to bundle \(manifest.sequence), which this target has reached already"
+            )
+        }
+        let at = headSequence.map { "bundle \($0)" } ?? Self.short(head)
+        throw VerificationError.outOfOrder(
+            "catch-up bundle \(manifest.id) moves a target at bundle \(catchup.from) (\(Self.short(manifest.parent))), but this target is at \(at); ask the producer for airlock catchup --from \(headSequence.map(String.init) ?? "DIGEST")"
         )
     }
 

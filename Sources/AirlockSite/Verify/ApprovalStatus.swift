@@ -39,3 +39,20 @@ extension BundleVerifier.Verified {
         ApprovalStatus(required: requiredApprovals, approvals: approvals)
     }
 }
+
+extension BundleVerifier.Verified {
+    /// The producer signatures the bundle's manifest asks for: one unless it says more.
+    package var requiredSignatures: Int { manifest.signatures ?? 1 }
+
+    /// The producer key's signature and each valid second one.
+    package var signatureCount: Int { 1 + cosignatures.count }
+
+    /// Who signed: the producer key's first principal, then each second signer.
+    package var signedBy: [String] { [signers.first ?? "producer"] + cosignatures.map(\.name) }
+
+    /// `signatures: 2 of 2 (producer, carol)`, for bundles that need more than one.
+    package var signatureLine: String? {
+        guard requiredSignatures > 1 else { return nil }
+        return "signatures: \(signatureCount) of \(requiredSignatures) (\(signedBy.joined(separator: ", ")))"
+    }
+}

@@ -26,12 +26,18 @@ package struct BundleVerifier {
         /// False where a rejected bundle must still be read (`reject` itself, `discard`).
         package var refuseRejected = true
         package var refuseExpired = true
+        /// Seconds past its expiry during which a bundle is still accepted (`SiteConfig.expiryGrace`).
+        package var expiryGrace: Double = 0
         /// False where the bundle is being reviewed (`approve`, `reject`), so the approvals it
         /// still lacks are what is being added.
         package var refuseUnapproved = true
 
-        package init(approvals: SiteApprovals = SiteApprovals(), chain: AppliedChain? = nil, now: Date = Date()) {
+        package init(
+            approvals: SiteApprovals = SiteApprovals(), expiryGrace: Double = 0, chain: AppliedChain? = nil,
+            now: Date = Date()
+        ) {
             self.approvals = approvals
+            self.expiryGrace = expiryGrace
             self.chain = chain
             self.now = now
         }
@@ -54,6 +60,8 @@ package struct BundleVerifier {
         package var signers: [String]
         package var producerKey: PublicSigningKey
         package var approvals: [Review.Approval]
+        /// Valid signatures by producer keys other than `producerKey` (`signatures/NAME.sig`).
+        package var cosignatures: [Review.Approval]
         package var rejections: [Review.Rejection]
         /// Approvals and rejections present but not counted, each with its reason.
         package var ignored: [String]
@@ -66,6 +74,8 @@ package struct BundleVerifier {
         package var reviewTimes: [String: Int]
         /// The approvals the bundle needs here: its manifest's, with what the site adds.
         package var requiredApprovals: ApprovalPolicy
+        /// Set when the bundle had expired and was accepted within the site's grace: says so.
+        package var lateNote: String?
     }
 
     /// Verifies the bundle in one pass over the archive. With `extractTo`, the members are also
@@ -128,13 +138,15 @@ package struct BundleVerifier {
                 site: policy.approvals.required(by: ApprovalPolicy()), bundle: bundlePolicy, sequence: manifest.sequence
             )
         }
-        let verified = Verified(
+        var verified = Verified(
             manifest: manifest, digest: digest, signers: signers, producerKey: signature.publicKey,
-            approvals: reviews.approvals, rejections: reviews.rejections, ignored: reviews.ignored,
+            approvals: reviews.approvals, cosignatures: reviews.cosignatures, rejections: reviews.rejections,
+            ignored: reviews.ignored,
             members: members.keys.sorted(), checksums: checksums,
             archiveTime: members[BundleLayout.manifest]!.mtime,
             reviewTimes: members.filter { Review.isReviewMember($0.key) }.mapValues(\.mtime),
             requiredApprovals: policy.approvals.required(by: bundlePolicy))
+        if policy.refuseExpired { verified.lateNote = try checkExpiry(of: manifest, under: policy) }
         try enforce(policy, on: verified)
         return verified
     }
@@ -144,26 +156,40 @@ package struct BundleVerifier {
     package func withUnpacked<T>(_ url: URL, policy: Policy = .integrityOnly, _ body: (Verified, URL) throws -> T)
         throws -> T
     {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "airlock-bundle-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        return try body(try verify(url, policy: policy, extractTo: folder), folder)
+        let work = try PrivateFolder(prefix: "airlock-bundle")
+        let folder = work.url.appendingPathComponent("bundle")
+        return try withExtendedLifetime(work) { try body(try verify(url, policy: policy, extractTo: folder), folder) }
     }
 
     private func enforce(_ policy: Policy, on verified: Verified) throws {
         if policy.refuseRejected, let rejection = verified.rejections.first {
             throw VerificationError.rejected(by: rejection.name, reason: rejection.reason)
         }
-        if policy.refuseExpired, let expires = verified.manifest.expires {
-            guard let date = ISO8601DateFormatter().date(from: expires) else {
-                throw VerificationError.badManifest(reason: "expires '\(expires)' is not an ISO 8601 time")
-            }
-            guard policy.now < date else { throw VerificationError.expired(expires: expires) }
-        }
         if policy.refuseUnapproved {
             try verified.requiredApprovals.check(verified.approvals, ignored: verified.ignored)
+            if verified.signatureCount < verified.requiredSignatures {
+                throw VerificationError.signaturesMissing(
+                    required: verified.requiredSignatures, signedBy: verified.signedBy, notCounted: verified.ignored)
+            }
         }
         try policy.chain?.check(verified.manifest, digest: verified.digest)
+    }
+
+    /// Refuses a bundle past its expiry and the site's grace; returns a note when it is past
+    /// the first but within the second.
+    private func checkExpiry(of manifest: Manifest, under policy: Policy) throws -> String? {
+        guard let expires = manifest.expires else { return nil }
+        guard let date = ISO8601DateFormatter().date(from: expires) else {
+            throw VerificationError.badManifest(reason: "expires '\(expires)' is not an ISO 8601 time")
+        }
+        guard policy.now >= date else { return nil }
+        let graceEnds = date.addingTimeInterval(policy.expiryGrace)
+        guard policy.now < graceEnds else {
+            throw VerificationError.expired(
+                expires: expires, graceEnded: policy.expiryGrace > 0 ? graceEnds.utcTimestamp : nil)
+        }
+        return
+            "expired at \(expires), accepted within the site's expiry grace of \(DurationText.text(policy.expiryGrace)) (until \(graceEnds.utcTimestamp))"
     }
 
     /// coreutils format: `<64 lower-case hex>  <name>` (or ` *<name>` in binary mode).

@@ -81,15 +81,16 @@ import Testing
         #expect(try applier.rollback(fixture.bundle2, from: target).script == .cutoverRollback)
         #expect(try postgresRows(postgres) == afterOne)
 
-        // A target whose table does not fit: the script stops and nothing changes.
+        // A target whose table does not fit: the script's check stops it and nothing changes.
         let other = try Postgres.freshDatabase()
         _ = try other.query("CREATE TABLE products (id integer)")
         #expect {
             try applier.apply(
                 fixture.bundle1, to: try Target("postgres:" + other.conninfo), approvals: SiteApprovals())
         } throws: { error in
-            guard case let TargetError.scriptFailed(script, reason) = error else { return false }
-            return script == "upsert.sql" && reason.contains("product_id")
+            guard case let TargetError.doesNotFit(script, report) = error else { return false }
+            return script == "upsert.sql" && report.contains("table products has no column product_id")
+                && (error as? TargetError)?.exitStatus == .targetDoesNotFit
         }
         #expect(try other.query("SELECT to_regclass('airlock_ledger') IS NULL") == "t\n")
     }

@@ -204,10 +204,14 @@ import Testing
         try named.drop([workbooks("streamed.xlsx")])
         let report = try named.run()
         #expect(report.rejected.isEmpty, "\(report.rejected)")
-        #expect(try Self.rows(named) == ["O-2001|Line one\r|0.001|2024-01-01"])
+        #expect(try Self.rows(named) == ["O-2001|Line one\r|0.001|2024-01-01|R-1"])
+        // O-2002, from a formula string, has a negative amount and an error under a header
+        // that JSON escapes.
         #expect(
-            report.findings.map(\.place) == ["streamed.xlsx: 'Q1 Orders'!C3 ('Amount')"],
-            "O-2002, from a formula string, has a negative amount")
+            report.findings.map { "\($0.place): \($0.reason)" } == [
+                "streamed.xlsx: 'Q1 Orders'!C3 ('Amount'): '-4.500' is outside the range 0.000 to …",
+                "streamed.xlsx: 'Q1 Orders'!E3 ('Ref A\\B'): the cell holds the error #REF!"
+            ])
     }
 
     static func streamedSpec(source: String) -> String {
@@ -222,6 +226,7 @@ import Testing
               customer: {from: "Customer name", type: text}
               amount: {from: "Amount", type: "decimal(12,3)", checks: [{range: {min: 0}}]}
               ordered_on: {from: "Ordered on", type: date}
+              ref: {from: 'Ref A\\B', type: text}
 
         """
     }

@@ -14,15 +14,16 @@ import Testing
     static let environment = ["TEST_API_TOKEN": token, "TEST_API_KEY": apiKey]
     static let allIDs = (1...23).map { String(format: "p%02d", $0) }
 
-    /// The example's products entity, pulled from `url` with the given pull settings.
-    static func spec(url: String, settings: String) -> String {
+    /// The example's products entity, pulled from `url` with the given pull settings and
+    /// further source settings (`mode: delta`).
+    static func spec(url: String, settings: String, source: String = "") -> String {
         """
         producer: {key: producer}
         entities:
           products:
             source:
               files: "products*.json"
-              records: data.products
+              records: data.products\(source.isEmpty ? "" : "\n      \(source)")
               pull:
                 url: \(url)
                 auth: {bearer: TEST_API_TOKEN}

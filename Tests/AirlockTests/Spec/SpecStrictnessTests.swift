@@ -80,9 +80,9 @@ import Testing
 
     @Test func keyFarFromEveryKnownOneListsThem() {
         refused(
-            Self.spec(entity: "table: items"), at: "entities.items",
-            "unknown setting 'table' (line 11); known: category, checks, columns, "
-                + "consistency, cutover, dedupe, key, model, overrides, source, thresholds, upsert")
+            Self.spec(entity: "target_name: items"), at: "entities.items",
+            "unknown setting 'target_name' (line 11); known: category, checks, columns, "
+                + "consistency, cutover, dedupe, key, model, overrides, source, table, thresholds, upsert")
         refused(
             Self.spec(price: "{type: integer, checks: [{range: {min: 0, maximum: 10}}]}"),
             at: "entities.items.columns.price.checks[0].range",

@@ -46,14 +46,22 @@ final class APIServer {
 
     /// The requests served so far: path and query.
     func log() throws -> [(path: String, query: String)] {
+        let entries = try JSONSerialization.jsonObject(with: try get("/log")) as? [[String: String]] ?? []
+        return entries.map { ($0["path"] ?? "", $0["query"] ?? "") }
+    }
+
+    /// Steers the server through one of its `/admin/` paths (see the script's docstring).
+    func steer(_ pathAndQuery: String) throws {
+        _ = try get("/admin/" + pathAndQuery)
+    }
+
+    private func get(_ path: String) throws -> Data {
         guard
             case let .success(response) = CurlClient().perform(
-                HTTPRequest(url: url("/log"), timeout: 5, caFile: caFile))
+                HTTPRequest(url: url(path), timeout: 5, caFile: caFile)), response.status == 200
         else {
-            throw ShellError(description: "the test API does not answer")
+            throw ShellError(description: "the test API does not answer \(path)")
         }
-        let data = response.body
-        let entries = try JSONSerialization.jsonObject(with: data) as? [[String: String]] ?? []
-        return entries.map { ($0["path"] ?? "", $0["query"] ?? "") }
+        return response.body
     }
 }

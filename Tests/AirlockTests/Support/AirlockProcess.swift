@@ -14,11 +14,13 @@ final class AirlockProcess {
         return TestWorkspace.repository.appendingPathComponent(".build/debug/airlock")
     }()
 
-    init(_ arguments: [String], logTo errorLog: URL) throws {
+    /// `environment` adds to the test's own environment (`TMPDIR`, say).
+    init(_ arguments: [String], logTo errorLog: URL, environment: [String: String] = [:]) throws {
         self.errorLog = errorLog
         FileManager.default.createFile(atPath: errorLog.path, contents: nil)
         process.executableURL = Self.executable
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: errorLog)
         try process.run()
@@ -38,6 +40,33 @@ final class AirlockProcess {
 
     func signal(_ number: Int32) {
         kill(process.processIdentifier, number)
+    }
+
+    /// Runs `airlock ARGUMENTS` to its end: its exit status and what it wrote.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Shell.Result {
+        try Shell.run(
+            ["env"] + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + [executable.path]
+                + arguments)
+    }
+
+    /// The processes whose parent is `parent`, from `/proc`.
+    static func children(of parent: Int32) -> [Int32] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return names.compactMap(Int32.init).filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let end = stat.range(of: ")", options: .backwards)
+            else { return false }
+            let fields = stat[end.upperBound...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == parent
+        }
+    }
+
+    /// Whether `pid` is running (a zombie waiting to be reaped is not).
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let end = stat.range(of: ")", options: .backwards)
+        else { return false }
+        return stat[end.upperBound...].split(separator: " ").first != "Z"
     }
 
     /// Waits for the process to end and returns its exit status.

@@ -89,7 +89,7 @@ final class ScriptHarness {
         switch target {
         case let .sqlite(path):
             return try DatabaseQueue(path: path.path).read { db in
-                try entities.map { try CanonicalRows.sqlite(db, entity: $0, table: $0.name) }.joined()
+                try entities.map { try CanonicalRows.sqlite(db, entity: $0, table: $0.table.name) }.joined()
             }
         case let .postgres(postgres):
             return try entities.map { try CanonicalRows.postgres(postgres, entity: $0) }.joined()
@@ -121,6 +121,27 @@ enum ScriptTarget {
         }
     }
 
+    /// Runs SQL (the site's DDL, say) outside any bundle.
+    func execute(_ sql: String) throws {
+        switch self {
+        case let .sqlite(path):
+            let result = try Shell.run(["sqlite3", "-bail", path.path], input: sql)
+            guard result.status == 0 else { throw ShellError(description: "sqlite3: \(result.error)") }
+        case let .postgres(postgres): _ = try postgres.query(sql)
+        }
+    }
+
+    /// Every column of `tables` (PostgreSQL: the whole database, as `SeedsFixture.dump`), rows
+    /// sorted.
+    func dump(tables: [String]) throws -> String {
+        switch self {
+        case let .sqlite(path):
+            return try Shell.run(["sqlite3", path.path, ".dump " + tables.joined(separator: " ")]).output
+                .split(separator: "\n").sorted().joined(separator: "\n")
+        case let .postgres(postgres): return try SeedsFixture.dump(postgres)
+        }
+    }
+
     /// Removes an SQLite target's file; test databases on the PostgreSQL server stay with it.
     func remove() {
         if case let .sqlite(path) = self { try? FileManager.default.removeItem(at: path) }
@@ -140,14 +161,21 @@ enum CanonicalRows {
             String.fetchAll(db, sql: select(columns, entity: entity, table: SQLDialect.sqlite.identifier(table))))
     }
 
+    /// Values as the spec's canonical text, whatever column type the target gave them: an
+    /// integer in a numeric(30,5) column is `5`, a decimal in numeric(16,4) has its scale.
     static func postgres(_ postgres: Postgres, entity: EntitySpec) throws -> String {
         let columns = entity.columns.map { column -> String in
             let name = SQLDialect.postgres.identifier(column.name)
-            return
-                "CASE WHEN \(name) IS NULL THEN 'NULL' ELSE encode(convert_to(\(TableChecksum.postgresText(column)), 'UTF8'), 'hex') END"
+            let text: String
+            switch column.type {
+            case .integer: text = "trunc(\(name)::numeric)::text"
+            case let .decimal(_, scale): text = "round(\(name)::numeric, \(scale))::text"
+            default: text = TableChecksum.postgresText(column)
+            }
+            return "CASE WHEN \(name) IS NULL THEN 'NULL' ELSE encode(convert_to(\(text), 'UTF8'), 'hex') END"
         }
         let output = try postgres.query(
-            select(columns, entity: entity, table: SQLDialect.postgres.identifier(entity.name)))
+            "SET TimeZone = 'UTC'; " + select(columns, entity: entity, table: entity.table.qualified(.postgres)))
         return rows(output.split(separator: "\n").map(String.init))
     }
 

@@ -20,7 +20,13 @@ Prefixes that inject faults:
   /broken/page?...                  page 2 always answers 500
   /loop/cursor                      the next cursor never changes
   /elsewhere/next                   the next link points to another host
-/log lists the requests served so far (path and query), as JSON.
+  /changes/page?...&updated_since=T a source that changes: only its products updated at or
+                                    after T (any ISO 8601 time), as /admin/change leaves them
+/log lists the requests served so far (path and query), as JSON. Requests that steer the
+server are not logged:
+  /admin/change?id=I&amount=A&at=T  /changes' product I (added when new) costs A, updated at T
+  /admin/fail?page=N&count=C&how=H  the next C requests for page N of /changes fail: H is 500,
+                                    or drop (the connection closes before any answer)
 """
 import json
 import os
@@ -29,6 +35,7 @@ import ssl
 import sys
 import threading
 import time
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -42,6 +49,12 @@ TOKEN = os.environ["API_TOKEN"]
 LOG = []
 LOCK = threading.Lock()
 FLAKY_ATTEMPTS = {}
+CHANGING = [dict(product) for product in PRODUCTS]
+FAILURES = {}  # page number of /changes -> (how, requests left to fail)
+
+
+def moment(text):
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -64,6 +77,8 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/log":
             with LOCK:
                 return self.send_json(200, list(LOG))
+        if url.path.startswith("/admin/"):
+            return self.admin(url.path, query)
         with LOCK:
             LOG.append({"path": url.path, "query": url.query})
         if self.headers.get("Authorization") != f"Bearer {TOKEN}":
@@ -74,6 +89,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         if prefix == "broken" and page == 2:
             return self.send_json(500, {"error": "database unavailable"})
+        if prefix == "changes" and self.injected(page):
+            return
         getattr(self, "serve_" + style)(query, prefix)
 
     def fault(self, key):
@@ -106,9 +123,45 @@ class Handler(BaseHTTPRequestHandler):
             return False
         return True
 
+    def admin(self, path, query):
+        with LOCK:
+            if path == "/admin/change":
+                product = next((p for p in CHANGING if p["id"] == query["id"]), None)
+                if product is None:
+                    product = {"id": query["id"], "name": f"Product {query['id']}", "type": "airtime",
+                               "price": {"currency": "ZAR"}, "pinned": False}
+                    CHANGING.append(product)
+                product["price"] = dict(product["price"], amount=query["amount"])
+                product["updatedAt"] = query["at"]
+            elif path == "/admin/fail":
+                FAILURES[int(query["page"])] = (query["how"], int(query["count"]))
+            else:
+                return self.send_json(404, {"error": "no such admin path"})
+        self.send_json(200, {"ok": True})
+
+    def injected(self, page):
+        with LOCK:
+            how, left = FAILURES.get(page, ("", 0))
+            if left == 0:
+                return False
+            FAILURES[page] = (how, left - 1)
+        if how == "drop":
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+        else:
+            self.send_json(500, {"error": "injected failure"})
+        return True
+
+    def products(self, query, prefix):
+        if prefix != "changes":
+            return PRODUCTS
+        with LOCK:
+            since = query.get("updated_since")
+            return [p for p in CHANGING if since is None or moment(p["updatedAt"]) >= moment(since)]
+
     def serve_page(self, query, prefix):
         page, size = int(query.get("page", "1")), int(query.get("per_page", "10"))
-        self.send_json(200, {"data": {"products": PRODUCTS[(page - 1) * size: page * size]}})
+        self.send_json(200, {"data": {"products": self.products(query, prefix)[(page - 1) * size: page * size]}})
 
     def serve_offset(self, query, prefix):
         offset, limit = int(query.get("offset", "0")), int(query.get("limit", "10"))

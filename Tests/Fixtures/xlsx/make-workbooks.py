@@ -13,7 +13,8 @@ things to openpyxl's file, so the tests read what an analyst's Excel would send:
   uncalculated.xlsx   openpyxl's own file: inline strings, formulas without results
   streamed.xlsx       written part by part as streaming writers do: inline strings with rich
                       text runs and an escaped carriage return, formula strings (t="str"), no
-                      cell references, and a chart sheet before the worksheet
+                      cell references, a header with a backslash, an error cell,
+                      and a chart sheet before the worksheet
   doctype.xlsx        the same, its worksheet declaring entities that expand into entities
 
 usage: make-workbooks.py FOLDER
@@ -122,14 +123,14 @@ def streamed(path, prolog=""):
     def inline(text):
         return f'<c t="inlineStr"><is><t>{escape(text)}</t></is></c>'
 
-    header = "".join(inline(name) for name in ["Order ID", "Customer name", "Amount", "Ordered on"])
+    header = "".join(inline(name) for name in ["Order ID", "Customer name", "Amount", "Ordered on", 'Ref A\\B'])
     rows = [
         f'<row>{header}</row>',
         '<row><c t="inlineStr"><is><r><t>O-</t></r><r><rPr><b/></rPr><t>2001</t></r></is></c>'
         '<c t="inlineStr"><is><t>Line one_x000D_</t><rPh sb="0" eb="1"><t>ignored</t></rPh></is></c>'
-        '<c><v>1E-3</v></c><c><v>45292</v></c></row>',
+        '<c><v>1E-3</v></c><c><v>45292</v></c><c t="inlineStr"><is><t>R-1</t></is></c></row>',
         '<row><c t="str"><f>"O-"&amp;"2002"</f><v>O-2002</v></c><c t="inlineStr"><is><t>Ana Silva</t></is></c>'
-        '<c><v>-4.5</v></c><c t="inlineStr"><is><t>2024-01-05</t></is></c></row>',
+        '<c><v>-4.5</v></c><c t="inlineStr"><is><t>2024-01-05</t></is></c><c t="e"><v>#REF!</v></c></row>',
     ]
     parts = {
         "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'

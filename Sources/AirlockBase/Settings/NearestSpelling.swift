@@ -1,11 +1,11 @@
 /// The known spelling a mistyped word most likely meant, so an error can say "did you mean
 /// 'thresholds'?" instead of leaving the reader to compare the word with a list.
-enum NearestSpelling {
+package enum NearestSpelling {
     /// The candidate closest to `word` by edit distance (case aside; the first of equally close
     /// ones), or nil when even that one is too far to be a typo: more than 3 edits, or more than
     /// a third of the longer word's length, so `treshold` finds `thresholds` but `table` finds
     /// nothing among the entity settings.
-    static func of(_ word: String, among candidates: [String]) -> String? {
+    package static func of(_ word: String, among candidates: [String]) -> String? {
         let scored = candidates.map { (candidate: $0, distance: distance(word, $0)) }
         guard let nearest = scored.min(by: { $0.distance < $1.distance }) else { return nil }
         let length = max(word.count, nearest.candidate.count)
@@ -15,7 +15,7 @@ enum NearestSpelling {
 
     /// The Levenshtein distance of the lower-cased words: how many characters must be inserted,
     /// deleted or replaced to turn one into the other.
-    static func distance(_ first: String, _ second: String) -> Int {
+    package static func distance(_ first: String, _ second: String) -> Int {
         let source = Array(first.lowercased())
         let target = Array(second.lowercased())
         // One row of the classic table at a time: previous[j] is the distance of the first i-1

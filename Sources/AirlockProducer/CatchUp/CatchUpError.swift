@@ -1,0 +1,34 @@
+import AirlockBase
+
+/// Why `airlock catchup` wrote no bundle.
+package enum CatchUpError: AirlockError, Equatable {
+    /// `--from` names no bundle of the workspace's chain.
+    case unknownBundle(String)
+    /// The target is at the producer's newest bundle already, or no bundle was made yet.
+    case nothingToCatchUp(from: Int, head: Int)
+    /// Bundle `sequence`'s before-images are gone (the workspace was rebuilt by `recover`
+    /// from later bundles), so the state before it cannot be known.
+    case noBeforeImages(sequence: Int)
+
+    package var exitStatus: ExitStatus {
+        switch self {
+        case .nothingToCatchUp: return .nothingToDo
+        case .unknownBundle, .noBeforeImages: return .usageOrConfig
+        }
+    }
+
+    package var description: String {
+        switch self {
+        case let .unknownBundle(text):
+            return
+                "--from \(text) is not a bundle of this workspace's chain: give its sequence (0 for an empty target) or its digest, as airlock target-status prints it"
+        case let .nothingToCatchUp(from, head):
+            return head == 0
+                ? "no bundle was made yet: there is nothing to catch up"
+                : "bundle \(from) is the newest bundle (\(head)): a target there needs no catch-up"
+        case let .noBeforeImages(sequence):
+            return
+                "the workspace no longer knows the rows before bundle \(sequence) (it was recovered from later bundles): catch up from bundle \(sequence) or later, or from 0 with the full state"
+        }
+    }
+}

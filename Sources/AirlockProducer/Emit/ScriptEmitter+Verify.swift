@@ -1,0 +1,47 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+import Foundation
+
+extension ScriptEmitter {
+    /// Compares each changed entity's table with the bundle: row count and content checksum
+    /// of the entity's columns (a table's other columns are the site's). It reads only; run it
+    /// after applying the bundle, before a later one changes the tables.
+    func writeVerify(to url: URL, checksums: [String: String]) throws {
+        let out = try ScriptWriter(path: url)
+        try out.line(
+            "-- Airlock bundle \(bundle.paddedSequence) (\(bundle.id)): verify for \(dialect == .postgres ? "PostgreSQL" : "SQLite"), after apply."
+        )
+        try out.line(
+            dialect == .postgres
+                ? "-- Run: psql -v ON_ERROR_STOP=1 -f \(url.lastPathComponent)"
+                : "-- Run: sqlite3 -bail TARGET.db < \(url.lastPathComponent)")
+        switch dialect {
+        case .postgres:
+            try out.line("\\set ON_ERROR_STOP on")
+            try out.line("\\set SHOW_CONTEXT never")
+            for setting in Self.postgresSettings { try out.line(setting) }
+            try out.line(ChecksumOffsetStatements.lookup)
+        case .sqlite:
+            try out.line(ScriptSwitches.sqliteBail)
+        }
+        let rows = entities.map { entity in
+            "SELECT \(dialect.literal(entity.name)) AS entity, (\(TableChecksum(entity: entity).query(dialect, table: EntitySQL(entity, dialect).targetTable))) AS actual, \(dialect.literal(checksums[entity.name] ?? "")) AS expected"
+        }
+        try out.line("CREATE TEMP TABLE airlock_verify AS\n\(rows.joined(separator: "\nUNION ALL\n"));")
+        try out.line(
+            """
+            SELECT 'airlock: ' || entity || ': ' || CASE WHEN actual = expected THEN 'ok, ' || actual
+              ELSE 'DIFFERS: the table has ' || actual || ', bundle \(bundle.paddedSequence) expects ' || expected || ' (rows:checksum)' END
+            FROM airlock_verify ORDER BY entity;
+            """)
+        try out.line(
+            ledger.refuse(
+                when: "EXISTS (SELECT 1 FROM airlock_verify WHERE actual <> expected)",
+                message:
+                    "airlock: verify: the target's tables differ from bundle \(bundle.paddedSequence) (listed above)",
+                label: "verify"))
+        try out.line("DROP TABLE airlock_verify;")
+        try out.close()
+    }
+}

@@ -1,0 +1,74 @@
+import AirlockBase
+import AirlockSpec
+import Foundation
+import GRDB
+
+/// One bundle's change file for one entity (`changes/ENTITY.ndjson`), read backwards: given
+/// the entity's rows after the bundle (in its snapshot table), it records the bundle's
+/// before-images in the undo table, as `EntityDiff.promote` did when the bundle was made, and
+/// turns the rows back into those before the bundle. Set work in SQLite over the lines.
+struct ChangeReplay {
+    let entity: EntitySpec
+    private var tables: EntityTables { EntityTables(entity) }
+    private let dialect = SQLDialect.sqlite
+
+    private static let lines = "airlock_recover_changes"
+
+    init(_ entity: EntitySpec) { self.entity = entity }
+
+    /// `bundle`'s changes to the entity, from `file`: undo rows recorded, the snapshot rewound.
+    func rewind(bundle: Int, changes file: URL, in db: Database) throws {
+        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS \(Self.lines) (op TEXT NOT NULL, line TEXT NOT NULL)")
+        try db.execute(sql: "DELETE FROM \(Self.lines)")
+        let insert = try db.makeStatement(
+            sql: "INSERT INTO \(Self.lines) (op, line) VALUES (json_extract(?1, '$.op'), ?1)")
+        try ByteSource.file(file, name: file.lastPathComponent).forEachLine { line, _ in
+            if !line.isEmpty { try insert.execute(arguments: [String(decoding: line, as: UTF8.self)]) }
+            return true
+        }
+        let sql = tables.sql
+        let columns = sql.columns
+        let keyMatch = entity.key.map { "s.\(sql.name($0)) = \(field("key", $0))" }.joined(separator: " AND ")
+        let undo = "INSERT INTO \(tables.undo) (airlock_bundle, airlock_existed, \(columns))"
+        // A key the bundle inserted: removed by a restore, whatever its values.
+        try db.execute(
+            sql:
+                "\(undo) SELECT ?, 0, \(sql.columns(of: "s")) FROM \(tables.snapshot) AS s JOIN \(Self.lines) AS c ON \(keyMatch) WHERE c.op = 'insert'",
+            arguments: [bundle])
+        // A key it updated: its row before, the changed fields from `before`, the rest as they are.
+        let before = entity.columns.map { column -> String in
+            let name = sql.name(column.name)
+            guard !entity.key.contains(column.name) else { return "s.\(name)" }
+            return
+                "CASE WHEN json_type(c.line, \(path("before", column.name))) IS NOT NULL THEN \(field("before", column.name)) ELSE s.\(name) END"
+        }
+        try db.execute(
+            sql:
+                "\(undo) SELECT ?, 1, \(before.joined(separator: ", ")) FROM \(tables.snapshot) AS s JOIN \(Self.lines) AS c ON \(keyMatch) WHERE c.op = 'update'",
+            arguments: [bundle])
+        // A key it deleted: the whole row is in `before`.
+        let deleted = entity.columns.map { field(entity.key.contains($0.name) ? "key" : "before", $0.name) }
+        try db.execute(
+            sql:
+                "\(undo) SELECT ?, 1, \(deleted.joined(separator: ", ")) FROM \(Self.lines) AS c WHERE c.op = 'delete'",
+            arguments: [bundle])
+        try db.execute(
+            sql:
+                "DELETE FROM \(tables.snapshot) WHERE (\(sql.key)) IN (SELECT \(sql.key) FROM \(tables.undo) WHERE airlock_bundle = ?)",
+            arguments: [bundle])
+        try db.execute(
+            sql:
+                "INSERT INTO \(tables.snapshot) (\(columns)) SELECT \(columns) FROM \(tables.undo) WHERE airlock_bundle = ? AND airlock_existed",
+            arguments: [bundle])
+    }
+
+    private func path(_ part: String, _ column: String) -> String {
+        dialect.literal("$.\(part).\"\(column)\"")
+    }
+
+    /// The value a change line holds: JSON numbers and booleans come out as integers (booleans
+    /// 1 and 0), strings as text, null as NULL, as the workspace stores canonical values.
+    private func field(_ part: String, _ column: String) -> String {
+        "json_extract(c.line, \(path(part, column)))"
+    }
+}

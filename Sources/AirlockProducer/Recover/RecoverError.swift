@@ -1,0 +1,43 @@
+import AirlockBase
+
+/// Why `airlock recover` cannot rebuild the workspace from `outbox/`, and what to do instead.
+package enum RecoverError: AirlockError, Equatable {
+    /// The database is sound and knows every bundle in the outbox.
+    case nothingToRecover
+    case noBundles
+    /// The outbox's bundles skip sequence numbers.
+    case gap(missing: [String])
+    /// A bundle's parent is not the digest of the bundle before it, or its name and sequence differ.
+    case notOneChain(bundle: String, reason: String)
+    /// An entity's rows are in no bundle the outbox holds.
+    case rowsMissing(entity: String, oldest: String)
+    /// A bundle's rows for an entity do not rebuild what its manifest says.
+    case rowsDiffer(entity: String, bundle: String, reason: String)
+
+    package var exitStatus: ExitStatus {
+        self == .nothingToRecover ? .nothingToDo : .usageOrConfig
+    }
+
+    package var description: String {
+        switch self {
+        case .nothingToRecover:
+            return
+                "nothing to recover: the workspace database is sound and knows every bundle in outbox/; nothing was changed"
+        case .noBundles:
+            return
+                "outbox/ holds no bundle to recover from; put the newest bundle this workspace made back into outbox/ (with the ones before it back to the first bundle, or to the last that changed each entity)"
+        case let .gap(missing):
+            return
+                "outbox/ does not hold one unbroken run of bundles: \(missing.joined(separator: ", ")) is missing; put it back into outbox/, or move the bundles older than the gap aside"
+        case let .notOneChain(bundle, reason):
+            return
+                "outbox/\(bundle) does not continue the chain of the bundles after it: \(reason); nothing was changed"
+        case let .rowsMissing(entity, oldest):
+            return
+                "entity '\(entity)' is changed by no bundle in outbox/, so its rows are in an older bundle than \(oldest); put the bundles before it back into outbox/ and run recover again"
+        case let .rowsDiffer(entity, bundle, reason):
+            return
+                "entity '\(entity)': the rows rebuilt from \(bundle) \(reason); has airlock.yml changed the entity since that bundle? recover rebuilds the state the bundles describe with the spec that made them; nothing was changed"
+        }
+    }
+}

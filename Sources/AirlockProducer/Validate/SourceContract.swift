@@ -1,0 +1,143 @@
+import AirlockBase
+import AirlockSpec
+import GRDB
+
+/// The fields of an entity's files against the fields its spec reads: a field no column reads
+/// (`source.unknown_fields`) and a field a column reads that no record of a file holds
+/// (`source.missing_fields`), each a finding on the first record that shows it. A renamed
+/// field shows as both; the missing one's finding names the new name when the file's records
+/// hold the baseline's values under it (or a name spelled close to the old), so the fix is
+/// one `from:`. A field present with a JSON null counts as held.
+struct SourceContract {
+    let normalizer: Normalizer
+    private var entity: EntitySpec { normalizer.entity }
+    private let dialect = SQLDialect.sqlite
+
+    /// A field of one file that no column reads, with the first record holding it.
+    private struct UnknownField {
+        let file: String
+        let field: String
+        let rawID: Int64
+    }
+
+    /// The top-level source fields the spec reads, in spec order.
+    private var fieldsRead: [String] {
+        var fields = entity.columns.filter { $0.rules.derivation == nil }.map(\.from)
+        if case let .tombstone(field) = entity.source.deletion { fields.append(field) }
+        let topLevel = entity.source.format.hasHeaderRow ? fields : fields.map { String($0.prefix { $0 != "." }) }
+        var seen = Set<String>()
+        return topLevel.filter { seen.insert($0).inserted }
+    }
+
+    func check(inFiles files: String, in db: Database) throws {
+        let missing = try missingFields(inFiles: files, in: db)
+        guard entity.source.unknownFields != nil || !missing.isEmpty else { return }
+        let unknown = try unknownFields(inFiles: files, in: db)
+        if let severity = entity.source.unknownFields {
+            for field in unknown {
+                try record(
+                    field.field, check: "unknown_fields", severity: severity, file: field.file, rawID: field.rawID,
+                    reason:
+                        "the file holds a field the spec does not read, '\(field.field)'; add a column for it (from: \(field.field)) or set source.unknown_fields: ignore",
+                    in: db)
+            }
+        }
+        for (column, file, rawID) in missing {
+            let candidates = unknown.filter { $0.file == file }.map(\.field)
+            let hint = try renameHint(for: column, among: candidates, inFile: file, in: db)
+            try record(
+                column.from, check: "missing_fields", severity: entity.source.missingFields, file: file, rawID: rawID,
+                reason: "no record of the file holds '\(column.from)', which column \(column.name) reads\(hint)", in: db
+            )
+        }
+    }
+
+    /// The columns whose source field no record of a file holds, per file with its first
+    /// record. A CSV file or a sheet is not asked: a header without a column the spec reads rejects it.
+    private func missingFields(inFiles files: String, in db: Database) throws -> [(ColumnSpec, String, Int64)] {
+        let columns = entity.columns.filter { $0.rules.derivation == nil }
+        guard !entity.source.format.hasHeaderRow, !columns.isEmpty else { return [] }
+        let held = columns.map { column in
+            let path = JSONPath.sqlPath(column.from.split(separator: ".").map(String.init))
+            return "count(json_type(record, \(dialect.literal(path))))"
+        }
+        var missing: [(ColumnSpec, String, Int64)] = []
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT file_sha256, min(id), \(held.joined(separator: ", ")) FROM \(RawRecords.table)
+                WHERE file_sha256 IN (\(files)) GROUP BY file_sha256
+                """)
+        {
+            for (index, column) in columns.enumerated() where row[index + 2] as Int == 0 {
+                missing.append((column, row[0], row[1]))
+            }
+        }
+        return missing
+    }
+
+    /// The top-level fields no column reads, per file, with the first record holding each. A
+    /// CSV file's or a sheet's records all hold its header's fields, so its first record is enough.
+    private func unknownFields(inFiles files: String, in db: Database) throws -> [UnknownField] {
+        let records =
+            entity.source.format.hasHeaderRow
+            ? "SELECT * FROM \(RawRecords.table) WHERE id IN (SELECT min(id) FROM \(RawRecords.table) WHERE file_sha256 IN (\(files)) GROUP BY file_sha256)"
+            : "SELECT * FROM \(RawRecords.table) WHERE file_sha256 IN (\(files))"
+        let known = fieldsRead.map(dialect.literal).joined(separator: ", ")
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT r.file_sha256, j.key, min(r.id) FROM (\(records)) AS r, json_each(r.record) AS j
+                WHERE j.key NOT IN (\(known)) GROUP BY 1, 2 ORDER BY 3, 2
+                """
+        ).map { UnknownField(file: $0[0], field: $0[1], rawID: $0[2]) }
+    }
+
+    /// Where `column`'s field may have gone: the candidate under which the file's records hold
+    /// the baseline's values for their keys (more than half of those that have one), else one
+    /// spelled close to the old name, else the only candidate there is.
+    private func renameHint(
+        for column: ColumnSpec, among candidates: [String], inFile file: String, in db: Database
+    ) throws -> String {
+        let setting = "entities.\(entity.name).columns.\(column.name).from"
+        guard !candidates.isEmpty else { return "" }
+        let tables = EntityTables(entity), norm = NormalizedRecords(entity: entity)
+        let keyMatch = entity.key.map { "b.\(dialect.identifier($0)) = n.\(norm.value(of: $0))" }
+            .joined(separator: " AND ")
+        let old = "b.\(dialect.identifier(column.name))"
+        var best: (field: String, matches: Int, compared: Int)?
+        for candidate in candidates {
+            var renamed = column
+            renamed.from = candidate
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*), count(*) FILTER (WHERE \(old) = \(normalizer.normalizedValue(of: renamed)))
+                    FROM \(NormalizedRecords.table) AS n JOIN \(RawRecords.table) AS r ON r.id = n.raw_id
+                    JOIN \(tables.baseline) AS b ON \(keyMatch)
+                    WHERE n.file_sha256 = ? AND \(old) IS NOT NULL
+                    """, arguments: [file])
+            let (compared, matches) = (row?[0] as Int? ?? 0, row?[1] as Int? ?? 0)
+            if matches * 2 > compared, matches > (best?.matches ?? 0) { best = (candidate, matches, compared) }
+        }
+        if let best {
+            return
+                "; its values are under '\(best.field)' now (\(best.matches) of \(best.compared) rows the baseline holds): set \(setting): \(best.field)"
+        }
+        guard
+            let guess = NearestSpelling.of(column.from, among: candidates)
+                ?? (candidates.count == 1 ? candidates[0] : nil)
+        else { return "" }
+        return "; if the source renamed it '\(guess)', set \(setting): \(guess)"
+    }
+
+    private func record(
+        _ field: String, check: String, severity: Severity, file: String, rawID: Int64, reason: String,
+        in db: Database
+    ) throws {
+        try QuarantineRecords.insert(
+            entity: entity.name, field: field, value: "NULL", reason: dialect.literal(reason),
+            check: dialect.literal(check), severity: dialect.literal(severity.rawValue),
+            from: "(SELECT \(rawID) AS raw_id, \(dialect.literal(file)) AS file_sha256)", where: "1", in: db)
+    }
+}

@@ -1,0 +1,100 @@
+import AirlockBase
+import Foundation
+import GRDB
+
+extension Target {
+    /// What a script run left: the ledger head, and the lines the script printed on its way
+    /// (skipped drifted keys; checking only, the check's verdict).
+    struct ScriptRun {
+        var head: String
+        var printed: [String]
+    }
+
+    /// The switches a script is run with (`ScriptSwitches`).
+    struct Switches {
+        var skipDrift = false
+        /// Only the script's checks of the target; implies a dry run.
+        var checkOnly = false
+    }
+
+    /// Runs a bundle script as one transaction. A dry run makes the same changes and undoes
+    /// them: PostgreSQL rolls the transaction back, SQLite works on a copy of the database.
+    func run(_ script: URL, dryRun: Bool, switches: Switches = Switches()) throws -> ScriptRun {
+        let dryRun = dryRun || switches.checkOnly
+        switch self {
+        case let .sqlite(path):
+            let database: DatabaseQueue
+            if dryRun {
+                database = try DatabaseQueue()
+                if FileManager.default.fileExists(atPath: path) {
+                    try openSQLite(readOnly: true).backup(to: database)
+                }
+            } else {
+                database = try openSQLite(readOnly: false)
+            }
+            return try Self.runInProcess(script, on: database, switches: switches)
+        case .postgres:
+            let headQuery = "SELECT " + LedgerStatements(dialect: .postgres).head
+            // Checking only, the script rolls its transaction back itself and ends.
+            let run =
+                switches.checkOnly
+                ? ["-c", "BEGIN", "-f", script.path]
+                : dryRun
+                    ? ["-c", "BEGIN", "-f", script.path, "-c", headQuery, "-c", "ROLLBACK"]
+                    : ["-1", "-f", script.path, "-c", headQuery]
+            var variables: [String] = []
+            if switches.skipDrift { variables += ["-v", "\(ScriptSwitches.skipDrift)=on"] }
+            if switches.checkOnly { variables += ["-v", "\(ScriptSwitches.checkOnly)=on"] }
+            var lines = try psql!.run(variables + run) { .stopped(script.lastPathComponent, $0) }
+                .split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+            // Checking only, the script ends before the head query.
+            let head = switches.checkOnly ? "" : lines.popLast() ?? ""
+            return ScriptRun(head: head, printed: lines)
+        }
+    }
+
+    /// Runs only the check a script starts with (`ScriptSwitches.checkOnly`), changing
+    /// nothing, and gives back what it printed: its verdict and any notes. A target that does
+    /// not fit throws `TargetError.doesNotFit` with every problem.
+    package func check(_ script: URL) throws -> [String] {
+        try run(script, dryRun: true, switches: Switches(checkOnly: true)).printed
+    }
+
+    /// Runs an SQLite script as the `sqlite3` shell would, statement by statement: what it
+    /// SELECTs is what the shell would print (the keys a drift guard names before it stops
+    /// the script, or those it skips), and the first error ends it.
+    private static func runInProcess(_ script: URL, on database: DatabaseQueue, switches: Switches) throws
+        -> ScriptRun
+    {
+        let sql = try String(contentsOf: script, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false
+        )
+        .map { ScriptSwitches.isSQLiteShellCommand($0) ? "" : $0 }.joined(separator: "\n")
+        return try database.writeWithoutTransaction { db in
+            // verify.sql uses sha3(), which the sqlite3 shell has and the library does not.
+            SQLiteShellFunctions.register(in: db)
+            var printed: [String] = []
+            do {
+                let statements = try db.allStatements(sql: sql)
+                while let statement = try statements.next() {
+                    statement.setUncheckedArguments([
+                        ScriptSwitches.skipDrift: switches.skipDrift, ScriptSwitches.checkOnly: switches.checkOnly
+                    ])
+                    if statement.columnCount > 0 {
+                        printed += try String?.fetchAll(statement).compactMap { $0 }
+                    } else {
+                        try statement.execute()
+                    }
+                }
+            } catch {
+                if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
+                let reason = (error as? DatabaseError)?.message ?? "\(error)"
+                if switches.checkOnly, let verdict = reason.range(of: ScriptSwitches.checkedMarker) {
+                    return ScriptRun(head: "", printed: printed + [String(reason[verdict.lowerBound...])])
+                }
+                throw TargetError.stopped(script.lastPathComponent, (printed + [reason]).joined(separator: "\n"))
+            }
+            return ScriptRun(head: AppliedChain(ledger: try entries(in: db)).head, printed: printed)
+        }
+    }
+}

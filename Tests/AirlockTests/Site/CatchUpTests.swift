@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+
+@testable import AirlockBase
+@testable import AirlockProducer
+@testable import AirlockSite
+
+/// A site that fell behind gets one bundle (`airlock catchup --from N`) that moves its target
+/// from bundle N to the producer's newest: the target then holds what a target that applied
+/// every bundle holds, its ledger is at the newest bundle, the next regular bundle applies on
+/// top, and rolling the catch-up back gives the target at N again. Real `airlock` processes,
+/// SQLite through `airlock apply` and PostgreSQL through plain `psql -1 -f`.
+@Suite(.tags(.sqlite3, .postgres), .runsExternalPrograms) struct CatchUpTests {
+    /// A workspace with bundles 1 to 3 (the example drop, then two payments exports), and
+    /// bundle 4 made after the catch-up bundle from `from`.
+    private struct Chain {
+        let workspace: TestWorkspace
+        var bundles: [URL] = []
+        var catchup: URL
+
+        init(from: String) throws {
+            workspace = try TestWorkspace()
+            try workspace.drop(TestWorkspace.exampleDrop)
+            let payments = try String(
+                contentsOf: TestWorkspace.fixtures.appendingPathComponent("drop2/payments.csv"), encoding: .utf8)
+            for drop in [nil, payments, payments.replacingOccurrences(of: ",card,", with: ",cash,")] {
+                if let drop { try workspace.write(drop, toInbox: "payments.csv") }
+                bundles.append(try Self.run(["run", "--once"], in: workspace, output: "wrote bundle"))
+            }
+            let made = try AirlockProcess.run(["catchup", "--from", from, "--workspace", workspace.root.path])
+            guard made.status == 0, let line = made.output.split(separator: "\n").first, line.hasPrefix("wrote ") else {
+                throw ShellError(description: "catchup: \(made.status) \(made.error)")
+            }
+            catchup = URL(fileURLWithPath: String(line.dropFirst("wrote ".count).prefix { $0 != ":" }))
+            try workspace.write(payments.replacingOccurrences(of: ",card,", with: ",bank,"), toInbox: "payments.csv")
+            bundles.append(try Self.run(["run", "--once"], in: workspace, output: "wrote bundle"))
+        }
+
+        private static func run(_ arguments: [String], in workspace: TestWorkspace, output: String) throws -> URL {
+            let run = try AirlockProcess.run(arguments + ["--workspace", workspace.root.path])
+            guard run.status == 0, let newest = try workspace.bundles().last else {
+                throw ShellError(description: "\(arguments): \(run.status) \(run.error)")
+            }
+            return newest
+        }
+
+        func airlock(_ arguments: [String]) throws -> Shell.Result {
+            try AirlockProcess.run(arguments + ["--workspace", workspace.root.path])
+        }
+    }
+
+    @Test func sqliteTargetCatchesUpFromBundleOneAndGoesOn() throws {
+        let chain = try Chain(from: "1")
+        defer { chain.workspace.remove() }
+        #expect(chain.catchup.lastPathComponent == "catchup-000001-000003.tar.gz")
+        let folder = chain.workspace.root
+        let late = "sqlite:\(folder.path)/late.db", every = "sqlite:\(folder.path)/every.db"
+        func dump(_ name: String) throws -> String {
+            try Shell.run(["sqlite3", folder.appendingPathComponent("\(name).db").path, ".dump products payments"])
+                .output
+        }
+        for bundle in chain.bundles.prefix(3) {
+            #expect(try chain.airlock(["apply", bundle.path, "--target", every]).status == 0)
+        }
+        #expect(try chain.airlock(["apply", chain.bundles[0].path, "--target", late]).status == 0)
+        let atOne = try dump("late")
+
+        let shown = try chain.airlock(["show", chain.catchup.path])
+        #expect(shown.output.contains("catch-up: moves a target at bundle 1 to bundle 3"), "\(shown.output)")
+        let caughtUp = try chain.airlock(["apply", chain.catchup.path, "--target", late])
+        #expect(caughtUp.status == 0, "\(caughtUp.error)")
+        #expect(
+            caughtUp.output.contains("verify.sql: every table the bundle changed holds the rows"), "\(caughtUp.output)")
+        #expect(
+            try dump("late")
+                == dump("every"))
+        let status = try chain.airlock(["target-status", "--target", late])
+        #expect(status.output.contains("chain intact"), "\(status.output)")
+        #expect(status.output.contains("of a catch-up bundle"), "\(status.output)")
+
+        // Applied twice, or to a target at another bundle: refused in words.
+        let again = try chain.airlock(["apply", chain.catchup.path, "--target", late])
+        #expect(again.status == ExitStatus.verificationRefused.rawValue)
+        #expect(again.error.contains("which this target has reached already"), "\(again.error)")
+        let fresh = try chain.airlock(["verify", chain.catchup.path, "--target", "sqlite:\(folder.path)/fresh.db"])
+        #expect(fresh.status == ExitStatus.verificationRefused.rawValue)
+        #expect(
+            fresh.error.contains("moves a target at bundle 1") && fresh.error.contains("airlock catchup --from 0"),
+            "\(fresh.error)")
+
+        // The next regular bundle applies on top, and both roll back to bundle 1 exactly.
+        let next = try chain.airlock(["apply", chain.bundles[3].path, "--target", late])
+        #expect(next.status == 0, "\(next.error)")
+        #expect(try chain.airlock(["rollback", chain.bundles[3].path, "--target", late]).status == 0)
+        let back = try chain.airlock(["rollback", chain.catchup.path, "--target", late])
+        #expect(back.status == 0, "\(back.error)")
+        #expect(try dump("late") == atOne)
+        #expect(try chain.airlock(["target-status", "--target", late]).output.contains("chain intact"))
+    }
+
+    @Test func postgresTargetStartsFromNothingWithPlainPsql() throws {
+        let chain = try Chain(from: "0")
+        defer { chain.workspace.remove() }
+        #expect(chain.catchup.lastPathComponent == "catchup-000000-000003.tar.gz")
+        let every = try Postgres.freshDatabase(), new = try Postgres.freshDatabase()
+        func tables(_ database: Postgres) throws -> String {
+            try database.query("SELECT * FROM products ORDER BY 1")
+                + database.query("SELECT * FROM payments ORDER BY 1")
+        }
+        for bundle in chain.bundles.prefix(3) {
+            let folder = try Shell.extract(bundle)
+            #expect(try every.apply(folder.appendingPathComponent("postgres/upsert.sql")).status == 0)
+        }
+        let folder = try Shell.extract(chain.catchup)
+        let applied = try new.apply(folder.appendingPathComponent("postgres/upsert.sql"))
+        #expect(applied.status == 0, "\(applied.error)")
+        #expect(try tables(new) == tables(every))
+        let verify = try new.apply(folder.appendingPathComponent("postgres/verify.sql"))
+        #expect(verify.status == 0 && !verify.output.contains("differ"), "\(verify.output) \(verify.error)")
+        #expect(
+            try new.query("SELECT head_digest FROM airlock_ledger ORDER BY id DESC LIMIT 1")
+                == every.query("SELECT head_digest FROM airlock_ledger ORDER BY id DESC LIMIT 1"))
+
+        let nextFolder = try Shell.extract(chain.bundles[3])
+        let next = try new.apply(nextFolder.appendingPathComponent("postgres/upsert.sql"))
+        #expect(next.status == 0, "\(next.error)")
+        #expect(try new.apply(nextFolder.appendingPathComponent("postgres/rollback.sql")).status == 0)
+        let back = try new.apply(folder.appendingPathComponent("postgres/rollback.sql"))
+        #expect(back.status == 0, "\(back.error)")
+        #expect(try new.query("SELECT count(*) FROM products") == "0\n")
+    }
+
+    @Test func nothingToCatchUpAndUnknownBundlesAreSaidSo() throws {
+        let workspace = try TestWorkspace()
+        defer { workspace.remove() }
+        let none = try AirlockProcess.run(["catchup", "--from", "0", "--workspace", workspace.root.path])
+        #expect(none.status == ExitStatus.nothingToDo.rawValue)
+        #expect(none.error.contains("no bundle was made yet"), "\(none.error)")
+        try workspace.drop(TestWorkspace.exampleDrop)
+        _ = try workspace.run()
+        let newest = try AirlockProcess.run(["catchup", "--from", "1", "--workspace", workspace.root.path])
+        #expect(newest.status == ExitStatus.nothingToDo.rawValue)
+        #expect(newest.error.contains("bundle 1 is the newest bundle (1): a target there needs no catch-up"))
+        let unknown = try AirlockProcess.run(["catchup", "--from", "abc", "--workspace", workspace.root.path])
+        #expect(unknown.status == ExitStatus.usageOrConfig.rawValue)
+        #expect(unknown.error.contains("--from abc is not a bundle of this workspace's chain"), "\(unknown.error)")
+    }
+}
