@@ -49,7 +49,7 @@ extension Spec {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw SpecError.unreadable(path: path, reason: error.localizedDescription)
+            throw SpecError.unreadable(path: path, reason: FileErrorText.reason(error))
         }
         return try parse(yaml: text, path: path)
     }

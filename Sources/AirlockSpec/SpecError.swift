@@ -10,7 +10,8 @@ package enum SpecError: AirlockError, Equatable {
     package var description: String {
         switch self {
         case let .unreadable(path, reason):
-            return "\(path): cannot read the spec: \(reason)"
+            return
+                "\(path): cannot read the spec: \(reason); run airlock in the workspace's folder or give --workspace DIR"
         case let .invalid(path, at, reason):
             return "\(path): \(at): \(reason)"
         }

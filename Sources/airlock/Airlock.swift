@@ -36,9 +36,12 @@ struct Airlock: ParsableCommand {
     )
 
     static func main() {
+        let level = ProcessEnvironment.current.logLevel
+        let onTerminal = isatty(STDERR_FILENO) == 1 && level == nil
         LoggingSystem.bootstrap { label in
-            var handler = VisibleLogHandler(wrapping: StreamLogHandler.standardError(label: label))
-            handler.logLevel = ProcessEnvironment.current.logLevel ?? .warning
+            var handler = VisibleLogHandler(
+                wrapping: onTerminal ? TerminalLogHandler() : StreamLogHandler.standardError(label: label))
+            handler.logLevel = level ?? .warning
             return handler
         }
         do {
@@ -48,6 +51,11 @@ struct Airlock: ParsableCommand {
             TerminalProgress.erase()
             printError("airlock: \(error)")
             Foundation.exit(error.exitStatus.rawValue)
+        } catch let error where FileErrorText.isFileError(error) {
+            // A file problem no command words itself: plain words, never Foundation's domain text.
+            TerminalProgress.erase()
+            printError("airlock: \(FileErrorText.described(error))")
+            Foundation.exit(ExitStatus.failure.rawValue)
         } catch {
             TerminalProgress.erase()
             exit(withError: error)

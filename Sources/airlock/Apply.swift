@@ -35,9 +35,12 @@ struct Apply: ParsableCommand {
 
             Examples:
               airlock apply bundle-000002.tar.gz --target sqlite:/srv/shop.db
-              airlock apply bundle-000002.tar.gz --target postgres:'host=/run/postgresql dbname=shop' --dry-run
-              airlock apply bundle-000002.tar.gz --target postgres:'dbname=shop' --mode cutover
-              airlock apply bundle-000002.tar.gz --target sqlite:/srv/shop.db --on-drift skip
+              airlock apply bundle-000002.tar.gz \\
+                  --target postgres:'host=/run/postgresql dbname=shop' --dry-run
+              airlock apply bundle-000002.tar.gz --target postgres:'dbname=shop' \\
+                  --mode cutover
+              airlock apply bundle-000002.tar.gz --target sqlite:/srv/shop.db \\
+                  --on-drift skip
             """
     )
 

@@ -26,7 +26,8 @@ struct CheckTarget: ParsableCommand {
 
             Examples:
               airlock check-target --target postgres:'dbname=shop' bundle-000002.tar.gz
-              airlock check-target --target postgres:'dbname=shop' bundle-000002.tar.gz --mode cutover
+              airlock check-target --target postgres:'dbname=shop' bundle-000002.tar.gz \\
+                  --mode cutover
               airlock check-target --target sqlite:/srv/shop.db --workspace /srv/airlock
             """
     )

@@ -17,7 +17,8 @@ struct DiffBundles: ParsableCommand {
             bundles differ. Both bundles are verified first (integrity and producer signature).
 
             Examples:
-              airlock diff outbox/bundle-000002.tar.gz /tmp/regenerated/bundle-000002.tar.gz
+              airlock diff outbox/bundle-000002.tar.gz \\
+                  /tmp/regenerated/bundle-000002.tar.gz
               airlock diff bundle-000002.tar.gz bundle-000003.tar.gz --json
             """
     )

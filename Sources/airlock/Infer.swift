@@ -17,7 +17,7 @@ struct Infer: ParsableCommand {
 
             Examples:
               airlock infer exports/payments.csv
-              airlock infer products.json >> airlock.yml     # then move the block under entities:
+              airlock infer products.json >> airlock.yml   # then move it under entities:
             """
     )
 

@@ -10,7 +10,8 @@ struct Reject: ParsableCommand {
             the producer then runs `airlock discard` on it.
 
             Example:
-              airlock reject bundle-000002.tar.gz --key ~/.ssh/id_ed25519 --reason "prices doubled"
+              airlock reject bundle-000002.tar.gz --key ~/.ssh/id_ed25519 \\
+                  --reason "prices doubled"
             """
     )
 

@@ -80,8 +80,12 @@ struct Run: ParsableCommand {
             printLine("wrote \(file.path) (bundle \(manifest.sequence), digest \(digest.prefix(16))…)")
             for entity in manifest.entities {
                 let c = entity.counts
+                // Shown where there are any: a record lost to its key's dedupe winner, an
+                // unreadable one, a tombstone; otherwise the counts would not add up to those read.
+                let more = [("superseded", c.superseded), ("unreadable", c.failed), ("tombstones", c.tombstones)]
+                    .compactMap { name, count in count.flatMap { $0 > 0 ? ", \($0) \(name)" : nil } }.joined()
                 printLine(
-                    "  \(entity.name): \(c.inserted) inserted, \(c.updated) updated, \(c.deleted) deleted, \(c.unchanged) unchanged, \(c.quarantined) quarantined"
+                    "  \(entity.name): \(c.inserted) inserted, \(c.updated) updated, \(c.deleted) deleted, \(c.unchanged) unchanged, \(c.quarantined) quarantined\(more)"
                 )
             }
             return report.rejected.isEmpty ? .success : .validationBlocked

@@ -1,11 +1,13 @@
 import AirlockBase
 import Foundation
 
-/// A one-line progress bar on standard error, redrawn at most ten times a second and erased
+/// A one-line progress bar on standard error, drawn for each new task (so every stage of a
+/// run shows, however short), redrawn within a task at most ten times a second, and erased
 /// when its task finishes, so that the command's own output stays as it would be in a pipe.
 /// Only on a terminal: `handler` is nil when standard error is not one.
 final class TerminalProgress {
     private var lastDraw = Date.distantPast
+    private var lastTask = ""
     private var drawn = false
 
     static var handler: ProgressHandler? {
@@ -28,8 +30,9 @@ final class TerminalProgress {
     private func show(_ update: ProgressUpdate) {
         if update.isFinished { return erase() }
         let now = Date()
-        guard now.timeIntervalSince(lastDraw) >= 0.1 || !drawn else { return }
+        guard now.timeIntervalSince(lastDraw) >= 0.1 || !drawn || update.task != lastTask else { return }
         lastDraw = now
+        lastTask = update.task
         drawn = true
         let share = update.total > 0 ? Double(update.done) / Double(update.total) : 0
         let width = 30

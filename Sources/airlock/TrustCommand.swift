@@ -19,11 +19,13 @@ struct TrustCommand: ParsableCommand {
             Examples:
               airlock trust make 1 --threshold 2 --out trust-000001.tar.gz
               airlock trust sign trust-000001.tar.gz --key trustee-1
-              airlock trust apply trust-000001.tar.gz --allowed-signers /etc/airlock/allowed_signers \\
+              airlock trust apply trust-000001.tar.gz \\
+                  --allowed-signers /etc/airlock/allowed_signers \\
                   --revoked-keys /etc/airlock/revoked_keys
 
-            Without Airlock, after tar xzf: ssh-keygen -Y verify -f allowed_signers -I trustee-1 \\
-              -n airlock-trust -s signatures/trustee-1.sig < SHA256SUMS
+            Without Airlock, after tar xzf:
+              ssh-keygen -Y verify -f allowed_signers -I trustee-1 \\
+                  -n airlock-trust -s signatures/trustee-1.sig < SHA256SUMS
             """,
         subcommands: [Make.self, Sign.self, Apply.self]
     )

@@ -19,15 +19,20 @@ struct Verify: ParsableCommand {
 
             Examples:
               airlock verify outbox/bundle-000001.tar.gz
-              airlock verify bundle-000002.tar.gz --allowed-signers /etc/airlock/allowed_signers \\
-                  --require-approvals 2 --require-role dba --target postgres:'dbname=shop'
+              airlock verify bundle-000002.tar.gz \\
+                  --allowed-signers /etc/airlock/allowed_signers \\
+                  --require-approvals 2 --require-role dba \\
+                  --target postgres:'dbname=shop'
               airlock verify bundle-000002.tar.gz --last-applied bundle-000001.tar.gz
-              airlock verify bundle-000002.tar.gz --site /etc/airlock/site.yml --target live
+              airlock verify bundle-000002.tar.gz --site /etc/airlock/site.yml \\
+                  --target live
 
             Without Airlock, after `tar xzf`:
               sha256sum -c SHA256SUMS
-              ssh-keygen -Y verify -f allowed_signers -I producer -n airlock-bundle -s SHA256SUMS.sig < SHA256SUMS
-              ssh-keygen -Y verify -f allowed_signers -I alice -n airlock-approval -s approvals/alice.sig < SHA256SUMS
+              ssh-keygen -Y verify -f allowed_signers -I producer -n airlock-bundle \\
+                  -s SHA256SUMS.sig < SHA256SUMS
+              ssh-keygen -Y verify -f allowed_signers -I alice -n airlock-approval \\
+                  -s approvals/alice.sig < SHA256SUMS
             """
     )
 

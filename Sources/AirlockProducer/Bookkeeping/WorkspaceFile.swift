@@ -78,10 +78,14 @@ struct WorkspaceFile: SnakeCaseColumns {
     /// SQL for a `FROM` item: the pending files, with `sha256`, `name`, `entity` and `ingest_order`.
     static var pendingFiles: String { files(where: "state = \(FileState.pending.sqlLiteral)") }
 
-    /// SQL for a `FROM` item: the pending files and those of the newest bundle, which
-    /// `airlock status` reports on; the columns of `pendingFiles`.
+    /// SQL for a `FROM` item: the pending files, those of the newest bundle and those the last
+    /// run settled without a bundle (unchanged, or set aside by a block), which `airlock
+    /// status` reports on; the columns of `pendingFiles`.
     static var recentFiles: String {
-        files(where: "state = \(FileState.pending.sqlLiteral) OR bundle_sequence = (\(BundleRecord.latestSequence))")
+        files(
+            where:
+                "state = \(FileState.pending.sqlLiteral) OR bundle_sequence = (\(BundleRecord.latestSequence)) OR settled_order = (SELECT max(settled_order) FROM \(table))"
+        )
     }
 
     private static func files(where condition: String) -> String {

@@ -97,7 +97,7 @@ final class ByteSource {
                 }
                 return [UInt8](data)
             } catch {
-                throw IngestError.unreadable(file: name, reason: error.localizedDescription)
+                throw IngestError.unreadable(file: name, reason: FileErrorText.reason(error))
             }
         }
     }

@@ -16,6 +16,8 @@ struct InboxDisposal {
 
     var processed: URL { inbox.appendingPathComponent("processed") }
     var rejected: URL { inbox.appendingPathComponent("rejected") }
+    /// Where a blocked run's files go, to be dropped again once the data or the spec is fixed.
+    var blocked: URL { inbox.appendingPathComponent("blocked") }
 
     /// Where the drop went, or nil when it stays in the inbox. `mode` is the drop's permission
     /// bits: its error file gets at most those, so it is never more readable than the file it
@@ -24,9 +26,16 @@ struct InboxDisposal {
     func dispose(_ url: URL, mode: mode_t? = nil, outcomes: [Ingestor.Outcome]) throws -> URL? {
         let isRejected = outcomes.allSatisfy(\.isRejected)
         if keepProcessed && !isRejected { return nil }
-        let folder = isRejected ? rejected : processed
+        return try move(url, into: isRejected ? rejected : processed, problems: Self.problems(in: outcomes), mode: mode)
+    }
+
+    /// Moves a file a blocked run read out of `inbox/processed/` into `inbox/blocked/`.
+    func setAside(_ url: URL) throws -> URL { try move(url, into: blocked, problems: "", mode: nil) }
+
+    /// Moves `url` into `folder` under its name, or a numbered one when that is taken, with
+    /// `problems` (if any) beside it as `NAME.error.txt`.
+    private func move(_ url: URL, into folder: URL, problems: String, mode: mode_t?) throws -> URL {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let problems = Self.problems(in: outcomes)
         // A name taken between looking and moving (another run, an operator) is never replaced.
         while true {
             let destination = freeName(for: url.lastPathComponent, in: folder)

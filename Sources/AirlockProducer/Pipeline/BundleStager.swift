@@ -103,7 +103,11 @@ struct BundleStager {
             sources[index].cursor?.committed = cursors.first { $0.entity == entity }?.mark
         }
         var entities: [Manifest.Entity] = []
-        for entity in drop.entities {
+        for (index, entity) in drop.entities.enumerated() {
+            progress?(
+                ProgressUpdate(
+                    task: "checksumming \(entity.name)", done: Int64(index), total: Int64(drop.entities.count),
+                    unit: .steps))
             let snapshot = EntityTables(entity).snapshot
             let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(snapshot)") ?? 0
             let checksums = try timer.time("table checksums", ["entity": "\(entity.name)"]) {

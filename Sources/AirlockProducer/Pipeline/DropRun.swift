@@ -73,7 +73,12 @@ struct DropRun {
             try ModelBuilder(entity).build(visible: visible, in: db)
             current.includeModel(entity)
         }
-        for entity in spec.entities where current.bundled.contains(entity.name) {
+        let compared = spec.entities.filter { current.bundled.contains($0.name) }
+        for (index, entity) in compared.enumerated() {
+            progress?(
+                ProgressUpdate(
+                    task: "comparing \(entity.name) with the baseline", done: Int64(index),
+                    total: Int64(compared.count), unit: .steps))
             let counting = DropCounts(
                 entity: entity, normalized: normalized[entity.name], keptParents: kept[entity.name])
             let counts = try timer.time("diff", ["entity": "\(entity.name)"]) { try counting.counts(in: db) }

@@ -17,8 +17,10 @@ extension Producer {
         let ingestor = Ingestor(database: database, spec: spec, progress: progress)
         let disposal = InboxDisposal(inbox: workspace.inbox, keepProcessed: spec.inbox.keepProcessed)
         report.undecodableNames = try InboxListing(of: workspace.inbox).undecodableNames
+        // Each is an event `airlock run` and `watch` print a line of their own for, so it is
+        // logged at info: one line per event on a terminal, all of them in a log.
         for name in report.undecodableNames {
-            logger.warning("not read: the file name is not UTF-8; rename the file", metadata: ["file": "\(name)"])
+            logger.info("not read: the file name is not UTF-8; rename the file", metadata: ["file": "\(name)"])
         }
         for url in files where FileManager.default.fileExists(atPath: url.path) {
             let outcomes: [Ingestor.Outcome]
@@ -37,7 +39,7 @@ extension Producer {
                         "ingested",
                         metadata: ["file": "\(file.name)", "entity": "\(file.entity)", "records": "\(file.records)"])
                     if file.unparsed > 0 {
-                        logger.warning(
+                        logger.info(
                             "records held back",
                             metadata: [
                                 "file": "\(file.name)", "unreadable": "\(file.unparsed)",
@@ -48,11 +50,14 @@ extension Producer {
                 case let .alreadySeen(name, seenAs):
                     report.alreadySeen.append(name == seenAs ? name : "\(name) (same content as \(seenAs))")
                 case let .rejected(error):
-                    logger.error("rejected", metadata: ["error": "\(error)"])
+                    logger.info("rejected", metadata: ["error": "\(error)"])
                     report.rejected.append(error)
                 }
             }
             if let destination = try disposal.dispose(url, mode: file?.opened.mode, outcomes: outcomes) {
+                if destination.deletingLastPathComponent() == disposal.processed {
+                    report.processed.append(destination)
+                }
                 logger.info(
                     "moved",
                     metadata: [

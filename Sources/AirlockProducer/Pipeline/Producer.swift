@@ -68,7 +68,10 @@ package struct Producer {
                 try WorkspaceFile.settlePending(
                     as: .rejected, error: "validation blocked the bundle; see .airlock/validation.json", in: db)
             }
+            let disposal = InboxDisposal(inbox: workspace.inbox, keepProcessed: spec.inbox.keepProcessed)
+            report.setAside = try report.processed.map { try disposal.setAside($0) }
         }
+        try record(report)
         try ValidationReport(findings: report.findings).encoded().write(
             to: workspace.state.appendingPathComponent(BundleLayout.validation))
         if case let .bundle(file, manifest, _) = report.outcome {
@@ -81,6 +84,42 @@ package struct Producer {
                 ])
         }
         return report
+    }
+
+    /// Keeps what the run ended in for `airlock status`.
+    private func record(_ report: RunReport) throws {
+        let outcome: RunOutcome
+        var sequence: Int?
+        var blocking: [RunRecord.Blocking] = []
+        switch report.outcome {
+        case .noNewFiles: return
+        case .noChanges: outcome = .unchanged
+        case let .bundle(_, manifest, _):
+            outcome = .bundled
+            sequence = manifest.sequence
+        case let .blocked(findings):
+            outcome = .blocked
+            for finding in findings {
+                if let index = blocking.firstIndex(where: { $0.check == finding.check && $0.entity == finding.entity })
+                {
+                    blocking[index].count += 1
+                } else {
+                    blocking.append(
+                        .init(check: finding.check, entity: finding.entity, count: 1, first: finding.reason))
+                }
+            }
+        }
+        let counts = report.recordCounts
+        var run = RunRecord(
+            finishedAt: Date(timeIntervalSince1970: TimeInterval(fixedTime ?? Int(Date().timeIntervalSince1970)))
+                .utcTimestamp,
+            outcome: outcome, bundleSequence: sequence, records: counts.read, heldBack: counts.heldBack,
+            blocking: String(decoding: try JSONEncoder().encode(blocking), as: UTF8.self),
+            setAside: String(
+                decoding: try JSONEncoder().encode(
+                    report.setAside.map { "inbox/blocked/\($0.lastPathComponent)" }),
+                as: UTF8.self))
+        try database.write { db in try run.insert(db) }
     }
 
     /// Thrown out of the run's transaction so that a blocked run changes nothing.
@@ -106,6 +145,7 @@ package struct Producer {
             time: fixedTime ?? Int(Date().timeIntervalSince1970), progress: progress)
         let staged = try stager.stage(drop, signingKey: signingKey, in: db)
         let sequence = staged.manifest.sequence
+        progress?(ProgressUpdate(task: "keeping the new baseline", done: 0, total: 1, unit: .steps))
         try timer.time("promote baseline") {
             for entity in drop.entities { try EntityDiff(entity).promote(bundle: sequence, in: db) }
         }

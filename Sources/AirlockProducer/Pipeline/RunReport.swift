@@ -25,4 +25,19 @@ package struct RunReport {
     /// What validation found: records held back or warned about, and what blocked the run.
     package var findings: [ValidationFinding] = []
     package var outcome: Outcome = .noNewFiles
+    /// Drops this run moved into `inbox/processed/`; a blocked run moves them on to
+    /// `inbox/blocked/` (`setAside`).
+    var processed: [URL] = []
+    /// Where a blocked run set its drops aside.
+    package var setAside: [URL] = []
+
+    /// Records the run's files held, and those held back: unreadable, or by a check.
+    var recordCounts: (read: Int, heldBack: Int) {
+        let held = Set(
+            findings.filter { $0.severity == .quarantine }.map {
+                "\($0.file ?? "")\u{0}\($0.line ?? 0)\u{0}\($0.record ?? 0)"
+            })
+        let unreadable = ingested.map(\.unparsed).reduce(0, +)
+        return (ingested.map(\.records).reduce(0, +) + unreadable, unreadable + held.count)
+    }
 }

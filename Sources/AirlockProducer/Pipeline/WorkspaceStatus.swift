@@ -1,3 +1,4 @@
+import AirlockSite
 import Foundation
 import GRDB
 
@@ -25,6 +26,33 @@ package struct WorkspaceStatus: Codable, Equatable {
         package var reason: String
     }
 
+    /// What the last run that read files ended in.
+    package struct LastRun: Codable, Equatable {
+        package var finishedAt: String
+        package var outcome: RunOutcome
+        package var bundle: Int?
+        package var records: Int
+        package var heldBack: Int
+        /// For a blocked run: each blocking check, how often, and the first finding's words.
+        package var blocking: [Blocking]
+        /// For a blocked run: where its files were set aside (`inbox/blocked/NAME`).
+        package var setAside: [String]
+
+        package struct Blocking: Codable, Equatable {
+            package var check: String
+            package var entity: String
+            package var count: Int
+            package var first: String
+        }
+    }
+
+    /// A reviewer's rejection of the newest bundle.
+    package struct Rejection: Codable, Equatable {
+        package var bundle: String
+        package var by: String
+        package var reason: String
+    }
+
     /// What stops the next run (`WorkspaceHealth`: a damaged database, or one that does not
     /// match `outbox/`), with the way out; nil when the workspace is sound.
     package var problem: String?
@@ -42,8 +70,12 @@ package struct WorkspaceStatus: Codable, Equatable {
     package var heldBack: [HeldBack]
     /// Files in `inbox/rejected/` (their reasons are beside them in `NAME.error.txt`).
     package var rejected: [String]
-    /// Every unreadable record of files not yet bundled or in the last bundle, when asked for.
+    /// Every unreadable record of files not yet bundled, in the last bundle, or read by the
+    /// last run, when asked for.
     package var unparsed: [Unparsed]?
+    package var lastRun: LastRun?
+    /// Set when a trusted reviewer rejected the newest bundle in `outbox/`.
+    package var rejection: Rejection?
 
     package init(workspace: Workspace, listingUnparsed: Bool = false) throws {
         do {
@@ -54,6 +86,7 @@ package struct WorkspaceStatus: Codable, Equatable {
         let listing = try InboxListing(of: workspace.inbox)
         undecodableNames = listing.undecodableNames
         let names = listing.files.map(\.lastPathComponent)
+        lastRun = try workspace.database.read(RunRecord.latest).map(Self.lastRun)
         (waiting, readNotBundled, lastBundle, staged, heldBack, unparsed) = try workspace.database.read { db in
             // Read files leave the inbox, unless it keeps them: then those lying as they were read.
             let known = workspace.spec.inbox.keepProcessed ? try KeptFile.names(in: db) : []
@@ -85,8 +118,30 @@ package struct WorkspaceStatus: Codable, Equatable {
                 heldBack, unparsed
             )
         }
+        rejection = lastBundle.flatMap { Self.rejection(of: $0, in: workspace) }
         let rejectedFolder = workspace.inbox.appendingPathComponent("rejected")
         rejected = ((try? FileManager.default.contentsOfDirectory(atPath: rejectedFolder.path)) ?? [])
             .filter { !$0.hasSuffix(".error.txt") }.sorted()
+    }
+
+    private static func lastRun(_ record: RunRecord) throws -> LastRun {
+        LastRun(
+            finishedAt: record.finishedAt, outcome: record.outcome, bundle: record.bundleSequence,
+            records: record.records, heldBack: record.heldBack,
+            blocking: try JSONDecoder().decode([LastRun.Blocking].self, from: Data(record.blocking.utf8)),
+            setAside: try JSONDecoder().decode([String].self, from: Data(record.setAside.utf8)))
+    }
+
+    /// The first rejection by a key the workspace trusts in the outbox copy of `bundle`; nil
+    /// when there is none or the file cannot be read (status reports, it does not verify).
+    private static func rejection(of bundle: Bundle, in workspace: Workspace) -> Rejection? {
+        let keys = KeyStore(directory: workspace.keys)
+        guard let signers = try? AllowedSigners(path: keys.allowedSigners.path),
+            let verified = try? BundleVerifier(
+                allowedSigners: signers, revokedKeys: (try? RevokedKeys(path: keys.revokedKeys.path)) ?? RevokedKeys()
+            ).verify(workspace.outbox.appendingPathComponent(bundle.file), policy: .integrityOnly),
+            let first = verified.rejections.first
+        else { return nil }
+        return Rejection(bundle: bundle.file, by: first.name, reason: first.reason)
     }
 }

@@ -54,7 +54,7 @@ package struct Puller {
         do {
             dump = try PullDump(directory: workspace.state.appendingPathComponent("pulling"), entity: entity.name)
         } catch {
-            throw PullError.write(source: entity.name, path: workspace.state.path, reason: error.localizedDescription)
+            throw PullError.write(source: entity.name, path: workspace.state.path, reason: FileErrorText.reason(error))
         }
         do {
             var records = 0
@@ -77,7 +77,7 @@ package struct Puller {
             throw error
         } catch {
             dump.discard()
-            throw PullError.write(source: entity.name, path: workspace.inbox.path, reason: error.localizedDescription)
+            throw PullError.write(source: entity.name, path: workspace.inbox.path, reason: FileErrorText.reason(error))
         }
     }
 

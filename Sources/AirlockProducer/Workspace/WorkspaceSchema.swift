@@ -160,7 +160,23 @@ enum WorkspaceSchema {
                     ALTER TABLE airlock_files ADD COLUMN cursor_since TEXT
                     """)
         }
-        migrator.registerMigration("v8 sheets") { db in
+        migrator.registerMigration("v8 runs") { db in
+            // What each run that read files ended in, for `airlock status` (`RunRecord`).
+            try db.execute(
+                sql: """
+                    CREATE TABLE airlock_runs (
+                        id INTEGER PRIMARY KEY,
+                        finished_at TEXT NOT NULL,
+                        outcome TEXT NOT NULL,
+                        bundle_sequence INTEGER,
+                        records INTEGER NOT NULL,
+                        held_back INTEGER NOT NULL,
+                        blocking TEXT NOT NULL,
+                        set_aside TEXT NOT NULL
+                    )
+                    """)
+        }
+        migrator.registerMigration("v9 sheets") { db in
             // Spreadsheets: the sheet read, its date system and its header, for places and dates.
             try db.execute(
                 sql: """

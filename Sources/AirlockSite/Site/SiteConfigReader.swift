@@ -30,7 +30,7 @@ package struct SiteConfigReader: YAMLSettings {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw invalid("the file", "cannot be read as UTF-8 text: \(error.localizedDescription)")
+            throw invalid("the file", "cannot be read as UTF-8 text: \(FileErrorText.reason(error))")
         }
         let root: Node?
         do {

@@ -10,7 +10,7 @@ enum KeyFile {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw KeyError.unreadable(path: path, reason: "cannot read \(what): \(error.localizedDescription)")
+            throw KeyError.unreadable(path: path, reason: "cannot read \(what): \(FileErrorText.reason(error))")
         }
         var entries: [Entry] = []
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

@@ -1,3 +1,4 @@
+import AirlockBase
 import Crypto
 import Foundation
 
@@ -50,7 +51,7 @@ package struct SigningKey: Signer {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw KeyError.unreadable(path: path, reason: error.localizedDescription)
+            throw KeyError.unreadable(path: path, reason: FileErrorText.reason(error))
         }
         do {
             return try parse(text)
@@ -68,7 +69,7 @@ package struct SigningKey: Signer {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw KeyError.unreadable(path: path, reason: error.localizedDescription)
+            throw KeyError.unreadable(path: path, reason: FileErrorText.reason(error))
         }
         do {
             var reader = SSHReader(try SSHArmor.unwrap(text, label: "OPENSSH PRIVATE KEY"))
