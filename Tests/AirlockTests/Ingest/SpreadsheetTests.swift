@@ -122,6 +122,18 @@ import Testing
                 == ["A2:I2", "A3:I3", "A5:I5", "A6:I6"].map { "orders.xlsx: Orders!\($0) ('Customer name, Paid')" })
     }
 
+    @Test func aFieldNoColumnReadsIsNamedByItsFirstCell() throws {
+        let spec = Self.spec(source: ", unknown_fields: warn").replacingOccurrences(
+            of: "      note: {from: \"Note\", type: text}\n", with: "")
+        let workspace = try TestWorkspace(spec: spec)
+        defer { workspace.remove() }
+        try workspace.drop([try Workbooks(in: workspace)("orders.xlsx")])
+        #expect(
+            try workspace.run().findings.filter { $0.check == "unknown_fields" }.map(\.place) == [
+                "orders.xlsx: Orders!I2 ('Note')"
+            ])
+    }
+
     @Test func aSheetIsChosenByNameAndAMissingOneIsNamedWithTheOthers() throws {
         let customers = """
             producer: {key: producer}
