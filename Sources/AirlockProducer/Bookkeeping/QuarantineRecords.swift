@@ -44,14 +44,18 @@ enum QuarantineRecords {
     }
 
     /// Every finding on the records of the files in `files` (a `FROM` item with `sha256`,
-    /// `name` and `ingest_order`), in the order the records were read.
+    /// `name` and `ingest_order`), in the order the records were read: severity, check, entity,
+    /// file name, line, record number, field, value, reason, and for a spreadsheet's record the
+    /// sheet, the field's column (0 for A; NULL for a field that is no one column) and the
+    /// header's width.
     static func findings(inFiles files: String, in db: Database) throws -> [Row] {
         let place = RawRecords.place(of: "q.raw_id")
         return try Row.fetchAll(
             db,
             sql: """
-                SELECT q.severity, q.check_name, q.entity, f.name, \(place.line), \(place.record), q.field, q.value, q.reason
-                FROM \(table) AS q JOIN \(files) AS f ON f.sha256 = q.file_sha256
+                SELECT q.severity, q.check_name, q.entity, f.name, \(place.line), \(place.record), q.field, q.value, q.reason,
+                       s.sheet, \(SheetRecords.column(of: "q.field", in: "s")), json_array_length(s.header)
+                FROM \(table) AS q JOIN \(files) AS f ON f.sha256 = q.file_sha256 \(SheetRecords.join(file: "q.file_sha256", as: "s"))
                 ORDER BY f.ingest_order, \(place.record), q.rowid
                 """)
     }

@@ -93,15 +93,7 @@ struct RecordChecks {
     /// Why the record's text for this column does not parse as its type (and its declared
     /// timestamp format), as SQL; NULL when it does, or when there is no text.
     private func parseError(_ column: ColumnSpec, _ index: Int) -> String {
-        let text = norm.text(index)
-        guard let format = column.rules.timestampFormat else {
-            return WorkspaceFunctions.parseError(text, as: column.type)
-        }
-        return """
-            CASE WHEN trim(\(text)) <> '' AND \(format.sql(text)) IS NULL \
-            THEN quote(\(text)) || \(dialect.literal(" does not follow the format \(format.pattern)")) \
-            ELSE \(WorkspaceFunctions.parseError(format.sql(text), as: column.type)) END
-            """
+        ColumnParsing(column: column, format: entity.source.format).error(norm.text(index))
     }
 
     private func typeCheck(_ column: ColumnSpec, _ index: Int, in db: Database) throws {

@@ -176,6 +176,18 @@ enum WorkspaceSchema {
                     )
                     """)
         }
+        migrator.registerMigration("v9 sheets") { db in
+            // Spreadsheets: the sheet read, its date system and its header, for places and dates.
+            try db.execute(
+                sql: """
+                    CREATE TABLE airlock_sheets (
+                        file_sha256 TEXT PRIMARY KEY REFERENCES airlock_files(sha256),
+                        sheet TEXT NOT NULL,
+                        date1904 INTEGER NOT NULL,
+                        header TEXT NOT NULL
+                    )
+                    """)
+        }
         return migrator
     }
 }
