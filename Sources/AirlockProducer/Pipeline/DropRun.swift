@@ -128,7 +128,7 @@ struct DropRun {
             severity: Severity(rawValue: row[0]) ?? .quarantine, check: row[1], entity: row[2], file: row[3],
             sheet: row[9], line: row[4], record: row[5], field: row[6],
             cell: cell(row: row[4], column: row[10], width: row[11]),
-            value: row[7], reason: row[8])
+            value: row[7], reason: row[8], key: row[12])
     }
 
     /// A spreadsheet finding's cell (`C7`), or its row's cells under the header (`A7:I7`) when

@@ -22,12 +22,16 @@ package struct ValidationFinding: Codable, Equatable, Sendable {
     package var cell: String?
     package var value: String?
     package var reason: String
+    /// The record's key, as its values read (`product_id='P-100'`), where the record has one:
+    /// the change of that key in the bundle, if any, is the one to look at.
+    package var key: String?
 
     package init(
         severity: Severity, check: String, entity: String, file: String? = nil, sheet: String? = nil,
         line: Int? = nil, record: Int? = nil, field: String? = nil, cell: String? = nil, value: String? = nil,
-        reason: String
+        reason: String, key: String? = nil
     ) {
+        self.key = key
         self.severity = severity
         self.check = check
         self.entity = entity

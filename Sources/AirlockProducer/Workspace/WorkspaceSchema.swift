@@ -188,6 +188,10 @@ enum WorkspaceSchema {
                     )
                     """)
         }
+        migrator.registerMigration("v10 finding keys") { db in
+            // The key of the record a finding is about (`product_id='P-100'`), where it has one.
+            try db.execute(sql: "ALTER TABLE airlock_quarantine ADD COLUMN record_key TEXT")
+        }
         return migrator
     }
 }
