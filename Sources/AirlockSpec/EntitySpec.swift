@@ -18,6 +18,9 @@ package struct EntitySpec: Equatable, Sendable {
     package var cutoverMinimums = CutoverMinimums()
     /// A column whose values group the counts in reports (`product_type`), if any.
     package var category: String?
+    /// Value columns each update in the change file carries as they stand (`context: [name,
+    /// email]`), so a reviewer sees whose row changed, not only the field that did.
+    package var context: [String] = []
     /// Corrections to what the source reports, applied after normalization, in order.
     package var overrides: [Override] = []
     package var dedupe = DedupeWinner.last

@@ -13,7 +13,7 @@ extension SpecReader {
             fields,
             known: [
                 "source", "model", "table", "key", "columns", "upsert", "cutover", "category",
-                "overrides", "dedupe", "checks", "thresholds", "consistency"
+                "overrides", "dedupe", "checks", "thresholds", "consistency", "context"
             ], at: place)
         // A model is computed from other entities and has no source of its own.
         let model = try fields["model"].map { try string($0, at: "\(place).model") }
@@ -71,6 +71,21 @@ extension SpecReader {
                 throw invalid("\(place).category", "'\(column)' is not one of this entity's columns\(line(node))")
             }
             entity.category = column
+        }
+        if let node = fields["context"] {
+            guard let list = node.sequence else {
+                throw invalid("\(place).context", "expected a list of value columns\(line(node))")
+            }
+            for item in list {
+                let column = try string(item, at: "\(place).context")
+                guard entity.valueColumns.contains(where: { $0.name == column }) else {
+                    throw invalid(
+                        "\(place).context",
+                        "'\(column)' is not one of this entity's value columns (\(entity.valueColumns.map(\.name).joined(separator: ", ")))\(line(item))"
+                    )
+                }
+                entity.context.append(column)
+            }
         }
         try readRules(of: &entity, from: fields, at: place)
         if let category = entity.category, let column = entity.columns.first(where: { $0.name == category }) {

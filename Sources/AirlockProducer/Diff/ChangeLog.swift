@@ -8,7 +8,8 @@ import GRDB
 ///
 /// `{"op":"insert","key":{…},"after":{…}}` carries every value column of a new row,
 /// `{"op":"delete","key":{…},"before":{…}}` every value column of a removed one, and
-/// `{"op":"update","key":{…},"before":{…},"after":{…}}` only the fields that changed.
+/// `{"op":"update","key":{…},"before":{…},"after":{…}}` only the fields that changed, and
+/// with the spec's `context:` columns, `"context":{…}`: those fields as the row holds them.
 /// Values are typed as the spec says: integers and booleans as JSON numbers and booleans,
 /// decimals as strings (exact), NULL as null.
 struct ChangeLog {
@@ -52,6 +53,13 @@ struct ChangeLog {
         return "json_remove(\(object(values, of: alias)), \(paths.joined(separator: ", ")))"
     }
 
+    /// `, 'context', {…}`: the spec's context columns of the updated row as it stands now;
+    /// nothing for an entity without them, so its lines stay as they were.
+    private var context: String {
+        let columns = entity.context.compactMap { name in entity.valueColumns.first { $0.name == name } }
+        return columns.isEmpty ? "" : ", 'context', \(object(columns, of: "s"))"
+    }
+
     private var lines: String {
         let diff = EntityDiff(entity), tables = EntityTables(entity)
         let keyMatch = diff.keyMatch, rowDiffers = diff.rowDiffers
@@ -67,7 +75,7 @@ struct ChangeLog {
             SELECT json_object('op', 'insert', 'key', \(object(keyColumns, of: "s")), 'after', \(object(entity.valueColumns, of: "s"))) AS line, \(keys("s"))
             FROM \(tables.snapshot) AS s WHERE NOT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch))
             UNION ALL
-            SELECT json_object('op', 'update', 'key', \(object(keyColumns, of: "s")), 'before', \(changedFields(of: "b")), 'after', \(changedFields(of: "s"))), \(keys("s"))
+            SELECT json_object('op', 'update', 'key', \(object(keyColumns, of: "s")), 'before', \(changedFields(of: "b")), 'after', \(changedFields(of: "s"))\(context)), \(keys("s"))
             FROM \(tables.snapshot) AS s JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(rowDiffers)
             UNION ALL
             SELECT json_object('op', 'delete', 'key', \(object(keyColumns, of: "b")), 'before', \(object(entity.valueColumns, of: "b"))), \(keys("b"))

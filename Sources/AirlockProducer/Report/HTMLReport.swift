@@ -253,7 +253,8 @@ struct HTMLReport {
           var all = [];
           entities.forEach(function (entity) {
             entity.changes.forEach(function (change) {
-              var key = entity.key.map(function (k) { return k + '=' + show(change.key[k]); }).join(', ');
+              var key = entity.key.map(function (k) { return k + '=' + show(change.key[k]); }).join(', ')
+                + (change.context ? ' (' + Object.keys(change.context).sort().map(function (k) { return k + ': ' + show(change.context[k]); }).join(', ') + ')' : '');
               var fields = Object.keys(Object.assign({}, change.before || {}, change.after || {})).sort();
               all.push({entity: entity.entity, op: change.op, key: key, change: change, fields: fields,
                         text: (entity.entity + ' ' + change.op + ' ' + key + ' ' + JSON.stringify(change.before || {}) + ' '

@@ -82,7 +82,7 @@ import Testing
         refused(
             Self.spec(entity: "target_name: items"), at: "entities.items",
             "unknown setting 'target_name' (line 11); known: category, checks, columns, "
-                + "consistency, cutover, dedupe, key, model, overrides, source, table, thresholds, upsert")
+                + "consistency, context, cutover, dedupe, key, model, overrides, source, table, thresholds, upsert")
         refused(
             Self.spec(price: "{type: integer, checks: [{range: {min: 0, maximum: 10}}]}"),
             at: "entities.items.columns.price.checks[0].range",
