@@ -48,7 +48,7 @@ struct SpecReader: YAMLSettings {
             spec.producerSignatures = count
         }
         if let node = top["approvals"] {
-            spec.approvals = try approvalPolicy(try mapping(node, at: "approvals"))
+            spec.approvals = try approvalPolicy(node, at: "approvals")
         }
         if let node = top["inbox"] {
             spec.inbox = try inboxSettings(try mapping(node, at: "inbox"))
@@ -95,24 +95,6 @@ struct SpecReader: YAMLSettings {
             throw invalid(place, "'\(text)' is not a duration such as \(DurationText.examples)\(line(node))")
         }
         return seconds
-    }
-
-    private func approvalPolicy(_ node: Node.Mapping) throws -> ApprovalPolicy {
-        try checkKeys(node, known: ["required", "roles"], at: "approvals")
-        var policy = ApprovalPolicy()
-        if let required = node["required"] {
-            guard let count = Int(try string(required, at: "approvals.required")), count >= 0 else {
-                throw invalid("approvals.required", "expected a whole number of approvals\(line(required))")
-            }
-            policy.required = count
-        }
-        if let roles = node["roles"] {
-            guard let sequence = roles.sequence else {
-                throw invalid("approvals.roles", "expected a list of principals\(line(roles))")
-            }
-            policy.roles = try sequence.map { try string($0, at: "approvals.roles") }
-        }
-        return policy
     }
 
     /// Two entities writing one table would undo each other's rows. SQLite has no schemas and

@@ -34,6 +34,26 @@ extension YAMLSettings {
         return scalar.string
     }
 
+    /// `approvals: {required: N, roles: [R, …]}`, as the spec and a site's config both write it.
+    package func approvalPolicy(_ node: Node, at place: String) throws -> ApprovalPolicy {
+        let fields = try mapping(node, at: place)
+        try checkKeys(fields, known: ["required", "roles"], at: place)
+        var policy = ApprovalPolicy()
+        if let required = fields["required"] {
+            guard let count = Int(try string(required, at: "\(place).required")), count >= 0 else {
+                throw invalid("\(place).required", "expected a whole number of approvals\(line(required))")
+            }
+            policy.required = count
+        }
+        if let roles = fields["roles"] {
+            guard let sequence = roles.sequence else {
+                throw invalid("\(place).roles", "expected a list of principals\(line(roles))")
+            }
+            policy.roles = try sequence.map { try string($0, at: "\(place).roles") }
+        }
+        return policy
+    }
+
     package func line(_ node: Node) -> String {
         node.mark.map { " (line \($0.line))" } ?? ""
     }

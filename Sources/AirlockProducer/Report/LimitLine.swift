@@ -24,19 +24,15 @@ package struct LimitLine: Encodable, Equatable, Sendable {
             lines.append(
                 .init(entity: entity.name, limit: "at least \(minimum) rows (min_rows)", bundle: "\(entity.rows) rows"))
         }
-        if let maximum = limits.maxDeleteShare {
+        for (maximum, verb, setting, count) in [
+            (limits.maxDeleteShare, "deletes", "max_delete_share", counts.deleted),
+            (limits.maxChangeShare, "changes", "max_change_share", counts.changed)
+        ] {
+            guard let maximum else { continue }
             lines.append(
                 .init(
-                    entity: entity.name,
-                    limit: "deletes at most \(Percent.text(maximum)) of the baseline (max_delete_share)",
-                    bundle: share(counts.deleted)))
-        }
-        if let maximum = limits.maxChangeShare {
-            lines.append(
-                .init(
-                    entity: entity.name,
-                    limit: "changes at most \(Percent.text(maximum)) of the baseline (max_change_share)",
-                    bundle: share(counts.changed)))
+                    entity: entity.name, limit: "\(verb) at most \(Percent.text(maximum)) of the baseline (\(setting))",
+                    bundle: share(count)))
         }
         return lines
     }

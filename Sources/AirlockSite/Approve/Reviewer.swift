@@ -18,29 +18,32 @@ package struct Reviewer {
     /// Signs the bundle's `SHA256SUMS` as `approvals/NAME.sig`, after checking the bundle.
     @discardableResult
     package func approve(_ bundle: URL, verifier: BundleVerifier) throws -> BundleVerifier.Verified {
-        var policy = BundleVerifier.Policy()
-        policy.refuseUnapproved = false
-        return try amend(bundle, verifier: verifier, policy: policy) { verified in
-            guard verified.producerKey.raw != key.publicKey.raw else {
-                throw ReviewError.ownBundle(fingerprint: key.publicKey.fingerprint)
-            }
-            let signature = try SSHSignature.sign(verified.checksums, namespace: SigningNamespace.approval, with: key)
-            return [BundleLayout.approval(by: name): Array(signature.armored.utf8)]
-        }
+        try signChecksums(
+            of: bundle, verifier: verifier, namespace: SigningNamespace.approval,
+            member: BundleLayout.approval(by: name), ownKey: .ownBundle(fingerprint: key.publicKey.fingerprint))
     }
 
     /// Adds a second producer signature over the bundle's `SHA256SUMS` as
     /// `signatures/NAME.sig`, for a bundle whose manifest asks for more than one.
     @discardableResult
     package func cosign(_ bundle: URL, verifier: BundleVerifier) throws -> BundleVerifier.Verified {
+        try signChecksums(
+            of: bundle, verifier: verifier, namespace: SigningNamespace.bundle,
+            member: BundleLayout.cosignature(by: name), ownKey: .ownSignature(fingerprint: key.publicKey.fingerprint))
+    }
+
+    /// Signs the bundle's `SHA256SUMS` in `namespace` as `member`, after checking the bundle
+    /// without the approvals and signatures it may still lack; `ownKey` when this key made the
+    /// bundle's signature.
+    private func signChecksums(
+        of bundle: URL, verifier: BundleVerifier, namespace: String, member: String, ownKey: ReviewError
+    ) throws -> BundleVerifier.Verified {
         var policy = BundleVerifier.Policy()
         policy.refuseUnapproved = false
         return try amend(bundle, verifier: verifier, policy: policy) { verified in
-            guard verified.producerKey.raw != key.publicKey.raw else {
-                throw ReviewError.ownSignature(fingerprint: key.publicKey.fingerprint)
-            }
-            let signature = try SSHSignature.sign(verified.checksums, namespace: SigningNamespace.bundle, with: key)
-            return [BundleLayout.cosignature(by: name): Array(signature.armored.utf8)]
+            guard verified.producerKey.raw != key.publicKey.raw else { throw ownKey }
+            let signature = try SSHSignature.sign(verified.checksums, namespace: namespace, with: key)
+            return [member: Array(signature.armored.utf8)]
         }
     }
 

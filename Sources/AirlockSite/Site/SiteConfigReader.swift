@@ -51,7 +51,10 @@ package struct SiteConfigReader: YAMLSettings {
         var config = SiteConfig()
         config.allowedSigners = try top["allowed_signers"].map { try file($0, at: "allowed_signers") }
         config.revokedKeys = try top["revoked_keys"].map { try file($0, at: "revoked_keys") }
-        if let node = top["approvals"] { config.approvals = try approvals(node) }
+        if let node = top["approvals"] {
+            let policy = try approvalPolicy(node, at: "approvals")
+            config.approvals = SiteApprovals(count: policy.required, roles: policy.roles)
+        }
         if let node = top["expiry_grace"] {
             let text = try string(node, at: "expiry_grace")
             guard let seconds = DurationText.seconds(text), seconds >= 0 else {
@@ -67,25 +70,6 @@ package struct SiteConfigReader: YAMLSettings {
             }
         }
         return config
-    }
-
-    private func approvals(_ node: Node) throws -> SiteApprovals {
-        let fields = try mapping(node, at: "approvals")
-        try checkKeys(fields, known: ["required", "roles"], at: "approvals")
-        var approvals = SiteApprovals()
-        if let required = fields["required"] {
-            guard let count = Int(try string(required, at: "approvals.required")), count >= 0 else {
-                throw invalid("approvals.required", "expected a whole number of approvals\(line(required))")
-            }
-            approvals.count = count
-        }
-        if let roles = fields["roles"] {
-            guard let list = roles.sequence else {
-                throw invalid("approvals.roles", "expected a list of principals\(line(roles))")
-            }
-            approvals.roles = try list.map { try string($0, at: "approvals.roles") }
-        }
-        return approvals
     }
 
     private func target(_ node: Node, at place: String) throws -> SiteConfig.NamedTarget {
