@@ -95,7 +95,12 @@ package final class ArchiveReader {
 
     /// Reads up to `buffer.count` bytes of the current member; 0 at its end.
     package func read(into buffer: inout [UInt8]) throws -> Int {
-        let count = buffer.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress, $0.count) }
+        try buffer.withUnsafeMutableBytes { try read(into: $0) }
+    }
+
+    /// Reads up to `buffer.count` bytes of the current member into memory its caller owns; 0 at its end.
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let count = archive_read_data(archive, buffer.baseAddress, buffer.count)
         guard count >= 0 else { throw Problem.unreadable(errorString) }
         memberSize += Int64(count)
         total += Int64(count)

@@ -77,6 +77,12 @@ package struct SourceSpec: Equatable, Sendable {
         case json
         /// One JSON object per line (also called JSON Lines).
         case ndjson
+        /// An Excel workbook (Office Open XML): one sheet's rows, the first naming the columns.
+        case xlsx
+
+        /// Whether records are rows under a header whose names the spec uses as written (CSV,
+        /// spreadsheets), rather than JSON objects reached by dotted paths.
+        package var hasHeaderRow: Bool { self == .csv || self == .xlsx }
     }
 
     /// A shell-style file name pattern (`products*.json`) matched against inbox file names.
@@ -104,6 +110,8 @@ package struct SourceSpec: Equatable, Sendable {
     /// What a field the spec reads that no record of a file holds is: `warn` (the default;
     /// its column is NULL in every record) or `block`.
     package var missingFields = Severity.warn
+    /// Spreadsheets only: the sheet to read, by its name; nil for the workbook's first sheet.
+    package var sheet: String?
 
     package enum Mode: String, Equatable, Sendable {
         case snapshot, delta
@@ -166,7 +174,7 @@ package struct ColumnSpec: Equatable, Sendable {
 }
 
 extension SourceSpec.Format {
-    /// The format a file name's extension implies: `.csv`, `.json`, `.ndjson` or `.jsonl`.
+    /// The format a file name's extension implies: `.csv`, `.json`, `.ndjson`, `.jsonl` or `.xlsx`.
     package init?(fileName: String) {
         let name = fileName.lowercased()
         if name.hasSuffix(".csv") {
@@ -175,6 +183,8 @@ extension SourceSpec.Format {
             self = .json
         } else if name.hasSuffix(".ndjson") || name.hasSuffix(".jsonl") {
             self = .ndjson
+        } else if name.hasSuffix(".xlsx") {
+            self = .xlsx
         } else {
             return nil
         }

@@ -9,7 +9,7 @@ extension SpecReader {
             fields,
             known: [
                 "files", "format", "records", "pull", "delimiter", "encoding", "all_or_nothing", "mode", "delete_when",
-                "tombstone", "unknown_fields", "missing_fields"
+                "tombstone", "unknown_fields", "missing_fields", "sheet"
             ],
             at: place)
         let pattern = try string(try required(fields, "files", at: place), at: "\(place).files")
@@ -17,14 +17,14 @@ extension SpecReader {
         if let formatNode = fields["format"] {
             let spelling = try string(formatNode, at: "\(place).format")
             guard let parsed = SourceSpec.Format(rawValue: spelling.lowercased()) else {
-                throw invalid("\(place).format", "unknown format '\(spelling)'; use csv, json or ndjson")
+                throw invalid("\(place).format", "unknown format '\(spelling)'; use csv, json, ndjson or xlsx")
             }
             format = parsed
         } else if let parsed = SourceSpec.Format(fileName: pattern) {
             format = parsed
         } else {
             throw invalid(
-                "\(place).format", "cannot tell the format from '\(pattern)'; add format: csv, json or ndjson")
+                "\(place).format", "cannot tell the format from '\(pattern)'; add format: csv, json, ndjson or xlsx")
         }
         let recordsPath = try fields["records"].map { try string($0, at: "\(place).records") } ?? ""
         if format != .json && !recordsPath.isEmpty {
@@ -55,6 +55,11 @@ extension SpecReader {
         }
         if let node = fields["encoding"] {
             let name = try string(node, at: "\(place).encoding")
+            guard format != .xlsx else {
+                throw invalid(
+                    "\(place).encoding",
+                    "a workbook's XML declares its own encoding; xlsx sources take none\(line(node))")
+            }
             guard EncodingName.isKnown(name) else {
                 throw invalid(
                     "\(place).encoding",
@@ -74,6 +79,12 @@ extension SpecReader {
                 )
             }
             source.mode = mode
+        }
+        if let node = fields["sheet"] {
+            guard format == .xlsx else {
+                throw invalid("\(place).sheet", "a sheet applies to spreadsheets only (format: xlsx)\(line(node))")
+            }
+            source.sheet = try string(node, at: "\(place).sheet")
         }
         source.deletion = try deletion(fields, mode: source.mode, at: place)
         if let node = fields["unknown_fields"] {

@@ -95,6 +95,16 @@ func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: Targ
     )
     for entity in manifest.entities {
         let c = entity.counts
+        // A skipped drifted row is one of the bundle's changes the script did not write.
+        let skipped = outcome.skippedDrift.filter {
+            $0.hasPrefix("airlock: \(entity.name)\(ScriptSwitches.skippedMarker)")
+        }
+        if !skipped.isEmpty {
+            printLine(
+                "  \(entity.name): wrote \(c.changed - skipped.count) of the bundle's \(c.changed) changes; \(skipped.count) drifted row(s) left as the target holds them"
+            )
+            continue
+        }
         switch outcome.script {
         case .rollback:
             printLine(

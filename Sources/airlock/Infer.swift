@@ -21,7 +21,7 @@ struct Infer: ParsableCommand {
             """
     )
 
-    @Argument(help: "The export to read (.csv, .json, .ndjson or .jsonl).")
+    @Argument(help: "The export to read (.csv, .json, .ndjson, .jsonl or .xlsx).")
     var file: String
 
     func run() throws {

@@ -113,7 +113,7 @@ struct Show: ParsableCommand {
         if summary.validation.total == 0 { out.append("  no findings") }
         for finding in summary.validation.findings.prefix(20) {
             out.append(
-                "  \(style.caution(finding.severity.rawValue)) \(v(finding.entity)): \(v(finding.place)): \(v(finding.reason))"
+                "  \(style.caution(finding.severity.rawValue)) \(v(finding.entity)): \(v(finding.place))\(finding.key.map { " (\(v($0)))" } ?? ""): \(v(finding.reason))"
             )
         }
         if summary.validation.total > 20 {

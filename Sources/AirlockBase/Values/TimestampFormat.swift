@@ -31,11 +31,17 @@ package struct TimestampFormat: Equatable, Sendable {
         return nil
     }
 
-    /// The ISO-8601 spelling of `text`, or nil when it does not follow the pattern.
+    /// The ISO-8601 spelling of `text`, or nil when it does not follow the pattern. Without a
+    /// pattern, `text` must be a local ISO time, with or without a fraction of a second.
     package func iso(_ text: String) -> String? {
+        guard pattern.isEmpty else { return iso(text, following: pattern) }
+        return iso(text, following: "%Y-%m-%dT%H:%M:%S") ?? iso(text, following: "%Y-%m-%dT%H:%M:%S.%f")
+    }
+
+    private func iso(_ text: String, following pattern: String) -> String? {
         var fields: [Character: String] = [:]
         var input = Substring(text.trimmingWhitespace())
-        var format = Substring(pattern.isEmpty ? "%Y-%m-%dT%H:%M:%S" : pattern)
+        var format = Substring(pattern)
         while let next = format.first {
             format = format.dropFirst()
             guard next == "%", let directive = format.first else {

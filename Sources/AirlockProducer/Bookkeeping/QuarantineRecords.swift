@@ -8,16 +8,16 @@ enum QuarantineRecords {
     static let table = "airlock_quarantine"
 
     /// Records a finding for each row `source` (an SQL `FROM` item with `raw_id` and
-    /// `file_sha256`) gives where `condition` holds; `value`, `reason` and `check` are SQL
-    /// over its columns.
+    /// `file_sha256`) gives where `condition` holds; `value`, `reason`, `check` and `key` (the
+    /// record's key as text, NULL where it has none) are SQL over its columns.
     static func insert(
         entity: String, field: String, value: String, reason: String, check: String, severity: String,
-        from source: String, where condition: String, in db: Database
+        key: String = "NULL", from source: String, where condition: String, in db: Database
     ) throws {
         try db.execute(
             sql: """
-                INSERT INTO \(table) (raw_id, file_sha256, entity, field, value, reason, check_name, severity)
-                SELECT raw_id, file_sha256, ?, ?, \(value), \(reason), \(check), \(severity) FROM \(source) WHERE \(condition)
+                INSERT INTO \(table) (raw_id, file_sha256, entity, field, value, reason, check_name, severity, record_key)
+                SELECT raw_id, file_sha256, ?, ?, \(value), \(reason), \(check), \(severity), \(key) FROM \(source) WHERE \(condition)
                 """, arguments: [entity, field])
     }
 
@@ -44,14 +44,18 @@ enum QuarantineRecords {
     }
 
     /// Every finding on the records of the files in `files` (a `FROM` item with `sha256`,
-    /// `name` and `ingest_order`), in the order the records were read.
+    /// `name` and `ingest_order`), in the order the records were read: severity, check, entity,
+    /// file name, line, record number, field, value, reason, and for a spreadsheet's record the
+    /// sheet, the field's column (0 for A; NULL for a field that is no one column) and the
+    /// header's width; the record's key.
     static func findings(inFiles files: String, in db: Database) throws -> [Row] {
         let place = RawRecords.place(of: "q.raw_id")
         return try Row.fetchAll(
             db,
             sql: """
-                SELECT q.severity, q.check_name, q.entity, f.name, \(place.line), \(place.record), q.field, q.value, q.reason
-                FROM \(table) AS q JOIN \(files) AS f ON f.sha256 = q.file_sha256
+                SELECT q.severity, q.check_name, q.entity, f.name, \(place.line), \(place.record), q.field, q.value, q.reason,
+                       s.sheet, \(SheetRecords.column(of: "q.field", in: "s")), json_array_length(s.header), q.record_key
+                FROM \(table) AS q JOIN \(files) AS f ON f.sha256 = q.file_sha256 \(SheetRecords.join(file: "q.file_sha256", as: "s"))
                 ORDER BY f.ingest_order, \(place.record), q.rowid
                 """)
     }

@@ -19,14 +19,15 @@ enum UnparsedRecords {
     }
 
     /// Each unreadable record of the files in `files` (a `FROM` item with `sha256`, `name`,
-    /// `entity` and `ingest_order`): file name, line, record number, field and reason, in
-    /// the order they were read.
+    /// `entity` and `ingest_order`): file name, line, record number, field, reason and a
+    /// spreadsheet's sheet, in the order they were read.
     static func list(inFiles files: String, in db: Database) throws -> [Row] {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT f.name, u.line, u.record_no, u.field, u.reason FROM \(table) AS u
-                JOIN \(files) AS f ON f.sha256 = u.file_sha256 ORDER BY f.ingest_order, u.record_no
+                SELECT f.name, u.line, u.record_no, u.field, u.reason, s.sheet FROM \(table) AS u
+                JOIN \(files) AS f ON f.sha256 = u.file_sha256 \(SheetRecords.join(file: "u.file_sha256", as: "s"))
+                ORDER BY f.ingest_order, u.record_no
                 """)
     }
 

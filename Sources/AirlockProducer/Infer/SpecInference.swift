@@ -157,7 +157,7 @@ package struct SpecInference {
     /// Every leaf field of the records, in the order the file first shows them: CSV headers, or
     /// dotted JSON paths to scalars (array elements are no columns).
     private static func fields(format: SourceSpec.Format, in db: Database) throws -> [String] {
-        let leaves = format == .csv ? "json_each(r.record)" : "json_tree(r.record)"
+        let leaves = format.hasHeaderRow ? "json_each(r.record)" : "json_tree(r.record)"
         let keys = try String.fetchAll(
             db,
             sql: """
@@ -166,9 +166,10 @@ package struct SpecInference {
                 GROUP BY j.fullkey ORDER BY min(r.id * 100000 + j.id)
                 """)
         return keys.compactMap { key in
-            // A CSV header is one name; a JSON key holding a dot cannot be reached by a dotted
+            // A CSV or sheet header is one name; a JSON key holding a dot cannot be reached by a dotted
             // path, nor one holding a quote by the spec's `from:`.
-            guard let parts = Self.keys(ofFullKey: key), format == .csv || !parts.contains(where: { $0.contains(".") }),
+            guard let parts = Self.keys(ofFullKey: key),
+                format.hasHeaderRow || !parts.contains(where: { $0.contains(".") }),
                 !parts.contains(where: { $0.contains("\"") })
             else { return nil }
             return parts.joined(separator: ".")
@@ -262,7 +263,7 @@ package enum InferError: AirlockError, Equatable {
     package var description: String {
         switch self {
         case let .unknownFormat(file):
-            return "\(file): cannot tell the format; infer reads .csv, .json, .ndjson and .jsonl files"
+            return "\(file): cannot tell the format; infer reads .csv, .json, .ndjson, .jsonl and .xlsx files"
         }
     }
 }

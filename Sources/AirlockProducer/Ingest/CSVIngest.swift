@@ -15,14 +15,10 @@ struct CSVIngest {
         let header: [String]
         switch first {
         case let .record(record): header = record.fields
-        case let .failure(failure): throw IngestError.header(file: file, reason: failure.reason)
+        case let .failure(failure): throw IngestError.header(file: file, place: "line 1", reason: failure.reason)
         }
         try checkHeader(header)
-        // Each field's `"name":`, with the comma before it; written once, used for every record.
-        // Names are spelled as `JSONKeys` says, so a header holding `\` or a tab is found.
-        let keys = header.enumerated().map { index, name in
-            Array("\(index == 0 ? "{" : ",")\"\(JSONKeys.canonical(name))\":".utf8)
-        }
+        let keys = JSONPath.objectKeys(header)
         var json: [UInt8] = []
         while let item = try reader.next() {
             switch item {
@@ -59,19 +55,9 @@ struct CSVIngest {
 
     private func checkHeader(_ header: [String]) throws {
         if header == [""] {
-            throw IngestError.header(file: file, reason: "the line is empty; the first line must name the columns")
+            throw IngestError.header(
+                file: file, place: "line 1", reason: "the line is empty; the first line must name the columns")
         }
-        var seen = Set<String>()
-        for (index, name) in header.enumerated() {
-            if name.isEmpty { throw IngestError.header(file: file, reason: "column \(index + 1) has an empty name") }
-            if !seen.insert(name).inserted {
-                throw IngestError.header(file: file, reason: "column name '\(name)' appears twice")
-            }
-        }
-        for column in entity.columns where column.rules.derivation == nil && !seen.contains(column.from) {
-            throw IngestError.missingColumn(
-                file: file, column: column.from,
-                specPlace: "entities.\(entity.name).columns.\(column.name)", header: header)
-        }
+        try HeaderCheck(file: file, place: "line 1", entity: entity, columnLabel: { "\($0 + 1)" }).check(header)
     }
 }

@@ -38,7 +38,13 @@ struct DropArchive {
         self.url = url
         opened = file.opened
         gzipped = name.hasSuffix("gz")
-        limits = ArchiveReader.Limits(memberBytes: maxMemberSize, totalBytes: maxMemberSize * 16)
+        limits = Self.limits(maxMemberSize: maxMemberSize)
+    }
+
+    /// What unpacking may produce: `inbox.max_member_size` per member, 16 times that in all;
+    /// the parts of an xlsx workbook, itself a zip, are held to the same.
+    static func limits(maxMemberSize: Int64) -> ArchiveReader.Limits {
+        ArchiveReader.Limits(memberBytes: maxMemberSize, totalBytes: maxMemberSize * 16)
     }
 
     var name: String { url.lastPathComponent }

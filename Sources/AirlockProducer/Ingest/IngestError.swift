@@ -7,8 +7,9 @@ package enum IngestError: AirlockError, Equatable {
     case noMatchingEntity(file: String)
     case malformed(file: String, line: Int, field: Int?, reason: String)
     case invalidJSON(file: String, line: Int?, reason: String)
-    case missingColumn(file: String, column: String, specPlace: String, header: [String])
-    case header(file: String, reason: String)
+    /// `place` is the header's: `line 1` of a CSV file, `sheet 'Orders', row 1` of a workbook.
+    case missingColumn(file: String, place: String, column: String, specPlace: String, header: [String])
+    case header(file: String, place: String, reason: String)
     case refusedArchive(file: String, member: String, reason: String)
     /// A record that could not be read, where the file may not lose any (or had none to spare).
     case record(file: String, failure: RecordFailure, consequence: String)
@@ -25,11 +26,11 @@ package enum IngestError: AirlockError, Equatable {
             return "\(file): line \(line)\(field.map { ", field \($0)" } ?? ""): \(reason)"
         case let .invalidJSON(file, line, reason):
             return "\(file)\(line.map { ": line \($0)" } ?? ""): invalid JSON: \(reason)"
-        case let .missingColumn(file, column, specPlace, header):
+        case let .missingColumn(file, place, column, specPlace, header):
             return
-                "\(file): line 1: no column '\(column)' (named by \(specPlace)); the header has: \(Self.excerpt(of: header))"
-        case let .header(file, reason):
-            return "\(file): line 1: \(reason)"
+                "\(file): \(place): no column '\(column)' (named by \(specPlace)); the header has: \(Self.excerpt(of: header))"
+        case let .header(file, place, reason):
+            return "\(file): \(place): \(reason)"
         case let .record(file, failure, consequence):
             return "\(file): \(failure.place): \(failure.reason); \(consequence)"
         case let .refusedArchive(file, member, reason):

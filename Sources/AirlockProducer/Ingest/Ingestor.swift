@@ -54,7 +54,10 @@ struct Ingestor {
         }
         return [
             try database.write { db in
-                try ingestFile(named: file.name, patternName: file.name, sha256: file.sha256, size: file.size, in: db) {
+                try ingestFile(
+                    named: file.name, patternName: file.name, sha256: file.sha256, size: file.size,
+                    opened: file.opened, in: db
+                ) {
                     let source = file.content()
                     guard let progress else { return source }
                     return source.counting {
@@ -68,9 +71,11 @@ struct Ingestor {
     // MARK: - Files
 
     /// `patternName` is what the spec's file patterns match: the file's name, or an archive
-    /// member's base name (`products.csv` for `drop.zip!export/products.csv`).
+    /// member's base name (`products.csv` for `drop.zip!export/products.csv`). `opened` is the
+    /// inbox file, for a file that is not an archive member.
     private func ingestFile(
-        named name: String, patternName: String, sha256: String, size: Int64, in db: Database,
+        named name: String, patternName: String, sha256: String, size: Int64, opened: OpenedFile? = nil,
+        in db: Database,
         content: () throws -> ByteSource
     ) throws -> Outcome {
         if let seen = try WorkspaceFile.currentName(sha256: sha256, in: db) {
@@ -87,10 +92,13 @@ struct Ingestor {
                 try QuarantineRecords.delete(file: sha256, in: db)
                 try UnparsedRecords.delete(file: sha256, in: db)
                 try RawRecords.delete(file: sha256, in: db)
+                try SheetRecords.delete(file: sha256, in: db)
                 try WorkspaceFile.record(
                     name: name, sha256: sha256, size: size, entity: entity.name, state: .pending, error: nil, in: db)
                 let sink = try RecordSink(file: sha256, entity: entity.name, in: db)
-                try Self.read(try content(), named: name, sha256: sha256, as: entity, into: sink, in: db)
+                try Self.read(
+                    try content(), opened: opened, named: name, sha256: sha256, as: entity,
+                    limits: DropArchive.limits(maxMemberSize: spec.inbox.maxMemberSize), into: sink, in: db)
                 try checkOutcome(of: sink, named: name, entity: entity)
                 try WorkspaceFile.setRecords(sink.records, sha256: sha256, in: db)
                 ingested = IngestedFile(
@@ -132,15 +140,26 @@ struct Ingestor {
     }
 
     /// Reads `content` as `entity`'s format into `sink`; what every inbox file goes through.
+    /// A workbook is a zip, read from its end: through `opened`, the inbox file it is, or else
+    /// from a copy of `content` (an archive's member), within `limits` like any archive.
     static func read(
-        _ content: ByteSource, named name: String, sha256: String, as entity: EntitySpec,
-        into sink: RecordSink, in db: Database
+        _ content: ByteSource, opened: OpenedFile? = nil, named name: String, sha256: String,
+        as entity: EntitySpec, limits: ArchiveReader.Limits, into sink: RecordSink, in db: Database
     ) throws {
-        let text = try TextEncoding.utf8(from: content, declared: entity.source.encoding, file: name)
+        func text() throws -> ByteSource {
+            try TextEncoding.utf8(from: content, declared: entity.source.encoding, file: name)
+        }
         switch entity.source.format {
-        case .csv: try CSVIngest(file: name, entity: entity).read(text, into: sink)
-        case .ndjson: try NDJSONIngest(file: name).read(text, into: sink, in: db)
-        case .json: try JSONIngest(file: name, sha256: sha256, entity: entity).read(text, into: sink, in: db)
+        case .csv: try CSVIngest(file: name, entity: entity).read(try text(), into: sink)
+        case .ndjson: try NDJSONIngest(file: name).read(try text(), into: sink, in: db)
+        case .json: try JSONIngest(file: name, sha256: sha256, entity: entity).read(try text(), into: sink, in: db)
+        case .xlsx:
+            let ingest = XLSXIngest(file: name, sha256: sha256, entity: entity, into: sink, in: db)
+            if let opened {
+                try ingest.read(opened, limits: limits)
+            } else {
+                try TemporaryCopy.with(content, named: name) { try ingest.read($0, limits: limits) }
+            }
         }
     }
 

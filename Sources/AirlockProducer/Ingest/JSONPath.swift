@@ -9,6 +9,15 @@ enum JSONPath {
         "$" + keys.map { ".\"\(JSONKeys.canonical($0))\"" }.joined()
     }
 
+    /// Each name's `"name":` with what comes before it (`{`, then `,`), for records written as
+    /// JSON objects with these keys in this order (CSV rows, sheet rows): written once, used for
+    /// every record. Names are spelled as `JSONKeys` says, so a header holding `\` or a tab is found.
+    static func objectKeys(_ names: [String]) -> [[UInt8]] {
+        names.enumerated().map { index, name in
+            Array("\(index == 0 ? "{" : ",")\"\(JSONKeys.canonical(name))\":".utf8)
+        }
+    }
+
     /// JSON string literal text of UTF-8 bytes, as `JSONSerialization` would write it but
     /// without the overhead: only the quote, the backslash and control bytes are escaped, and
     /// bytes of a multi-byte scalar are never below 0x80.

@@ -54,7 +54,8 @@ package final class ReaderProbe {
                 }
                 do {
                     try Ingestor.read(
-                        content, named: Self.fileName, sha256: Self.sha256, as: entity, into: sink, in: db)
+                        content, named: Self.fileName, sha256: Self.sha256, as: entity,
+                        limits: DropArchive.limits(maxMemberSize: InboxSettings().maxMemberSize), into: sink, in: db)
                 } catch let error as IngestError {
                     outcome.rejected = error.description
                 }

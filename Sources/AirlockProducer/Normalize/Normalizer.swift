@@ -69,6 +69,7 @@ struct Normalizer {
         } else {
             extracts.append("NULL AS \(NormalizedRecords.tombstone)")
         }
+        extracts += spreadsheetColumns
         try norm.create(
             from:
                 "SELECT r.id AS raw_id, r.file_sha256, \(extracts.joined(separator: ", ")) FROM \(RawRecords.records(inFiles: pendingFiles))",
@@ -237,13 +238,21 @@ struct Normalizer {
         return sql
     }
 
+    /// A spreadsheet's records' cells without a value and date system, as `NormalizedRecords` keeps them.
+    private var spreadsheetColumns: [String] {
+        guard entity.source.format == .xlsx else {
+            return ["NULL AS \(NormalizedRecords.cellProblems)", "NULL AS \(NormalizedRecords.date1904)"]
+        }
+        return [
+            "(SELECT json_group_object(key, \(SheetValue.problemSQL(of: "value"))) FROM json_each(r.record) WHERE type = 'object') AS \(NormalizedRecords.cellProblems)",
+            "\(SheetRecords.date1904(ofFile: "r.file_sha256")) AS \(NormalizedRecords.date1904)"
+        ]
+    }
+
     /// The canonical value of cleaned text: parsed (text is taken as given, with no call into
     /// Swift), then mapped.
     private func value(of column: ColumnSpec, _ text: String) -> String {
-        let parsed =
-            column.type == .text
-            ? text
-            : WorkspaceFunctions.parsed(column.rules.timestampFormat.map { $0.sql(text) } ?? text, as: column.type)
+        let parsed = ColumnParsing(column: column, format: entity.source.format).value(text)
         guard !column.rules.valueMap.isEmpty else { return parsed }
         let cases = column.rules.valueMap.map { "WHEN \(dialect.literal($0.from)) THEN \(dialect.literal($0.to))" }
             .joined(separator: " ")
@@ -282,15 +291,19 @@ struct Normalizer {
 
     /// The source field as text, numbers exactly as written: `->` keeps a JSON number's own
     /// text, where `json_extract` would turn it into a binary double. A CSV record holds only
-    /// strings, so its fields need no look at their JSON type (a third of extraction time).
+    /// strings, so its fields need no look at their JSON type (a third of extraction time). A
+    /// spreadsheet's cell with no value (a JSON object, see `SheetValue`) reads as what it showed.
     func extract(_ column: ColumnSpec) -> String {
-        guard entity.source.format != .csv else {
+        let format = entity.source.format
+        guard format != .csv else {
             return "json_extract(r.record, \(dialect.literal(JSONPath.sqlPath([column.from]))))"
         }
-        let path = dialect.literal(JSONPath.sqlPath(column.from.split(separator: ".").map(String.init)))
+        let path = dialect.literal(
+            JSONPath.sqlPath(format.hasHeaderRow ? [column.from] : column.from.split(separator: ".").map(String.init)))
+        let shown = format == .xlsx ? "WHEN 'object' THEN \(SheetValue.shownSQL(of: "(r.record -> \(path))")) " : ""
         return """
             CASE json_type(r.record, \(path)) WHEN 'integer' THEN r.record -> \(path) WHEN 'real' THEN r.record -> \(path) \
-            WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE json_extract(r.record, \(path)) END
+            WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' \(shown)ELSE json_extract(r.record, \(path)) END
             """
     }
 }

@@ -126,6 +126,16 @@ struct DropRun {
     private static func finding(_ row: Row) -> ValidationFinding {
         ValidationFinding(
             severity: Severity(rawValue: row[0]) ?? .quarantine, check: row[1], entity: row[2], file: row[3],
-            line: row[4], record: row[5], field: row[6], value: row[7], reason: row[8])
+            sheet: row[9], line: row[4], record: row[5], field: row[6],
+            cell: cell(row: row[4], column: row[10], width: row[11]),
+            value: row[7], reason: row[8], key: row[12])
+    }
+
+    /// A spreadsheet finding's cell (`C7`), or its row's cells under the header (`A7:I7`) when
+    /// its field is no one column; nil outside a sheet.
+    private static func cell(row: Int?, column: Int?, width: Int?) -> String? {
+        guard let row, let width else { return nil }
+        if let column { return CellReference(column: column, row: row).description }
+        return "A\(row):\(CellReference(column: max(width - 1, 0), row: row))"
     }
 }

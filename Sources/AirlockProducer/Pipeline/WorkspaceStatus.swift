@@ -109,7 +109,8 @@ package struct WorkspaceStatus: Codable, Equatable {
                 listingUnparsed
                 ? try UnparsedRecords.list(inFiles: recent, in: db).map { row in
                     Unparsed(
-                        file: row[0], place: RecordFailure.place(line: row[1], record: row[2], field: row[3]),
+                        file: row[0],
+                        place: RecordFailure.place(line: row[1], record: row[2], field: row[3], sheet: row[5]),
                         reason: row[4])
                 } : nil
             return (

@@ -119,11 +119,12 @@ struct HTMLReport {
             return "<p id=\"findings-none\">No findings.</p>"
         }
         let rows = validation.findings.map {
-            [$0.severity.rawValue, $0.entity, $0.place, $0.value ?? "", $0.reason].map(Self.escape)
+            [$0.severity.rawValue, $0.entity, $0.place, $0.key ?? "", $0.value ?? "", $0.reason].map(Self.escape)
         }
         let omitted = validation.omitted > 0 ? "<p>\(validation.omitted) more not listed.</p>" : ""
         return "<p>\(validation.total) finding(s).</p>"
-            + table(id: "findings", header: ["severity", "entity", "place", "value", "reason"], rows: rows) + omitted
+            + table(id: "findings", header: ["severity", "entity", "place", "key", "value", "reason"], rows: rows)
+            + omitted
     }
 
     /// The limits each entity's drop was held to and what the bundle did against them.

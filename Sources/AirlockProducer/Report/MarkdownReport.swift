@@ -43,9 +43,9 @@ struct MarkdownReport {
         if let validation = contents.validation, validation.total > 0 {
             out += "\(validation.total) finding(s).\n\n"
             out += table(
-                ["severity", "entity", "place", "value", "reason"],
+                ["severity", "entity", "place", "key", "value", "reason"],
                 validation.findings.map {
-                    [$0.severity.rawValue, $0.entity, $0.place, $0.value ?? "", $0.reason]
+                    [$0.severity.rawValue, $0.entity, $0.place, $0.key ?? "", $0.value ?? "", $0.reason]
                 })
             if validation.omitted > 0 { out += "\n\(validation.omitted) more not listed.\n" }
         } else {

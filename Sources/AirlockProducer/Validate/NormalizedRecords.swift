@@ -38,9 +38,18 @@ struct NormalizedRecords {
     /// The source text of a delta drop's `tombstone` field.
     static let tombstone = "airlock_tombstone"
 
+    /// Spreadsheets: a JSON object of the record's cells that hold no value, each field's name
+    /// to why (`SheetValue.problemSQL`); NULL for other sources.
+    static let cellProblems = "airlock_cell_problems"
+
+    /// Spreadsheets: 1 where the record's workbook counts serial dates from 1904, 0 where from
+    /// 1900; NULL for other sources.
+    static let date1904 = "airlock_date1904"
+
     /// Makes the table from `records`, a SELECT of `raw_id`, `file_sha256`, each column's
-    /// cleaned text as `text(_:)` and the tombstone field's text as `tombstone` (NULL without
-    /// one), with `value` giving each column's normalized value from it.
+    /// cleaned text as `text(_:)`, the tombstone field's text as `tombstone` (NULL without
+    /// one) and a spreadsheet's `cellProblems` and `date1904` (NULL for other sources), with
+    /// `value` giving each column's normalized value from it.
     func create(from records: String, value: (Int) -> String, in db: Database) throws {
         try drop(in: db)
         let tombstone = Self.tombstone
@@ -49,7 +58,7 @@ struct NormalizedRecords {
                 CREATE TEMP TABLE \(Self.table) AS
                 SELECT raw_id, file_sha256, \(entity.columns.indices.map(text).joined(separator: ", ")),
                        \(entity.columns.indices.map { "\(value($0)) AS \(self.value($0))" }.joined(separator: ", ")),
-                       \(tombstone),
+                       \(tombstone), \(Self.cellProblems), \(Self.date1904),
                        CASE WHEN \(tombstone) IS NULL OR trim(\(tombstone)) = '' THEN 0
                             ELSE \(WorkspaceFunctions.parsed(tombstone, as: .boolean)) END AS \(Self.deletes)
                 FROM (\(records))

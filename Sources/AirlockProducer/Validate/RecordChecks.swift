@@ -52,7 +52,7 @@ struct RecordChecks {
             entity: entity.name, field: field, value: NormalizedRecords.tombstone,
             reason:
                 "quote(\(NormalizedRecords.tombstone)) || ' is not true or false, so whether the record deletes its key cannot be told'",
-            check: "'tombstone'", severity: dialect.literal(Severity.quarantine.rawValue),
+            check: "'tombstone'", severity: dialect.literal(Severity.quarantine.rawValue), key: recordKey,
             from: NormalizedRecords.table, where: "\(NormalizedRecords.deletes) IS NULL", in: db)
     }
 
@@ -63,14 +63,12 @@ struct RecordChecks {
         _ column: ColumnSpec, _ index: Int, parent: EntitySpec, in current: CurrentRows, _ db: Database
     ) throws {
         let value = norm.value(index), parentKey = dialect.identifier(parent.key[0])
-        let keyText = entity.key.map { "\(dialect.literal($0 + "=")) || quote(\(norm.value(of: $0)))" }
-            .joined(separator: " || ', ' || ")
         try record(
             "references", .quarantine, column, index,
             where:
                 "\(value) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \(current.table(of: parent.name)) AS p WHERE p.\(parentKey) = \(value))",
             reason:
-                "\(keyText) || \(dialect.literal(": \(column.name) ")) || quote(\(value)) || \(dialect.literal(" names no row of \(parent.name)"))",
+                "\(recordKey) || \(dialect.literal(": \(column.name) ")) || quote(\(value)) || \(dialect.literal(" names no row of \(parent.name)"))",
             in: db)
     }
 
@@ -83,25 +81,24 @@ struct RecordChecks {
             entity: entity.name, field: indices.map { entity.columns[$0].from }.joined(separator: ", "),
             value: "json_array(\(indices.map(norm.text).joined(separator: ", ")))",
             reason: "\(values) || ' is also the value of another record with a different key'", check: "'unique'",
-            severity: dialect.literal(rule.severity.rawValue), from: NormalizedRecords.writingRecords,
+            severity: dialect.literal(rule.severity.rawValue), key: recordKey, from: NormalizedRecords.writingRecords,
             where: """
                 \(present) AND \(values) IN
                   (SELECT \(values) FROM \(NormalizedRecords.writingRecords) WHERE \(present) GROUP BY 1 HAVING count(DISTINCT json_array(\(norm.keyValues))) > 1)
                 """, in: db)
     }
 
+    /// The record's key as text, each part as a literal (`order_id='O-1', line=2`); a key
+    /// column that did not parse shows NULL.
+    private var recordKey: String {
+        entity.key.map { "\(dialect.literal($0 + "=")) || quote(\(norm.value(of: $0)))" }
+            .joined(separator: " || ', ' || ")
+    }
+
     /// Why the record's text for this column does not parse as its type (and its declared
     /// timestamp format), as SQL; NULL when it does, or when there is no text.
     private func parseError(_ column: ColumnSpec, _ index: Int) -> String {
-        let text = norm.text(index)
-        guard let format = column.rules.timestampFormat else {
-            return WorkspaceFunctions.parseError(text, as: column.type)
-        }
-        return """
-            CASE WHEN trim(\(text)) <> '' AND \(format.sql(text)) IS NULL \
-            THEN quote(\(text)) || \(dialect.literal(" does not follow the format \(format.pattern)")) \
-            ELSE \(WorkspaceFunctions.parseError(format.sql(text), as: column.type)) END
-            """
+        ColumnParsing(column: column, format: entity.source.format).error(norm.text(index))
     }
 
     private func typeCheck(_ column: ColumnSpec, _ index: Int, in db: Database) throws {
@@ -114,7 +111,7 @@ struct RecordChecks {
         let check = isKey ? "CASE WHEN \(text) IS NULL OR trim(\(text)) = '' THEN 'key' ELSE 'type' END" : "'type'"
         try QuarantineRecords.insert(
             entity: entity.name, field: column.from, value: text, reason: reason, check: check,
-            severity: dialect.literal(Severity.quarantine.rawValue),
+            severity: dialect.literal(Severity.quarantine.rawValue), key: recordKey,
             from: isKey ? NormalizedRecords.table : NormalizedRecords.writingRecords,
             where: "\(norm.value(index)) IS NULL AND \(reason) IS NOT NULL", in: db)
     }
@@ -125,8 +122,8 @@ struct RecordChecks {
     ) throws {
         try QuarantineRecords.insert(
             entity: entity.name, field: column.from, value: norm.text(index), reason: reason,
-            check: dialect.literal(check), severity: dialect.literal(severity.rawValue), from: source,
-            where: condition, in: db)
+            check: dialect.literal(check), severity: dialect.literal(severity.rawValue), key: recordKey,
+            from: source, where: condition, in: db)
     }
 
     /// True for a record whose normalized value `v` breaks the check; NULL passes every check but not_null.

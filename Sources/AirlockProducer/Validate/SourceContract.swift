@@ -24,7 +24,7 @@ struct SourceContract {
     private var fieldsRead: [String] {
         var fields = entity.columns.filter { $0.rules.derivation == nil }.map(\.from)
         if case let .tombstone(field) = entity.source.deletion { fields.append(field) }
-        let topLevel = entity.source.format == .csv ? fields : fields.map { String($0.prefix { $0 != "." }) }
+        let topLevel = entity.source.format.hasHeaderRow ? fields : fields.map { String($0.prefix { $0 != "." }) }
         var seen = Set<String>()
         return topLevel.filter { seen.insert($0).inserted }
     }
@@ -53,10 +53,10 @@ struct SourceContract {
     }
 
     /// The columns whose source field no record of a file holds, per file with its first
-    /// record. A CSV file is not asked: a header without a column the spec reads rejects it.
+    /// record. A CSV file or a sheet is not asked: a header without a column the spec reads rejects it.
     private func missingFields(inFiles files: String, in db: Database) throws -> [(ColumnSpec, String, Int64)] {
         let columns = entity.columns.filter { $0.rules.derivation == nil }
-        guard entity.source.format != .csv, !columns.isEmpty else { return [] }
+        guard !entity.source.format.hasHeaderRow, !columns.isEmpty else { return [] }
         let held = columns.map { column in
             let path = JSONPath.sqlPath(column.from.split(separator: ".").map(String.init))
             return "count(json_type(record, \(dialect.literal(path))))"
@@ -77,10 +77,10 @@ struct SourceContract {
     }
 
     /// The top-level fields no column reads, per file, with the first record holding each. A
-    /// CSV file's records all hold its header's fields, so its first record is enough.
+    /// CSV file's or a sheet's records all hold its header's fields, so its first record is enough.
     private func unknownFields(inFiles files: String, in db: Database) throws -> [UnknownField] {
         let records =
-            entity.source.format == .csv
+            entity.source.format.hasHeaderRow
             ? "SELECT * FROM \(RawRecords.table) WHERE id IN (SELECT min(id) FROM \(RawRecords.table) WHERE file_sha256 IN (\(files)) GROUP BY file_sha256)"
             : "SELECT * FROM \(RawRecords.table) WHERE file_sha256 IN (\(files))"
         let known = fieldsRead.map(dialect.literal).joined(separator: ", ")

@@ -11,31 +11,47 @@ package struct ValidationFinding: Codable, Equatable, Sendable {
     package var check: String
     package var entity: String
     package var file: String?
+    /// The sheet, for a spreadsheet's record: `line` is then its row.
+    package var sheet: String?
     package var line: Int?
     package var record: Int?
     /// The source field, as the file names it.
     package var field: String?
+    /// In a sheet: the field's cell (`C7`), or the row's cells under the header (`A7:I7`) for a
+    /// finding about a field that is not one column (or none).
+    package var cell: String?
     package var value: String?
     package var reason: String
+    /// The record's key, as its values read (`product_id='P-100'`), where the record has one:
+    /// the change of that key in the bundle, if any, is the one to look at.
+    package var key: String?
 
     package init(
-        severity: Severity, check: String, entity: String, file: String? = nil, line: Int? = nil, record: Int? = nil,
-        field: String? = nil, value: String? = nil, reason: String
+        severity: Severity, check: String, entity: String, file: String? = nil, sheet: String? = nil,
+        line: Int? = nil, record: Int? = nil, field: String? = nil, cell: String? = nil, value: String? = nil,
+        reason: String, key: String? = nil
     ) {
+        self.key = key
         self.severity = severity
         self.check = check
         self.entity = entity
         self.file = file
+        self.sheet = sheet
         self.line = line
         self.record = record
         self.field = field
+        self.cell = cell
         self.value = value
         self.reason = reason
     }
 
-    /// `payments.csv: line 3: field 'Amount'`, or the entity for a finding about all of it.
+    /// `payments.csv: line 3: field 'Amount'`, `orders.xlsx: Orders!C7 ('Amount')`, or the
+    /// entity for a finding about all of it.
     package var place: String {
         guard let file else { return field.map { "\(entity): field '\($0)'" } ?? entity }
+        if let sheet, let cell {
+            return "\(file): \(CellReference.qualified(cell, inSheet: sheet))" + (field.map { " ('\($0)')" } ?? "")
+        }
         let position = line.map { "line \($0)" } ?? record.map { "record \($0)" } ?? "the file"
         return "\(file): \(position)" + (field.map { ": field '\($0)'" } ?? "")
     }

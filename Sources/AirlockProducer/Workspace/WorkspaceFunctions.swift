@@ -17,9 +17,23 @@ enum WorkspaceFunctions {
         "airlock_parse_error(\(text), \(SQLDialect.sqlite.literal(type.description)))"
     }
 
+    /// SQL: the local ISO date (`type` date) or date and time (timestamp) that `text` (SQL), an
+    /// Excel serial date, stands for in the date system `date1904` (SQL, 1 or 0) gives; NULL when
+    /// the text is no number, or no date is that number (`serialDateError` says why).
+    static func serialDate(_ text: String, date1904: String, as type: ColumnType) -> String {
+        "airlock_serial_date(\(text), \(date1904), \(SQLDialect.sqlite.literal(type.description)))"
+    }
+
+    /// SQL: why `text` (SQL), a number, is no serial date; NULL when it is one, or no number.
+    static func serialDateError(_ text: String, date1904: String, as type: ColumnType) -> String {
+        "airlock_serial_date_error(\(text), \(date1904), \(SQLDialect.sqlite.literal(type.description)))"
+    }
+
     static func register(in db: Database) {
         registerParse(in: db)
         db.add(function: parseError)
+        db.add(function: serialDate)
+        db.add(function: serialDateError)
         db.add(function: foldCase)
         db.add(function: matches)
         db.add(function: compareNumbers)
@@ -43,6 +57,25 @@ enum WorkspaceFunctions {
         let format = TimestampFormat(
             pattern: String.fromDatabaseValue(values[1]) ?? "", zone: String.fromDatabaseValue(values[2]))
         return format.iso(text) ?? (format.pattern.isEmpty ? text : nil)
+    }
+
+    private static let serialDate = DatabaseFunction("airlock_serial_date", argumentCount: 3, pure: true) { values in
+        guard case let .success(iso)? = serial(values) else { return nil }
+        return iso
+    }
+
+    private static let serialDateError = DatabaseFunction("airlock_serial_date_error", argumentCount: 3, pure: true) {
+        values in
+        guard case let .failure(error)? = serial(values) else { return nil }
+        return error.description
+    }
+
+    /// What `SpreadsheetDate` makes of the arguments of `airlock_serial_date`.
+    private static func serial(_ values: [DatabaseValue]) -> Result<String, ValueError>? {
+        guard let text = String.fromDatabaseValue(values[0]) else { return nil }
+        return SpreadsheetDate.iso(
+            serial: text, date1904: Bool.fromDatabaseValue(values[1]) ?? false,
+            dateOnly: String.fromDatabaseValue(values[2]) == ColumnType.date.description)
     }
 
     /// `airlock_fold_case(text, 'lower'|'upper')`, Unicode-aware where SQLite's lower() is ASCII only.

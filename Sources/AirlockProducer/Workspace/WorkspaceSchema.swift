@@ -176,6 +176,22 @@ enum WorkspaceSchema {
                     )
                     """)
         }
+        migrator.registerMigration("v9 sheets") { db in
+            // Spreadsheets: the sheet read, its date system and its header, for places and dates.
+            try db.execute(
+                sql: """
+                    CREATE TABLE airlock_sheets (
+                        file_sha256 TEXT PRIMARY KEY REFERENCES airlock_files(sha256),
+                        sheet TEXT NOT NULL,
+                        date1904 INTEGER NOT NULL,
+                        header TEXT NOT NULL
+                    )
+                    """)
+        }
+        migrator.registerMigration("v10 finding keys") { db in
+            // The key of the record a finding is about (`product_id='P-100'`), where it has one.
+            try db.execute(sql: "ALTER TABLE airlock_quarantine ADD COLUMN record_key TEXT")
+        }
         return migrator
     }
 }

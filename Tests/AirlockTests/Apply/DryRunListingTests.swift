@@ -3,6 +3,7 @@ import Testing
 
 /// `apply --dry-run` passes or fails exactly where the real run would (the same script, rolled
 /// back) and lists the first rows it would change, before → after; the target is untouched.
+/// `--on-drift skip` then says how much of the bundle it wrote.
 @Suite(.tags(.sqlite3), .runsExternalPrograms) struct DryRunListingTests {
     @Test func aDryRunListsTheRowsTheRealRunChanges() throws {
         let workspace = try TestWorkspace()
@@ -34,5 +35,13 @@ import Testing
         let stopped = try airlock(["apply", bundles[1].path, "--dry-run"])
         #expect(stopped.status == 8, "\(stopped.error)")
         #expect(stopped.error.contains("product_id=P-100 (amount: expected '50.00', found '1.00')"), "\(stopped.error)")
+
+        // Skipping it, the apply says how many of the bundle's changes it wrote.
+        let skipped = try airlock(["apply", bundles[1].path, "--on-drift", "skip"])
+        #expect(skipped.status == 0, "\(skipped.error)")
+        #expect(
+            skipped.output.contains(
+                "  products: wrote 3 of the bundle's 4 changes; 1 drifted row(s) left as the target holds them"),
+            "\(skipped.output)")
     }
 }

@@ -21,6 +21,10 @@ import Testing
         #expect(
             TimestampFormat(pattern: "", zone: "Africa/Johannesburg").iso("2026-11-05T10:30:00")
                 == "2026-11-05T10:30:00+02:00")
+        // With a fraction of a second too, rather than passing unchanged as if it were UTC.
+        #expect(
+            TimestampFormat(pattern: "", zone: "Africa/Johannesburg").iso("2026-11-05T10:30:00.25")
+                == "2026-11-05T10:30:00.25+02:00")
         #expect(TimestampFormat.problem(pattern: "%H:%M", zone: nil) == "'%H:%M' needs %Y, %m (or %b) and %d")
         #expect(
             TimestampFormat.problem(pattern: nil, zone: "Mars/Olympus")

@@ -247,7 +247,7 @@ import Testing
                 ValidationFinding(
                     severity: .quarantine, check: "type", entity: "payments", file: "payments.csv", line: 6,
                     record: 4, field: "Amount", value: "12.345",
-                    reason: "'12.345' has more than 2 decimal places")
+                    reason: "'12.345' has more than 2 decimal places", key: "payment_id=1005")
             ])
 
         let seen = try Self.openInChromium(folder.appendingPathComponent("report.html"))
@@ -264,11 +264,12 @@ import Testing
         let markdown = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(
             markdown.contains(
-                "| quarantine | payments | payments.csv: line 6: field 'Amount' | 12.345 | '12.345' has more than 2 decimal places |"
+                "| quarantine | payments | payments.csv: line 6: field 'Amount' | payment_id=1005 | 12.345 | '12.345' has more than 2 decimal places |"
             ))
         let shown = try Self.airlock(["show", second.path], in: workspace)
         #expect(
             shown.output.contains(
-                "quarantine payments: payments.csv: line 6: field 'Amount': '12.345' has more than 2 decimal places"))
+                "quarantine payments: payments.csv: line 6: field 'Amount' (payment_id=1005): '12.345' has more than 2 decimal places"
+            ))
     }
 }

@@ -67,6 +67,28 @@ import Testing
         }
     }
 
+    @Test func aSpreadsheetSourceNamesItsSheet() throws {
+        func parse(_ source: String) throws -> Spec {
+            try Spec.parse(
+                yaml:
+                    "producer: {key: producer}\nentities:\n  items:\n    source: \(source)\n    key: id\n    columns: {id: text}\n"
+            )
+        }
+        let named = try parse("{files: \"items*.xlsx\", sheet: Q1 Items}").entities[0].source
+        #expect(named.format == .xlsx && named.sheet == "Q1 Items")
+        #expect(try parse("{files: \"items*.xlsx\"}").entities[0].source.sheet == nil)
+        #expect(
+            throws: SpecError.invalid(
+                path: "airlock.yml", at: "entities.items.source.sheet",
+                reason: "a sheet applies to spreadsheets only (format: xlsx) (line 4)")
+        ) { try parse("{files: \"items*.csv\", sheet: Items}") }
+        #expect(
+            throws: SpecError.invalid(
+                path: "airlock.yml", at: "entities.items.source.encoding",
+                reason: "a workbook's XML declares its own encoding; xlsx sources take none (line 4)")
+        ) { try parse("{files: \"items*.xlsx\", encoding: latin1}") }
+    }
+
     @Test func cutoverMinimums() throws {
         let items =
             "producer: {key: p}\nentities:\n  items:\n    source: {files: \"*.csv\"}\n    key: id\n    columns: {id: text}\n"

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The programs beyond the test binary that a suite runs, as users would: a PostgreSQL server
-/// with `psql`, the `sqlite3` shell, `ssh-keygen`, headless Chromium.
+/// with `psql`, the `sqlite3` shell, `ssh-keygen`, headless Chromium, python3 with openpyxl.
 extension Tag {
     /// A PostgreSQL server (`AIRLOCK_TEST_PG`) through `psql`.
     @Tag static var postgres: Self
@@ -12,6 +12,8 @@ extension Tag {
     @Tag static var sshKeygen: Self
     /// Headless Chromium, through `scripts/report-check`.
     @Tag static var chromium: Self
+    /// python3 with openpyxl, which writes the xlsx workbooks (`Tests/Fixtures/xlsx/make-workbooks.py`).
+    @Tag static var openpyxl: Self
 }
 
 extension Trait where Self == ConditionTrait {
