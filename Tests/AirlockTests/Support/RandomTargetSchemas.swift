@@ -28,13 +28,17 @@ struct RandomTargetSchemas {
             var type: String
             switch column.type {
             case .text, .enumeration:
-                let labels = Set(rows.compactMap { $0[index] as? String })
+                // Distinct by UTF-8 bytes, as PostgreSQL tells enum labels apart: a Set of Strings
+                // would merge canonically equivalent spellings ("é" and "e\u{0301}", both among the
+                // hazards) and leave the enum without one the rows use. Byte order keeps it replayable.
+                let labels = Set(rows.compactMap { ($0[index] as? String).map { Array($0.utf8) } })
+                    .sorted { $0.lexicographicallyPrecedes($1) }.map { String(decoding: $0, as: UTF8.self) }
                 var choices = ["text", "varchar(400)", "citext", "domain text"]
                 if !isKey, labels.allSatisfy({ $0.utf8.count <= 63 }) { choices.append("enum") }
                 type = pick(choices)
                 if type == "enum" {
                     let name = "\(entity.name)_\(column.name)_labels"
-                    let all = (labels.sorted() + ["unused label"]).map(dialect.literal).joined(separator: ", ")
+                    let all = (labels + ["unused label"]).map(dialect.literal).joined(separator: ", ")
                     statements.append("CREATE TYPE \(name) AS ENUM (\(all));")
                     type = name
                 }
