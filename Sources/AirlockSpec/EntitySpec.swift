@@ -31,6 +31,10 @@ package struct EntitySpec: Equatable, Sendable {
     package var consistency: [Consistency] = []
     /// A SELECT over other entities (by name) that gives this entity's rows, instead of inbox files.
     package var model: String?
+    /// A child entity (`children:`): where its records sit in its parent's; nil for the others.
+    package var nesting: Nesting?
+    /// The paths (below this entity's records) of the arrays its children read, `[["lines"]]`.
+    package var childArrays: [[String]] = []
 
     package init(
         name: String, source: SourceSpec, key: [String], columns: [ColumnSpec], upsertMethod: UpsertMethod = .onConflict
@@ -52,8 +56,11 @@ package struct EntitySpec: Equatable, Sendable {
         case updateThenInsert = "update_then_insert"
     }
 
-    /// The entities this one refers to through foreign keys.
-    package var parents: [String] { columns.compactMap(\.references) }
+    /// The entities this one refers to through foreign keys, a child's parent among them.
+    package var parents: [String] { columns.compactMap(\.references) + (nesting.map { [$0.parent] } ?? []) }
+
+    /// The entity whose files hold this one's records: itself, or a child's top-level ancestor.
+    package var filesEntity: String { nesting?.root ?? name }
 
     package var valueColumns: [ColumnSpec] { columns.filter { !key.contains($0.name) } }
 

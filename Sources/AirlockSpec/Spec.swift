@@ -36,9 +36,10 @@ package struct Spec: Equatable, Sendable {
         return entity
     }
 
-    /// The entity whose file pattern matches `fileName`, if any.
+    /// The entity whose file pattern matches `fileName`, if any; never a child, whose records
+    /// are its parent's files read again.
     package func entity(forFile fileName: String) -> EntitySpec? {
-        entities.first { $0.source.matches(fileName: fileName) }
+        entities.first { $0.nesting == nil && $0.source.matches(fileName: fileName) }
     }
 }
 

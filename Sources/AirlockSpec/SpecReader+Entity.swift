@@ -13,7 +13,7 @@ extension SpecReader {
             fields,
             known: [
                 "source", "model", "table", "key", "columns", "upsert", "cutover", "category",
-                "overrides", "dedupe", "checks", "thresholds", "consistency", "context"
+                "overrides", "dedupe", "checks", "thresholds", "consistency", "context", "children"
             ], at: place)
         // A model is computed from other entities and has no source of its own.
         let model = try fields["model"].map { try string($0, at: "\(place).model") }
@@ -27,44 +27,11 @@ extension SpecReader {
         let source =
             try fields["source"].map { try self.source($0, at: "\(place).source") }
             ?? SourceSpec(filePattern: "", format: .json)
-        let columnsNode = try mapping(try required(fields, "columns", at: place), at: "\(place).columns")
-        var columns: [ColumnSpec] = []
-        for (columnNameNode, columnNode) in columnsNode {
-            let columnName = try string(columnNameNode, at: "\(place).columns")
-            let columnPlace = "\(place).columns.\(columnName)"
-            try checkIdentifier(columnName, at: columnPlace)
-            columns.append(try column(named: columnName, from: columnNode, at: columnPlace))
-        }
-        guard !columns.isEmpty else { throw invalid("\(place).columns", "declare at least one column") }
-        let keyNode = try required(fields, "key", at: place)
-        let key: [String]
-        if let list = keyNode.sequence {
-            key = try list.map { try string($0, at: "\(place).key") }
-        } else {
-            key = [try string(keyNode, at: "\(place).key")]
-        }
-        guard !key.isEmpty else { throw invalid("\(place).key", "name at least one key column") }
-        for keyColumn in key where !columns.contains(where: { $0.name == keyColumn }) {
-            throw invalid("\(place).key", "'\(keyColumn)' is not one of this entity's columns")
-        }
-        guard Set(key).count == key.count else { throw invalid("\(place).key", "a key column is named twice") }
+        let columns = try declaredColumns(fields, at: place)
+        let key = try keyNames(try required(fields, "key", at: place), among: columns, at: "\(place).key")
         var entity = EntitySpec(name: name, source: source, key: key, columns: columns)
         entity.model = model
-        if let node = fields["table"] {
-            entity.table = try targetTable(node, at: "\(place).table")
-        }
-        if let node = fields["upsert"] {
-            let spelling = try string(node, at: "\(place).upsert")
-            guard let method = EntitySpec.UpsertMethod(rawValue: spelling) else {
-                throw invalid(
-                    "\(place).upsert",
-                    "unknown method '\(spelling)'; use on_conflict (the default) or update_then_insert\(line(node))")
-            }
-            entity.upsertMethod = method
-        }
-        if let node = fields["cutover"] {
-            entity.cutoverMinimums = try cutoverMinimums(node, at: "\(place).cutover")
-        }
+        try readTarget(of: &entity, from: fields, at: place)
         if let node = fields["category"] {
             let column = try string(node, at: "\(place).category")
             guard columns.contains(where: { $0.name == column }) else {
@@ -101,6 +68,55 @@ extension SpecReader {
         try checkPullFileName(of: entity, at: "\(place).source")
         try checkIncremental(of: entity, at: "\(place).source")
         return entity
+    }
+
+    /// The `columns` mapping, in spec order; at least one.
+    func declaredColumns(_ fields: Node.Mapping, at place: String) throws -> [ColumnSpec] {
+        let columnsNode = try mapping(try required(fields, "columns", at: place), at: "\(place).columns")
+        var columns: [ColumnSpec] = []
+        for (columnNameNode, columnNode) in columnsNode {
+            let columnName = try string(columnNameNode, at: "\(place).columns")
+            let columnPlace = "\(place).columns.\(columnName)"
+            try checkIdentifier(columnName, at: columnPlace)
+            columns.append(try column(named: columnName, from: columnNode, at: columnPlace))
+        }
+        guard !columns.isEmpty else { throw invalid("\(place).columns", "declare at least one column") }
+        return columns
+    }
+
+    /// `key: id` or `key: [a, b]`: names of `columns`, each once.
+    func keyNames(_ node: Node, among columns: [ColumnSpec], at place: String) throws -> [String] {
+        let key: [String]
+        if let list = node.sequence {
+            key = try list.map { try string($0, at: place) }
+        } else {
+            key = [try string(node, at: place)]
+        }
+        guard !key.isEmpty else { throw invalid(place, "name at least one key column") }
+        for keyColumn in key where !columns.contains(where: { $0.name == keyColumn }) {
+            throw invalid(place, "'\(keyColumn)' is not one of this entity's columns")
+        }
+        guard Set(key).count == key.count else { throw invalid(place, "a key column is named twice") }
+        return key
+    }
+
+    /// How the entity's rows are written to its target: `table`, `upsert`, `cutover`.
+    func readTarget(of entity: inout EntitySpec, from fields: Node.Mapping, at place: String) throws {
+        if let node = fields["table"] {
+            entity.table = try targetTable(node, at: "\(place).table")
+        }
+        if let node = fields["upsert"] {
+            let spelling = try string(node, at: "\(place).upsert")
+            guard let method = EntitySpec.UpsertMethod(rawValue: spelling) else {
+                throw invalid(
+                    "\(place).upsert",
+                    "unknown method '\(spelling)'; use on_conflict (the default) or update_then_insert\(line(node))")
+            }
+            entity.upsertMethod = method
+        }
+        if let node = fields["cutover"] {
+            entity.cutoverMinimums = try cutoverMinimums(node, at: "\(place).cutover")
+        }
     }
 
     func cutoverMinimums(_ node: Node, at place: String) throws -> CutoverMinimums {

@@ -1,10 +1,11 @@
 extension SpecReader {
     /// Refuses two entities whose `source.files` can match one same file name: ingest hands
     /// such a file to the first of them, and the other never sees it. Reported on the later
-    /// entity, with a name both match. Models have no files and are left out.
+    /// entity, with a name both match. Models have no files and children read their parents',
+    /// so both are left out.
     func checkExclusivePatterns(_ entities: [EntitySpec]) throws {
         var earlier: [(name: String, text: String, pattern: FilePattern)] = []
-        for entity in entities where entity.model == nil {
+        for entity in entities where entity.model == nil && entity.nesting == nil {
             let place = "entities.\(entity.name).source.files"
             let text = entity.source.filePattern
             let pattern: FilePattern

@@ -29,7 +29,7 @@ struct SpecReader: YAMLSettings {
             guard !entities.contains(where: { $0.name == name }) else {
                 throw invalid("entities.\(name)", "the entity is declared twice")
             }
-            entities.append(try entity(named: name, from: entityNode, at: "entities.\(name)"))
+            entities += try family(named: name, from: entityNode, at: "entities.\(name)")
         }
         guard !entities.isEmpty else { throw invalid("entities", "declare at least one entity") }
         try checkConsistency(entities)

@@ -81,7 +81,7 @@ import Testing
     @Test func keyFarFromEveryKnownOneListsThem() {
         refused(
             Self.spec(entity: "target_name: items"), at: "entities.items",
-            "unknown setting 'target_name' (line 11); known: category, checks, columns, "
+            "unknown setting 'target_name' (line 11); known: category, checks, children, columns, "
                 + "consistency, context, cutover, dedupe, key, model, overrides, source, table, thresholds, upsert")
         refused(
             Self.spec(price: "{type: integer, checks: [{range: {min: 0, maximum: 10}}]}"),
