@@ -71,6 +71,12 @@ struct EntitySQL {
             let table = column.referencedTable ?? TableName(name: parent)
             parts.append("FOREIGN KEY (\(name(column.name))) REFERENCES \(table.qualified(dialect))")
         }
+        if foreignKeys, let nesting = entity.nesting {
+            // A child's key starts with its parent's, in the order of the parent's primary key.
+            parts.append(
+                "FOREIGN KEY (\(list(nesting.parentKey, of: nil))) REFERENCES \(nesting.parentTable.qualified(dialect))"
+            )
+        }
         return "(" + parts.joined(separator: ", ") + ")"
     }
 

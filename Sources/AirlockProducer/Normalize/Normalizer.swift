@@ -49,15 +49,16 @@ struct Normalizer {
         var tombstonesByCategory: [String?: Int] = [:]
     }
 
-    /// The pending files of this entity, as SQL, for `IN (...)`.
-    private var pendingFiles: String { WorkspaceFile.pendingHashes(of: entity.name) }
+    /// The pending files of this entity (a child's are its top-level ancestor's), as SQL, for `IN (...)`.
+    private var pendingFiles: String { WorkspaceFile.pendingHashes(of: entity.filesEntity) }
 
     /// The keys a delta drop's tombstones delete, with the winning record's `raw_id`.
     private static let tombstonesTable = "airlock_tombstones"
 
     func normalize(in db: Database) throws -> Report {
         let norm = NormalizedRecords(entity: entity)
-        try QuarantineRecords.delete(inFiles: pendingFiles, in: db)
+        try QuarantineRecords.delete(entity: entity.name, inFiles: pendingFiles, in: db)
+        let nested = NestedRecords(entity)
         try db.execute(sql: "DELETE FROM \(tables.snapshot)")
         var extracts = entity.columns.enumerated().map { index, column in
             column.rules.derivation == nil
@@ -70,21 +71,26 @@ struct Normalizer {
             extracts.append("NULL AS \(NormalizedRecords.tombstone)")
         }
         extracts += spreadsheetColumns
-        try norm.create(
-            from:
-                "SELECT r.id AS raw_id, r.file_sha256, \(extracts.joined(separator: ", ")) FROM \(RawRecords.records(inFiles: pendingFiles))",
-            value: { value(of: entity.columns[$0], norm.text($0)) }, in: db)
+        let records =
+            nested?.records(inFiles: pendingFiles, extracts: extracts)
+            ?? "SELECT r.id AS raw_id, r.file_sha256, NULL AS \(NormalizedRecords.element), \(extracts.joined(separator: ", ")) FROM \(RawRecords.records(inFiles: pendingFiles))"
+        try norm.create(from: records, value: { value(of: entity.columns[$0], norm.text($0)) }, in: db)
         if case let .when(condition) = entity.source.deletion { try norm.markDeletes(where: condition, in: db) }
+        if let nested {
+            try nested.admit(in: db)
+            try nested.checkShapes(inFiles: pendingFiles, in: db)
+        }
         try SourceContract(normalizer: self).check(inFiles: pendingFiles, in: db)
         try RecordChecks(entity, parents: parents).run(in: db)
 
-        let quarantinedIDs = QuarantineRecords.heldBack(inFiles: pendingFiles)
+        let quarantinedIDs = QuarantineRecords.heldBack(entity: entity.name, inFiles: pendingFiles)
         let admitted = "raw_id NOT IN (\(quarantinedIDs))"
-        // The last row inserted for a key replaces the others: order so that the winner comes last.
+        // The last row inserted for a key replaces the others: order so that the winner comes
+        // last. A child's records share their top record's id; rowid keeps their array order.
         let winnerLast: String
         switch entity.dedupe {
-        case .last: winnerLast = "raw_id"
-        case let .latest(column): winnerLast = "\(norm.value(of: column)) NULLS FIRST, raw_id"
+        case .last: winnerLast = "raw_id, rowid"
+        case let .latest(column): winnerLast = "\(norm.value(of: column)) NULLS FIRST, raw_id, rowid"
         }
         try db.execute(
             sql: """
@@ -94,7 +100,9 @@ struct Normalizer {
                 """)
         var report = Report()
         report.records = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(NormalizedRecords.table)") ?? 0
-        report.quarantined = try Int.fetchOne(db, sql: "SELECT count(DISTINCT raw_id) FROM (\(quarantinedIDs))") ?? 0
+        report.quarantined =
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM \(NormalizedRecords.table) WHERE raw_id IN (\(quarantinedIDs))") ?? 0
         if entity.source.deletion != nil {
             report.tombstones = try deleteTombstonedKeys(admitted: admitted, winnerLast: winnerLast, in: db)
         }
@@ -103,7 +111,16 @@ struct Normalizer {
         if let category = entity.category {
             try countByCategory(category, quarantinedIDs: quarantinedIDs, into: &report, in: db)
         }
-        try keepBaselineRows(quarantinedIDs: quarantinedIDs, into: &report, in: db)
+        if !entity.childArrays.isEmpty {
+            try NestedRecords.recordMade(of: entity, admitted: admitted, winnerLast: winnerLast, in: db)
+        }
+        if let nested {
+            // Parents are normalized first, so the parent's table holds its rows after this run.
+            guard let parents else { preconditionFailure("a child entity is normalized with its parents' rows") }
+            report.kept = try nested.keepRowsOfKeptParents(parentRows: parents.table(of: nested.nesting.parent), in: db)
+        } else {
+            try keepBaselineRows(quarantinedIDs: quarantinedIDs, into: &report, in: db)
+        }
         try derive(in: db)
         report.overridden = try applyOverrides(in: db)
         try norm.drop(in: db)
@@ -298,12 +315,17 @@ struct Normalizer {
         guard format != .csv else {
             return "json_extract(r.record, \(dialect.literal(JSONPath.sqlPath([column.from]))))"
         }
+        var record = "r.record"
+        if let nested = NestedRecords(entity) {
+            if column.name == nested.nesting.ordinal { return nested.ordinalText }
+            record = nested.object(of: column)
+        }
         let path = dialect.literal(
             JSONPath.sqlPath(format.hasHeaderRow ? [column.from] : column.from.split(separator: ".").map(String.init)))
-        let shown = format == .xlsx ? "WHEN 'object' THEN \(SheetValue.shownSQL(of: "(r.record -> \(path))")) " : ""
+        let shown = format == .xlsx ? "WHEN 'object' THEN \(SheetValue.shownSQL(of: "(\(record) -> \(path))")) " : ""
         return """
-            CASE json_type(r.record, \(path)) WHEN 'integer' THEN r.record -> \(path) WHEN 'real' THEN r.record -> \(path) \
-            WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' \(shown)ELSE json_extract(r.record, \(path)) END
+            CASE json_type(\(record), \(path)) WHEN 'integer' THEN \(record) -> \(path) WHEN 'real' THEN \(record) -> \(path) \
+            WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' \(shown)ELSE json_extract(\(record), \(path)) END
             """
     }
 }

@@ -93,6 +93,9 @@ struct DropRun {
             }
             let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(EntityTables(entity).snapshot)") ?? 0
             result.findings += EntityChecks(entity).thresholds(counts: counts, rows: rows)
+            if entity.nesting?.ordinal != nil, counts.updated + counts.deleted > 0 {
+                result.findings.append(Self.positionsChurn(entity, counts))
+            }
         }
         // References are checked for every entity a bundled one refers to or is referred to by.
         for entity in spec.entities
@@ -120,6 +123,17 @@ struct DropRun {
             }
         }
         return findings
+    }
+
+    /// Said of a child keyed by position (`key: ordinal`) whose rows change: an element added or
+    /// removed mid-array moves every later one, which shows as updates and deletes that may
+    /// be no real change.
+    private static func positionsChurn(_ entity: EntitySpec, _ counts: EntityCounts) -> ValidationFinding {
+        ValidationFinding(
+            severity: .warn, check: "ordinal_key", entity: entity.name,
+            reason:
+                "keyed by position (key: ordinal): \(counts.updated) updated and \(counts.deleted) deleted rows may only be elements that moved up or down their array; key the child by a field of its elements if they have one"
+        )
     }
 
     /// A row of `QuarantineRecords.findings`.

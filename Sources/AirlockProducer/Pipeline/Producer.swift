@@ -56,7 +56,8 @@ package struct Producer {
         try ingest(try files ?? readyFiles(noting: &report), into: &report)
         let pending = try database.read(WorkspaceFile.pendingEntities)
         guard !pending.isEmpty else { return report }
-        let changed = spec.entities.filter { pending.contains($0.name) }
+        // A child is read again from its parent's files.
+        let changed = spec.entities.filter { pending.contains($0.filesEntity) }
         do {
             try database.write { db in try bundle(changed, signingKey: signingKey, report: &report, in: db) }
         } catch let blocked as Blocked {

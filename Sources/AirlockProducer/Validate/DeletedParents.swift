@@ -4,8 +4,9 @@ import GRDB
 
 /// Parents a drop deletes while children still name them, under references whose severity is
 /// quarantine: the parent keeps its row (its baseline row goes back into its snapshot), and a
-/// finding names the parent and a child that still names it. Under the default severity the
-/// same case blocks the bundle (`EntityChecks.references`).
+/// finding names the parent and a child that still names it, and the parent's own children
+/// (`children:`) keep their rows under it. Under the default severity the same case blocks
+/// the bundle (`EntityChecks.references`).
 struct DeletedParents {
     let spec: Spec
 
@@ -59,6 +60,15 @@ struct DeletedParents {
                     )
                 }
             }
+        }
+        // A kept parent row keeps its children's rows too, which its normalized children had
+        // dropped with it; parents come first, so a kept line keeps its taxes.
+        for child in spec.entities {
+            guard let nested = NestedRecords(child), kept[nested.nesting.parent] != nil,
+                current.bundled.contains(child.name)
+            else { continue }
+            let rows = try nested.keepRowsOfKeptParents(parentRows: current.table(of: nested.nesting.parent), in: db)
+            if rows > 0 { kept[child.name, default: Kept()].rows += rows }
         }
         return (findings, kept)
     }

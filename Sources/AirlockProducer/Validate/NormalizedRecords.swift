@@ -19,6 +19,20 @@ struct NormalizedRecords {
     /// The normalized value of the column at `index`.
     func value(_ index: Int) -> String { "v\(index)" }
 
+    /// SQL: how findings name the source field of the column at `index`: as the spec writes
+    /// it, or for a child's own fields with the element's place (`lines[2].qty`).
+    func field(_ index: Int) -> String {
+        let column = entity.columns[index], literal = SQLDialect.sqlite.literal
+        guard let nesting = entity.nesting else { return literal(column.from) }
+        let level = nesting.columnLevels[column.name] ?? 0
+        guard level == nesting.depth else { return literal(nesting.fieldName(column.from, level: level)) }
+        return column.from.isEmpty ? Self.element : "\(Self.element) || \(literal("." + column.from))"
+    }
+
+    /// A child's record: the place of its element in the top record (`lines[2]`); NULL for
+    /// the records of other entities.
+    static let element = "airlock_element"
+
     /// The normalized value of the column named `column`.
     func value(of column: String) -> String { value(entity.index(ofColumn: column)) }
 
@@ -46,17 +60,17 @@ struct NormalizedRecords {
     /// 1900; NULL for other sources.
     static let date1904 = "airlock_date1904"
 
-    /// Makes the table from `records`, a SELECT of `raw_id`, `file_sha256`, each column's
-    /// cleaned text as `text(_:)`, the tombstone field's text as `tombstone` (NULL without
-    /// one) and a spreadsheet's `cellProblems` and `date1904` (NULL for other sources), with
-    /// `value` giving each column's normalized value from it.
+    /// Makes the table from `records`, a SELECT of `raw_id`, `file_sha256`, `element`, each
+    /// column's cleaned text as `text(_:)`, the tombstone field's text as `tombstone` (NULL
+    /// without one) and a spreadsheet's `cellProblems` and `date1904` (NULL for other
+    /// sources), with `value` giving each column's normalized value from it.
     func create(from records: String, value: (Int) -> String, in db: Database) throws {
         try drop(in: db)
         let tombstone = Self.tombstone
         try db.execute(
             sql: """
                 CREATE TEMP TABLE \(Self.table) AS
-                SELECT raw_id, file_sha256, \(entity.columns.indices.map(text).joined(separator: ", ")),
+                SELECT raw_id, file_sha256, \(Self.element), \(entity.columns.indices.map(text).joined(separator: ", ")),
                        \(entity.columns.indices.map { "\(value($0)) AS \(self.value($0))" }.joined(separator: ", ")),
                        \(tombstone), \(Self.cellProblems), \(Self.date1904),
                        CASE WHEN \(tombstone) IS NULL OR trim(\(tombstone)) = '' THEN 0

@@ -49,7 +49,7 @@ struct RecordChecks {
     /// key cannot be told, so they are held back and the key keeps its row.
     private func tombstoneCheck(_ field: String, in db: Database) throws {
         try QuarantineRecords.insert(
-            entity: entity.name, field: field, value: NormalizedRecords.tombstone,
+            entity: entity.name, field: dialect.literal(field), value: NormalizedRecords.tombstone,
             reason:
                 "quote(\(NormalizedRecords.tombstone)) || ' is not true or false, so whether the record deletes its key cannot be told'",
             check: "'tombstone'", severity: dialect.literal(Severity.quarantine.rawValue), key: recordKey,
@@ -78,7 +78,7 @@ struct RecordChecks {
         let values = "json_array(\(indices.map(norm.value).joined(separator: ", ")))"
         let present = indices.map { "\(norm.value($0)) IS NOT NULL" }.joined(separator: " AND ")
         try QuarantineRecords.insert(
-            entity: entity.name, field: indices.map { entity.columns[$0].from }.joined(separator: ", "),
+            entity: entity.name, field: indices.map(norm.field).joined(separator: " || ', ' || "),
             value: "json_array(\(indices.map(norm.text).joined(separator: ", ")))",
             reason: "\(values) || ' is also the value of another record with a different key'", check: "'unique'",
             severity: dialect.literal(rule.severity.rawValue), key: recordKey, from: NormalizedRecords.writingRecords,
@@ -110,7 +110,7 @@ struct RecordChecks {
         let text = norm.text(index)
         let check = isKey ? "CASE WHEN \(text) IS NULL OR trim(\(text)) = '' THEN 'key' ELSE 'type' END" : "'type'"
         try QuarantineRecords.insert(
-            entity: entity.name, field: column.from, value: text, reason: reason, check: check,
+            entity: entity.name, field: norm.field(index), value: text, reason: reason, check: check,
             severity: dialect.literal(Severity.quarantine.rawValue), key: recordKey,
             from: isKey ? NormalizedRecords.table : NormalizedRecords.writingRecords,
             where: "\(norm.value(index)) IS NULL AND \(reason) IS NOT NULL", in: db)
@@ -121,7 +121,7 @@ struct RecordChecks {
         reason: String, from source: String = NormalizedRecords.writingRecords, in db: Database
     ) throws {
         try QuarantineRecords.insert(
-            entity: entity.name, field: column.from, value: norm.text(index), reason: reason,
+            entity: entity.name, field: norm.field(index), value: norm.text(index), reason: reason,
             check: dialect.literal(check), severity: dialect.literal(severity.rawValue), key: recordKey,
             from: source, where: condition, in: db)
     }

@@ -20,10 +20,35 @@ struct SourceContract {
         let rawID: Int64
     }
 
+    /// The columns read from the records' fields: for a child, from its elements' fields
+    /// (its parent's key is its parent's business, its position is no field).
+    private var columnsRead: [ColumnSpec] {
+        entity.columns.filter { column in
+            guard column.rules.derivation == nil else { return false }
+            guard let nesting = entity.nesting else { return true }
+            return nesting.columnLevels[column.name] == nesting.depth && column.name != nesting.ordinal
+        }
+    }
+
+    /// How findings name a field of the records: a child's as a field of its array's
+    /// elements, `lines[].qty`.
+    private func shown(_ field: String) -> String {
+        entity.nesting.map { $0.fieldName(field, level: $0.depth) } ?? field
+    }
+
+    /// The records whose fields are checked, with `id` (their top record's), `file_sha256`
+    /// and `record`: the raw records of `files`, or a child's elements in them.
+    private func records(inFiles files: String) -> String {
+        NestedRecords(entity)?.elements(inFiles: files)
+            ?? "SELECT id, file_sha256, record FROM \(RawRecords.table) WHERE file_sha256 IN (\(files))"
+    }
+
     /// The top-level source fields the spec reads, in spec order.
     private var fieldsRead: [String] {
-        var fields = entity.columns.filter { $0.rules.derivation == nil }.map(\.from)
+        var fields = columnsRead.map(\.from)
         if case let .tombstone(field) = entity.source.deletion { fields.append(field) }
+        // The arrays children read are read too, by them.
+        fields += entity.childArrays.map { $0.joined(separator: ".") }
         let topLevel = entity.source.format.hasHeaderRow ? fields : fields.map { String($0.prefix { $0 != "." }) }
         var seen = Set<String>()
         return topLevel.filter { seen.insert($0).inserted }
@@ -36,9 +61,10 @@ struct SourceContract {
         if let severity = entity.source.unknownFields {
             for field in unknown {
                 try record(
-                    field.field, check: "unknown_fields", severity: severity, file: field.file, rawID: field.rawID,
+                    shown(field.field), check: "unknown_fields", severity: severity, file: field.file,
+                    rawID: field.rawID,
                     reason:
-                        "the file holds a field the spec does not read, '\(field.field)'; add a column for it (from: \(field.field)) or set source.unknown_fields: ignore",
+                        "the file holds a field the spec does not read, '\(shown(field.field))'; add a column for it (from: \(field.field)) or set source.unknown_fields: ignore",
                     in: db)
             }
         }
@@ -46,16 +72,17 @@ struct SourceContract {
             let candidates = unknown.filter { $0.file == file }.map(\.field)
             let hint = try renameHint(for: column, among: candidates, inFile: file, in: db)
             try record(
-                column.from, check: "missing_fields", severity: entity.source.missingFields, file: file, rawID: rawID,
-                reason: "no record of the file holds '\(column.from)', which column \(column.name) reads\(hint)", in: db
-            )
+                shown(column.from), check: "missing_fields", severity: entity.source.missingFields, file: file,
+                rawID: rawID,
+                reason: "no record of the file holds '\(shown(column.from))', which column \(column.name) reads\(hint)",
+                in: db)
         }
     }
 
     /// The columns whose source field no record of a file holds, per file with its first
     /// record. A CSV file or a sheet is not asked: a header without a column the spec reads rejects it.
     private func missingFields(inFiles files: String, in db: Database) throws -> [(ColumnSpec, String, Int64)] {
-        let columns = entity.columns.filter { $0.rules.derivation == nil }
+        let columns = columnsRead
         guard !entity.source.format.hasHeaderRow, !columns.isEmpty else { return [] }
         let held = columns.map { column in
             let path = JSONPath.sqlPath(column.from.split(separator: ".").map(String.init))
@@ -65,8 +92,8 @@ struct SourceContract {
         for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT file_sha256, min(id), \(held.joined(separator: ", ")) FROM \(RawRecords.table)
-                WHERE file_sha256 IN (\(files)) GROUP BY file_sha256
+                SELECT file_sha256, min(id), \(held.joined(separator: ", ")) FROM (\(records(inFiles: files)))
+                GROUP BY file_sha256
                 """)
         {
             for (index, column) in columns.enumerated() where row[index + 2] as Int == 0 {
@@ -82,7 +109,7 @@ struct SourceContract {
         let records =
             entity.source.format.hasHeaderRow
             ? "SELECT * FROM \(RawRecords.table) WHERE id IN (SELECT min(id) FROM \(RawRecords.table) WHERE file_sha256 IN (\(files)) GROUP BY file_sha256)"
-            : "SELECT * FROM \(RawRecords.table) WHERE file_sha256 IN (\(files))"
+            : records(inFiles: files)
         let known = fieldsRead.map(dialect.literal).joined(separator: ", ")
         return try Row.fetchAll(
             db,
@@ -99,14 +126,15 @@ struct SourceContract {
     private func renameHint(
         for column: ColumnSpec, among candidates: [String], inFile file: String, in db: Database
     ) throws -> String {
-        let setting = "entities.\(entity.name).columns.\(column.name).from"
+        let setting = "\(entity.nesting?.place ?? "entities.\(entity.name)").columns.\(column.name).from"
         guard !candidates.isEmpty else { return "" }
         let tables = EntityTables(entity), norm = NormalizedRecords(entity: entity)
         let keyMatch = entity.key.map { "b.\(dialect.identifier($0)) = n.\(norm.value(of: $0))" }
             .joined(separator: " AND ")
         let old = "b.\(dialect.identifier(column.name))"
         var best: (field: String, matches: Int, compared: Int)?
-        for candidate in candidates {
+        // A child's records are elements the normalized rows no longer point to: spelling only.
+        for candidate in candidates where entity.nesting == nil {
             var renamed = column
             renamed.from = candidate
             let row = try Row.fetchOne(
@@ -136,7 +164,7 @@ struct SourceContract {
         in db: Database
     ) throws {
         try QuarantineRecords.insert(
-            entity: entity.name, field: field, value: "NULL", reason: dialect.literal(reason),
+            entity: entity.name, field: dialect.literal(field), value: "NULL", reason: dialect.literal(reason),
             check: dialect.literal(check), severity: dialect.literal(severity.rawValue),
             from: "(SELECT \(rawID) AS raw_id, \(dialect.literal(file)) AS file_sha256)", where: "1", in: db)
     }

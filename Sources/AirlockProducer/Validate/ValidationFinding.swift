@@ -7,7 +7,8 @@ package struct ValidationFinding: Codable, Equatable, Sendable {
     package var severity: Severity
     /// What failed: `type`, `key` (an empty key), `not_null`, `unique`, `accepted`, `pattern`,
     /// `range`, `length`, `transition`, `references`, `tombstone`, `unread_records`, `unknown_fields`,
-    /// `missing_fields`, `min_rows`, `max_delete_share`, `max_change_share`.
+    /// `missing_fields`, `min_rows`, `max_delete_share`, `max_change_share`, `nested_array` (a
+    /// child's array or element that is not one), `ordinal_key` (a child keyed by position changed).
     package var check: String
     package var entity: String
     package var file: String?
