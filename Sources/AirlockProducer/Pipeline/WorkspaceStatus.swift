@@ -102,7 +102,8 @@ package struct WorkspaceStatus: Codable, Equatable {
                 db,
                 sql: """
                     SELECT e.entity, \(UnparsedRecords.countPerEntity(files: recent, alias: "e")), \(QuarantineRecords.countPerEntity(files: recent, alias: "e"))
-                    FROM (SELECT DISTINCT entity FROM \(recent) WHERE entity IS NOT NULL) AS e ORDER BY e.entity
+                    FROM (SELECT entity FROM \(recent) WHERE entity IS NOT NULL UNION \(QuarantineRecords.entities(inFiles: recent))) AS e
+                    ORDER BY e.entity
                     """
             ).map { HeldBack(entity: $0[0], unreadable: $0[1], invalidValues: $0[2]) }
             let unparsed =
