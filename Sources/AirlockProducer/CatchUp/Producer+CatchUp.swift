@@ -19,11 +19,11 @@ extension Producer {
     /// is rolled back.
     package func catchUp(from: String) throws -> CaughtUp {
         try WorkspaceHealth(workspace: workspace).check()
-        try publishStagedBundles()
+        try StagedBundles(workspace: workspace).publish()
         let signingKey = try KeyStore(directory: workspace.keys, agent: agent).signingKey(spec.producerKey)
         let stager = BundleStager(
             spec: spec, staging: workspace.staging, logger: logger,
-            time: fixedTime ?? Int(Date().timeIntervalSince1970), progress: progress)
+            time: now, progress: progress)
         var staged: BundleStager.Staged?
         try database.writeWithoutTransaction { db in
             try db.inTransaction {

@@ -5,6 +5,11 @@ import Foundation
 
 /// The first step of a run: the inbox files, each read in its own transaction.
 extension Producer {
+    /// Where read, rejected and blocked files go.
+    private var inboxDisposal: InboxDisposal {
+        InboxDisposal(inbox: workspace.inbox, keepProcessed: spec.inbox.keepProcessed)
+    }
+
     func readyFiles(noting report: inout RunReport) throws -> [URL] {
         try InboxListing(of: workspace.inbox).files.filter { url in
             guard WriterCheck.check(url.path) == .writing else { return true }
@@ -15,7 +20,6 @@ extension Producer {
 
     func ingest(_ files: [URL], into report: inout RunReport) throws {
         let ingestor = Ingestor(database: database, spec: spec, progress: progress)
-        let disposal = InboxDisposal(inbox: workspace.inbox, keepProcessed: spec.inbox.keepProcessed)
         report.undecodableNames = try InboxListing(of: workspace.inbox).undecodableNames
         // Each is an event `airlock run` and `watch` print a line of their own for, so it is
         // logged at info: one line per event on a terminal, all of them in a log.
@@ -54,8 +58,8 @@ extension Producer {
                     report.rejected.append(error)
                 }
             }
-            if let destination = try disposal.dispose(url, mode: file?.opened.mode, outcomes: outcomes) {
-                if destination.deletingLastPathComponent() == disposal.processed {
+            if let destination = try inboxDisposal.dispose(url, mode: file?.opened.mode, outcomes: outcomes) {
+                if destination.deletingLastPathComponent() == inboxDisposal.processed {
                     report.processed.append(destination)
                 }
                 logger.info(
@@ -67,5 +71,15 @@ extension Producer {
                     ])
             }
         }
+    }
+
+    /// Sets a blocked drop's files aside like rejected ones: dropped again (after the data or
+    /// the spec is fixed) they are read afresh, and a corrected export is not mixed with them.
+    func setAsideBlockedDrop(_ report: inout RunReport) throws {
+        try database.write { db in
+            try WorkspaceFile.settlePending(
+                as: .rejected, error: "validation blocked the bundle; see .airlock/validation.json", in: db)
+        }
+        report.setAside = try report.processed.map { try inboxDisposal.setAside($0) }
     }
 }

@@ -1,0 +1,46 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+import GRDB
+
+/// The run's transaction: the drop run, and when it changes something and nothing blocks,
+/// its bundle staged and the workspace moved on to it.
+extension Producer {
+    /// Thrown out of the run's transaction so that a blocked run changes nothing.
+    struct Blocked: Error {
+        let findings: [ValidationFinding]
+    }
+
+    /// Runs the drop and, when it changes something and nothing blocks, stages its bundle and
+    /// makes the snapshots the new baselines, in the run's transaction.
+    func bundle(_ changed: [EntitySpec], signingKey: any Signer, report: inout RunReport, in db: Database)
+        throws
+    {
+        let drop = try DropRun(spec: spec, logger: logger, progress: progress).run(changed, in: db)
+        report.findings = drop.findings
+        if drop.isBlocked { throw Blocked(findings: drop.findings) }
+        guard drop.changesSomething else {
+            try WorkspaceFile.settlePending(as: .unchanged, in: db)
+            report.outcome = .noChanges
+            return
+        }
+        let stager = BundleStager(
+            spec: spec, staging: workspace.staging, logger: logger, time: now, progress: progress)
+        let staged = try stager.stage(drop, signingKey: signingKey, in: db)
+        let sequence = staged.manifest.sequence
+        progress?(ProgressUpdate(task: "keeping the new baseline", done: 0, total: 1, unit: .steps))
+        try timer.time("promote baseline") {
+            for entity in drop.entities { try EntityDiff(entity).promote(bundle: sequence, in: db) }
+        }
+        try WorkspaceFile.settlePending(as: .bundled, bundle: sequence, in: db)
+        try BundleRecord(
+            sequence: sequence, id: staged.manifest.id, digest: staged.digest, fileName: staged.file.lastPathComponent,
+            createdAt: staged.manifest.created
+        ).insert(db)
+        // With the bundle, never before: a pull whose records were not bundled asks for them again.
+        try PullCursor.commit(staged.cursors, in: db)
+        report.outcome = .bundle(
+            file: workspace.outbox.appendingPathComponent(staged.file.lastPathComponent),
+            manifest: staged.manifest, digest: staged.digest)
+    }
+}
