@@ -46,8 +46,8 @@ enum ChecksumOffsetStatements {
     static let lookup = #"""
         CREATE OR REPLACE FUNCTION pg_temp.airlock_offsets(table_key text, OUT first bigint, OUT second bigint) LANGUAGE plpgsql AS $airlock$
         BEGIN
-          IF to_regclass('airlock_checksum_offsets') IS NOT NULL THEN
-            EXECUTE 'SELECT first, second FROM airlock_checksum_offsets WHERE table_name = $1 AND slot = ''current''' INTO first, second USING table_key;
+          IF to_regclass('\#(table)') IS NOT NULL THEN
+            EXECUTE 'SELECT first, second FROM \#(table) WHERE table_name = $1 AND slot = ''current''' INTO first, second USING table_key;
           END IF;
           first := coalesce(first, 0);
           second := coalesce(second, 0);

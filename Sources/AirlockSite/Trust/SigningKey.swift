@@ -45,14 +45,18 @@ package struct SigningKey: Signer {
         return SSHArmor.wrap(file.bytes, label: "OPENSSH PRIVATE KEY")
     }
 
-    /// Reads an OpenSSH private key file; encrypted keys are refused with a clear message.
-    package static func load(path: String) throws -> SigningKey {
-        let text: String
+    /// The text of the key file at `path`, or why it cannot be read, in words.
+    private static func keyFileText(_ path: String) throws -> String {
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw KeyError.unreadable(path: path, reason: FileErrorText.reason(error))
         }
+    }
+
+    /// Reads an OpenSSH private key file; encrypted keys are refused with a clear message.
+    package static func load(path: String) throws -> SigningKey {
+        let text = try keyFileText(path)
         do {
             return try parse(text)
         } catch let error as KeyError {
@@ -65,12 +69,7 @@ package struct SigningKey: Signer {
     /// The public key a private key file names in the clear, even when its secret is
     /// protected by a passphrase: what to ask ssh-agent for.
     package static func publicKey(ofKeyFile path: String) throws -> PublicSigningKey {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw KeyError.unreadable(path: path, reason: FileErrorText.reason(error))
-        }
+        let text = try keyFileText(path)
         do {
             var reader = SSHReader(try SSHArmor.unwrap(text, label: "OPENSSH PRIVATE KEY"))
             guard try reader.raw(15) == Array("openssh-key-v1".utf8) + [0] else {
