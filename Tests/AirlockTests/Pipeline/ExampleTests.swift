@@ -36,18 +36,9 @@ import Testing
         }
         #expect(bundles.count == 2)
 
-        let target: Target
-        var query: (String) throws -> String
-        switch dialect {
-        case .postgres:
-            let postgres = try Postgres.freshDatabase()
-            target = try Target("postgres:" + postgres.conninfo)
-            query = postgres.query
-        case .sqlite:
-            let path = workspace.root.appendingPathComponent("target.db").path
-            target = try Target("sqlite:" + path)
-            query = { try Shell.run(["sqlite3", path, $0]).output }
-        }
+        let site = try ScriptTarget.fresh(dialect)
+        defer { site.remove() }
+        let target = try site.target, query = site.query
         let applier = BundleApplier(
             verifier: BundleVerifier(allowedSigners: try AllowedSigners(path: workspace.allowedSigners.path)))
         for bundle in bundles {

@@ -9,7 +9,7 @@ import Testing
 /// `pull.incremental` against the test API's changing source (`/changes/page` of
 /// `Tests/Fixtures/pull/api_server.py`), with real SQLite: the cursor moves only with a bundle,
 /// a failed round leaves it where it was, and the next round asks from it, `lookback` earlier.
-@Suite struct IncrementalPullTests {
+@Suite(.tags(.python3), .runsExternalPrograms) struct IncrementalPullTests {
     static let incremental = "{param: updated_since, from: \"max(updated_at)\", lookback: 1h}"
     /// The newest `updatedAt` of the fixture's 23 products (p23, 08:00 at +02:00), and an hour
     /// before it: where the second pull starts.
@@ -142,14 +142,19 @@ import Testing
         #expect(try bundle(workspace).manifest.sources.map(\.cursor?.committed) == ["2026-11-25T12:00:00Z"])
     }
 
-    @Test func discardingABundleTakesItsCursorBackAndTheReportsShowIt() throws {
-        let server = try APIServer(token: PullerTests.token)
-        let workspace = try TestWorkspace(spec: Self.spec(server))
-        defer { workspace.remove() }
+    /// A first pull bundled, then p05's amount changed at 10:00 and pulled again.
+    private func pullAChangeAfterABundle(_ server: APIServer, _ workspace: TestWorkspace) throws {
         try pull(workspace)
         _ = try bundle(workspace)
         try server.steer("change?id=p05&amount=55.50&at=2026-11-25T10:00:00Z")
         try pull(workspace)
+    }
+
+    @Test func discardingABundleTakesItsCursorBackAndTheReportsShowIt() throws {
+        let server = try APIServer(token: PullerTests.token)
+        let workspace = try TestWorkspace(spec: Self.spec(server))
+        defer { workspace.remove() }
+        try pullAChangeAfterABundle(server, workspace)
         let (manifest, digest) = try bundle(workspace)
         #expect(try committed(workspace) == "2026-11-25T10:00:00Z")
 
@@ -173,10 +178,7 @@ import Testing
         let server = try APIServer(token: PullerTests.token)
         let workspace = try TestWorkspace(spec: Self.spec(server))
         defer { workspace.remove() }
-        try pull(workspace)
-        _ = try bundle(workspace)
-        try server.steer("change?id=p05&amount=55.50&at=2026-11-25T10:00:00Z")
-        try pull(workspace)
+        try pullAChangeAfterABundle(server, workspace)
         _ = try bundle(workspace)
 
         try FileManager.default.removeItem(at: workspace.root.appendingPathComponent(".airlock"))

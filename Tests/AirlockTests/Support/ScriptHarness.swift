@@ -121,6 +121,24 @@ enum ScriptTarget {
         }
     }
 
+    /// The target as `airlock apply` names it.
+    var target: Target {
+        get throws {
+            switch self {
+            case let .sqlite(path): return try Target("sqlite:" + path.path)
+            case let .postgres(postgres): return try Target("postgres:" + postgres.conninfo)
+            }
+        }
+    }
+
+    /// Rows as `a|b|c` lines, as `sqlite3 FILE SQL` and `psql -At -F '|'` print them.
+    func query(_ sql: String) throws -> String {
+        switch self {
+        case let .sqlite(path): return try Shell.run(["sqlite3", path.path, sql]).output
+        case let .postgres(postgres): return try postgres.query(sql)
+        }
+    }
+
     /// Runs SQL (the site's DDL, say) outside any bundle.
     func execute(_ sql: String) throws {
         switch self {
