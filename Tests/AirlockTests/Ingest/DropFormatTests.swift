@@ -23,7 +23,7 @@ import Testing
         }
     }
 
-    @Test func archiveMembersAreIngestedWithTheirProvenance() throws {
+    @Test(.tags(.python3), .runsExternalPrograms) func archiveMembersAreIngestedWithTheirProvenance() throws {
         let workspace = try TestWorkspace()
         defer { workspace.remove() }
         let zip = workspace.inbox.appendingPathComponent("drop.zip")

@@ -8,7 +8,7 @@ import Testing
 
 /// `airlock pull` against a real HTTP server on 127.0.0.1 (`Tests/Fixtures/pull/api_server.py`)
 /// through libcurl: each pagination style, injected failures, and where credentials end up.
-@Suite struct PullerTests {
+@Suite(.tags(.python3), .runsExternalPrograms) struct PullerTests {
     static let token = "tok-\(UUID().uuidString)"
     static let apiKey = "key-\(UUID().uuidString)"
     static let environment = ["TEST_API_TOKEN": token, "TEST_API_KEY": apiKey]

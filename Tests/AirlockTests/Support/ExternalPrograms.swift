@@ -12,6 +12,8 @@ extension Tag {
     @Tag static var sshKeygen: Self
     /// Headless Chromium, through `scripts/report-check`.
     @Tag static var chromium: Self
+    /// python3: the local test API (`APIServer`) and files made as other tools write them.
+    @Tag static var python3: Self
     /// python3 with openpyxl, which writes the xlsx workbooks (`Tests/Fixtures/xlsx/make-workbooks.py`).
     @Tag static var openpyxl: Self
 }
