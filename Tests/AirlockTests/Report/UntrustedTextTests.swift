@@ -3,6 +3,7 @@ import Testing
 
 @testable import AirlockBase
 @testable import AirlockProducer
+@testable import AirlockSite
 
 /// Values and file names come from sources, which anyone may write: what the commands print
 /// and the logs they write carry them with every control character visible, and report.md
@@ -52,6 +53,29 @@ import Testing
     @Test func reportMarkdownCarriesValuesAsText() {
         let cell = MarkdownReport.cell("<script>x</script> *b* _i_ [l](http://e) `c` a|b ~s~ &amp; \\ product_id")
         #expect(cell == #"\<script\>x\</script\> \*b\* \_i\_ \[l\](http://e) \`c\` a\|b \~s\~ \&amp; \\\\ product_id"#)
+    }
+
+    /// The same through a real run: a name written as markup reaches the bundle's report.md
+    /// escaped wherever it stands, and never as the markup it spells.
+    @Test func aRunsReportMarkdownCarriesAHostileValueAsText() throws {
+        let workspace = try TestWorkspace()
+        defer { workspace.remove() }
+        let name = "<img src=x onerror=alert(1)> *b* [l](http://e) a|b"
+        try workspace.write(
+            TestWorkspace.paymentsHeader + "1,\"\(name)\",Botha,10.00,card,2026-11-01T09:00:00Z\n",
+            toInbox: "payments.csv")
+        guard case let .bundle(file, _, _) = try workspace.run().outcome else {
+            Issue.record("no bundle")
+            return
+        }
+        let folder = try Shell.extract(file)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let report = try String(
+            contentsOf: folder.appendingPathComponent(BundleLayout.markdownReport), encoding: .utf8)
+        let escaped = MarkdownReport.cell(name)
+        #expect(report.contains(escaped), "\(report)")
+        let rest = report.replacingOccurrences(of: escaped, with: "")
+        #expect(!rest.contains("<img") && !rest.contains("](http://e)") && !rest.contains("a|b"), "\(report)")
     }
 
     @Test func anUnusableSourceDateEpochIsRefusedBeforeAnythingRuns() throws {
