@@ -36,6 +36,11 @@ import Testing
         #expect(
             try postgres.query("SELECT preferences->>'theme' FROM unified_profiles WHERE display_name = 'Thandi'")
                 == "dark\n")
+        // An array column takes its literal as an array, elements and all.
+        #expect(
+            try postgres.query(
+                "SELECT array_length(tags, 1), tags[2] FROM unified_profiles WHERE display_name = 'Thandi'")
+                == "2|early adopter\n")
         // The site's own columns: ids from its sequence, values of its own.
         _ = try postgres.query(
             "UPDATE products SET notes = 'reorder', stock = 7 WHERE sku = 'P-2'; UPDATE products SET stock = 3 WHERE sku = 'P-1'"
@@ -115,7 +120,7 @@ extension ExistingDatabaseTests {
         CREATE TABLE users (id TEXT PRIMARY KEY, email VARCHAR(120) NOT NULL UNIQUE,
             role TEXT NOT NULL CHECK (role IN ('admin', 'member', 'guest')), created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP);
         CREATE TABLE unified_profiles (user_id TEXT PRIMARY KEY REFERENCES users (id), display_name TEXT, preferences TEXT,
-            updated_at TEXT DEFAULT CURRENT_TIMESTAMP);
+            tags TEXT, updated_at TEXT DEFAULT CURRENT_TIMESTAMP);
         CREATE TABLE products (id INTEGER PRIMARY KEY, sku TEXT NOT NULL, name TEXT, product_type TEXT NOT NULL, price TEXT,
             notes TEXT, stock INTEGER NOT NULL DEFAULT 0);
         """

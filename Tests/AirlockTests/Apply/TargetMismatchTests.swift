@@ -138,7 +138,7 @@ import Testing
         Case(
             name: "a NOT NULL column the rows leave empty",
             change:
-                "DROP TABLE unified_profiles; CREATE TABLE unified_profiles (user_id TEXT PRIMARY KEY, display_name TEXT, preferences TEXT NOT NULL)",
+                "DROP TABLE unified_profiles; CREATE TABLE unified_profiles (user_id TEXT PRIMARY KEY, display_name TEXT, preferences TEXT NOT NULL, tags TEXT)",
             refusals: [
                 "profiles: column preferences of table unified_profiles is NOT NULL, but 1 of the bundle's rows have no value for it (user_id=6f1c0c2e-4b7a-4d39-9a57-0f7c2d7e1a04)"
             ], bundle: 2),

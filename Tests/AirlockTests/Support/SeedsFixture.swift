@@ -5,7 +5,7 @@ import Foundation
 
 /// A target a site already has, modeled on the seeds of the MobileMart sync Airlock was made
 /// for: `auth.users` (uuid id, varchar email unique, an enum role, created_at defaulted),
-/// `public.unified_profiles` referring to it with a jsonb column, and `public.products` with a
+/// `public.unified_profiles` referring to it with a jsonb and a text[] column, and `public.products` with a
 /// bigserial id, an enum product type, no unique constraint on the natural key and columns of
 /// the site's own. Two drops make bundle 1 (a first load) and bundle 2 (updates, inserts and
 /// deletes in every table).
@@ -32,6 +32,7 @@ struct SeedsFixture {
               user_id: {type: text, references: users}
               display_name: text
               preferences: text
+              tags: text
           products:
             table: public.products
             source: {files: "products*.json"}
@@ -59,6 +60,7 @@ struct SeedsFixture {
             user_id uuid PRIMARY KEY REFERENCES auth.users (id),
             display_name text,
             preferences jsonb,
+            tags text[],
             updated_at timestamptz DEFAULT now()
         );
         CREATE TYPE public.product_type AS ENUM ('airtime', 'data', 'bill_payment', 'voucher');
@@ -84,8 +86,8 @@ struct SeedsFixture {
          {"id": "\(user(3))", "email": "sipho@example.com", "role": "Member"}]
         """,
         "profiles-1.json": #"""
-        [{"user_id": "6f1c0c2e-4b7a-4d39-9a57-0f7c2d7e1a01", "display_name": "Thandi", "preferences": "{\"theme\":\"dark\",\"lang\":\"zu\"}"},
-         {"user_id": "6f1c0c2e-4b7a-4d39-9a57-0f7c2d7e1a02", "display_name": "Lerato", "preferences": "{\"lang\": \"en\"}"}]
+        [{"user_id": "6f1c0c2e-4b7a-4d39-9a57-0f7c2d7e1a01", "display_name": "Thandi", "preferences": "{\"theme\":\"dark\",\"lang\":\"zu\"}", "tags": "{vip,\"early adopter\"}"},
+         {"user_id": "6f1c0c2e-4b7a-4d39-9a57-0f7c2d7e1a02", "display_name": "Lerato", "preferences": "{\"lang\": \"en\"}", "tags": "{beta}"}]
         """#,
         "products-1.json": """
         [{"sku": "P-1", "name": "Airtime R10", "product_type": "airtime", "price": "10.00"},
@@ -104,8 +106,8 @@ struct SeedsFixture {
          {"id": "\(user(4))", "email": "guest@example.com", "role": "guest"}]
         """,
         "profiles-2.json": #"""
-        [{"user_id": "6f1c0c2e-4b7a-4d39-9a57-0f7c2d7e1a02", "display_name": "Lerato M", "preferences": "{\"lang\": \"en\", \"beta\": true}"},
-         {"user_id": "6f1c0c2e-4b7a-4d39-9a57-0f7c2d7e1a04", "display_name": "Guest", "preferences": null}]
+        [{"user_id": "6f1c0c2e-4b7a-4d39-9a57-0f7c2d7e1a02", "display_name": "Lerato M", "preferences": "{\"lang\": \"en\", \"beta\": true}", "tags": "{beta,\"it's\"}"},
+         {"user_id": "6f1c0c2e-4b7a-4d39-9a57-0f7c2d7e1a04", "display_name": "Guest", "preferences": null, "tags": "{}"}]
         """#,
         "products-2.json": """
         [{"sku": "P-1", "name": "Airtime R10", "product_type": "airtime", "price": "12.50"},
