@@ -118,6 +118,15 @@ final class SheetRowsHandler: WorkbookPartHandler {
         var reason: String
     }
 
+    /// A text cell. A NUL (written `_x0000_`) is held back with the cell's place, as a JSON
+    /// reader holds back `\u0000`: PostgreSQL text cannot hold it and C strings cut it short.
+    private static func textCell(_ text: String) -> Result<SheetValue, CellProblem> {
+        guard !text.unicodeScalars.contains("\u{0}") else {
+            return .failure(CellProblem(reason: "the text holds a NUL character (_x0000_), which no target can store"))
+        }
+        return .success(.text(text))
+    }
+
     /// The cell's content by its type.
     private func read() -> Result<SheetValue, CellProblem> {
         if let formula, value == nil || (cellType == "n" && value == "") {
@@ -131,9 +140,9 @@ final class SheetRowsHandler: WorkbookPartHandler {
                     CellProblem(reason: "shared string \(text) does not exist (the table holds \(sharedStrings.count))")
                 )
             }
-            return .success(.text(sharedStrings[index]))
+            return Self.textCell(sharedStrings[index])
         case "inlineStr", "str", "d":
-            return .success(.text(text))
+            return Self.textCell(text)
         case "b":
             guard text == "0" || text == "1" else {
                 return .failure(CellProblem(reason: "'\(text)' is not a boolean cell's 0 or 1"))
