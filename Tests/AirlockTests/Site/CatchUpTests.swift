@@ -84,10 +84,7 @@ import Testing
         #expect(chain.catchup.lastPathComponent == "catchup-000001-000003.tar.gz")
         let folder = chain.workspace.root
         let late = "sqlite:\(folder.path)/late.db", every = "sqlite:\(folder.path)/every.db"
-        func dump(_ name: String) throws -> String {
-            try Shell.run(["sqlite3", folder.appendingPathComponent("\(name).db").path, ".dump products payments"])
-                .output
-        }
+        func dump(_ name: String) throws -> String { try Self.sqliteDump(folder.appendingPathComponent("\(name).db")) }
         for bundle in chain.bundles.prefix(3) {
             #expect(try chain.airlock(["apply", bundle.path, "--target", every]).status == 0)
         }
@@ -237,5 +234,45 @@ import Testing
             #expect(try Shell.run(["sqlite3", late.path, "SELECT count(*) FROM products"]).output == "0\n")
             #expect(try Shell.run(["sqlite3", late.path, "SELECT count(*) FROM payments"]).output == "0\n")
         }
+    }
+
+    /// `airlock run --full` writes, after the run, the bundle for an empty target (as catchup
+    /// --from 0), even when nothing new came in: plain psql and sqlite3 apply it to empty
+    /// targets, which then hold the producer's newest bundle, as its verify.sql confirms.
+    @Test func runFullWritesTheBundleANewSiteStartsWith() throws {
+        let chain = try Chain()
+        defer { chain.workspace.remove() }
+        let full = try chain.airlock(["run", "--full"])
+        #expect(full.status == 0, "\(full.error)")
+        #expect(full.output.contains("no new files in the inbox; no bundle written"), "\(full.output)")
+        let written = chain.workspace.root.appendingPathComponent("outbox/catchup-000000-000003.tar.gz")
+        #expect(full.output.contains("wrote \(written.path): moves a target at bundle 0 to bundle 3"), "\(full.output)")
+
+        let folder = chain.workspace.root
+        let new = folder.appendingPathComponent("new.db"), every = folder.appendingPathComponent("every.db")
+        for bundle in chain.bundles { #expect(try Self.sqlite3(bundle, "upsert", on: every).status == 0) }
+        let applied = try Self.sqlite3(written, "upsert", on: new)
+        #expect(applied.status == 0, "\(applied.error)")
+        #expect(try Self.sqliteDump(new) == Self.sqliteDump(every))
+        let check = try Self.sqlite3(written, "verify", on: new)
+        #expect(check.status == 0 && !check.output.contains("DIFFERS"), "\(check.output) \(check.error)")
+
+        let everyPostgres = try Postgres.freshDatabase(), newPostgres = try Postgres.freshDatabase()
+        for bundle in chain.bundles { #expect(try Self.psql(bundle, "upsert", on: everyPostgres).status == 0) }
+        let appliedPostgres = try Self.psql(written, "upsert", on: newPostgres)
+        #expect(appliedPostgres.status == 0, "\(appliedPostgres.error)")
+        // The rows of every entity (the target that applied each bundle also keeps the rows
+        // bundle 2 deleted, in payments__removed_000002, for its rollback).
+        func rows(_ database: Postgres) throws -> String {
+            try ["contacts", "orders", "payments", "products", "profiles"].map {
+                try database.query("SELECT * FROM \($0) ORDER BY 1")
+            }.joined(separator: "--\n")
+        }
+        #expect(try rows(newPostgres) == rows(everyPostgres))
+        #expect(try newPostgres.query("SELECT count(*) FROM payments") == "3\n")
+        let verify = try Self.psql(written, "verify", on: newPostgres)
+        #expect(verify.status == 0 && !verify.output.contains("DIFFERS"), "\(verify.output) \(verify.error)")
+        let head = "SELECT head_digest FROM airlock_ledger ORDER BY id DESC LIMIT 1"
+        #expect(try newPostgres.query(head) == everyPostgres.query(head))
     }
 }
