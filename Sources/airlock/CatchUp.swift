@@ -35,7 +35,11 @@ struct CatchUp: ParsableCommand {
 
     func run() throws {
         let producer = try Producer.forCommand(root: workspace.url, logger: Logger(label: "airlock.catchup"))
-        let caughtUp = try producer.catchUp(from: from)
+        Self.report(try producer.catchUp(from: from))
+    }
+
+    /// Prints the catch-up bundle written and what it changes.
+    static func report(_ caughtUp: Producer.CaughtUp) {
         let manifest = caughtUp.manifest
         printLine(
             "wrote \(caughtUp.file.path): moves a target at bundle \(manifest.catchup!.from) to bundle \(manifest.sequence)"

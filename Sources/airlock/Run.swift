@@ -19,8 +19,13 @@ struct Run: ParsableCommand {
 
             Without --once it watches the inbox like `airlock watch`.
 
+            --full then also writes the full bundle, outbox/catchup-000000-NEWEST.tar.gz, as \
+            `airlock catchup --from 0` does: every entity's rows at the newest bundle, for an \
+            empty target. A new site starts with it; the next regular bundle applies on top.
+
             Examples:
               airlock run --once
+              airlock run --full
               airlock run --once --workspace /srv/airlock
             """
     )
@@ -28,14 +33,22 @@ struct Run: ParsableCommand {
     @Flag(help: "Process the inbox once and exit.")
     var once = false
 
+    @Flag(
+        help: "Process the inbox once, then write the full bundle for an empty target (as catchup --from 0).")
+    var full = false
+
     @OptionGroup var watchSettings: WatchSettings
     @OptionGroup var options: WorkspaceOptions
 
     func run() throws {
-        guard once else { return try watchSettings.watch(workspace: options.url) }
+        guard once || full else { return try watchSettings.watch(workspace: options.url) }
         var producer = try Producer.forCommand(root: options.url, logger: Logger(label: "airlock.run"))
         producer.progress = TerminalProgress.handler
         let status = Self.report(try producer.runOnce())
+        // Nothing new still leaves the newest bundle to make a full one of.
+        if full, status == .success || status == .nothingToDo {
+            return CatchUp.report(try producer.catchUp(from: "0"))
+        }
         if status != .success { throw ExitCode(status.rawValue) }
     }
 

@@ -79,7 +79,7 @@ package struct PostgresConninfo: Equatable, Sendable {
     /// `name = value` pairs separated by spaces; a value may be single-quoted, with `\'` and
     /// `\\` inside. A `dbname` that is itself a connection string or URI is split too.
     private static func splitKeywords(_ text: String) -> (String, String?, String) {
-        guard let pairs = keywordPairs(text) else { return (text, nil, text) }
+        guard let pairs = keywordPairs(text) else { return (text, nil, hidingPassword(in: text)) }
         var password: String?
         var kept: [String] = [], shown: [String] = []
         for (name, value) in pairs {
@@ -98,6 +98,14 @@ package struct PostgresConninfo: Equatable, Sendable {
         }
         if password == nil { return (text, nil, text) }
         return (kept.joined(separator: " "), password, shown.joined(separator: " "))
+    }
+
+    /// Text libpq refuses as a keyword list (an unclosed quote, or `'it''s'`, which it does not
+    /// read as one quote) may still hold the password it was meant to: everything after
+    /// `password =` is hidden.
+    private static func hidingPassword(in text: String) -> String {
+        guard let found = text.range(of: #"password\s*="#, options: .regularExpression) else { return text }
+        return text[..<found.lowerBound] + "password=***"
     }
 
     /// The pairs of a keyword list, or nil for text that is not one (libpq reads it as a

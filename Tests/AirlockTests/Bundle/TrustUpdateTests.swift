@@ -24,6 +24,27 @@ import Testing
             siteRevoked = site.appendingPathComponent("revoked_keys")
         try FileManager.default.copyItem(at: workspace.allowedSigners, to: siteSigners)
         let siteFlags = ["--allowed-signers", siteSigners.path, "--revoked-keys", siteRevoked.path]
+        // The same files named by a site config, as a site that runs airlock trust apply --site has them.
+        let siteConfig = site.appendingPathComponent("site.yml")
+        try "allowed_signers: allowed_signers\nrevoked_keys: revoked_keys\n".write(
+            to: siteConfig, atomically: true, encoding: .utf8)
+
+        // Bundle 1, signed by the producer key the site trusts today.
+        try workspace.drop(TestWorkspace.exampleDrop)
+        #expect(try airlock(["run", "--once"]).status == 0)
+        let oldKeyBundle = workspace.root.appendingPathComponent("outbox/bundle-000001.tar.gz")
+        let oldKeyFiles = try Shell.extract(oldKeyBundle)
+        let oldKeySums = try String(
+            contentsOf: oldKeyFiles.appendingPathComponent(BundleLayout.checksums), encoding: .utf8)
+        func checkOldKey(revoked: Bool) throws -> Shell.Result {
+            try Shell.run(
+                [
+                    "ssh-keygen", "-Y", "verify", "-f", siteSigners.path, "-I", "producer", "-n",
+                    SigningNamespace.bundle, "-s", oldKeyFiles.appendingPathComponent(BundleLayout.signature).path
+                ] + (revoked ? ["-r", siteRevoked.path] : []), input: oldKeySums)
+        }
+        #expect(try airlock(["verify", oldKeyBundle.path] + siteFlags).status == 0)
+        #expect(try checkOldKey(revoked: false).status == 0)
 
         // Version 1 raises the threshold to two trustees; the site's first update needs one.
         let first = workspace.root.appendingPathComponent("trust-1.tar.gz")
@@ -35,8 +56,9 @@ import Testing
         let atVersion1 = site.appendingPathComponent("allowed_signers.v1")
         try FileManager.default.copyItem(at: siteSigners, to: atVersion1)
 
-        // Version 2 adds a new producer key and revokes alice.
+        // Version 2 rotates the producer key (the new one allowed, the old one revoked) and revokes alice.
         #expect(try airlock(["keygen", "producer-2027"]).status == 0)
+        #expect(try airlock(["revoke", "producer"]).status == 0)
         #expect(try airlock(["revoke", "alice"]).status == 0)
         let second = workspace.root.appendingPathComponent("trust-2.tar.gz")
         #expect(try airlock(["trust", "make", "2", "--threshold", "2", "--out", second.path]).status == 0)
@@ -48,9 +70,17 @@ import Testing
                 "needs 2 trustee signatures by keys this site trusts for airlock-trust; signed by trustee-1"),
             "\(short.error)")
         #expect(try airlock(["trust", "sign", second.path, "--key", "trustee-2"]).status == 0)
-        let tookSecond = try airlock(["trust", "apply", second.path] + siteFlags)
+        let tookSecond = try airlock(["trust", "apply", second.path, "--site", siteConfig.path])
         #expect(tookSecond.status == 0, "\(tookSecond.error)")
         #expect(try TrustState(allowedSigners: siteSigners.path) == TrustState(version: 2, threshold: 2))
+
+        // The old producer key is retired: its bundle is refused by Airlock and by ssh-keygen.
+        let oldKey = try airlock(["verify", oldKeyBundle.path, "--site", siteConfig.path])
+        #expect(oldKey.status == 5, "\(oldKey.output)")
+        #expect(oldKey.error.contains("revoked"), "\(oldKey.error)")
+        #expect(try checkOldKey(revoked: false).status == 0)
+        let oldKeyCheck = try checkOldKey(revoked: true)
+        #expect(oldKeyCheck.status != 0, "\(oldKeyCheck.output)")
 
         // ssh-keygen checks each trustee signature against the trust the site held before.
         let extracted = try Shell.extract(second)
@@ -71,9 +101,13 @@ import Testing
         let spec = try String(contentsOf: workspace.root.appendingPathComponent("airlock.yml"), encoding: .utf8)
         try spec.replacingOccurrences(of: "key: producer ", with: "key: producer-2027 ").write(
             to: workspace.root.appendingPathComponent("airlock.yml"), atomically: true, encoding: .utf8)
-        try workspace.drop(TestWorkspace.exampleDrop)
-        #expect(try airlock(["run", "--once"]).status == 0)
-        let bundle = workspace.root.appendingPathComponent("outbox/bundle-000001.tar.gz")
+        try workspace.write(
+            try String(
+                contentsOf: TestWorkspace.fixtures.appendingPathComponent("drop2/payments.csv"), encoding: .utf8),
+            toInbox: "payments.csv")
+        let newKeyRun = try airlock(["run", "--once"])
+        #expect(newKeyRun.status == 0, "\(newKeyRun.error)")
+        let bundle = workspace.root.appendingPathComponent("outbox/bundle-000002.tar.gz")
         let verified = try airlock(["verify", bundle.path] + siteFlags)
         #expect(verified.status == 0, "\(verified.error)")
         #expect(verified.output.contains("signed by producer-2027"), "\(verified.output)")
@@ -91,6 +125,21 @@ import Testing
         #expect(revoked.status == 5)
         #expect(revoked.error.contains("approved by nobody; not counted: approvals/alice.sig: key"), "\(revoked.error)")
         #expect(revoked.error.contains("is revoked"), "\(revoked.error)")
+        // ssh-keygen refuses alice's approval too once it reads the site's revoked_keys.
+        let approvedFiles = try Shell.extract(bundle)
+        func checkApproval(_ extra: [String]) throws -> Shell.Result {
+            try Shell.run(
+                [
+                    "ssh-keygen", "-Y", "verify", "-f", siteSigners.path, "-I", "alice", "-n",
+                    SigningNamespace.approval,
+                    "-s", approvedFiles.appendingPathComponent(BundleLayout.approval(by: "alice")).path
+                ] + extra,
+                input: try String(
+                    contentsOf: approvedFiles.appendingPathComponent(BundleLayout.checksums), encoding: .utf8))
+        }
+        #expect(try checkApproval([]).status == 0)
+        let approvalCheck = try checkApproval(["-r", siteRevoked.path])
+        #expect(approvalCheck.status != 0, "\(approvalCheck.output)")
 
         // Version 1 again is a rollback of trust.
         let replay = try airlock(["trust", "apply", first.path] + siteFlags)

@@ -16,17 +16,29 @@ import Testing
     private struct Chain {
         let workspace: TestWorkspace
         var bundles: [URL] = []
-        var catchup: URL
+        var catchup: URL!
+        private let payments: String
 
-        init(from: String) throws {
+        /// Bundles 1 to 3.
+        init() throws {
             workspace = try TestWorkspace()
             try workspace.drop(TestWorkspace.exampleDrop)
-            let payments = try String(
+            payments = try String(
                 contentsOf: TestWorkspace.fixtures.appendingPathComponent("drop2/payments.csv"), encoding: .utf8)
             for drop in [nil, payments, payments.replacingOccurrences(of: ",card,", with: ",cash,")] {
                 if let drop { try workspace.write(drop, toInbox: "payments.csv") }
                 bundles.append(try Self.run(["run", "--once"], in: workspace, output: "wrote bundle"))
             }
+        }
+
+        /// Bundles 1 to 3, the catch-up bundle from `from`, then bundle 4.
+        init(from: String) throws {
+            try self.init()
+            try catchUp(from: from)
+        }
+
+        /// Writes the catch-up bundle from `from`, then bundle 4.
+        mutating func catchUp(from: String) throws {
             let made = try AirlockProcess.run(["catchup", "--from", from, "--workspace", workspace.root.path])
             guard made.status == 0, let line = made.output.split(separator: "\n").first, line.hasPrefix("wrote ") else {
                 throw ShellError(description: "catchup: \(made.status) \(made.error)")
@@ -49,16 +61,30 @@ import Testing
         }
     }
 
+    /// Runs a bundle's script as a site without Airlock does: `sqlite3 -bail DB < SCRIPT`.
+    private static func sqlite3(_ bundle: URL, _ script: String, on database: URL) throws -> Shell.Result {
+        let folder = try Shell.extract(bundle)
+        return try Shell.run(
+            ["sqlite3", "-bail", database.path],
+            input: try String(contentsOf: folder.appendingPathComponent("sqlite/\(script).sql"), encoding: .utf8))
+    }
+
+    /// Runs a bundle's script as a site without Airlock does: `psql -X -v ON_ERROR_STOP=1 -1 -f SCRIPT`.
+    private static func psql(_ bundle: URL, _ script: String, on database: Postgres) throws -> Shell.Result {
+        try database.apply(try Shell.extract(bundle).appendingPathComponent("postgres/\(script).sql"))
+    }
+
+    private static func sqliteDump(_ database: URL) throws -> String {
+        try Shell.run(["sqlite3", database.path, ".dump products payments"]).output
+    }
+
     @Test func sqliteTargetCatchesUpFromBundleOneAndGoesOn() throws {
         let chain = try Chain(from: "1")
         defer { chain.workspace.remove() }
         #expect(chain.catchup.lastPathComponent == "catchup-000001-000003.tar.gz")
         let folder = chain.workspace.root
         let late = "sqlite:\(folder.path)/late.db", every = "sqlite:\(folder.path)/every.db"
-        func dump(_ name: String) throws -> String {
-            try Shell.run(["sqlite3", folder.appendingPathComponent("\(name).db").path, ".dump products payments"])
-                .output
-        }
+        func dump(_ name: String) throws -> String { try Self.sqliteDump(folder.appendingPathComponent("\(name).db")) }
         for bundle in chain.bundles.prefix(3) {
             #expect(try chain.airlock(["apply", bundle.path, "--target", every]).status == 0)
         }
@@ -144,5 +170,109 @@ import Testing
         let unknown = try AirlockProcess.run(["catchup", "--from", "abc", "--workspace", workspace.root.path])
         #expect(unknown.status == ExitStatus.usageOrConfig.rawValue)
         #expect(unknown.error.contains("--from abc is not a bundle of this workspace's chain"), "\(unknown.error)")
+    }
+
+    /// A PostgreSQL target at bundle 1, named by the digest its ledger holds (what
+    /// target-status prints), catches up with plain psql: bundle 3's own verify.sql then finds
+    /// its rows, bundle 4 applies on top, and rolling both back gives bundle 1's database exactly.
+    @Test func postgresTargetCatchesUpFromTheDigestOfBundleOneWithPlainPsql() throws {
+        var chain = try Chain()
+        defer { chain.workspace.remove() }
+        let late = try Postgres.freshDatabase()
+        let first = try Self.psql(chain.bundles[0], "upsert", on: late)
+        #expect(first.status == 0, "\(first.error)")
+        let atOne = try SeedsFixture.dump(late)
+        let digest = try late.query("SELECT head_digest FROM airlock_ledger ORDER BY id DESC LIMIT 1")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(digest.count == 64, "\(digest)")
+        try chain.catchUp(from: digest)
+        #expect(chain.catchup.lastPathComponent == "catchup-000001-000003.tar.gz")
+
+        let caughtUp = try Self.psql(chain.catchup, "upsert", on: late)
+        #expect(caughtUp.status == 0, "\(caughtUp.error)")
+        let verify = try Self.psql(chain.bundles[2], "verify", on: late)
+        #expect(verify.status == 0, "\(verify.output) \(verify.error)")
+        #expect(verify.output.contains("payments: ok"), "\(verify.output)")
+        #expect(!verify.output.contains("DIFFERS"), "\(verify.output)")
+        let next = try Self.psql(chain.bundles[3], "upsert", on: late)
+        #expect(next.status == 0, "\(next.error)")
+
+        #expect(try Self.psql(chain.bundles[3], "rollback", on: late).status == 0)
+        let back = try Self.psql(chain.catchup, "rollback", on: late)
+        #expect(back.status == 0, "\(back.error)")
+        #expect(try SeedsFixture.dump(late) == atOne)
+    }
+
+    /// SQLite with plain `sqlite3 -bail`: from bundle 1 and from an empty file, each caught up
+    /// to what a target that applied every bundle holds, bundle 3's verify.sql matching, bundle 4
+    /// on top, and the rollbacks giving the target at the start back exactly.
+    @Test(arguments: ["1", "0"]) func sqliteCatchesUpWithPlainSqlite3(from: String) throws {
+        let chain = try Chain(from: from)
+        defer { chain.workspace.remove() }
+        let folder = chain.workspace.root
+        let late = folder.appendingPathComponent("late.db"), every = folder.appendingPathComponent("every.db")
+        for bundle in chain.bundles.prefix(3) {
+            #expect(try Self.sqlite3(bundle, "upsert", on: every).status == 0)
+        }
+        if from == "1" { #expect(try Self.sqlite3(chain.bundles[0], "upsert", on: late).status == 0) }
+        let atStart = try Self.sqliteDump(late)
+
+        let caughtUp = try Self.sqlite3(chain.catchup, "upsert", on: late)
+        #expect(caughtUp.status == 0, "\(caughtUp.error)")
+        #expect(try Self.sqliteDump(late) == Self.sqliteDump(every))
+        let verify = try Self.sqlite3(chain.bundles[2], "verify", on: late)
+        #expect(verify.status == 0 && !verify.output.contains("DIFFERS"), "\(verify.output) \(verify.error)")
+        let next = try Self.sqlite3(chain.bundles[3], "upsert", on: late)
+        #expect(next.status == 0, "\(next.error)")
+
+        #expect(try Self.sqlite3(chain.bundles[3], "rollback", on: late).status == 0)
+        let back = try Self.sqlite3(chain.catchup, "rollback", on: late)
+        #expect(back.status == 0, "\(back.error)")
+        if from == "1" {
+            #expect(try Self.sqliteDump(late) == atStart)
+        } else {
+            #expect(try Shell.run(["sqlite3", late.path, "SELECT count(*) FROM products"]).output == "0\n")
+            #expect(try Shell.run(["sqlite3", late.path, "SELECT count(*) FROM payments"]).output == "0\n")
+        }
+    }
+
+    /// `airlock run --full` writes, after the run, the bundle for an empty target (as catchup
+    /// --from 0), even when nothing new came in: plain psql and sqlite3 apply it to empty
+    /// targets, which then hold the producer's newest bundle, as its verify.sql confirms.
+    @Test func runFullWritesTheBundleANewSiteStartsWith() throws {
+        let chain = try Chain()
+        defer { chain.workspace.remove() }
+        let full = try chain.airlock(["run", "--full"])
+        #expect(full.status == 0, "\(full.error)")
+        #expect(full.output.contains("no new files in the inbox; no bundle written"), "\(full.output)")
+        let written = chain.workspace.root.appendingPathComponent("outbox/catchup-000000-000003.tar.gz")
+        #expect(full.output.contains("wrote \(written.path): moves a target at bundle 0 to bundle 3"), "\(full.output)")
+
+        let folder = chain.workspace.root
+        let new = folder.appendingPathComponent("new.db"), every = folder.appendingPathComponent("every.db")
+        for bundle in chain.bundles { #expect(try Self.sqlite3(bundle, "upsert", on: every).status == 0) }
+        let applied = try Self.sqlite3(written, "upsert", on: new)
+        #expect(applied.status == 0, "\(applied.error)")
+        #expect(try Self.sqliteDump(new) == Self.sqliteDump(every))
+        let check = try Self.sqlite3(written, "verify", on: new)
+        #expect(check.status == 0 && !check.output.contains("DIFFERS"), "\(check.output) \(check.error)")
+
+        let everyPostgres = try Postgres.freshDatabase(), newPostgres = try Postgres.freshDatabase()
+        for bundle in chain.bundles { #expect(try Self.psql(bundle, "upsert", on: everyPostgres).status == 0) }
+        let appliedPostgres = try Self.psql(written, "upsert", on: newPostgres)
+        #expect(appliedPostgres.status == 0, "\(appliedPostgres.error)")
+        // The rows of every entity (the target that applied each bundle also keeps the rows
+        // bundle 2 deleted, in payments__removed_000002, for its rollback).
+        func rows(_ database: Postgres) throws -> String {
+            try ["contacts", "orders", "payments", "products", "profiles"].map {
+                try database.query("SELECT * FROM \($0) ORDER BY 1")
+            }.joined(separator: "--\n")
+        }
+        #expect(try rows(newPostgres) == rows(everyPostgres))
+        #expect(try newPostgres.query("SELECT count(*) FROM payments") == "3\n")
+        let verify = try Self.psql(written, "verify", on: newPostgres)
+        #expect(verify.status == 0 && !verify.output.contains("DIFFERS"), "\(verify.output) \(verify.error)")
+        let head = "SELECT head_digest FROM airlock_ledger ORDER BY id DESC LIMIT 1"
+        #expect(try newPostgres.query(head) == everyPostgres.query(head))
     }
 }
