@@ -125,6 +125,36 @@ import Testing
         #expect(!text.output.contains("\u{1B}["), "no colors in a pipe")
     }
 
+    /// `show` and `show --html` say whether the approvals the bundle holds meet its policy,
+    /// before a reviewer approves it and after.
+    @Test func showSaysWhetherTheApprovalPolicyIsMet() throws {
+        let spec = try TestWorkspace.exampleSpecMovingFiles().replacingOccurrences(
+            of: "# approvals:\n#   required: 1\n", with: "approvals:\n  required: 1\n")
+        #expect(spec.contains("\napprovals:\n  required: 1\n"))
+        let workspace = try TestWorkspace(spec: spec)
+        defer { workspace.remove() }
+        try workspace.drop(TestWorkspace.exampleDrop)
+        #expect(try Self.airlock(["run", "--once"], in: workspace).status == 0)
+        let bundle = workspace.root.appendingPathComponent("outbox/bundle-000001.tar.gz")
+        let page = workspace.root.appendingPathComponent("review.html")
+        func shown() throws -> (text: String, page: String) {
+            let result = try Self.airlock(["show", bundle.path, "--html", page.path], in: workspace)
+            #expect(result.status == 0, "\(result.error)")
+            return (result.output, try String(contentsOf: page, encoding: .utf8))
+        }
+        let before = try shown()
+        #expect(before.text.contains("\n  approvals: 0 of 1 (none), not yet met\n"), "\(before.text)")
+        #expect(before.page.contains(#"<p id="approvals" data-met="false">approvals: 0 of 1 (none), not yet met</p>"#))
+
+        try KeyStore(directory: workspace.root.appendingPathComponent("keys")).generate(name: "alice", role: .reviewer)
+        #expect(try Self.airlock(["approve", bundle.path, "--key", "alice"], in: workspace).status == 0)
+        let after = try shown()
+        #expect(after.text.contains("\n  approval by alice: valid"), "\(after.text)")
+        #expect(after.text.contains("\n  approvals: 1 of 1 (alice), met\n"), "\(after.text)")
+        #expect(after.page.contains(#"<p id="approvals" data-met="true">approvals: 1 of 1 (alice), met</p>"#))
+        #expect(after.page.contains("alice"))
+    }
+
     @Test func diffJSONNamesKeysAndFieldsThatDiffer() throws {
         let (a, _, underReview) = try Self.twoBundles()
         defer { a.remove() }
