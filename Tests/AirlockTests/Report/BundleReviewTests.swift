@@ -155,6 +155,41 @@ import Testing
         #expect(after.page.contains("alice"))
     }
 
+    /// The example's override pins bill payments the API reports unpinned: the first bundle
+    /// inserts two of them, and show, report.md and report.html list each with the source's
+    /// value and the value the override set.
+    @Test func overridesListTheirNoteRowsAndSourceToSetExamples() throws {
+        let (workspace, first, _) = try Self.twoBundles()
+        defer { workspace.remove() }
+        let examples = ["product_id=P-100: pinned false → true", "product_id=P-103: pinned false → true"]
+        let shown = try Self.airlock(["show", first.path], in: workspace)
+        #expect(shown.status == 0, "\(shown.error)")
+        #expect(
+            shown.output.contains(
+                """
+
+                Overrides
+                  products: when product_type = 'bill_payment' set pinned = true: 2 row(s) changed in this run (the catalog API does not report pins for bill payments)
+                    \(examples[0])
+                    \(examples[1])
+
+                """), "\(shown.output)")
+        let folder = try Shell.extract(first)
+        let report = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(
+            report.contains(
+                "| products | product_type = 'bill_payment' | pinned = true | the catalog API does not report pins for bill payments | 2 | \(examples.joined(separator: "; ")) |\n"
+            ), "\(report)")
+        let seen = try Self.openInChromium(folder.appendingPathComponent("report.html"))
+        #expect(
+            seen["overrides"] as? [[String]] == [
+                [
+                    "products", "product_type = 'bill_payment'", "pinned = true",
+                    "the catalog API does not report pins for bill payments", "2", examples.joined(separator: "\n")
+                ]
+            ], "\(String(describing: seen["overrides"]))")
+    }
+
     @Test func diffJSONNamesKeysAndFieldsThatDiffer() throws {
         let (a, _, underReview) = try Self.twoBundles()
         defer { a.remove() }
