@@ -142,6 +142,10 @@ import Testing
             #expect(result.status == 0, "\(result.error)")
             return (result.output, try String(contentsOf: page, encoding: .utf8))
         }
+        let report = try String(
+            contentsOf: try Shell.extract(bundle).appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(report.contains("| approvals (approvals/) |  | approvals: 0 of 1 (none), not yet met |\n"), "\(report)")
+        #expect(report.contains("Policy: 1 approval required by the producer's spec"), "\(report)")
         let before = try shown()
         #expect(before.text.contains("\n  approvals: 0 of 1 (none), not yet met\n"), "\(before.text)")
         #expect(before.page.contains(#"<p id="approvals" data-met="false">approvals: 0 of 1 (none), not yet met</p>"#))
@@ -248,6 +252,19 @@ import Testing
         #expect(report.contains("| update | product_id=P-100 | amount | 50.00 | 55.00 |\n"))
         #expect(report.contains("| insert | payment_id=1004 | last_name |  | Line one\\\\r\\\\nline two |\n"))
         #expect(report.contains("No findings.\n"))
+        #expect(
+            report.contains(
+                """
+                ## Signatures and approvals
+
+                | signature | by | when this page was written |
+                |---|---|---|
+                | producer signature (SHA256SUMS.sig) | producer | signed |
+                | approvals (approvals/) |  | approvals: 0 of 0 (none), met |
+
+                Policy: none required by the producer's spec (a site may require some). Signatures and approvals added to the bundle file after this page was written are not on it: `airlock show BUNDLE` lists them and says whether the policy is met.
+
+                """), "\(report)")
     }
 
     /// The page as headless Chromium renders it, checked over the DevTools protocol by
