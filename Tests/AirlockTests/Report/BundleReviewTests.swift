@@ -194,6 +194,44 @@ import Testing
             ], "\(String(describing: seen["overrides"]))")
     }
 
+    /// `scripts/report-check --screenshot` captures a page far taller than one capture may be
+    /// in tiles, top to bottom, each 1280 pixels wide and at most 4,000 high.
+    @Test func aTallPageIsScreenshotInTiles() throws {
+        let (workspace, first, _) = try Self.twoBundles()
+        defer { workspace.remove() }
+        let folder = try Shell.extract(first)
+        var page = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        let body = try #require(page.range(of: "<body>"))
+        page.insert(contentsOf: #"<div style="height:50000px"></div>"#, at: body.upperBound)
+        let tall = folder.appendingPathComponent("tall.html")
+        try page.write(to: tall, atomically: true, encoding: .utf8)
+        let shot = folder.appendingPathComponent("shots/report.png")
+        try FileManager.default.createDirectory(
+            at: shot.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let result = try Shell.run([
+            TestWorkspace.repository.appendingPathComponent("scripts/report-check").path, tall.path, "--screenshot",
+            shot.path
+        ])
+        #expect(result.status == 0, "\(result.error)")
+        let seen = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
+        let height = try #require(seen["height"] as? Int)
+        #expect(height > 50_000)
+        let tiles = (height + 3_999) / 4_000
+        let names = ["report.png"] + (2...tiles).map { "report-\($0).png" }
+        #expect(
+            seen["screenshots"] as? [String]
+                == names.map { shot.deletingLastPathComponent().appendingPathComponent($0).path })
+        var covered = 0
+        for name in names {
+            let png = try Data(contentsOf: shot.deletingLastPathComponent().appendingPathComponent(name))
+            #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), "\(name) is no PNG")
+            let size = [16, 20].map { start in png[start..<start + 4].reduce(0) { $0 << 8 | Int($1) } }
+            #expect(size[0] == 1280 && size[1] <= 4_000 && size[1] > 0, "\(name): \(size)")
+            covered += size[1]
+        }
+        #expect(covered == height)
+    }
+
     @Test func diffJSONNamesKeysAndFieldsThatDiffer() throws {
         let (a, _, underReview) = try Self.twoBundles()
         defer { a.remove() }
