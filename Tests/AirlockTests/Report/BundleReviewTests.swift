@@ -232,6 +232,33 @@ import Testing
         #expect(covered == height)
     }
 
+    /// A finding's key in report.html is a button that filters the changes to that key's
+    /// change; where the bundle changes nothing for it (a quarantined record), it is disabled.
+    @Test func aFindingsKeyShowsItsChangeInChromium() throws {
+        let spec = try TestWorkspace.exampleSpecMovingFiles().replacingOccurrences(
+            of: "checks: [{range: {min: 0}}]", with: "checks: [{range: {min: 0}, severity: warn}]")
+        #expect(spec.contains("severity: warn}]}"))
+        let workspace = try TestWorkspace(spec: spec)
+        defer { workspace.remove() }
+        try workspace.drop(
+            ["products.json", "contacts.ndjson"].map { TestWorkspace.repository.appendingPathComponent("inbox/\($0)") })
+        // 1001 is under the range's minimum, which only warns: it is bundled with its finding.
+        // Its neighbour 10010 starts with the same digits; clicking 1001 shows 1001 alone.
+        try workspace.write(
+            TestWorkspace.paymentsHeader + "1001,A,B,-5.00,card,2026-11-05\n10010,A,B,1.00,card,2026-11-05\n",
+            toInbox: "payments.csv")
+        #expect(try Self.airlock(["run", "--once"], in: workspace).status == 0)
+        let folder = try Shell.extract(workspace.root.appendingPathComponent("outbox/bundle-000001.tar.gz"))
+        let seen = try Self.openInChromium(folder.appendingPathComponent("report.html"))
+        let keys = try #require(seen["finding_keys"] as? [[String: Any]])
+        #expect(
+            keys.map { "\($0["entity"]!) \($0["key"]!) \($0["enabled"]!)" } == [
+                "contacts contact_id='C-3' 0", "payments payment_id=1001 1"
+            ], "\(keys)")
+        #expect(keys.last?["matching"] as? Int == 1, "\(keys)")
+        #expect(keys.last?["rows"] as? [String] == ["payments insert payment_id=1001"], "\(keys)")
+    }
+
     @Test func diffJSONNamesKeysAndFieldsThatDiffer() throws {
         let (a, _, underReview) = try Self.twoBundles()
         defer { a.remove() }
