@@ -40,6 +40,13 @@ import Testing
         return (workspace, first, next)
     }
 
+    /// A workspace whose example spec has `old` (which it must hold) replaced by `new`.
+    static func workspace(specReplacing old: String, with new: String) throws -> TestWorkspace {
+        let spec = try TestWorkspace.exampleSpecMovingFiles()
+        guard spec.contains(old) else { throw ShellError(description: "the example spec no longer says \(old)") }
+        return try TestWorkspace(spec: spec.replacingOccurrences(of: old, with: new))
+    }
+
     static func airlock(_ arguments: [String], in workspace: TestWorkspace) throws -> Shell.Result {
         try Shell.run([AirlockProcess.executable.path] + arguments + ["--workspace", workspace.root.path])
     }
@@ -128,10 +135,8 @@ import Testing
     /// `show` and `show --html` say whether the approvals the bundle holds meet its policy,
     /// before a reviewer approves it and after.
     @Test func showSaysWhetherTheApprovalPolicyIsMet() throws {
-        let spec = try TestWorkspace.exampleSpecMovingFiles().replacingOccurrences(
-            of: "# approvals:\n#   required: 1\n", with: "approvals:\n  required: 1\n")
-        #expect(spec.contains("\napprovals:\n  required: 1\n"))
-        let workspace = try TestWorkspace(spec: spec)
+        let workspace = try Self.workspace(
+            specReplacing: "# approvals:\n#   required: 1\n", with: "approvals:\n  required: 1\n")
         defer { workspace.remove() }
         try workspace.drop(TestWorkspace.exampleDrop)
         #expect(try Self.airlock(["run", "--once"], in: workspace).status == 0)
@@ -235,10 +240,8 @@ import Testing
     /// A finding's key in report.html is a button that filters the changes to that key's
     /// change; where the bundle changes nothing for it (a quarantined record), it is disabled.
     @Test func aFindingsKeyShowsItsChangeInChromium() throws {
-        let spec = try TestWorkspace.exampleSpecMovingFiles().replacingOccurrences(
-            of: "checks: [{range: {min: 0}}]", with: "checks: [{range: {min: 0}, severity: warn}]")
-        #expect(spec.contains("severity: warn}]}"))
-        let workspace = try TestWorkspace(spec: spec)
+        let workspace = try Self.workspace(
+            specReplacing: "checks: [{range: {min: 0}}]", with: "checks: [{range: {min: 0}, severity: warn}]")
         defer { workspace.remove() }
         try workspace.drop(
             ["products.json", "contacts.ndjson"].map { TestWorkspace.repository.appendingPathComponent("inbox/\($0)") })
