@@ -88,7 +88,12 @@ struct Apply: ParsableCommand {
 }
 
 /// What `apply` and `rollback` print: the bundle, the changes and where the target is now.
-func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: Target) {
+/// `skippedOps`: per entity, how many of the drifted rows left alone were inserts, updates and
+/// deletes of the bundle (`skippedChanges`), so that a rollback says what it undid.
+func printOutcome(
+    _ outcome: BundleApplier.Outcome, action: String, target: Target,
+    skippedOps: [String: [Change.Operation: Int]] = [:]
+) {
     let manifest = outcome.verified.manifest
     printLine(
         "\(action) bundle \(manifest.sequence) (\(manifest.id)) to \(target) with \(outcome.script.fileName)\(outcome.dryRun ? " (dry run: nothing was changed)" : "")"
@@ -98,6 +103,12 @@ func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: Targ
         // A skipped drifted row is one of the bundle's changes the script did not write.
         let skipped = outcome.skippedDrift.filter {
             $0.hasPrefix("airlock: \(entity.name)\(ScriptSwitches.skippedMarker)")
+        }
+        if !skipped.isEmpty, outcome.script == .rollback, let ops = skippedOps[entity.name] {
+            printLine(
+                "  \(entity.name): \(c.inserted - ops[.insert, default: 0]) inserted row(s) removed, \(c.updated - ops[.update, default: 0]) updated row(s) restored, \(c.deleted - ops[.delete, default: 0]) deleted row(s) put back; \(skipped.count) drifted row(s) left as the target holds them"
+            )
+            continue
         }
         if !skipped.isEmpty {
             printLine(
@@ -138,5 +149,26 @@ func printOutcome(_ outcome: BundleApplier.Outcome, action: String, target: Targ
         printWarning(
             "verify.sql: tables differ from the bundle's snapshot (rows edited on the target outside Airlock, or a trigger?):\n\(report)"
         )
+    }
+}
+
+/// Per entity, the bundle's operation on each key a script left alone as drifted (read from
+/// the bundle's change files): what `printOutcome` takes off a rollback's counts.
+func skippedChanges(_ outcome: BundleApplier.Outcome, bundle: URL, verifier: BundleVerifier) throws -> [String: [Change
+    .Operation: Int]]
+{
+    guard !outcome.skippedDrift.isEmpty else { return [:] }
+    return try verifier.withUnpacked(bundle) { verified, folder in
+        let contents = try BundleContents(folder: folder, manifest: verified.manifest, sampleSize: Int.max)
+        var counts: [String: [Change.Operation: Int]] = [:]
+        for entity in verified.manifest.entities {
+            let marker = "airlock: \(entity.name)\(ScriptSwitches.skippedMarker)"
+            let keys = Set(outcome.skippedDrift.filter { $0.hasPrefix(marker) }.map { $0.dropFirst(marker.count) })
+            for change in contents.changes[entity.name] ?? [] {
+                let key = entity.key.map { "\($0)=\(change.key[$0]?.description ?? "NULL")" }.joined(separator: ", ")
+                if keys.contains(Substring(key)) { counts[entity.name, default: [:]][change.op, default: 0] += 1 }
+            }
+        }
+        return counts
     }
 }

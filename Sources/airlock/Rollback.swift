@@ -37,6 +37,9 @@ struct Rollback: ParsableCommand {
         let applier = BundleApplier(verifier: try trust.verifier(under: site), progress: TerminalProgress.handler)
         let outcome = try applier.rollback(
             URL(fileURLWithPath: bundle), from: database, onDrift: target.onDrift, dryRun: dryRun)
-        printOutcome(outcome, action: dryRun ? "would roll back" : "rolled back", target: database)
+        let skipped = try skippedChanges(
+            outcome, bundle: URL(fileURLWithPath: bundle), verifier: try trust.verifier(under: site))
+        printOutcome(
+            outcome, action: dryRun ? "would roll back" : "rolled back", target: database, skippedOps: skipped)
     }
 }

@@ -82,7 +82,8 @@ struct Show: ParsableCommand {
         let approvals = summary.approvals
         out.append(
             "  "
-                + (approvals.isMet ? style.good(v(approvals.line)) : style.caution(v(approvals.line) + ", not yet met"))
+                + (approvals.isMet
+                    ? style.good(v(approvals.line) + ", met") : style.caution(v(approvals.line) + ", not yet met"))
         )
         out += ["", style.bold("Sources")]
         out += style.table(

@@ -18,12 +18,15 @@ struct Status: ParsableCommand {
 
             Examples:
               airlock status
-              airlock status --unparsed   # every unreadable record: file, line, reason
+              airlock status --unparsed   # every held-back record: file, line, reason
               airlock status --json
             """
     )
 
-    @Flag(help: "List every unreadable record of the files read since, and in, the last bundle.")
+    @Flag(
+        help:
+            "List every record held back (unreadable, or by a check) of the files read since, and in, the last bundle."
+    )
     var unparsed = false
 
     @Flag(help: "Print the status as JSON.")
@@ -58,7 +61,7 @@ struct Status: ParsableCommand {
                 "not yet in outbox/: \(bundle.file) (bundle \(bundle.sequence)) waits in .airlock/staging; moving it failed (see the run's error), the next run tries again"
             )
         }
-        for entity in status.heldBack {
+        for entity in status.heldBack where entity.unreadable + entity.invalidValues > 0 {
             printLine(
                 "held back in \(entity.entity): \(entity.unreadable) unreadable records, \(entity.invalidValues) records with invalid values"
             )
@@ -66,6 +69,11 @@ struct Status: ParsableCommand {
         printLine("rejected (inbox/rejected/): \(Self.list(status.rejected))")
         for record in status.unparsed ?? [] {
             printLine("unreadable \(record.file): \(record.place): \(record.reason)")
+        }
+        for finding in status.quarantined ?? [] {
+            printLine(
+                "held back \(finding.entity): \(finding.place)\(finding.key.map { " (\($0))" } ?? ""): \(finding.reason)"
+            )
         }
     }
 

@@ -2,12 +2,13 @@ import AirlockBase
 import AirlockSite
 import AirlockSpec
 import Foundation
+import GRDB
 
 extension ScriptEmitter {
     /// Compares each changed entity's table with the bundle: row count and content checksum
     /// of the entity's columns (a table's other columns are the site's). It reads only; run it
     /// after applying the bundle, before a later one changes the tables.
-    func writeVerify(to url: URL, checksums: [String: String]) throws {
+    func writeVerify(to url: URL, checksums: [String: String], db: Database) throws {
         let out = try ScriptWriter(path: url)
         try out.line(
             "-- Airlock bundle \(bundle.paddedSequence) (\(bundle.id)): verify for \(dialect == .postgres ? "PostgreSQL" : "SQLite"), after apply."
@@ -35,6 +36,7 @@ extension ScriptEmitter {
               ELSE 'DIFFERS: the table has ' || actual || ', bundle \(bundle.paddedSequence) expects ' || expected || ' (rows:checksum)' END
             FROM airlock_verify ORDER BY entity;
             """)
+        try writeKeyListing(out, db: db)
         try out.line(
             ledger.refuse(
                 when: "EXISTS (SELECT 1 FROM airlock_verify WHERE actual <> expected)",
@@ -43,5 +45,43 @@ extension ScriptEmitter {
                 label: "verify"))
         try out.line("DROP TABLE airlock_verify;")
         try out.close()
+    }
+
+    /// On request (`ScriptSwitches.listKeys`: `psql -v airlock_keys=1`, or `sqlite3 -cmd
+    /// '.parameter set @airlock_keys 1'`), names each key whose row differs from the bundle's
+    /// snapshot: missing on the target, on the target but not in the bundle, or holding other
+    /// values. The script carries every row's key and hash for it; unasked, it prints nothing
+    /// more than before.
+    private func writeKeyListing(_ out: ScriptWriter, db: Database) throws {
+        let name = ScriptSwitches.listKeys
+        if dialect == .postgres { try out.line("\\if :{?\(name)}") }
+        let on = dialect == .postgres ? "TRUE" : "coalesce(@\(name), 0)"
+        for (index, entity) in entities.enumerated() {
+            let checksum = TableChecksum(entity: entity)
+            let expected = "airlock_expected_\(index + 1)"
+            let label = dialect.literal("airlock: \(entity.name): ")
+            try out.line("CREATE TEMP TABLE \(expected) (key TEXT, h TEXT);")
+            let rows = try checksum.rowHashes(table: EntityTables(entity).snapshot, in: db, dialect: dialect)
+            for start in stride(from: 0, to: rows.count, by: Self.rowsPerStatement) {
+                let values = rows[start..<min(start + Self.rowsPerStatement, rows.count)].map {
+                    "(\(dialect.literal($0.key)), \(dialect.literal($0.hash)))"
+                }
+                try out.line(
+                    "INSERT INTO \(expected) (key, h) SELECT * FROM (VALUES \(values.joined(separator: ",\n"))) AS v WHERE \(on);"
+                )
+            }
+            let target = checksum.rowQuery(dialect, table: EntitySQL(entity, dialect).targetTable)
+            try out.line(
+                """
+                SELECT \(label) || e.key || CASE WHEN t.key IS NULL THEN ': missing on the target' ELSE ': holds other values' END
+                FROM \(expected) AS e LEFT JOIN (\(target)) AS t ON t.key = e.key WHERE \(on) AND (t.key IS NULL OR t.h <> e.h)
+                UNION ALL
+                SELECT \(label) || t.key || ': on the target, not in the bundle' FROM (\(target)) AS t
+                WHERE \(on) AND NOT EXISTS (SELECT 1 FROM \(expected) AS e WHERE e.key = t.key)
+                ORDER BY 1;
+                """)
+            try out.line("DROP TABLE \(expected);")
+        }
+        if dialect == .postgres { try out.line("\\endif") }
     }
 }

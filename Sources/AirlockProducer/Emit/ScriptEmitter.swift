@@ -63,7 +63,7 @@ struct ScriptEmitter {
                 case .rollback: try writeRollback(to: url, from: db, facts: facts)
                 case .cutover: try writeCutover(to: url, from: db, facts: facts)
                 case .cutoverRollback: try writeCutoverRollback(to: url)
-                case .verify: try writeVerify(to: url, checksums: checksums)
+                case .verify: try writeVerify(to: url, checksums: checksums, db: db)
                 }
             }
         }

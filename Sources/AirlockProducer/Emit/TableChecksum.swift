@@ -66,6 +66,56 @@ struct TableChecksum {
         return [.postgres: postgres.text, .sqlite: sqlite.text]
     }
 
+    /// Each row of the workspace's `table` as `verify.sql` names it when asked for the keys
+    /// that differ: its key text (`product_id=P-100`) and the first 16 hex digits (lower case)
+    /// of its row hash in `dialect`, as `rowQuery` computes them on a target.
+    func rowHashes(table: String, in db: Database, dialect: SQLDialect) throws -> [(key: String, hash: String)] {
+        let keyColumns = entity.key.compactMap { name in entity.columns.firstIndex { $0.name == name } }
+        let statement = try db.makeStatement(sql: "SELECT \(workspaceTexts.joined(separator: ", ")) FROM \(table)")
+        let raw = statement.sqliteStatement
+        let rows = try Row.fetchCursor(statement)
+        var out: [(key: String, hash: String)] = []
+        while let row = try rows.next() {
+            var line: [UInt8] = []
+            for column in 0..<Int(sqlite3_column_count(raw)) {
+                if column > 0 { line.append(UInt8(ascii: ",")) }
+                guard let text = row[column] as String? else {
+                    line.append(UInt8(ascii: "-"))
+                    continue
+                }
+                let bytes = Array(text.utf8)
+                line += String(bytes.withUnsafeBufferPointer(Self.sqliteLength)).utf8
+                line.append(UInt8(ascii: ":"))
+                line += bytes
+            }
+            let hash = dialect == .postgres ? Array(SHA256.hash(data: line)) : SHA3.sha256(line)
+            let key = zip(entity.key, keyColumns).map { name, column in
+                "\(name)=\((row[column] as String?) ?? "NULL")"
+            }.joined(separator: ", ")
+            out.append((key, hash.prefix(8).map { String(format: "%02x", $0) }.joined()))
+        }
+        return out
+    }
+
+    /// SQL: each row of `table` on a target as `key` (`product_id=P-100`) and `h`, the first 16
+    /// hex digits (lower case) of the hash the checksum sums.
+    func rowQuery(_ dialect: SQLDialect, table: String) -> String {
+        switch dialect {
+        case .postgres:
+            let key = entity.key.map { name in
+                "\(dialect.literal(name + "=")) || coalesce(\(Self.postgresText(entity.columns.first { $0.name == name }!)), 'NULL')"
+            }
+            return
+                "SELECT \(key.joined(separator: " || ', ' || ")) AS key, substr(encode(sha256(convert_to(\(postgresLine), 'UTF8')), 'hex'), 1, 16) AS h FROM \(table)"
+        case .sqlite:
+            let key = entity.key.map { name in
+                "\(dialect.literal(name + "=")) || coalesce(CAST(\(dialect.identifier(name)) AS TEXT), 'NULL')"
+            }
+            return
+                "SELECT \(key.joined(separator: " || ', ' || ")) AS key, lower(substr(hex(sha3(\(line(workspaceTexts)), 256)), 1, 16)) AS h FROM \(table)"
+        }
+    }
+
     /// SQLite's `length()` of text: its characters (UTF-8 lead bytes) before the first NUL.
     private static func sqliteLength(_ text: UnsafeBufferPointer<UInt8>) -> Int {
         text.prefix { $0 != 0 }.reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }

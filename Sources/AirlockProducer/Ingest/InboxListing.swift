@@ -13,7 +13,9 @@ struct InboxListing {
 
     init(of inbox: URL) throws {
         guard let directory = opendir(inbox.path) else {
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: inbox.path])
+            let number = errno
+            if number == ENOENT { throw WorkspaceError.noInbox(path: inbox.path) }
+            throw NSError(domain: NSPOSIXErrorDomain, code: Int(number), userInfo: [NSFilePathErrorKey: inbox.path])
         }
         defer { closedir(directory) }
         var names: [String] = []

@@ -137,7 +137,7 @@ struct DropRun {
     }
 
     /// A row of `QuarantineRecords.findings`.
-    private static func finding(_ row: Row) -> ValidationFinding {
+    static func finding(_ row: Row) -> ValidationFinding {
         ValidationFinding(
             severity: Severity(rawValue: row[0]) ?? .quarantine, check: row[1], entity: row[2], file: row[3],
             sheet: row[9], line: row[4], record: row[5], field: row[6],

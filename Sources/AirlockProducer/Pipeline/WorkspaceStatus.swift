@@ -73,6 +73,8 @@ package struct WorkspaceStatus: Codable, Equatable {
     /// Every unreadable record of files not yet bundled, in the last bundle, or read by the
     /// last run, when asked for.
     package var unparsed: [Unparsed]?
+    /// Every record a check held back in the same files, when asked for (its place, key and reason).
+    package var quarantined: [ValidationFinding]?
     package var lastRun: LastRun?
     /// Set when a trusted reviewer rejected the newest bundle in `outbox/`.
     package var rejection: Rejection?
@@ -87,7 +89,8 @@ package struct WorkspaceStatus: Codable, Equatable {
         undecodableNames = listing.undecodableNames
         let names = listing.files.map(\.lastPathComponent)
         lastRun = try workspace.database.read(RunRecord.latest).map(Self.lastRun)
-        (waiting, readNotBundled, lastBundle, staged, heldBack, unparsed) = try workspace.database.read { db in
+        (waiting, readNotBundled, lastBundle, staged, heldBack, unparsed, quarantined) = try workspace.database.read {
+            db in
             // Read files leave the inbox, unless it keeps them: then those lying as they were read.
             let known = workspace.spec.inbox.keepProcessed ? try KeptFile.names(in: db) : []
             let read = try WorkspaceFile.pendingNames(in: db)
@@ -114,9 +117,14 @@ package struct WorkspaceStatus: Codable, Equatable {
                         place: RecordFailure.place(line: row[1], record: row[2], field: row[3], sheet: row[5]),
                         reason: row[4])
                 } : nil
+            let quarantined =
+                listingUnparsed
+                ? try QuarantineRecords.findings(inFiles: recent, in: db).map(DropRun.finding).filter {
+                    $0.severity == .quarantine
+                } : nil
             return (
                 names.filter { !known.contains($0) }, read, bundles.last { !isStaged($0) }, bundles.filter(isStaged),
-                heldBack, unparsed
+                heldBack, unparsed, quarantined
             )
         }
         rejection = lastBundle.flatMap { Self.rejection(of: $0, in: workspace) }

@@ -118,8 +118,14 @@ struct HTMLReport {
         guard let validation = contents.validation, validation.total > 0 else {
             return "<p id=\"findings-none\">No findings.</p>"
         }
-        let rows = validation.findings.map {
-            [$0.severity.rawValue, $0.entity, $0.place, $0.key ?? "", $0.value ?? "", $0.reason].map(Self.escape)
+        // A finding's key is a button that shows that key's change (the script disables it
+        // where the bundle makes none: a held-back record's key keeps its baseline row).
+        let rows = validation.findings.map { finding in
+            let key = finding.key.map { key in
+                "<button type=\"button\" class=\"finding-key\" data-entity=\"\(Self.escape(finding.entity))\" data-key=\"\(Self.escape(key))\">\(Self.escape(key))</button>"
+            }
+            return [finding.severity.rawValue, finding.entity, finding.place].map(Self.escape) + [key ?? ""]
+                + [finding.value ?? "", finding.reason].map(Self.escape)
         }
         let omitted = validation.omitted > 0 ? "<p>\(validation.omitted) more not listed.</p>" : ""
         return "<p>\(validation.total) finding(s).</p>"
@@ -253,15 +259,21 @@ struct HTMLReport {
           var all = [];
           entities.forEach(function (entity) {
             entity.changes.forEach(function (change) {
-              var key = entity.key.map(function (k) { return k + '=' + show(change.key[k]); }).join(', ')
+              var keyOnly = entity.key.map(function (k) { return k + '=' + show(change.key[k]); }).join(', ');
+              var quoted = entity.key.map(function (k) { return k + '=' + quote(change.key[k]); }).join(', ');
+              var key = keyOnly
                 + (change.context ? ' (' + Object.keys(change.context).sort().map(function (k) { return k + ': ' + show(change.context[k]); }).join(', ') + ')' : '');
               var fields = Object.keys(Object.assign({}, change.before || {}, change.after || {})).sort();
-              all.push({entity: entity.entity, op: change.op, key: key, change: change, fields: fields,
+              all.push({entity: entity.entity, op: change.op, key: key, keys: [keyOnly, quoted], change: change, fields: fields,
                         text: (entity.entity + ' ' + change.op + ' ' + key + ' ' + JSON.stringify(change.before || {}) + ' '
                                + JSON.stringify(change.after || {})).toLowerCase()});
             });
           });
           function show(value) { return value === null || value === undefined ? 'NULL' : String(value); }
+          // As findings name a key: text quoted as SQL quotes it, numbers bare.
+          function quote(value) { return typeof value === 'string' ? "'" + value.replace(/'/g, "''") + "'" : show(value); }
+          var exact = null;
+          function names(item, wanted) { return item.entity === wanted.entity && item.keys.indexOf(wanted.key) >= 0; }
           var page = 0, pageSize = \(pageSize), shown = all;
           var body = document.querySelector('#changes tbody');
           function cell(row, text) { var td = document.createElement('td'); td.textContent = text; row.appendChild(td); return td; }
@@ -298,13 +310,30 @@ struct HTMLReport {
             var needle = document.getElementById('search').value.toLowerCase();
             shown = all.filter(function (item) {
               return (entity === '' || item.entity === entity) && (op === '' || item.op === op)
-                && (needle === '' || item.text.indexOf(needle) >= 0);
+                && (needle === '' || item.text.indexOf(needle) >= 0) && (exact === null || names(item, exact));
             });
             page = 0;
             draw();
           }
-          ['entity-filter', 'op-filter'].forEach(function (id) { document.getElementById(id).addEventListener('change', filter); });
-          document.getElementById('search').addEventListener('input', filter);
+          function refilter() { exact = null; filter(); }
+          ['entity-filter', 'op-filter'].forEach(function (id) { document.getElementById(id).addEventListener('change', refilter); });
+          document.getElementById('search').addEventListener('input', refilter);
+          document.querySelectorAll('#findings button.finding-key').forEach(function (button) {
+            var wanted = {entity: button.dataset.entity, key: button.dataset.key};
+            if (!all.some(function (item) { return names(item, wanted); })) {
+              button.disabled = true;
+              button.title = 'this bundle makes no change to this key';
+              return;
+            }
+            button.addEventListener('click', function () {
+              document.getElementById('entity-filter').value = wanted.entity;
+              document.getElementById('op-filter').value = '';
+              document.getElementById('search').value = '';
+              exact = wanted;
+              filter();
+              document.getElementById('changes').scrollIntoView();
+            });
+          });
           document.getElementById('previous').addEventListener('click', function () { if (page > 0) { page--; draw(); } });
           document.getElementById('next').addEventListener('click', function () {
             if ((page + 1) * pageSize < shown.length) { page++; draw(); }

@@ -1,3 +1,4 @@
+import AirlockBase
 import AirlockSite
 import AirlockSpec
 
@@ -6,6 +7,24 @@ struct MarkdownReport {
     let contents: BundleContents
     /// Changes per entity listed; a terminal page should stay short.
     static let changesListed = 20
+
+    /// What the bundle holds as this page is written: the producer's signature and no
+    /// approval yet, so whether the policy is met now (only when it asks for none).
+    private var signatures: String {
+        let manifest = contents.manifest
+        let needed = manifest.signatures ?? 1
+        var rows = [["producer signature (SHA256SUMS.sig)", manifest.producer, "signed"]]
+        if needed > 1 {
+            rows.append([
+                "second producer signatures (signatures/)", "", "0 of \(needed - 1); added with airlock cosign"
+            ])
+        }
+        let approvals = ApprovalStatus(required: manifest.approvals ?? ApprovalPolicy(), approvals: [])
+        rows.append(["approvals (approvals/)", "", approvals.line + (approvals.isMet ? ", met" : ", not yet met")])
+        return table(["signature", "by", "when this page was written"], rows) + "\nPolicy: "
+            + Self.cell(contents.policyText)
+            + ". Signatures and approvals added to the bundle file after this page was written are not on it: `airlock show BUNDLE` lists them and says whether the policy is met.\n"
+    }
 
     func render() -> String {
         let manifest = contents.manifest
@@ -27,9 +46,7 @@ struct MarkdownReport {
                 "\n## Limits\n\n"
                 + table(["entity", "limit", "this bundle"], limits.map { [$0.entity, $0.limit, $0.bundle] })
         }
-        out +=
-            "\n## Approvals\n\n" + Self.cell(contents.policyText)
-            + "; reviewers add their approvals to the bundle file after this page was written (`airlock show` lists them).\n"
+        out += "\n## Signatures and approvals\n\n" + signatures
         let overrides = contents.overrideLines
         if !overrides.isEmpty {
             out += "\n## Overrides\n\n"

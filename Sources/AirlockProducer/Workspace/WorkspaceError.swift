@@ -11,6 +11,8 @@ package enum WorkspaceError: AirlockError, Equatable {
     case databaseUnreadable(reason: String)
     /// `pull.incremental.from` is not an aggregate SQLite can compute over the entity's rows.
     case cursorExpression(entity: String, expression: String, reason: String)
+    /// The workspace has no `inbox/` folder (`path`).
+    case noInbox(path: String)
 
     package var exitStatus: ExitStatus { .usageOrConfig }
 
@@ -31,6 +33,9 @@ package enum WorkspaceError: AirlockError, Equatable {
         case let .cursorExpression(entity, expression, reason):
             return
                 "entities.\(entity).source.pull.incremental.from: '\(expression)' cannot compute the cursor over the entity's rows: \(reason)"
+        case let .noInbox(path):
+            return
+                "the workspace has no inbox/ folder (\(path)), where exports are dropped: make it with mkdir -p \(path), or name the workspace with --workspace DIR"
         }
     }
 

@@ -7,6 +7,10 @@ package enum ScriptSwitches {
     /// (`sqlite3 -cmd '.parameter set @airlock_skip_drift 1'`).
     package static let skipDrift = "airlock_skip_drift"
 
+    /// Set to have `verify.sql` name each key whose row differs from the bundle's snapshot
+    /// (`psql -v airlock_keys=1`, `sqlite3 -cmd '.parameter set @airlock_keys 1'`).
+    package static let listKeys = "airlock_keys"
+
     /// Within each line a script prints for a key it skipped:
     /// `airlock: products: skipped drifted row: product_id=P-100`.
     package static let skippedMarker = ": skipped drifted row: "

@@ -59,4 +59,57 @@ import Testing
             differs.error.contains("airlock: verify: the target's tables differ from bundle 000001"), "\(differs.error)"
         )
     }
+
+    /// Asked for (`psql -v airlock_keys=1`, `sqlite3 -cmd '.parameter set @airlock_keys 1'`),
+    /// verify.sql names exactly the keys that differ: an edited row, a deleted one and one the
+    /// bundle does not hold; unasked, it prints what it printed before.
+    @Test(arguments: SQLDialect.allCases)
+    func verifyListsTheDifferingKeysOnRequest(dialect: SQLDialect) throws {
+        let harness = try ScriptHarness(entities: [Self.entity])
+        let bundle = try harness.bundle([
+            "items": [
+                [1, "it's", "12.50", 1, "2026-11-01T10:00:00Z"], [2, nil, nil, nil, nil],
+                [3, "ünï\n,2:x", "-0.01", 0, "2026-11-01T10:00:00.25Z"], [4, "four", "4.00", 1, "2026-11-02T00:00:00Z"]
+            ]
+        ])
+        let target = try ScriptTarget.fresh(dialect)
+        defer { target.remove() }
+        #expect(try target.run(bundle.upsert(dialect)).status == 0)
+        func verify(listingKeys: Bool) throws -> Shell.Result {
+            let script = bundle.verify(dialect)
+            switch target {
+            case let .sqlite(path):
+                let asked = listingKeys ? ["-cmd", ".parameter set @airlock_keys 1"] : []
+                return try Shell.run(
+                    ["sqlite3", "-bail"] + asked + [path.path], input: try String(contentsOf: script, encoding: .utf8))
+            case let .postgres(postgres):
+                let asked = listingKeys ? ["-v", "airlock_keys=1"] : []
+                return try Shell.run(
+                    ["psql", postgres.conninfo, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1"] + asked + [
+                        "-f", script.path
+                    ])
+            }
+        }
+        func listed(_ result: Shell.Result) -> [String] {
+            result.output.split(separator: "\n").map(String.init).filter { $0.hasPrefix("airlock: items: id=") }
+        }
+        let sound = try verify(listingKeys: true)
+        #expect(sound.status == 0, "\(sound.error)")
+        #expect(listed(sound) == [], "\(sound.output)")
+
+        try target.execute(
+            "UPDATE items SET price = 13.50 WHERE id = 3; DELETE FROM items WHERE id = 2; INSERT INTO items (id, label) VALUES (5, 'x');"
+        )
+        let plain = try verify(listingKeys: false)
+        #expect(plain.status != 0)
+        #expect(listed(plain) == [], "unasked, no key is listed: \(plain.output)")
+        let keys = try verify(listingKeys: true)
+        #expect(keys.status != 0)
+        #expect(
+            listed(keys) == [
+                "airlock: items: id=2: missing on the target", "airlock: items: id=3: holds other values",
+                "airlock: items: id=5: on the target, not in the bundle"
+            ], "\(keys.output)")
+        #expect(keys.output.hasPrefix(plain.output.components(separatedBy: "\n").prefix(1).joined()), "\(keys.output)")
+    }
 }

@@ -39,4 +39,21 @@ import Testing
             }
         }
     }
+
+    /// A workspace with a sound spec and keys whose `inbox/` is missing: the commands that read
+    /// the inbox name the folder and how to make it.
+    @Test func aWorkspaceWithoutItsInboxNamesTheFolder() throws {
+        let workspace = try TestWorkspace()
+        defer { workspace.remove() }
+        try FileManager.default.removeItem(at: workspace.inbox)
+        for command in [["run", "--once"], ["status"], ["status", "--unparsed"], ["status", "--json"]] {
+            let run = try AirlockProcess.run(command + ["--workspace", workspace.root.path])
+            #expect(run.status == 64, "\(command): \(run.status) \(run.error)")
+            for words in Self.foundationWords { #expect(!run.error.contains(words), "\(command): \(run.error)") }
+            #expect(
+                run.error
+                    == "airlock: the workspace has no inbox/ folder (\(workspace.inbox.path)), where exports are dropped: make it with mkdir -p \(workspace.inbox.path), or name the workspace with --workspace DIR\n",
+                "\(command): \(run.error)")
+        }
+    }
 }

@@ -118,4 +118,71 @@ import Testing
         let rejection = json["rejection"] as? [String: Any]
         #expect(rejection?["by"] as? String == "bob" && rejection?["reason"] as? String == "amounts look doubled")
     }
+
+    @Test func aRunWhoseEveryRecordACheckHeldBackListsThemWithTheirKeys() throws {
+        let workspace = try TestWorkspace()
+        defer { workspace.remove() }
+        try workspace.drop(TestWorkspace.exampleDrop)
+        #expect(try run(workspace).status == 0)
+        // Every payment of the export again, each with an amount under the range's minimum 0.
+        try workspace.write(
+            TestWorkspace.paymentsHeader
+                + (1001...1003).map { "\($0),A,B,-\($0 - 1000).00,card,2026-11-05\n" }.joined(),
+            toInbox: "payments-negative.csv")
+        let negative = try run(workspace)
+        #expect(negative.status == 3, "\(negative.status) \(negative.error)")
+        let (text, json) = try status(workspace, ["--unparsed"])
+        #expect(
+            text.contains("): every one of the 3 records read was held back, so no bundle was written; see why with"),
+            "\(text)")
+        #expect(
+            text.contains("held back in payments: 0 unreadable records, 3 records with invalid values\n"), "\(text)")
+        #expect(!text.contains("held back in products"), "an entity with nothing held back: \(text)")
+        #expect(
+            text.contains(
+                "held back payments: payments-negative.csv: line 2: field 'Amount' (payment_id=1001): '-1.00' is outside the range 0.00 to …\n"
+            ), "\(text)")
+        #expect(text.components(separatedBy: "held back payments: payments-negative.csv: line ").count == 4, "\(text)")
+        let last = json["lastRun"] as? [String: Any]
+        #expect(last?["outcome"] as? String == "unchanged" && last?["heldBack"] as? Int == 3, "\(json)")
+        let quarantined = json["quarantined"] as? [[String: Any]]
+        #expect(
+            quarantined?.map { "\($0["key"] ?? "") \($0["check"] ?? "") \($0["line"] ?? "")" } == [
+                "payment_id=1001 range 2", "payment_id=1002 range 3", "payment_id=1003 range 4"
+            ], "\(json)")
+        #expect((json["unparsed"] as? [[String: Any]])?.isEmpty == true, "\(json)")
+    }
+
+    @Test func aRunAThresholdBlockedNamesTheLimitAndTheCounts() throws {
+        let workspace = try TestWorkspace()
+        defer { workspace.remove() }
+        try workspace.drop(TestWorkspace.exampleDrop)
+        #expect(try run(workspace).status == 0)
+        // One product of the four: under min_rows 2, and 3 of 4 deleted is over max_delete_share 0.5.
+        try workspace.write(
+            #"{"data": {"products": [{"id": "P-100", "name": "City Power prepaid", "type": "airtime", "price": {"amount": 50, "currency": "ZAR"}, "pinned": false, "updatedAt": "2026-11-01T08:00:00Z"}]}}"#,
+            toInbox: "products-short.json")
+        let blocked = try run(workspace)
+        #expect(blocked.status == 4, "\(blocked.status) \(blocked.error)")
+        let (text, json) = try status(workspace)
+        #expect(
+            text.contains(
+                """
+                ): blocked, no bundle was written and the baseline is unchanged:
+                  products: min_rows, 1 finding(s); the first: the snapshot holds 1 rows, fewer than thresholds.min_rows 2
+                  products: max_delete_share, 1 finding(s); the first: 3 of 4 rows would be deleted (75.0%), more than thresholds.max_delete_share 0.5
+                  its files were set aside: inbox/blocked/products-short.json;
+                """), "\(text)")
+        let last = json["lastRun"] as? [String: Any]
+        #expect(last?["outcome"] as? String == "blocked" && last?["records"] as? Int == 1, "\(json)")
+        #expect(last?["setAside"] as? [String] == ["inbox/blocked/products-short.json"], "\(json)")
+        let blocking = last?["blocking"] as? [[String: Any]]
+        #expect(
+            blocking?.map { "\($0["entity"] ?? "") \($0["check"] ?? "") \($0["count"] ?? "")" } == [
+                "products min_rows 1", "products max_delete_share 1"
+            ], "\(json)")
+        #expect(
+            (blocking?.last?["first"] as? String)
+                == "3 of 4 rows would be deleted (75.0%), more than thresholds.max_delete_share 0.5", "\(json)")
+    }
 }

@@ -40,6 +40,13 @@ import Testing
         return (workspace, first, next)
     }
 
+    /// A workspace whose example spec has `old` (which it must hold) replaced by `new`.
+    static func workspace(specReplacing old: String, with new: String) throws -> TestWorkspace {
+        let spec = try TestWorkspace.exampleSpecMovingFiles()
+        guard spec.contains(old) else { throw ShellError(description: "the example spec no longer says \(old)") }
+        return try TestWorkspace(spec: spec.replacingOccurrences(of: old, with: new))
+    }
+
     static func airlock(_ arguments: [String], in workspace: TestWorkspace) throws -> Shell.Result {
         try Shell.run([AirlockProcess.executable.path] + arguments + ["--workspace", workspace.root.path])
     }
@@ -125,6 +132,136 @@ import Testing
         #expect(!text.output.contains("\u{1B}["), "no colors in a pipe")
     }
 
+    /// `show` and `show --html` say whether the approvals the bundle holds meet its policy,
+    /// before a reviewer approves it and after.
+    @Test func showSaysWhetherTheApprovalPolicyIsMet() throws {
+        let workspace = try Self.workspace(
+            specReplacing: "# approvals:\n#   required: 1\n", with: "approvals:\n  required: 1\n")
+        defer { workspace.remove() }
+        try workspace.drop(TestWorkspace.exampleDrop)
+        #expect(try Self.airlock(["run", "--once"], in: workspace).status == 0)
+        let bundle = workspace.root.appendingPathComponent("outbox/bundle-000001.tar.gz")
+        let page = workspace.root.appendingPathComponent("review.html")
+        func shown() throws -> (text: String, page: String) {
+            let result = try Self.airlock(["show", bundle.path, "--html", page.path], in: workspace)
+            #expect(result.status == 0, "\(result.error)")
+            return (result.output, try String(contentsOf: page, encoding: .utf8))
+        }
+        let report = try String(
+            contentsOf: try Shell.extract(bundle).appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(report.contains("| approvals (approvals/) |  | approvals: 0 of 1 (none), not yet met |\n"), "\(report)")
+        #expect(report.contains("Policy: 1 approval required by the producer's spec"), "\(report)")
+        let before = try shown()
+        #expect(before.text.contains("\n  approvals: 0 of 1 (none), not yet met\n"), "\(before.text)")
+        #expect(before.page.contains(#"<p id="approvals" data-met="false">approvals: 0 of 1 (none), not yet met</p>"#))
+
+        try KeyStore(directory: workspace.root.appendingPathComponent("keys")).generate(name: "alice", role: .reviewer)
+        #expect(try Self.airlock(["approve", bundle.path, "--key", "alice"], in: workspace).status == 0)
+        let after = try shown()
+        #expect(after.text.contains("\n  approval by alice: valid"), "\(after.text)")
+        #expect(after.text.contains("\n  approvals: 1 of 1 (alice), met\n"), "\(after.text)")
+        #expect(after.page.contains(#"<p id="approvals" data-met="true">approvals: 1 of 1 (alice), met</p>"#))
+        #expect(after.page.contains("alice"))
+    }
+
+    /// The example's override pins bill payments the API reports unpinned: the first bundle
+    /// inserts two of them, and show, report.md and report.html list each with the source's
+    /// value and the value the override set.
+    @Test func overridesListTheirNoteRowsAndSourceToSetExamples() throws {
+        let (workspace, first, _) = try Self.twoBundles()
+        defer { workspace.remove() }
+        let examples = ["product_id=P-100: pinned false → true", "product_id=P-103: pinned false → true"]
+        let shown = try Self.airlock(["show", first.path], in: workspace)
+        #expect(shown.status == 0, "\(shown.error)")
+        #expect(
+            shown.output.contains(
+                """
+
+                Overrides
+                  products: when product_type = 'bill_payment' set pinned = true: 2 row(s) changed in this run (the catalog API does not report pins for bill payments)
+                    \(examples[0])
+                    \(examples[1])
+
+                """), "\(shown.output)")
+        let folder = try Shell.extract(first)
+        let report = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(
+            report.contains(
+                "| products | product_type = 'bill_payment' | pinned = true | the catalog API does not report pins for bill payments | 2 | \(examples.joined(separator: "; ")) |\n"
+            ), "\(report)")
+        let seen = try Self.openInChromium(folder.appendingPathComponent("report.html"))
+        #expect(
+            seen["overrides"] as? [[String]] == [
+                [
+                    "products", "product_type = 'bill_payment'", "pinned = true",
+                    "the catalog API does not report pins for bill payments", "2", examples.joined(separator: "\n")
+                ]
+            ], "\(String(describing: seen["overrides"]))")
+    }
+
+    /// `scripts/report-check --screenshot` captures a page far taller than one capture may be
+    /// in tiles, top to bottom, each 1280 pixels wide and at most 4,000 high.
+    @Test func aTallPageIsScreenshotInTiles() throws {
+        let (workspace, first, _) = try Self.twoBundles()
+        defer { workspace.remove() }
+        let folder = try Shell.extract(first)
+        var page = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        let body = try #require(page.range(of: "<body>"))
+        page.insert(contentsOf: #"<div style="height:50000px"></div>"#, at: body.upperBound)
+        let tall = folder.appendingPathComponent("tall.html")
+        try page.write(to: tall, atomically: true, encoding: .utf8)
+        let shot = folder.appendingPathComponent("shots/report.png")
+        try FileManager.default.createDirectory(
+            at: shot.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let result = try Shell.run([
+            TestWorkspace.repository.appendingPathComponent("scripts/report-check").path, tall.path, "--screenshot",
+            shot.path
+        ])
+        #expect(result.status == 0, "\(result.error)")
+        let seen = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
+        let height = try #require(seen["height"] as? Int)
+        #expect(height > 50_000)
+        let tiles = (height + 3_999) / 4_000
+        let names = ["report.png"] + (2...tiles).map { "report-\($0).png" }
+        #expect(
+            seen["screenshots"] as? [String]
+                == names.map { shot.deletingLastPathComponent().appendingPathComponent($0).path })
+        var covered = 0
+        for name in names {
+            let png = try Data(contentsOf: shot.deletingLastPathComponent().appendingPathComponent(name))
+            #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), "\(name) is no PNG")
+            let size = [16, 20].map { start in png[start..<start + 4].reduce(0) { $0 << 8 | Int($1) } }
+            #expect(size[0] == 1280 && size[1] <= 4_000 && size[1] > 0, "\(name): \(size)")
+            covered += size[1]
+        }
+        #expect(covered == height)
+    }
+
+    /// A finding's key in report.html is a button that filters the changes to that key's
+    /// change; where the bundle changes nothing for it (a quarantined record), it is disabled.
+    @Test func aFindingsKeyShowsItsChangeInChromium() throws {
+        let workspace = try Self.workspace(
+            specReplacing: "checks: [{range: {min: 0}}]", with: "checks: [{range: {min: 0}, severity: warn}]")
+        defer { workspace.remove() }
+        try workspace.drop(
+            ["products.json", "contacts.ndjson"].map { TestWorkspace.repository.appendingPathComponent("inbox/\($0)") })
+        // 1001 is under the range's minimum, which only warns: it is bundled with its finding.
+        // Its neighbour 10010 starts with the same digits; clicking 1001 shows 1001 alone.
+        try workspace.write(
+            TestWorkspace.paymentsHeader + "1001,A,B,-5.00,card,2026-11-05\n10010,A,B,1.00,card,2026-11-05\n",
+            toInbox: "payments.csv")
+        #expect(try Self.airlock(["run", "--once"], in: workspace).status == 0)
+        let folder = try Shell.extract(workspace.root.appendingPathComponent("outbox/bundle-000001.tar.gz"))
+        let seen = try Self.openInChromium(folder.appendingPathComponent("report.html"))
+        let keys = try #require(seen["finding_keys"] as? [[String: Any]])
+        #expect(
+            keys.map { "\($0["entity"]!) \($0["key"]!) \($0["enabled"]!)" } == [
+                "contacts contact_id='C-3' 0", "payments payment_id=1001 1"
+            ], "\(keys)")
+        #expect(keys.last?["matching"] as? Int == 1, "\(keys)")
+        #expect(keys.last?["rows"] as? [String] == ["payments insert payment_id=1001"], "\(keys)")
+    }
+
     @Test func diffJSONNamesKeysAndFieldsThatDiffer() throws {
         let (a, _, underReview) = try Self.twoBundles()
         defer { a.remove() }
@@ -183,6 +320,19 @@ import Testing
         #expect(report.contains("| update | product_id=P-100 | amount | 50.00 | 55.00 |\n"))
         #expect(report.contains("| insert | payment_id=1004 | last_name |  | Line one\\\\r\\\\nline two |\n"))
         #expect(report.contains("No findings.\n"))
+        #expect(
+            report.contains(
+                """
+                ## Signatures and approvals
+
+                | signature | by | when this page was written |
+                |---|---|---|
+                | producer signature (SHA256SUMS.sig) | producer | signed |
+                | approvals (approvals/) |  | approvals: 0 of 0 (none), met |
+
+                Policy: none required by the producer's spec (a site may require some). Signatures and approvals added to the bundle file after this page was written are not on it: `airlock show BUNDLE` lists them and says whether the policy is met.
+
+                """), "\(report)")
     }
 
     /// The page as headless Chromium renders it, checked over the DevTools protocol by
