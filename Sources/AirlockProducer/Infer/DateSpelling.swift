@@ -11,46 +11,45 @@ enum DateSpelling {
     private static let yearFirst = ["%Y-%m-%d", "%Y/%m/%d"]
     private static let times = [" %H:%M:%S", " %H:%M", "T%H:%M:%S", "T%H:%M"]
 
+    /// What a timestamp column without offsets leaves open.
+    private static let utcNote = "times without an offset are read as UTC; add zone: if they are local"
+
     static func infer(_ values: [String]) -> ColumnInference? {
         for type in [ColumnType.date, .timestamp] where values.allSatisfy({ ValueParser.parse($0, as: type).isSuccess })
         {
             var time = ColumnInference(type: type)
-            if type == .timestamp && !values.allSatisfy(hasOffset) {
-                time.notes.append("times without an offset are read as UTC; add zone: if they are local")
-            }
+            if type == .timestamp && !values.allSatisfy(hasOffset) { time.notes.append(utcNote) }
             return time
         }
         let dates = dayFirst + monthFirst + yearFirst
         for (type, patterns) in [(ColumnType.date, dates), (.timestamp, dates.flatMap { d in times.map { d + $0 } })] {
-            let fitting = patterns.filter { pattern in
-                let format = TimestampFormat(pattern: pattern, zone: nil, dateOnly: type == .date)
-                return values.allSatisfy { value in
-                    // A date column keeps the date the format reads, as the normalizer does.
-                    format.iso(value).map {
-                        ValueParser.parse(type == .date ? String($0.prefix(10)) : $0, as: type).isSuccess
-                    }
-                        ?? false
-                }
-            }
+            let fitting = patterns.filter { fits($0, type, values) }
             guard let first = fitting.first else { continue }
-            var time = ColumnInference(type: type)
-            let ambiguous =
-                fitting.contains { p in monthFirst.contains { p.hasPrefix($0) } } && !first.hasPrefix("%Y")
-                && fitting.contains { p in dayFirst.contains { p.hasPrefix($0) } }
-            guard !ambiguous else {
+            let day = fitting.first { p in dayFirst.contains { p.hasPrefix($0) } }
+            let month = fitting.first { p in monthFirst.contains { p.hasPrefix($0) } }
+            if let day, let month {
                 var text = ColumnInference(type: .text)
                 text.notes.append(
-                    "dates such as \(values[0]) read day first (\(first)) or month first: no day "
-                        + "over 12 decides; set type: \(type), format: \"%d/%m/%Y\" or \"%m/%d/%Y\"")
+                    "dates such as \(values[0]) read day first or month first and no day over 12 "
+                        + "decides: set type: \(type) with format: \"\(day)\" or \"\(month)\"")
                 return text
             }
+            var time = ColumnInference(type: type)
             time.format = first
-            if type == .timestamp {
-                time.notes.append("times without an offset are read as UTC; add zone: if they are local")
-            }
+            if type == .timestamp { time.notes.append(utcNote) }
             return time
         }
         return nil
+    }
+
+    /// Every value follows `pattern` and makes a valid value of `type`; a date column keeps
+    /// the date the format reads, as the normalizer does.
+    private static func fits(_ pattern: String, _ type: ColumnType, _ values: [String]) -> Bool {
+        let format = TimestampFormat(pattern: pattern, zone: nil, dateOnly: type == .date)
+        return values.allSatisfy { value in
+            guard let iso = format.iso(value) else { return false }
+            return ValueParser.parse(type == .date ? String(iso.prefix(10)) : iso, as: type).isSuccess
+        }
     }
 
     /// An ISO time naming its offset (`Z`, `+02:00`).

@@ -106,4 +106,16 @@ import Testing
         }
         #expect(manifest.entities.map(\.counts.inserted) == [2])
     }
+
+    /// Two identical lines: no combination is unique, and the proposal says so rather than
+    /// offering a key as if it were one.
+    @Test func noUniqueKeyIsSaidNotProposed() throws {
+        let workspace = try TestWorkspace(spec: "producer:\n  key: producer\n")
+        defer { workspace.remove() }
+        let file = workspace.root.appendingPathComponent("visits.csv")
+        try "visitor_id,page\nV-1,home\nV-1,home\nV-2,cart\n".write(to: file, atomically: true, encoding: .utf8)
+        let proposal = try SpecInference.infer(file)
+        #expect(proposal.key == nil && proposal.keyCandidates.isEmpty)
+        #expect(proposal.yaml.contains("# No field, nor two or three together, is unique"))
+    }
 }
