@@ -6,15 +6,16 @@ import Foundation
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Start a workspace: folders, a producer key and a spec for your exports.",
+        abstract: "Start a workspace: folders, producer key, a spec for your exports.",
         discussion: """
             Creates DIR (default: the current folder) with inbox/, outbox/, keys/ holding \
             the producer key (as `airlock keygen producer` makes it), and an airlock.yml \
             with one entity per FILE as `airlock infer` proposes it: typed columns, a key, \
             and a source pattern that matches later exports of the same feed \
             (orders-2026-11-01.csv → orders*.csv). The FILEs are copied into inbox/, so \
-            `airlock run --once` in DIR bundles them. Refuses to touch a folder that \
-            already holds an airlock.yml.
+            `airlock run --once` in DIR bundles them. Without FILE it makes the folders \
+            and the key only: a spec needs an entity, and an entity an export. Refuses a \
+            folder that already holds an airlock.yml.
 
             Examples:
               airlock init demo exports/orders-2026-11-01.csv
