@@ -40,11 +40,14 @@ package struct ColumnInference: Equatable, Sendable {
             return text
         }
         let words = Set(ValueParser.snakeCase(field).split(separator: "_").map(String.init))
-        if let number = NumberSpelling.infer(values) { return number }
-        if values.allSatisfy({ ValueParser.parse($0, as: .boolean).isSuccess }) { return .init(type: .boolean) }
-        if let time = DateSpelling.infer(values) { return time }
+        // Types depend on the distinct values alone: a large file repeats most of them.
+        var seen: Set<String> = []
+        let distinct = values.filter { seen.insert($0).inserted }
+        if let number = NumberSpelling.infer(distinct) { return number }
+        if distinct.allSatisfy({ ValueParser.parse($0, as: .boolean).isSuccess }) { return .init(type: .boolean) }
+        if let time = DateSpelling.infer(distinct) { return time }
         if words.contains("email") || words.contains("mail")
-            || values.allSatisfy({ $0.wholeMatch(of: /[^@\s]+@[^@\s]+\.[^@\s]+/) != nil })
+            || distinct.allSatisfy({ $0.wholeMatch(of: /[^@\s]+@[^@\s]+\.[^@\s]+/) != nil })
         {
             var email = ColumnInference(type: .text)
             (email.trim, email.lowercase) = (true, true)
@@ -64,16 +67,18 @@ package struct ColumnInference: Equatable, Sendable {
     /// rewrites its values to snake case: names, places (`Cape Town`) and codes (`ZAR`) would
     /// change.
     static func enumeration(_ values: [String], labelName: Bool) -> ColumnInference? {
-        guard values.allSatisfy({ $0.count <= 24 && $0.wholeMatch(of: /[A-Za-z][A-Za-z _-]*/) != nil }) else {
-            return nil
-        }
+        var spellings: [String: Int] = [:]
+        for value in values { spellings[value, default: 0] += 1 }
+        guard spellings.count <= 40,
+            spellings.keys.allSatisfy({ $0.count <= 24 && $0.wholeMatch(of: /[A-Za-z][A-Za-z _-]*/) != nil })
+        else { return nil }
         var counts: [String: Int] = [:]
-        for value in values { counts[ValueParser.snakeCase(value), default: 0] += 1 }
+        for (value, count) in spellings { counts[ValueParser.snakeCase(value), default: 0] += count }
         if labelName {
             guard counts.count <= 20 else { return nil }
         } else {
             guard counts.count <= 12, counts.values.allSatisfy({ $0 >= 2 }),
-                values.allSatisfy({ ValueParser.snakeCase($0) == $0 })
+                spellings.keys.allSatisfy({ ValueParser.snakeCase($0) == $0 })
             else { return nil }
         }
         var labels = ColumnInference(type: .enumeration)
