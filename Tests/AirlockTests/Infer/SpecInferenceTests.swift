@@ -118,4 +118,12 @@ import Testing
         #expect(proposal.key == nil && proposal.keyCandidates.isEmpty)
         #expect(proposal.yaml.contains("# No field, nor two or three together, is unique"))
     }
+
+    /// The pattern keeps the file's own spelling up to its date, so later exports match it.
+    @Test func filePatternsMatchLaterExportsOfTheFeed() {
+        #expect(SpecInference.filePattern(for: "orders-2026-11-01.csv") == "orders*.csv")
+        #expect(SpecInference.filePattern(for: "order-lines.csv") == "order-lines*.csv")
+        #expect(SpecInference.filePattern(for: "Stock [EU]_2026.json") == "Stock \\[EU\\]*.json")
+        #expect(SpecInference.entityName(for: "order-lines.csv") == "order_lines")
+    }
 }
