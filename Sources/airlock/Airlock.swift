@@ -28,7 +28,8 @@ struct Airlock: ParsableCommand {
         version:
             "airlock \(Self.version) (bundles \(Manifest.currentFormat), trust updates \(TrustManifest.currentFormat))",
         subcommands: [
-            Keygen.self, Allow.self, Revoke.self, TrustCommand.self, Pull.self, Run.self, Watch.self, Status.self,
+            Init.self, Keygen.self, Allow.self, Revoke.self, TrustCommand.self, Pull.self, Run.self, Watch.self,
+            Status.self,
             Infer.self, Show.self, DiffBundles.self, Verify.self, Cosign.self, Approve.self, Reject.self, Discard.self,
             Recover.self,
             CatchUp.self,

@@ -1,5 +1,6 @@
 import AirlockSite
 import ArgumentParser
+import Foundation
 
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,7 +26,12 @@ struct Keygen: ParsableCommand {
     @OptionGroup var options: WorkspaceOptions
 
     func run() throws {
-        let store = KeyStore(directory: options.url.appendingPathComponent("keys"))
+        try Self.generate(name: name, role: role, in: options.url)
+    }
+
+    /// Makes and allows the key, and says so; `airlock init` makes the producer key this way.
+    static func generate(name: String, role: KeyRoleOptions, in workspace: URL) throws {
+        let store = KeyStore(directory: workspace.appendingPathComponent("keys"))
         let key = try store.generate(name: name, role: role.role)
         printLine(
             "wrote \(store.privateKeyPath(name).path) and its .pub; \(name) may now \(role.may) (\(key.fingerprint))")

@@ -12,64 +12,9 @@ package struct SpecInference {
     package struct Column: Equatable, Sendable {
         package var name: String
         package var from: String
-        package var type: ColumnType
+        package var inference: ColumnInference
+        package var type: ColumnType { inference.type }
     }
-
-    package struct Proposal: Equatable, Sendable {
-        package var entity: String
-        package var source: SourceSpec
-        package var records: Int
-        package var columns: [Column]
-        /// Columns that are never empty and unique in the file, the likeliest key first.
-        package var keyCandidates: [String]
-
-        /// The proposal as spec YAML: an `entities:` block holding the one entity.
-        package var yaml: String {
-            var lines = [
-                "# Proposed by airlock infer from \(records) records; check the types and the key before use.",
-                "entities:",
-                "  \(entity):", "    source:", "      files: \(Self.quoted(source.filePattern))"
-            ]
-            if !source.recordsPath.isEmpty { lines.append("      records: \(Self.quoted(source.recordsPath))") }
-            if let key = keyCandidates.first {
-                let others = keyCandidates.dropFirst()
-                lines.append(
-                    "    key: \(key)"
-                        + (others.isEmpty ? "" : "    # also unique here: \(others.joined(separator: ", "))"))
-            } else {
-                lines.append(
-                    "    key: \(columns[0].name)    # no field is unique and never empty in this file: choose the key")
-            }
-            lines.append("    columns:")
-            for column in columns {
-                lines.append(
-                    "      \(column.name): {from: \(Self.quoted(column.from)), type: \(Self.quoted(column.type.description))}"
-                )
-            }
-            return lines.joined(separator: "\n") + "\n"
-        }
-
-        /// A YAML double-quoted scalar; control characters as escapes (`\t`, `\x01`).
-        static func quoted(_ text: String) -> String {
-            var quoted = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\\": quoted += "\\\\"
-                case "\"": quoted += "\\\""
-                case "\t": quoted += "\\t"
-                case "\n": quoted += "\\n"
-                case "\r": quoted += "\\r"
-                case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                    quoted += "\\x" + String(format: "%02X", scalar.value)
-                default: quoted.unicodeScalars.append(scalar)
-                }
-            }
-            return quoted + "\""
-        }
-    }
-
-    /// Field names that usually hold a closed set of labels.
-    private static let labelNames = ["type", "status", "state", "method", "kind", "category", "channel"]
 
     package static func infer(_ url: URL) throws -> Proposal {
         let name = url.lastPathComponent
@@ -77,7 +22,7 @@ package struct SpecInference {
             throw InferError.unknownFormat(file: name)
         }
         let entityName = Self.entityName(for: name)
-        var source = SourceSpec(filePattern: "\(entityName)*.\(name.split(separator: ".").last!)", format: format)
+        var source = SourceSpec(filePattern: Self.filePattern(for: name), format: format)
         let database = try DatabaseQueue()
         database.inDatabase { WorkspaceFunctions.register(in: $0) }
         try WorkspaceSchema.migrator.migrate(database)
@@ -93,6 +38,7 @@ package struct SpecInference {
             let fields = try Self.fields(format: format, in: db)
             var used: Set<String> = []
             var columns: [Column] = []
+            var values: [[String?]] = []
             for field in fields {
                 // A column name is an ASCII identifier: letters lose their accents (prénom → prenom).
                 var columnName = ValueParser.snakeCase(
@@ -104,25 +50,29 @@ package struct SpecInference {
                 while used.contains(columnName) { columnName += "_2" }
                 used.insert(columnName)
                 let column = ColumnSpec(name: columnName, from: field, type: .text)
-                let values = Normalizer(EntitySpec(name: entityName, source: source, key: [], columns: [column]))
+                let sql = Normalizer(EntitySpec(name: entityName, source: source, key: [], columns: [column]))
                     .extract(column)
+                let fieldValues = try String?.fetchAll(db, sql: "SELECT \(sql) FROM \(RawRecords.all) ORDER BY r.id")
+                values.append(fieldValues)
                 columns.append(
-                    Column(name: columnName, from: field, type: try Self.type(of: values, named: field, in: db)))
+                    Column(
+                        name: columnName, from: field,
+                        inference: ColumnInference.infer(field: field, values: fieldValues)))
             }
-            // Keys are identifiers: text or integers, unique and never empty.
-            let keys = try columns.filter { [.text, .integer].contains($0.type) }.filter { column in
-                let values = Normalizer(EntitySpec(name: entityName, source: source, key: [], columns: [])).extract(
-                    ColumnSpec(name: column.name, from: column.from, type: .text))
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT count(*), count(DISTINCT v), count(*) FILTER (WHERE v IS NULL OR trim(v) = '') FROM (SELECT \(values) AS v FROM \(RawRecords.all))
-                        """)!
-                return row[0] == row[1] as Int && row[2] == 0 as Int
-            }.map(\.name).sorted { keyRank($0) < keyRank($1) }
+            let key = KeySearch(columns: columns, values: values)
             return Proposal(
-                entity: entityName, source: source, records: file.records, columns: columns, keyCandidates: keys)
+                entity: entityName, source: source, records: file.records, columns: columns,
+                keyCandidates: key.singles(), key: key.smallest())
         }
+    }
+
+    /// `orders-2026-11-01.csv` → `orders*.csv`: the name as written up to its first digit or
+    /// dot, so later exports of the same feed match; fnmatch's special characters escaped.
+    static func filePattern(for fileName: String) -> String {
+        var stem = String(fileName.prefix { $0 != "." && !$0.isNumber })
+        while let last = stem.last, "-_ ".contains(last) { stem.removeLast() }
+        let escaped = stem.map { "*?[]\\".contains($0) ? "\\\($0)" : String($0) }.joined()
+        return "\(escaped)*.\(fileName.split(separator: ".").last!)"
     }
 
     /// `payments-2026-11.csv` → `payments`: the name up to its first digit or dot, as an identifier.
@@ -131,11 +81,6 @@ package struct SpecInference {
         let name = ValueParser.snakeCase(String(stem))
         return name.isEmpty || name.hasPrefix("airlock_")
             ? "records" : String(name.prefix(47)).replacingOccurrences(of: "__", with: "_")
-    }
-
-    /// Key-like names first: `id`, then `…_id`, then the rest in file order.
-    private static func keyRank(_ name: String) -> Int {
-        name == "id" ? 0 : name.hasSuffix("_id") ? 1 : 2
     }
 
     /// The dotted path to the first array of objects in the document; empty when the document is one.
@@ -201,56 +146,6 @@ package struct SpecInference {
             bytes = Array(body[(quoted ? end + 1 : end)...])
         }
         return keys
-    }
-
-    /// The narrowest type every non-empty value parses as.
-    private static func type(of values: String, named field: String, in db: Database) throws -> ColumnType {
-        func fits(_ type: ColumnType) throws -> Bool {
-            try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT count(*) FROM (SELECT \(values) AS v FROM \(RawRecords.all))
-                    WHERE v IS NOT NULL AND trim(v) <> '' AND \(WorkspaceFunctions.parseError("v", as: type)) IS NOT NULL
-                    """) == 0
-        }
-        let wideDecimal = ColumnType.decimal(precision: 38, scale: 12)
-        let present =
-            try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM (SELECT \(values) AS v FROM \(RawRecords.all)) WHERE trim(v) <> ''") ?? 0
-        guard present > 0 else { return .text }
-        if try fits(.integer) { return .integer }
-        if try fits(wideDecimal) {
-            // Digits before and after the point, as the canonical 12-decimal text shows them.
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT max(length(ltrim(replace(substr(c, 1, instr(c, '.') - 1), '-', ''), '0'))),
-                           max(length(rtrim(substr(c, instr(c, '.') + 1), '0')))
-                    FROM (SELECT \(WorkspaceFunctions.parsed("v", as: wideDecimal)) AS c FROM (SELECT \(values) AS v FROM \(RawRecords.all)) WHERE trim(v) <> '')
-                    """)!
-            let scale = max(2, row[1] as Int? ?? 0)
-            return .decimal(precision: min(38, max(12, (row[0] as Int? ?? 0) + scale + 4)), scale: scale)
-        }
-        if try fits(.boolean) { return .boolean }
-        if try fits(.date) { return .date }
-        if try fits(.timestamp) { return .timestamp }
-        let labels = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT count(DISTINCT v), count(*), count(*) FILTER (WHERE v GLOB '*[- ]*'),
-                       count(*) FILTER (WHERE length(v) > 40 OR v GLOB '*[^A-Za-z0-9 _-]*')
-                FROM (SELECT \(values) AS v FROM \(RawRecords.all)) WHERE trim(v) <> ''
-                """)!
-        let (distinct, count, separated, unlike) = (
-            labels[0] as Int, labels[1] as Int, labels[2] as Int, labels[3] as Int
-        )
-        let labelName = labelNames.contains {
-            ValueParser.snakeCase(field).split(separator: "_").contains(Substring($0))
-        }
-        if unlike == 0 && distinct <= 20 && (labelName || (separated > 0 && distinct * 2 <= count)) {
-            return .enumeration
-        }
-        return .text
     }
 }
 
