@@ -63,7 +63,7 @@ package struct LedgerStatements {
             ? "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
             : "substr(applied_at, 1, 19) || 'Z'"
         return
-            "SELECT bundle_id, CAST(sequence AS TEXT), digest, parent_digest, kind, head_digest, CAST(id AS TEXT), \(appliedAt) FROM \(Self.table) ORDER BY id"
+            "SELECT bundle_id, CAST(sequence AS TEXT), digest, parent_digest, kind, head_digest, CAST(id AS TEXT), \(appliedAt) FROM \(Self.table) ORDER BY \(Self.table).id"
     }
 
     /// How long an SQLite script, or the applier, waits for another apply that holds the
