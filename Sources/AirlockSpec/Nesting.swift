@@ -27,6 +27,9 @@ package struct Nesting: Equatable, Sendable {
     /// The column that numbers an element by its place in its array, from 1 (`key: ordinal`);
     /// nil when the element's own fields key it.
     package var ordinal: String?
+    /// The columns that number elements by position, this child's `ordinal` and those its
+    /// ancestors' keys bring, with the level of the array each numbers.
+    package var positions: [String: Int] = [:]
 
     /// How deep children may nest: a child of a child of a child.
     package static let maxDepth = 3

@@ -70,6 +70,12 @@ extension SpecReader {
         var columns = inherited
         let ordinal = keyNode.scalar?.string == Nesting.ordinalColumn ? Nesting.ordinalColumn : nil
         if let ordinal {
+            guard !inherited.contains(where: { $0.name == ordinal }) else {
+                throw invalid(
+                    "\(place).key",
+                    "the parent is keyed by position already, so its key brings a column '\(ordinal)'; key this child by a field of its elements\(line(keyNode))"
+                )
+            }
             // The element's place in its array, from 1; a column of the entity like the others.
             columns.append(ColumnSpec(name: ordinal, from: "", type: .integer))
         }
@@ -95,7 +101,8 @@ extension SpecReader {
         for column in inherited { levels[column.name] = parent.nesting?.columnLevels[column.name] ?? 0 }
         entity.nesting = Nesting(
             parent: parent.name, parentTable: parent.table, parentKey: parent.key, root: root,
-            levels: (parent.nesting?.levels ?? []) + [array], columnLevels: levels, place: place, ordinal: ordinal)
+            levels: (parent.nesting?.levels ?? []) + [array], columnLevels: levels, place: place, ordinal: ordinal,
+            positions: (parent.nesting?.positions ?? [:]).merging(ordinal.map { [$0: depth] } ?? [:]) { $1 })
         try readTarget(of: &entity, from: fields, at: place)
         try readRules(of: &entity, from: fields, at: place)
         return entity

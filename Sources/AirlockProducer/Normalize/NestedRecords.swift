@@ -44,8 +44,9 @@ struct NestedRecords {
         }.joined(separator: " || ")
     }
 
-    /// SQL: the element's position from 1, as text, for the `key: ordinal` column.
-    var ordinalText: String { "CAST(e\(nesting.depth).key + 1 AS TEXT)" }
+    /// SQL: the position from 1, as text, of the element of the array of `level` (this
+    /// child's, or an ancestor's), for a `key: ordinal` column.
+    func positionText(level: Int) -> String { "CAST(e\(level).key + 1 AS TEXT)" }
 
     private func arrayPath(_ level: Int) -> String { dialect.literal(JSONPath.sqlPath(nesting.levels[level - 1])) }
 

@@ -317,7 +317,7 @@ struct Normalizer {
         }
         var record = "r.record"
         if let nested = NestedRecords(entity) {
-            if column.name == nested.nesting.ordinal { return nested.ordinalText }
+            if let level = nested.nesting.positions[column.name] { return nested.positionText(level: level) }
             record = nested.object(of: column)
         }
         let path = dialect.literal(

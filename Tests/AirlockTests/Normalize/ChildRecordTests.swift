@@ -92,6 +92,31 @@ import Testing
         #expect(counts.processed == 2 && counts.quarantined == 1 && counts.inserted == 1, "\(counts)")
     }
 
+    /// A grandchild under a child keyed by position reads that position from its line's place.
+    @Test func aGrandchildOfAChildKeyedByPositionCarriesThatPosition() throws {
+        let spec =
+            Self.spec(key: "ordinal")
+            .replacingOccurrences(
+                of: "columns: {line_no: {from: no, type: integer}, sku: text}", with: "columns: {sku: text}")
+                + """
+                        children:
+                          taxes: {path: "taxes[]", key: [code], columns: {code: text}}
+
+                """
+        let workspace = try TestWorkspace(spec: spec)
+        defer { workspace.remove() }
+        try workspace.write(
+            #"{"id": "O-1", "customer": "Ann", "lines": [{"sku": "A"}, {"sku": "B", "taxes": [{"code": "V"}, {"code": "W"}]}]}"#
+                + "\n", toInbox: "orders-1.ndjson")
+        let report = try workspace.run()
+        #expect(report.findings.isEmpty, "\(report.findings)")
+        let taxes = try DatabaseQueue(path: workspace.database.path).read { db in
+            try String.fetchAll(
+                db, sql: #"SELECT id || '|' || ordinal || '|' || code FROM "base_orders__lines__taxes" ORDER BY 1"#)
+        }
+        #expect(taxes == ["O-1|2|V", "O-1|2|W"])
+    }
+
     @Test func aChildKeyedByPositionWarnsWhenPositionsMove() throws {
         let runs = try Self.run(
             Self.spec(key: "ordinal"),

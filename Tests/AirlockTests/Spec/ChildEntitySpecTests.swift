@@ -118,6 +118,11 @@ import Testing
                 "\(place).columns.ordinal: 'ordinal' is taken: key: ordinal makes a column of that name for the element's position; rename this column"
             ),
             (
+                Self.spec(taxes: "").replacingOccurrences(of: "key: [line_no]", with: "key: ordinal")
+                    .replacingOccurrences(of: "key: [code]", with: "key: ordinal"),
+                "\(place).children.taxes.key: the parent is keyed by position already, so its key brings a column 'ordinal'; key this child by a field of its elements (line 14)"
+            ),
+            (
                 Self.spec().replacingOccurrences(of: "orders*.json", with: "orders*.csv"),
                 "airlock.yml: entities.orders.children: children are read from arrays inside JSON records; a row of a CSV file or a sheet holds none"
             ),
