@@ -15,12 +15,14 @@ struct EntityChecks {
     /// The limits a drop with `counts` is held to: the spec's `thresholds:`, and for a snapshot
     /// source that sets no `max_delete_share`, once the baseline holds
     /// `Thresholds.guardedBaselineRows`, the default share (an export cut short reads as deletes
-    /// of every key it lost). Nil when none applies.
+    /// of every key it lost). A child gets no default: its rows go with their parents, whose
+    /// own guard sees an export cut short, and one order of many may hold most of the lines.
+    /// Nil when none applies.
     func limits(counts: EntityCounts) -> Manifest.Limits? {
         let spec = entity.thresholds
         var limits = Manifest.Limits(
             minRows: spec.minRows, maxDeleteShare: spec.maxDeleteShare, maxChangeShare: spec.maxChangeShare)
-        if spec.maxDeleteShare == nil, entity.source.mode == .snapshot,
+        if spec.maxDeleteShare == nil, entity.source.mode == .snapshot, entity.nesting == nil,
             counts.unchanged + counts.updated + counts.deleted >= Thresholds.guardedBaselineRows
         {
             limits.maxDeleteShare = Thresholds.defaultMaxDeleteShare

@@ -134,6 +134,19 @@ import Testing
         try WorkspaceHealth(workspace: try Workspace(root: workspace.root.path)).check(always: true)
     }
 
+    /// One order of eleven goes, with 150 of the 160 lines: the orders' guard lets one in
+    /// eleven go, and the lines, which follow their orders, have no default guard of their own.
+    @Test func anOrderHoldingMostLinesIsDeletedWithoutTheDefaultGuard() throws {
+        func order(_ number: Int, lines: Int) -> String {
+            let elements = (1...lines).map { "{\"no\": \($0), \"sku\": \"S\"}" }.joined(separator: ", ")
+            return "{\"id\": \"O-\(number)\", \"customer\": \"C\", \"lines\": [\(elements)]}\n"
+        }
+        let all = (1...11).map { order($0, lines: $0 == 1 ? 150 : 1) }
+        let runs = try Self.run(Self.spec(), [all.joined(), all.dropFirst().joined()])
+        #expect(runs[1].0.findings.filter { $0.severity == .block }.isEmpty, "\(runs[1].0.findings)")
+        #expect(runs[1].1.count == 10)
+    }
+
     @Test func aChildKeyedByPositionWarnsWhenPositionsMove() throws {
         let runs = try Self.run(
             Self.spec(key: "ordinal"),
