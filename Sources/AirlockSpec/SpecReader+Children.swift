@@ -105,6 +105,10 @@ extension SpecReader {
             positions: (parent.nesting?.positions ?? [:]).merging(ordinal.map { [$0: depth] } ?? [:]) { $1 })
         try readTarget(of: &entity, from: fields, at: place)
         try readRules(of: &entity, from: fields, at: place)
+        // The audit columns overrides add (qty_source) read the element as their columns do.
+        for column in entity.columns where entity.nesting?.columnLevels[column.name] == nil {
+            entity.nesting?.columnLevels[column.name] = depth
+        }
         return entity
     }
 

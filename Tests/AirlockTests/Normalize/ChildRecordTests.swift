@@ -147,6 +147,26 @@ import Testing
         #expect(runs[1].1.count == 10)
     }
 
+    /// An override on a child keeps what the element said in its audit column, so a new
+    /// source value is a change even while the override holds the column.
+    @Test func anOverrideOnAChildKeepsTheElementsValue() throws {
+        let columns = "columns: {line_no: {from: no, type: integer}, sku: text}"
+        let spec = Self.spec().replacingOccurrences(
+            of: columns, with: columns + "\n        overrides: [{when: \"line_no = 2\", set: {sku: X}, note: free}]")
+        let runs = try Self.run(
+            spec,
+            [
+                #"{"id": "O-1", "customer": "Ann", "lines": [{"no": 1, "sku": "A"}, {"no": 2, "sku": "B"}]}"# + "\n",
+                #"{"id": "O-1", "customer": "Ann", "lines": [{"no": 1, "sku": "A"}, {"no": 2, "sku": "C"}]}"# + "\n"
+            ])
+        #expect(runs[0].1 == ["O-1|1|A|A", "O-1|2|X|B"])
+        #expect(runs[1].1 == ["O-1|1|A|A", "O-1|2|X|C"])
+        guard case .bundle = runs[1].0.outcome else {
+            Issue.record("the new source value made no bundle: \(runs[1].0.outcome)")
+            return
+        }
+    }
+
     @Test func aChildKeyedByPositionWarnsWhenPositionsMove() throws {
         let runs = try Self.run(
             Self.spec(key: "ordinal"),
