@@ -23,8 +23,15 @@ struct Run: ParsableCommand {
             `airlock catchup --from 0` does: every entity's rows at the newest bundle, for an \
             empty target. A new site starts with it; the next regular bundle applies on top.
 
+            --renormalize reads the stored records of the files behind every entity's \
+            current rows again under airlock.yml as it stands (implies --once): after fixing \
+            a `format:`, a value map or a check, the corrected rows are bundled without a new \
+            export, and records held back before are tried again. A snapshot source's newest \
+            files are read again, a delta source's every file in the order they arrived.
+
             Examples:
               airlock run --once
+              airlock run --renormalize
               airlock run --full
               airlock run --once --workspace /srv/airlock
             """
@@ -37,14 +44,17 @@ struct Run: ParsableCommand {
         help: "Process the inbox once, then write the full bundle for an empty target (as catchup --from 0).")
     var full = false
 
+    @Flag(help: "Read the records behind every entity's current rows again under airlock.yml, then bundle the changes.")
+    var renormalize = false
+
     @OptionGroup var watchSettings: WatchSettings
     @OptionGroup var options: WorkspaceOptions
 
     func run() throws {
-        guard once || full else { return try watchSettings.watch(workspace: options.url) }
+        guard once || full || renormalize else { return try watchSettings.watch(workspace: options.url) }
         var producer = try Producer.forCommand(root: options.url, logger: Logger(label: "airlock.run"))
         producer.progress = TerminalProgress.handler
-        let status = Self.report(try producer.runOnce())
+        let status = Self.report(try producer.runOnce(renormalize: renormalize))
         // Nothing new still leaves the newest bundle to make a full one of.
         if full, status == .success || status == .nothingToDo {
             return CatchUp.report(try producer.catchUp(from: "0"))

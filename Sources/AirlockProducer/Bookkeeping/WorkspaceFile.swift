@@ -142,6 +142,21 @@ struct WorkspaceFile: SnakeCaseColumns {
                 """, arguments: [state, bundle, error, order, FileState.pending])
     }
 
+    /// Makes the files that hold `entity`'s current rows pending again, so the run reads their
+    /// stored records under the spec as it stands (`airlock run --renormalize`, a spec that
+    /// changed): a snapshot source's newest settled run, every settled file of a delta source
+    /// (each may name keys no later one does; read in their order, the newest record of a key
+    /// wins as it did). Returns how many files it reopened.
+    @discardableResult
+    static func reopenCurrent(of entity: String, delta: Bool, in db: Database) throws -> Int {
+        let settled = "state IN (\(FileState.bundled.sqlLiteral), \(FileState.unchanged.sqlLiteral)) AND entity = ?1"
+        let newest = delta ? "" : " AND settled_order = (SELECT max(settled_order) FROM \(table) WHERE \(settled))"
+        try db.execute(
+            sql: "UPDATE \(table) SET state = \(FileState.pending.sqlLiteral) WHERE \(settled)\(newest)",
+            arguments: [entity])
+        return db.changesCount
+    }
+
     /// The names of the files that went into bundle `sequence`, in the order they were read.
     static func bundledNames(sequence: Int, in db: Database) throws -> [String] {
         try String.fetchAll(

@@ -22,8 +22,8 @@ extension Producer {
         try StagedBundles(workspace: workspace).publish()
         let signingKey = try KeyStore(directory: workspace.keys, agent: agent).signingKey(spec.producerKey)
         let stager = BundleStager(
-            spec: spec, staging: workspace.staging, logger: logger,
-            time: now, progress: progress)
+            spec: spec, specDigest: workspace.specDigest, staging: workspace.staging, logger: logger, time: now,
+            progress: progress)
         var staged: BundleStager.Staged?
         try database.writeWithoutTransaction { db in
             try db.inTransaction {

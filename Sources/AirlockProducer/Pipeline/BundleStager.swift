@@ -11,6 +11,8 @@ import Logging
 /// signed and archived by a `BundleWriter`. The file is published after the run commits.
 struct BundleStager {
     let spec: Spec
+    /// SHA-256 of the spec file, which the manifest records.
+    let specDigest: String
     let staging: URL
     let logger: Logger
     /// Seconds since 1970 that stamp the bundle (its created time and member mtimes).
@@ -133,6 +135,7 @@ struct BundleStager {
             expires: expires, producer: spec.producerKey, approvals: spec.approvals, sources: sources,
             entities: entities)
         manifest.catchup = position.catchup
+        manifest.specDigest = specDigest
         manifest.signatures = spec.producerSignatures > 1 ? spec.producerSignatures : nil
         return (manifest, cursors)
     }

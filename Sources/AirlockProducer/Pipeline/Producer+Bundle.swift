@@ -25,7 +25,8 @@ extension Producer {
             return
         }
         let stager = BundleStager(
-            spec: spec, staging: workspace.staging, logger: logger, time: now, progress: progress)
+            spec: spec, specDigest: workspace.specDigest, staging: workspace.staging, logger: logger, time: now,
+            progress: progress)
         let staged = try stager.stage(drop, signingKey: signingKey, in: db)
         let sequence = staged.manifest.sequence
         progress?(ProgressUpdate(task: "keeping the new baseline", done: 0, total: 1, unit: .steps))

@@ -36,16 +36,19 @@ package struct Producer {
     var now: Int { fixedTime ?? Int(Date().timeIntervalSince1970) }
 
     /// Ingests `files` (by default every inbox file no process is still writing), then
-    /// bundles what changed.
-    package func runOnce(files: [URL]? = nil) throws -> RunReport {
+    /// bundles what changed. With `renormalize`, the records that built each entity's current
+    /// rows are read again under the spec as it stands (`WorkspaceFile.reopenCurrent`), and
+    /// what that changes is bundled with the rest: a fixed `format:` or value map reaches the
+    /// targets without a new export, and records held back before are tried again.
+    package func runOnce(files: [URL]? = nil, renormalize: Bool = false) throws -> RunReport {
         do {
-            return try run(files: files)
+            return try run(files: files, renormalize: renormalize)
         } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
             throw WorkspaceError.databaseDamaged(details: [error.message ?? "\(error.resultCode)"])
         }
     }
 
-    private func run(files: [URL]?) throws -> RunReport {
+    private func run(files: [URL]?, renormalize: Bool) throws -> RunReport {
         try finishInterruptedDiscards()
         try WorkspaceHealth(workspace: workspace).check()
         try StagedBundles(workspace: workspace).publish()
@@ -54,17 +57,24 @@ package struct Producer {
         let signingKey = try KeyStore(directory: workspace.keys, agent: agent).signingKey(spec.producerKey)
         var report = RunReport()
         try ingest(try files ?? readyFiles(noting: &report), into: &report)
-        let pending = try database.read(WorkspaceFile.pendingEntities)
-        guard !pending.isEmpty else { return report }
-        // A child is read again from its parent's files.
-        let changed = spec.entities.filter { pending.contains($0.filesEntity) }
+        var read = false
         do {
-            try database.write { db in try bundle(changed, signingKey: signingKey, report: &report, in: db) }
+            try database.write { db in
+                // Reopened in the run's transaction: a blocked run leaves them as they were.
+                if renormalize { try reopenCurrentFiles(in: db) }
+                let pending = try WorkspaceFile.pendingEntities(in: db)
+                guard !pending.isEmpty else { return }
+                read = true
+                // A child is read again from its parent's files.
+                let changed = spec.entities.filter { pending.contains($0.filesEntity) }
+                try bundle(changed, signingKey: signingKey, report: &report, in: db)
+            }
         } catch let blocked as Blocked {
             report.findings = blocked.findings
             report.outcome = .blocked(blocked.findings.filter { $0.severity == .block })
             try setAsideBlockedDrop(&report)
         }
+        guard read else { return report }
         if var run = try RunRecord(report, finishedAt: now) { try database.write { db in try run.insert(db) } }
         try ValidationReport(findings: report.findings).encoded().write(
             to: workspace.state.appendingPathComponent(BundleLayout.validation))
@@ -78,5 +88,16 @@ package struct Producer {
                 ])
         }
         return report
+    }
+
+    /// Makes pending again the files behind each entity's current rows, except a snapshot
+    /// source's that a new file of this run replaces anyway.
+    private func reopenCurrentFiles(in db: Database) throws {
+        let arrived = try WorkspaceFile.pendingEntities(in: db)
+        for entity in spec.entities where entity.nesting == nil && entity.model == nil {
+            let delta = entity.source.mode == .delta
+            if arrived.contains(entity.name) && !delta { continue }
+            try WorkspaceFile.reopenCurrent(of: entity.name, delta: delta, in: db)
+        }
     }
 }

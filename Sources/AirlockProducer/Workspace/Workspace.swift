@@ -1,3 +1,4 @@
+import AirlockBase
 import AirlockSpec
 import Foundation
 import GRDB
@@ -7,6 +8,8 @@ import GRDB
 package final class Workspace {
     package let root: URL
     package let spec: Spec
+    /// SHA-256 of `airlock.yml` as read: each bundle's manifest names the spec that made it.
+    let specDigest: String
     let database: DatabaseQueue
     /// True when there was no database file and this open made an empty one.
     let databaseWasCreated: Bool
@@ -30,7 +33,9 @@ package final class Workspace {
         let rootURL = URL(fileURLWithPath: root).standardizedFileURL
         let stateURL = rootURL.appendingPathComponent(".airlock")
         self.root = rootURL
-        spec = try Spec.load(path: rootURL.appendingPathComponent(Self.specFileName).path)
+        let specFile = rootURL.appendingPathComponent(Self.specFileName)
+        spec = try Spec.load(path: specFile.path)
+        specDigest = try FileDigest.sha256(of: specFile)
         try FileManager.default.createDirectory(at: stateURL, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.prepareDatabase { db in

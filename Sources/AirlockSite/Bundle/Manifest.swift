@@ -31,6 +31,16 @@ package struct Manifest: Codable, Equatable, Sendable {
     /// `parent`) to the producer's bundle `sequence` in one step, and the target's ledger is at
     /// that bundle's digest (`head`) afterwards, so the next regular bundle applies on top.
     package var catchup: CatchUp?
+    /// SHA-256 of the spec (`airlock.yml`) the producer made the bundle with, so a reviewer
+    /// sees when the spec changed between two bundles; absent in bundles made before it was
+    /// recorded.
+    package var specDigest: String?
+
+    enum CodingKeys: String, CodingKey {
+        case format, id, sequence, parent, created, expires, producer, approvals, signatures, sources, entities
+        case catchup
+        case specDigest = "spec_digest"
+    }
 
     package struct CatchUp: Codable, Equatable, Sendable {
         /// The sequence of the bundle the target is at before; 0 for an empty target.
