@@ -174,6 +174,10 @@ package struct ColumnSpec: Equatable, Sendable {
     package var referencedTable: TableName?
     /// Cleaning before the parse and checks after it.
     package var rules = ColumnRules()
+    /// The column's name before a spec change renamed it (`renamed_from:`): the workspace and
+    /// the targets rename that column, keeping its values, instead of dropping one column and
+    /// adding another. Once the rename is bundled the line may stay or go.
+    package var renamedFrom: String?
 
     package init(name: String, from: String, type: ColumnType, references: String? = nil) {
         self.name = name

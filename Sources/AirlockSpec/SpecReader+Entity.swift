@@ -154,7 +154,7 @@ extension SpecReader {
             fields,
             known: [
                 "type", "from", "references", "trim", "case", "nulls", "thousands", "decimal_separator", "map",
-                "values", "checks", "transitions", "format", "zone", "derive"
+                "values", "checks", "transitions", "format", "zone", "derive", "renamed_from"
             ], at: place)
         let spelling = try string(try required(fields, "type", at: place), at: "\(place).type")
         guard let type = ColumnType(spelling: spelling) else { throw unknownType(spelling, at: "\(place).type") }
@@ -167,6 +167,11 @@ extension SpecReader {
             (column.references, column.referenceSeverity) = try reference(node, at: "\(place).references")
         }
         column.rules = try columnRules(fields, type: type, at: place)
+        if let node = fields["renamed_from"] {
+            let old = try string(node, at: "\(place).renamed_from")
+            try checkIdentifier(old, at: "\(place).renamed_from")
+            column.renamedFrom = old
+        }
         return column
     }
 

@@ -12,6 +12,10 @@ struct BundleRecord: SnakeCaseColumns {
     /// Its name in `outbox/` (and while staged, in `.airlock/staging/`).
     var fileName: String
     var createdAt: String
+    /// SHA-256 of the spec that made it; nil for bundles made before it was recorded.
+    var specDigest: String?
+    /// Whether it changes the targets' tables (`schema_changes` in its manifest).
+    var changesSchema = false
 
     private static var table: String { databaseTableName }
 

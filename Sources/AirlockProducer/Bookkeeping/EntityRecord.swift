@@ -1,17 +1,45 @@
+import AirlockBase
+import AirlockSpec
 import GRDB
 
-/// One row of `airlock_entities`: the shape an entity's workspace tables were made with
-/// (`EntityTables.signature`), so a spec that changed it is noticed.
+/// One row of `airlock_entities`: what an entity's workspace tables were made or last
+/// migrated as (`EntityDefinition`), so a spec that changed it is migrated (`WorkspaceMigration`).
 enum EntityRecord {
     static let table = "airlock_entities"
 
-    /// The shape recorded for `entity`, if any.
-    static func signature(of entity: String, in db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT columns FROM \(table) WHERE name = ?", arguments: [entity])
+    /// The definition recorded for the entity called `name`, if any. A workspace written
+    /// before definitions were recorded has only the tables' shape, completed from `entity`
+    /// (the spec's entity of that name; for one the spec lacks, it is taken as is).
+    static func definition(of name: String, completedFrom entity: EntitySpec?, in db: Database) throws
+        -> EntityDefinition?
+    {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT columns, definition FROM \(table) WHERE name = ?", arguments: [name])
+        else { return nil }
+        if let definition = row["definition"] as String? { return try EntityDefinition.decoded(definition) }
+        let shape =
+            entity ?? EntitySpec(name: name, source: SourceSpec(filePattern: "", format: .csv), key: [], columns: [])
+        return EntityDefinition(signature: row["columns"], entity: shape)
     }
 
-    static func record(_ entity: String, signature: String, in db: Database) throws {
+    /// Every entity recorded, by name.
+    static func names(in db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT name FROM \(table) ORDER BY name")
+    }
+
+    /// Records `entity` as the spec has it now.
+    static func record(_ entity: EntitySpec, in db: Database) throws {
+        let definition = EntityDefinition(entity)
+        let shape =
+            definition.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ") + " KEY "
+            + definition.key.joined(separator: ",")
         try db.execute(
-            sql: "INSERT OR IGNORE INTO \(table) (name, columns) VALUES (?, ?)", arguments: [entity, signature])
+            sql: "INSERT OR REPLACE INTO \(table) (name, columns, definition) VALUES (?, ?, ?)",
+            arguments: [entity.name, shape, try definition.encoded()])
+    }
+
+    static func remove(_ name: String, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM \(table) WHERE name = ?", arguments: [name])
     }
 }

@@ -19,6 +19,9 @@ struct ScriptEmitter {
     let schema: [EntitySpec]
     /// The entities this bundle changes, parents first.
     let entities: [EntitySpec]
+    /// The spec changes the scripts make to the target's tables before they write rows, and
+    /// their rollbacks undo after they restore rows (`ScriptEmitter+Schema`).
+    var migrations: [EntityMigration] = []
 
     /// Rows per multi-row INSERT when SQLite loads the temporary tables.
     static let rowsPerStatement = 500
@@ -62,7 +65,7 @@ struct ScriptEmitter {
                 case .upsert: try writeUpsert(to: url, from: db, facts: facts)
                 case .rollback: try writeRollback(to: url, from: db, facts: facts)
                 case .cutover: try writeCutover(to: url, from: db, facts: facts)
-                case .cutoverRollback: try writeCutoverRollback(to: url)
+                case .cutoverRollback: try writeCutoverRollback(to: url, from: db)
                 case .verify: try writeVerify(to: url, checksums: checksums, db: db)
                 }
             }
@@ -82,6 +85,7 @@ struct ScriptEmitter {
         let out = try ScriptWriter(path: url)
         try writePreamble(out, kind: "upsert", file: url.lastPathComponent)
         try writeApplyGuards(out)
+        try writeSchemaChanges(out)
         try writeChecks(out, script: .upsert, facts: facts) {
             try writeLoads($0, old: \.beforeImages, new: \.upsertRows, db: db)
         }
@@ -98,10 +102,11 @@ struct ScriptEmitter {
             try writeLoads($0, old: \.upsertRows, new: \.beforeImages, db: db)
         }
         try writeChanges(out, script: .rollback, facts: facts)
-        try out.line(ledger.record(bundle, kind: .rollback, headAfter: bundle.parentDigest))
         for changes in changeSets where facts.deleting.contains(changes.entity.name) {
             try out.line(changes.dropRemoved)
         }
+        try writeSchemaChangesUndone(out, db: db)
+        try out.line(ledger.record(bundle, kind: .rollback, headAfter: bundle.parentDigest))
         try writeEpilogue(out)
     }
 
@@ -110,6 +115,7 @@ struct ScriptEmitter {
         let out = try ScriptWriter(path: url)
         try writePreamble(out, kind: "cutover", file: url.lastPathComponent, replacesTables: true)
         try writeApplyGuards(out)
+        try writeSchemaChanges(out)
         var rows: [Int] = []
         try writeChecks(out, script: .cutover, facts: facts) { out in
             for (cutover, check) in zip(cutovers, checks) {
@@ -145,7 +151,7 @@ struct ScriptEmitter {
 
     /// Undoes the cutover: the backup tables take their tables' places again, and the rows the
     /// cutover brought stay in the staging tables.
-    func writeCutoverRollback(to url: URL) throws {
+    func writeCutoverRollback(to url: URL, from db: Database) throws {
         let out = try ScriptWriter(path: url)
         try writePreamble(out, kind: "rollback of the cutover", file: url.lastPathComponent, replacesTables: true)
         try writeRollbackGuards(out, of: .cutover)
@@ -164,6 +170,7 @@ struct ScriptEmitter {
                 try out.line(statement)
             }
         }
+        try writeSchemaChangesUndone(out, db: db)
         try out.line(ledger.record(bundle, kind: .rollback, headAfter: bundle.parentDigest))
         try writeEpilogue(out)
     }

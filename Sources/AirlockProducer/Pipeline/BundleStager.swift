@@ -57,7 +57,8 @@ struct BundleStager {
         }
         for dialect in SQLDialect.allCases {
             let emitter = ScriptEmitter(
-                dialect: dialect, bundle: identity, schema: spec.entities, entities: drop.entities)
+                dialect: dialect, bundle: identity, schema: spec.entities, entities: drop.entities,
+                migrations: drop.migrations)
             try timer.time("emit", ["dialect": "\(dialect.rawValue)"]) {
                 try emitter.writeAll(into: &writer, from: db, checksums: manifest.checksums(for: dialect))
             }
@@ -136,6 +137,16 @@ struct BundleStager {
             entities: entities)
         manifest.catchup = position.catchup
         manifest.specDigest = specDigest
+        if !drop.migrations.isEmpty {
+            manifest.parentSpecDigest = try BundleRecord.latest(in: db)?.specDigest
+            manifest.schemaChanges = drop.migrations.flatMap { migration in
+                zip(migration.statements(.postgres), migration.statements(.sqlite)).map { postgres, sqlite in
+                    postgres.change.manifestLine(
+                        entity: migration.name,
+                        statements: [.postgres: postgres.statements, .sqlite: sqlite.statements])
+                }
+            }
+        }
         manifest.signatures = spec.producerSignatures > 1 ? spec.producerSignatures : nil
         return (manifest, cursors)
     }

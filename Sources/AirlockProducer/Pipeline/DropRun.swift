@@ -23,10 +23,14 @@ struct DropRun {
         var entities: [EntitySpec] = []
         /// Per entity with overrides, the rows each override changed.
         var overridden: [String: [Int]] = [:]
+        /// The spec changes the bundle makes to the targets' tables before their rows.
+        var migrations: [EntityMigration] = []
 
         /// A finding of severity block: no bundle.
         var isBlocked: Bool { findings.contains { $0.severity == .block } }
-        var changesSomething: Bool { counts.values.contains { $0.changed > 0 } }
+        var changesSomething: Bool {
+            migrations.contains(where: \.altersTables) || counts.values.contains { $0.changed > 0 }
+        }
     }
 
     private var timer: StageTimer { StageTimer(logger: logger) }

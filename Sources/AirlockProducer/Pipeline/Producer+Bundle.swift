@@ -13,10 +13,13 @@ extension Producer {
 
     /// Runs the drop and, when it changes something and nothing blocks, stages its bundle and
     /// makes the snapshots the new baselines, in the run's transaction.
-    func bundle(_ changed: [EntitySpec], signingKey: any Signer, report: inout RunReport, in db: Database)
-        throws
-    {
-        let drop = try DropRun(spec: spec, logger: logger, progress: progress).run(changed, in: db)
+    func bundle(
+        _ changed: [EntitySpec], migrations: [EntityMigration], signingKey: any Signer, report: inout RunReport,
+        in db: Database
+    ) throws {
+        var drop = try DropRun(spec: spec, logger: logger, progress: progress).run(changed, in: db)
+        drop.migrations = migrations.filter(\.onTargets)
+        drop.findings += try migrations.flatMap { try SchemaFit($0).unfit(in: db) }
         report.findings = drop.findings
         if drop.isBlocked { throw Blocked(findings: drop.findings) }
         guard drop.changesSomething else {
@@ -36,7 +39,8 @@ extension Producer {
         try WorkspaceFile.settlePending(as: .bundled, bundle: sequence, in: db)
         try BundleRecord(
             sequence: sequence, id: staged.manifest.id, digest: staged.digest, fileName: staged.file.lastPathComponent,
-            createdAt: staged.manifest.created
+            createdAt: staged.manifest.created, specDigest: workspace.specDigest,
+            changesSchema: !drop.migrations.isEmpty
         ).insert(db)
         // With the bundle, never before: a pull whose records were not bundled asks for them again.
         try PullCursor.commit(staged.cursors, in: db)

@@ -60,14 +60,19 @@ package struct Producer {
         var read = false
         do {
             try database.write { db in
-                // Reopened in the run's transaction: a blocked run leaves them as they were.
-                if renormalize { try reopenCurrentFiles(in: db) }
+                // Migrated and reopened in the run's transaction: a blocked run leaves the
+                // tables and the files as they were.
+                let sequence = (try BundleRecord.latest(in: db)?.sequence ?? 0) + 1
+                let migrations = try WorkspaceMigration.migrate(to: spec, bundle: sequence, in: db)
+                // A spec change reads the records behind the changed entities' rows again.
+                let migrated = Set(migrations.compactMap { $0.entity?.filesEntity })
+                if renormalize || !migrated.isEmpty { try reopenCurrentFiles(of: renormalize ? nil : migrated, in: db) }
                 let pending = try WorkspaceFile.pendingEntities(in: db)
-                guard !pending.isEmpty else { return }
+                guard !pending.isEmpty || !migrations.isEmpty else { return }
                 read = true
                 // A child is read again from its parent's files.
                 let changed = spec.entities.filter { pending.contains($0.filesEntity) }
-                try bundle(changed, signingKey: signingKey, report: &report, in: db)
+                try bundle(changed, migrations: migrations, signingKey: signingKey, report: &report, in: db)
             }
         } catch let blocked as Blocked {
             report.findings = blocked.findings
@@ -90,11 +95,12 @@ package struct Producer {
         return report
     }
 
-    /// Makes pending again the files behind each entity's current rows, except a snapshot
-    /// source's that a new file of this run replaces anyway.
-    private func reopenCurrentFiles(in db: Database) throws {
+    /// Makes pending again the files behind the current rows of `entities` (by default every
+    /// entity), except a snapshot source's that a new file of this run replaces anyway.
+    private func reopenCurrentFiles(of entities: Set<String>?, in db: Database) throws {
         let arrived = try WorkspaceFile.pendingEntities(in: db)
         for entity in spec.entities where entity.nesting == nil && entity.model == nil {
+            if let entities, !entities.contains(entity.name) { continue }
             let delta = entity.source.mode == .delta
             if arrived.contains(entity.name) && !delta { continue }
             try WorkspaceFile.reopenCurrent(of: entity.name, delta: delta, in: db)

@@ -116,7 +116,8 @@ package struct WorkspaceRecovery {
             try PullCursor.commit(PullCursor.marks(committedBy: manifest, spec: spec), in: db)
             try BundleRecord(
                 sequence: manifest.sequence, id: manifest.id, digest: read.digest,
-                fileName: "bundle-\(BundleIdentity.pad(manifest.sequence)).tar.gz", createdAt: manifest.created
+                fileName: "bundle-\(BundleIdentity.pad(manifest.sequence)).tar.gz", createdAt: manifest.created,
+                specDigest: manifest.specDigest, changesSchema: manifest.schemaChanges != nil
             ).insert(db)
             for source in manifest.sources {
                 order += 1

@@ -19,15 +19,14 @@ struct EntityTables {
     var baseline: String { sql.dialect.identifier("base_" + entity.name) }
     var undo: String { sql.dialect.identifier("undo_" + entity.name) }
 
-    /// What the workspace storage of this entity looks like; a change needs a new workspace.
-    var signature: String {
-        entity.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ") + " KEY "
-            + entity.key.joined(separator: ",")
-    }
-
+    /// Makes the entity's tables and records its definition. Tables recorded with another
+    /// definition stay as they are until the next run migrates them (`WorkspaceMigration`);
+    /// a change no migration can make is refused now.
     func create(in db: Database) throws {
-        if let recorded = try EntityRecord.signature(of: entity.name, in: db), recorded != signature {
-            throw WorkspaceError.entityChanged(entity: entity.name, was: recorded, now: signature)
+        if let recorded = try EntityRecord.definition(of: entity.name, completedFrom: entity, in: db),
+            try EntityMigration.between(recorded, entity) != nil
+        {
+            return
         }
         for table in [snapshot, baseline] {
             try db.execute(
@@ -41,7 +40,7 @@ struct EntityTables {
                 CREATE TABLE IF NOT EXISTS \(undo) (airlock_bundle INTEGER NOT NULL, airlock_existed INTEGER NOT NULL, \(columns),
                     PRIMARY KEY (airlock_bundle, \(sql.key))) WITHOUT ROWID
                 """)
-        try EntityRecord.record(entity.name, signature: signature, in: db)
+        try EntityRecord.record(entity, in: db)
     }
 
     /// Makes the snapshot a copy of the baseline: the entity's rows as they stand, before a

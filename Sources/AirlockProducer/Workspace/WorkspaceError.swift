@@ -2,7 +2,8 @@ import AirlockBase
 
 /// Problems with the workspace as a whole, rather than with one input file.
 package enum WorkspaceError: AirlockError, Equatable {
-    case entityChanged(entity: String, was: String, now: String)
+    /// The spec changed an entity in a way no migration makes (`EntityMigration.between`).
+    case unsupportedSchemaChange(entity: String, reason: String)
     /// The workspace's state does not match `outbox/`: `found` says what, the message how to recover.
     case outboxMismatch(found: String)
     /// `PRAGMA integrity_check` found the database damaged (its first lines).
@@ -18,9 +19,8 @@ package enum WorkspaceError: AirlockError, Equatable {
 
     package var description: String {
         switch self {
-        case let .entityChanged(entity, was, now):
-            return
-                "entity '\(entity)' changed its columns since the last run (was: \(was); now: \(now)); schema changes need a new workspace with its own outbox/ and chain (sites start it on fresh targets): make one, or put the columns back"
+        case let .unsupportedSchemaChange(entity, reason):
+            return "airlock.yml: entity '\(entity)': \(reason). Nothing was read or written"
         case let .outboxMismatch(found):
             return
                 "the workspace state does not match outbox/: \(found). Nothing was read or written. \(Self.recovery)"

@@ -192,6 +192,17 @@ enum WorkspaceSchema {
             // The key of the record a finding is about (`product_id='P-100'`), where it has one.
             try db.execute(sql: "ALTER TABLE airlock_quarantine ADD COLUMN record_key TEXT")
         }
+        migrator.registerMigration("v11 spec history") { db in
+            // Each entity's definition as its tables were made (`EntityDefinition`), so a spec
+            // change is migrated rather than refused; each bundle's spec digest and whether it
+            // changed the schema.
+            try db.execute(
+                sql: """
+                    ALTER TABLE airlock_entities ADD COLUMN definition TEXT;
+                    ALTER TABLE airlock_bundles ADD COLUMN spec_digest TEXT;
+                    ALTER TABLE airlock_bundles ADD COLUMN changes_schema INTEGER NOT NULL DEFAULT 0
+                    """)
+        }
         return migrator
     }
 }

@@ -35,11 +35,48 @@ package struct Manifest: Codable, Equatable, Sendable {
     /// sees when the spec changed between two bundles; absent in bundles made before it was
     /// recorded.
     package var specDigest: String?
+    /// The spec digest of the bundle before, set when this bundle changes the schema.
+    package var parentSpecDigest: String?
+    /// What this bundle changes in the targets' tables before it writes rows, in order, with
+    /// the DDL per dialect; absent when it changes none.
+    package var schemaChanges: [SchemaChange]?
 
     enum CodingKeys: String, CodingKey {
         case format, id, sequence, parent, created, expires, producer, approvals, signatures, sources, entities
         case catchup
         case specDigest = "spec_digest"
+        case parentSpecDigest = "parent_spec_digest"
+        case schemaChanges = "schema_changes"
+    }
+
+    /// One schema change: the entity, what changed (`column_added`, `column_removed`,
+    /// `column_renamed`, `column_retyped`, `table_renamed`, `entity_removed`), the column, what
+    /// it was and is (a type, a name, a table), and the statements each dialect's scripts run.
+    package struct SchemaChange: Codable, Equatable, Sendable {
+        package var entity: String
+        package var change: String
+        package var column: String?
+        package var from: String?
+        package var to: String?
+        package var postgres: [String] = []
+        package var sqlite: [String] = []
+
+        package init(entity: String, change: String) {
+            self.entity = entity
+            self.change = change
+        }
+
+        /// The change in one line for `show` and the review pages: `items: column_added note (text)`.
+        package var line: String {
+            var words = ["\(entity): \(change)"]
+            if let column { words.append(column) }
+            switch (from, to) {
+            case let (from?, to?): words.append("\(from) → \(to)")
+            case let (nil, to?): words.append("(\(to))")
+            default: break
+            }
+            return words.joined(separator: " ")
+        }
     }
 
     package struct CatchUp: Codable, Equatable, Sendable {

@@ -1,0 +1,56 @@
+import AirlockBase
+import AirlockSpec
+import GRDB
+
+/// A bundle that changes the spec changes the target's tables in the same transaction: the
+/// upsert and the cutover run the DDL before anything else (so the check of the target sees
+/// the tables as the bundle's rows need them), and their rollbacks run the DDL back last,
+/// then put back, row by row, the values of columns the change removed or retyped, which
+/// the workspace kept (`WorkspaceMigration.restoreTable`). A rolled-back target is the target
+/// before the bundle, columns, types and values alike.
+extension ScriptEmitter {
+    func writeSchemaChanges(_ out: ScriptWriter) throws {
+        for migration in migrations {
+            try out.line("-- \(migration.name): the spec's changes to its table, before any row.")
+            for statement in migration.forward(dialect) { try out.line(statement) }
+        }
+    }
+
+    func writeSchemaChangesUndone(_ out: ScriptWriter, db: Database) throws {
+        var ordinal = 0
+        for migration in migrations.reversed() {
+            try out.line("-- \(migration.name): its table as it was before this bundle's spec changes.")
+            for statement in migration.back(dialect) { try out.line(statement) }
+            for column in migration.restored {
+                ordinal += 1
+                try writeRestore(out, column, of: migration, ordinal: ordinal, db: db)
+            }
+        }
+    }
+
+    /// Loads the column's old values by key into a temporary table and writes them back.
+    private func writeRestore(
+        _ out: ScriptWriter, _ column: EntityDefinition.Column, of migration: EntityMigration, ordinal: Int,
+        db: Database
+    ) throws {
+        // The rows as an entity of the old key and the one column, for `load` to write in its types.
+        let keyColumns = migration.old.key.map { name in
+            ColumnSpec(name: name, from: name, type: migration.old.type(of: name) ?? .text)
+        }
+        let values = ColumnSpec(name: column.name, from: column.name, type: ColumnType(spelling: column.type) ?? .text)
+        let rows = EntitySpec(
+            name: migration.name, source: SourceSpec(filePattern: "", format: .csv), key: migration.old.key,
+            columns: keyColumns + [values])
+        let sql = EntitySQL(rows, dialect)
+        let temporary = "airlock_restore_\(ordinal)"
+        let lifetime = dialect == .postgres ? " ON COMMIT DROP" : ""
+        try out.line("CREATE TEMP TABLE \(temporary) \(sql.tableDefinition(foreignKeys: false))\(lifetime);")
+        let stored = WorkspaceMigration.restoreTable(entity: migration.name, column: column.name)
+        try load(out, rows, into: temporary, rows: "SELECT \(EntitySQL(rows, .sqlite).columns) FROM \(stored)", db: db)
+        let name = sql.name(column.name)
+        try out.line(
+            "UPDATE \(migration.old.tableName.qualified(dialect)) AS t SET \(name) = r.\(name) FROM \(temporary) AS r WHERE \(sql.keyMatch("t", "r"));"
+        )
+        if dialect == .sqlite { try out.line("DROP TABLE temp.\(temporary);") }
+    }
+}
