@@ -65,6 +65,15 @@ struct Show: ParsableCommand {
                 "  catch-up: moves a target at bundle \(catchup.from) to bundle \(b.sequence); its ledger is then at \(v(catchup.head))"
             )
         }
+        if !summary.schemaChanges.isEmpty {
+            let spec = "spec \(v(b.parentSpecDigest ?? "(not recorded)")) → \(v(b.specDigest ?? ""))"
+            out += ["", style.bold("Schema changes") + " (before any row; \(spec))"]
+            for change in summary.schemaChanges {
+                out.append("  \(v(change.line))")
+                for statement in change.postgres { out.append("    postgres: \(v(statement))") }
+                for statement in change.sqlite { out.append("    sqlite:   \(v(statement))") }
+            }
+        }
         out.append("")
         out.append(style.bold("Signatures"))
         for signature in summary.signatures {

@@ -17,6 +17,13 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
     package var limits: [LimitLine]
     package var overrides: [OverrideLine]
     package var validation: Validation
+    /// What the bundle changes in the targets' tables before their rows (empty: nothing).
+    package var schemaChanges: [Manifest.SchemaChange]
+
+    enum CodingKeys: String, CodingKey {
+        case bundle, signatures, approvals, sources, entities, limits, overrides, validation
+        case schemaChanges = "schema_changes"
+    }
 
     package struct Identity: Encodable, Equatable, Sendable {
         package var file: String
@@ -31,6 +38,15 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
         /// Set for a catch-up bundle: the bundle the target is at before, and the digest its
         /// ledger is at afterwards.
         package var catchup: Manifest.CatchUp?
+        /// The spec that made the bundle, and for one that changes the schema the spec before.
+        package var specDigest: String?
+        package var parentSpecDigest: String?
+
+        enum CodingKeys: String, CodingKey {
+            case file, id, sequence, digest, parent, created, expires, expired, producer, catchup
+            case specDigest = "spec_digest"
+            case parentSpecDigest = "parent_spec_digest"
+        }
     }
 
     /// A producer signature, an approval or a rejection.
@@ -74,7 +90,7 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
         bundle = Identity(
             file: file, id: manifest.id, sequence: manifest.sequence, digest: verified.digest, parent: manifest.parent,
             created: manifest.created, expires: manifest.expires, expired: expired, producer: manifest.producer,
-            catchup: manifest.catchup)
+            catchup: manifest.catchup, specDigest: manifest.specDigest, parentSpecDigest: manifest.parentSpecDigest)
         func recorded(_ member: String) -> String? {
             // A member as old as the bundle came from before review times were kept.
             verified.reviewTimes[member].flatMap {
@@ -126,6 +142,7 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
         overrides = contents.overrideLines
         limits = contents.limitLines
         validation = Validation(total: contents.validation?.total ?? 0, findings: contents.validation?.findings ?? [])
+        schemaChanges = manifest.schemaChanges ?? []
     }
 
     /// Verifies `url` (integrity and the producer's signature: an expired or rejected bundle is

@@ -37,6 +37,7 @@ struct HTMLReport {
             <body>
             <h1>Airlock bundle \(manifest.sequence)</h1>
             <table id="facts">\(contents.facts.map { "<tr><th>\(Self.escape($0.0))</th><td>\(Self.escape($0.1))</td></tr>" }.joined())</table>
+            \(schemaChanges)
             <h2>Signatures and approvals</h2>
             \(signatures)
             <h2>Sources</h2>
@@ -131,6 +132,14 @@ struct HTMLReport {
         return "<p>\(validation.total) finding(s).</p>"
             + table(id: "findings", header: ["severity", "entity", "place", "key", "value", "reason"], rows: rows)
             + omitted
+    }
+
+    /// The bundle's changes to the targets' tables, with their DDL, before anything else.
+    private var schemaChanges: String {
+        let schema = contents.schemaChanges
+        guard !schema.rows.isEmpty else { return "" }
+        return "<h2>Schema changes</h2><p>\(BundleContents.schemaChangesNote)</p>"
+            + table(id: "schema-changes", header: schema.header, rows: schema.rows.map { $0.map(Self.escape) })
     }
 
     /// The limits each entity's drop was held to and what the bundle did against them.

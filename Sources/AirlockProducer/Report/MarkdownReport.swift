@@ -30,6 +30,11 @@ struct MarkdownReport {
         let manifest = contents.manifest
         var out = "# Airlock bundle \(manifest.sequence)\n\n"
         out += table(["", ""], contents.facts.map { [$0.0, $0.1] })
+        let schema = contents.schemaChanges
+        if !schema.rows.isEmpty {
+            out += "\n## Schema changes\n\n\(BundleContents.schemaChangesNote)\n\n"
+            out += table(schema.header, schema.rows)
+        }
         out += "\n## Sources\n\n" + table(contents.sources.header, contents.sources.rows)
         out += "\n## Changes by entity\n\n"
         let labelled = manifest.entities.flatMap { entity in

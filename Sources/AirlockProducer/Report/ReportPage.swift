@@ -41,6 +41,30 @@ extension BundleContents {
         )
     }
 
+    /// The bundle's changes to the targets' tables, one row each: entity, change, column, was,
+    /// is, and each dialect's statements (one per line). Empty when it changes none.
+    var schemaChanges: (header: [String], rows: [[String]]) {
+        (
+            ["entity", "change", "column", "was", "is", "PostgreSQL", "SQLite"],
+            (manifest.schemaChanges ?? []).map { change in
+                [
+                    change.entity, change.change, change.column ?? "", change.from ?? "", change.to ?? "",
+                    change.postgres.joined(separator: "\n"), change.sqlite.joined(separator: "\n")
+                ]
+            }
+        )
+    }
+
+    /// Said above the schema changes on both pages.
+    static let schemaChangesNote = "The scripts change the tables first, then the rows; their rollbacks undo both."
+
+    /// Which spec made the bundle, and for one that changes the schema, which made the one before.
+    var specLine: String? {
+        guard let digest = manifest.specDigest else { return nil }
+        guard manifest.schemaChanges != nil else { return digest }
+        return "\(manifest.parentSpecDigest ?? "(not recorded)") → \(digest)"
+    }
+
     /// Key facts about the bundle, as label and value.
     var facts: [(String, String)] {
         let catchup = manifest.catchup.map {
@@ -55,7 +79,7 @@ extension BundleContents {
             ("id", manifest.id), ("sequence", String(manifest.sequence)), ("created", manifest.created),
             ("expires", manifest.expires ?? "never"), ("producer", manifest.producer),
             ("parent", manifest.parent.isEmpty ? "(none: the first bundle)" : manifest.parent)
-        ] + (catchup ?? [])
+        ] + (catchup ?? []) + (specLine.map { [("spec (SHA-256 of airlock.yml)", $0)] } ?? [])
     }
 
     /// How many changes an entity's change file holds, and how many of them are listed here.
