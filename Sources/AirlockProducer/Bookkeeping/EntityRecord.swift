@@ -30,13 +30,17 @@ enum EntityRecord {
 
     /// Records `entity` as the spec has it now.
     static func record(_ entity: EntitySpec, in db: Database) throws {
-        let definition = EntityDefinition(entity)
+        try record(entity.name, EntityDefinition(entity), in: db)
+    }
+
+    /// Records the entity called `name` as `definition` says (a discard puts an older one back).
+    static func record(_ name: String, _ definition: EntityDefinition, in db: Database) throws {
         let shape =
             definition.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ") + " KEY "
             + definition.key.joined(separator: ",")
         try db.execute(
             sql: "INSERT OR REPLACE INTO \(table) (name, columns, definition) VALUES (?, ?, ?)",
-            arguments: [entity.name, shape, try definition.encoded()])
+            arguments: [name, shape, try definition.encoded()])
     }
 
     static func remove(_ name: String, in db: Database) throws {

@@ -32,7 +32,14 @@ extension Producer {
                 guard let head = chain.last, start.sequence < head.sequence else {
                     throw CatchUpError.nothingToCatchUp(from: start.sequence, head: chain.last?.sequence ?? 0)
                 }
-                let drop = try walkBack(to: start.sequence, from: head.sequence, in: db)
+                // An empty target gets every table as the spec has it now; one at a bundle
+                // before a schema change needs the change's bundle first.
+                let changing = chain.filter { $0.changesSchema && $0.sequence > start.sequence }
+                if let last = changing.last, start.sequence > 0 {
+                    throw CatchUpError.spansSchemaChange(from: start.sequence, changing: last.sequence)
+                }
+                let drop = try walkBack(
+                    to: start.sequence, from: head.sequence, schemaChanging: Set(changing.map(\.sequence)), in: db)
                 let position = ChainPosition(
                     sequence: head.sequence, parent: start.digest,
                     sources: try WorkspaceFile.bundledSources(after: start.sequence, through: head.sequence, in: db),
@@ -65,10 +72,15 @@ extension Producer {
     /// Makes each entity's snapshot its rows at bundle `head` and its baseline its rows at
     /// bundle `start`, and returns what a bundle between the two carries: the entities whose
     /// rows differ, parents first, with their counts.
-    private func walkBack(to start: Int, from head: Int, in db: Database) throws -> DropRun.Result {
+    /// A bundle that changed the schema (`schemaChanging`) may have changed no row.
+    private func walkBack(to start: Int, from head: Int, schemaChanging: Set<Int>, in db: Database) throws
+        -> DropRun.Result
+    {
         for entity in spec.entities { try EntityTables(entity).copyBaselineToSnapshot(in: db) }
         for sequence in stride(from: head, to: start, by: -1) {
-            guard try spec.entities.contains(where: { try EntityDiff($0).hasBeforeImages(bundle: sequence, in: db) })
+            guard
+                try schemaChanging.contains(sequence)
+                    || spec.entities.contains(where: { try EntityDiff($0).hasBeforeImages(bundle: sequence, in: db) })
             else { throw CatchUpError.noBeforeImages(sequence: sequence) }
             for entity in spec.entities { try EntityDiff(entity).restore(bundle: sequence, in: db) }
         }

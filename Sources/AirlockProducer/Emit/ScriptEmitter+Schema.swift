@@ -6,7 +6,7 @@ import GRDB
 /// upsert and the cutover run the DDL before anything else (so the check of the target sees
 /// the tables as the bundle's rows need them), and their rollbacks run the DDL back last,
 /// then put back, row by row, the values of columns the change removed or retyped, which
-/// the workspace kept (`WorkspaceMigration.restoreTable`). A rolled-back target is the target
+/// the workspace kept (`RestoreValues`). A rolled-back target is the target
 /// before the bundle, columns, types and values alike.
 extension ScriptEmitter {
     func writeSchemaChanges(_ out: ScriptWriter) throws {
@@ -45,8 +45,9 @@ extension ScriptEmitter {
         let temporary = "airlock_restore_\(ordinal)"
         let lifetime = dialect == .postgres ? " ON COMMIT DROP" : ""
         try out.line("CREATE TEMP TABLE \(temporary) \(sql.tableDefinition(foreignKeys: false))\(lifetime);")
-        let stored = WorkspaceMigration.restoreTable(entity: migration.name, column: column.name)
-        try load(out, rows, into: temporary, rows: "SELECT \(EntitySQL(rows, .sqlite).columns) FROM \(stored)", db: db)
+        let kept = RestoreValues.baselineRows(
+            column: column.name, key: migration.old.key, entity: migration.name, bundle: bundle.sequence)
+        try load(out, rows, into: temporary, rows: kept, db: db)
         let name = sql.name(column.name)
         try out.line(
             "UPDATE \(migration.old.tableName.qualified(dialect)) AS t SET \(name) = r.\(name) FROM \(temporary) AS r WHERE \(sql.keyMatch("t", "r"));"

@@ -28,20 +28,34 @@ extension Producer {
             guard latest == bundle.sequence else {
                 throw DiscardError.notLatest(sequence: bundle.sequence, latest: latest)
             }
-            // Every bundle changed some row, so it has before-images, unless `recover` rebuilt
-            // the workspace from later bundles only.
+            // Every bundle changed some row or table, so it has before-images or recorded schema
+            // changes, unless `recover` rebuilt the workspace from later bundles only.
+            let migrated = !(try MigrationRecord.entries(bundle: bundle.sequence, in: db).isEmpty)
+            if bundle.changesSchema && !migrated {
+                throw DiscardError.schemaChangeNotRecorded(sequence: bundle.sequence)
+            }
             guard
-                try spec.entities.contains(where: {
-                    try EntityDiff($0).hasBeforeImages(bundle: bundle.sequence, in: db)
-                })
+                try migrated
+                    || spec.entities.contains(where: {
+                        try EntityDiff($0).hasBeforeImages(bundle: bundle.sequence, in: db)
+                    })
             else {
                 throw DiscardError.noBeforeImages(sequence: bundle.sequence)
+            }
+            // The rows go back through the tables as the spec has them, which must be the bundle's.
+            let changed = try spec.entities.filter { entity in
+                try EntityRecord.definition(of: entity.name, completedFrom: entity, in: db)
+                    .map { try EntityMigration.between($0, entity) != nil } ?? false
+            }
+            guard changed.isEmpty else {
+                throw DiscardError.specChangedSince(sequence: bundle.sequence, entities: changed.map(\.name))
             }
             let sources = try WorkspaceFile.bundledNames(sequence: bundle.sequence, in: db)
             for name in requeue where !sources.contains(name) {
                 throw DiscardError.noSuchSource(name: name, sequence: bundle.sequence)
             }
             for entity in spec.entities { try EntityDiff(entity).restore(bundle: bundle.sequence, in: db) }
+            try WorkspaceMigration.undo(bundle: bundle.sequence, in: db)
             try WorkspaceFile.discard(sequence: bundle.sequence, requeuing: requeue, in: db)
             try DiscardedBundle.discard(bundle, in: db)
             try PullCursor.discard(bundle: bundle.sequence, in: db)

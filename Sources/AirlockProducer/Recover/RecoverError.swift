@@ -13,6 +13,8 @@ package enum RecoverError: AirlockError, Equatable {
     case rowsMissing(entity: String, oldest: String)
     /// A bundle's rows for an entity do not rebuild what its manifest says.
     case rowsDiffer(entity: String, bundle: String, reason: String)
+    /// airlock.yml is not the spec the newest bundle was made with.
+    case specChanged(bundle: String, made: String, now: String)
 
     package var exitStatus: ExitStatus {
         self == .nothingToRecover ? .nothingToDo : .usageOrConfig
@@ -35,6 +37,9 @@ package enum RecoverError: AirlockError, Equatable {
         case let .rowsMissing(entity, oldest):
             return
                 "entity '\(entity)' is changed by no bundle in outbox/, so its rows are in an older bundle than \(oldest); put the bundles before it back into outbox/ and run recover again"
+        case let .specChanged(bundle, made, now):
+            return
+                "airlock.yml (SHA-256 \(now.prefix(16))…) is not the spec \(bundle) was made with (\(made.prefix(16))…): recover rebuilds the state the bundles describe with the spec that made them. Put that spec back (its digest is spec_digest in the bundle's manifest), recover, then make the change again; nothing was changed"
         case let .rowsDiffer(entity, bundle, reason):
             return
                 "entity '\(entity)': the rows rebuilt from \(bundle) \(reason); has airlock.yml changed the entity since that bundle? recover rebuilds the state the bundles describe with the spec that made them; nothing was changed"

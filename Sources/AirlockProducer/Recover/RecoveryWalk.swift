@@ -24,6 +24,9 @@ struct RecoveryWalk {
     func run(_ bundles: [OutboxBundle], in db: Database) throws -> [Read] {
         var reads: [Read] = []
         var loaded: Set<String> = []
+        // Entities whose tables a newer bundle changed: older bundles hold them in another
+        // shape, so their rows stop at that bundle (and it cannot be discarded).
+        var reshaped: Set<String> = []
         var child: Read?
         for bundle in bundles.reversed() {
             let folder = work.appendingPathComponent(bundle.name)
@@ -41,7 +44,7 @@ struct RecoveryWalk {
                         "bundle \(BundleIdentity.pad(child.manifest.sequence)) names parent \(child.manifest.parent.prefix(16)), this one's digest is \(read.digest.prefix(16))"
                 )
             }
-            for entity in spec.entities {
+            for entity in spec.entities where !reshaped.contains(entity.name) {
                 guard let recorded = read.manifest.entities.first(where: { $0.name == entity.name }) else { continue }
                 let tables = EntityTables(entity)
                 if loaded.insert(entity.name).inserted {
@@ -63,6 +66,7 @@ struct RecoveryWalk {
                     changes: folder.appendingPathComponent(BundleLayout.changes(of: entity.name)),
                     in: db)
             }
+            reshaped.formUnion((read.manifest.schemaChanges ?? []).map(\.entity))
             reads.append(read)
             child = read
         }
@@ -72,7 +76,9 @@ struct RecoveryWalk {
                 throw RecoverError.rowsMissing(entity: entity.name, oldest: bundles.first!.name)
             }
             // Back before the first bundle, every entity was empty.
-            if bundles.first!.sequence == 1, try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.snapshot)") != 0 {
+            if bundles.first!.sequence == 1, !reshaped.contains(entity.name),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.snapshot)") != 0
+            {
                 throw RecoverError.rowsDiffer(
                     entity: entity.name, bundle: bundles.first!.name,
                     reason: "do not go back to an empty table before it when its change files are read backwards")

@@ -59,6 +59,11 @@ package struct WorkspaceRecovery {
         guard missing.isEmpty else {
             throw RecoverError.gap(missing: missing.map { "bundle-\(BundleIdentity.pad($0)).tar.gz" })
         }
+        // The workspace records the spec's entities as the bundles' tables: they must be the same.
+        let digest = try FileDigest.sha256(of: root.appendingPathComponent(Workspace.specFileName))
+        if let made = try verifier.verify(newest.url, policy: .integrityOnly).manifest.specDigest, made != digest {
+            throw RecoverError.specChanged(bundle: newest.name, made: made, now: digest)
+        }
         let work = state.appendingPathComponent("recovering")
         try? FileManager.default.removeItem(at: work)
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)

@@ -50,7 +50,12 @@ struct EntityDefinition: Codable, Equatable {
         columns.first { $0.name == name }.flatMap { ColumnType(spelling: $0.type) }
     }
 
-    func encoded() throws -> String { String(decoding: try JSONEncoder().encode(self), as: UTF8.self) }
+    /// As `airlock_entities` keeps it: JSON with its keys sorted, the same text for the same definition.
+    func encoded() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
 
     static func decoded(_ text: String) throws -> EntityDefinition {
         try JSONDecoder().decode(EntityDefinition.self, from: Data(text.utf8))

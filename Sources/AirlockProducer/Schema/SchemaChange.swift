@@ -47,6 +47,38 @@ enum SchemaChange: Equatable {
         return line
     }
 
+    /// The change a manifest line (or `MigrationRecord`) lists; nil for a line this release
+    /// does not know.
+    init?(_ line: Manifest.SchemaChange) {
+        let types = (line.from.flatMap(ColumnType.init(spelling:)), line.to.flatMap(ColumnType.init(spelling:)))
+        let tables = (line.from.flatMap(TableName.init(spelling:)), line.to.flatMap(TableName.init(spelling:)))
+        switch (line.change, line.column) {
+        case ("table_renamed", _):
+            guard let from = tables.0, let to = tables.1 else { return nil }
+            self = .tableRenamed(from: from, to: to)
+        case let ("column_added", name?):
+            guard let type = types.1 else { return nil }
+            self = .columnAdded(name: name, type: type)
+        case let ("column_removed", name?):
+            guard let type = types.1 else { return nil }
+            self = .columnRemoved(name: name, type: type)
+        case ("column_renamed", _):
+            guard let from = line.from, let to = line.to else { return nil }
+            self = .columnRenamed(from: from, to: to)
+        case let ("column_retyped", name?):
+            guard let from = types.0, let to = types.1 else { return nil }
+            self = .columnRetyped(name: name, from: from, to: to)
+        case ("entity_removed", _):
+            guard let table = tables.0, let backup = tables.1 else { return nil }
+            self = .entityRemoved(table: table, backup: backup)
+        case let ("references_changed", name?):
+            func entity(_ text: String?) -> String? { text == "(none)" ? nil : text }
+            self = .referencesChanged(column: name, from: entity(line.from), to: entity(line.to))
+        default:
+            return nil
+        }
+    }
+
     private var kind: String {
         switch self {
         case .tableRenamed: return "table_renamed"

@@ -3,15 +3,16 @@ import AirlockSpec
 import GRDB
 
 /// Moves the workspace's entity tables (`snap_`, `base_`, `undo_`) to the spec as it stands,
-/// in the run's transaction, so a blocked run leaves them as they were. The baseline keeps
-/// its rows: a renamed column its values, an added one NULL (the run's records fill it), a
-/// retyped one its values as the new type's affinity holds them. Before anything changes, the
-/// old values of the columns a rollback restores value by value are kept in temporary tables
-/// (`restoreTable`), from which the bundle's rollback scripts are written.
+/// in the run's transaction, so a blocked run leaves them as they were; `undo` takes them
+/// back for a discarded bundle. The baseline keeps its rows: a renamed column its values, an
+/// added one NULL (the run's records fill it), a retyped one its values as the new type's
+/// affinity holds them. Before anything changes, the values of columns a rollback restores
+/// value by value are kept (`RestoreValues`), and each change is recorded (`MigrationRecord`).
 enum WorkspaceMigration {
     /// Makes every migration the spec implies and returns them; `sequence` is the bundle
     /// that carries them, which names a removed entity's table set aside on the targets.
     static func migrate(to spec: Spec, bundle sequence: Int, in db: Database) throws -> [EntityMigration] {
+        try MigrationRecord.forgetUnbundled(from: sequence, in: db)
         var migrations: [EntityMigration] = []
         for entity in spec.entities {
             if let old = try EntityRecord.definition(of: entity.name, completedFrom: entity, in: db),
@@ -25,41 +26,64 @@ enum WorkspaceMigration {
             guard let old = try EntityRecord.definition(of: name, completedFrom: nil, in: db) else { continue }
             migrations.append(EntityMigration.removal(of: name, old, bundle: sequence))
         }
-        return try migrations.map { try apply($0, in: db) }
+        return try migrations.map { try apply($0, bundle: sequence, in: db) }
     }
 
-    /// The temporary table holding the old values of `column` of entity `name`, with its
-    /// old key columns.
-    static func restoreTable(entity name: String, column: String) -> String {
-        "temp." + SQLDialect.sqlite.identifier("airlock_restore_\(name)_\(column)")
+    /// Takes the workspace's tables back to where they were before `bundle`, whose rows the
+    /// caller has restored already (`EntityDiff.restore`): the changes undone last first, the
+    /// kept values put back, the old definitions recorded again.
+    static func undo(bundle: Int, in db: Database) throws {
+        for entry in try MigrationRecord.entries(bundle: bundle, in: db).reversed() {
+            for change in entry.changes.reversed() {
+                if case .tableRenamed = change { continue }
+                for (table, aside) in tables(of: entry.entity, bundle: bundle) {
+                    if case .entityRemoved = change {
+                        try db.execute(sql: "ALTER TABLE \(aside) RENAME TO \(SQLDialect.sqlite.identifier(table))")
+                        continue
+                    }
+                    for statement in SchemaStatements(.sqlite).back(change, table: TableName(name: table)) {
+                        try db.execute(sql: statement)
+                    }
+                }
+            }
+            let restored = EntityMigration(name: entry.entity, old: entry.old, entity: nil, changes: entry.changes)
+            for column in restored.restored {
+                try RestoreValues.putBack(
+                    column: column.name, key: entry.old.key, entity: entry.entity, bundle: bundle, in: db)
+            }
+            try EntityRecord.record(entry.entity, entry.old, in: db)
+        }
+        try MigrationRecord.forgetUnbundled(from: bundle, in: db)
     }
 
-    private static func tables(of name: String) -> [String] { ["snap_", "base_", "undo_"].map { $0 + name } }
+    /// Each workspace table of the entity, and its name set aside while the spec lacks the entity.
+    private static func tables(of name: String, bundle: Int) -> [(table: String, aside: String)] {
+        ["snap_", "base_", "undo_"].map { prefix in
+            (prefix + name, SQLDialect.sqlite.identifier("airlock_removed_\(bundle)_\(prefix)\(name)"))
+        }
+    }
 
-    private static func apply(_ migration: EntityMigration, in db: Database) throws -> EntityMigration {
+    private static func apply(_ migration: EntityMigration, bundle: Int, in db: Database) throws -> EntityMigration {
         var migration = migration
         let sqlite = SQLDialect.sqlite
         let undo = sqlite.identifier("undo_" + migration.name)
         // A bundle that carried the entity made its table on the targets and kept before-images.
         migration.onTargets = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(undo))") ?? false
-        let key = migration.old.key.map(sqlite.identifier).joined(separator: ", ")
         for column in migration.restored {
-            let table = restoreTable(entity: migration.name, column: column.name)
-            try db.execute(sql: "DROP TABLE IF EXISTS \(table)")
-            try db.execute(
-                sql: """
-                    CREATE TABLE \(table) AS SELECT \(key), \(sqlite.identifier(column.name))
-                    FROM \(sqlite.identifier("base_" + migration.name))
-                    """)
+            try RestoreValues.keep(
+                column: column.name, key: migration.old.key, entity: migration.name, bundle: bundle, in: db)
         }
+        try MigrationRecord.record(migration, bundle: bundle, in: db)
         guard let entity = migration.entity else {
-            for table in tables(of: migration.name) { try db.execute(sql: "DROP TABLE \(sqlite.identifier(table))") }
+            for (table, aside) in tables(of: migration.name, bundle: bundle) {
+                try db.execute(sql: "ALTER TABLE \(sqlite.identifier(table)) RENAME TO \(aside)")
+            }
             try EntityRecord.remove(migration.name, in: db)
             return migration
         }
         for change in migration.changes {
             if case .tableRenamed = change { continue }
-            for table in tables(of: migration.name) {
+            for (table, _) in tables(of: migration.name, bundle: bundle) {
                 for statement in SchemaStatements(.sqlite).forward(change, table: TableName(name: table)) {
                     try db.execute(sql: statement)
                 }

@@ -196,11 +196,31 @@ enum WorkspaceSchema {
             // Each entity's definition as its tables were made (`EntityDefinition`), so a spec
             // change is migrated rather than refused; each bundle's spec digest and whether it
             // changed the schema.
+            // The schema changes each bundle made and the values of the columns they removed
+            // or retyped, for its rollback scripts and for `discard` (`MigrationRecord`,
+            // `RestoreValues`).
             try db.execute(
                 sql: """
                     ALTER TABLE airlock_entities ADD COLUMN definition TEXT;
                     ALTER TABLE airlock_bundles ADD COLUMN spec_digest TEXT;
-                    ALTER TABLE airlock_bundles ADD COLUMN changes_schema INTEGER NOT NULL DEFAULT 0
+                    ALTER TABLE airlock_bundles ADD COLUMN changes_schema INTEGER NOT NULL DEFAULT 0;
+                    CREATE TABLE airlock_migrations (
+                        bundle INTEGER NOT NULL,
+                        position INTEGER NOT NULL,
+                        entity TEXT NOT NULL,
+                        change TEXT NOT NULL,
+                        old_definition TEXT NOT NULL,
+                        PRIMARY KEY (bundle, position)
+                    );
+                    CREATE TABLE airlock_restore_values (
+                        bundle INTEGER NOT NULL,
+                        entity TEXT NOT NULL,
+                        column_name TEXT NOT NULL,
+                        undo_bundle INTEGER,
+                        key TEXT NOT NULL,
+                        value
+                    );
+                    CREATE INDEX airlock_restore_values_by_column ON airlock_restore_values (bundle, entity, column_name)
                     """)
         }
         return migrator

@@ -168,7 +168,7 @@ package struct LedgerStatements {
 /// What identifies a bundle in a target's ledger.
 package struct BundleIdentity: Equatable {
     package var id: String
-    var sequence: Int
+    package var sequence: Int
     /// SHA-256 of the bundle's `manifest.json`.
     package var digest: String
     /// The digest of the previous bundle; empty for the first.

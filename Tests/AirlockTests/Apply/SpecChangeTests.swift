@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import AirlockBase
@@ -87,6 +88,75 @@ import Testing
         edits.append(drop)
         return edits
     }()
+
+    /// A catch-up bundle carries rows, not DDL: from before a schema change it is refused with
+    /// what to do; from the change on, and from 0 (an empty target gets the tables as they are
+    /// now), it applies.
+    @Test(arguments: SQLDialect.allCases) func aCatchUpStartsAtTheLastSchemaChangeOrFromNothing(
+        _ dialect: SQLDialect
+    ) throws {
+        let workspace = try TestWorkspace(spec: Self.spec(Self.edits[0]))
+        defer { workspace.remove() }
+        for edit in Self.edits.prefix(3) {
+            try Self.spec(edit).write(
+                to: workspace.root.appendingPathComponent("airlock.yml"), atomically: true, encoding: .utf8)
+            if let drop = edit.drop { try workspace.write(drop.text, toInbox: drop.name) }
+            _ = try workspace.run()
+        }
+        let producer = Producer(workspace: try Workspace(root: workspace.root.path), logger: .test)
+        #expect(throws: CatchUpError.spansSchemaChange(from: 1, changing: 3)) { try producer.catchUp(from: "1") }
+        let target = try ScriptTarget.fresh(dialect)
+        defer { target.remove() }
+        let full = try Shell.extract(try producer.catchUp(from: "0").file)
+        defer { try? FileManager.default.removeItem(at: full) }
+        for script in [BundleScript.upsert, .verify] {
+            let result = try target.run(full.appendingPathComponent(BundleLayout.script(script, for: dialect)))
+            #expect(result.status == 0, "\(script.fileName): \(result.error)")
+        }
+        #expect(try target.query("SELECT id, note FROM items ORDER BY id") == "a|fresh\nb|\nc|sweet\n")
+    }
+
+    /// `airlock recover` after spec changes: each entity's rows come from the bundles since its
+    /// last schema change, the chain goes on with the next edit; a spec that is not the newest
+    /// bundle's is refused, since the workspace would record its entities as the bundles' tables.
+    @Test func recoverRebuildsAWorkspaceWhoseSpecChangedAndTheChainGoesOn() throws {
+        let workspace = try TestWorkspace(spec: Self.spec(Self.edits[0]))
+        defer { workspace.remove() }
+        func edit(_ edit: Edit) throws -> RunReport {
+            try Self.spec(edit).write(
+                to: workspace.root.appendingPathComponent("airlock.yml"), atomically: true, encoding: .utf8)
+            if let drop = edit.drop { try workspace.write(drop.text, toInbox: drop.name) }
+            return try workspace.run()
+        }
+        for step in Self.edits.prefix(5) { _ = try edit(step) }
+        func baseline() throws -> [String] {
+            try DatabaseQueue(path: workspace.database.path).read { db in
+                try String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT id || '|' || price || '|' || qty || '|' || coalesce(remark, '') FROM base_items ORDER BY id"
+                )
+            }
+        }
+        let before = try baseline()
+        let verifier = BundleVerifier(allowedSigners: try AllowedSigners(path: workspace.allowedSigners.path))
+        try FileManager.default.removeItem(at: workspace.root.appendingPathComponent(".airlock"))
+        try Self.spec(Self.edits[5]).write(
+            to: workspace.root.appendingPathComponent("airlock.yml"), atomically: true, encoding: .utf8)
+        #expect {
+            try WorkspaceRecovery(root: workspace.root, verifier: verifier, logger: .test).recover()
+        } throws: { "\($0)".contains("is not the spec bundle-000005.tar.gz was made with") }
+
+        try Self.spec(Self.edits[4]).write(
+            to: workspace.root.appendingPathComponent("airlock.yml"), atomically: true, encoding: .utf8)
+        let recovered = try WorkspaceRecovery(root: workspace.root, verifier: verifier, logger: .test).recover()
+        #expect(recovered.sequence == 5)
+        #expect(try baseline() == before)
+        guard case let .bundle(_, manifest, _) = try edit(Self.edits[5]).outcome else {
+            throw ShellError(description: "the next edit made no bundle after recover")
+        }
+        #expect(manifest.sequence == 6 && manifest.schemaChanges?.map(\.change) == ["column_retyped"])
+    }
 
     /// The target's tables as they stand, but for what Airlock appends to (its ledger) and
     /// keeps for a retry (staging tables): each column's type, nullability and default, each

@@ -77,6 +77,47 @@ import Testing
         }
     }
 
+    /// The workspace's baseline and before-images of the entity (the snapshot is made afresh
+    /// by each run), each row as JSON with its columns by name, so a column added back at the
+    /// end compares equal, and its recorded definition.
+    private func tables(_ workspace: TestWorkspace) throws -> [String] {
+        try DatabaseQueue(path: workspace.database.path).read { db in
+            try ["base_items", "undo_items"].flatMap { table in
+                let columns = try String.fetchAll(
+                    db, sql: "SELECT name FROM pragma_table_info(?) ORDER BY name", arguments: [table])
+                let object = columns.map { "'\($0)', \"\($0)\"" }.joined(separator: ", ")
+                return try String.fetchAll(
+                    db, sql: "SELECT '\(table) ' || json_object(\(object)) FROM \"\(table)\" ORDER BY 1")
+            } + String.fetchAll(db, sql: "SELECT definition FROM airlock_entities")
+        }
+    }
+
+    @Test func aDiscardedSchemaChangeTakesTheWorkspaceBackAndTheSameSpecMakesItAgain() throws {
+        let workspace = try start("id: text, code: text, price: \"decimal(12,3)\", active: boolean")
+        defer { workspace.remove() }
+        try workspace.write(Self.items.replacingOccurrences(of: "b,2,", with: "b,02,"), toInbox: "items-2.csv")
+        _ = try workspace.run()
+        let before = try tables(workspace)
+        try respec(
+            workspace, Self.spec("id: text, number: {type: integer, from: code, renamed_from: code}, price: text"))
+        guard case let .bundle(_, changed, digest) = try workspace.run().outcome else {
+            throw ShellError(description: "the spec change made no bundle")
+        }
+        #expect(
+            changed.schemaChanges?.map(\.change) == [
+                "column_renamed", "column_retyped", "column_retyped", "column_removed"
+            ])
+        let producer = Producer(workspace: try Workspace(root: workspace.root.path), logger: .test)
+        _ = try producer.discard(digest: digest)
+        #expect(try tables(workspace) == before)
+        // The same spec makes the same bundle again: the next one in the chain.
+        guard case let .bundle(_, again, _) = try workspace.run().outcome else {
+            throw ShellError(description: "the spec change made no bundle after the discard")
+        }
+        #expect(again.sequence == changed.sequence && again.schemaChanges == changed.schemaChanges)
+        #expect(again.entities == changed.entities)
+    }
+
     @Test func showAndTheReportsListTheSchemaChangesFirstWithTheirStatements() throws {
         let workspace = try start("id: text, price: \"decimal(12,3)\"")
         defer { workspace.remove() }
