@@ -48,6 +48,11 @@ struct Status: ParsableCommand {
                 "rejected: \(rejection.bundle) by \(rejection.by): \(rejection.reason.isEmpty ? "(no reason given)" : rejection.reason); take it back with airlock discard outbox/\(rejection.bundle) (--requeue FILE keeps a source that was fine for the next bundle)"
             )
         }
+        if !status.specChanges.isEmpty {
+            printLine(
+                "airlock.yml changes the tables; the next run bundles the change (see README: Changing the spec):")
+            for change in status.specChanges { printLine("  \(change)") }
+        }
         printLine("waiting in inbox/: \(Self.list(status.waiting))")
         if !status.undecodableNames.isEmpty {
             printLine("not read, names not UTF-8 (rename them): \(Self.list(status.undecodableNames))")
@@ -107,7 +112,7 @@ struct Status: ParsableCommand {
         case .unchanged:
             if run.records > 0 && run.heldBack >= run.records {
                 return [
-                    "last run (\(run.finishedAt)): every one of the \(run.records) records read was held back, so no bundle was written; see why with airlock status --unparsed and .airlock/validation.json, fix the export or the spec, and drop it again"
+                    "last run (\(run.finishedAt)): every one of the \(run.records) records read was held back, so no bundle was written; see why with airlock status --unparsed and .airlock/validation.json, then fix the spec and read them again with airlock run --renormalize, or drop a fixed export"
                 ]
             }
             return [

@@ -78,6 +78,9 @@ package struct WorkspaceStatus: Codable, Equatable {
     package var lastRun: LastRun?
     /// Set when a trusted reviewer rejected the newest bundle in `outbox/`.
     package var rejection: Rejection?
+    /// What airlock.yml changes in the tables since the last run, which the next run bundles,
+    /// one line each (`items: column_added note (text)`).
+    package var specChanges: [String] = []
 
     package init(workspace: Workspace, listingUnparsed: Bool = false) throws {
         do {
@@ -128,6 +131,12 @@ package struct WorkspaceStatus: Codable, Equatable {
             )
         }
         rejection = lastBundle.flatMap { Self.rejection(of: $0, in: workspace) }
+        specChanges = try workspace.database.read { db in
+            let next = (try BundleRecord.latest(in: db)?.sequence ?? 0) + 1
+            return try WorkspaceMigration.plan(to: workspace.spec, bundle: next, in: db).flatMap { migration in
+                migration.changes.map { $0.manifestLine(entity: migration.name, statements: [:]).line }
+            }
+        }
         let rejectedFolder = workspace.inbox.appendingPathComponent("rejected")
         rejected = ((try? FileManager.default.contentsOfDirectory(atPath: rejectedFolder.path)) ?? [])
             .filter { !$0.hasSuffix(".error.txt") }.sorted()

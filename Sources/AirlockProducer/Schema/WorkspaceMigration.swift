@@ -13,6 +13,11 @@ enum WorkspaceMigration {
     /// that carries them, which names a removed entity's table set aside on the targets.
     static func migrate(to spec: Spec, bundle sequence: Int, in db: Database) throws -> [EntityMigration] {
         try MigrationRecord.forgetUnbundled(from: sequence, in: db)
+        return try plan(to: spec, bundle: sequence, in: db).map { try apply($0, bundle: sequence, in: db) }
+    }
+
+    /// The migrations the spec implies, not yet made (`airlock status` lists them).
+    static func plan(to spec: Spec, bundle sequence: Int, in db: Database) throws -> [EntityMigration] {
         var migrations: [EntityMigration] = []
         for entity in spec.entities {
             if let old = try EntityRecord.definition(of: entity.name, completedFrom: entity, in: db),
@@ -26,7 +31,7 @@ enum WorkspaceMigration {
             guard let old = try EntityRecord.definition(of: name, completedFrom: nil, in: db) else { continue }
             migrations.append(EntityMigration.removal(of: name, old, bundle: sequence))
         }
-        return try migrations.map { try apply($0, bundle: sequence, in: db) }
+        return migrations
     }
 
     /// Takes the workspace's tables back to where they were before `bundle`, whose rows the

@@ -37,6 +37,29 @@ import Testing
         #expect(last?["records"] as? Int == 7 && last?["heldBack"] as? Int == 0, "\(json)")
     }
 
+    @Test func aSpecThatChangesTheTablesIsListedForTheNextRun() throws {
+        let workspace = try TestWorkspace()
+        defer { workspace.remove() }
+        try workspace.drop(TestWorkspace.exampleDrop)
+        #expect(try run(workspace).status == 0)
+        let spec = workspace.root.appendingPathComponent("airlock.yml")
+        let text = try String(contentsOf: spec, encoding: .utf8)
+        try text.replacingOccurrences(
+            of: "      last_name: {from: \"Last name\", type: text, trim: true}\n",
+            with:
+                "      surname: {from: \"Last name\", type: text, trim: true, renamed_from: last_name}\n      note: {from: \"Method\", type: text}\n"
+        ).write(to: spec, atomically: true, encoding: .utf8)
+        let (shown, json) = try status(workspace)
+        let changes = ["payments: column_renamed surname last_name → surname", "payments: column_added note (text)"]
+        #expect(
+            shown.contains(
+                "airlock.yml changes the tables; the next run bundles the change (see README: Changing the spec):\n"
+                    + changes.map { "  \($0)\n" }.joined()), "\(shown)")
+        #expect(json["specChanges"] as? [String] == changes)
+        #expect(try run(workspace).status == 0)
+        #expect(try status(workspace).json["specChanges"] as? [String] == [])
+    }
+
     @Test func aBlockedRunNamesTheCheckAndWhereItsFilesWent() throws {
         let workspace = try TestWorkspace()
         defer { workspace.remove() }
