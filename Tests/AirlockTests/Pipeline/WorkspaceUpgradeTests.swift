@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 import Testing
 
+@testable import AirlockBase
 @testable import AirlockProducer
+@testable import AirlockSite
 
 /// A workspace made by the previous release opens and continues: the migrations after it fill
 /// in what that release did not record, so no file lying in a kept inbox is read again and
@@ -46,5 +48,54 @@ import Testing
             try String.fetchAll(db, sql: "SELECT payment_id || '|' || amount FROM base_payments ORDER BY payment_id")
         }
         #expect(rows == ["1001|1.00", "1002|2.50"])
+    }
+
+    /// `Tests/Fixtures/upgrade/workspace-abc7f5f.tar.gz`: a workspace the release before spec
+    /// changes were migrations made (commit abc7f5f: two drops, two bundles, its keys and
+    /// outbox). Today's code opens it, migrates its own tables, bundles the next drop on top of
+    /// bundle 2, and a spec change after it; the four bundles apply in turn with plain sqlite3.
+    @Test(.tags(.sqlite3), .runsExternalPrograms) func aWorkspaceOfThePreviousReleaseGoesOnWithItsChain() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-upgrade-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let fixture = TestWorkspace.fixtures.appendingPathComponent("upgrade/workspace-abc7f5f.tar.gz")
+        #expect(try Shell.run(["tar", "xzf", fixture.path, "-C", root.path]).status == 0)
+        let workspace = TestWorkspace(existing: root)
+        try workspace.write(
+            TestWorkspace.paymentsHeader + "1001,Thandi,Nkosi,1200.00,card,2026-11-05T10:00:00Z\n",
+            toInbox: "payments-3.csv")
+        guard case let .bundle(_, third, _) = try workspace.run().outcome else {
+            throw ShellError(description: "the upgraded workspace made no bundle")
+        }
+        let verifier = BundleVerifier(allowedSigners: try AllowedSigners(path: workspace.allowedSigners.path))
+        let outbox = root.appendingPathComponent("outbox")
+        let second = try verifier.verify(outbox.appendingPathComponent("bundle-000002.tar.gz"), policy: .integrityOnly)
+        #expect(third.sequence == 3 && third.parent == second.digest)
+        #expect(third.entities.map(\.counts.inserted) == [0] && third.entities.map(\.counts.deleted) == [2])
+
+        let spec = root.appendingPathComponent("airlock.yml")
+        try String(contentsOf: spec, encoding: .utf8).replacingOccurrences(
+            of: "      last_name: {from: \"Last name\", type: text, trim: true}\n",
+            with:
+                "      surname: {from: \"Last name\", type: text, trim: true, renamed_from: last_name}\n      note: {from: \"Method\", type: text}\n"
+        ).write(to: spec, atomically: true, encoding: .utf8)
+        guard case let .bundle(_, fourth, _) = try workspace.run().outcome else {
+            throw ShellError(description: "the spec change made no bundle")
+        }
+        #expect(fourth.schemaChanges?.map(\.change) == ["column_renamed", "column_added"])
+
+        let target = try ScriptTarget.fresh(.sqlite)
+        defer { target.remove() }
+        for sequence in 1...4 {
+            let folder = try Shell.extract(
+                outbox.appendingPathComponent("bundle-\(BundleIdentity.pad(sequence)).tar.gz"))
+            defer { try? FileManager.default.removeItem(at: folder) }
+            for script in [BundleScript.upsert, .verify] {
+                let result = try target.run(folder.appendingPathComponent(BundleLayout.script(script, for: .sqlite)))
+                #expect(result.status == 0, "bundle \(sequence) \(script.fileName): \(result.error)")
+            }
+        }
+        #expect(
+            try target.query("SELECT payment_id, surname, amount, note FROM payments") == "1001|Nkosi|1200.00|card\n")
     }
 }

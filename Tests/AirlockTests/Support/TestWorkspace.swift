@@ -23,6 +23,11 @@ struct TestWorkspace {
         try KeyStore(directory: root.appendingPathComponent("keys")).generate(name: "producer")
     }
 
+    /// A workspace that is already there (a fixture unpacked into `root`).
+    init(existing root: URL) {
+        self.root = root
+    }
+
     /// The example spec with the appliance's default of moving read files out of the inbox
     /// (the repository's example keeps them in place, so that the checkout stays clean).
     static func exampleSpecMovingFiles() throws -> String {
