@@ -35,6 +35,9 @@ package struct EntitySpec: Equatable, Sendable {
     package var nesting: Nesting?
     /// The paths (below this entity's records) of the arrays its children read, `[["lines"]]`.
     package var childArrays: [[String]] = []
+    /// The entity's part of airlock.yml as the YAML reader gives it back (without comments):
+    /// when it changes, whatever changed, the next run reads the entity's records again.
+    package var written = ""
 
     package init(
         name: String, source: SourceSpec, key: [String], columns: [ColumnSpec], upsertMethod: UpsertMethod = .onConflict

@@ -31,6 +31,7 @@ extension SpecReader {
         let key = try keyNames(try required(fields, "key", at: place), among: columns, at: "\(place).key")
         var entity = EntitySpec(name: name, source: source, key: key, columns: columns)
         entity.model = model
+        entity.written = (try? Yams.serialize(node: node)) ?? ""
         try readTarget(of: &entity, from: fields, at: place)
         if let node = fields["category"] {
             let column = try string(node, at: "\(place).category")

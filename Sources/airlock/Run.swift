@@ -23,11 +23,12 @@ struct Run: ParsableCommand {
             `airlock catchup --from 0` does: every entity's rows at the newest bundle, for an \
             empty target. A new site starts with it; the next regular bundle applies on top.
 
-            --renormalize reads the stored records of the files behind every entity's \
-            current rows again under airlock.yml as it stands (implies --once): after fixing \
-            a `format:`, a value map or a check, the corrected rows are bundled without a new \
-            export, and records held back before are tried again. A snapshot source's newest \
-            files are read again, a delta source's every file in the order they arrived.
+            After airlock.yml changed an entity (a `format:`, a value map, a check, a \
+            column), the next run reads the stored records behind its current rows again and \
+            bundles what that changes, with the change to its table if any; records held back \
+            before are tried again. --renormalize does so for every entity, whatever changed \
+            (implies --once). A snapshot source's newest files are read again, a delta \
+            source's every file in the order they arrived.
 
             Examples:
               airlock run --once

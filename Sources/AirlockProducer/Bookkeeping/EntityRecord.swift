@@ -1,5 +1,7 @@
 import AirlockBase
 import AirlockSpec
+import Crypto
+import Foundation
 import GRDB
 
 /// One row of `airlock_entities`: what an entity's workspace tables were made or last
@@ -39,8 +41,32 @@ enum EntityRecord {
             definition.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ") + " KEY "
             + definition.key.joined(separator: ",")
         try db.execute(
-            sql: "INSERT OR REPLACE INTO \(table) (name, columns, definition) VALUES (?, ?, ?)",
+            sql: """
+                INSERT INTO \(table) (name, columns, definition) VALUES (?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET columns = excluded.columns, definition = excluded.definition
+                """,
             arguments: [name, shape, try definition.encoded()])
+    }
+
+    /// Whether the entity's part of the spec (`EntitySpec.written`) changed since a run last
+    /// noted it; false for an entity no run noted yet.
+    static func isRewritten(_ entity: EntitySpec, in db: Database) throws -> Bool {
+        let noted = try String.fetchOne(
+            db, sql: "SELECT written_sha256 FROM \(table) WHERE name = ?", arguments: [entity.name])
+        return noted.map { $0 != writtenDigest(entity) } ?? false
+    }
+
+    /// Notes each entity's part of the spec as this run read it.
+    static func noteWritten(_ entities: [EntitySpec], in db: Database) throws {
+        for entity in entities {
+            try db.execute(
+                sql: "UPDATE \(table) SET written_sha256 = ? WHERE name = ?",
+                arguments: [writtenDigest(entity), entity.name])
+        }
+    }
+
+    private static func writtenDigest(_ entity: EntitySpec) -> String {
+        SHA256.hash(data: Data(entity.written.utf8)).hexString
     }
 
     static func remove(_ name: String, in db: Database) throws {

@@ -60,13 +60,8 @@ package struct Producer {
         var read = false
         do {
             try database.write { db in
-                // Migrated and reopened in the run's transaction: a blocked run leaves the
-                // tables and the files as they were.
-                let sequence = (try BundleRecord.latest(in: db)?.sequence ?? 0) + 1
-                let migrations = try WorkspaceMigration.migrate(to: spec, bundle: sequence, in: db)
-                // A spec change reads the records behind the changed entities' rows again.
-                let migrated = Set(migrations.compactMap { $0.entity?.filesEntity })
-                if renormalize || !migrated.isEmpty { try reopenCurrentFiles(of: renormalize ? nil : migrated, in: db) }
+                // In the run's transaction: a blocked run leaves the tables and files as they were.
+                let migrations = try followSpec(renormalize: renormalize, in: db)
                 let pending = try WorkspaceFile.pendingEntities(in: db)
                 guard !pending.isEmpty || !migrations.isEmpty else { return }
                 read = true
@@ -93,17 +88,5 @@ package struct Producer {
                 ])
         }
         return report
-    }
-
-    /// Makes pending again the files behind the current rows of `entities` (by default every
-    /// entity), except a snapshot source's that a new file of this run replaces anyway.
-    private func reopenCurrentFiles(of entities: Set<String>?, in db: Database) throws {
-        let arrived = try WorkspaceFile.pendingEntities(in: db)
-        for entity in spec.entities where entity.nesting == nil && entity.model == nil {
-            if let entities, !entities.contains(entity.name) { continue }
-            let delta = entity.source.mode == .delta
-            if arrived.contains(entity.name) && !delta { continue }
-            try WorkspaceFile.reopenCurrent(of: entity.name, delta: delta, in: db)
-        }
     }
 }

@@ -194,14 +194,16 @@ enum WorkspaceSchema {
         }
         migrator.registerMigration("v11 spec history") { db in
             // Each entity's definition as its tables were made (`EntityDefinition`), so a spec
-            // change is migrated rather than refused; each bundle's spec digest and whether it
-            // changed the schema.
+            // change is migrated rather than refused, and the digest of its part of the spec as
+            // last read, so any change to it reads its records again; each bundle's spec digest
+            // and whether it changed the schema.
             // The schema changes each bundle made and the values of the columns they removed
             // or retyped, for its rollback scripts and for `discard` (`MigrationRecord`,
             // `RestoreValues`).
             try db.execute(
                 sql: """
                     ALTER TABLE airlock_entities ADD COLUMN definition TEXT;
+                    ALTER TABLE airlock_entities ADD COLUMN written_sha256 TEXT;
                     ALTER TABLE airlock_bundles ADD COLUMN spec_digest TEXT;
                     ALTER TABLE airlock_bundles ADD COLUMN changes_schema INTEGER NOT NULL DEFAULT 0;
                     CREATE TABLE airlock_migrations (

@@ -6,9 +6,10 @@ import Testing
 @testable import AirlockProducer
 @testable import AirlockSite
 
-/// `airlock run --renormalize`: a spec fixed after its files were read reads their stored
-/// records again; what the fix changes is bundled, records held back before are tried again,
-/// and nothing is read from the inbox twice.
+/// A spec fixed after its files were read reads their stored records again, on the next run
+/// for the entities whose part of the spec changed, for all with `airlock run --renormalize`;
+/// what the fix changes is bundled, records held back before are tried again, and nothing is
+/// read from the inbox twice.
 @Suite struct RenormalizeTests {
     private static func spec(dateFormat: String, mode: String = "snapshot", statusMap: String = "{}") -> String {
         """
@@ -81,6 +82,23 @@ import Testing
         try workspace.write(Self.payments, toInbox: "payments-again.csv")
         let again = try workspace.run()
         #expect(again.alreadySeen == ["payments-again.csv (same content as payments.csv)"])
+    }
+
+    @Test func theNextRunAfterTheSpecChangedReadsThatEntitysRecordsAgainByItself() throws {
+        let workspace = try TestWorkspace(spec: Self.spec(dateFormat: "%m/%d/%Y"))
+        defer { workspace.remove() }
+        try workspace.write(Self.payments, toInbox: "payments.csv")
+        _ = try workspace.run()
+        // A comment is no change.
+        try rewriteSpec(workspace, "# payments, month first\n" + Self.spec(dateFormat: "%m/%d/%Y"))
+        #expect(try workspace.run().outcome == .noNewFiles)
+        try rewriteSpec(workspace, Self.spec(dateFormat: "%d/%m/%Y"))
+        guard case let .bundle(_, manifest, _) = try workspace.run().outcome else {
+            throw ShellError(description: "the fixed format made no bundle")
+        }
+        #expect(manifest.entities[0].counts.inserted == 2 && manifest.entities[0].counts.updated == 1)
+        #expect(manifest.schemaChanges == nil)
+        #expect(try workspace.run().outcome == .noNewFiles)
     }
 
     @Test func aDeltaSourceReadsEveryFileAgainInTheOrderTheyArrived() throws {
