@@ -98,6 +98,10 @@ func printOutcome(
     printLine(
         "\(action) bundle \(manifest.sequence) (\(manifest.id)) to \(target) with \(outcome.script.fileName)\(outcome.dryRun ? " (dry run: nothing was changed)" : "")"
     )
+    let undoes = outcome.script == .rollback || outcome.script == .cutoverRollback
+    for change in manifest.schemaChanges ?? [] {
+        printLine("  schema\(undoes ? " undone" : ""): \(change.line)")
+    }
     for entity in manifest.entities {
         let c = entity.counts
         // A skipped drifted row is one of the bundle's changes the script did not write.

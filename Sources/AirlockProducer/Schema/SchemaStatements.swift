@@ -59,14 +59,14 @@ struct SchemaStatements {
 
     /// PostgreSQL casts in place; SQLite, which cannot change a column's type, moves the
     /// values into a new column of the new type (its affinity converts them where that loses
-    /// nothing) and drops the old one. SQLite types that agree need nothing.
+    /// nothing) and drops the old one. Types the dialect spells alike (text and enum) need nothing.
     private func retype(_ table: TableName, _ name: String, from: ColumnType, to: ColumnType) -> [String] {
         let type = dialect.columnType(to)
+        guard dialect.columnType(from) != type else { return [] }
         switch dialect {
         case .postgres:
             return [alter(table, "ALTER COLUMN \(q(name)) TYPE \(type) USING \(q(name))::\(type)")]
         case .sqlite:
-            guard dialect.columnType(from) != type else { return [] }
             let moved = q("airlock_retype_" + name)
             return [
                 alter(table, "RENAME COLUMN \(q(name)) TO \(moved)"), alter(table, "ADD COLUMN \(q(name)) \(type)"),

@@ -9,7 +9,7 @@ import Testing
 /// What a spec change tells the people around it: reviewers see the schema changes first,
 /// with their DDL; a change that would lose information blocks with the rows named and
 /// changes nothing; a change no migration can make is refused with what to do instead.
-@Suite struct SpecChangeReviewTests {
+@Suite(.runsExternalPrograms) struct SpecChangeReviewTests {
     private static func spec(_ columns: String, key: String = "id") -> String {
         """
         producer: {key: producer}
@@ -139,6 +139,19 @@ import Testing
         #expect(schema < (lines.firstIndex(of: "Signatures") ?? 0))
         #expect(lines[schema + 1] == "  items: column_added code (integer)")
         #expect(lines[schema + 2] == #"    postgres: ALTER TABLE "items" ADD COLUMN "code" bigint;"#)
+
+        let site = "sqlite:" + workspace.root.appendingPathComponent("site.db").path
+        for (bundle, line) in [
+            ("bundle-000001", nil), ("bundle-000002", "  schema: items: column_added code (integer)")
+        ] {
+            let applied = try BundleReviewTests.airlock(
+                ["apply", workspace.root.appendingPathComponent("outbox/\(bundle).tar.gz").path, "--target", site],
+                in: workspace)
+            #expect(applied.status == 0, "\(applied.error)")
+            if let line { #expect(applied.output.contains(line + "\n"), "\(applied.output)") }
+        }
+        let undone = try BundleReviewTests.airlock(["rollback", file.path, "--target", site], in: workspace)
+        #expect(undone.output.contains("  schema undone: items: column_added code (integer)\n"), "\(undone.output)")
 
         let folder = try Shell.extract(file)
         defer { try? FileManager.default.removeItem(at: folder) }
