@@ -7,6 +7,7 @@ generator (gen_products.py), so the numbers compare with anyone else's on the sa
 """
 import argparse
 import os
+import random
 import re
 import shutil
 import statistics
@@ -18,6 +19,7 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AIRLOCK = os.path.join(REPO, ".build", "release", "airlock")
 SPEC = os.path.join(REPO, "Benchmarks", "products", "airlock.yml")
+JSON_SPEC = os.path.join(REPO, "Benchmarks", "products", "airlock-json.yml")
 COMPARATOR_TABLE = """CREATE TABLE products ("Product ID" TEXT PRIMARY KEY, "Supplier ID" TEXT, "Product Name" TEXT,
   "Product Type" TEXT, "Amount" TEXT, "Currency" TEXT, "Pinned" TEXT, "Status" TEXT, "Updated At" TEXT,
   "Description" TEXT) WITHOUT ROWID;"""
@@ -54,15 +56,38 @@ class Bench:
             subprocess.run([sys.executable, self.args.generator, str(rows), name] + (["v2"] if version == "v2" else []), check=True)
         return name
 
-    def workspace(self, name, drop=None, template=None):
-        """A fresh workspace (from `template` when given) with `drop` linked into its inbox."""
+    def json_export(self, megabytes):
+        """A JSON array of products of about `megabytes` MB, made once and reused by later runs."""
+        name = self.path(f"products-{megabytes}mb.json")
+        if os.path.exists(name):
+            return name
+        print(f"generating {name}", file=sys.stderr)
+        r = random.Random(7)
+        types = ["bill-payment", "airtime", "data", "voucher"]
+        written, limit, i = 0, megabytes << 20, 0
+        with open(name + ".partial", "w", encoding="utf-8") as f:
+            f.write("[\n")
+            while written < limit:
+                product = (f'Prod \\"{i}\\", \\u00e9dition' if i % 13 == 0 else f"Product {i}")
+                record = (f'{{"id": "P{i:08d}", "supplier": "S{i % 50}", "name": "{product}", "type": "{types[i % 4]}", '
+                          f'"price": {{"amount": {r.uniform(1, 999):.2f}, "currency": "ZAR"}}, "pinned": {["true", "false"][i % 2]}, '
+                          f'"status": "active", "updatedAt": "2026-01-{1 + i % 28:02d}T10:30:00Z", "description": "desc {i}"}}')
+                f.write((",\n" if i else "") + record)
+                written += len(record) + 2
+                i += 1
+            f.write("\n]\n")
+        os.rename(name + ".partial", name)
+        return name
+
+    def workspace(self, name, drop=None, template=None, spec=SPEC):
+        """A fresh workspace (from `template` when given, else with `spec`) with `drop` linked into its inbox."""
         root = self.path(name)
         shutil.rmtree(root, ignore_errors=True)
         if template:
             shutil.copytree(template, root)
         else:
             os.makedirs(os.path.join(root, "inbox"))
-            shutil.copy(SPEC, os.path.join(root, "airlock.yml"))
+            shutil.copy(spec, os.path.join(root, "airlock.yml"))
             shutil.copytree(self.path("keys"), os.path.join(root, "keys"))
         if drop:
             os.link(drop, os.path.join(root, "inbox", os.path.basename(drop)))
@@ -122,6 +147,14 @@ class Bench:
             big = self.export(self.args.big_rows, "v1")
             self.report(f"peak RSS, {self.args.big_rows:,} rows", [self.run_airlock(self.workspace("big", drop=big))[1]], None, 150, unit="MB")
             shutil.rmtree(self.path("big"), ignore_errors=True)
+
+    def json_rss(self):
+        """Peak RSS of a first drop of one large JSON array: JSON streams as CSV does."""
+        if self.args.json_mb:
+            drop = self.json_export(self.args.json_mb)
+            peak = self.run_airlock(self.workspace("json", drop=drop, spec=JSON_SPEC))[1]
+            self.report(f"peak RSS, {self.args.json_mb:,} MB JSON array", [peak], None, 150, unit="MB")
+            shutil.rmtree(self.path("json"), ignore_errors=True)
 
     def streaming(self):
         """Peak RSS of a first drop at 10,000 rows and at --rows: streaming keeps it flat."""
@@ -239,11 +272,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the main export (default 1,000,000)")
     parser.add_argument("--big-rows", type=int, default=10_000_000, help="rows for the second RSS check; 0 skips it")
+    parser.add_argument("--json-mb", type=int, default=2048, help="size of the JSON array for the json case (MB); 0 skips it")
     parser.add_argument("--runs", type=int, default=3, help="runs per case; the table shows medians")
     parser.add_argument("--work", default=os.path.join(REPO, ".build-bench"), help="where data and workspaces go")
     parser.add_argument("--generator", default=os.path.join(REPO, "..", "shared", "bench", "gen_products.py"))
-    parser.add_argument("--cases", default="latency,ingest,postgres,cutover,stream,rss",
-                        help="which cases to run, comma-separated (default: all of latency,ingest,postgres,cutover,stream,rss)")
+    parser.add_argument("--cases", default="latency,ingest,postgres,cutover,stream,rss,json",
+                        help="which cases to run, comma-separated (default: all of latency,ingest,postgres,cutover,stream,rss,json)")
     args = parser.parse_args()
     if not os.path.exists(args.generator):
         sys.exit(f"bench: no generator at {args.generator}; pass --generator PATH/gen_products.py")
@@ -252,7 +286,7 @@ def main():
     shutil.rmtree(bench.path("keys"), ignore_errors=True)
     subprocess.run([AIRLOCK, "keygen", "producer", "--workspace", args.work], check=True, stdout=subprocess.DEVNULL)
     cases = {"latency": bench.latency, "ingest": bench.ingest_and_diff, "postgres": bench.postgres_apply, "cutover": bench.postgres_cutover,
-             "stream": bench.streaming, "rss": bench.big_rss}
+             "stream": bench.streaming, "rss": bench.big_rss, "json": bench.json_rss}
     for name in args.cases.split(","):
         if name not in cases:
             sys.exit(f"bench: unknown case '{name}'; use {','.join(cases)}")

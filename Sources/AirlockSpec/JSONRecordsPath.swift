@@ -4,8 +4,7 @@ import AirlockBase
 /// `data.products` (an array inside an envelope) or `types[].products` (an array in each
 /// element of another array; pages of an API concatenated look like this).
 ///
-/// Ingest compiles it to a chain of SQLite `json_each` table functions, so SQLite walks the
-/// document.
+/// Ingest walks it as the document streams by (`JSONRecordWalk`), one record at a time.
 package struct JSONRecordsPath: Equatable, Sendable {
     /// Each level is a dotted path to an array whose elements are walked.
     package let levels: [[String]]

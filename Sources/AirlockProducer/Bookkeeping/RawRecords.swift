@@ -16,17 +16,6 @@ enum RawRecords {
         SELECT ?1, ?2, ?3, ?4, ?5 WHERE CASE WHEN json_valid(?5) THEN json_type(?5) = 'object' ELSE 0 END
         """
 
-    /// Inserts the objects among `elements` (a SELECT of `number`, `value` and `type`) as the
-    /// records of file `:file` for entity `:entity`.
-    static func insertObjects(of elements: String, arguments: StatementArguments, in db: Database) throws -> Int {
-        try db.execute(
-            sql: """
-                INSERT INTO \(table) (file_sha256, entity, record_no, line, record)
-                SELECT :file, :entity, number, NULL, value FROM (\(elements)) WHERE type = 'object'
-                """, arguments: arguments)
-        return db.changesCount
-    }
-
     /// SQL for a `FROM` item: the records of the files `files` selects (SHA-256s), as
     /// `r` with `id`, `file_sha256` and `record`.
     static func records(inFiles files: String) -> String {

@@ -31,13 +31,6 @@ final class ByteSource {
         return chunk
     }
 
-    /// Every remaining byte; for formats that need the whole document at once.
-    func readAll() throws -> [UInt8] {
-        var all: [UInt8] = []
-        while let chunk = try next() { all += chunk }
-        return all
-    }
-
     /// The SHA-256 (hex) and byte count of everything left, read chunk by chunk.
     func digest() throws -> (sha256: String, size: Int64) {
         var hasher = SHA256()

@@ -58,19 +58,14 @@ struct CSVReader {
     private var line = 1
     private var record = Record(line: 1)
     /// Bytes that end a run of plain bytes outside quotes, and inside them.
-    private let stopsUnquoted: [Bool]
-    private let stopsQuoted: [Bool]
+    private let stopsUnquoted: ByteStops
+    private let stopsQuoted: ByteStops
 
     init(source: ByteSource, delimiter: UInt8) {
         self.source = source
         self.delimiter = delimiter
-        func table(_ bytes: [UInt8]) -> [Bool] {
-            var table = [Bool](repeating: false, count: 256)
-            for byte in bytes { table[Int(byte)] = true }
-            return table
-        }
-        stopsUnquoted = table([delimiter, UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\""), 0])
-        stopsQuoted = table([UInt8(ascii: "\""), UInt8(ascii: "\n"), 0])
+        stopsUnquoted = ByteStops([delimiter, UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\""), 0])
+        stopsQuoted = ByteStops([UInt8(ascii: "\""), UInt8(ascii: "\n"), 0])
     }
 
     /// The next record or failure, or nil at the end of the input.
@@ -111,15 +106,9 @@ struct CSVReader {
         }
 
         /// Appends the plain bytes from `position` up to the next byte that `stops` marks.
-        func appendRun(stoppingAt stops: [Bool]) -> Bool {
+        func appendRun(stoppingAt stops: ByteStops) -> Bool {
             let start = position
-            position = buffer.withUnsafeBufferPointer { bytes in
-                stops.withUnsafeBufferPointer { stops in
-                    var end = start
-                    while end < bytes.count && !stops[Int(bytes[end])] { end += 1 }
-                    return end
-                }
-            }
+            position = stops.firstStop(in: buffer, from: start)
             guard position > start else { return false }
             let room = Self.fieldLimit - (record.bytes.count - fieldStart)
             if room > 0 { record.bytes += buffer[start..<min(position, start + room)] }

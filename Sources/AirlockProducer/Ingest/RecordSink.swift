@@ -70,13 +70,6 @@ final class RecordSink {
         try statement.execute()
     }
 
-    /// Counts records that SQLite inserted itself (JSON documents), numbered from
-    /// `recordNumber + 1` on, among `numbered` elements whose failures are reported separately.
-    func added(_ count: Int, numbered: Int) {
-        records += count
-        recordNumber += numbered
-    }
-
     func fail(_ failure: RecordFailure) throws {
         var failure = failure
         failure.record = failure.record ?? nextRecordNumber()

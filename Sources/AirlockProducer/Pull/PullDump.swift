@@ -11,6 +11,8 @@ import Foundation
 struct PullDump {
     static let pagesKey = "pages"
     static let provenanceKey = "airlock_pull"
+    /// How every dump opens; ingest knows a dump by it, since the provenance comes last.
+    static let opening = Array("{\"\(pagesKey)\":[\n".utf8)
 
     /// What the dump says about where and when it was fetched; no header or credential.
     struct Provenance: Encodable {
@@ -51,7 +53,7 @@ struct PullDump {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary.path])
         }
         self.handle = handle
-        try handle.write(contentsOf: Data("{\"\(Self.pagesKey)\":[\n".utf8))
+        try handle.write(contentsOf: Data(Self.opening))
     }
 
     mutating func append(page: Data) throws {

@@ -38,15 +38,6 @@ enum WorkspaceFunctions {
         db.add(function: matches)
         db.add(function: compareNumbers)
         db.add(function: timestamp)
-        db.add(function: jsonUnreadable)
-    }
-
-    /// `airlock_json_unreadable(json)`: 1 when the JSON text holds a string no target can
-    /// store exactly (a NUL or a lone surrogate, `UnreadableText`), else 0.
-    private static let jsonUnreadable = DatabaseFunction("airlock_json_unreadable", argumentCount: 1, pure: true) {
-        values in
-        guard let text = String.fromDatabaseValue(values[0]) else { return 0 }
-        return UnreadableText.problem(in: Array(text.utf8)) == nil ? 0 : 1
     }
 
     /// `airlock_timestamp(text, format, zone)`: the text as ISO-8601 with an offset (see

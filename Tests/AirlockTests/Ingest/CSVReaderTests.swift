@@ -6,16 +6,8 @@ import Testing
 @Suite struct CSVReaderTests {
     /// `chunkSizes` cut the text into chunks, cycling; by default it comes in one piece.
     private func items(_ text: String, delimiter: Character = ",", chunkSizes: [Int] = []) throws -> [CSVReader.Item] {
-        var rest = ArraySlice(text.utf8)
-        var chunk = 0
-        let source = ByteSource {
-            guard !rest.isEmpty else { return nil }
-            let size = chunkSizes.isEmpty ? rest.count : chunkSizes[chunk % chunkSizes.count]
-            chunk += 1
-            defer { rest = rest.dropFirst(size) }
-            return Array(rest.prefix(size))
-        }
-        var reader = CSVReader(source: source, delimiter: delimiter.asciiValue!)
+        var reader = CSVReader(
+            source: .pieces(of: Array(text.utf8), sizes: chunkSizes), delimiter: delimiter.asciiValue!)
         var all: [CSVReader.Item] = []
         while let item = try reader.next() { all.append(item) }
         return all

@@ -186,14 +186,17 @@ import Testing
         defer { workspace.remove() }
         try workspace.drop([
             TestWorkspace.fixtures.appendingPathComponent("bad/payments-unbalanced-quote.csv"),
-            TestWorkspace.fixtures.appendingPathComponent("bad/products-invalid.json"),
+            TestWorkspace.fixtures.appendingPathComponent("bad/products-nul-byte.json"),
             TestWorkspace.exampleDrop[1]
         ])
         try workspace.write(
             "\"Payment ID\",\"First name\",\"Last name\",Amount,Method,\"Paid at\"\n2001,A,B,12.345,card,2026-11-01\n2002,C,D,1.00,card,2026-11-01\n",
             toInbox: "payments-quarantine.csv")
         let report = try workspace.run()
-        #expect(report.rejected.map(\.description) == ["products-invalid.json: line 3: invalid JSON: Invalid value"])
+        #expect(
+            report.rejected.map(\.description) == [
+                "products-nul-byte.json: line 1: invalid JSON: Unescaped control character"
+            ])
         // The unclosed quote holds back its line to the end of the file; the line before proceeds.
         #expect(
             report.ingested.map(\.name) == ["payments-quarantine.csv", "payments-unbalanced-quote.csv", "payments.csv"])
@@ -209,7 +212,7 @@ import Testing
         let inbox = workspace.inbox.path
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: inbox + "/rejected").sorted() == [
-                "products-invalid.json", "products-invalid.json.error.txt"
+                "products-nul-byte.json", "products-nul-byte.json.error.txt"
             ])
         #expect(
             try String(contentsOfFile: inbox + "/processed/payments-unbalanced-quote.csv.error.txt", encoding: .utf8)

@@ -9,7 +9,7 @@ import Testing
         defer { workspace.remove() }
         try workspace.drop(
             TestWorkspace.exampleDrop
-                + ["payments-too-few-fields.csv", "products-truncated.json"]
+                + ["payments-too-few-fields.csv", "products-nul-byte.json"]
                 .map { TestWorkspace.fixtures.appendingPathComponent("bad/\($0)") })
         try workspace.write(
             TestWorkspace.paymentsHeader + "2001,A,B,1.005,card,2026-11-05\n", toInbox: "payments-bad-amount.csv")
@@ -26,7 +26,7 @@ import Testing
                 .init(entity: "payments", unreadable: 1, invalidValues: 1),
                 .init(entity: "products", unreadable: 0, invalidValues: 0)
             ])
-        #expect(status.rejected == ["products-truncated.json"])
+        #expect(status.rejected == ["products-nul-byte.json"])
         #expect(
             status.unparsed == [
                 .init(file: "payments-too-few-fields.csv", place: "line 3", reason: "5 fields where the header has 6")
