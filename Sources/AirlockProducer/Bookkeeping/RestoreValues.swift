@@ -26,14 +26,25 @@ enum RestoreValues {
 
     /// SQL: the baseline's kept values of `column` as rows of the key columns and the value,
     /// for a rollback script to load.
-    static func baselineRows(column: String, key: [String], entity: String, bundle: Int) -> String {
+    /// With `unfit`, only those whose text does not fit that type (`unfit(_:as:)`).
+    static func baselineRows(
+        column: String, key: [String], entity: String, bundle: Int, unfit type: ColumnType? = nil
+    ) -> String {
         let sqlite = SQLDialect.sqlite
         let keys = key.indices.map { "json_extract(key, '$[\($0)]') AS \(sqlite.identifier(key[$0]))" }
         return """
             SELECT \(keys.joined(separator: ", ")), value AS \(sqlite.identifier(column)) FROM \(table)
             WHERE bundle = \(bundle) AND entity = \(sqlite.literal(entity)) AND column_name = \(sqlite.literal(column))
-            AND undo_bundle IS NULL ORDER BY key
+            AND undo_bundle IS NULL\(type.map { " AND " + unfit("value", as: $0) } ?? "") ORDER BY key
             """
+    }
+
+    /// SQL: whether `value` (SQL, text) is not already the spelling the workspace gives a
+    /// value of `type`, the only text every target's cast reads as that same value
+    /// (`EntityMigration.cleared`).
+    static func unfit(_ value: String, as type: ColumnType) -> String {
+        let text = "CAST(\(value) AS TEXT)"
+        return "\(value) IS NOT NULL AND CAST(\(WorkspaceFunctions.parsed(text, as: type)) AS TEXT) IS NOT \(text)"
     }
 
     /// Writes the kept values of `column` back into the entity's baseline and before-images,

@@ -109,12 +109,30 @@ struct EntityMigration {
     /// them: removed ones, and retyped ones, whose cast back may not give the same text.
     var restored: [EntityDefinition.Column] {
         changes.compactMap(\.restoredColumn).map { column in
-            let oldName =
-                changes.lazy.compactMap { change -> String? in
-                    if case let .columnRenamed(from, to) = change, to == column.name { return from }
-                    return nil
-                }.first ?? column.name
-            return EntityDefinition.Column(name: oldName, type: column.type.description)
+            EntityDefinition.Column(name: oldName(of: column.name), type: column.type.description)
+        }
+    }
+
+    /// The name the old definition gives the column called `name` now.
+    private func oldName(of name: String) -> String {
+        changes.lazy.compactMap { change -> String? in
+            if case let .columnRenamed(from, to) = change, to == name { return from }
+            return nil
+        }.first ?? name
+    }
+
+    /// The retyped columns whose old values are text (as the old definition names them), with
+    /// their new type. A target's cast reads that text as PostgreSQL spells the type, not as
+    /// the spec's format or map reads it (`13/11/2026`, `1,234`, `n/a` of a row this run
+    /// deletes), so before the cast each row whose value is not already the new type's
+    /// spelling is cleared, on the targets and in the baseline alike (`RestoreValues.unfit`):
+    /// the bundle then writes its value as the records read again give it.
+    var cleared: [(column: EntityDefinition.Column, type: ColumnType)] {
+        changes.compactMap { change in
+            guard case let .columnRetyped(name, from, to) = change, from == .text || from == .enumeration else {
+                return nil
+            }
+            return (EntityDefinition.Column(name: oldName(of: name), type: from.description), to)
         }
     }
 

@@ -6,7 +6,8 @@ import GRDB
 /// in the run's transaction, so a blocked run leaves them as they were; `undo` takes them
 /// back for a discarded bundle. The baseline keeps its rows: a renamed column its values, an
 /// added one NULL (the run's records fill it), a retyped one its values as the new type's
-/// affinity holds them. Before anything changes, the values of columns a rollback restores
+/// affinity holds them, but text the targets' cast may not read as the new type, which is
+/// cleared (`EntityMigration.cleared`). Before anything changes, the values of columns a rollback restores
 /// value by value are kept (`RestoreValues`), and each change is recorded (`MigrationRecord`).
 enum WorkspaceMigration {
     /// Makes every migration the spec implies and returns them; `sequence` is the bundle
@@ -77,6 +78,13 @@ enum WorkspaceMigration {
         for column in migration.restored {
             try RestoreValues.keep(
                 column: column.name, key: migration.old.key, entity: migration.name, bundle: bundle, in: db)
+        }
+        for (column, type) in migration.cleared {
+            let name = sqlite.identifier(column.name)
+            try db.execute(
+                sql:
+                    "UPDATE \(sqlite.identifier("base_" + migration.name)) SET \(name) = NULL WHERE \(RestoreValues.unfit(name, as: type))"
+            )
         }
         try MigrationRecord.record(migration, bundle: bundle, in: db)
         guard let entity = migration.entity else {

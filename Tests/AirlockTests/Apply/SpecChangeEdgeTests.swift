@@ -1,0 +1,123 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import AirlockBase
+@testable import AirlockProducer
+@testable import AirlockSite
+
+/// Spec edits as a user makes them over months, found by trying to break the chain: each
+/// bundle applies with plain psql and sqlite3 onto a target at the bundle before, `verify.sql`
+/// agrees, and its rollback gives back the target as it was (`SpecChangeTests.contents`).
+@Suite(.tags(.postgres, .sqlite3), .runsExternalPrograms) struct SpecChangeEdgeTests {
+    struct Step {
+        var spec: String
+        var drop: (name: String, text: String)?
+    }
+
+    static func spec(_ columns: [String]) -> String {
+        """
+        producer: {key: producer}
+        entities:
+          items:
+            source: {files: "items*.csv"}
+            key: id
+            columns:
+        \(columns.map { "      " + $0 }.joined(separator: "\n"))
+
+        """
+    }
+
+    private func run(_ target: ScriptTarget, _ script: URL, _ context: String) throws {
+        let result = try target.run(script)
+        #expect(result.status == 0, "\(context): \(script.lastPathComponent): \(result.error)")
+        if result.status != 0 { throw ShellError(description: "\(context): \(result.error)") }
+    }
+
+    /// Applies each step's bundle (upsert and verify, its rollback, the cutover and verify, its
+    /// rollback, then the upsert again) and returns the target's rows of `query` at the end.
+    private func chain(_ steps: [Step], _ dialect: SQLDialect, query: String) throws -> String {
+        let workspace = try TestWorkspace(spec: steps[0].spec)
+        defer { workspace.remove() }
+        let target = try ScriptTarget.fresh(dialect)
+        defer { target.remove() }
+        for (number, step) in steps.enumerated() {
+            let context = "\(dialect.rawValue) bundle \(number + 1)"
+            try step.spec.write(
+                to: workspace.root.appendingPathComponent("airlock.yml"), atomically: true, encoding: .utf8)
+            if let drop = step.drop { try workspace.write(drop.text, toInbox: drop.name) }
+            let report = try workspace.run()
+            guard case let .bundle(file, _, _) = report.outcome else {
+                throw ShellError(description: "\(context): no bundle: \(report.outcome), \(report.findings)")
+            }
+            let folder = try Shell.extract(file)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            func script(_ script: BundleScript) -> URL {
+                folder.appendingPathComponent(BundleLayout.script(script, for: dialect))
+            }
+            let before = try SpecChangeTests.contents(target)
+            for (apply, undo) in [(BundleScript.upsert, BundleScript.rollback), (.cutover, .cutoverRollback)]
+            where number > 0 {
+                try run(target, script(apply), context)
+                try run(target, script(.verify), context)
+                try run(target, script(undo), context)
+                let after = try SpecChangeTests.contents(target)
+                #expect(after == before, "\(context): \(undo.fileName)\nBEFORE\n\(before)\nAFTER\n\(after)")
+            }
+            try run(target, script(.upsert), context)
+            try run(target, script(.verify), context)
+        }
+        return try target.query(query)
+    }
+
+    /// Text made a date with the format its values were written in: the targets hold the text
+    /// as it was read (`13/11/2026`), which PostgreSQL's cast cannot read (or reads month
+    /// first); the bundle must still apply and give the dates the new spec reads.
+    @Test(arguments: SQLDialect.allCases) func textMadeADateWithAFormatApplies(_ dialect: SQLDialect) throws {
+        let steps = [
+            Step(
+                spec: Self.spec(["id: text", "paid: text"]),
+                drop: ("items-1.csv", "id,paid\na,05/11/2026\nb,13/11/2026\nc,\n")),
+            Step(spec: Self.spec(["id: text", "paid: {type: date, format: \"%d/%m/%Y\"}"])),
+        ]
+        #expect(
+            try chain(steps, dialect, query: "SELECT id, paid FROM items ORDER BY id")
+                == "a|2026-11-05\nb|2026-11-13\nc|\n")
+    }
+
+    /// Text made an integer in the same run as a drop that deletes the one row whose value is
+    /// no integer: every row the workspace keeps fits, but the targets still hold the deleted
+    /// row when the column is retyped.
+    @Test(arguments: SQLDialect.allCases) func textMadeAnIntegerWithADropThatDeletesTheRowThatDoesNotFit(
+        _ dialect: SQLDialect
+    ) throws {
+        let steps = [
+            Step(spec: Self.spec(["id: text", "qty: text"]), drop: ("items-1.csv", "id,qty\na,1\nb,n/a\nc,3\n")),
+            Step(spec: Self.spec(["id: text", "qty: integer"]), drop: ("items-2.csv", "id,qty\na,1\nc,4\n")),
+        ]
+        #expect(try chain(steps, dialect, query: "SELECT id, qty FROM items ORDER BY id") == "a|1\nc|4\n")
+    }
+
+    /// Names that need quoting, with quotes, spaces and accents in them, renamed, retyped at
+    /// the same time, removed, and the table renamed to one.
+    @Test(arguments: SQLDialect.allCases) func namesThatNeedQuotingAreRenamedRetypedAndRemoved(
+        _ dialect: SQLDialect
+    ) throws {
+        let steps = [
+            Step(
+                spec: Self.spec(["id: text", "\"it's\": text", "qty: text"]),
+                drop: ("items-1.csv", "id,it's,qty\na,x,1\nb,y,02\n")),
+            Step(
+                spec: Self.spec([
+                    "id: text", "\"na\\\"me \u{e9}\": {type: text, from: \"it's\", renamed_from: \"it's\"}",
+                    "\"q'ty\": {type: integer, from: qty, renamed_from: qty}",
+                ])),
+            Step(
+                spec: Self.spec(["id: text", "\"q'ty\": {type: integer, from: qty}"])
+                    .replacingOccurrences(of: "key: id", with: "key: id\n    table: \"odd \\\"items\\\" \u{e9}\"")),
+        ]
+        #expect(
+            try chain(steps, dialect, query: "SELECT id, \"q'ty\" FROM \"odd \"\"items\"\" \u{e9}\" ORDER BY id")
+                == "a|1\nb|2\n")
+    }
+}
