@@ -13,10 +13,12 @@ extension ScriptEmitter {
         var ordinal = 0
         for migration in migrations {
             try out.line("-- \(migration.name): the spec's changes to its table, before any row.")
-            for (column, type) in migration.cleared {
+            for (column, _, type) in migration.cleared {
                 ordinal += 1
                 try out.line("-- \(column.name): the values its cast to \(type) may not read, cleared first.")
-                try writeKept(out, column, of: migration, unfit: type, as: "airlock_clear_\(ordinal)", db: db) { _ in
+                let from = ColumnType(spelling: column.type) ?? .text
+                try writeKept(out, column, of: migration, unfit: (from, type), as: "airlock_clear_\(ordinal)", db: db) {
+                    _ in
                     "NULL"
                 }
             }
@@ -41,7 +43,7 @@ extension ScriptEmitter {
     /// in the old table to `value` of the loaded column's name.
     private func writeKept(
         _ out: ScriptWriter, _ column: EntityDefinition.Column, of migration: EntityMigration,
-        unfit: ColumnType? = nil, as temporary: String, db: Database, value: (String) -> String
+        unfit: (from: ColumnType, to: ColumnType)? = nil, as temporary: String, db: Database, value: (String) -> String
     ) throws {
         // The rows as an entity of the old key and the one column, for `load` to write in its types.
         let keyColumns = migration.old.key.map { name in

@@ -121,18 +121,18 @@ struct EntityMigration {
         }.first ?? name
     }
 
-    /// The retyped columns whose old values are text (as the old definition names them), with
-    /// their new type. A target's cast reads that text as PostgreSQL spells the type, not as
-    /// the spec's format or map reads it (`13/11/2026`, `1,234`, `n/a` of a row this run
-    /// deletes), so before the cast each row whose value is not already the new type's
-    /// spelling is cleared, on the targets and in the baseline alike (`RestoreValues.unfit`):
-    /// the bundle then writes its value as the records read again give it.
-    var cleared: [(column: EntityDefinition.Column, type: ColumnType)] {
+    /// The retyped columns (as the old definition names and types them), with their new type.
+    /// A target's cast reads text as PostgreSQL spells the type, not as the spec's format or
+    /// map reads it (`13/11/2026`, `1,234`), and refuses a number too wide for a narrower
+    /// decimal; the workspace's rows all fit (`SchemaFit`), but the targets' rows are the
+    /// baseline's, which may hold a row this run deletes or changes (`n/a`, `123456.78`). So
+    /// before the cast each row whose value may not fit is cleared, on the targets and in the
+    /// baseline alike (`RestoreValues.unfit`, `WorkspaceMigration.clearUnfit`): the bundle then writes its value as the records
+    /// read again give it.
+    var cleared: [(column: EntityDefinition.Column, name: String, type: ColumnType)] {
         changes.compactMap { change in
-            guard case let .columnRetyped(name, from, to) = change, from == .text || from == .enumeration else {
-                return nil
-            }
-            return (EntityDefinition.Column(name: oldName(of: name), type: from.description), to)
+            guard case let .columnRetyped(name, from, to) = change else { return nil }
+            return (EntityDefinition.Column(name: oldName(of: name), type: from.description), name, to)
         }
     }
 
