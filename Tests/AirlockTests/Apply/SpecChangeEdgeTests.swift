@@ -98,6 +98,26 @@ import Testing
         #expect(try chain(steps, dialect, query: "SELECT id, qty FROM items ORDER BY id") == "a|1\nc|4\n")
     }
 
+    /// Text made an integer where a row's record is held back under the new type: its row keeps
+    /// its old value, which blocks the run with the row named (not cleared with the rows the
+    /// targets' cast may not read), and nothing changes.
+    @Test func aHeldBackRowThatDoesNotFitStillBlocks() throws {
+        let workspace = try TestWorkspace(spec: Self.spec(["id: text", "qty: text"]))
+        defer { workspace.remove() }
+        try workspace.write("id,qty\na,1\nb,n/a\n", toInbox: "items-1.csv")
+        guard case .bundle = try workspace.run().outcome else { throw ShellError(description: "no first bundle") }
+        try Self.spec(["id: text", "qty: integer"]).write(
+            to: workspace.root.appendingPathComponent("airlock.yml"), atomically: true, encoding: .utf8)
+        guard case let .blocked(findings) = try workspace.run().outcome else {
+            throw ShellError(description: "the unfit row did not block")
+        }
+        #expect(findings.contains { $0.check == "schema_change" && $0.key == "id=b" && $0.value == "n/a" })
+        let rows = try DatabaseQueue(path: workspace.database.path).read { db in
+            try String.fetchAll(db, sql: "SELECT id || '|' || qty FROM base_items ORDER BY id")
+        }
+        #expect(rows == ["a|1", "b|n/a"])
+    }
+
     /// A decimal narrowed in the same run as a drop that deletes the one row whose value is too
     /// wide for the new precision: the targets still hold the row when the column is retyped.
     @Test(arguments: SQLDialect.allCases) func aDecimalNarrowedWithADropThatDeletesTheRowThatDoesNotFit(
