@@ -26,14 +26,40 @@ enum RestoreValues {
 
     /// SQL: the baseline's kept values of `column` as rows of the key columns and the value,
     /// for a rollback script to load.
-    static func baselineRows(column: String, key: [String], entity: String, bundle: Int) -> String {
+    /// With `unfit`, only those that may not fit that type (`unfit(_:as:)`).
+    static func baselineRows(
+        column: String, key: [String], entity: String, bundle: Int,
+        unfit type: (from: ColumnType, to: ColumnType)? = nil
+    ) -> String {
         let sqlite = SQLDialect.sqlite
         let keys = key.indices.map { "json_extract(key, '$[\($0)]') AS \(sqlite.identifier(key[$0]))" }
         return """
             SELECT \(keys.joined(separator: ", ")), value AS \(sqlite.identifier(column)) FROM \(table)
             WHERE bundle = \(bundle) AND entity = \(sqlite.literal(entity)) AND column_name = \(sqlite.literal(column))
-            AND undo_bundle IS NULL ORDER BY key
+            AND undo_bundle IS NULL\(type.map { " AND " + unfit("value", from: $0.from, to: $0.to) } ?? "") ORDER BY key
             """
+    }
+
+    /// SQL: the keys (JSON arrays, as kept) of the baseline's rows whose kept value of `column`
+    /// may not fit `to` (`unfit(_:from:to:)`).
+    static func unfitKeys(column: String, from: ColumnType, to: ColumnType, entity: String, bundle: Int) -> String {
+        let sqlite = SQLDialect.sqlite
+        return """
+            SELECT key FROM \(table) WHERE bundle = \(bundle) AND entity = \(sqlite.literal(entity))
+            AND column_name = \(sqlite.literal(column)) AND undo_bundle IS NULL AND \(unfit("value", from: from, to: to))
+            """
+    }
+
+    /// SQL: whether `value` (SQL), of type `from`, may not fit `to` on the targets
+    /// (`EntityMigration.cleared`): text that is not already the spelling the workspace gives
+    /// a value of `to` (the only text every target's cast reads as that same value), or a
+    /// number that `to` cannot hold.
+    static func unfit(_ value: String, from: ColumnType, to: ColumnType) -> String {
+        let text = "CAST(\(value) AS TEXT)"
+        let parsed = WorkspaceFunctions.parsed(text, as: to)
+        let fits =
+            from == .text || from == .enumeration ? "CAST(\(parsed) AS TEXT) IS \(text)" : "\(parsed) IS NOT NULL"
+        return "\(value) IS NOT NULL AND NOT (\(fits))"
     }
 
     /// Writes the kept values of `column` back into the entity's baseline and before-images,

@@ -9,9 +9,19 @@ import GRDB
 /// the workspace kept (`RestoreValues`). A rolled-back target is the target
 /// before the bundle, columns, types and values alike.
 extension ScriptEmitter {
-    func writeSchemaChanges(_ out: ScriptWriter) throws {
+    func writeSchemaChanges(_ out: ScriptWriter, db: Database) throws {
+        var ordinal = 0
         for migration in migrations {
             try out.line("-- \(migration.name): the spec's changes to its table, before any row.")
+            for (column, _, type) in migration.cleared {
+                ordinal += 1
+                try out.line("-- \(column.name): the values its cast to \(type) may not read, cleared first.")
+                let from = ColumnType(spelling: column.type) ?? .text
+                try writeKept(out, column, of: migration, unfit: (from, type), as: "airlock_clear_\(ordinal)", db: db) {
+                    _ in
+                    "NULL"
+                }
+            }
             for statement in migration.forward(dialect) { try out.line(statement) }
         }
     }
@@ -23,15 +33,17 @@ extension ScriptEmitter {
             for statement in migration.back(dialect) { try out.line(statement) }
             for column in migration.restored {
                 ordinal += 1
-                try writeRestore(out, column, of: migration, ordinal: ordinal, db: db)
+                try writeKept(out, column, of: migration, as: "airlock_restore_\(ordinal)", db: db) { "r.\($0)" }
             }
         }
     }
 
-    /// Loads the column's old values by key into a temporary table and writes them back.
-    private func writeRestore(
-        _ out: ScriptWriter, _ column: EntityDefinition.Column, of migration: EntityMigration, ordinal: Int,
-        db: Database
+    /// Loads the column's old values by key (with `unfit`, only those that do not fit that
+    /// type) into the temporary table `temporary` and sets the column of each of their rows
+    /// in the old table to `value` of the loaded column's name.
+    private func writeKept(
+        _ out: ScriptWriter, _ column: EntityDefinition.Column, of migration: EntityMigration,
+        unfit: (from: ColumnType, to: ColumnType)? = nil, as temporary: String, db: Database, value: (String) -> String
     ) throws {
         // The rows as an entity of the old key and the one column, for `load` to write in its types.
         let keyColumns = migration.old.key.map { name in
@@ -42,15 +54,15 @@ extension ScriptEmitter {
             name: migration.name, source: SourceSpec(filePattern: "", format: .csv), key: migration.old.key,
             columns: keyColumns + [values])
         let sql = EntitySQL(rows, dialect)
-        let temporary = "airlock_restore_\(ordinal)"
         let lifetime = dialect == .postgres ? " ON COMMIT DROP" : ""
         try out.line("CREATE TEMP TABLE \(temporary) \(sql.tableDefinition(foreignKeys: false))\(lifetime);")
         let kept = RestoreValues.baselineRows(
-            column: column.name, key: migration.old.key, entity: migration.name, bundle: bundle.sequence)
+            column: column.name, key: migration.old.key, entity: migration.name, bundle: bundle.sequence,
+            unfit: unfit)
         try load(out, rows, into: temporary, rows: kept, db: db)
         let name = sql.name(column.name)
         try out.line(
-            "UPDATE \(migration.old.tableName.qualified(dialect)) AS t SET \(name) = r.\(name) FROM \(temporary) AS r WHERE \(sql.keyMatch("t", "r"));"
+            "UPDATE \(migration.old.tableName.qualified(dialect)) AS t SET \(name) = \(value(name)) FROM \(temporary) AS r WHERE \(sql.keyMatch("t", "r"));"
         )
         if dialect == .sqlite { try out.line("DROP TABLE temp.\(temporary);") }
     }

@@ -85,7 +85,7 @@ struct ScriptEmitter {
         let out = try ScriptWriter(path: url)
         try writePreamble(out, kind: "upsert", file: url.lastPathComponent)
         try writeApplyGuards(out)
-        try writeSchemaChanges(out)
+        try writeSchemaChanges(out, db: db)
         try writeChecks(out, script: .upsert, facts: facts) {
             try writeLoads($0, old: \.beforeImages, new: \.upsertRows, db: db)
         }
@@ -115,7 +115,7 @@ struct ScriptEmitter {
         let out = try ScriptWriter(path: url)
         try writePreamble(out, kind: "cutover", file: url.lastPathComponent, replacesTables: true)
         try writeApplyGuards(out)
-        try writeSchemaChanges(out)
+        try writeSchemaChanges(out, db: db)
         var rows: [Int] = []
         try writeChecks(out, script: .cutover, facts: facts) { out in
             for (cutover, check) in zip(cutovers, checks) {

@@ -22,6 +22,8 @@ extension Producer {
         drop.findings += try migrations.flatMap { try SchemaFit($0).unfit(in: db) }
         report.findings = drop.findings
         if drop.isBlocked { throw Blocked(findings: drop.findings) }
+        let sequence = (try BundleRecord.latest(in: db)?.sequence ?? 0) + 1
+        for migration in drop.migrations { try WorkspaceMigration.clearUnfit(migration, bundle: sequence, in: db) }
         guard drop.changesSomething else {
             try WorkspaceFile.settlePending(as: .unchanged, in: db)
             report.outcome = .noChanges
@@ -31,7 +33,6 @@ extension Producer {
             spec: spec, specDigest: workspace.specDigest, staging: workspace.staging, logger: logger, time: now,
             progress: progress)
         let staged = try stager.stage(drop, signingKey: signingKey, in: db)
-        let sequence = staged.manifest.sequence
         progress?(ProgressUpdate(task: "keeping the new baseline", done: 0, total: 1, unit: .steps))
         try timer.time("promote baseline") {
             for entity in drop.entities { try EntityDiff(entity).promote(bundle: sequence, in: db) }

@@ -109,12 +109,30 @@ struct EntityMigration {
     /// them: removed ones, and retyped ones, whose cast back may not give the same text.
     var restored: [EntityDefinition.Column] {
         changes.compactMap(\.restoredColumn).map { column in
-            let oldName =
-                changes.lazy.compactMap { change -> String? in
-                    if case let .columnRenamed(from, to) = change, to == column.name { return from }
-                    return nil
-                }.first ?? column.name
-            return EntityDefinition.Column(name: oldName, type: column.type.description)
+            EntityDefinition.Column(name: oldName(of: column.name), type: column.type.description)
+        }
+    }
+
+    /// The name the old definition gives the column called `name` now.
+    private func oldName(of name: String) -> String {
+        changes.lazy.compactMap { change -> String? in
+            if case let .columnRenamed(from, to) = change, to == name { return from }
+            return nil
+        }.first ?? name
+    }
+
+    /// The retyped columns (as the old definition names and types them), with their new type.
+    /// A target's cast reads text as PostgreSQL spells the type, not as the spec's format or
+    /// map reads it (`13/11/2026`, `1,234`), and refuses a number too wide for a narrower
+    /// decimal; the workspace's rows all fit (`SchemaFit`), but the targets' rows are the
+    /// baseline's, which may hold a row this run deletes or changes (`n/a`, `123456.78`). So
+    /// before the cast each row whose value may not fit is cleared, on the targets and in the
+    /// baseline alike (`RestoreValues.unfit`, `WorkspaceMigration.clearUnfit`): the bundle then writes its value as the records
+    /// read again give it.
+    var cleared: [(column: EntityDefinition.Column, name: String, type: ColumnType)] {
+        changes.compactMap { change in
+            guard case let .columnRetyped(name, from, to) = change else { return nil }
+            return (EntityDefinition.Column(name: oldName(of: name), type: from.description), name, to)
         }
     }
 

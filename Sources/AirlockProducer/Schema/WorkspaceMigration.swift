@@ -6,8 +6,10 @@ import GRDB
 /// in the run's transaction, so a blocked run leaves them as they were; `undo` takes them
 /// back for a discarded bundle. The baseline keeps its rows: a renamed column its values, an
 /// added one NULL (the run's records fill it), a retyped one its values as the new type's
-/// affinity holds them. Before anything changes, the values of columns a rollback restores
-/// value by value are kept (`RestoreValues`), and each change is recorded (`MigrationRecord`).
+/// affinity holds them (once the run's rows fit, those the targets' cast may not read are
+/// cleared: `clearUnfit`). Before anything changes, the values of columns a rollback
+/// restores value by value are kept (`RestoreValues`), and each change is recorded
+/// (`MigrationRecord`).
 enum WorkspaceMigration {
     /// Makes every migration the spec implies and returns them; `sequence` is the bundle
     /// that carries them, which names a removed entity's table set aside on the targets.
@@ -59,6 +61,25 @@ enum WorkspaceMigration {
             try EntityRecord.record(entry.entity, entry.old, in: db)
         }
         try MigrationRecord.forgetUnbundled(from: bundle, in: db)
+    }
+
+    /// Clears in the baseline the values of retyped columns that the targets' cast may not
+    /// read (`EntityMigration.cleared`), as the bundle clears them on the targets. Only once
+    /// the run's rows fit (`SchemaFit`): a row whose record is held back keeps its baseline
+    /// row, old value and all, and that value must block the run, not be lost.
+    static func clearUnfit(_ migration: EntityMigration, bundle: Int, in db: Database) throws {
+        guard let entity = migration.entity else { return }
+        let sqlite = SQLDialect.sqlite
+        let key = "json_array(\(entity.key.map(sqlite.identifier).joined(separator: ", ")))"
+        for (column, name, type) in migration.cleared {
+            let unfit = RestoreValues.unfitKeys(
+                column: column.name, from: ColumnType(spelling: column.type) ?? .text, to: type,
+                entity: migration.name, bundle: bundle)
+            try db.execute(
+                sql:
+                    "UPDATE \(sqlite.identifier("base_" + migration.name)) SET \(sqlite.identifier(name)) = NULL WHERE \(key) IN (\(unfit))"
+            )
+        }
     }
 
     /// Each workspace table of the entity, and its name set aside while the spec lacks the entity.
