@@ -13,6 +13,18 @@ extension ScriptEmitter {
         var ordinal = 0
         for migration in migrations {
             try out.line("-- \(migration.name): the spec's changes to its table, before any row.")
+            for (change, table, _) in migration.statements(dialect) {
+                guard let (column, condition) = SchemaStatements(dialect).indexUses(change, table: table) else {
+                    continue
+                }
+                ordinal += 1
+                try out.line(
+                    ledger.refuse(
+                        when: condition,
+                        message:
+                            "airlock: bundle \(bundle.paddedSequence) drops or retypes column \(table).\(column), which an index of this target uses: drop the index first, and make it again after if it still serves; nothing was changed",
+                        label: "index_\(ordinal)"))
+            }
             for (column, _, type) in migration.cleared {
                 ordinal += 1
                 try out.line("-- \(column.name): the values its cast to \(type) may not read, cleared first.")
@@ -22,7 +34,9 @@ extension ScriptEmitter {
                     "NULL"
                 }
             }
-            for statement in migration.forward(dialect) { try out.line(statement) }
+            for (_, _, statements) in migration.statements(dialect) {
+                for statement in statements { try out.line(statement) }
+            }
         }
     }
 

@@ -81,16 +81,14 @@ struct EntityMigration {
             name: name, old: old, entity: nil, changes: [.entityRemoved(table: old.tableName, backup: backup)])
     }
 
-    /// The DDL of every change, in order, in `dialect`.
-    func forward(_ dialect: SQLDialect) -> [String] { statements(dialect).flatMap(\.statements) }
-
-    /// Each change with its DDL in `dialect`, for the manifest and the review pages.
-    func statements(_ dialect: SQLDialect) -> [(change: SchemaChange, statements: [String])] {
+    /// Each change with the table it changes (its name at that point) and its DDL in
+    /// `dialect`, for the scripts, the manifest and the review pages.
+    func statements(_ dialect: SQLDialect) -> [(change: SchemaChange, table: TableName, statements: [String])] {
         var table = old.tableName
         return changes.map { change in
             let statements = SchemaStatements(dialect).forward(change, table: table)
-            if case let .tableRenamed(_, to) = change { table = to }
-            return (change, statements)
+            defer { if case let .tableRenamed(_, to) = change { table = to } }
+            return (change, table, statements)
         }
     }
 

@@ -40,6 +40,39 @@ struct SchemaStatements {
         }
     }
 
+    /// SQL that is true when an index of the target uses the column that `change` drops from
+    /// `table`, or in SQLite moves to a new type; nil for a change that drops or moves none.
+    /// PostgreSQL would drop the index with the column and its rollback could not make it
+    /// again; SQLite refuses to drop an indexed column, with an error that names Airlock's own
+    /// column. So the script refuses first, saying which column.
+    func indexUses(_ change: SchemaChange, table: TableName) -> (column: String, condition: String)? {
+        let column: String
+        switch change {
+        case let .columnRemoved(name, _): column = name
+        case let .columnRetyped(name, _, _) where dialect == .sqlite && !forward(change, table: table).isEmpty:
+            column = name
+        default: return nil
+        }
+        let name = dialect.literal(column)
+        switch dialect {
+        case .postgres:
+            let relation = dialect.literal(table.qualified(.postgres))
+            return (
+                column,
+                """
+                EXISTS (SELECT 1 FROM pg_index AS i JOIN pg_attribute AS a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+                  WHERE i.indrelid = to_regclass(\(relation)) AND a.attname = \(name))
+                """
+            )
+        case .sqlite:
+            let relation = dialect.literal(table.name)
+            return (
+                column,
+                "EXISTS (SELECT 1 FROM pragma_index_list(\(relation)) AS l, pragma_index_info(l.name) AS c WHERE c.name = \(name))"
+            )
+        }
+    }
+
     private func q(_ name: String) -> String { dialect.identifier(name) }
 
     private func alter(_ table: TableName, _ action: String) -> String {

@@ -153,4 +153,53 @@ import Testing
         ]
         #expect(try chain(steps, dialect, query: "SELECT id, \"select\" FROM \"user\" ORDER BY id") == "a|1\nb|2\n")
     }
+
+    /// A column an index of the site uses is not dropped (nor, in SQLite, moved to a new type)
+    /// behind its back: PostgreSQL would drop the index with it and the rollback could not make
+    /// it again, SQLite refuses with an error about Airlock's own column. The script refuses
+    /// first, naming the column, and changes nothing; without the index the bundle applies.
+    @Test(arguments: SQLDialect.allCases) func aColumnASiteIndexUsesIsNotDroppedBehindItsBack(_ dialect: SQLDialect)
+        throws
+    {
+        let workspace = try TestWorkspace(spec: Self.spec(["id: text", "qty: text", "note: text"]))
+        defer { workspace.remove() }
+        let target = try ScriptTarget.fresh(dialect)
+        defer { target.remove() }
+        try workspace.write("id,qty,note\na,1,x\nb,2,y\n", toInbox: "items-1.csv")
+        func bundle(_ columns: [String]) throws -> URL {
+            try Self.spec(columns).write(
+                to: workspace.root.appendingPathComponent("airlock.yml"), atomically: true, encoding: .utf8)
+            guard case let .bundle(file, _, _) = try workspace.run().outcome else {
+                throw ShellError(description: "no bundle for \(columns)")
+            }
+            return try Shell.extract(file)
+        }
+        func script(_ folder: URL, _ script: BundleScript) -> URL {
+            folder.appendingPathComponent(BundleLayout.script(script, for: dialect))
+        }
+        let first = try bundle(["id: text", "qty: text", "note: text"])
+        try run(target, script(first, .upsert), "bundle 1")
+        try target.execute("CREATE INDEX items_note ON items (note); CREATE INDEX items_qty ON items (qty);")
+
+        let removal = try bundle(["id: text", "qty: text"])
+        let before = try SpecChangeTests.contents(target)
+        let refused = try target.run(script(removal, .upsert))
+        #expect(refused.status != 0)
+        #expect(
+            (refused.output + refused.error).contains(
+                "drops or retypes column items.note, which an index of this target uses: drop the index first"),
+            "\(refused.error)")
+        #expect(try SpecChangeTests.contents(target) == before)
+        try target.execute("DROP INDEX items_note;")
+        try run(target, script(removal, .upsert), "bundle 2 without the index")
+        try run(target, script(removal, .verify), "bundle 2 without the index")
+
+        // PostgreSQL retypes an indexed column in place; SQLite cannot.
+        let retype = try bundle(["id: text", "qty: integer"])
+        let retyped = try target.run(script(retype, .upsert))
+        #expect((retyped.status == 0) == (dialect == .postgres), "\(retyped.error)")
+        if dialect == .sqlite {
+            #expect((retyped.output + retyped.error).contains("retypes column items.qty, which an index"))
+        }
+    }
 }
