@@ -61,15 +61,19 @@ extension ScriptEmitter {
             let expected = "airlock_expected_\(index + 1)"
             let label = dialect.literal("airlock: \(entity.name): ")
             try out.line("CREATE TEMP TABLE \(expected) (key TEXT, h TEXT);")
-            let rows = try checksum.rowHashes(table: EntityTables(entity).snapshot, in: db, dialect: dialect)
-            for start in stride(from: 0, to: rows.count, by: Self.rowsPerStatement) {
-                let values = rows[start..<min(start + Self.rowsPerStatement, rows.count)].map {
-                    "(\(dialect.literal($0.key)), \(dialect.literal($0.hash)))"
-                }
+            var values: [String] = []
+            func insertValues() throws {
+                guard !values.isEmpty else { return }
                 try out.line(
                     "INSERT INTO \(expected) (key, h) SELECT * FROM (VALUES \(values.joined(separator: ",\n"))) AS v WHERE \(on);"
                 )
+                values.removeAll(keepingCapacity: true)
             }
+            try checksum.forEachRowHash(table: EntityTables(entity).snapshot, in: db, dialect: dialect) { key, hash in
+                values.append("(\(dialect.literal(key)), '\(hash)')")
+                if values.count == Self.rowsPerStatement { try insertValues() }
+            }
+            try insertValues()
             let target = checksum.rowQuery(dialect, table: EntitySQL(entity, dialect).targetTable)
             try out.line(
                 """
