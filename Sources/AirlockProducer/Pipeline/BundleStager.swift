@@ -75,7 +75,7 @@ struct BundleStager {
             let contents = try BundleContents(
                 folder: writer.folder, manifest: manifest, sampleSize: ReportPage.sampleSize)
             for page in ReportPage.allCases {
-                try writer.add(page.memberName, data: Data(try page.render(contents).utf8))
+                try writer.add(page.memberName) { try page.write(contents, to: $0) }
                 stepDone()
             }
         }

@@ -30,22 +30,19 @@ package struct BundleContents: Sendable {
         }
     }
 
-    /// The first `limit` lines of `entity`'s change file as the items of a JSON array, each
-    /// line as it is (they are JSON objects), joined by commas; empty without a change file.
-    func changeLines(of entity: String, limit: Int) throws -> [UInt8] {
+    /// Hands `body` the first `limit` lines of `entity`'s change file one at a time, each as it
+    /// is (a JSON object); none without a change file.
+    func forEachChangeLine(of entity: String, limit: Int, _ body: ([UInt8]) throws -> Void) throws {
         let member = BundleLayout.changes(of: entity)
         let file = folder.appendingPathComponent(member)
-        guard FileManager.default.fileExists(atPath: file.path) else { return [] }
-        var items: [UInt8] = []
+        guard FileManager.default.fileExists(atPath: file.path) else { return }
         var count = 0
         try ByteSource.file(file, name: member).forEachLine { line, _ in
             guard count < limit else { return false }
-            if count > 0 { items.append(UInt8(ascii: ",")) }
-            items += line
+            try body(line)
             count += 1
             return true
         }
-        return items
     }
 
     /// Decodes the first `count` lines of a change file, reading no further than it needs.

@@ -1,5 +1,6 @@
 import AirlockBase
 import AirlockSite
+import Foundation
 
 /// The review pages every bundle carries, rendered from its own members at production time:
 /// `report.md` for terminals and mail, `report.html` for a browser (self-contained: no network,
@@ -19,10 +20,11 @@ package enum ReportPage: CaseIterable, Sendable {
         }
     }
 
-    package func render(_ contents: BundleContents) throws -> String {
+    /// Writes the page of `contents` to `url`.
+    package func write(_ contents: BundleContents, to url: URL) throws {
         switch self {
-        case .markdown: return MarkdownReport(contents: contents).render()
-        case .html: return try HTMLReport(contents: contents).render()
+        case .markdown: try Data(MarkdownReport(contents: contents).render().utf8).write(to: url)
+        case .html: try HTMLReport(contents: contents).write(to: url)
         }
     }
 }

@@ -67,7 +67,7 @@ import Testing
             ],
             approvals: ApprovalStatus(required: ApprovalPolicy(required: 1), approvals: [alice]))
         let page = folder.appendingPathComponent("report.html")
-        try Data(try HTMLReport(contents: contents, review: review).render().utf8).write(to: page)
+        try HTMLReport(contents: contents, review: review).write(to: page)
 
         let seen = try BundleReviewTests.openInChromium(page)
         let present = seen["present"] as? [String] ?? []
