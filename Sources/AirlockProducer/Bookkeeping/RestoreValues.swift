@@ -18,9 +18,9 @@ enum RestoreValues {
         try db.execute(
             sql: """
                 INSERT INTO \(table) (bundle, entity, column_name, undo_bundle, key, value)
-                SELECT ?1, ?2, ?3, NULL, \(keyArray), \(name) FROM \(sqlite.identifier("base_" + entity))
+                SELECT ?1, ?2, ?3, NULL, \(keyArray), \(name) FROM \(EntityTables.table(.baseline, of: entity))
                 UNION ALL
-                SELECT ?1, ?2, ?3, airlock_bundle, \(keyArray), \(name) FROM \(sqlite.identifier("undo_" + entity))
+                SELECT ?1, ?2, ?3, airlock_bundle, \(keyArray), \(name) FROM \(EntityTables.table(.undo, of: entity))
                 """, arguments: [bundle, entity, column])
     }
 
@@ -71,11 +71,11 @@ enum RestoreValues {
         let kept = "\(table) AS r WHERE r.bundle = ?1 AND r.entity = ?2 AND r.column_name = ?3 AND r.key = \(keyArray)"
         try db.execute(
             sql: """
-                UPDATE \(sqlite.identifier("base_" + entity)) AS t SET \(name) = (SELECT r.value FROM \(kept) AND r.undo_bundle IS NULL)
+                UPDATE \(EntityTables.table(.baseline, of: entity)) AS t SET \(name) = (SELECT r.value FROM \(kept) AND r.undo_bundle IS NULL)
                 """, arguments: [bundle, entity, column])
         try db.execute(
             sql: """
-                UPDATE \(sqlite.identifier("undo_" + entity)) AS t SET \(name) = (SELECT r.value FROM \(kept) AND r.undo_bundle = t.airlock_bundle)
+                UPDATE \(EntityTables.table(.undo, of: entity)) AS t SET \(name) = (SELECT r.value FROM \(kept) AND r.undo_bundle = t.airlock_bundle)
                 """, arguments: [bundle, entity, column])
     }
 }

@@ -77,22 +77,23 @@ enum WorkspaceMigration {
                 entity: migration.name, bundle: bundle)
             try db.execute(
                 sql:
-                    "UPDATE \(sqlite.identifier("base_" + migration.name)) SET \(sqlite.identifier(name)) = NULL WHERE \(key) IN (\(unfit))"
+                    "UPDATE \(EntityTables(entity).baseline) SET \(sqlite.identifier(name)) = NULL WHERE \(key) IN (\(unfit))"
             )
         }
     }
 
     /// Each workspace table of the entity, and its name set aside while the spec lacks the entity.
     private static func tables(of name: String, bundle: Int) -> [(table: String, aside: String)] {
-        ["snap_", "base_", "undo_"].map { prefix in
-            (prefix + name, SQLDialect.sqlite.identifier("airlock_removed_\(bundle)_\(prefix)\(name)"))
+        EntityTables.Role.allCases.map { role in
+            let table = EntityTables.name(role, of: name)
+            return (table, SQLDialect.sqlite.identifier("airlock_removed_\(bundle)_\(table)"))
         }
     }
 
     private static func apply(_ migration: EntityMigration, bundle: Int, in db: Database) throws -> EntityMigration {
         var migration = migration
         let sqlite = SQLDialect.sqlite
-        let undo = sqlite.identifier("undo_" + migration.name)
+        let undo = EntityTables.table(.undo, of: migration.name)
         // A bundle that carried the entity made its table on the targets and kept before-images.
         migration.onTargets = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(undo))") ?? false
         for column in migration.restored {

@@ -1,3 +1,4 @@
+import AirlockBase
 import AirlockSpec
 import GRDB
 
@@ -15,9 +16,25 @@ struct EntityTables {
         sql = EntitySQL(entity, .sqlite)
     }
 
-    var snapshot: String { sql.dialect.identifier("snap_" + entity.name) }
-    var baseline: String { sql.dialect.identifier("base_" + entity.name) }
-    var undo: String { sql.dialect.identifier("undo_" + entity.name) }
+    var snapshot: String { Self.table(.snapshot, of: entity.name) }
+    var baseline: String { Self.table(.baseline, of: entity.name) }
+    var undo: String { Self.table(.undo, of: entity.name) }
+
+    /// The three tables of an entity; their names are made here only, also for an entity the
+    /// spec no longer has (`WorkspaceMigration`).
+    enum Role: String, CaseIterable {
+        case snapshot = "snap_"
+        case baseline = "base_"
+        case undo = "undo_"
+    }
+
+    /// The table of `role` for the entity called `entity`, unquoted: `base_products`.
+    static func name(_ role: Role, of entity: String) -> String { role.rawValue + entity }
+
+    /// The same, quoted for SQL.
+    static func table(_ role: Role, of entity: String) -> String {
+        SQLDialect.sqlite.identifier(name(role, of: entity))
+    }
 
     /// Makes the entity's tables and records its definition. Tables recorded with another
     /// definition stay as they are until the next run migrates them (`WorkspaceMigration`);
