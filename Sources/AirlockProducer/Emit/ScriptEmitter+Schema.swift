@@ -7,13 +7,16 @@ import GRDB
 /// the tables as the bundle's rows need them), and their rollbacks run the DDL back last,
 /// then put back, row by row, the values of columns the change removed or retyped, which
 /// the workspace kept (`RestoreValues`). A rolled-back target is the target
-/// before the bundle, columns, types and values alike.
+/// before the bundle, columns, types and values alike. Before its DDL a script refuses a
+/// column an index of the target uses (`SchemaStatements.indexUses`) and clears the values a
+/// retype's cast may not read (`EntityMigration.cleared`).
 extension ScriptEmitter {
     func writeSchemaChanges(_ out: ScriptWriter, db: Database) throws {
         var ordinal = 0
         for migration in migrations {
             try out.line("-- \(migration.name): the spec's changes to its table, before any row.")
-            for (change, table, _) in migration.statements(dialect) {
+            let changes = migration.statements(dialect)
+            for (change, table, _) in changes {
                 guard let (column, condition) = SchemaStatements(dialect).indexUses(change, table: table) else {
                     continue
                 }
@@ -34,7 +37,7 @@ extension ScriptEmitter {
                     "NULL"
                 }
             }
-            for (_, _, statements) in migration.statements(dialect) {
+            for (_, _, statements) in changes {
                 for statement in statements { try out.line(statement) }
             }
         }
