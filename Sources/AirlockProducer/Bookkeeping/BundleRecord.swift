@@ -24,6 +24,11 @@ struct BundleRecord: SnakeCaseColumns {
         try fetchOne(db, sql: "SELECT * FROM \(table) ORDER BY sequence DESC LIMIT 1")
     }
 
+    /// The sequence the next bundle takes: one after the newest, 1 for the first.
+    static func nextSequence(in db: Database) throws -> Int {
+        (try latest(in: db)?.sequence ?? 0) + 1
+    }
+
     static func find(digest: String, in db: Database) throws -> BundleRecord? {
         try fetchOne(db, sql: "SELECT * FROM \(table) WHERE digest = ?", arguments: [digest])
     }

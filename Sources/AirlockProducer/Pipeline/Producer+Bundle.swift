@@ -22,7 +22,7 @@ extension Producer {
         drop.findings += try migrations.flatMap { try SchemaFit($0).unfit(in: db) }
         report.findings = drop.findings
         if drop.isBlocked { throw Blocked(findings: drop.findings) }
-        let sequence = (try BundleRecord.latest(in: db)?.sequence ?? 0) + 1
+        let sequence = try BundleRecord.nextSequence(in: db)
         for migration in drop.migrations { try WorkspaceMigration.clearUnfit(migration, bundle: sequence, in: db) }
         guard drop.changesSomething else {
             try WorkspaceFile.settlePending(as: .unchanged, in: db)

@@ -8,7 +8,7 @@ extension Producer {
     /// the spec changed (all of them with `renormalize`), so the run reads their records
     /// under the spec as it stands. Returns the migrations, which the bundle carries.
     func followSpec(renormalize: Bool, in db: Database) throws -> [EntityMigration] {
-        let sequence = (try BundleRecord.latest(in: db)?.sequence ?? 0) + 1
+        let sequence = try BundleRecord.nextSequence(in: db)
         let migrations = try WorkspaceMigration.migrate(to: spec, bundle: sequence, in: db)
         let rewritten = try spec.entities.filter { try EntityRecord.isRewritten($0, in: db) }
         let reread = Set(migrations.compactMap { $0.entity?.filesEntity } + rewritten.map(\.filesEntity))

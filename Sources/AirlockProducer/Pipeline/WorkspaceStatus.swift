@@ -132,7 +132,7 @@ package struct WorkspaceStatus: Codable, Equatable {
         }
         rejection = lastBundle.flatMap { Self.rejection(of: $0, in: workspace) }
         specChanges = try workspace.database.read { db in
-            let next = (try BundleRecord.latest(in: db)?.sequence ?? 0) + 1
+            let next = try BundleRecord.nextSequence(in: db)
             return try WorkspaceMigration.plan(to: workspace.spec, bundle: next, in: db).flatMap { migration in
                 migration.changes.map { $0.manifestLine(entity: migration.name, statements: [:]).line }
             }
