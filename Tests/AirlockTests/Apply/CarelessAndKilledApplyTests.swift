@@ -161,7 +161,8 @@ import Testing
             apply.signal(SIGKILL)
             _ = apply.exitStatus()
             psqlOutlivedAirlock = !AirlockProcess.wait(upTo: 5) { !AirlockProcess.isRunning(psql) }
-            kill(psql, SIGKILL)
+            // Only a psql still running: the number of one that ended may be another process's by now.
+            if psqlOutlivedAirlock == true { kill(psql, SIGKILL) }
             log = apply.log
         }
     }

@@ -101,8 +101,8 @@ import Testing
         return "id,t,n,d,w\n" + lines.joined(separator: "\n") + "\n"
     }
 
-    @Test func randomSpecEditsApplyToTheNewSnapshotAndRollBackToTheOldTarget() async {
-        await forRandomSeeds(count: 8) { seed in
+    @Test func randomSpecEditsApplyToTheNewSnapshotAndRollBackToTheOldTarget() {
+        forRandomSeeds(count: 8) { seed in
             var random = SplitMix64(seed: seed)
             var state = State()
             let workspace = try TestWorkspace(spec: state.spec)

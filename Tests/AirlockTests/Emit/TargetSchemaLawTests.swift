@@ -12,12 +12,12 @@ import Testing
 /// alone; the upsert's rollback and the cutover's rollback each give the target back exactly
 /// (pg_dump, `.dump`: every column, the site's included); verify.sql passes after each apply.
 @Suite(.tags(.postgres, .sqlite3), .runsExternalPrograms) struct TargetSchemaLawTests {
-    @Test func onTheSitesOwnTablesApplyGivesBAndRollbacksGiveTheTargetBackExactly() async throws {
+    @Test func onTheSitesOwnTablesApplyGivesBAndRollbacksGiveTheTargetBackExactly() throws {
         if let seed = ProcessInfo.processInfo.environment["AIRLOCK_LAW_SEED"].flatMap(UInt64.init) {
             try checkLaws(seed: seed)
             return
         }
-        await forRandomSeeds(count: 12) { seed in
+        forRandomSeeds(count: 12) { seed in
             try checkLaws(seed: seed)
         }
     }

@@ -51,9 +51,9 @@ import Testing
 
     /// Fields written the RFC 4180 way come back as they were, with their lines, wherever the
     /// chunks of the input happen to end.
-    @Test func recordsDoNotDependOnWhereChunksEnd() async {
+    @Test func recordsDoNotDependOnWhereChunksEnd() {
         let pieces = ["a", "Zé", ",", "\"", "\n", "\r\n", " ", "😀", "\t", "", "P-100", ";"]
-        await forRandomSeeds(count: 200) { seed in
+        forRandomSeeds(count: 200) { seed in
             var random = SplitMix64(seed: seed)
             let rows = (0..<Int.random(in: 1...6, using: &random)).map { _ in
                 (0..<3).map { _ in

@@ -142,14 +142,14 @@ import Testing
     /// Records come out as written but for the whitespace between tokens, and a text cut
     /// anywhere gives the records before the cut and the line where it ends, wherever the
     /// chunks of the input end.
-    @Test func recordsAndBreaksDoNotDependOnWhereChunksEnd() async {
+    @Test func recordsAndBreaksDoNotDependOnWhereChunksEnd() {
         let values = [
             "1", "-0.5", "12.10", "1e400", "true", "null", "\"\"", "\"a\\\"b\"", "\"\\u00e9\\ud83d\\ude00\"",
             "\"Zoë 😀\"",
             "[]", "{}", "[1,\"x\"]", "{\"k\":[null]}"
         ]
         let spaces = ["", " ", "\n", "\r\n", "\t", "\n  "]
-        await forRandomSeeds(count: 200) { seed in
+        forRandomSeeds(count: 200) { seed in
             var random = SplitMix64(seed: seed)
             func space() -> String { spaces.randomElement(using: &random)! }
             let tokens = (0..<Int.random(in: 1...5, using: &random)).map { index in

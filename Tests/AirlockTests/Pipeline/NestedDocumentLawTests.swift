@@ -91,8 +91,8 @@ import Testing
         return rows.mapValues { $0.sorted() }
     }
 
-    @Test func childrenFollowTheLastRecordOfTheirParentAndApplyAndRollBackExactly() async {
-        await forRandomSeeds(count: 12) { seed in
+    @Test func childrenFollowTheLastRecordOfTheirParentAndApplyAndRollBackExactly() {
+        forRandomSeeds(count: 12) { seed in
             var random = SplitMix64(seed: seed)
             let workspace = try TestWorkspace(spec: ChildEntityTests.spec)
             defer { workspace.remove() }

@@ -59,8 +59,8 @@ import Testing
         return dump.output + outbox.joined(separator: ",") + sums.output
     }
 
-    @Test func normalizingNormalizedDataChangesNothing() async throws {
-        await forRandomSeeds(count: 20) { seed in
+    @Test func normalizingNormalizedDataChangesNothing() throws {
+        forRandomSeeds(count: 20) { seed in
             var random = RandomSnapshots(seed: seed)
             let entity = random.entity(named: "items")
             let (a, _) = random.snapshotPair(of: entity)
@@ -81,8 +81,8 @@ import Testing
         }
     }
 
-    @Test func countsAddUpToTheRecordsRead() async throws {
-        await forRandomSeeds(count: 20) { seed in
+    @Test func countsAddUpToTheRecordsRead() throws {
+        forRandomSeeds(count: 20) { seed in
             var random = RandomSnapshots(seed: seed)
             let entity = random.entity(named: "items")
             let (a, b) = random.snapshotPair(of: entity)
@@ -137,8 +137,8 @@ import Testing
         }
     }
 
-    @Test func aBlockedRunLeavesBaselineSnapshotAndOutboxAsTheyWere() async throws {
-        await forRandomSeeds(count: 20) { seed in
+    @Test func aBlockedRunLeavesBaselineSnapshotAndOutboxAsTheyWere() throws {
+        forRandomSeeds(count: 20) { seed in
             var random = RandomSnapshots(seed: seed)
             let entity = random.entity(named: "items")
             let (a, b) = random.snapshotPair(of: entity)
