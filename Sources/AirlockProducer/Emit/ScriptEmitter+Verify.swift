@@ -48,43 +48,14 @@ extension ScriptEmitter {
     }
 
     /// On request (`ScriptSwitches.listKeys`: `psql -v airlock_keys=1`, or `sqlite3 -cmd
-    /// '.parameter set @airlock_keys 1'`), names each key whose row differs from the bundle's
-    /// snapshot: missing on the target, on the target but not in the bundle, or holding other
-    /// values. The script carries every row's key and hash for it; unasked, it prints nothing
-    /// more than before.
+    /// '.parameter set @airlock_keys 1'`), names what differs from the bundle in each table
+    /// (`VerifyKeyListing`); unasked, it prints nothing more than before.
     private func writeKeyListing(_ out: ScriptWriter, db: Database) throws {
         let name = ScriptSwitches.listKeys
         if dialect == .postgres { try out.line("\\if :{?\(name)}") }
         let on = dialect == .postgres ? "TRUE" : "coalesce(@\(name), 0)"
         for (index, entity) in entities.enumerated() {
-            let checksum = TableChecksum(entity: entity)
-            let expected = "airlock_expected_\(index + 1)"
-            let label = dialect.literal("airlock: \(entity.name): ")
-            try out.line("CREATE TEMP TABLE \(expected) (key TEXT, h TEXT);")
-            var values: [String] = []
-            func insertValues() throws {
-                guard !values.isEmpty else { return }
-                try out.line(
-                    "INSERT INTO \(expected) (key, h) SELECT * FROM (VALUES \(values.joined(separator: ",\n"))) AS v WHERE \(on);"
-                )
-                values.removeAll(keepingCapacity: true)
-            }
-            try checksum.forEachRowHash(table: EntityTables(entity).snapshot, in: db, dialect: dialect) { key, hash in
-                values.append("(\(dialect.literal(key)), '\(hash)')")
-                if values.count == Self.rowsPerStatement { try insertValues() }
-            }
-            try insertValues()
-            let target = checksum.rowQuery(dialect, table: EntitySQL(entity, dialect).targetTable)
-            try out.line(
-                """
-                SELECT \(label) || e.key || CASE WHEN t.key IS NULL THEN ': missing on the target' ELSE ': holds other values' END
-                FROM \(expected) AS e LEFT JOIN (\(target)) AS t ON t.key = e.key WHERE \(on) AND (t.key IS NULL OR t.h <> e.h)
-                UNION ALL
-                SELECT \(label) || t.key || ': on the target, not in the bundle' FROM (\(target)) AS t
-                WHERE \(on) AND NOT EXISTS (SELECT 1 FROM \(expected) AS e WHERE e.key = t.key)
-                ORDER BY 1;
-                """)
-            try out.line("DROP TABLE \(expected);")
+            try VerifyKeyListing(entity: entity, dialect: dialect, ordinal: index + 1).write(out, on: on, db: db)
         }
         if dialect == .postgres { try out.line("\\endif") }
     }

@@ -52,10 +52,14 @@ struct TableChecksum {
     /// Hands `body` each row of the workspace's `table` as its canonical text (`line`: the same
     /// bytes the shells' queries hash) and the statement, whose columns are the row's values
     /// as text in spec order, each read in place rather than copied into a `String`.
+    /// With `condition`, only the rows it holds for, the table's row called `s` in it.
     private func forEachRowLine(
-        of table: String, in db: Database, _ body: (_ line: [UInt8], _ row: OpaquePointer) throws -> Void
+        of table: String, where condition: String? = nil, in db: Database,
+        _ body: (_ line: [UInt8], _ row: OpaquePointer) throws -> Void
     ) throws {
-        let statement = try db.makeStatement(sql: "SELECT \(workspaceTexts.joined(separator: ", ")) FROM \(table)")
+        let filter = condition.map { " WHERE \($0)" } ?? ""
+        let statement = try db.makeStatement(
+            sql: "SELECT \(workspaceTexts.joined(separator: ", ")) FROM \(table) AS s\(filter)")
         let raw = statement.sqliteStatement
         let rows = try Row.fetchCursor(statement)
         var line: [UInt8] = []
@@ -82,16 +86,18 @@ struct TableChecksum {
             start: sqlite3_column_text(raw, column), count: Int(sqlite3_column_bytes(raw, column)))
     }
 
-    /// Hands each row of the workspace's `table` to `body` as `verify.sql` names it when asked
-    /// for the keys that differ: its key text (`product_id=P-100`) and the first 16 hex digits
-    /// (lower case) of its row hash in `dialect`, as `rowQuery` computes them on a target. One
-    /// row at a time: a table of any size takes the same memory.
+    /// Hands each row of the workspace's `table` (those `condition` holds for, the row called
+    /// `s` in it) to `body` as `verify.sql` names it when asked for the keys that differ: its
+    /// key text (`product_id=P-100`) and the first 16 hex digits (lower case) of its row hash
+    /// in `dialect`, as `rowQuery` computes them on a target. One row at a time: a table of any
+    /// size takes the same memory.
     func forEachRowHash(
-        table: String, in db: Database, dialect: SQLDialect, _ body: (_ key: String, _ hash: String) throws -> Void
+        table: String, where condition: String? = nil, in db: Database, dialect: SQLDialect,
+        _ body: (_ key: String, _ hash: String) throws -> Void
     ) throws {
         let keyColumns = entity.key.map { name in (name, Int32(entity.columns.firstIndex { $0.name == name }!)) }
         var key: [UInt8] = []
-        try forEachRowLine(of: table, in: db) { line, raw in
+        try forEachRowLine(of: table, where: condition, in: db) { line, raw in
             let hash = dialect == .postgres ? Array(SHA256.hash(data: line)) : SHA3.sha256(line)
             key.removeAll(keepingCapacity: true)
             for (index, (name, column)) in keyColumns.enumerated() {

@@ -61,22 +61,29 @@ import Testing
     }
 
     /// Asked for (`psql -v airlock_keys=1`, `sqlite3 -cmd '.parameter set @airlock_keys 1'`),
-    /// verify.sql names exactly the keys that differ: an edited row, a deleted one and one the
-    /// bundle does not hold; unasked, it prints what it printed before.
+    /// verify.sql names exactly each key the bundle changed whose row differs (edited, deleted,
+    /// or kept where the bundle deletes it), and narrows a difference among the rows it did not
+    /// change (edited, or added on the target) to a group of keys, listing the group's keys on
+    /// the target; unasked, it prints what it printed before.
     @Test(arguments: SQLDialect.allCases)
     func verifyListsTheDifferingKeysOnRequest(dialect: SQLDialect) throws {
         let harness = try ScriptHarness(entities: [Self.entity])
-        let bundle = try harness.bundle([
-            "items": [
-                [1, "it's", "12.50", 1, "2026-11-01T10:00:00Z"], [2, nil, nil, nil, nil],
-                [3, "ünï\n,2:x", "-0.01", 0, "2026-11-01T10:00:00.25Z"], [4, "four", "4.00", 1, "2026-11-02T00:00:00Z"]
-            ]
-        ])
+        let first: [[DatabaseValueConvertible?]] = [
+            [1, "it's", "12.50", 1, "2026-11-01T10:00:00Z"], [2, nil, nil, nil, nil],
+            [3, "ünï\n,2:x", "-0.01", 0, "2026-11-01T10:00:00.25Z"], [4, "four", "4.00", 1, "2026-11-02T00:00:00Z"],
+            [6, "six", "6.00", 0, nil], [7, "seven", "7.00", 0, nil]
+        ]
+        let bundle1 = try harness.bundle(["items": first])
+        // Bundle 2 changes 1, 2 and 3, deletes 7, and leaves 4 and 6 as they were.
+        var second = first.filter { ($0[0] as! Int) != 7 }
+        for index in 0..<3 { second[index][1] = "changed \(index)" }
+        let bundle2 = try harness.bundle(["items": second])
         let target = try ScriptTarget.fresh(dialect)
         defer { target.remove() }
-        #expect(try target.run(bundle.upsert(dialect)).status == 0)
+        #expect(try target.run(bundle1.upsert(dialect)).status == 0)
+        #expect(try target.run(bundle2.upsert(dialect)).status == 0)
         func verify(listingKeys: Bool) throws -> Shell.Result {
-            let script = bundle.verify(dialect)
+            let script = bundle2.verify(dialect)
             switch target {
             case let .sqlite(path):
                 let asked = listingKeys ? ["-cmd", ".parameter set @airlock_keys 1"] : []
@@ -91,25 +98,40 @@ import Testing
             }
         }
         func listed(_ result: Shell.Result) -> [String] {
-            result.output.split(separator: "\n").map(String.init).filter { $0.hasPrefix("airlock: items: id=") }
+            result.output.split(separator: "\n").map(String.init).filter {
+                $0.hasPrefix("airlock: items: id=") || $0.hasPrefix("airlock: items: rows this bundle")
+            }
         }
         let sound = try verify(listingKeys: true)
         #expect(sound.status == 0, "\(sound.error)")
         #expect(listed(sound) == [], "\(sound.output)")
 
         try target.execute(
-            "UPDATE items SET price = 13.50 WHERE id = 3; DELETE FROM items WHERE id = 2; INSERT INTO items (id, label) VALUES (5, 'x');"
-        )
+            """
+            UPDATE items SET price = 13.50 WHERE id = 3; DELETE FROM items WHERE id = 2;
+            INSERT INTO items (id, label) VALUES (7, 'kept');
+            """)
         let plain = try verify(listingKeys: false)
         #expect(plain.status != 0)
-        #expect(listed(plain) == [], "unasked, no key is listed: \(plain.output)")
+        #expect(listed(plain) == [], "unasked, nothing is listed: \(plain.output)")
         let keys = try verify(listingKeys: true)
         #expect(keys.status != 0)
         #expect(
             listed(keys) == [
                 "airlock: items: id=2: missing on the target", "airlock: items: id=3: holds other values",
-                "airlock: items: id=5: on the target, not in the bundle"
+                "airlock: items: id=7: the bundle deletes it, the target holds it"
             ], "\(keys.output)")
         #expect(keys.output.hasPrefix(plain.output.components(separatedBy: "\n").prefix(1).joined()), "\(keys.output)")
+
+        // Rows the bundle did not change: an edited one and one added on the target, each named
+        // among the keys of its group.
+        try target.execute("UPDATE items SET label = 'edited' WHERE id = 4; INSERT INTO items (id) VALUES (5);")
+        let groups = listed(try verify(listingKeys: true)).filter { $0.hasPrefix("airlock: items: rows this bundle") }
+        for key in ["id=4", "id=5"] {
+            #expect(
+                groups.contains { $0.hasSuffix(": \(key)") || $0.contains(": \(key),") || $0.contains(", \(key)") },
+                "\(groups)")
+        }
+        #expect(groups.allSatisfy { !$0.contains("id=6") || $0.contains("id=4") || $0.contains("id=5") }, "\(groups)")
     }
 }

@@ -1,0 +1,150 @@
+import AirlockBase
+import AirlockSpec
+import Crypto
+import GRDB
+
+/// What `verify.sql` prints on request (`ScriptSwitches.listKeys`) about one entity's table
+/// when it differs from the bundle, carrying data that costs what the change costs, not what
+/// the table costs:
+///
+/// - each key the bundle changed, with the hash its row must have (none for a key it deleted),
+///   so that each of those that differs is named exactly: `id=3: holds other values`,
+///   `missing on the target`, `the bundle deletes it, the target holds it`;
+/// - for the rows it did not change, a count and a sum of row hashes per group of keys (the
+///   first two hex digits of the key text's hash: 256 groups), so that a row edited on the
+///   target outside Airlock is narrowed to its group, whose keys on the target are listed
+///   (the first 20): `rows this bundle did not change differ among the keys of group 3f (the
+///   table has 4 there, the bundle expects 4): id=17, id=230`.
+struct VerifyKeyListing {
+    let entity: EntitySpec
+    let dialect: SQLDialect
+    /// The entity's place in the script, which names its temporary tables.
+    let ordinal: Int
+
+    /// Keys of each group listed when the group differs.
+    static let keysPerGroup = 20
+
+    private var changed: String { "airlock_changed_\(ordinal)" }
+    private var groups: String { "airlock_groups_\(ordinal)" }
+    private var found: String { "airlock_found_\(ordinal)" }
+    private var foundGroups: String { "airlock_found_groups_\(ordinal)" }
+
+    /// Writes the listing; `on` is the SQL condition that says it was asked for.
+    func write(_ out: ScriptWriter, on: String, db: Database) throws {
+        let checksum = TableChecksum(entity: entity)
+        let tables = EntityTables(entity)
+        let diff = EntityDiff(entity)
+        let unchanged =
+            "EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(diff.keyMatch) AND NOT (\(diff.rowDiffers)))"
+        let deleted = "NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS x WHERE \(tables.sql.keyMatch("x", "s")))"
+
+        try out.line("CREATE TEMP TABLE \(changed) (key TEXT, h TEXT);")
+        var values = Batch(out: out, insert: "INSERT INTO \(changed) (key, h)", on: on)
+        try checksum.forEachRowHash(table: tables.snapshot, where: "NOT \(unchanged)", in: db, dialect: dialect) {
+            try values.add("(\(dialect.literal($0)), '\($1)')")
+        }
+        try checksum.forEachRowHash(table: tables.baseline, where: deleted, in: db, dialect: dialect) { key, _ in
+            try values.add("(\(dialect.literal(key)), NULL)")
+        }
+        try values.flush()
+
+        var sums: [String: (rows: Int, sum: Int64)] = [:]
+        try checksum.forEachRowHash(table: tables.snapshot, where: unchanged, in: db, dialect: dialect) { key, hash in
+            let group = groupOf(key)
+            sums[group, default: (0, 0)].rows += 1
+            sums[group, default: (0, 0)].sum += Int64(hash.prefix(8), radix: 16)!
+        }
+        try out.line("CREATE TEMP TABLE \(groups) (g TEXT, n BIGINT, s BIGINT);")
+        var groupValues = Batch(out: out, insert: "INSERT INTO \(groups) (g, n, s)", on: on)
+        for (group, total) in sums.sorted(by: { $0.key < $1.key }) {
+            try groupValues.add("('\(group)', \(total.rows), \(total.sum))")
+        }
+        try groupValues.flush()
+        try writeComparison(out, on: on, checksum: checksum)
+    }
+
+    private func writeComparison(_ out: ScriptWriter, on: String, checksum: TableChecksum) throws {
+        let label = dialect.literal("airlock: \(entity.name): ")
+        let target = checksum.rowQuery(dialect, table: EntitySQL(entity, dialect).targetTable)
+        try out.line(
+            "CREATE TEMP TABLE \(found) AS SELECT t.key AS key, t.h AS h, \(groupExpression("t.key")) AS g FROM (\(target)) AS t WHERE \(on);"
+        )
+        try out.line(
+            """
+            CREATE TEMP TABLE \(foundGroups) AS SELECT g, count(*) AS n, sum(\(first32Bits("h"))) AS s FROM \(found) AS t
+            WHERE NOT EXISTS (SELECT 1 FROM \(changed) AS c WHERE c.key = t.key) GROUP BY g;
+            """)
+        let keys =
+            "(SELECT \(joinedKeys) FROM (SELECT key FROM \(found) AS t WHERE t.g = x.g AND NOT EXISTS (SELECT 1 FROM \(changed) AS c WHERE c.key = t.key) ORDER BY key LIMIT \(Self.keysPerGroup)) AS k)"
+        try out.line(
+            """
+            SELECT \(label) || c.key || CASE WHEN c.h IS NULL THEN ': the bundle deletes it, the target holds it'
+              WHEN t.key IS NULL THEN ': missing on the target' ELSE ': holds other values' END
+            FROM \(changed) AS c LEFT JOIN \(found) AS t ON t.key = c.key
+            WHERE CASE WHEN c.h IS NULL THEN t.key IS NOT NULL ELSE t.key IS NULL OR t.h <> c.h END
+            UNION ALL
+            SELECT \(label) || 'rows this bundle did not change differ among the keys of group ' || x.g || ' (the table has '
+              || coalesce(f.n, 0) || ' there, the bundle expects ' || coalesce(e.n, 0) || ')' || coalesce(': ' || \(keys), '')
+            FROM (SELECT g FROM \(groups) UNION SELECT g FROM \(foundGroups)) AS x
+            LEFT JOIN \(groups) AS e ON e.g = x.g LEFT JOIN \(foundGroups) AS f ON f.g = x.g
+            WHERE coalesce(e.n, 0) <> coalesce(f.n, 0) OR coalesce(e.s, 0) <> coalesce(f.s, 0)
+            ORDER BY 1;
+            """)
+        try out.line("DROP TABLE \(foundGroups);\nDROP TABLE \(found);\nDROP TABLE \(groups);\nDROP TABLE \(changed);")
+    }
+
+    /// The group of a key text, as `groupExpression` computes it on a target.
+    private func groupOf(_ key: String) -> String {
+        let hash = dialect == .postgres ? Array(SHA256.hash(data: Array(key.utf8))) : SHA3.sha256(Array(key.utf8))
+        return hash.prefix(1).hexString
+    }
+
+    /// SQL: the first two hex digits (lower case) of the hash of the key text `key`.
+    private func groupExpression(_ key: String) -> String {
+        switch dialect {
+        case .postgres: return "substr(encode(sha256(convert_to(\(key), 'UTF8')), 'hex'), 1, 2)"
+        case .sqlite: return "lower(substr(hex(sha3(\(key), 256)), 1, 2))"
+        }
+    }
+
+    /// SQL: the number the first 8 hex digits (lower case) of `hash` spell.
+    private func first32Bits(_ hash: String) -> String {
+        switch dialect {
+        case .postgres: return "('x' || substr(\(hash), 1, 8))::bit(32)::bigint"
+        case .sqlite:
+            return (0..<8).map { "((instr('0123456789abcdef', substr(\(hash), \($0 + 1), 1)) - 1) << \(28 - 4 * $0))" }
+                .joined(separator: " | ")
+        }
+    }
+
+    /// SQL: the `key` column of the rows selected, joined by commas.
+    private var joinedKeys: String {
+        dialect == .postgres ? "string_agg(key, ', ' ORDER BY key)" : "group_concat(key, ', ')"
+    }
+
+    /// Rows of literal values inserted `ScriptEmitter.rowsPerStatement` at a time, only when
+    /// the listing was asked for.
+    private struct Batch {
+        let out: ScriptWriter
+        let insert: String
+        let on: String
+        var values: [String] = []
+
+        init(out: ScriptWriter, insert: String, on: String) {
+            self.out = out
+            self.insert = insert
+            self.on = on
+        }
+
+        mutating func add(_ row: String) throws {
+            values.append(row)
+            if values.count == ScriptEmitter.rowsPerStatement { try flush() }
+        }
+
+        mutating func flush() throws {
+            guard !values.isEmpty else { return }
+            try out.line("\(insert) SELECT * FROM (VALUES \(values.joined(separator: ",\n"))) AS v WHERE \(on);")
+            values.removeAll(keepingCapacity: true)
+        }
+    }
+}
