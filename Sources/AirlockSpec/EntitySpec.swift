@@ -14,6 +14,10 @@ package struct EntitySpec: Equatable, Sendable {
     package var columns: [ColumnSpec]
     /// How upserts write changed rows into the target table.
     package var upsertMethod: UpsertMethod
+    /// How bundles deliver the entity's changes (`delivery:`): by upsert alone unless the
+    /// spec says cutover or both. A bundle carries the scripts of every method one of the
+    /// entities it changes is delivered by.
+    package var delivery: [DeliveryMethod] = [.upsert]
     /// What a cutover checks of the snapshot before it replaces the table.
     package var cutoverMinimums = CutoverMinimums()
     /// A column whose values group the counts in reports (`product_type`), if any.

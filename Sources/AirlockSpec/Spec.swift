@@ -19,6 +19,8 @@ package struct Spec: Equatable, Sendable {
     package var approvals = ApprovalPolicy()
     /// Where ingested files go and how far archives may expand (`inbox:`).
     package var inbox = InboxSettings()
+    /// The dialects bundles carry scripts for (`targets:`), in `SQLDialect` order.
+    package var targets = SQLDialect.allCases
 
     package static let defaultBundleLifetime = 30 * 86_400
 

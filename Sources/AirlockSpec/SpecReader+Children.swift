@@ -56,7 +56,8 @@ extension SpecReader {
         try checkKeys(
             fields,
             known: [
-                "path", "key", "columns", "table", "upsert", "cutover", "dedupe", "checks", "thresholds", "overrides",
+                "path", "key", "columns", "table", "upsert", "cutover", "delivery", "dedupe", "checks", "thresholds",
+                "overrides",
                 "children"
             ], at: place)
         let name = "\(parent.name)__\(childName)"
@@ -103,6 +104,8 @@ extension SpecReader {
             parent: parent.name, parentTable: parent.table, parentKey: parent.key, root: root,
             levels: (parent.nesting?.levels ?? []) + [array], columnLevels: levels, place: place, ordinal: ordinal,
             positions: (parent.nesting?.positions ?? [:]).merging(ordinal.map { [$0: depth] } ?? [:]) { $1 })
+        // A child is delivered as its parent is, unless it says otherwise.
+        entity.delivery = parent.delivery
         try readTarget(of: &entity, from: fields, at: place)
         try readRules(of: &entity, from: fields, at: place)
         // The audit columns overrides add (qty_source) read the element as their columns do.

@@ -1,7 +1,7 @@
 import AirlockBase
 import Yams
 
-/// An entity and its columns: names, key, upsert method, cutover minimums, category.
+/// An entity and its columns: names, key, upsert method, delivery, cutover minimums, category.
 extension SpecReader {
     /// Entity and column names become SQL identifiers and workspace table names; keeping them
     /// to lower-case identifiers avoids surprises in every dialect.
@@ -12,7 +12,7 @@ extension SpecReader {
         try checkKeys(
             fields,
             known: [
-                "source", "model", "table", "key", "columns", "upsert", "cutover", "category",
+                "source", "model", "table", "key", "columns", "upsert", "cutover", "delivery", "category",
                 "overrides", "dedupe", "checks", "thresholds", "consistency", "context", "children"
             ], at: place)
         // A model is computed from other entities and has no source of its own.
@@ -101,7 +101,7 @@ extension SpecReader {
         return key
     }
 
-    /// How the entity's rows are written to its target: `table`, `upsert`, `cutover`.
+    /// How the entity's rows are written to its target: `table`, `upsert`, `cutover`, `delivery`.
     func readTarget(of entity: inout EntitySpec, from fields: Node.Mapping, at place: String) throws {
         if let node = fields["table"] {
             entity.table = try targetTable(node, at: "\(place).table")
@@ -117,6 +117,19 @@ extension SpecReader {
         }
         if let node = fields["cutover"] {
             entity.cutoverMinimums = try cutoverMinimums(node, at: "\(place).cutover")
+        }
+        if let node = fields["delivery"] {
+            let spelling = try string(node, at: "\(place).delivery")
+            entity.delivery =
+                switch spelling {
+                case "upsert": [.upsert]
+                case "cutover": [.cutover]
+                case "both": [.upsert, .cutover]
+                default:
+                    throw invalid(
+                        "\(place).delivery",
+                        "unknown delivery '\(spelling)'; use upsert (the default), cutover or both\(line(node))")
+                }
         }
     }
 

@@ -13,7 +13,7 @@ struct SpecReader: YAMLSettings {
 
     func spec(from root: Node) throws -> Spec {
         let top = try mapping(root, at: "top level")
-        try checkKeys(top, known: ["producer", "entities", "approvals", "inbox"], at: "top level")
+        try checkKeys(top, known: ["producer", "entities", "approvals", "inbox", "targets"], at: "top level")
         let producer = try mapping(try required(top, "producer", at: "top level"), at: "producer")
         try checkKeys(producer, known: ["key", "expires_after", "signatures"], at: "producer")
         let producerKey = try string(try required(producer, "key", at: "producer"), at: "producer.key")
@@ -53,7 +53,29 @@ struct SpecReader: YAMLSettings {
         if let node = top["inbox"] {
             spec.inbox = try inboxSettings(try mapping(node, at: "inbox"))
         }
+        if let node = top["targets"] {
+            spec.targets = try targets(node)
+        }
         return spec
+    }
+
+    /// `targets: [postgres, sqlite]`: the dialects bundles carry scripts for.
+    private func targets(_ node: Node) throws -> [SQLDialect] {
+        let names =
+            try node.sequence.map { try $0.map { try string($0, at: "targets") } } ?? [string(node, at: "targets")]
+        var dialects: Set<SQLDialect> = []
+        for name in names {
+            guard let dialect = SQLDialect(rawValue: name) else {
+                throw invalid(
+                    "targets",
+                    "unknown target '\(name)'; name postgres, sqlite or both (the default)\(line(node))")
+            }
+            dialects.insert(dialect)
+        }
+        guard !dialects.isEmpty else {
+            throw invalid("targets", "name at least one of postgres and sqlite\(line(node))")
+        }
+        return SQLDialect.allCases.filter(dialects.contains)
     }
 
     private func inboxSettings(_ node: Node.Mapping) throws -> InboxSettings {

@@ -58,7 +58,8 @@ struct Show: ParsableCommand {
             style.bold("\(v(b.file)): bundle \(b.sequence) (\(v(b.id)))"),
             "  created \(v(b.created)), expires \(v(b.expires ?? "never"))"
                 + (b.expired ? " " + style.bad("(EXPIRED)") : ""),
-            "  digest \(v(b.digest))", "  parent \(b.parent.isEmpty ? "(none: the first bundle)" : v(b.parent))"
+            "  digest \(v(b.digest))", "  parent \(b.parent.isEmpty ? "(none: the first bundle)" : v(b.parent))",
+            "  scripts for \(b.targets.map(\.rawValue).joined(separator: " and ")), by \(b.delivery.map(\.rawValue).joined(separator: " and "))"
         ]
         if let catchup = b.catchup {
             out.append(

@@ -1,6 +1,6 @@
 /// The two SQL dialects Airlock emits. Every identifier is quoted and every value becomes a
 /// literal through this type, so a value never becomes code.
-package enum SQLDialect: String, CaseIterable, Sendable {
+package enum SQLDialect: String, CaseIterable, Codable, Sendable {
     case postgres
     case sqlite
 

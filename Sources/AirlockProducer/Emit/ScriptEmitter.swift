@@ -55,11 +55,13 @@ struct ScriptEmitter {
         var nullable: [String: [String]] = [:]
     }
 
-    /// Adds every `BundleScript` of this dialect to the bundle; `checksums` are what
-    /// `verify.sql` expects of each changed entity's table (`TableChecksum`).
-    func writeAll(into writer: inout BundleWriter, from db: Database, checksums: [String: String]) throws {
+    /// Adds `scripts` of this dialect to the bundle; `checksums` are what `verify.sql` expects
+    /// of each changed entity's table (`TableChecksum`).
+    func write(
+        _ scripts: [BundleScript], into writer: inout BundleWriter, from db: Database, checksums: [String: String]
+    ) throws {
         let facts = try rowFacts(in: db)
-        for script in BundleScript.allCases {
+        for script in scripts {
             try writer.add(BundleLayout.script(script, for: dialect)) { url in
                 switch script {
                 case .upsert: try writeUpsert(to: url, from: db, facts: facts)

@@ -7,8 +7,8 @@ import GRDB
 import Logging
 
 /// Writes the next bundle of the chain from a drop's `DropRun.Result`, under `staging`:
-/// manifest, scripts for every dialect, change files, validation findings and review pages,
-/// signed and archived by a `BundleWriter`. The file is published after the run commits.
+/// manifest, scripts for each target dialect and delivery method, change files, validation
+/// findings and review pages, signed and archived by a `BundleWriter`. The file is published after the run commits.
 struct BundleStager {
     let spec: Spec
     /// SHA-256 of the spec file, which the manifest records.
@@ -49,18 +49,20 @@ struct BundleStager {
             appliedDigest: manifest.appliedDigest(own: digest))
 
         let task = "writing \(name).tar.gz"
-        let steps = Int64(SQLDialect.allCases.count + drop.entities.count + ReportPage.allCases.count + 1)
+        let steps = Int64(manifest.carriedTargets.count + drop.entities.count + ReportPage.allCases.count + 1)
         var step: Int64 = 0
         func stepDone() {
             step += 1
             progress?(ProgressUpdate(task: task, done: step, total: steps, unit: .steps))
         }
-        for dialect in SQLDialect.allCases {
+        for dialect in manifest.carriedTargets {
             let emitter = ScriptEmitter(
                 dialect: dialect, bundle: identity, schema: spec.entities, entities: drop.entities,
                 migrations: drop.migrations)
             try timer.time("emit", ["dialect": "\(dialect.rawValue)"]) {
-                try emitter.writeAll(into: &writer, from: db, checksums: manifest.checksums(for: dialect))
+                try emitter.write(
+                    BundleScript.allCases.filter { manifest.carries($0, for: dialect) }, into: &writer, from: db,
+                    checksums: manifest.checksums(for: dialect))
             }
             stepDone()
         }
@@ -148,7 +150,19 @@ struct BundleStager {
             }
         }
         manifest.signatures = spec.producerSignatures > 1 ? spec.producerSignatures : nil
+        manifest.targets = spec.targets
+        manifest.delivery = Self.delivery(of: drop, at: position)
         return (manifest, cursors)
+    }
+
+    /// The methods the bundle's scripts deliver by: each that an entity it changes is delivered
+    /// by (`delivery:`). Both when it changes a table's columns, so that a site can take the
+    /// new tables whole and `recover` can start the entity's rows there, and when it fills an
+    /// empty target (`catchup --from 0`, `run --full`), which may be a drifted site re-baselined.
+    private static func delivery(of drop: DropRun.Result, at position: ChainPosition) -> [DeliveryMethod] {
+        if !drop.migrations.isEmpty || position.catchup?.from == 0 { return DeliveryMethod.allCases }
+        let asked = DeliveryMethod.allCases.filter { method in drop.entities.contains { $0.delivery.contains(method) } }
+        return asked.isEmpty ? [.upsert] : asked
     }
 
     /// The entity's overrides as its manifest lists them (values as text; booleans `true` and

@@ -3,8 +3,9 @@ import AirlockSpec
 import Foundation
 import GRDB
 
-/// One bundle's change file for one entity (`changes/ENTITY.ndjson`), read backwards: given
-/// the entity's rows after the bundle (in its snapshot table), it records the bundle's
+/// One bundle's change file for one entity (`changes/ENTITY.ndjson`), read forwards or
+/// backwards over the entity's rows in its snapshot table. Forwards (`replay`) it turns the
+/// rows before the bundle into those after it; backwards (`rewind`) it records the bundle's
 /// before-images in the undo table, as `EntityDiff.promote` did when the bundle was made, and
 /// turns the rows back into those before the bundle. Set work in SQLite over the lines.
 struct ChangeReplay {
@@ -16,16 +17,37 @@ struct ChangeReplay {
 
     init(_ entity: EntitySpec) { self.entity = entity }
 
+    /// `bundle`'s changes to the entity, from `file`, made to the snapshot: deleted keys
+    /// removed, updated fields set, inserted rows added.
+    func replay(changes file: URL, in db: Database) throws {
+        try load(file, in: db)
+        let sql = tables.sql
+        // Qualified: a column may be called `op` or `line`, as the lines' table's are.
+        let row = tables.snapshot
+        let keyMatch = entity.key.map { "\(row).\(sql.name($0)) = \(field("key", $0))" }.joined(separator: " AND ")
+        try db.execute(
+            sql:
+                "DELETE FROM \(tables.snapshot) WHERE EXISTS (SELECT 1 FROM \(Self.lines) AS c WHERE c.op = 'delete' AND \(keyMatch))"
+        )
+        let assignments = entity.valueColumns.map {
+            "\(sql.name($0.name)) = \(changed("after", $0.name, otherwise: "\(row).\(sql.name($0.name))"))"
+        }
+        if !assignments.isEmpty {
+            try db.execute(
+                sql:
+                    "UPDATE \(tables.snapshot) SET \(assignments.joined(separator: ", ")) FROM \(Self.lines) AS c WHERE c.op = 'update' AND \(keyMatch)"
+            )
+        }
+        let inserted = entity.columns.map { field(entity.key.contains($0.name) ? "key" : "after", $0.name) }
+        try db.execute(
+            sql:
+                "INSERT INTO \(tables.snapshot) (\(sql.columns)) SELECT \(inserted.joined(separator: ", ")) FROM \(Self.lines) AS c WHERE c.op = 'insert'"
+        )
+    }
+
     /// `bundle`'s changes to the entity, from `file`: undo rows recorded, the snapshot rewound.
     func rewind(bundle: Int, changes file: URL, in db: Database) throws {
-        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS \(Self.lines) (op TEXT NOT NULL, line TEXT NOT NULL)")
-        try db.execute(sql: "DELETE FROM \(Self.lines)")
-        let insert = try db.makeStatement(
-            sql: "INSERT INTO \(Self.lines) (op, line) VALUES (json_extract(?1, '$.op'), ?1)")
-        try ByteSource.file(file, name: file.lastPathComponent).forEachLine { line, _ in
-            if !line.isEmpty { try insert.execute(arguments: [String(decoding: line, as: UTF8.self)]) }
-            return true
-        }
+        try load(file, in: db)
         let sql = tables.sql
         let columns = sql.columns
         let keyMatch = entity.key.map { "s.\(sql.name($0)) = \(field("key", $0))" }.joined(separator: " AND ")
@@ -37,10 +59,8 @@ struct ChangeReplay {
             arguments: [bundle])
         // A key it updated: its row before, the changed fields from `before`, the rest as they are.
         let before = entity.columns.map { column -> String in
-            let name = sql.name(column.name)
-            guard !entity.key.contains(column.name) else { return "s.\(name)" }
-            return
-                "CASE WHEN json_type(c.line, \(path("before", column.name))) IS NOT NULL THEN \(field("before", column.name)) ELSE s.\(name) END"
+            let name = "s.\(sql.name(column.name))"
+            return entity.key.contains(column.name) ? name : changed("before", column.name, otherwise: name)
         }
         try db.execute(
             sql:
@@ -60,6 +80,24 @@ struct ChangeReplay {
             sql:
                 "INSERT INTO \(tables.snapshot) (\(columns)) SELECT \(columns) FROM \(tables.undo) WHERE airlock_bundle = ? AND airlock_existed",
             arguments: [bundle])
+    }
+
+    /// The change file's lines into the temporary table, one row each with its `op`.
+    private func load(_ file: URL, in db: Database) throws {
+        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS \(Self.lines) (op TEXT NOT NULL, line TEXT NOT NULL)")
+        try db.execute(sql: "DELETE FROM \(Self.lines)")
+        let insert = try db.makeStatement(
+            sql: "INSERT INTO \(Self.lines) (op, line) VALUES (json_extract(?1, '$.op'), ?1)")
+        try ByteSource.file(file, name: file.lastPathComponent).forEachLine { line, _ in
+            if !line.isEmpty { try insert.execute(arguments: [String(decoding: line, as: UTF8.self)]) }
+            return true
+        }
+    }
+
+    /// The value `part` of a change line holds for `column` when it names the column (an
+    /// update names only the fields that changed), else `current`.
+    private func changed(_ part: String, _ column: String, otherwise current: String) -> String {
+        "CASE WHEN json_type(c.line, \(path(part, column))) IS NOT NULL THEN \(field(part, column)) ELSE \(current) END"
     }
 
     private func path(_ part: String, _ column: String) -> String {

@@ -4,15 +4,24 @@ import AirlockSpec
 import Foundation
 import GRDB
 
-/// The bundles of the outbox read newest first into the workspace being rebuilt. An entity's
-/// rows come from the first (newest) bundle that holds it: its cutover data is the entity's
-/// full snapshot then and now, since no later bundle changed it. Then each bundle's change
-/// files, read backwards (`ChangeReplay`), give its before-images and turn the rows back to
-/// what they were before it, where the older bundle's manifest checks them again.
+/// The bundles of the outbox read into the workspace being rebuilt, in three passes.
+///
+/// 1. Newest first, each bundle is verified and must be its child's parent: one chain.
+/// 2. Oldest first, each entity's rows are followed through every bundle's change file
+///    (`ChangeReplay.replay`) and checked against its manifest (rows and SQLite checksum). They
+///    start empty before bundle 1, or from the first bundle that carries them whole (SQLite
+///    `cutover.sql`, `CutoverRows`) when there is no earlier state to follow: the outbox does
+///    not reach back to bundle 1, or a bundle changed the entity's table (its older change
+///    files are in the old shape; such a bundle carries a cutover). Where they end is the
+///    baseline.
+/// 3. Newest first again, the change files give each bundle's before-images and turn the rows
+///    back (`ChangeReplay.rewind`), for `discard`; each state is checked again on the way.
+///
+/// Only the change files stay unpacked between passes: they cost what the changes cost.
 struct RecoveryWalk {
     let spec: Spec
     let verifier: BundleVerifier
-    /// A folder for one bundle's members at a time.
+    /// A folder for one bundle's members at a time, and for the change files of all.
     let work: URL
 
     struct Read {
@@ -22,61 +31,96 @@ struct RecoveryWalk {
 
     /// The manifests, oldest first; the baselines are left in the `base_` tables.
     func run(_ bundles: [OutboxBundle], in db: Database) throws -> [Read] {
+        let reads = try chain(bundles)
+        // Per entity, the newest bundle that changed its table: its rows start there.
+        var reshaped: [String: Int] = [:]
+        for read in reads {
+            for change in read.manifest.schemaChanges ?? [] { reshaped[change.entity] = read.manifest.sequence }
+        }
+        try follow(bundles, reads, reshaped: reshaped, in: db)
+        for entity in spec.entities { try EntityTables(entity).copy(.snapshot, to: .baseline, in: db) }
+        try rewind(bundles, reads, reshaped: reshaped, in: db)
+        return reads
+    }
+
+    /// Pass 1: every bundle verified, and linked to the one before it; the reads oldest first.
+    private func chain(_ bundles: [OutboxBundle]) throws -> [Read] {
         var reads: [Read] = []
-        var loaded: Set<String> = []
-        // Entities whose tables a newer bundle changed: older bundles hold them in another
-        // shape, so their rows stop at that bundle (and it cannot be discarded).
-        var reshaped: Set<String> = []
-        var child: Read?
         for bundle in bundles.reversed() {
-            let folder = work.appendingPathComponent(bundle.name)
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let verified = try verifier.verify(bundle.url, policy: .integrityOnly, extractTo: folder)
+            let verified = try verifier.verify(bundle.url, policy: .integrityOnly)
             let read = Read(manifest: verified.manifest, digest: verified.digest)
             guard read.manifest.sequence == bundle.sequence else {
                 throw RecoverError.notOneChain(
                     bundle: bundle.name, reason: "its manifest says it is bundle \(read.manifest.sequence)")
             }
-            if let child, child.manifest.parent != read.digest {
+            if let child = reads.last, child.manifest.parent != read.digest {
                 throw RecoverError.notOneChain(
                     bundle: bundle.name,
                     reason:
                         "bundle \(BundleIdentity.pad(child.manifest.sequence)) names parent \(child.manifest.parent.prefix(16)), this one's digest is \(read.digest.prefix(16))"
                 )
             }
-            for entity in spec.entities where !reshaped.contains(entity.name) {
+            reads.append(read)
+        }
+        return reads.reversed()
+    }
+
+    /// Pass 2: each entity's rows followed forwards to the newest bundle, in its snapshot table;
+    /// each bundle's change files kept for pass 3.
+    private func follow(_ bundles: [OutboxBundle], _ reads: [Read], reshaped: [String: Int], in db: Database) throws {
+        // The entities whose rows are known at the bundle being read: all of them, empty, before bundle 1.
+        var known = Set(bundles.first!.sequence == 1 ? spec.entities.map(\.name) : [])
+        known.subtract(reshaped.keys)
+        for (bundle, read) in zip(bundles, reads) {
+            let folder = work.appendingPathComponent(bundle.name)
+            // Verified again: what is read here is exactly what was verified.
+            _ = try verifier.verify(bundle.url, policy: .integrityOnly, extractTo: folder)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            for entity in spec.entities {
                 guard let recorded = read.manifest.entities.first(where: { $0.name == entity.name }) else { continue }
-                let tables = EntityTables(entity)
-                if loaded.insert(entity.name).inserted {
-                    let script = folder.appendingPathComponent(BundleLayout.script(.cutover, for: .sqlite))
-                    let columns = try CutoverRows(entity: entity, sequence: bundle.sequence).load(
-                        from: script, into: tables.baseline, in: db)
-                    guard columns.missing.isEmpty && columns.extra.isEmpty else {
-                        throw RecoverError.rowsDiffer(
-                            entity: entity.name, bundle: bundle.name,
-                            reason:
-                                "have columns the spec does not (\(columns.extra.joined(separator: ", "))) and lack ones it has (\(columns.missing.joined(separator: ", ")))"
-                        )
-                    }
-                    try tables.copyBaselineToSnapshot(in: db)
+                // Before its table last changed, the entity's rows were in another shape.
+                if let last = reshaped[entity.name], bundle.sequence < last { continue }
+                if known.contains(entity.name) {
+                    try ChangeReplay(entity).replay(
+                        changes: folder.appendingPathComponent(BundleLayout.changes(of: entity.name)), in: db)
+                } else if read.manifest.carries(.cutover, for: .sqlite) {
+                    try load(entity, from: folder, bundle: bundle, in: db)
+                    known.insert(entity.name)
+                } else {
+                    continue
                 }
+                try check(entity, against: recorded, bundle: bundle.name, in: db)
+            }
+            try keepChanges(of: bundle, from: folder)
+        }
+        for entity in spec.entities where !known.contains(entity.name) {
+            throw RecoverError.rowsMissing(
+                entity: entity.name,
+                reason: reshaped[entity.name].map {
+                    "bundle \(BundleIdentity.pad($0)) changed its table and carries no sqlite/cutover.sql (airlock.yml's targets: leave sqlite out)"
+                }
+                    ?? "outbox/ does not reach back to bundle 1, and no bundle in it carries its full rows (sqlite/cutover.sql)"
+            )
+        }
+    }
+
+    /// Pass 3: newest first, each bundle's before-images recorded and its changes undone, down
+    /// to the bundle that last changed the entity's table.
+    private func rewind(_ bundles: [OutboxBundle], _ reads: [Read], reshaped: [String: Int], in db: Database) throws {
+        for (bundle, read) in zip(bundles, reads).reversed() {
+            for entity in spec.entities {
+                guard let recorded = read.manifest.entities.first(where: { $0.name == entity.name }) else { continue }
+                if let last = reshaped[entity.name], bundle.sequence < last { continue }
                 try check(entity, against: recorded, bundle: bundle.name, in: db)
                 try ChangeReplay(entity).rewind(
                     bundle: bundle.sequence,
-                    changes: folder.appendingPathComponent(BundleLayout.changes(of: entity.name)),
-                    in: db)
+                    changes: kept(bundle).appendingPathComponent(BundleLayout.changes(of: entity.name)), in: db)
             }
-            reshaped.formUnion((read.manifest.schemaChanges ?? []).map(\.entity))
-            reads.append(read)
-            child = read
         }
         for entity in spec.entities {
             let tables = EntityTables(entity)
-            if !loaded.contains(entity.name) && bundles.first!.sequence > 1 {
-                throw RecoverError.rowsMissing(entity: entity.name, oldest: bundles.first!.name)
-            }
             // Back before the first bundle, every entity was empty.
-            if bundles.first!.sequence == 1, !reshaped.contains(entity.name),
+            if bundles.first!.sequence == 1, reshaped[entity.name] == nil,
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.snapshot)") != 0
             {
                 throw RecoverError.rowsDiffer(
@@ -85,7 +129,36 @@ struct RecoveryWalk {
             }
             try db.execute(sql: "DELETE FROM \(tables.snapshot)")
         }
-        return reads.reversed()
+    }
+
+    /// The entity's snapshot replaced by the rows the bundle's SQLite cutover carries.
+    private func load(_ entity: EntitySpec, from folder: URL, bundle: OutboxBundle, in db: Database) throws {
+        let tables = EntityTables(entity)
+        try db.execute(sql: "DELETE FROM \(tables.snapshot)")
+        let script = folder.appendingPathComponent(BundleLayout.script(.cutover, for: .sqlite))
+        let columns = try CutoverRows(entity: entity, sequence: bundle.sequence).load(
+            from: script, into: tables.snapshot, in: db)
+        guard columns.missing.isEmpty && columns.extra.isEmpty else {
+            throw RecoverError.rowsDiffer(
+                entity: entity.name, bundle: bundle.name,
+                reason:
+                    "have columns the spec does not (\(columns.extra.joined(separator: ", "))) and lack ones it has (\(columns.missing.joined(separator: ", ")))"
+            )
+        }
+    }
+
+    /// Where the bundle's change files are kept for pass 3, under `changes/` as in the bundle.
+    private func kept(_ bundle: OutboxBundle) -> URL {
+        work.appendingPathComponent("kept-\(BundleIdentity.pad(bundle.sequence))")
+    }
+
+    /// Moves the bundle's change files out of its unpacked members, which are removed.
+    private func keepChanges(of bundle: OutboxBundle, from folder: URL) throws {
+        let changes = folder.appendingPathComponent(BundleLayout.changesFolder)
+        try FileManager.default.createDirectory(at: kept(bundle), withIntermediateDirectories: true)
+        guard FileManager.default.fileExists(atPath: changes.path) else { return }
+        try FileManager.default.moveItem(
+            at: changes, to: kept(bundle).appendingPathComponent(BundleLayout.changesFolder))
     }
 
     /// The entity's rows as they stand (its state after `bundle`) against the manifest's count

@@ -41,9 +41,12 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
         /// The spec that made the bundle, and for one that changes the schema the spec before.
         package var specDigest: String?
         package var parentSpecDigest: String?
+        /// The dialects and delivery methods the bundle carries scripts for.
+        package var targets: [SQLDialect]
+        package var delivery: [DeliveryMethod]
 
         enum CodingKeys: String, CodingKey {
-            case file, id, sequence, digest, parent, created, expires, expired, producer, catchup
+            case file, id, sequence, digest, parent, created, expires, expired, producer, catchup, targets, delivery
             case specDigest = "spec_digest"
             case parentSpecDigest = "parent_spec_digest"
         }
@@ -90,7 +93,8 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
         bundle = Identity(
             file: file, id: manifest.id, sequence: manifest.sequence, digest: verified.digest, parent: manifest.parent,
             created: manifest.created, expires: manifest.expires, expired: expired, producer: manifest.producer,
-            catchup: manifest.catchup, specDigest: manifest.specDigest, parentSpecDigest: manifest.parentSpecDigest)
+            catchup: manifest.catchup, specDigest: manifest.specDigest, parentSpecDigest: manifest.parentSpecDigest,
+            targets: manifest.carriedTargets, delivery: manifest.carriedDelivery)
         func recorded(_ member: String) -> String? {
             // A member as old as the bundle came from before review times were kept.
             verified.reviewTimes[member].flatMap {

@@ -63,7 +63,13 @@ struct EntityTables {
     /// Makes the snapshot a copy of the baseline: the entity's rows as they stand, before a
     /// rule that is not about this drop's records changes some of them.
     func copyBaselineToSnapshot(in db: Database) throws {
-        try db.execute(sql: "DELETE FROM \(snapshot)")
-        try db.execute(sql: "INSERT INTO \(snapshot) (\(sql.columns)) SELECT \(sql.columns) FROM \(baseline)")
+        try copy(.baseline, to: .snapshot, in: db)
+    }
+
+    /// Makes the table of role `target` hold exactly the rows of the one of role `source`.
+    func copy(_ source: Role, to target: Role, in db: Database) throws {
+        let (from, to) = (Self.table(source, of: entity.name), Self.table(target, of: entity.name))
+        try db.execute(sql: "DELETE FROM \(to)")
+        try db.execute(sql: "INSERT INTO \(to) (\(sql.columns)) SELECT \(sql.columns) FROM \(from)")
     }
 }

@@ -13,17 +13,10 @@ package struct BundleApplier {
         self.progress = progress
     }
 
-    /// How `apply` changes the target.
-    package enum Mode: String, CaseIterable, Sendable {
-        /// `upsert.sql`: writes the changed rows, checking each one's before-image first.
-        case upsert
-        /// `cutover.sql`: replaces each changed entity's table with the bundle's full snapshot,
-        /// keeping the old table as `<table>__backup_<seq>`.
-        case cutover
-
-        /// The script this mode runs.
-        package var script: BundleScript { self == .upsert ? .upsert : .cutover }
-    }
+    /// How `apply` changes the target: by `upsert.sql`, or by `cutover.sql`, which replaces
+    /// each changed entity's table with the bundle's full snapshot, keeping the old one as
+    /// `<table>__backup_<seq>`.
+    package typealias Mode = DeliveryMethod
 
     /// What `upsert.sql` and `rollback.sql` do with a row the target no longer holds as the
     /// bundle expects (edited on the target since the previous bundle).
@@ -69,7 +62,10 @@ package struct BundleApplier {
         _ bundle: URL, to target: Target, approvals: SiteApprovals = SiteApprovals(), expiryGrace: Double = 0,
         mode: Mode = .upsert, onDrift: DriftAction = .stop, dryRun: Bool = false
     ) throws -> Outcome {
-        try run({ _ in mode.script }, of: bundle, on: target, onDrift: onDrift, dryRun: dryRun, verifyAfter: !dryRun) {
+        try run(
+            { _ in BundleScript(applying: mode) }, of: bundle, on: target, onDrift: onDrift, dryRun: dryRun,
+            verifyAfter: !dryRun
+        ) {
             chain in
             BundleVerifier.Policy(approvals: approvals, expiryGrace: expiryGrace, chain: chain)
         }
@@ -108,14 +104,30 @@ package struct BundleApplier {
         let work = try PrivateFolder(prefix: "airlock-apply")
         let folder = work.url.appendingPathComponent("bundle")
         let verified = try verifier.verify(bundle, policy: .integrityOnly, extractTo: folder)
-        let member = BundleLayout.script(mode.script, for: target.dialect)
+        let file = try Self.member(BundleScript(applying: mode), of: verified, for: target.dialect, in: folder)
+        let printed = try target.check(file)
+        withExtendedLifetime(work) {}
+        return CheckOutcome(verified: verified, script: BundleScript(applying: mode), printed: printed)
+    }
+
+    /// The unpacked `script` for `dialect`; refused, saying what the bundle carries instead,
+    /// when the producer's spec left it out (`targets:`, `delivery:`).
+    private static func member(
+        _ script: BundleScript, of verified: BundleVerifier.Verified, for dialect: SQLDialect, in folder: URL
+    ) throws -> URL {
+        let manifest = verified.manifest
+        guard manifest.carries(script, for: dialect) else {
+            throw TargetError.notCarried(
+                bundle: manifest.sequence, script: script, dialect: dialect, targets: manifest.carriedTargets,
+                delivery: manifest.carriedDelivery)
+        }
+        let member = BundleLayout.script(script, for: dialect)
         let file = folder.appendingPathComponent(member)
+        // Bundles made before cutovers existed carry no cutover scripts.
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw VerificationError.missingMember(name: member)
         }
-        let printed = try target.check(file)
-        withExtendedLifetime(work) {}
-        return CheckOutcome(verified: verified, script: mode.script, printed: printed)
+        return file
     }
 
     private func run(
@@ -135,13 +147,8 @@ package struct BundleApplier {
         step(0, "verifying \(bundle.lastPathComponent)")
         let verified = try verifier.verify(bundle, policy: policy(chain), extractTo: folder)
         try check(verified, chain)
-        let member = BundleLayout.script(script(chain), for: target.dialect)
-        step(1, "running \(member)")
-        let file = folder.appendingPathComponent(member)
-        // Bundles made before cutovers existed carry no cutover scripts.
-        guard FileManager.default.fileExists(atPath: file.path) else {
-            throw VerificationError.missingMember(name: member)
-        }
+        let file = try Self.member(script(chain), of: verified, for: target.dialect, in: folder)
+        step(1, "running \(BundleLayout.script(script(chain), for: target.dialect))")
         let run = try target.run(file, dryRun: dryRun, switches: .init(skipDrift: onDrift == .skip))
         var outcome = Outcome(
             verified: verified, script: script(chain), dryRun: dryRun, head: run.head,

@@ -15,10 +15,14 @@ package enum TargetError: AirlockError, Equatable {
     /// The script's drift guard found rows edited on the target since the previous bundle;
     /// nothing was changed.
     case drifted(script: String, report: String)
+    /// The bundle carries no such script: its producer's spec leaves that dialect out
+    /// (`targets:`) or delivers its entities another way (`delivery:`).
+    case notCarried(
+        bundle: Int, script: BundleScript, dialect: SQLDialect, targets: [SQLDialect], delivery: [DeliveryMethod])
 
     package var exitStatus: ExitStatus {
         switch self {
-        case .badTarget: return .usageOrConfig
+        case .badTarget, .notCarried: return .usageOrConfig
         case .cannotConnect: return .cannotConnect
         case .doesNotFit: return .targetDoesNotFit
         case .drifted: return .targetDrifted
@@ -33,6 +37,16 @@ package enum TargetError: AirlockError, Equatable {
         case let .ledgerUnreadable(target, reason): return "\(target): cannot read the ledger: \(reason)"
         case let .scriptFailed(script, reason): return "\(script) stopped and changed nothing: \(reason)"
         case let .doesNotFit(script, report): return "\(script) stopped and changed nothing: \(report)"
+        case let .notCarried(bundle, script, dialect, targets, delivery):
+            let member = BundleLayout.script(script, for: dialect)
+            let carried = "bundle \(bundle) carries \(targets.map(\.rawValue).joined(separator: " and ")) scripts"
+            guard targets.contains(dialect) else {
+                return
+                    "\(carried) only, no \(member): the producer's airlock.yml names those targets (targets:); apply it to a target of that dialect, or ask the producer to add \(dialect.rawValue) to targets"
+            }
+            let methods = delivery.map(\.rawValue).joined(separator: " and ")
+            return
+                "\(carried) for \(methods) only, no \(member): the producer's airlock.yml delivers the entities it changes by \(methods) (delivery:); apply it with --mode \(delivery[0].rawValue), or ask the producer for a full bundle (airlock run --full) or for delivery: both"
         case let .drifted(script, report):
             return
                 "\(script) stopped and changed nothing: \(report)\nset those rows back as the previous bundle left them, or run with --on-drift skip to leave them as they are and apply the rest"

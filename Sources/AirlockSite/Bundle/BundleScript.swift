@@ -1,3 +1,5 @@
+import AirlockBase
+
 /// The scripts a bundle carries for each dialect (`BundleLayout.script(_:for:)`), each one
 /// transaction guarded by the target's ledger.
 package enum BundleScript: CaseIterable, Sendable {
@@ -19,6 +21,21 @@ package enum BundleScript: CaseIterable, Sendable {
         case .cutover: return "cutover.sql"
         case .cutoverRollback: return "cutover-rollback.sql"
         case .verify: return "verify.sql"
+        }
+    }
+
+    /// The script an apply by `method` runs.
+    package init(applying method: DeliveryMethod) {
+        self = method == .upsert ? .upsert : .cutover
+    }
+
+    /// The method whose apply or rollback this script is; nil for `verify`, which every
+    /// bundle carries.
+    package var method: DeliveryMethod? {
+        switch self {
+        case .upsert, .rollback: return .upsert
+        case .cutover, .cutoverRollback: return .cutover
+        case .verify: return nil
         }
     }
 

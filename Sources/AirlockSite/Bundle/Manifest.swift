@@ -40,10 +40,17 @@ package struct Manifest: Codable, Equatable, Sendable {
     /// What this bundle changes in the targets' tables before it writes rows, in order, with
     /// the DDL per dialect; absent when it changes none.
     package var schemaChanges: [SchemaChange]?
+    /// The dialects the bundle carries scripts for (the spec's `targets:`); absent in bundles
+    /// made before it could choose: both.
+    package var targets: [SQLDialect]?
+    /// The ways the bundle's scripts deliver its changes (the spec's `delivery:` of the
+    /// entities it changes, or `run --full`); absent in bundles made before it could choose:
+    /// both.
+    package var delivery: [DeliveryMethod]?
 
     enum CodingKeys: String, CodingKey {
         case format, id, sequence, parent, created, expires, producer, approvals, signatures, sources, entities
-        case catchup
+        case catchup, targets, delivery
         case specDigest = "spec_digest"
         case parentSpecDigest = "parent_spec_digest"
         case schemaChanges = "schema_changes"
@@ -249,4 +256,15 @@ package struct Manifest: Codable, Equatable, Sendable {
     }
 
     package func encoded() throws -> Data { try CanonicalJSON.encode(self) }
+
+    /// The dialects the bundle carries scripts for.
+    package var carriedTargets: [SQLDialect] { targets ?? SQLDialect.allCases }
+
+    /// The delivery methods the bundle carries scripts for.
+    package var carriedDelivery: [DeliveryMethod] { delivery ?? DeliveryMethod.allCases }
+
+    /// Whether the bundle carries `script` for `dialect`.
+    package func carries(_ script: BundleScript, for dialect: SQLDialect) -> Bool {
+        carriedTargets.contains(dialect) && (script.method.map(carriedDelivery.contains) ?? true)
+    }
 }

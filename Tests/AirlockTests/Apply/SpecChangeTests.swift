@@ -36,6 +36,7 @@ import Testing
           colors:
             source: {files: "colors*.csv"}
             key: color
+            delivery: both
             columns: {color: text, hex: text}
         """
 
@@ -47,6 +48,7 @@ import Testing
           items:
             source: {files: "items*.csv"}
             key: id
+            delivery: both
             \(edit.table.map { "table: \($0)" } ?? "")
             columns:
         \(edit.items.map { "      " + $0 }.joined(separator: "\n"))

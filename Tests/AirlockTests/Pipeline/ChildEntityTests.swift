@@ -18,6 +18,7 @@ import Testing
           orders:
             source: {files: "orders*.json", records: data.orders}
             key: order_id
+            delivery: both
             columns:
               order_id: {from: id, type: text}
               customer: text

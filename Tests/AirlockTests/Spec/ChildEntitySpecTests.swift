@@ -87,6 +87,11 @@ import Testing
         #expect(lines.key == ["id", "ordinal"])
         #expect(lines.columns.map(\.name) == ["id", "ordinal", "line_no", "sku", "qty"])
         #expect(lines.nesting?.ordinal == "ordinal")
+
+        // A child is delivered as its parent is, unless it says otherwise.
+        let delivered = try Spec.parse(
+            yaml: Self.spec(lines: "\n        delivery: upsert", orders: "delivery: both", taxes: ""))
+        #expect(delivered.entities.map(\.delivery) == [[.upsert, .cutover], [.upsert], [.upsert]])
     }
 
     @Test func mistakesAreNamedWithTheirPlace() {

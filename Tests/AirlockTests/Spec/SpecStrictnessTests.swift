@@ -48,6 +48,21 @@ import Testing
             "unknown setting 'aprovals' (line 11); did you mean 'approvals'?")
     }
 
+    @Test func targetsAndDelivery() throws {
+        let spec = try Spec.parse(yaml: Self.spec(entity: "delivery: both", top: "targets: [sqlite]"))
+        #expect(spec.targets == [.sqlite])
+        #expect(spec.entities[0].delivery == [.upsert, .cutover])
+        #expect(try Spec.parse(yaml: Self.spec()).targets == [.postgres, .sqlite], "both by default")
+        #expect(try Spec.parse(yaml: Self.spec()).entities[0].delivery == [.upsert], "upsert by default")
+        refused(
+            Self.spec(top: "targets: [postgres, oracle]"), at: "targets",
+            "unknown target 'oracle'; name postgres, sqlite or both (the default) (line 11)")
+        refused(Self.spec(top: "targets: []"), at: "targets", "name at least one of postgres and sqlite (line 11)")
+        refused(
+            Self.spec(entity: "delivery: swap"), at: "entities.items.delivery",
+            "unknown delivery 'swap'; use upsert (the default), cutover or both (line 11)")
+    }
+
     @Test func producer() {
         refused(
             Self.spec(producer: "{key: p, expire_after: 30d}"), at: "producer",
@@ -82,7 +97,8 @@ import Testing
         refused(
             Self.spec(entity: "target_name: items"), at: "entities.items",
             "unknown setting 'target_name' (line 11); known: category, checks, children, columns, "
-                + "consistency, context, cutover, dedupe, key, model, overrides, source, table, thresholds, upsert")
+                + "consistency, context, cutover, dedupe, delivery, key, model, overrides, source, table, thresholds, upsert"
+        )
         refused(
             Self.spec(price: "{type: integer, checks: [{range: {min: 0, maximum: 10}}]}"),
             at: "entities.items.columns.price.checks[0].range",

@@ -70,7 +70,7 @@ final class ScriptHarness {
                                 dialect]!
                         )
                     })
-                try emitter.writeAll(into: &writer, from: db, checksums: checksums)
+                try emitter.write(BundleScript.allCases, into: &writer, from: db, checksums: checksums)
             }
             for entity in changed { try EntityDiff(entity).promote(bundle: sequence, in: db) }
         }

@@ -20,6 +20,7 @@ struct SeedsFixture {
             table: auth.users
             source: {files: "users*.json"}
             key: id
+            delivery: both
             columns:
               id: text
               email: {type: text, case: lower}
