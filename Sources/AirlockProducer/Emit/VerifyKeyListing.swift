@@ -13,8 +13,9 @@ import GRDB
 /// - for the rows it did not change, a count and a sum of row hashes per group of keys (the
 ///   first two hex digits of the key text's hash: 256 groups), so that a row edited on the
 ///   target outside Airlock is narrowed to its group, whose keys on the target are listed
-///   (the first 20): `rows this bundle did not change differ among the keys of group 3f (the
-///   table has 4 there, the bundle expects 4): id=17, id=230`.
+///   (the first 20, so in a table of more than ~5,000 rows the edited key may not be among
+///   them): `rows this bundle did not change differ among the keys of group 3f (the table has
+///   4 there, the bundle expects 4): id=17, id=230`.
 struct VerifyKeyListing {
     let entity: EntitySpec
     let dialect: SQLDialect
@@ -38,22 +39,22 @@ struct VerifyKeyListing {
             "EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(diff.keyMatch) AND NOT (\(diff.rowDiffers)))"
         let deleted = "NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS x WHERE \(tables.sql.keyMatch("x", "s")))"
 
-        try out.line("CREATE TEMP TABLE \(changed) (key TEXT, h TEXT);")
+        // Keyed: every target row is looked up in it.
+        try out.line("CREATE TEMP TABLE \(changed) (key TEXT PRIMARY KEY, h TEXT);")
         var values = Batch(out: out, insert: "INSERT INTO \(changed) (key, h)", on: on)
-        try checksum.forEachRowHash(table: tables.snapshot, where: "NOT \(unchanged)", in: db, dialect: dialect) {
-            try values.add("(\(dialect.literal($0)), '\($1)')")
-        }
-        try checksum.forEachRowHash(table: tables.baseline, where: deleted, in: db, dialect: dialect) { key, _ in
-            try values.add("(\(dialect.literal(key)), NULL)")
-        }
-        try values.flush()
-
+        // One pass over the snapshot: a changed row is listed, an unchanged one summed in its group.
         var sums: [String: (rows: Int, sum: Int64)] = [:]
-        try checksum.forEachRowHash(table: tables.snapshot, where: unchanged, in: db, dialect: dialect) { key, hash in
+        try checksum.forEachRowHash(table: tables.snapshot, marking: "NOT \(unchanged)", in: db, dialect: dialect) {
+            key, hash, isChanged in
+            if isChanged { return try values.add("(\(dialect.literal(key)), '\(hash)')") }
             let group = groupOf(key)
             sums[group, default: (0, 0)].rows += 1
             sums[group, default: (0, 0)].sum += Int64(hash.prefix(8), radix: 16)!
         }
+        try checksum.forEachRowHash(table: tables.baseline, where: deleted, in: db, dialect: dialect) { key, _, _ in
+            try values.add("(\(dialect.literal(key)), NULL)")
+        }
+        try values.flush()
         try out.line("CREATE TEMP TABLE \(groups) (g TEXT, n BIGINT, s BIGINT);")
         var groupValues = Batch(out: out, insert: "INSERT INTO \(groups) (g, n, s)", on: on)
         for (group, total) in sums.sorted(by: { $0.key < $1.key }) {

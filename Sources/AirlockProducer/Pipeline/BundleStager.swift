@@ -155,13 +155,17 @@ struct BundleStager {
         return (manifest, cursors)
     }
 
-    /// The methods the bundle's scripts deliver by: each that an entity it changes is delivered
-    /// by (`delivery:`). Both when it changes a table's columns, so that a site can take the
-    /// new tables whole and `recover` can start the entity's rows there, and when it fills an
-    /// empty target (`catchup --from 0`, `run --full`), which may be a drifted site re-baselined.
+    /// The methods the bundle's scripts deliver by: each that an entity whose rows or table it
+    /// changes is delivered by (`delivery:`). Both when it changes a table's columns, so that a site can
+    /// take the new tables whole and `recover` can start the entity's rows there, and when it
+    /// fills an empty target (`catchup --from 0`, `run --full`).
     private static func delivery(of drop: DropRun.Result, at position: ChainPosition) -> [DeliveryMethod] {
-        if !drop.migrations.isEmpty || position.catchup?.from == 0 { return DeliveryMethod.allCases }
-        let asked = DeliveryMethod.allCases.filter { method in drop.entities.contains { $0.delivery.contains(method) } }
+        if drop.migrations.contains(where: \.reshapesRows) || position.catchup?.from == 0 {
+            return DeliveryMethod.allCases
+        }
+        let altered = Set(drop.migrations.filter(\.altersTables).map(\.name))
+        let changing = drop.entities.filter { (drop.counts[$0.name]?.changed ?? 0) > 0 || altered.contains($0.name) }
+        let asked = DeliveryMethod.allCases.filter { method in changing.contains { $0.delivery.contains(method) } }
         return asked.isEmpty ? [.upsert] : asked
     }
 

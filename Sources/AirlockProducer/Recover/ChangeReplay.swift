@@ -25,9 +25,11 @@ struct ChangeReplay {
         // Qualified: a column may be called `op` or `line`, as the lines' table's are.
         let row = tables.snapshot
         let keyMatch = entity.key.map { "\(row).\(sql.name($0)) = \(field("key", $0))" }.joined(separator: " AND ")
+        // By key: a correlated EXISTS would read every line for every row.
+        let deletedKeys = entity.key.map { field("key", $0) }.joined(separator: ", ")
         try db.execute(
             sql:
-                "DELETE FROM \(tables.snapshot) WHERE EXISTS (SELECT 1 FROM \(Self.lines) AS c WHERE c.op = 'delete' AND \(keyMatch))"
+                "DELETE FROM \(tables.snapshot) WHERE (\(sql.key)) IN (SELECT \(deletedKeys) FROM \(Self.lines) AS c WHERE c.op = 'delete')"
         )
         let assignments = entity.valueColumns.map {
             "\(sql.name($0.name)) = \(changed("after", $0.name, otherwise: "\(row).\(sql.name($0.name))"))"

@@ -9,11 +9,11 @@ import GRDB
 /// 1. Newest first, each bundle is verified and must be its child's parent: one chain.
 /// 2. Oldest first, each entity's rows are followed through every bundle's change file
 ///    (`ChangeReplay.replay`) and checked against its manifest (rows and SQLite checksum). They
-///    start empty before bundle 1, or from the first bundle that carries them whole (SQLite
-///    `cutover.sql`, `CutoverRows`) when there is no earlier state to follow: the outbox does
-///    not reach back to bundle 1, or a bundle changed the entity's table (its older change
-///    files are in the old shape; such a bundle carries a cutover). Where they end is the
-///    baseline.
+///    start empty before bundle 1 and at a bundle that removed the entity, or from the first
+///    bundle that carries them whole (SQLite `cutover.sql`, `CutoverRows`) when there is no
+///    earlier state to follow: the outbox does not reach back to bundle 1, or a bundle changed
+///    the entity's columns (its older change files are in the old shape; such a bundle carries
+///    a cutover). Where they end is the baseline.
 /// 3. Newest first again, the change files give each bundle's before-images and turn the rows
 ///    back (`ChangeReplay.rewind`), for `discard`; each state is checked again on the way.
 ///
@@ -32,15 +32,26 @@ struct RecoveryWalk {
     /// The manifests, oldest first; the baselines are left in the `base_` tables.
     func run(_ bundles: [OutboxBundle], in db: Database) throws -> [Read] {
         let reads = try chain(bundles)
-        // Per entity, the newest bundle that changed its table: its rows start there.
+        // Per entity, the newest bundle that gave its rows other columns or removed it: they
+        // start there, whole from that bundle's cutover or empty.
         var reshaped: [String: Int] = [:]
         for read in reads {
-            for change in read.manifest.schemaChanges ?? [] { reshaped[change.entity] = read.manifest.sequence }
+            for line in read.manifest.schemaChanges ?? [] where Self.restarts(line) {
+                reshaped[line.entity] = read.manifest.sequence
+            }
         }
         try follow(bundles, reads, reshaped: reshaped, in: db)
         for entity in spec.entities { try EntityTables(entity).copy(.snapshot, to: .baseline, in: db) }
         try rewind(bundles, reads, reshaped: reshaped, in: db)
         return reads
+    }
+
+    /// Whether a manifest's schema change starts the entity's rows again: its columns changed
+    /// (a line this release does not know counts as such), or it was removed.
+    private static func restarts(_ line: Manifest.SchemaChange) -> Bool {
+        guard let change = SchemaChange(line) else { return true }
+        if case .entityRemoved = change { return true }
+        return change.reshapesRows
     }
 
     /// Pass 1: every bundle verified, and linked to the one before it; the reads oldest first.
@@ -76,6 +87,13 @@ struct RecoveryWalk {
             // Verified again: what is read here is exactly what was verified.
             _ = try verifier.verify(bundle.url, policy: .integrityOnly, extractTo: folder)
             defer { try? FileManager.default.removeItem(at: folder) }
+            // A removed entity's rows start again empty, should the spec take it back.
+            for line in read.manifest.schemaChanges ?? [] where line.change == "entity_removed" {
+                guard let entity = spec.entities.first(where: { $0.name == line.entity }) else { continue }
+                try db.execute(sql: "DELETE FROM \(EntityTables(entity).snapshot)")
+                known.insert(entity.name)
+            }
+            let cutover = folder.appendingPathComponent(BundleLayout.script(.cutover, for: .sqlite))
             for entity in spec.entities {
                 guard let recorded = read.manifest.entities.first(where: { $0.name == entity.name }) else { continue }
                 // Before its table last changed, the entity's rows were in another shape.
@@ -83,8 +101,8 @@ struct RecoveryWalk {
                 if known.contains(entity.name) {
                     try ChangeReplay(entity).replay(
                         changes: folder.appendingPathComponent(BundleLayout.changes(of: entity.name)), in: db)
-                } else if read.manifest.carries(.cutover, for: .sqlite) {
-                    try load(entity, from: folder, bundle: bundle, in: db)
+                } else if FileManager.default.fileExists(atPath: cutover.path) {
+                    try load(entity, from: cutover, bundle: bundle, in: db)
                     known.insert(entity.name)
                 } else {
                     continue
@@ -97,7 +115,7 @@ struct RecoveryWalk {
             throw RecoverError.rowsMissing(
                 entity: entity.name,
                 reason: reshaped[entity.name].map {
-                    "bundle \(BundleIdentity.pad($0)) changed its table and carries no sqlite/cutover.sql (airlock.yml's targets: leave sqlite out)"
+                    "bundle \(BundleIdentity.pad($0)) changed its columns and carries no sqlite/cutover.sql (airlock.yml's targets: left sqlite out)"
                 }
                     ?? "outbox/ does not reach back to bundle 1, and no bundle in it carries its full rows (sqlite/cutover.sql)"
             )
@@ -131,11 +149,10 @@ struct RecoveryWalk {
         }
     }
 
-    /// The entity's snapshot replaced by the rows the bundle's SQLite cutover carries.
-    private func load(_ entity: EntitySpec, from folder: URL, bundle: OutboxBundle, in db: Database) throws {
+    /// The entity's snapshot replaced by the rows the bundle's SQLite cutover `script` carries.
+    private func load(_ entity: EntitySpec, from script: URL, bundle: OutboxBundle, in db: Database) throws {
         let tables = EntityTables(entity)
         try db.execute(sql: "DELETE FROM \(tables.snapshot)")
-        let script = folder.appendingPathComponent(BundleLayout.script(.cutover, for: .sqlite))
         let columns = try CutoverRows(entity: entity, sequence: bundle.sequence).load(
             from: script, into: tables.snapshot, in: db)
         guard columns.missing.isEmpty && columns.extra.isEmpty else {

@@ -13,6 +13,8 @@ struct EntityMigration {
     let changes: [SchemaChange]
     /// Whether a bundle must carry the migration even when no row changes.
     var altersTables: Bool { onTargets && changes.contains(where: \.altersTables) }
+    /// Whether the targets' rows of the entity get other columns (`SchemaChange.reshapesRows`).
+    var reshapesRows: Bool { onTargets && changes.contains(where: \.reshapesRows) }
 
     /// Whether the targets hold the entity's table, which a bundle made: an entity never
     /// bundled changes its workspace tables only, and its bundle makes its table as it is now.

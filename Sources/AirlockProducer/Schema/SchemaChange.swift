@@ -25,6 +25,16 @@ enum SchemaChange: Equatable {
         return true
     }
 
+    /// Whether the change gives the entity's rows other columns: its change files before the
+    /// change are in the old shape, so the bundle that makes it carries the rows whole too,
+    /// where `recover` starts them.
+    var reshapesRows: Bool {
+        switch self {
+        case .columnAdded, .columnRemoved, .columnRenamed, .columnRetyped: return true
+        case .tableRenamed, .entityRemoved, .referencesChanged: return false
+        }
+    }
+
     /// As the manifest lists it.
     func manifestLine(entity: String, statements: [SQLDialect: [String]]) -> Manifest.SchemaChange {
         var line = Manifest.SchemaChange(entity: entity, change: kind)

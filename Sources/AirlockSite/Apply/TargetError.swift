@@ -46,7 +46,7 @@ package enum TargetError: AirlockError, Equatable {
             }
             let methods = delivery.map(\.rawValue).joined(separator: " and ")
             return
-                "\(carried) for \(methods) only, no \(member): the producer's airlock.yml delivers the entities it changes by \(methods) (delivery:); apply it with --mode \(delivery[0].rawValue), or ask the producer for a full bundle (airlock run --full) or for delivery: both"
+                "\(carried) for \(methods) only, no \(member): the producer's airlock.yml delivers the entities it changes by \(methods) (delivery:); apply it with --mode \(delivery.first?.rawValue ?? "upsert"); for bundles to come to carry \(script.method?.rawValue ?? "it"), the producer's spec says delivery: both"
         case let .drifted(script, report):
             return
                 "\(script) stopped and changed nothing: \(report)\nset those rows back as the previous bundle left them, or run with --on-drift skip to leave them as they are and apply the rest"

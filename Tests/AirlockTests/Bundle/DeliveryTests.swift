@@ -103,6 +103,32 @@ import Testing
         #expect(next.output.contains("1 inserted, 0 updated, 0 deleted, 6 unchanged"), "\(next.output)")
     }
 
+    /// An entity delivered both ways brings cutover.sql into the bundles that change its rows,
+    /// not into those that only read it again.
+    @Test func aCutoverEntityReadAgainUnchangedAddsNoCutover() throws {
+        let colors = """
+              colors:
+                source: {files: "colors*.csv"}
+                key: color
+                delivery: both
+                columns: {color: text, hex: text}
+
+            """
+        let workspace = try TestWorkspace(spec: Self.spec() + colors)
+        defer { workspace.remove() }
+        try workspace.write("color,hex\nred,f00\n", toInbox: "colors-1.csv")
+        try workspace.write(Self.items(3), toInbox: "items-1.csv")
+        #expect(try workspace.airlock(["run", "--once"]).status == 0)
+        #expect(try Self.members(try #require(try workspace.bundles().last)).contains("sqlite/cutover.sql"))
+        // The same colors again (another file), and one item more.
+        try workspace.write("color,hex\nred,f00\n\n", toInbox: "colors-2.csv")
+        try workspace.write(Self.items(4), toInbox: "items-2.csv")
+        #expect(try workspace.airlock(["run", "--once"]).status == 0)
+        let second = try #require(try workspace.bundles().last)
+        #expect(second.lastPathComponent == "bundle-000002.tar.gz")
+        #expect(!(try Self.members(second)).contains("sqlite/cutover.sql"))
+    }
+
     /// An upsert-only bundle grows with the change (2 % vs 20 % of 100,000 rows) and not with the
     /// table (the same 2,000 changes to 10,000 rows and to 100,000).
     @Test func anUpsertBundleCostsWhatTheChangeCosts() throws {
