@@ -6,6 +6,7 @@ a table of medians, ratios and goals (README: Performance). Data comes from the 
 generator (gen_products.py), so the numbers compare with anyone else's on the same rows.
 """
 import argparse
+import gzip
 import os
 import random
 import re
@@ -136,11 +137,15 @@ class Bench:
             diff_seconds = measure(["sh", "-c", f"sqldiff '{self.path('v1.db')}' '{self.path('v2.db')}' > '{self.path('v1-v2.sql')}'"])[0]
             theirs.append(import_seconds + diff_seconds)
         self.report(f"v2 drop, {n:,} rows: ingest+diff+emit+sign vs .import+sqldiff", ours, theirs, 0.5)
+        bundle = os.path.getsize(os.path.join(root, "outbox", "bundle-000002.tar.gz")) / 1000
+        with open(self.path("v1-v2.sql"), "rb") as diff:
+            sqldiff = len(gzip.compress(diff.read(), 6)) / 1000
+        self.report(f"v2 bundle's bytes vs gzip of sqldiff's output, {n:,} rows", [bundle], [sqldiff], 3, unit="kB")
         self.report(f"peak RSS, {n:,} rows", rss, None, 150, unit="MB")
 
     def latency(self):
         small = self.export(1000, "v1")
-        self.report("drop → bundle, 1,000 rows", [self.run_airlock(self.workspace("small", drop=small))[0] for _ in range(self.args.runs)], None, 0.3)
+        self.report("drop → bundle, 1,000 rows", [self.run_airlock(self.workspace("small", drop=small))[0] for _ in range(self.args.runs)], None, 0.1)
 
     def big_rss(self):
         if self.args.big_rows:
@@ -169,12 +174,17 @@ class Bench:
             self.rows.append((case, "—", "—", "—", f"≤ {goal}", "skipped: no AIRLOCK_TEST_PG"))
         return server
 
-    def postgres_script(self, rows, member):
-        """`member` of the first bundle of a `rows`-row export."""
+    def postgres_script(self, rows, member, full=False):
+        """`member` of the first bundle of a `rows`-row export; with `full`, of the full bundle
+        (`run --full`), which carries the cutover an upsert-delivered entity's bundles do not."""
         root = self.workspace(f"postgres-{rows}", drop=self.export(rows, "v1"))
         self.run_airlock(root)
+        name = "bundle-000001.tar.gz"
+        if full:
+            measure([AIRLOCK, "run", "--full", "--workspace", root])
+            name = "catchup-000000-000001.tar.gz"
         path = self.path(f"{rows}-{os.path.basename(member)}")
-        with tarfile.open(os.path.join(root, "outbox", "bundle-000001.tar.gz")) as bundle, open(path, "wb") as out:
+        with tarfile.open(os.path.join(root, "outbox", name)) as bundle, open(path, "wb") as out:
             shutil.copyfileobj(bundle.extractfile(member), out)
         shutil.rmtree(root)
         return path
@@ -211,7 +221,7 @@ class Bench:
         server = self.postgres_server(case, 1.3)
         if not server:
             return
-        cutover_path = self.postgres_script(n, "postgres/cutover.sql")
+        cutover_path = self.postgres_script(n, "postgres/cutover.sql", full=True)
         with open(cutover_path) as f:
             cutover = f.read()
         create_table = products_table(cutover)
