@@ -84,9 +84,12 @@ struct RecoveryWalk {
         known.subtract(reshaped.keys)
         for (bundle, read) in zip(bundles, reads) {
             let folder = work.appendingPathComponent(bundle.name)
-            // Verified again: what is read here is exactly what was verified.
-            _ = try verifier.verify(bundle.url, policy: .integrityOnly, extractTo: folder)
+            // Verified again: what is read here is exactly what was verified, and the bundle pass 1 read.
+            let verified = try verifier.verify(bundle.url, policy: .integrityOnly, extractTo: folder)
             defer { try? FileManager.default.removeItem(at: folder) }
+            guard verified.digest == read.digest else {
+                throw RecoverError.notOneChain(bundle: bundle.name, reason: "it was replaced while recover read it")
+            }
             // A removed entity's rows start again empty, should the spec take it back.
             for line in read.manifest.schemaChanges ?? [] where line.change == "entity_removed" {
                 guard let entity = spec.entities.first(where: { $0.name == line.entity }) else { continue }
