@@ -149,12 +149,30 @@ struct WorkspaceFile: SnakeCaseColumns {
     /// wins as it did). Returns how many files it reopened.
     @discardableResult
     static func reopenCurrent(of entity: String, delta: Bool, in db: Database) throws -> Int {
-        let settled = "state IN (\(FileState.bundled.sqlLiteral), \(FileState.unchanged.sqlLiteral)) AND entity = ?1"
-        let newest = delta ? "" : " AND settled_order = (SELECT max(settled_order) FROM \(table) WHERE \(settled))"
         try db.execute(
-            sql: "UPDATE \(table) SET state = \(FileState.pending.sqlLiteral) WHERE \(settled)\(newest)",
+            sql: "UPDATE \(table) SET state = \(FileState.pending.sqlLiteral) WHERE \(current(delta: delta))",
             arguments: [entity])
         return db.changesCount
+    }
+
+    /// The names of the files `reopenCurrent` would reopen whose records the workspace does not
+    /// hold: one rebuilt by `airlock recover` knows its files from the bundles, which carry
+    /// rows, not records.
+    static func currentWithoutRecords(of entity: String, delta: Bool, in db: Database) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql: """
+                SELECT name FROM \(table) AS f WHERE \(current(delta: delta)) AND records > 0
+                AND NOT EXISTS (SELECT 1 FROM airlock_raw AS r WHERE r.file_sha256 = f.sha256) ORDER BY ingest_order
+                """, arguments: [entity])
+    }
+
+    /// SQL: the entity `?1`'s files behind its current rows: a delta source's every settled
+    /// file, a snapshot source's of its newest settled run.
+    private static func current(delta: Bool) -> String {
+        let settled = "state IN (\(FileState.bundled.sqlLiteral), \(FileState.unchanged.sqlLiteral)) AND entity = ?1"
+        let newest = delta ? "" : " AND settled_order = (SELECT max(settled_order) FROM \(table) WHERE \(settled))"
+        return settled + newest
     }
 
     /// The names of the files that went into bundle `sequence`, in the order they were read.

@@ -29,7 +29,10 @@ extension ScriptEmitter {
         let rows = entities.map { entity in
             "SELECT \(dialect.literal(entity.name)) AS entity, (\(TableChecksum(entity: entity).query(dialect, table: EntitySQL(entity, dialect).targetTable))) AS actual, \(dialect.literal(checksums[entity.name] ?? "")) AS expected"
         }
-        try out.line("CREATE TEMP TABLE airlock_verify AS\n\(rows.joined(separator: "\nUNION ALL\n"));")
+        // A bundle whose one change is an entity removed changes no table's rows: nothing to compare.
+        let none = ["entity", "actual", "expected"].map { "CAST(NULL AS TEXT) AS \($0)" }.joined(separator: ", ")
+        let compared = rows.isEmpty ? ["SELECT \(none) WHERE 1 = 0"] : rows
+        try out.line("CREATE TEMP TABLE airlock_verify AS\n\(compared.joined(separator: "\nUNION ALL\n"));")
         try out.line(
             """
             SELECT 'airlock: ' || entity || ': ' || CASE WHEN actual = expected THEN 'ok, ' || actual

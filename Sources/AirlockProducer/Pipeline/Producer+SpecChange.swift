@@ -25,6 +25,11 @@ extension Producer {
             if let entities, !entities.contains(entity.name) { continue }
             let delta = entity.source.mode == .delta
             if arrived.contains(entity.name) && !delta { continue }
+            // Without its records a file would read as empty, and the bundle would delete its rows.
+            let missing = try WorkspaceFile.currentWithoutRecords(of: entity.name, delta: delta, in: db)
+            guard missing.isEmpty else {
+                throw WorkspaceError.recordsMissing(entity: entity.name, files: missing, delta: delta)
+            }
             try WorkspaceFile.reopenCurrent(of: entity.name, delta: delta, in: db)
         }
     }

@@ -6,7 +6,7 @@ import GRDB
 import GRDBSQLite
 
 /// An entity's full snapshot as a bundle carries it for a cutover: the SQLite `cutover.sql`
-/// creates `<entity>__staging_<seq>` and loads every row into it with multi-row `INSERT`s of
+/// creates `<table>__staging_<seq>` and loads every row into it with multi-row `INSERT`s of
 /// literals. Those statements alone (told apart by SQLite's own `sqlite3_complete`, never by
 /// splitting on `;`) are run into the workspace being rebuilt, streaming, so memory holds one
 /// statement; the rest of the script (ledger guards, the swap) is not run.
@@ -15,13 +15,16 @@ struct CutoverRows {
     /// The bundle's sequence, which names its staging table.
     let sequence: Int
 
-    private var staging: String {
-        SQLDialect.sqlite.identifier(entity.name + "__staging_" + BundleIdentity.pad(sequence))
-    }
+    /// The entity's table when the bundle was made (a later bundle may have renamed it).
+    let table: TableName
 
-    /// Loads the rows of `script` into the empty table `table`; returns the spec columns the
+    /// `CutoverStatements.staging` in SQLite: named after the entity's table, not the entity.
+    private var stagingName: String { table.name + "__staging_" + BundleIdentity.pad(sequence) }
+    private var staging: String { SQLDialect.sqlite.identifier(stagingName) }
+
+    /// Loads the rows of `script` into the empty workspace table `target`; returns the spec columns the
     /// bundle's table lacks or has beyond them (empty when they agree).
-    func load(from script: URL, into table: String, in db: Database) throws -> (missing: [String], extra: [String]) {
+    func load(from script: URL, into target: String, in db: Database) throws -> (missing: [String], extra: [String]) {
         let create = Array("CREATE TABLE \(staging) ".utf8), insert = Array("INSERT INTO \(staging) (".utf8)
         var statement: [UInt8] = []
         try ByteSource.file(script, name: script.lastPathComponent).forEachLine { line, _ in
@@ -36,7 +39,7 @@ struct CutoverRows {
             return true
         }
         defer { try? db.execute(sql: "DROP TABLE IF EXISTS \(staging)") }
-        guard try db.tableExists(entity.name + "__staging_" + BundleIdentity.pad(sequence)) else {
+        guard try db.tableExists(stagingName) else {
             return (entity.columns.map(\.name), [])
         }
         let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(\(staging))").map { $0["name"] as String }
@@ -44,7 +47,7 @@ struct CutoverRows {
         let differ = (spec.filter { !columns.contains($0) }, columns.filter { !spec.contains($0) })
         guard differ.0.isEmpty && differ.1.isEmpty else { return differ }
         let list = EntitySQL(entity).columns
-        try db.execute(sql: "INSERT INTO \(table) (\(list)) SELECT \(list) FROM \(staging)")
+        try db.execute(sql: "INSERT INTO \(target) (\(list)) SELECT \(list) FROM \(staging)")
         return ([], [])
     }
 

@@ -11,7 +11,7 @@ package enum RecoverError: AirlockError, Equatable {
     case notOneChain(bundle: String, reason: String)
     /// No bundle of the outbox gives an entity's rows whole, and they cannot be followed from
     /// bundle 1.
-    case rowsMissing(entity: String, reason: String)
+    case rowsMissing(entity: String, reason: String, remedy: String)
     /// A bundle's rows for an entity do not rebuild what its manifest says.
     case rowsDiffer(entity: String, bundle: String, reason: String)
     /// airlock.yml is not the spec the newest bundle was made with.
@@ -35,9 +35,8 @@ package enum RecoverError: AirlockError, Equatable {
         case let .notOneChain(bundle, reason):
             return
                 "outbox/\(bundle) does not continue the chain of the bundles after it: \(reason); nothing was changed"
-        case let .rowsMissing(entity, reason):
-            return
-                "entity '\(entity)': its rows cannot be rebuilt: \(reason); put the bundles before the oldest one back into outbox/ and run recover again; nothing was changed"
+        case let .rowsMissing(entity, reason, remedy):
+            return "entity '\(entity)': its rows cannot be rebuilt: \(reason); \(remedy); nothing was changed"
         case let .specChanged(bundle, made, now):
             return
                 "airlock.yml (SHA-256 \(now.prefix(16))…) is not the spec \(bundle) was made with (\(made.prefix(16))…): recover rebuilds the state the bundles describe with the spec that made them. Put that spec back (its digest is spec_digest in the bundle's manifest), recover, then make the change again; nothing was changed"

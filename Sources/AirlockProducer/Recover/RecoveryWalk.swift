@@ -105,7 +105,7 @@ struct RecoveryWalk {
                     try ChangeReplay(entity).replay(
                         changes: folder.appendingPathComponent(BundleLayout.changes(of: entity.name)), in: db)
                 } else if FileManager.default.fileExists(atPath: cutover.path) {
-                    try load(entity, from: cutover, bundle: bundle, in: db)
+                    try load(entity, from: cutover, bundle: bundle, table: table(of: entity, at: read, reads), in: db)
                     known.insert(entity.name)
                 } else {
                     continue
@@ -115,13 +115,20 @@ struct RecoveryWalk {
             try keepChanges(of: bundle, from: folder)
         }
         for entity in spec.entities where !known.contains(entity.name) {
+            if let last = reshaped[entity.name] {
+                throw RecoverError.rowsMissing(
+                    entity: entity.name,
+                    reason:
+                        "bundle \(BundleIdentity.pad(last)) changed its columns and carries no sqlite/cutover.sql (airlock.yml's targets: left sqlite out), where its rows would start",
+                    remedy:
+                        "recover reads rows whole only from SQLite cutover scripts; start a new workspace from the sites' tables, or keep .airlock/ backed up"
+                )
+            }
             throw RecoverError.rowsMissing(
                 entity: entity.name,
-                reason: reshaped[entity.name].map {
-                    "bundle \(BundleIdentity.pad($0)) changed its columns and carries no sqlite/cutover.sql (airlock.yml's targets: left sqlite out)"
-                }
-                    ?? "outbox/ does not reach back to bundle 1, and no bundle in it carries its full rows (sqlite/cutover.sql)"
-            )
+                reason:
+                    "outbox/ does not reach back to bundle 1, and no bundle in it carries its full rows (sqlite/cutover.sql)",
+                remedy: "put the bundles before the oldest one back into outbox/ and run recover again")
         }
     }
 
@@ -152,11 +159,27 @@ struct RecoveryWalk {
         }
     }
 
-    /// The entity's snapshot replaced by the rows the bundle's SQLite cutover `script` carries.
-    private func load(_ entity: EntitySpec, from script: URL, bundle: OutboxBundle, in db: Database) throws {
+    /// The entity's table as bundle `read` named it: the spec's, taken back through the
+    /// table renames of the bundles after it.
+    private func table(of entity: EntitySpec, at read: Read, _ reads: [Read]) -> TableName {
+        var table = entity.table
+        for later in reads.reversed() where later.manifest.sequence > read.manifest.sequence {
+            for line in (later.manifest.schemaChanges ?? []).reversed()
+            where line.entity == entity.name && line.change == "table_renamed" {
+                table = line.from.flatMap(TableName.init(spelling:)) ?? table
+            }
+        }
+        return table
+    }
+
+    /// The entity's snapshot replaced by the rows the bundle's SQLite cutover `script` carries,
+    /// the entity's table then called `table`.
+    private func load(
+        _ entity: EntitySpec, from script: URL, bundle: OutboxBundle, table: TableName, in db: Database
+    ) throws {
         let tables = EntityTables(entity)
         try db.execute(sql: "DELETE FROM \(tables.snapshot)")
-        let columns = try CutoverRows(entity: entity, sequence: bundle.sequence).load(
+        let columns = try CutoverRows(entity: entity, sequence: bundle.sequence, table: table).load(
             from: script, into: tables.snapshot, in: db)
         guard columns.missing.isEmpty && columns.extra.isEmpty else {
             throw RecoverError.rowsDiffer(

@@ -14,6 +14,9 @@ package enum WorkspaceError: AirlockError, Equatable {
     case cursorExpression(entity: String, expression: String, reason: String)
     /// The workspace has no `inbox/` folder (`path`).
     case noInbox(path: String)
+    /// A spec change (or `--renormalize`) needs the records of files the workspace does not
+    /// hold, as after `airlock recover`.
+    case recordsMissing(entity: String, files: [String], delta: Bool)
 
     package var exitStatus: ExitStatus { .usageOrConfig }
 
@@ -33,6 +36,13 @@ package enum WorkspaceError: AirlockError, Equatable {
         case let .cursorExpression(entity, expression, reason):
             return
                 "entities.\(entity).source.pull.incremental.from: '\(expression)' cannot compute the cursor over the entity's rows: \(reason)"
+        case let .recordsMissing(entity, files, delta):
+            let remedy =
+                delta
+                ? "A delta source's rows come from every file it read, so put airlock.yml back as the bundles were made"
+                : "Make the change together with the next export of '\(entity)' (its records are read under the new spec), or put airlock.yml back as the bundles were made"
+            return
+                "entity '\(entity)' is to be read again under airlock.yml as it is now, but the workspace does not hold the records of \(files.prefix(3).joined(separator: ", "))\(files.count > 3 ? " and \(files.count - 3) more" : ""): it was rebuilt by airlock recover from bundles, which carry rows, not records. \(remedy); nothing was read or written"
         case let .noInbox(path):
             return
                 "the workspace has no inbox/ folder (\(path)), where exports are dropped: make it with mkdir -p \(path), or name the workspace with --workspace DIR"

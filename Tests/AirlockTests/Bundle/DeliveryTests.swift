@@ -8,7 +8,8 @@ import Testing
 /// upsert-only bundle costs what the change costs: its size grows with the change and not with
 /// the table. Real `airlock` and `sqlite3` processes.
 @Suite(.tags(.sqlite3), .runsExternalPrograms) struct DeliveryTests {
-    private static func spec(targets: String = "", delivery: String = "") -> String {
+    /// The spec of `items`, with `targets` at the top and `settings` in the entity.
+    private static func spec(targets: String = "", settings: String = "") -> String {
         """
         producer: {key: producer}
         \(targets)
@@ -16,7 +17,7 @@ import Testing
           items:
             source: {files: "items*.csv"}
             key: id
-            \(delivery)
+            \(settings)
             columns: {id: integer, name: text, price: "decimal(10,2)", qty: integer}
 
         """
@@ -38,7 +39,9 @@ import Testing
     }
 
     @Test func aBundleCarriesTheTargetsAndDeliveryTheSpecAsksFor() throws {
-        let workspace = try TestWorkspace(spec: Self.spec(targets: "targets: [sqlite]"))
+        // The table is not called as the entity: a cutover's staging table is named after the table.
+        let spec = Self.spec(targets: "targets: [sqlite]", settings: "table: store_items")
+        let workspace = try TestWorkspace(spec: spec)
         defer { workspace.remove() }
         try workspace.write(Self.items(5), toInbox: "items-1.csv")
         #expect(try workspace.airlock(["run", "--once"]).status == 0)
@@ -80,12 +83,12 @@ import Testing
                 workspace.allowedSigners.path
             ])
         #expect(swapped.status == 0, "\(swapped.error)")
-        #expect(try Shell.run(["sqlite3", fresh.path, "SELECT count(*) FROM items"]).output == "5\n")
+        #expect(try Shell.run(["sqlite3", fresh.path, "SELECT count(*) FROM store_items"]).output == "5\n")
 
         // A bundle that changes the table's columns carries a cutover, and recover can start there.
-        try Self.spec(targets: "targets: [sqlite]").replacingOccurrences(
-            of: "name: text", with: "label: {type: text, from: name, renamed_from: name}"
-        ).write(to: workspace.root.appendingPathComponent("airlock.yml"), atomically: true, encoding: .utf8)
+        let renamed = spec.replacingOccurrences(
+            of: "name: text", with: "label: {type: text, from: name, renamed_from: name}")
+        try renamed.write(to: workspace.root.appendingPathComponent("airlock.yml"), atomically: true, encoding: .utf8)
         #expect(try workspace.airlock(["run", "--once"]).status == 0)
         let reshaped = try #require(try workspace.bundles().last)
         #expect(reshaped.lastPathComponent == "bundle-000002.tar.gz")
@@ -97,6 +100,17 @@ import Testing
         try FileManager.default.removeItem(at: workspace.root.appendingPathComponent(".airlock"))
         let recovered = try workspace.airlock(["recover"])
         #expect(recovered.status == 0, "\(recovered.error)")
+        // A recovered workspace holds rows, not the exports' records: a spec change that would
+        // read them again is refused rather than bundled as if the export were empty.
+        try renamed.replacingOccurrences(
+            of: "qty: integer", with: "quantity: {type: integer, from: qty, renamed_from: qty}"
+        )
+        .write(to: workspace.root.appendingPathComponent("airlock.yml"), atomically: true, encoding: .utf8)
+        let refused = try workspace.airlock(["run", "--once"])
+        #expect(refused.status == 64, "\(refused.output)")
+        #expect(refused.error.contains("does not hold the records of items-2.csv"), "\(refused.error)")
+        #expect(try workspace.bundles().map(\.lastPathComponent) == ["bundle-000002.tar.gz", "bundle-000003.tar.gz"])
+        // With the next export, the change is made.
         try workspace.write(Self.items(7), toInbox: "items-3.csv")
         let next = try workspace.airlock(["run", "--once"])
         #expect(next.status == 0, "\(next.error)")
@@ -127,6 +141,23 @@ import Testing
         let second = try #require(try workspace.bundles().last)
         #expect(second.lastPathComponent == "bundle-000002.tar.gz")
         #expect(!(try Self.members(second)).contains("sqlite/cutover.sql"))
+
+        // Colors removed from the spec: a bundle whose one change is that, which every target
+        // takes and verifies (its verify.sql compares no table).
+        try Self.spec().write(
+            to: workspace.root.appendingPathComponent("airlock.yml"), atomically: true, encoding: .utf8)
+        #expect(try workspace.airlock(["run", "--once"]).status == 0)
+        let target = workspace.root.appendingPathComponent("site.db")
+        for bundle in try workspace.bundles() {
+            let applied = try workspace.airlock([
+                "apply", bundle.path, "--target", "sqlite:\(target.path)", "--allowed-signers",
+                workspace.allowedSigners.path
+            ])
+            #expect(
+                applied.status == 0 && !applied.error.contains("differ"),
+                "\(bundle.lastPathComponent): \(applied.error)")
+        }
+        #expect(try workspace.bundles().count == 3)
     }
 
     /// An upsert-only bundle grows with the change (2 % vs 20 % of 100,000 rows) and not with the
