@@ -27,6 +27,21 @@ struct OutboxBundle {
     /// The SHA-256 of its `manifest.json`, the bundle's digest. The archive is read up to that
     /// member only; nothing is verified (`BundleVerifier` does that).
     func digest() throws -> String {
+        SHA256.hash(data: try manifestBytes()).hexString
+    }
+
+    /// Its manifest and digest, read as `digest()` reads them: nothing is verified.
+    func manifest() throws -> (manifest: Manifest, digest: String) {
+        let bytes = try manifestBytes()
+        do {
+            return (try JSONDecoder().decode(Manifest.self, from: bytes), SHA256.hash(data: bytes).hexString)
+        } catch {
+            throw VerificationError.badManifest(reason: "\(error)")
+        }
+    }
+
+    /// The bytes of its `manifest.json` (at most 16 MB).
+    private func manifestBytes() throws -> Data {
         do {
             // The verifier's limits: members up to 4 GB are skipped over; the manifest is small.
             let reader = try ArchiveReader(
@@ -34,13 +49,11 @@ struct OutboxBundle {
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
             while let member = try reader.nextMember() {
                 guard member == BundleLayout.manifest else { continue }
-                var hasher = SHA256()
-                var size = 0
-                while case let count = try reader.read(into: &buffer), count > 0, size <= 16 << 20 {
-                    size += count
-                    hasher.update(data: buffer[0..<count])
+                var bytes = Data()
+                while case let count = try reader.read(into: &buffer), count > 0, bytes.count <= 16 << 20 {
+                    bytes.append(contentsOf: buffer[0..<count])
                 }
-                return hasher.finalize().hexString
+                return bytes
             }
         } catch let problem as ArchiveReader.Problem {
             throw VerificationError.notABundle(file: name, reason: "\(problem)")

@@ -24,7 +24,7 @@ struct ChangeReplay {
         let sql = tables.sql
         // Qualified: a column may be called `op` or `line`, as the lines' table's are.
         let row = tables.snapshot
-        let keyMatch = entity.key.map { "\(row).\(sql.name($0)) = \(field("key", $0))" }.joined(separator: " AND ")
+        let sameKey = keyMatch(row)
         // By key: a correlated EXISTS would read every line for every row.
         let deletedKeys = entity.key.map { field("key", $0) }.joined(separator: ", ")
         try db.execute(
@@ -37,7 +37,7 @@ struct ChangeReplay {
         if !assignments.isEmpty {
             try db.execute(
                 sql:
-                    "UPDATE \(tables.snapshot) SET \(assignments.joined(separator: ", ")) FROM \(Self.lines) AS c WHERE c.op = 'update' AND \(keyMatch)"
+                    "UPDATE \(tables.snapshot) SET \(assignments.joined(separator: ", ")) FROM \(Self.lines) AS c WHERE c.op = 'update' AND \(sameKey)"
             )
         }
         let inserted = entity.columns.map { field(entity.key.contains($0.name) ? "key" : "after", $0.name) }
@@ -52,12 +52,12 @@ struct ChangeReplay {
         try load(file, in: db)
         let sql = tables.sql
         let columns = sql.columns
-        let keyMatch = entity.key.map { "s.\(sql.name($0)) = \(field("key", $0))" }.joined(separator: " AND ")
+        let sameKey = keyMatch("s")
         let undo = "INSERT INTO \(tables.undo) (airlock_bundle, airlock_existed, \(columns))"
         // A key the bundle inserted: removed by a restore, whatever its values.
         try db.execute(
             sql:
-                "\(undo) SELECT ?, 0, \(sql.columns(of: "s")) FROM \(tables.snapshot) AS s JOIN \(Self.lines) AS c ON \(keyMatch) WHERE c.op = 'insert'",
+                "\(undo) SELECT ?, 0, \(sql.columns(of: "s")) FROM \(tables.snapshot) AS s JOIN \(Self.lines) AS c ON \(sameKey) WHERE c.op = 'insert'",
             arguments: [bundle])
         // A key it updated: its row before, the changed fields from `before`, the rest as they are.
         let before = entity.columns.map { column -> String in
@@ -66,7 +66,7 @@ struct ChangeReplay {
         }
         try db.execute(
             sql:
-                "\(undo) SELECT ?, 1, \(before.joined(separator: ", ")) FROM \(tables.snapshot) AS s JOIN \(Self.lines) AS c ON \(keyMatch) WHERE c.op = 'update'",
+                "\(undo) SELECT ?, 1, \(before.joined(separator: ", ")) FROM \(tables.snapshot) AS s JOIN \(Self.lines) AS c ON \(sameKey) WHERE c.op = 'update'",
             arguments: [bundle])
         // A key it deleted: the whole row is in `before`.
         let deleted = entity.columns.map { field(entity.key.contains($0.name) ? "key" : "before", $0.name) }
@@ -94,6 +94,11 @@ struct ChangeReplay {
             if !line.isEmpty { try insert.execute(arguments: [String(decoding: line, as: UTF8.self)]) }
             return true
         }
+    }
+
+    /// SQL: the row called `row` has the key of change line `c`.
+    private func keyMatch(_ row: String) -> String {
+        entity.key.map { "\(row).\(tables.sql.name($0)) = \(field("key", $0))" }.joined(separator: " AND ")
     }
 
     /// The value `part` of a change line holds for `column` when it names the column (an

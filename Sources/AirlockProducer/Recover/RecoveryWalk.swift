@@ -6,8 +6,10 @@ import GRDB
 
 /// The bundles of the outbox read into the workspace being rebuilt, in three passes.
 ///
-/// 1. Newest first, each bundle is verified and must be its child's parent: one chain.
-/// 2. Oldest first, each entity's rows are followed through every bundle's change file
+/// 1. Newest first, each bundle's manifest is read (not yet verified) and must be its child's
+///    parent: one chain.
+/// 2. Oldest first, each bundle is verified (its digest must be the one pass 1 read) and each
+///    entity's rows are followed through every bundle's change file
 ///    (`ChangeReplay.replay`) and checked against its manifest (rows and SQLite checksum). They
 ///    start empty before bundle 1 and at a bundle that removed the entity, or from the first
 ///    bundle that carries them whole (SQLite `cutover.sql`, `CutoverRows`) when there is no
@@ -54,12 +56,13 @@ struct RecoveryWalk {
         return change.reshapesRows
     }
 
-    /// Pass 1: every bundle verified, and linked to the one before it; the reads oldest first.
+    /// Pass 1: every bundle's manifest, linked to the one before it; the reads oldest first.
+    /// Only the manifests are read: pass 2 verifies each bundle whole, once.
     private func chain(_ bundles: [OutboxBundle]) throws -> [Read] {
         var reads: [Read] = []
         for bundle in bundles.reversed() {
-            let verified = try verifier.verify(bundle.url, policy: .integrityOnly)
-            let read = Read(manifest: verified.manifest, digest: verified.digest)
+            let (manifest, digest) = try bundle.manifest()
+            let read = Read(manifest: manifest, digest: digest)
             guard read.manifest.sequence == bundle.sequence else {
                 throw RecoverError.notOneChain(
                     bundle: bundle.name, reason: "its manifest says it is bundle \(read.manifest.sequence)")
@@ -84,7 +87,7 @@ struct RecoveryWalk {
         known.subtract(reshaped.keys)
         for (bundle, read) in zip(bundles, reads) {
             let folder = work.appendingPathComponent(bundle.name)
-            // Verified again: what is read here is exactly what was verified, and the bundle pass 1 read.
+            // What is read here is exactly what was verified, and the bundle pass 1 read.
             let verified = try verifier.verify(bundle.url, policy: .integrityOnly, extractTo: folder)
             defer { try? FileManager.default.removeItem(at: folder) }
             guard verified.digest == read.digest else {
