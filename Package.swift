@@ -67,6 +67,8 @@ let package = Package(
                 "CArchive",
                 "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // sqlite3_complete: where an SQLite script's shell command may start (Apply).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams")
             ],

@@ -7,6 +7,7 @@ generator (gen_products.py), so the numbers compare with anyone else's on the sa
 """
 import argparse
 import gzip
+import json
 import os
 import random
 import re
@@ -26,11 +27,11 @@ COMPARATOR_TABLE = """CREATE TABLE products ("Product ID" TEXT PRIMARY KEY, "Sup
   "Description" TEXT) WITHOUT ROWID;"""
 
 
-def measure(command, stdin_path=None, ok=(0,)):
+def measure(command, stdin_path=None, ok=(0,), cwd=None):
     """Wall time and peak RSS (MB) of one command, its children included."""
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
     stderr = process.stderr.read()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
@@ -174,8 +175,8 @@ class Bench:
             self.rows.append((case, "—", "—", "—", f"≤ {goal}", "skipped: no AIRLOCK_TEST_PG"))
         return server
 
-    def postgres_script(self, rows, member, full=False):
-        """`member` of the first bundle of a `rows`-row export; with `full`, of the full bundle
+    def postgres_bundle(self, rows, full=False):
+        """The first bundle of a `rows`-row export, unpacked; with `full`, the full bundle
         (`run --full`), which carries the cutover an upsert-delivered entity's bundles do not."""
         root = self.workspace(f"postgres-{rows}", drop=self.export(rows, "v1"))
         self.run_airlock(root)
@@ -183,14 +184,16 @@ class Bench:
         if full:
             measure([AIRLOCK, "run", "--full", "--workspace", root])
             name = "catchup-000000-000001.tar.gz"
-        path = self.path(f"{rows}-{os.path.basename(member)}")
-        with tarfile.open(os.path.join(root, "outbox", name)) as bundle, open(path, "wb") as out:
-            shutil.copyfileobj(bundle.extractfile(member), out)
+        folder = self.path(f"bundle-{rows}-{'full' if full else 'first'}")
+        shutil.rmtree(folder, ignore_errors=True)
+        with tarfile.open(os.path.join(root, "outbox", name)) as bundle:
+            bundle.extractall(folder)
         shutil.rmtree(root)
-        return path
+        return folder
 
-    def race_on_postgres(self, server, case, goal, ours, theirs, setup=""):
-        """Runs psql `ours` and `theirs` (a list of psql arguments) on fresh databases, `setup` first for theirs."""
+    def race_on_postgres(self, server, case, goal, ours, theirs, setup="", cwd=None):
+        """Runs psql `ours` and `theirs` (a list of psql arguments) on fresh databases, `setup`
+        first for theirs, both from `cwd` (the unpacked bundle, whose members the scripts load)."""
         mine, other = [], []
         for run in range(self.args.runs):
             for arguments, times, prepare in ((ours, mine, ""), (theirs, other, setup)):
@@ -198,7 +201,7 @@ class Bench:
                 target = f"{server} dbname=airlock_bench"
                 if prepare:
                     psql(target, prepare)
-                times.append(measure(["psql", target, "-X", "-q", "-v", "ON_ERROR_STOP=1"] + arguments)[0])
+                times.append(measure(["psql", target, "-X", "-q", "-v", "ON_ERROR_STOP=1"] + arguments, cwd=cwd)[0])
         self.report(case, mine, other, goal)
 
     def postgres_apply(self):
@@ -206,14 +209,15 @@ class Bench:
         server = self.postgres_server(case, 1.2)
         if not server:
             return
-        upsert_path = self.postgres_script(10_000, "postgres/upsert.sql")
-        with open(upsert_path) as f:
+        folder = self.postgres_bundle(10_000)
+        with open(os.path.join(folder, "postgres", "upsert.sql")) as f:
             upsert = f.read()
         create_table = products_table(upsert)
         hand_path = self.path("hand.sql")
         with open(hand_path, "w") as f:
-            f.write(hand_written_upsert(upsert))
-        self.race_on_postgres(server, case, 1.2, ["-1", "-f", upsert_path], ["-1", "-f", hand_path], setup=create_table)
+            f.write(hand_written_upsert(upsert, os.path.join(folder, "rows", "products.ndjson")))
+        self.race_on_postgres(server, case, 1.2, ["-1", "-f", "postgres/upsert.sql"], ["-1", "-f", hand_path],
+                              setup=create_table, cwd=folder)
 
     def postgres_cutover(self):
         n = self.args.rows
@@ -221,7 +225,7 @@ class Bench:
         server = self.postgres_server(case, 1.3)
         if not server:
             return
-        cutover_path = self.postgres_script(n, "postgres/cutover.sql", full=True)
+        cutover_path = os.path.join(self.postgres_bundle(n, full=True), "postgres", "cutover.sql")
         with open(cutover_path) as f:
             cutover = f.read()
         create_table = products_table(cutover)
@@ -255,21 +259,19 @@ def psql(conninfo, sql, autocommit=False):
         subprocess.run(command + ["-c", statement], check=True, stdout=subprocess.DEVNULL)
 
 
-def hand_written_upsert(generated):
+def hand_written_upsert(generated, rows_member):
     """What a DBA would write for the same rows: multi-row INSERT … ON CONFLICT in batches of
-    1,000, with plain literals and without Airlock's guards and ledger. The rows come from
-    the COPY data of the generated script's new-rows table."""
-    block = re.search(r'^COPY airlock_new_1 \((.*?)\) FROM STDIN;\n(.*?)^\\\.$', generated, re.M | re.S)
-    columns = block.group(1)
+    1,000, with plain literals and without Airlock's guards and ledger. The rows are the
+    `after` images of the bundle's rows member, in the columns of the script's new-rows table."""
+    columns = re.search(r'^INSERT INTO airlock_new_1 \((.*?)\) SELECT', generated, re.M).group(1)
     names = [c.strip() for c in columns.split(",")]
 
-    def literal(field):
-        if field == "\\N":
-            return "NULL"
-        text = re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n", "r": "\r"}.get(m.group(1), m.group(1)), field)
-        return "'" + text.replace("'", "''") + "'"
+    def literal(value):
+        return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"
 
-    rows = ["(" + ", ".join(literal(f) for f in line.split("\t")) + ")" for line in block.group(2).splitlines()]
+    with open(rows_member, encoding="utf-8") as f:
+        images = [json.loads(line) for line in f]
+    rows = ["(" + ", ".join(literal(v) for v in image[1:]) + ")" for image in images if image[0] == "after"]
     update = ", ".join(f"{c} = excluded.{c}" for c in names[1:])
     statements = []
     for start in range(0, len(rows), 1000):

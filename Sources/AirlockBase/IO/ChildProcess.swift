@@ -27,11 +27,12 @@ package enum ChildProcess {
     }
 
     /// Runs `program`, found on `PATH` by `/usr/bin/env`, with `arguments`; `environment`
-    /// adds to or replaces variables of Airlock's own environment for the child only.
-    package static func run(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws
-        -> Result
-    {
-        let argv = ["/usr/bin/env", program] + arguments
+    /// adds to or replaces variables of Airlock's own environment for the child only, and
+    /// `directory`, when given, is the child's working directory (`env -C`).
+    package static func run(
+        _ program: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil
+    ) throws -> Result {
+        let argv = ["/usr/bin/env"] + (directory.map { ["-C", $0.path] } ?? []) + [program] + arguments
         let extra = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         var outputPipe: [Int32] = [-1, -1], errorPipe: [Int32] = [-1, -1]
         guard airlock_pipe(&outputPipe) == 0, airlock_pipe(&errorPipe) == 0 else {

@@ -8,19 +8,23 @@ import GRDBSQLite
 /// The body of an upsert or its rollback: the two row sets of each entity, the drift guard,
 /// the writes in foreign-key order.
 extension ScriptEmitter {
-    /// Loads every entity's old and new rows into temporary tables, inside the check of the
-    /// target (`writeChecks`), which takes them in the target's types.
-    func writeLoads(
-        _ out: ScriptWriter, old: KeyPath<EntityDiff, String>, new: KeyPath<EntityDiff, String>, db: Database
-    ) throws {
+    /// Loads every entity's old and new rows into temporary tables from its rows member
+    /// (`ChangedRows`), inside the check of the target (`writeChecks`), which takes them in
+    /// the target's types: an upsert expects the `before` images and leaves the `after` ones,
+    /// its rollback the other way round.
+    func writeLoads(_ out: ScriptWriter, old: ChangedRows.Image, new: ChangedRows.Image) throws {
         for (changes, check) in zip(changeSets, checks) {
             try out.line(
-                "-- \(changes.entity.name): rows as the target holds them now (\(changes.oldTable)) and as this script leaves them (\(changes.newTable))."
+                "-- \(changes.entity.name): rows as the target holds them now (\(changes.oldTable)) and as this script leaves them (\(changes.newTable)), from \(BundleLayout.rows(of: changes.entity.name))."
             )
-            for statement in changes.createTemporaryTables { try out.line(statement) }
-            let diff = EntityDiff(changes.entity)
-            try load(out, changes.entity, into: changes.oldTable, rows: diff[keyPath: old], db: db)
-            try load(out, changes.entity, into: changes.newTable, rows: diff[keyPath: new], db: db)
+            let member = ChangedRows(changes.entity), lines = "airlock_rows_\(changes.ordinal)"
+            let statements =
+                changes.createTemporaryTables + member.load(into: lines, dialect)
+                + [
+                    member.fill(changes.oldTable, from: lines, with: old, dialect),
+                    member.fill(changes.newTable, from: lines, with: new, dialect), "DROP TABLE \(lines);"
+                ]
+            for statement in statements { try out.line(statement) }
             for statement in check.rows(loaded: changes.oldTable, writes: false) { try out.line(statement) }
             for statement in check.rows(loaded: changes.newTable, writes: true) { try out.line(statement) }
         }
@@ -72,8 +76,8 @@ extension ScriptEmitter {
         }
     }
 
-    /// Writes the rows `sql` selects as data for `table`: inline COPY data for PostgreSQL,
-    /// multi-row INSERTs for SQLite. Returns the number of rows.
+    /// Writes the rows `sql` selects as data for `table` (a cutover's staging table): inline
+    /// COPY data for PostgreSQL, multi-row INSERTs for SQLite. Returns the number of rows.
     @discardableResult
     func load(_ out: ScriptWriter, _ entity: EntitySpec, into table: String, rows sql: String, db: Database)
         throws -> Int

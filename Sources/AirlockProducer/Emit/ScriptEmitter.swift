@@ -5,8 +5,9 @@ import Foundation
 import GRDB
 
 /// Writes a bundle's scripts for one dialect, streaming rows out of the workspace:
-/// `upsert.sql` and `rollback.sql` carry the changed rows, `cutover.sql` the full snapshot of
-/// each changed entity, `cutover-rollback.sql` none. Each script is one transaction that takes
+/// `upsert.sql` and `rollback.sql` load the changed rows from the bundle's rows members
+/// (`ChangedRows`), `cutover.sql` carries the full snapshot of each changed entity,
+/// `cutover-rollback.sql` none. Each script is one transaction that takes
 /// the target's apply lock, is guarded by the target's ledger (it refuses a re-apply, a wrong
 /// parent, or a rollback of anything but the last bundle, applied the way it undoes), and
 /// checks that the target's tables can take it before it changes anything
@@ -89,7 +90,7 @@ struct ScriptEmitter {
         try writeApplyGuards(out)
         try writeSchemaChanges(out, db: db)
         try writeChecks(out, script: .upsert, facts: facts) {
-            try writeLoads($0, old: \.beforeImages, new: \.upsertRows, db: db)
+            try writeLoads($0, old: .before, new: .after)
         }
         try writeChanges(out, script: .upsert, facts: facts)
         try out.line(ledger.record(bundle, kind: .upsert, headAfter: bundle.appliedDigest))
@@ -101,7 +102,7 @@ struct ScriptEmitter {
         try writePreamble(out, kind: "rollback", file: url.lastPathComponent)
         try writeRollbackGuards(out, of: .upsert)
         try writeChecks(out, script: .rollback, facts: facts) {
-            try writeLoads($0, old: \.upsertRows, new: \.beforeImages, db: db)
+            try writeLoads($0, old: .after, new: .before)
         }
         try writeChanges(out, script: .rollback, facts: facts)
         for changes in changeSets where facts.deleting.contains(changes.entity.name) {

@@ -52,16 +52,14 @@ struct TableChecksum {
     /// Hands `body` each row of the workspace's `table` as its canonical text (`line`: the same
     /// bytes the shells' queries hash) and the statement, whose columns are the row's values
     /// as text in spec order, each read in place rather than copied into a `String`.
-    /// With `condition`, only the rows it holds for; with `mark`, the statement's column after
-    /// the row's values is that condition's value. The table's row is called `s` in both.
+    /// With `condition`, only the rows it holds for (the table's row is called `s` in it).
     private func forEachRowLine(
-        of table: String, where condition: String? = nil, marking mark: String? = nil, in db: Database,
+        of table: String, where condition: String? = nil, in db: Database,
         _ body: (_ line: [UInt8], _ row: OpaquePointer) throws -> Void
     ) throws {
         let filter = condition.map { " WHERE \($0)" } ?? ""
-        let selected = workspaceTexts + (mark.map { ["(\($0))"] } ?? [])
         let statement = try db.makeStatement(
-            sql: "SELECT \(selected.joined(separator: ", ")) FROM \(table) AS s\(filter)")
+            sql: "SELECT \(workspaceTexts.joined(separator: ", ")) FROM \(table) AS s\(filter)")
         let raw = statement.sqliteStatement
         let rows = try Row.fetchCursor(statement)
         var line: [UInt8] = []
@@ -91,16 +89,15 @@ struct TableChecksum {
     /// Hands each row of the workspace's `table` (those `condition` holds for, the row called
     /// `s` in it) to `body` as `verify.sql` names it when asked for the keys that differ: its
     /// key text (`product_id=P-100`), the first 16 hex digits (lower case) of its row hash in
-    /// `dialect`, as `rowQuery` computes them on a target, and whether the SQL condition `mark`
-    /// holds for it. One row at a time: a table of any size takes the same memory.
+    /// `dialect`, as `rowQuery` computes them on a target. One row at a time: a table of any
+    /// size takes the same memory.
     func forEachRowHash(
-        table: String, where condition: String? = nil, marking mark: String? = nil, in db: Database,
-        dialect: SQLDialect, _ body: (_ key: String, _ hash: String, _ marked: Bool) throws -> Void
+        table: String, where condition: String, in db: Database, dialect: SQLDialect,
+        _ body: (_ key: String, _ hash: String) throws -> Void
     ) throws {
         let keyColumns = entity.key.map { name in (name, Int32(entity.columns.firstIndex { $0.name == name }!)) }
-        let markColumn = Int32(entity.columns.count)
         var key: [UInt8] = []
-        try forEachRowLine(of: table, where: condition, marking: mark, in: db) { line, raw in
+        try forEachRowLine(of: table, where: condition, in: db) { line, raw in
             let hash = dialect == .postgres ? Array(SHA256.hash(data: line)) : SHA3.sha256(line)
             key.removeAll(keepingCapacity: true)
             for (index, (name, column)) in keyColumns.enumerated() {
@@ -109,8 +106,7 @@ struct TableChecksum {
                 key.append(UInt8(ascii: "="))
                 if let text = Self.text(raw, column) { key += text } else { key += "NULL".utf8 }
             }
-            let marked = mark != nil && sqlite3_column_int(raw, markColumn) != 0
-            try body(String(decoding: key, as: UTF8.self), hash.prefix(8).hexString, marked)
+            try body(String(decoding: key, as: UTF8.self), hash.prefix(8).hexString)
         }
     }
 

@@ -9,7 +9,9 @@ import GRDB
 ///
 /// - each key the bundle changed, with the hash its row must have (none for a key it deleted),
 ///   so that each of those that differs is named exactly: `id=3: holds other values`,
-///   `missing on the target`, `the bundle deletes it, the target holds it`;
+///   `missing on the target`, `the bundle deletes it, the target holds it`. The keys and rows
+///   come from the bundle's rows member (`ChangedRows`), hashed on the target as its table's
+///   rows are, so the script carries none of them;
 /// - for the rows it did not change, a count and a sum of row hashes per group of keys (the
 ///   first two hex digits of the key text's hash: 256 groups), so that a row edited on the
 ///   target outside Airlock is narrowed to its group, whose keys on the target are listed
@@ -26,6 +28,9 @@ struct VerifyKeyListing {
     static let keysPerGroup = 20
 
     private var changed: String { "airlock_changed_\(ordinal)" }
+    private var lines: String { "airlock_rows_\(ordinal)" }
+    private var after: String { "airlock_after_\(ordinal)" }
+    private var before: String { "airlock_before_\(ordinal)" }
     private var groups: String { "airlock_groups_\(ordinal)" }
     private var found: String { "airlock_found_\(ordinal)" }
     private var foundGroups: String { "airlock_found_groups_\(ordinal)" }
@@ -37,24 +42,14 @@ struct VerifyKeyListing {
         let diff = EntityDiff(entity)
         let unchanged =
             "EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(diff.keyMatch) AND NOT (\(diff.rowDiffers)))"
-        let deleted = "NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS x WHERE \(tables.sql.keyMatch("x", "s")))"
-
-        // Keyed: every target row is looked up in it.
-        try out.line("CREATE TEMP TABLE \(changed) (key TEXT PRIMARY KEY, h TEXT);")
-        var values = Batch(out: out, insert: "INSERT INTO \(changed) (key, h)", on: on)
-        // One pass over the snapshot: a changed row is listed, an unchanged one summed in its group.
+        try writeChangedKeys(out, on: on, checksum: checksum)
+        // One pass over the unchanged rows of the snapshot, each summed in its group.
         var sums: [String: (rows: Int, sum: Int64)] = [:]
-        try checksum.forEachRowHash(table: tables.snapshot, marking: "NOT \(unchanged)", in: db, dialect: dialect) {
-            key, hash, isChanged in
-            if isChanged { return try values.add("(\(dialect.literal(key)), '\(hash)')") }
+        try checksum.forEachRowHash(table: tables.snapshot, where: unchanged, in: db, dialect: dialect) { key, hash in
             let group = groupOf(key)
             sums[group, default: (0, 0)].rows += 1
             sums[group, default: (0, 0)].sum += Int64(hash.prefix(8), radix: 16)!
         }
-        try checksum.forEachRowHash(table: tables.baseline, where: deleted, in: db, dialect: dialect) { key, _, _ in
-            try values.add("(\(dialect.literal(key)), NULL)")
-        }
-        try values.flush()
         try out.line("CREATE TEMP TABLE \(groups) (g TEXT, n BIGINT, s BIGINT);")
         var groupValues = Batch(out: out, insert: "INSERT INTO \(groups) (g, n, s)", on: on)
         for (group, total) in sums.sorted(by: { $0.key < $1.key }) {
@@ -62,6 +57,27 @@ struct VerifyKeyListing {
         }
         try groupValues.flush()
         try writeComparison(out, on: on, checksum: checksum)
+    }
+
+    /// The changed keys, keyed as every target row is looked up in them: those of the rows
+    /// member's `after` rows with their hash, then those only among its `before` rows (the
+    /// deleted ones) without.
+    private func writeChangedKeys(_ out: ScriptWriter, on: String, checksum: TableChecksum) throws {
+        let member = ChangedRows(entity), definition = EntitySQL(entity, dialect).tableDefinition(foreignKeys: false)
+        try out.line("CREATE TEMP TABLE \(changed) (key TEXT PRIMARY KEY, h TEXT);")
+        for table in [after, before] { try out.line("CREATE TEMP TABLE \(table) \(definition);") }
+        for statement in member.load(into: lines, dialect) { try out.line(statement) }
+        try out.line(member.fill(after, from: lines, with: .after, dialect))
+        try out.line(member.fill(before, from: lines, with: .before, dialect))
+        try out.line(
+            """
+            INSERT INTO \(changed) (key, h) SELECT a.key, a.h FROM (\(checksum.rowQuery(dialect, table: after))) AS a WHERE \(on);
+            INSERT INTO \(changed) (key, h) SELECT b.key, NULL FROM (\(checksum.rowQuery(dialect, table: before))) AS b
+            WHERE \(on) AND NOT EXISTS (SELECT 1 FROM \(changed) AS c WHERE c.key = b.key);
+            DROP TABLE \(lines);
+            DROP TABLE \(after);
+            DROP TABLE \(before);
+            """)
     }
 
     private func writeComparison(_ out: ScriptWriter, on: String, checksum: TableChecksum) throws {

@@ -7,7 +7,8 @@ import GRDB
 import Logging
 
 /// Writes the next bundle of the chain from a drop's `DropRun.Result`, under `staging`:
-/// manifest, scripts for each target dialect and delivery method, change files, validation
+/// manifest, scripts for each target dialect and delivery method, change files, the rows
+/// members the scripts load, validation
 /// findings and review pages, signed and archived by a `BundleWriter`. The file is published after the run commits.
 struct BundleStager {
     let spec: Spec
@@ -69,6 +70,9 @@ struct BundleStager {
         for entity in drop.entities {
             try timer.time("change file", ["entity": "\(entity.name)"]) {
                 try writer.add(BundleLayout.changes(of: entity.name)) { try ChangeLog(entity).write(to: $0, from: db) }
+            }
+            try timer.time("rows member", ["entity": "\(entity.name)"]) {
+                try writer.add(BundleLayout.rows(of: entity.name)) { try ChangedRows(entity).write(to: $0, from: db) }
             }
             stepDone()
         }

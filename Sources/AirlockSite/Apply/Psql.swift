@@ -16,14 +16,15 @@ struct Psql {
 
     /// Runs psql with `arguments` (commands, files, variables) and gives back what it printed.
     /// `failure` turns the error text of a run that failed, for a reason other than the
-    /// connection, into the error to throw.
-    func run(_ arguments: [String], failure: (String) -> TargetError) throws -> String {
+    /// connection, into the error to throw. `directory` is where psql runs: a bundle's scripts
+    /// load its data members by paths relative to the unpacked bundle (`\copy`).
+    func run(_ arguments: [String], in directory: URL? = nil, failure: (String) -> TargetError) throws -> String {
         let result: ChildProcess.Result
         do {
             result = try ChildProcess.run(
                 "psql",
                 [conninfo.withoutPassword, "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1"] + arguments,
-                environment: conninfo.password.map { ["PGPASSWORD": $0] } ?? [:])
+                environment: conninfo.password.map { ["PGPASSWORD": $0] } ?? [:], directory: directory)
         } catch {
             throw TargetError.cannotConnect(target: target, reason: "\(error)")
         }

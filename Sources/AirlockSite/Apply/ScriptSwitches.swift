@@ -38,11 +38,4 @@ package enum ScriptSwitches {
     /// even when it was started without `-bail`, so a guard that fails ends the script and
     /// its transaction is never committed.
     package static let sqliteBail = ".bail on"
-
-    /// Whether `line` is one of the `sqlite3` shell commands the scripts hold (`.bail on`,
-    /// `.timeout N`); the applier, which runs SQLite scripts in-process and sets its own
-    /// busy timeout, leaves them out.
-    package static func isSQLiteShellCommand(_ line: Substring) -> Bool {
-        line == sqliteBail || line.hasPrefix(".timeout ")
-    }
 }

@@ -1,6 +1,7 @@
 import AirlockBase
 import Foundation
 import GRDB
+import GRDBSQLite
 
 extension Target {
     /// What a script run left: the ledger head, and the lines the script printed on its way
@@ -45,8 +46,11 @@ extension Target {
             var variables: [String] = []
             if switches.skipDrift { variables += ["-v", "\(ScriptSwitches.skipDrift)=on"] }
             if switches.checkOnly { variables += ["-v", "\(ScriptSwitches.checkOnly)=on"] }
-            var lines = try psql!.run(variables + run) { .stopped(script.lastPathComponent, $0) }
-                .split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+            // From the unpacked bundle, whose data members the script loads by relative paths.
+            let output = try psql!.run(variables + run, in: BundleLayout.bundleFolder(ofScript: script)) {
+                .stopped(script.lastPathComponent, $0)
+            }
+            var lines = output.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
             // Checking only, the script ends before the head query.
             let head = switches.checkOnly ? "" : lines.popLast() ?? ""
             return ScriptRun(head: head, printed: lines)
@@ -62,20 +66,22 @@ extension Target {
 
     /// Runs an SQLite script as the `sqlite3` shell would, statement by statement: what it
     /// SELECTs is what the shell would print (the keys a drift guard names before it stops
-    /// the script, or those it skips), and the first error ends it.
+    /// the script, or those it skips), its shell commands load the bundle's data members
+    /// (`SQLiteShellCommand`), and the first error ends it.
     private static func runInProcess(_ script: URL, on database: DatabaseQueue, switches: Switches) throws
         -> ScriptRun
     {
-        let sql = try String(contentsOf: script, encoding: .utf8).split(
-            separator: "\n", omittingEmptySubsequences: false
-        )
-        .map { ScriptSwitches.isSQLiteShellCommand($0) ? "" : $0 }.joined(separator: "\n")
+        let lines = try String(contentsOf: script, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
+        let bundle = BundleLayout.bundleFolder(ofScript: script)
         return try database.writeWithoutTransaction { db in
             // verify.sql uses sha3(), which the sqlite3 shell has and the library does not.
             SQLiteShellFunctions.register(in: db)
             var printed: [String] = []
-            do {
-                let statements = try db.allStatements(sql: sql)
+            var pending: [Substring] = []
+            func runPending() throws {
+                let statements = try db.allStatements(sql: pending.joined(separator: "\n"))
+                pending.removeAll()
                 while let statement = try statements.next() {
                     statement.setUncheckedArguments([
                         ScriptSwitches.skipDrift: switches.skipDrift, ScriptSwitches.checkOnly: switches.checkOnly
@@ -86,6 +92,22 @@ extension Target {
                         try statement.execute()
                     }
                 }
+            }
+            do {
+                for line in lines {
+                    // Like the shell, a command only where a statement may start.
+                    guard line.hasPrefix("."), let command = SQLiteShellCommand(line),
+                        sqlite3_complete(pending.joined(separator: "\n") + "\n;") != 0
+                    else {
+                        pending.append(line)
+                        continue
+                    }
+                    try runPending()
+                    if case let .importLines(file, table) = command {
+                        try importLines(of: bundle.appendingPathComponent(file), into: table, db)
+                    }
+                }
+                try runPending()
             } catch {
                 if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
                 let reason = (error as? DatabaseError)?.message ?? "\(error)"
@@ -97,4 +119,35 @@ extension Target {
             return ScriptRun(head: AppliedChain(ledger: try entries(in: db)).head, printed: printed)
         }
     }
+
+    /// `.import` as the script's shell commands set it up: each line of `file` one row of the
+    /// one-column `table`, read a block at a time.
+    private static func importLines(of file: URL, into table: String, _ db: Database) throws {
+        let handle: FileHandle
+        do {
+            handle = try FileHandle(forReadingFrom: file)
+        } catch {
+            throw UnreadableMember(path: file.path, reason: FileErrorText.reason(error))
+        }
+        defer { try? handle.close() }
+        let insert = try db.makeStatement(sql: "INSERT INTO \(table) VALUES (?)")
+        var rest = Data()
+        while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty {
+            rest.append(block)
+            var start = rest.startIndex
+            while let end = rest[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                try insert.execute(arguments: [String(decoding: rest[start..<end], as: UTF8.self)])
+                start = end + 1
+            }
+            rest = Data(rest[start...])
+        }
+        if !rest.isEmpty { try insert.execute(arguments: [String(decoding: rest, as: UTF8.self)]) }
+    }
+}
+
+/// A data member an SQLite script loads that cannot be read, in the shell's words.
+private struct UnreadableMember: Error, CustomStringConvertible {
+    var path: String
+    var reason: String
+    var description: String { "cannot open \"\(path)\": \(reason)" }
 }

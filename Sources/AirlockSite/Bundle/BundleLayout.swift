@@ -1,4 +1,5 @@
 import AirlockBase
+import Foundation
 
 /// Where every member of a bundle sits (format `airlock-bundle/1`, README: The bundle). Each
 /// path is spelled here once, for the producer that writes the members and for the verifier,
@@ -7,6 +8,7 @@ import AirlockBase
 /// ```
 /// manifest.json  validation.json  report.md  report.html  SHA256SUMS  SHA256SUMS.sig
 /// changes/ENTITY.ndjson
+/// rows/ENTITY.ndjson                                   (the rows upsert.sql and rollback.sql load)
 /// postgres/upsert.sql …  sqlite/upsert.sql …          (BundleScript, per SQLDialect)
 /// approvals/NAME.sig  rejections/NAME.txt  rejections/NAME.sig   (added by reviewers, unsigned)
 /// signatures/NAME.sig                                  (added by a second producer, unsigned)
@@ -29,6 +31,16 @@ package enum BundleLayout {
 
     /// `changes/ENTITY.ndjson`: one line per key the bundle changes.
     package static func changes(of entity: String) -> String { "\(changesFolder)/\(entity).ndjson" }
+
+    /// `rows/ENTITY.ndjson`: the whole rows an upsert and its rollback load, one JSON array
+    /// per line, for both dialects' scripts; they name it relative to the unpacked bundle, so
+    /// they run from its folder (`cd BUNDLE && psql -f postgres/upsert.sql`).
+    package static func rows(of entity: String) -> String { "rows/\(entity).ndjson" }
+
+    /// The unpacked bundle that `script` (`postgres/upsert.sql` and the like) is a member of.
+    package static func bundleFolder(ofScript script: URL) -> URL {
+        script.deletingLastPathComponent().deletingLastPathComponent()
+    }
 
     /// The folder of one dialect's scripts: `postgres`, `sqlite`.
     package static func scriptFolder(_ dialect: SQLDialect) -> String { dialect.rawValue }

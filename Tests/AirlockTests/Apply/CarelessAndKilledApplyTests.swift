@@ -27,7 +27,7 @@ import Testing
             if let from = test.from { try FileManager.default.copyItem(at: from, to: path) }
             if let edit = test.edit { #expect(try Shell.run(["sqlite3", path.path, edit]).status == 0) }
             let before = try Shell.run(["sqlite3", path.path, ".dump"]).output
-            let run = try Shell.run(["sqlite3", path.path], input: upsert)
+            let run = try Shell.run(["sqlite3", path.path], input: upsert, in: fixture.extracted)
             #expect(run.status != 0, "\(test.name): \(run.output)")
             #expect(try Shell.run(["sqlite3", path.path, ".dump"]).output == before, "\(test.name)")
         }

@@ -56,9 +56,16 @@ import Testing
         func plain(_ script: URL) -> [String] {
             switch self {
             case let .postgres(postgres):
-                return ["psql", postgres.conninfo, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-f", script.path]
+                return [
+                    "-C", BundleLayout.bundleFolder(ofScript: script).path, "psql", postgres.conninfo, "-X", "-q", "-v",
+                    "ON_ERROR_STOP=1", "-1", "-f", script.path
+                ]
             case let .sqlite(path):
-                return ["sh", "-c", "exec sqlite3 -bail \"$1\" < \"$2\"", "sh", path.path, script.path]
+                return [
+                    "-C", BundleLayout.bundleFolder(ofScript: script).path, "sh", "-c",
+                    "exec sqlite3 -bail \"$1\" < \"$2\"",
+                    "sh", path.path, script.path
+                ]
             }
         }
 

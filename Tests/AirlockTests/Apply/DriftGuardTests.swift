@@ -132,12 +132,14 @@ import Testing
         let script = try String(
             contentsOf: fixture.extracted.appendingPathComponent("sqlite/upsert.sql"), encoding: .utf8)
 
-        let stopped = try Shell.run(["sqlite3", "-bail", path.path], input: script)
+        let stopped = try Shell.run(["sqlite3", "-bail", path.path], input: script, in: fixture.extracted)
         #expect(stopped.status != 0)
+        #expect(stopped.error.contains("drifted"), "\(stopped.error)")
         #expect(try Shell.run(["sqlite3", path.path, Self.productRows]).output == drifted)
 
         let skipped = try Shell.run(
-            ["sqlite3", "-bail", "-cmd", ".parameter set @airlock_skip_drift 1", path.path], input: script)
+            ["sqlite3", "-bail", "-cmd", ".parameter set @airlock_skip_drift 1", path.path], input: script,
+            in: fixture.extracted)
         #expect(skipped.status == 0, "\(skipped.error)")
         #expect(skipped.output == driftCase.drifted.map { "airlock: products: skipped drifted row: \($0)\n" }.joined())
         let wanted = try Self.rowsByKey(Shell.run(["sqlite3", fixture.targetAtTwo.path, Self.productRows]).output)

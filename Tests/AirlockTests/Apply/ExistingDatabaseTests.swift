@@ -128,7 +128,8 @@ extension ExistingDatabaseTests {
     private func sqlite3(_ path: URL, _ folder: URL, _ script: String) throws -> Shell.Result {
         try Shell.run(
             ["sqlite3", "-bail", path.path],
-            input: try String(contentsOf: folder.appendingPathComponent("sqlite/\(script)"), encoding: .utf8))
+            input: try String(contentsOf: folder.appendingPathComponent("sqlite/\(script)"), encoding: .utf8),
+            in: folder)
     }
 
     /// The site's tables as `.dump` writes them, every value of every column; lines sorted, as

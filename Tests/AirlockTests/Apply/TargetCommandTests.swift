@@ -25,10 +25,12 @@ import Testing
         #expect(try SeedsFixture.dump(postgres) == before)
         #expect(try postgres.query("SELECT to_regclass('airlock_ledger') IS NULL") == "t\n", "no ledger was made")
         // The same check with nothing but psql, which commits at the end of -1: still nothing.
-        let plain = try Shell.run([
-            "psql", postgres.conninfo, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "airlock_check_only=on", "-1", "-f",
-            fixture.extracted1.appendingPathComponent("postgres/upsert.sql").path
-        ])
+        let plain = try Shell.run(
+            [
+                "psql", postgres.conninfo, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "airlock_check_only=on", "-1",
+                "-f",
+                "postgres/upsert.sql"
+            ], in: fixture.extracted1)
         #expect(plain.status == 0 && plain.output.contains("the target fits bundle 000001"), "\(plain.error)")
         #expect(try SeedsFixture.dump(postgres) == before)
         #expect(try postgres.query("SELECT to_regclass('airlock_ledger') IS NULL") == "t\n")

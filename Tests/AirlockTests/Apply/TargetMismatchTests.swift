@@ -159,7 +159,7 @@ import Testing
             #expect(try Shell.run(["sqlite3", path.path, ExistingDatabaseTests.sqliteSchema]).status == 0)
             _ = try Shell.run(["sqlite3", path.path, test.change])
             if test.bundle == 2 {
-                #expect(try Shell.run(["sqlite3", "-bail", path.path], input: script(fixture.extracted1)).status == 0)
+                #expect(try upsert(fixture.extracted1, on: path, bail: true).status == 0)
             }
             let before = try Shell.run(["sqlite3", path.path, ".dump"]).output
             let bundle = test.bundle == 1 ? fixture.bundle1 : fixture.bundle2
@@ -168,8 +168,7 @@ import Testing
             for refusal in test.refusals {
                 #expect(run.error.contains(refusal), "\(test.name): \(refusal)\n\(run.error)")
             }
-            let plain = try Shell.run(
-                ["sqlite3", path.path], input: try script(test.bundle == 1 ? fixture.extracted1 : fixture.extracted2))
+            let plain = try upsert(test.bundle == 1 ? fixture.extracted1 : fixture.extracted2, on: path, bail: false)
             #expect(
                 plain.status != 0 && (plain.output + plain.error).contains(test.refusals[0]),
                 "\(test.name): \(plain.error)")
@@ -177,7 +176,11 @@ import Testing
         }
     }
 
-    private func script(_ folder: URL) throws -> String {
-        try String(contentsOf: folder.appendingPathComponent("sqlite/upsert.sql"), encoding: .utf8)
+    /// `sqlite3 [-bail] TARGET < sqlite/upsert.sql` in the unpacked bundle `folder`.
+    private func upsert(_ folder: URL, on target: URL, bail: Bool) throws -> Shell.Result {
+        try Shell.run(
+            ["sqlite3"] + (bail ? ["-bail"] : []) + [target.path],
+            input: try String(contentsOf: folder.appendingPathComponent("sqlite/upsert.sql"), encoding: .utf8),
+            in: folder)
     }
 }

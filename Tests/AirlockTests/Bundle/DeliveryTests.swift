@@ -49,7 +49,7 @@ import Testing
         #expect(
             try Self.members(first) == [
                 "SHA256SUMS", "SHA256SUMS.sig", "changes/items.ndjson", "manifest.json", "report.html", "report.md",
-                "sqlite/rollback.sql", "sqlite/upsert.sql", "sqlite/verify.sql", "validation.json"
+                "rows/items.ndjson", "sqlite/rollback.sql", "sqlite/upsert.sql", "sqlite/verify.sql", "validation.json"
             ])
         let shown = try workspace.airlock(["show", first.path])
         #expect(shown.output.contains("scripts for sqlite, by upsert"), "\(shown.output)")
@@ -161,7 +161,9 @@ import Testing
     }
 
     /// An upsert-only bundle grows with the change (2 % vs 20 % of 100,000 rows) and not with the
-    /// table (the same 2,000 changes to 10,000 rows and to 100,000).
+    /// table (the same 2,000 changes to 10,000 rows and to 100,000). Growth is counted past what
+    /// a bundle of one change costs (its scripts, pages and verify.sql's 256 group sums per
+    /// dialect: 36,834 bytes on 2026-12-07), which does not grow with either.
     @Test func anUpsertBundleCostsWhatTheChangeCosts() throws {
         func secondBundle(rows: Int, changingEvery every: Int, discardAndAgain again: Int? = nil) throws -> [Int] {
             let workspace = try TestWorkspace(spec: Self.spec())
@@ -183,11 +185,11 @@ import Testing
             return sizes
         }
         let large = try secondBundle(rows: 100_000, changingEvery: 50, discardAndAgain: 5)
-        let small = try secondBundle(rows: 10_000, changingEvery: 5)
-        let (twoPercent, twentyPercent, sameChangeSmallTable) = (large[0], large[1], small[0])
+        let small = try secondBundle(rows: 10_000, changingEvery: 5, discardAndAgain: 10_000)
+        let (twoPercent, twentyPercent, sameChangeSmallTable, oneChange) = (large[0], large[1], small[0], small[1])
         #expect(
-            Double(twentyPercent) > 6 * Double(twoPercent),
-            "20 % of the rows: \(twentyPercent) bytes; 2 %: \(twoPercent) bytes")
+            Double(twentyPercent - oneChange) > 6 * Double(twoPercent - oneChange),
+            "20 % of the rows: \(twentyPercent) bytes; 2 %: \(twoPercent) bytes; one change: \(oneChange) bytes")
         #expect(
             Double(twoPercent) < 1.25 * Double(sameChangeSmallTable),
             "2,000 changes to 100,000 rows: \(twoPercent) bytes; to 10,000 rows: \(sameChangeSmallTable) bytes")

@@ -4,6 +4,7 @@ import Testing
 
 @testable import AirlockBase
 @testable import AirlockProducer
+@testable import AirlockSite
 @testable import AirlockSpec
 
 /// verify.sql: the content checksum a target computes with nothing but `psql` or `sqlite3`
@@ -88,13 +89,14 @@ import Testing
             case let .sqlite(path):
                 let asked = listingKeys ? ["-cmd", ".parameter set @airlock_keys 1"] : []
                 return try Shell.run(
-                    ["sqlite3", "-bail"] + asked + [path.path], input: try String(contentsOf: script, encoding: .utf8))
+                    ["sqlite3", "-bail"] + asked + [path.path], input: try String(contentsOf: script, encoding: .utf8),
+                    in: BundleLayout.bundleFolder(ofScript: script))
             case let .postgres(postgres):
                 let asked = listingKeys ? ["-v", "airlock_keys=1"] : []
                 return try Shell.run(
                     ["psql", postgres.conninfo, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1"] + asked + [
                         "-f", script.path
-                    ])
+                    ], in: BundleLayout.bundleFolder(ofScript: script))
             }
         }
         func listed(_ result: Shell.Result) -> [String] {

@@ -61,7 +61,9 @@ import Testing
         let target = workspace.root.appendingPathComponent("target.db")
 
         func apply(_ script: URL) throws -> Shell.Result {
-            try Shell.run(["sqlite3", "-bail", target.path], input: try String(contentsOf: script, encoding: .utf8))
+            try Shell.run(
+                ["sqlite3", "-bail", target.path], input: try String(contentsOf: script, encoding: .utf8),
+                in: BundleLayout.bundleFolder(ofScript: script))
         }
         // Bundle 2 does not apply on an empty target: its parent is bundle 1.
         let early = try apply(two.appendingPathComponent("sqlite/upsert.sql"))
@@ -105,10 +107,8 @@ import Testing
         #expect(again.status != 0)
         #expect(again.error.contains("is already applied to this target"))
 
-        let unguarded = try Shell.run([
-            "psql", postgres.conninfo, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f",
-            two.appendingPathComponent("postgres/rollback.sql").path
-        ])
+        let unguarded = try Shell.run(
+            ["psql", postgres.conninfo, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", "postgres/rollback.sql"], in: two)
         #expect(unguarded.error.contains("run this script as one transaction"))
         #expect(try postgresDump(postgres) == (try workspaceState(workspace)))
 
@@ -138,7 +138,7 @@ import Testing
                 "SHA256SUMS", "SHA256SUMS.sig", "changes/payments.ndjson", "changes/products.ndjson", "manifest.json",
                 "postgres/cutover-rollback.sql", "postgres/cutover.sql", "postgres/rollback.sql", "postgres/upsert.sql",
                 "postgres/verify.sql",
-                "report.html", "report.md",
+                "report.html", "report.md", "rows/payments.ndjson", "rows/products.ndjson",
                 "sqlite/cutover-rollback.sql", "sqlite/cutover.sql", "sqlite/rollback.sql", "sqlite/upsert.sql",
                 "sqlite/verify.sql",
                 "validation.json"

@@ -66,7 +66,8 @@ import Testing
         let folder = try Shell.extract(bundle)
         return try Shell.run(
             ["sqlite3", "-bail", database.path],
-            input: try String(contentsOf: folder.appendingPathComponent("sqlite/\(script).sql"), encoding: .utf8))
+            input: try String(contentsOf: folder.appendingPathComponent("sqlite/\(script).sql"), encoding: .utf8),
+            in: folder)
     }
 
     /// Runs a bundle's script as a site without Airlock does: `psql -X -v ON_ERROR_STOP=1 -1 -f SCRIPT`.

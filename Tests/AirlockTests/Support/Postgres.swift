@@ -1,5 +1,7 @@
 import Foundation
 
+@testable import AirlockSite
+
 /// The real PostgreSQL server the tests run against, named by `AIRLOCK_TEST_PG` (a libpq
 /// conninfo; `scripts/test` starts a throwaway server when it is unset). Each test gets a
 /// database of its own.
@@ -27,9 +29,12 @@ struct Postgres {
         return Postgres(conninfo: server + " dbname=\(name)")
     }
 
-    /// Runs a script file as the README says a site does: `psql -v ON_ERROR_STOP=1 -1 -f FILE`.
+    /// Runs a script file as the README says a site does, from the unpacked bundle's folder:
+    /// `psql -v ON_ERROR_STOP=1 -1 -f FILE`.
     func apply(_ script: URL) throws -> Shell.Result {
-        try Shell.run(["psql", conninfo, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-f", script.path])
+        try Shell.run(
+            ["psql", conninfo, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-f", script.path],
+            in: BundleLayout.bundleFolder(ofScript: script))
     }
 
     /// Rows as `a|b|c` lines, NULL as empty, in the given order.

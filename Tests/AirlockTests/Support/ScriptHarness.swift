@@ -60,6 +60,9 @@ final class ScriptHarness {
                 for row in snapshot[entity.name]! { try insert.execute(arguments: StatementArguments(row)) }
             }
             var writer = try BundleWriter(folder: scripts.folder)
+            for entity in changed {
+                try writer.add(BundleLayout.rows(of: entity.name)) { try ChangedRows(entity).write(to: $0, from: db) }
+            }
             for dialect in SQLDialect.allCases {
                 let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: entities, entities: changed)
                 let checksums = try Dictionary(
@@ -111,12 +114,14 @@ enum ScriptTarget {
         }
     }
 
-    /// `sqlite3 -bail TARGET < FILE` or `psql -v ON_ERROR_STOP=1 -1 -f FILE`.
+    /// `sqlite3 -bail TARGET < FILE` or `psql -v ON_ERROR_STOP=1 -1 -f FILE`, from the
+    /// unpacked bundle's folder.
     func run(_ script: URL) throws -> Shell.Result {
         switch self {
         case let .sqlite(path):
             return try Shell.run(
-                ["sqlite3", "-bail", path.path], input: try String(contentsOf: script, encoding: .utf8))
+                ["sqlite3", "-bail", path.path], input: try String(contentsOf: script, encoding: .utf8),
+                in: BundleLayout.bundleFolder(ofScript: script))
         case let .postgres(postgres): return try postgres.apply(script)
         }
     }

@@ -95,7 +95,7 @@ final class TrustFixture {
         for bundle in bundles {
             let folder = try Shell.extract(bundle)
             let script = try String(contentsOf: folder.appendingPathComponent("sqlite/upsert.sql"), encoding: .utf8)
-            let result = try Shell.run(["sqlite3", "-bail", target.path], input: script)
+            let result = try Shell.run(["sqlite3", "-bail", target.path], input: script, in: folder)
             guard result.status == 0 else { throw ShellError(description: "sqlite3: \(result.error)") }
         }
     }

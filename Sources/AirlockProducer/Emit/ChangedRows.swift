@@ -1,0 +1,91 @@
+import AirlockBase
+import AirlockSite
+import AirlockSpec
+import Foundation
+import GRDB
+
+/// One entity's `rows/ENTITY.ndjson` (`BundleLayout.rows(of:)`): the whole rows its
+/// upsert.sql and rollback.sql load, for every dialect, so that each changed row crosses the
+/// gap once instead of once per script and dialect.
+///
+/// Each line is a JSON array, built by SQLite: the image, then the row's values in the spec's
+/// column order as the workspace stores them (integers and booleans as numbers, booleans 0 and
+/// 1; decimals, timestamps and text as strings; NULL as null):
+///
+/// ```
+/// ["before","P-1","S1","Widget","12.50",1]    the row as the target holds it now (changed or deleted)
+/// ["after","P-1","S1","Widget","9.99",1]      the row as the upsert leaves it (changed or new)
+/// ```
+///
+/// Lines go in key order, a key's before-image just ahead of its new row: what gzip, which
+/// sees 32 KB back, compresses best.
+struct ChangedRows {
+    /// Which image of a row a line is; an upsert loads `before` as the rows it expects and
+    /// `after` as those it leaves, its rollback the other way round.
+    enum Image: String {
+        case before, after
+    }
+
+    let entity: EntitySpec
+
+    init(_ entity: EntitySpec) { self.entity = entity }
+
+    /// Writes every line to `url`, streaming rows out of the workspace.
+    func write(to url: URL, from db: Database) throws {
+        let out = try ScriptWriter(path: url)
+        // The first column is the line; the others are its key and image, for the order.
+        let cursor = try String.fetchCursor(db, sql: lines)
+        while let line = try cursor.next() { try out.line(line) }
+        try out.close()
+    }
+
+    // MARK: - Loading it on a target
+
+    /// Loads the member, by its path in the unpacked bundle, into the one-column temporary
+    /// table `table`, which the caller drops (verify.sql runs outside a transaction). psql's `\copy` in CSV mode with \x01 as quote and \x02 as delimiter,
+    /// bytes JSON text never holds raw, takes each line whole, and PostgreSQL parses it as
+    /// jsonb once; the `sqlite3` shell imports each line as text
+    /// (`SQLiteShellCommand.importLines`).
+    func load(into table: String, _ dialect: SQLDialect) -> [String] {
+        let member = BundleLayout.rows(of: entity.name)
+        switch dialect {
+        case .postgres:
+            return [
+                "CREATE TEMP TABLE \(table) (line jsonb);",
+                "\\copy \(table) (line) FROM \(dialect.literal(member)) WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
+            ]
+        case .sqlite:
+            return ["CREATE TEMP TABLE \(table) (line TEXT);"] + SQLiteShellCommand.importLines(member, into: table)
+        }
+    }
+
+    /// Fills `rows`, a table of the entity's columns in the spec's types, with the loaded
+    /// `lines`' rows of `image`.
+    func fill(_ rows: String, from lines: String, with image: Image, _ dialect: SQLDialect) -> String {
+        let element = { (index: Int) in
+            dialect == .postgres ? "r.line ->> \(index)" : "json_extract(r.line, '$[\(index)]')"
+        }
+        let values = entity.columns.enumerated().map { index, column in
+            dialect == .postgres ? "(\(element(index + 1)))::\(dialect.columnType(column.type))" : element(index + 1)
+        }
+        return
+            "INSERT INTO \(rows) (\(EntitySQL(entity, dialect).columns)) SELECT \(values.joined(separator: ", ")) FROM \(lines) AS r WHERE \(element(0)) = \(dialect.literal(image.rawValue));"
+    }
+
+    // MARK: - Writing it
+
+    private var lines: String {
+        let sql = EntitySQL(entity, .sqlite), diff = EntityDiff(entity)
+        let keys = entity.key.enumerated().map { "\(sql.name($0.element)) AS k\($0.offset)" }.joined(separator: ", ")
+        let order = entity.key.indices.map { "k\($0)" } + ["image"]
+        func arm(_ image: Image, rank: Int, rows: String) -> String {
+            "SELECT json_array('\(image.rawValue)', \(sql.columns)) AS line, \(keys), \(rank) AS image FROM (\(rows))"
+        }
+        return """
+            \(arm(.before, rank: 0, rows: diff.beforeImages))
+            UNION ALL
+            \(arm(.after, rank: 1, rows: diff.upsertRows))
+            ORDER BY \(order.joined(separator: ", "))
+            """
+    }
+}
