@@ -16,7 +16,7 @@ import Testing
             SHA3.sha256(Array("abc".utf8)).hexString
                 == "3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532")
         // Lengths around the 136-byte block, where padding changes shape.
-        for length in [135, 136, 137, 300] {
+        for length in [1, 135, 136, 137, 271, 272, 300] {
             let text = String((0..<length).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
             let shell = try Shell.run(["sqlite3", ":memory:", "SELECT lower(hex(sha3('\(text)', 256)))"]).output
             #expect(shell == SHA3.sha256(Array(text.utf8)).hexString + "\n", "length \(length)")
