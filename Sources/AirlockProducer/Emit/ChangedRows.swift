@@ -5,14 +5,17 @@ import Foundation
 import GRDB
 
 /// One entity's `rows/ENTITY.ndjson` (`BundleLayout.rows(of:)`): the whole rows its
-/// upsert.sql and rollback.sql load, for every dialect, so that each changed row crosses the
-/// gap once instead of once per script and dialect.
+/// upsert.sql and rollback.sql load, and verify.sql for its key listing, in every dialect, so
+/// that each changed row crosses the gap once instead of once per script and dialect.
 ///
-/// Each line is a JSON array, built by SQLite: the image, then the row's values in the spec's
-/// column order as the workspace stores them (integers and booleans as numbers, booleans 0 and
-/// 1; decimals, timestamps and text as strings; NULL as null):
+/// The first line names the bundle by its digest, so that a script run from another bundle's
+/// folder stops instead of applying that bundle's rows (`checkBundle`). Each other line is a
+/// JSON array, built by SQLite: the image, then the row's values in the spec's column order as
+/// the workspace stores them (integers and booleans as numbers, booleans 0 and 1; decimals,
+/// timestamps and text as strings; NULL as null):
 ///
 /// ```
+/// ["bundle","4f1c…"]                          the digest of the bundle's manifest.json
 /// ["before","P-1","S1","Widget","12.50",1]    the row as the target holds it now (changed or deleted)
 /// ["after","P-1","S1","Widget","9.99",1]      the row as the upsert leaves it (changed or new)
 /// ```
@@ -30,9 +33,15 @@ struct ChangedRows {
 
     init(_ entity: EntitySpec) { self.entity = entity }
 
-    /// Writes every line to `url`, streaming rows out of the workspace.
-    func write(to url: URL, from db: Database) throws {
+    /// The one-column temporary table a script loads the lines of the entity at `ordinal`
+    /// (its place in the script) into.
+    static func loadedTable(ordinal: Int) -> String { "airlock_rows_\(ordinal)" }
+
+    /// Writes every line to `url`, for the bundle of digest `bundle`, streaming rows out of
+    /// the workspace.
+    func write(to url: URL, bundle: String, from db: Database) throws {
         let out = try ScriptWriter(path: url)
+        try out.line(#"["bundle",""# + bundle + #""]"#)
         // The first column is the line; the others are its key and image, for the order.
         let cursor = try String.fetchCursor(db, sql: lines)
         while let line = try cursor.next() { try out.line(line) }
@@ -42,10 +51,11 @@ struct ChangedRows {
     // MARK: - Loading it on a target
 
     /// Loads the member, by its path in the unpacked bundle, into the one-column temporary
-    /// table `table`, which the caller drops (verify.sql runs outside a transaction). psql's `\copy` in CSV mode with \x01 as quote and \x02 as delimiter,
-    /// bytes JSON text never holds raw, takes each line whole, and PostgreSQL parses it as
-    /// jsonb once; the `sqlite3` shell imports each line as text
-    /// (`SQLiteShellCommand.importLines`).
+    /// table `table`, which the caller drops (verify.sql runs outside a transaction).
+    ///
+    /// psql's `\copy` in CSV mode with \x01 as quote and \x02 as delimiter, bytes JSON text
+    /// never holds raw, takes each line whole, and PostgreSQL parses it as jsonb once; the
+    /// `sqlite3` shell imports each line as text (`SQLiteShellCommand.importLines`).
     func load(into table: String, _ dialect: SQLDialect) -> [String] {
         let member = BundleLayout.rows(of: entity.name)
         switch dialect {
@@ -57,6 +67,21 @@ struct ChangedRows {
         case .sqlite:
             return ["CREATE TEMP TABLE \(table) (line TEXT);"] + SQLiteShellCommand.importLines(member, into: table)
         }
+    }
+
+    /// Stops the script, before anything changed, unless the member loaded into `table` is
+    /// that of the bundle of digest `bundle` (numbered `sequence`): run from another bundle's
+    /// folder, the script would find that bundle's rows under the same path.
+    func checkBundle(loaded table: String, bundle: String, sequence: String, _ dialect: SQLDialect) -> String {
+        let first = dialect == .postgres ? "r.line ->> 0" : "json_extract(r.line, '$[0]')"
+        let second = dialect == .postgres ? "r.line ->> 1" : "json_extract(r.line, '$[1]')"
+        let member = BundleLayout.rows(of: entity.name)
+        return LedgerStatements(dialect: dialect).refuse(
+            when:
+                "NOT EXISTS (SELECT 1 FROM \(table) AS r WHERE \(first) = 'bundle' AND \(second) = \(dialect.literal(bundle)))",
+            message:
+                "airlock: \(member) here is not bundle \(sequence)'s: run the script from the folder its bundle was unpacked into; nothing was changed",
+            label: table)
     }
 
     /// Fills `rows`, a table of the entity's columns in the spec's types, with the loaded

@@ -17,10 +17,11 @@ extension ScriptEmitter {
             try out.line(
                 "-- \(changes.entity.name): rows as the target holds them now (\(changes.oldTable)) and as this script leaves them (\(changes.newTable)), from \(BundleLayout.rows(of: changes.entity.name))."
             )
-            let member = ChangedRows(changes.entity), lines = "airlock_rows_\(changes.ordinal)"
+            let member = ChangedRows(changes.entity), lines = ChangedRows.loadedTable(ordinal: changes.ordinal)
             let statements =
                 changes.createTemporaryTables + member.load(into: lines, dialect)
                 + [
+                    member.checkBundle(loaded: lines, bundle: bundle.digest, sequence: bundle.paddedSequence, dialect),
                     member.fill(changes.oldTable, from: lines, with: old, dialect),
                     member.fill(changes.newTable, from: lines, with: new, dialect), "DROP TABLE \(lines);"
                 ]

@@ -22,7 +22,9 @@ extension ScriptEmitter {
             "-- Digest \(bundle.digest); parent \(bundle.parentDigest.isEmpty ? "(none)" : bundle.parentDigest).")
         switch dialect {
         case .postgres:
-            try out.line("-- Run: psql -v ON_ERROR_STOP=1 -1 -f \(file)")
+            try out.line(
+                "-- Run from the unpacked bundle's folder: psql -v ON_ERROR_STOP=1 -1 -f \(BundleLayout.scriptFolder(dialect))/\(file)"
+            )
             try out.line("\\set ON_ERROR_STOP on")
             // Airlock's errors are raised in its own functions; where in them is noise to a DBA.
             try out.line("\\set SHOW_CONTEXT never")
@@ -32,7 +34,9 @@ extension ScriptEmitter {
             try out.line("SET TRANSACTION ISOLATION LEVEL READ COMMITTED;")
             try out.line(ledger.requireSingleTransaction)
         case .sqlite:
-            try out.line("-- Run: sqlite3 -bail TARGET.db < \(file)")
+            try out.line(
+                "-- Run from the unpacked bundle's folder: sqlite3 -bail TARGET.db < \(BundleLayout.scriptFolder(dialect))/\(file)"
+            )
             try out.line(ScriptSwitches.sqliteBail)
             // Foreign keys are off by default in SQLite and cannot be switched inside a
             // transaction. A cutover replaces whole tables and checks every key itself at the end.

@@ -14,9 +14,10 @@ extension ScriptEmitter {
             "-- Airlock bundle \(bundle.paddedSequence) (\(bundle.id)): verify for \(dialect == .postgres ? "PostgreSQL" : "SQLite"), after apply."
         )
         try out.line(
-            dialect == .postgres
-                ? "-- Run: psql -v ON_ERROR_STOP=1 -f \(url.lastPathComponent)"
-                : "-- Run: sqlite3 -bail TARGET.db < \(url.lastPathComponent)")
+            "-- Run from the unpacked bundle's folder: "
+                + (dialect == .postgres
+                    ? "psql -v ON_ERROR_STOP=1 -f \(BundleLayout.script(.verify, for: dialect))"
+                    : "sqlite3 -bail TARGET.db < \(BundleLayout.script(.verify, for: dialect))"))
         switch dialect {
         case .postgres:
             try out.line("\\set ON_ERROR_STOP on")
@@ -58,7 +59,8 @@ extension ScriptEmitter {
         if dialect == .postgres { try out.line("\\if :{?\(name)}") }
         let on = dialect == .postgres ? "TRUE" : "coalesce(@\(name), 0)"
         for (index, entity) in entities.enumerated() {
-            try VerifyKeyListing(entity: entity, dialect: dialect, ordinal: index + 1).write(out, on: on, db: db)
+            try VerifyKeyListing(entity: entity, dialect: dialect, ordinal: index + 1, bundle: bundle).write(
+                out, on: on, db: db)
         }
         if dialect == .postgres { try out.line("\\endif") }
     }

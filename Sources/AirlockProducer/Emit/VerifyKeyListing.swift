@@ -1,4 +1,5 @@
 import AirlockBase
+import AirlockSite
 import AirlockSpec
 import Crypto
 import GRDB
@@ -23,12 +24,13 @@ struct VerifyKeyListing {
     let dialect: SQLDialect
     /// The entity's place in the script, which names its temporary tables.
     let ordinal: Int
+    let bundle: BundleIdentity
 
     /// Keys of each group listed when the group differs.
     static let keysPerGroup = 20
 
     private var changed: String { "airlock_changed_\(ordinal)" }
-    private var lines: String { "airlock_rows_\(ordinal)" }
+    private var lines: String { ChangedRows.loadedTable(ordinal: ordinal) }
     private var after: String { "airlock_after_\(ordinal)" }
     private var before: String { "airlock_before_\(ordinal)" }
     private var groups: String { "airlock_groups_\(ordinal)" }
@@ -67,6 +69,7 @@ struct VerifyKeyListing {
         try out.line("CREATE TEMP TABLE \(changed) (key TEXT PRIMARY KEY, h TEXT);")
         for table in [after, before] { try out.line("CREATE TEMP TABLE \(table) \(definition);") }
         for statement in member.load(into: lines, dialect) { try out.line(statement) }
+        try out.line(member.checkBundle(loaded: lines, bundle: bundle.digest, sequence: bundle.paddedSequence, dialect))
         try out.line(member.fill(after, from: lines, with: .after, dialect))
         try out.line(member.fill(before, from: lines, with: .before, dialect))
         try out.line(

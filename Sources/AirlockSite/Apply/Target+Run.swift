@@ -131,15 +131,17 @@ extension Target {
         }
         defer { try? handle.close() }
         let insert = try db.makeStatement(sql: "INSERT INTO \(table) VALUES (?)")
-        var rest = Data()
+        // Bytes of lines not yet ended; each byte is searched for the end of its line once.
+        var rest: [UInt8] = []
         while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty {
-            rest.append(block)
-            var start = rest.startIndex
-            while let end = rest[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            var start = 0, searched = rest.count
+            rest += block
+            while let end = rest[searched...].firstIndex(of: UInt8(ascii: "\n")) {
                 try insert.execute(arguments: [String(decoding: rest[start..<end], as: UTF8.self)])
                 start = end + 1
+                searched = start
             }
-            rest = Data(rest[start...])
+            if start > 0 { rest.removeFirst(start) }
         }
         if !rest.isEmpty { try insert.execute(arguments: [String(decoding: rest, as: UTF8.self)]) }
     }

@@ -73,6 +73,13 @@ import Testing
         #expect(try apply(one.appendingPathComponent("sqlite/upsert.sql")).status == 0)
         let afterOne = try sqliteDump(target)
         #expect(afterOne == firstState)
+        // Run from bundle 1's folder, bundle 2's script finds bundle 1's rows there and stops.
+        let elsewhere = try Shell.run(
+            ["sqlite3", "-bail", target.path],
+            input: try String(contentsOf: two.appendingPathComponent("sqlite/upsert.sql"), encoding: .utf8), in: one)
+        #expect(elsewhere.status != 0)
+        #expect(elsewhere.error.contains("rows/products.ndjson here is not bundle 000002's"), "\(elsewhere.error)")
+        #expect(try sqliteDump(target) == afterOne)
         #expect(try apply(two.appendingPathComponent("sqlite/upsert.sql")).status == 0)
         #expect(try sqliteDump(target) == (try workspaceState(workspace)))
 
@@ -100,6 +107,14 @@ import Testing
         #expect(try postgres.apply(one.appendingPathComponent("postgres/upsert.sql")).status == 0)
         let afterOne = try postgresDump(postgres)
         #expect(afterOne == firstState)
+        let elsewhere = try Shell.run(
+            [
+                "psql", postgres.conninfo, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-f",
+                two.appendingPathComponent("postgres/upsert.sql").path
+            ], in: one)
+        #expect(elsewhere.status != 0)
+        #expect(elsewhere.error.contains("rows/products.ndjson here is not bundle 000002's"), "\(elsewhere.error)")
+        #expect(try postgresDump(postgres) == afterOne)
         #expect(try postgres.apply(two.appendingPathComponent("postgres/upsert.sql")).status == 0)
         #expect(try postgresDump(postgres) == (try workspaceState(workspace)))
 

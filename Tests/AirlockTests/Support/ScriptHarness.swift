@@ -61,7 +61,9 @@ final class ScriptHarness {
             }
             var writer = try BundleWriter(folder: scripts.folder)
             for entity in changed {
-                try writer.add(BundleLayout.rows(of: entity.name)) { try ChangedRows(entity).write(to: $0, from: db) }
+                try writer.add(BundleLayout.rows(of: entity.name)) {
+                    try ChangedRows(entity).write(to: $0, bundle: identity.digest, from: db)
+                }
             }
             for dialect in SQLDialect.allCases {
                 let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: entities, entities: changed)
