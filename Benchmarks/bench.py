@@ -226,14 +226,21 @@ class Bench:
         if not server:
             return
         cutover_path = os.path.join(self.postgres_bundle(n, full=True), "postgres", "cutover.sql")
-        with open(cutover_path) as f:
-            cutover = f.read()
-        create_table = products_table(cutover)
-        block = re.search(r'^COPY "products__staging_000001" \((.*?)\) FROM STDIN;\n(.*?)^\\\.$', cutover, re.M | re.S)
-        data_path = self.path("cutover-rows.txt")
-        with open(data_path, "w") as f:
-            f.write(block.group(2))
-        copy = f"\\copy \"products\" ({block.group(1)}) FROM '{data_path}'"
+        # Read line by line: a Python holding the whole script would count in the peak RSS of
+        # every later child (the kernel reports a vforked child's maximum with its parent's).
+        header, columns, data_path = [], None, self.path("cutover-rows.txt")
+        with open(cutover_path) as script, open(data_path, "w") as data:
+            for line in script:
+                if columns is None:
+                    header.append(line)
+                    copy = re.match(r'^COPY "products__staging_000001" \((.*?)\) FROM STDIN;$', line)
+                    columns = copy.group(1) if copy else None
+                elif line == "\\.\n":
+                    break
+                else:
+                    data.write(line)
+        create_table = products_table("".join(header))
+        copy = f"\\copy \"products\" ({columns}) FROM '{data_path}'"
         self.race_on_postgres(server, case, 1.3, ["-1", "-f", cutover_path], ["-1", "-c", copy], setup=create_table)
 
     def print_table(self):

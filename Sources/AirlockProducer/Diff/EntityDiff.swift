@@ -19,6 +19,11 @@ struct EntityDiff {
     /// True where a snapshot row differs from its baseline row (NULL-safe).
     var rowDiffers: String { tables.sql.valuesDiffer("s", "b") }
 
+    /// True for a snapshot row `s` the baseline holds as it is: one the bundle leaves unchanged.
+    var unchangedRow: String {
+        "EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch) AND NOT (\(rowDiffers)))"
+    }
+
     private func columns(of alias: String) -> String { tables.sql.columns(of: alias) }
 
     private var keyOrder: String { tables.sql.key }

@@ -8,7 +8,7 @@ extension ScriptEmitter {
     /// Compares each changed entity's table with the bundle: row count and content checksum
     /// of the entity's columns (a table's other columns are the site's). It reads only; run it
     /// after applying the bundle, before a later one changes the tables.
-    func writeVerify(to url: URL, checksums: [String: String], db: Database) throws {
+    func writeVerify(to url: URL, hashes: [String: SnapshotHashes]) throws {
         let out = try ScriptWriter(path: url)
         try out.line(
             "-- Airlock bundle \(bundle.paddedSequence) (\(bundle.id)): verify for \(dialect == .postgres ? "PostgreSQL" : "SQLite"), after apply."
@@ -28,7 +28,7 @@ extension ScriptEmitter {
             try out.line(ScriptSwitches.sqliteBail)
         }
         let rows = entities.map { entity in
-            "SELECT \(dialect.literal(entity.name)) AS entity, (\(TableChecksum(entity: entity).query(dialect, table: EntitySQL(entity, dialect).targetTable))) AS actual, \(dialect.literal(checksums[entity.name] ?? "")) AS expected"
+            "SELECT \(dialect.literal(entity.name)) AS entity, (\(TableChecksum(entity: entity).query(dialect, table: EntitySQL(entity, dialect).targetTable))) AS actual, \(dialect.literal(hashes[entity.name]?.checksums[dialect] ?? "")) AS expected"
         }
         // A bundle whose one change is an entity removed changes no table's rows: nothing to compare.
         let none = ["entity", "actual", "expected"].map { "CAST(NULL AS TEXT) AS \($0)" }.joined(separator: ", ")
@@ -40,7 +40,7 @@ extension ScriptEmitter {
               ELSE 'DIFFERS: the table has ' || actual || ', bundle \(bundle.paddedSequence) expects ' || expected || ' (rows:checksum)' END
             FROM airlock_verify ORDER BY entity;
             """)
-        try writeKeyListing(out, db: db)
+        try writeKeyListing(out, hashes: hashes)
         try out.line(
             ledger.refuse(
                 when: "EXISTS (SELECT 1 FROM airlock_verify WHERE actual <> expected)",
@@ -54,13 +54,14 @@ extension ScriptEmitter {
     /// On request (`ScriptSwitches.listKeys`: `psql -v airlock_keys=1`, or `sqlite3 -cmd
     /// '.parameter set @airlock_keys 1'`), names what differs from the bundle in each table
     /// (`VerifyKeyListing`); unasked, it prints nothing more than before.
-    private func writeKeyListing(_ out: ScriptWriter, db: Database) throws {
+    private func writeKeyListing(_ out: ScriptWriter, hashes: [String: SnapshotHashes]) throws {
         let name = ScriptSwitches.listKeys
         if dialect == .postgres { try out.line("\\if :{?\(name)}") }
         let on = dialect == .postgres ? "TRUE" : "coalesce(@\(name), 0)"
         for (index, entity) in entities.enumerated() {
-            try VerifyKeyListing(entity: entity, dialect: dialect, ordinal: index + 1, bundle: bundle).write(
-                out, on: on, db: db)
+            let groups = hashes[entity.name]?.groups[dialect] ?? SnapshotHashes.Groups()
+            try VerifyKeyListing(entity: entity, dialect: dialect, ordinal: index + 1, bundle: bundle, groups: groups)
+                .write(out, on: on)
         }
         if dialect == .postgres { try out.line("\\endif") }
     }

@@ -56,10 +56,11 @@ struct ScriptEmitter {
         var nullable: [String: [String]] = [:]
     }
 
-    /// Adds `scripts` of this dialect to the bundle; `checksums` are what `verify.sql` expects
-    /// of each changed entity's table (`TableChecksum`).
+    /// Adds `scripts` of this dialect to the bundle; `hashes` are what `verify.sql` expects of
+    /// each changed entity's table (`TableChecksum.hashes`), by entity name.
     func write(
-        _ scripts: [BundleScript], into writer: inout BundleWriter, from db: Database, checksums: [String: String]
+        _ scripts: [BundleScript], into writer: inout BundleWriter, from db: Database,
+        hashes: [String: SnapshotHashes]
     ) throws {
         let facts = try rowFacts(in: db)
         for script in scripts {
@@ -69,7 +70,7 @@ struct ScriptEmitter {
                 case .rollback: try writeRollback(to: url, from: db, facts: facts)
                 case .cutover: try writeCutover(to: url, from: db, facts: facts)
                 case .cutoverRollback: try writeCutoverRollback(to: url, from: db)
-                case .verify: try writeVerify(to: url, checksums: checksums, db: db)
+                case .verify: try writeVerify(to: url, hashes: hashes)
                 }
             }
         }

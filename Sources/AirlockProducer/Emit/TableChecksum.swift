@@ -1,6 +1,5 @@
 import AirlockBase
 import AirlockSpec
-import Crypto
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -35,37 +34,62 @@ struct TableChecksum {
     }
 
     /// What `query(dialect, table:)` gives on a target of each dialect holding exactly the rows
-    /// of the workspace's `table`, from one pass over it.
+    /// of the workspace's `table`, and the sums per group of keys of the rows SQL condition
+    /// `grouping` holds for (the table's row called `s` in it), from one pass over it.
     ///
     /// The same row texts and sums as the shell's query, built in Swift from each value's
     /// bytes in place (SQL concatenation and hex digits picked one by one cost SQLite 13 µs a
     /// row: 100k rows, 2.6 s for both dialects) and hashed on another thread meanwhile
     /// (`ChecksumHasher`).
-    func expected(table: String, in db: Database) throws -> [SQLDialect: String] {
+    func hashes(of table: String, grouping: String = "0", in db: Database) throws -> SnapshotHashes {
         let hasher = ChecksumHasher()
         var batch = ChecksumHasher.Batch()
-        try forEachRowLine(of: table, in: db) { line, _ in
-            batch.append(line)
+        var key: [UInt8] = []
+        let keyColumns = self.keyColumns, groupedColumn = Int32(entity.columns.count)
+        try forEachRowLine(of: table, marking: grouping, in: db) { line, raw in
+            var groups: (postgres: UInt8, sqlite: UInt8)?
+            if sqlite3_column_int(raw, groupedColumn) != 0 {
+                keyText(raw, keyColumns, into: &key)
+                groups = ChecksumHasher.groups(of: key)
+            }
+            batch.append(line: line, groups: groups)
             if batch.isFull {
                 hasher.hash(batch)
                 batch = ChecksumHasher.Batch()
             }
         }
         hasher.hash(batch)
-        return hasher.checksums()
+        return hasher.result()
+    }
+
+    /// Each key column's name and place among the entity's columns.
+    private var keyColumns: [(name: String, column: Int32)] {
+        entity.key.map { name in (name, Int32(entity.columns.firstIndex { $0.name == name }!)) }
+    }
+
+    /// The key text of the current row of `raw` (`product_id=P-100`, `order_id=O-1, line=2`),
+    /// as `rowQuery` names a row on a target.
+    private func keyText(_ raw: OpaquePointer, _ keyColumns: [(name: String, column: Int32)], into key: inout [UInt8]) {
+        key.removeAll(keepingCapacity: true)
+        for (index, (name, column)) in keyColumns.enumerated() {
+            if index > 0 { key += ", ".utf8 }
+            key += name.utf8
+            key.append(UInt8(ascii: "="))
+            if let text = Self.text(raw, column) { key += text } else { key += "NULL".utf8 }
+        }
     }
 
     /// Hands `body` each row of the workspace's `table` as its canonical text (`line`: the same
     /// bytes the shells' queries hash) and the statement, whose columns are the row's values
     /// as text in spec order, each read in place rather than copied into a `String`.
-    /// With `condition`, only the rows it holds for (the table's row is called `s` in it).
+    /// The statement's column after the row's values is the value of SQL condition `mark`
+    /// for the row, which is called `s` in it.
     private func forEachRowLine(
-        of table: String, where condition: String? = nil, in db: Database,
+        of table: String, marking mark: String, in db: Database,
         _ body: (_ line: [UInt8], _ row: OpaquePointer) throws -> Void
     ) throws {
-        let filter = condition.map { " WHERE \($0)" } ?? ""
-        let statement = try db.makeStatement(
-            sql: "SELECT \(workspaceTexts.joined(separator: ", ")) FROM \(table) AS s\(filter)")
+        let selected = workspaceTexts + ["(\(mark))"]
+        let statement = try db.makeStatement(sql: "SELECT \(selected.joined(separator: ", ")) FROM \(table) AS s")
         let raw = statement.sqliteStatement
         let rows = try Row.fetchCursor(statement)
         var line: [UInt8] = []
@@ -90,30 +114,6 @@ struct TableChecksum {
         guard sqlite3_column_type(raw, column) != SQLITE_NULL else { return nil }
         return UnsafeBufferPointer(
             start: sqlite3_column_text(raw, column), count: Int(sqlite3_column_bytes(raw, column)))
-    }
-
-    /// Hands each row of the workspace's `table` (those `condition` holds for, the row called
-    /// `s` in it) to `body` as `verify.sql` names it when asked for the keys that differ: its
-    /// key text (`product_id=P-100`), the first 16 hex digits (lower case) of its row hash in
-    /// `dialect`, as `rowQuery` computes them on a target. One row at a time: a table of any
-    /// size takes the same memory.
-    func forEachRowHash(
-        table: String, where condition: String, in db: Database, dialect: SQLDialect,
-        _ body: (_ key: String, _ hash: String) throws -> Void
-    ) throws {
-        let keyColumns = entity.key.map { name in (name, Int32(entity.columns.firstIndex { $0.name == name }!)) }
-        var key: [UInt8] = []
-        try forEachRowLine(of: table, where: condition, in: db) { line, raw in
-            let hash = dialect == .postgres ? Array(SHA256.hash(data: line)) : SHA3.sha256(line)
-            key.removeAll(keepingCapacity: true)
-            for (index, (name, column)) in keyColumns.enumerated() {
-                if index > 0 { key += ", ".utf8 }
-                key += name.utf8
-                key.append(UInt8(ascii: "="))
-                if let text = Self.text(raw, column) { key += text } else { key += "NULL".utf8 }
-            }
-            try body(String(decoding: key, as: UTF8.self), hash.prefix(8).hexString)
-        }
     }
 
     /// SQL: each row of `table` on a target as `key` (`product_id=P-100`) and `h`, the first 16

@@ -1,8 +1,6 @@
 import AirlockBase
 import AirlockSite
 import AirlockSpec
-import Crypto
-import GRDB
 
 /// What `verify.sql` prints on request (`ScriptSwitches.listKeys`) about one entity's table
 /// when it differs from the bundle, carrying data that costs what the change costs, not what
@@ -25,6 +23,9 @@ struct VerifyKeyListing {
     /// The entity's place in the script, which names its temporary tables.
     let ordinal: Int
     let bundle: BundleIdentity
+    /// The unchanged rows of the snapshot per key group in this dialect
+    /// (`TableChecksum.hashes` with `EntityDiff.unchangedRow`).
+    let groups: SnapshotHashes.Groups
 
     /// Keys of each group listed when the group differs.
     static let keysPerGroup = 20
@@ -33,29 +34,18 @@ struct VerifyKeyListing {
     private var lines: String { ChangedRows.loadedTable(ordinal: ordinal) }
     private var after: String { "airlock_after_\(ordinal)" }
     private var before: String { "airlock_before_\(ordinal)" }
-    private var groups: String { "airlock_groups_\(ordinal)" }
+    private var groupsTable: String { "airlock_groups_\(ordinal)" }
     private var found: String { "airlock_found_\(ordinal)" }
     private var foundGroups: String { "airlock_found_groups_\(ordinal)" }
 
     /// Writes the listing; `on` is the SQL condition that says it was asked for.
-    func write(_ out: ScriptWriter, on: String, db: Database) throws {
+    func write(_ out: ScriptWriter, on: String) throws {
         let checksum = TableChecksum(entity: entity)
-        let tables = EntityTables(entity)
-        let diff = EntityDiff(entity)
-        let unchanged =
-            "EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(diff.keyMatch) AND NOT (\(diff.rowDiffers)))"
         try writeChangedKeys(out, on: on, checksum: checksum)
-        // One pass over the unchanged rows of the snapshot, each summed in its group.
-        var sums: [String: (rows: Int, sum: Int64)] = [:]
-        try checksum.forEachRowHash(table: tables.snapshot, where: unchanged, in: db, dialect: dialect) { key, hash in
-            let group = groupOf(key)
-            sums[group, default: (0, 0)].rows += 1
-            sums[group, default: (0, 0)].sum += Int64(hash.prefix(8), radix: 16)!
-        }
-        try out.line("CREATE TEMP TABLE \(groups) (g TEXT, n BIGINT, s BIGINT);")
-        var groupValues = Batch(out: out, insert: "INSERT INTO \(groups) (g, n, s)", on: on)
-        for (group, total) in sums.sorted(by: { $0.key < $1.key }) {
-            try groupValues.add("('\(group)', \(total.rows), \(total.sum))")
+        try out.line("CREATE TEMP TABLE \(groupsTable) (g TEXT, n BIGINT, s BIGINT);")
+        var groupValues = Batch(out: out, insert: "INSERT INTO \(groupsTable) (g, n, s)", on: on)
+        for group in 0..<256 where groups.rows[group] > 0 {
+            try groupValues.add("('\([UInt8(group)].hexString)', \(groups.rows[group]), \(groups.sums[group]))")
         }
         try groupValues.flush()
         try writeComparison(out, on: on, checksum: checksum)
@@ -105,18 +95,13 @@ struct VerifyKeyListing {
             UNION ALL
             SELECT \(label) || 'rows this bundle did not change differ among the keys of group ' || x.g || ' (the table has '
               || coalesce(f.n, 0) || ' there, the bundle expects ' || coalesce(e.n, 0) || ')' || coalesce(': ' || \(keys), '')
-            FROM (SELECT g FROM \(groups) UNION SELECT g FROM \(foundGroups)) AS x
-            LEFT JOIN \(groups) AS e ON e.g = x.g LEFT JOIN \(foundGroups) AS f ON f.g = x.g
+            FROM (SELECT g FROM \(groupsTable) UNION SELECT g FROM \(foundGroups)) AS x
+            LEFT JOIN \(groupsTable) AS e ON e.g = x.g LEFT JOIN \(foundGroups) AS f ON f.g = x.g
             WHERE coalesce(e.n, 0) <> coalesce(f.n, 0) OR coalesce(e.s, 0) <> coalesce(f.s, 0)
             ORDER BY 1;
             """)
-        try out.line("DROP TABLE \(foundGroups);\nDROP TABLE \(found);\nDROP TABLE \(groups);\nDROP TABLE \(changed);")
-    }
-
-    /// The group of a key text, as `groupExpression` computes it on a target.
-    private func groupOf(_ key: String) -> String {
-        let hash = dialect == .postgres ? Array(SHA256.hash(data: Array(key.utf8))) : SHA3.sha256(Array(key.utf8))
-        return hash.prefix(1).hexString
+        try out.line(
+            "DROP TABLE \(foundGroups);\nDROP TABLE \(found);\nDROP TABLE \(groupsTable);\nDROP TABLE \(changed);")
     }
 
     /// SQL: the first two hex digits (lower case) of the hash of the key text `key`.

@@ -38,7 +38,7 @@ struct BundleStager {
         throws -> Staged
     {
         let position = try position ?? ChainPosition.next(in: db)
-        let (manifest, cursors) = try makeManifest(for: drop, at: position, in: db)
+        let (manifest, cursors, hashes) = try makeManifest(for: drop, at: position, in: db)
         let name = position.fileStem
         var writer = try BundleWriter(folder: staging.appendingPathComponent(name))
         defer { writer.discard() }
@@ -63,7 +63,7 @@ struct BundleStager {
             try timer.time("emit", ["dialect": "\(dialect.rawValue)"]) {
                 try emitter.write(
                     BundleScript.allCases.filter { manifest.carries($0, for: dialect) }, into: &writer, from: db,
-                    checksums: manifest.checksums(for: dialect))
+                    hashes: hashes)
             }
             stepDone()
         }
@@ -96,9 +96,10 @@ struct BundleStager {
 
     /// The manifest of the bundle at `position`: sequence, parent, sources (a pulled file of a
     /// regular bundle with the cursor mark the bundle commits), and per entity its rows, counts
-    /// and the checksums `verify.sql` expects.
+    /// and the checksums `verify.sql` expects; with the pull cursors it moves and each entity's
+    /// snapshot hashes, by name, for the scripts.
     private func makeManifest(for drop: DropRun.Result, at position: ChainPosition, in db: Database) throws
-        -> (Manifest, [PullCursor])
+        -> (Manifest, [PullCursor], [String: SnapshotHashes])
     {
         let (sequence, parent) = (position.sequence, position.parent)
         var sources = position.sources
@@ -114,6 +115,7 @@ struct BundleStager {
             sources[index].cursor?.committed = cursors.first { $0.entity == entity }?.mark
         }
         var entities: [Manifest.Entity] = []
+        var hashes: [String: SnapshotHashes] = [:]
         for (index, entity) in drop.entities.enumerated() {
             progress?(
                 ProgressUpdate(
@@ -121,9 +123,12 @@ struct BundleStager {
                     unit: .steps))
             let snapshot = EntityTables(entity).snapshot
             let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(snapshot)") ?? 0
-            let checksums = try timer.time("table checksums", ["entity": "\(entity.name)"]) {
-                try TableChecksum(entity: entity).expected(table: snapshot, in: db)
+            let snapshotHashes = try timer.time("table checksums", ["entity": "\(entity.name)"]) {
+                try TableChecksum(entity: entity).hashes(
+                    of: snapshot, grouping: EntityDiff(entity).unchangedRow, in: db)
             }
+            hashes[entity.name] = snapshotHashes
+            let checksums = snapshotHashes.checksums
             entities.append(
                 .init(
                     name: entity.name, key: entity.key, rows: rows, counts: drop.counts[entity.name]!,
@@ -158,7 +163,7 @@ struct BundleStager {
         manifest.signatures = spec.producerSignatures > 1 ? spec.producerSignatures : nil
         manifest.targets = spec.targets
         manifest.delivery = Self.delivery(of: drop, at: position)
-        return (manifest, cursors)
+        return (manifest, cursors, hashes)
     }
 
     /// The methods the bundle's scripts deliver by: each that an entity whose rows or table it

@@ -213,7 +213,7 @@ struct RecoveryWalk {
     {
         let snapshot = EntityTables(entity).snapshot
         let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(snapshot)") ?? 0
-        let checksum = try TableChecksum(entity: entity).expected(table: snapshot, in: db)[.sqlite]
+        let checksum = try TableChecksum(entity: entity).hashes(of: snapshot, in: db).checksums[.sqlite]
         guard rows == recorded.rows, checksum == recorded.checksums?[SQLDialect.sqlite.rawValue] else {
             throw RecoverError.rowsDiffer(
                 entity: entity.name, bundle: bundle,

@@ -247,14 +247,6 @@ package struct Manifest: Codable, Equatable, Sendable {
         }
     }
 
-    /// Each entity's expected checksum on a `dialect` target.
-    package func checksums(for dialect: SQLDialect) -> [String: String] {
-        Dictionary(
-            uniqueKeysWithValues: entities.compactMap { entity in
-                entity.checksums?[dialect.rawValue].map { (entity.name, $0) }
-            })
-    }
-
     package func encoded() throws -> Data { try CanonicalJSON.encode(self) }
 
     /// The dialects the bundle carries scripts for.

@@ -60,6 +60,14 @@ final class ScriptHarness {
                 for row in snapshot[entity.name]! { try insert.execute(arguments: StatementArguments(row)) }
             }
             var writer = try BundleWriter(folder: scripts.folder)
+            let hashes = try Dictionary(
+                uniqueKeysWithValues: changed.map {
+                    (
+                        $0.name,
+                        try TableChecksum(entity: $0).hashes(
+                            of: EntityTables($0).snapshot, grouping: EntityDiff($0).unchangedRow, in: db)
+                    )
+                })
             for entity in changed {
                 try writer.add(BundleLayout.rows(of: entity.name)) {
                     try ChangedRows(entity).write(to: $0, bundle: identity.digest, from: db)
@@ -67,15 +75,7 @@ final class ScriptHarness {
             }
             for dialect in SQLDialect.allCases {
                 let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: entities, entities: changed)
-                let checksums = try Dictionary(
-                    uniqueKeysWithValues: changed.map { entity in
-                        (
-                            entity.name,
-                            try TableChecksum(entity: entity).expected(table: EntityTables(entity).snapshot, in: db)[
-                                dialect]!
-                        )
-                    })
-                try emitter.write(BundleScript.allCases, into: &writer, from: db, checksums: checksums)
+                try emitter.write(BundleScript.allCases, into: &writer, from: db, hashes: hashes)
             }
             for entity in changed { try EntityDiff(entity).promote(bundle: sequence, in: db) }
         }
