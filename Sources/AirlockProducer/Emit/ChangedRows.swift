@@ -9,13 +9,14 @@ import GRDB
 /// that each changed row crosses the gap once instead of once per script and dialect.
 ///
 /// The first line names the bundle by its digest, so that a script run from another bundle's
-/// folder stops instead of applying that bundle's rows (`checkBundle`). Each other line is a
+/// folder stops instead of applying that bundle's rows (`checkBundle`), and the columns the
+/// values follow, so that the file reads without the spec. Each other line is a
 /// JSON array, built by SQLite: the image, then the row's values in the spec's column order as
 /// the workspace stores them (integers and booleans as numbers, booleans 0 and 1; decimals,
 /// timestamps and text as strings; NULL as null):
 ///
 /// ```
-/// ["bundle","4f1c…"]                          the digest of the bundle's manifest.json
+/// ["bundle","4f1c…",["sku","supplier","name","price","active"]]   digest of manifest.json, columns
 /// ["before","P-1","S1","Widget","12.50",1]    the row as the target holds it now (changed or deleted)
 /// ["after","P-1","S1","Widget","9.99",1]      the row as the upsert leaves it (changed or new)
 /// ```
@@ -41,7 +42,9 @@ struct ChangedRows {
     /// the workspace.
     func write(to url: URL, bundle: String, from db: Database) throws {
         let out = try ScriptWriter(path: url)
-        try out.line(#"["bundle",""# + bundle + #""]"#)
+        // A digest is hex and column names are identifiers (the spec checks): no JSON escapes.
+        let columns = entity.columns.map { "\"\($0.name)\"" }.joined(separator: ",")
+        try out.line("[\"bundle\",\"\(bundle)\",[\(columns)]]")
         // The first column is the line; the others are its key and image, for the order.
         let cursor = try String.fetchCursor(db, sql: lines)
         while let line = try cursor.next() { try out.line(line) }

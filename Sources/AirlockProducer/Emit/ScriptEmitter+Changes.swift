@@ -15,7 +15,7 @@ extension ScriptEmitter {
     func writeLoads(_ out: ScriptWriter, old: ChangedRows.Image, new: ChangedRows.Image) throws {
         for (changes, check) in zip(changeSets, checks) {
             try out.line(
-                "-- \(changes.entity.name): rows as the target holds them now (\(changes.oldTable)) and as this script leaves them (\(changes.newTable)), from \(BundleLayout.rows(of: changes.entity.name))."
+                "-- \(changes.entity.name): rows as the target holds them now (\(changes.oldTable)) and as this script leaves them (\(changes.newTable)), from \(BundleLayout.rows(of: changes.entity.name)), a path relative to the folder the script runs in: run it from the folder the bundle was unpacked into."
             )
             let member = ChangedRows(changes.entity), lines = ChangedRows.loadedTable(ordinal: changes.ordinal)
             let statements =

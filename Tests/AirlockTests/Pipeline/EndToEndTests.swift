@@ -70,6 +70,13 @@ import Testing
         #expect(early.status != 0)
         #expect(early.error.contains("applies on top of bundle digest"))
 
+        // The rows member names its bundle (the digest of manifest.json) and the columns its values follow.
+        let member = try String(contentsOf: one.appendingPathComponent("rows/products.ndjson"), encoding: .utf8)
+        let header = try JSONSerialization.jsonObject(with: Data(member.prefix { $0 != "\n" }.utf8)) as? [Any]
+        let manifestDigest = try Shell.run(["sha256sum", one.appendingPathComponent("manifest.json").path]).output
+        #expect(header?[0] as? String == "bundle")
+        #expect(manifestDigest.hasPrefix(header?[1] as? String ?? "-"), "\(member.prefix(200))")
+        #expect((header?[2] as? [String])?.first == "product_id", "\(member.prefix(200))")
         #expect(try apply(one.appendingPathComponent("sqlite/upsert.sql")).status == 0)
         let afterOne = try sqliteDump(target)
         #expect(afterOne == firstState)
