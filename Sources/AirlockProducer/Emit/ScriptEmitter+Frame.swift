@@ -52,13 +52,22 @@ extension ScriptEmitter {
         try out.close()
     }
 
-    /// Refuses a re-apply and a target whose last bundle is not this one's parent.
+    /// Refuses a re-apply and a target whose last bundle is not this one's parent (saying so
+    /// apart when the target has none yet).
     func writeApplyGuards(_ out: ScriptWriter) throws {
         try out.line(
             ledger.refuse(
                 when: "\(ledger.head) = \(dialect.literal(bundle.appliedDigest))",
                 message: "airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) is already applied to this target",
                 label: "reapply"))
+        if !bundle.parentDigest.isEmpty {
+            try out.line(
+                ledger.refuse(
+                    when: "\(ledger.head) = ''",
+                    message:
+                        "airlock: bundle \(bundle.paddedSequence) applies on top of \(parentDescription); this target has no bundle applied yet: apply the bundles before it first",
+                    label: "first"))
+        }
         try out.line(
             ledger.refuse(
                 when: "\(ledger.head) <> \(dialect.literal(bundle.parentDigest))",

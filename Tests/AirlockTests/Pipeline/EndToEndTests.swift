@@ -69,6 +69,7 @@ import Testing
         let early = try apply(two.appendingPathComponent("sqlite/upsert.sql"))
         #expect(early.status != 0)
         #expect(early.error.contains("applies on top of bundle digest"))
+        #expect(early.error.contains("this target has no bundle applied yet"), "\(early.error)")
 
         // The rows member names its bundle (the digest of manifest.json) and the columns its values follow.
         let member = try String(contentsOf: one.appendingPathComponent("rows/products.ndjson"), encoding: .utf8)
