@@ -24,7 +24,7 @@ struct ScriptEmitter {
     /// their rollbacks undo after they restore rows (`ScriptEmitter+Schema`).
     var migrations: [EntityMigration] = []
 
-    /// Rows per multi-row INSERT when SQLite loads the temporary tables.
+    /// Rows per multi-row INSERT when an SQLite cutover loads its staging tables.
     static let rowsPerStatement = 500
 
     var ledger: LedgerStatements { LedgerStatements(dialect: dialect) }

@@ -43,11 +43,15 @@ struct VerifyKeyListing {
         let checksum = TableChecksum(entity: entity)
         try writeChangedKeys(out, on: on, checksum: checksum)
         try out.line("CREATE TEMP TABLE \(groupsTable) (g TEXT, n BIGINT, s BIGINT);")
-        var groupValues = Batch(out: out, insert: "INSERT INTO \(groupsTable) (g, n, s)", on: on)
-        for group in 0..<256 where groups.rows[group] > 0 {
-            try groupValues.add("('\([UInt8(group)].hexString)', \(groups.rows[group]), \(groups.sums[group]))")
+        // At most 256 rows of numbers: one statement.
+        let values = (0..<256).filter { groups.rows[$0] > 0 }.map {
+            "('\([UInt8($0)].hexString)', \(groups.rows[$0]), \(groups.sums[$0]))"
         }
-        try groupValues.flush()
+        if !values.isEmpty {
+            try out.line(
+                "INSERT INTO \(groupsTable) (g, n, s) SELECT * FROM (VALUES \(values.joined(separator: ",\n"))) AS v WHERE \(on);"
+            )
+        }
         try writeComparison(out, on: on, checksum: checksum)
     }
 
@@ -125,31 +129,5 @@ struct VerifyKeyListing {
     /// SQL: the `key` column of the rows selected, joined by commas.
     private var joinedKeys: String {
         dialect == .postgres ? "string_agg(key, ', ' ORDER BY key)" : "group_concat(key, ', ')"
-    }
-
-    /// Rows of literal values inserted `ScriptEmitter.rowsPerStatement` at a time, only when
-    /// the listing was asked for.
-    private struct Batch {
-        let out: ScriptWriter
-        let insert: String
-        let on: String
-        var values: [String] = []
-
-        init(out: ScriptWriter, insert: String, on: String) {
-            self.out = out
-            self.insert = insert
-            self.on = on
-        }
-
-        mutating func add(_ row: String) throws {
-            values.append(row)
-            if values.count == ScriptEmitter.rowsPerStatement { try flush() }
-        }
-
-        mutating func flush() throws {
-            guard !values.isEmpty else { return }
-            try out.line("\(insert) SELECT * FROM (VALUES \(values.joined(separator: ",\n"))) AS v WHERE \(on);")
-            values.removeAll(keepingCapacity: true)
-        }
     }
 }
