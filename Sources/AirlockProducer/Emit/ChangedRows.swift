@@ -76,8 +76,7 @@ struct ChangedRows {
     /// that of the bundle of digest `bundle` (numbered `sequence`): run from another bundle's
     /// folder, the script would find that bundle's rows under the same path.
     func checkBundle(loaded table: String, bundle: String, sequence: String, _ dialect: SQLDialect) -> String {
-        let first = dialect == .postgres ? "r.line ->> 0" : "json_extract(r.line, '$[0]')"
-        let second = dialect == .postgres ? "r.line ->> 1" : "json_extract(r.line, '$[1]')"
+        let first = Self.element(0, dialect), second = Self.element(1, dialect)
         let member = BundleLayout.rows(of: entity.name)
         return LedgerStatements(dialect: dialect).refuse(
             when:
@@ -90,14 +89,18 @@ struct ChangedRows {
     /// Fills `rows`, a table of the entity's columns in the spec's types, with the loaded
     /// `lines`' rows of `image`.
     func fill(_ rows: String, from lines: String, with image: Image, _ dialect: SQLDialect) -> String {
-        let element = { (index: Int) in
-            dialect == .postgres ? "r.line ->> \(index)" : "json_extract(r.line, '$[\(index)]')"
-        }
         let values = entity.columns.enumerated().map { index, column in
-            dialect == .postgres ? "(\(element(index + 1)))::\(dialect.columnType(column.type))" : element(index + 1)
+            let value = Self.element(index + 1, dialect)
+            return dialect == .postgres ? "(\(value))::\(dialect.columnType(column.type))" : value
         }
         return
-            "INSERT INTO \(rows) (\(EntitySQL(entity, dialect).columns)) SELECT \(values.joined(separator: ", ")) FROM \(lines) AS r WHERE \(element(0)) = \(dialect.literal(image.rawValue));"
+            "INSERT INTO \(rows) (\(EntitySQL(entity, dialect).columns)) SELECT \(values.joined(separator: ", ")) FROM \(lines) AS r WHERE \(Self.element(0, dialect)) = \(dialect.literal(image.rawValue));"
+    }
+
+    /// SQL: element `index` of loaded line `r.line`, as text or a number (SQLite) or text
+    /// (PostgreSQL).
+    private static func element(_ index: Int, _ dialect: SQLDialect) -> String {
+        dialect == .postgres ? "r.line ->> \(index)" : "json_extract(r.line, '$[\(index)]')"
     }
 
     // MARK: - Writing it
