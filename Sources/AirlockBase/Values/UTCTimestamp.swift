@@ -99,7 +99,7 @@ package enum UTCTimestamp {
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
-    private static func daysIn(month: Int, year: Int) -> Int {
+    static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30

@@ -101,7 +101,8 @@ enum WorkspaceFunctions {
     /// `airlock_parse` runs for every typed value of every record, so it is a C callback on
     /// the connection: the value is read in place, and the column type, parsed once from the
     /// constant second argument, stays with the statement as SQLite auxiliary data. Through
-    /// GRDB's Swift function wrapper each call cost about a microsecond more.
+    /// GRDB's Swift function wrapper each call cost about a microsecond more. Text already in
+    /// its canonical form is passed on as it is (`ValueParser.shortcut`).
     private static func registerParse(in db: Database) {
         sqlite3_create_function_v2(
             db.sqliteConnection, "airlock_parse", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil,
@@ -128,10 +129,13 @@ enum WorkspaceFunctions {
                 case SQLITE_INTEGER: raw = String(sqlite3_value_int64(value))
                 case SQLITE_FLOAT: raw = String(sqlite3_value_double(value))
                 case SQLITE_TEXT:
-                    let start = sqlite3_value_text(value)
-                    raw = String(
-                        decoding: UnsafeBufferPointer(start: start, count: Int(sqlite3_value_bytes(value))),
-                        as: UTF8.self)
+                    let bytes = UnsafeBufferPointer(
+                        start: sqlite3_value_text(value), count: Int(sqlite3_value_bytes(value)))
+                    switch ValueParser.shortcut(bytes, as: type) {
+                    case .unchanged: return sqlite3_result_value(context, value)
+                    case let .integer(number): return sqlite3_result_int64(context, number)
+                    case nil: raw = String(decoding: bytes, as: UTF8.self)
+                    }
                 default: return sqlite3_result_null(context)
                 }
                 guard type == .text || !raw.trimmingWhitespace().isEmpty else { return sqlite3_result_null(context) }

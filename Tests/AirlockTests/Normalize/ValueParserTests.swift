@@ -134,4 +134,73 @@ import Testing
             #expect(ValueParser.asciiSnakeCase(text) == ValueParser.unicodeSnakeCase(text), "\(text.debugDescription)")
         }
     }
+
+    /// The byte-level shortcut never disagrees with the parser: where it answers, `parse` gives
+    /// the same value, over text shaped like each type's canonical form, digits at random.
+    @Test func theShortcutAgreesWithTheParser() async {
+        let types: [ColumnType] = [
+            .integer, .decimal(precision: 12, scale: 2), .decimal(precision: 4, scale: 0),
+            .decimal(precision: 3, scale: 3), .boolean, .timestamp, .date, .enumeration
+        ]
+        let alphabet = Array("0123456789-.:TZ_ +aAtrueFOfsyno")
+        let loose = Gen.int(in: 0...(alphabet.count - 1)).map { alphabet[$0] }.string(of: 0...12)
+        // A random number read as a run of choices: each field near and past its range's ends.
+        struct Choices {
+            var seed: Int
+            mutating func next(_ count: Int) -> Int {
+                defer { seed /= count }
+                return seed % count
+            }
+            mutating func digits(_ count: Int, zeros: Bool) -> String {
+                String((0..<count).map { _ in zeros ? "0" : Character(String(next(10))) })
+            }
+        }
+        let seeds = Gen.int(in: 0...Int.max)
+        let stamp = seeds.map { seed -> String in
+            var choices = Choices(seed: seed)
+            func field(_ range: Int, _ width: Int) -> String {
+                let value = String(choices.next(range))
+                return String(repeating: "0", count: width - value.count) + value
+            }
+            let year = choices.next(8) == 0 ? "0000" : field(10_000, 4)
+            let date = "\(year)-\(field(14, 2))-\(field(33, 2))"
+            let time = "T\(field(26, 2)):\(field(61, 2)):\(field(61, 2))"
+            let fraction = choices.digits(choices.next(8), zeros: choices.next(4) == 0)
+            return date + time + (fraction.isEmpty ? "" : "." + fraction) + "Z"
+        }
+        let number = seeds.map { seed -> String in
+            var choices = Choices(seed: seed)
+            let sign = ["", "", "-", "+"][choices.next(4)]
+            let whole = choices.digits([0, 1, 1, 2, 11][choices.next(5)], zeros: choices.next(3) == 0)
+            let fraction = choices.digits(choices.next(5), zeros: choices.next(3) == 0)
+            return sign + whole + (choices.next(4) == 0 ? "" : "." + fraction)
+        }
+        var answered = 0
+        func agree(_ text: String) {
+            for type in types {
+                let shortcut = Array(text.utf8).withUnsafeBufferPointer { ValueParser.shortcut($0, as: type) }
+                guard let shortcut else { continue }
+                answered += 1
+                let parsed = canonical(text, type)
+                switch shortcut {
+                case .unchanged: #expect(parsed == .text(text), "\(text) as \(type)")
+                case let .integer(number): #expect(parsed == .integer(number), "\(text) as \(type)")
+                }
+            }
+        }
+        await propertyCheck(count: 2_000, input: loose) { agree($0) }
+        await propertyCheck(count: 2_000, input: number) { agree($0) }
+        await propertyCheck(count: 2_000, input: stamp) { agree($0) }
+        await propertyCheck(count: 1_000, input: stamp) { agree(String($0.prefix(10))) }
+        #expect(answered > 1_000)
+        let typical: [(String, ColumnType)] = [
+            ("2026-01-02T10:30:00Z", .timestamp), ("2026-01-02T10:30:00.25Z", .timestamp), ("2024-02-29", .date),
+            ("151.55", .decimal(precision: 12, scale: 2)), ("-0.50", .decimal(precision: 12, scale: 2)),
+            ("bill_payment", .enumeration), ("-42", .integer), ("0", .integer)
+        ]
+        for (text, type) in typical {
+            #expect(Array(text.utf8).withUnsafeBufferPointer { ValueParser.shortcut($0, as: type) } != nil, "\(text)")
+        }
+        #expect(Array("FALSE".utf8).withUnsafeBufferPointer { ValueParser.shortcut($0, as: .boolean) } == .integer(0))
+    }
 }
