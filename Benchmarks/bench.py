@@ -215,7 +215,7 @@ class Bench:
         create_table = products_table(upsert)
         hand_path = self.path("hand.sql")
         with open(hand_path, "w") as f:
-            f.write(hand_written_upsert(upsert, os.path.join(folder, "rows", "products.ndjson")))
+            f.write(hand_written_upsert(upsert, os.path.join(folder, "changes", "products.ndjson")))
         self.race_on_postgres(server, case, 1.2, ["-1", "-f", "postgres/upsert.sql"], ["-1", "-f", hand_path],
                               setup=create_table, cwd=folder)
 
@@ -266,19 +266,25 @@ def psql(conninfo, sql, autocommit=False):
         subprocess.run(command + ["-c", statement], check=True, stdout=subprocess.DEVNULL)
 
 
-def hand_written_upsert(generated, rows_member):
+def hand_written_upsert(generated, change_file):
     """What a DBA would write for the same rows: multi-row INSERT … ON CONFLICT in batches of
-    1,000, with plain literals and without Airlock's guards and ledger. The rows are the
-    `after` images of the bundle's rows member, in the columns of the script's new-rows table."""
+    1,000, with plain literals and without Airlock's guards and ledger. The rows are those the
+    bundle's change file inserts and updates, whole, in the columns of the script's new-rows table."""
     columns = re.search(r'^INSERT INTO airlock_new_1 \((.*?)\) SELECT', generated, re.M).group(1)
     names = [c.strip() for c in columns.split(",")]
 
     def literal(value):
-        return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"
+        if value is None:
+            return "NULL"
+        return "'" + (json.dumps(value) if isinstance(value, bool) else str(value)).replace("'", "''") + "'"
 
-    with open(rows_member, encoding="utf-8") as f:
-        images = [json.loads(line) for line in f]
-    rows = ["(" + ", ".join(literal(v) for v in image[1:]) + ")" for image in images if image[0] == "after"]
+    rows = []
+    with open(change_file, encoding="utf-8") as f:
+        for line in f:
+            change = json.loads(line)
+            if change.get("op") in ("insert", "update"):
+                row = {**change["key"], **change.get("unchanged", {}), **change["after"]}
+                rows.append("(" + ", ".join(literal(row[name.strip('"')]) for name in names) + ")")
     update = ", ".join(f"{c} = excluded.{c}" for c in names[1:])
     statements = []
     for start in range(0, len(rows), 1000):

@@ -3,28 +3,58 @@ import AirlockSpec
 import Foundation
 import GRDB
 
-/// The field-level changes of one entity, as a bundle's `changes/ENTITY.ndjson`: one JSON line
-/// per changed key, in key order, built by SQLite from the snapshot and baseline.
+/// The field-level changes of one entity, as a bundle's `changes/ENTITY.ndjson`: a first line
+/// that names the bundle, then one JSON line per changed key, in key order, built by SQLite
+/// from the snapshot and baseline. It is the member every script loads its rows from
+/// (`ChangedRows`), so each changed row crosses the gap once.
 ///
+/// `{"bundle":"4f1c…"}` is the digest of the bundle's manifest.json: a script run from another
+/// bundle's folder finds another digest there and stops. Then
 /// `{"op":"insert","key":{…},"after":{…}}` carries every value column of a new row,
 /// `{"op":"delete","key":{…},"before":{…}}` every value column of a removed one, and
-/// `{"op":"update","key":{…},"before":{…},"after":{…}}` only the fields that changed, and
-/// with the spec's `context:` columns, `"context":{…}`: those fields as the row holds them.
-/// Values are typed as the spec says: integers and booleans as JSON numbers and booleans,
-/// decimals as strings (exact), NULL as null.
+/// `{"op":"update","key":{…},"before":{…},"after":{…},"unchanged":{…}}` the fields that
+/// changed, then the row's other value columns, which the drift guard compares and the
+/// scripts write back; with the spec's `context:` columns, `"context":{…}` comes before
+/// `unchanged`: those fields as the row holds them. Values are typed as the spec says:
+/// integers and booleans as JSON numbers and booleans, decimals as strings (exact), NULL as
+/// null.
 struct ChangeLog {
     let entity: EntitySpec
     private let dialect = SQLDialect.sqlite
 
     init(_ entity: EntitySpec) { self.entity = entity }
 
-    /// Writes every line to `url`, streaming rows out of the workspace.
-    func write(to url: URL, from db: Database) throws {
+    /// Writes the bundle line and every change line to `url`, for the bundle of digest
+    /// `bundle`, streaming rows out of the workspace.
+    func write(to url: URL, bundle: String, from db: Database) throws {
         let out = try ScriptWriter(path: url)
+        // A digest is hex: no JSON escapes.
+        try out.line("{\"\(Self.bundleField)\":\"\(bundle)\"}")
         // The first column is the line; the others are its key, for the order.
         let cursor = try String.fetchCursor(db, sql: lines)
         while let line = try cursor.next() { try out.line(line) }
         try out.close()
+    }
+
+    /// The first line's one field: the bundle's digest.
+    static let bundleField = "bundle"
+
+    /// The field of an update's line that holds the columns it leaves alone.
+    static let unchangedField = "unchanged"
+
+    /// Whether `line` is the first line, which names the bundle, rather than a change. Older
+    /// bundles' change files have none.
+    static func isBundleLine(_ line: [UInt8]) -> Bool { line.starts(with: Array("{\"\(bundleField)\":".utf8)) }
+
+    /// `line` without an update's `unchanged` columns: what a reviewer reads of a change. They
+    /// are the line's last field, and the one whose value is an object after that name: a
+    /// column may be called `unchanged`, but a column's value is never an object.
+    static func reviewedPart(of line: [UInt8]) -> [UInt8] {
+        let marker = Array(",\"\(unchangedField)\":{".utf8)
+        guard line.starts(with: Array("{\"op\":\"update\"".utf8)),
+            let start = line.indices.reversed().first(where: { line[$0...].starts(with: marker) })
+        else { return line }
+        return Array(line[..<start]) + [UInt8(ascii: "}")]
     }
 
     private func value(_ column: ColumnSpec, of alias: String) -> String {
@@ -40,15 +70,16 @@ struct ChangeLog {
             + columns.map { "\(dialect.literal($0.name)), \(value($0, of: alias))" }.joined(separator: ", ") + ")"
     }
 
-    /// `object` without the fields that did not change: json_remove takes a path per value
-    /// column, pointing nowhere for a changed one.
-    private func changedFields(of alias: String) -> String {
+    /// `object` of the value columns with only those that changed (`changed`) or only those
+    /// that did not: json_remove takes a path per value column, pointing nowhere for one kept.
+    private func fields(of alias: String, changed: Bool) -> String {
         let values = entity.valueColumns
         guard !values.isEmpty else { return "json_object()" }
         let paths = values.map { column in
             let name = dialect.identifier(column.name)
-            return
-                "CASE WHEN s.\(name) IS NOT b.\(name) THEN '$.\"airlock:none\"' ELSE \(dialect.literal("$.\"\(column.name)\"")) END"
+            let (kept, removed) = ("'$.\"airlock:none\"'", dialect.literal("$.\"\(column.name)\""))
+            let (ifChanged, ifNot) = changed ? (kept, removed) : (removed, kept)
+            return "CASE WHEN s.\(name) IS NOT b.\(name) THEN \(ifChanged) ELSE \(ifNot) END"
         }
         return "json_remove(\(object(values, of: alias)), \(paths.joined(separator: ", ")))"
     }
@@ -75,7 +106,7 @@ struct ChangeLog {
             SELECT json_object('op', 'insert', 'key', \(object(keyColumns, of: "s")), 'after', \(object(entity.valueColumns, of: "s"))) AS line, \(keys("s"))
             FROM \(tables.snapshot) AS s WHERE NOT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch))
             UNION ALL
-            SELECT json_object('op', 'update', 'key', \(object(keyColumns, of: "s")), 'before', \(changedFields(of: "b")), 'after', \(changedFields(of: "s"))\(context)), \(keys("s"))
+            SELECT json_object('op', 'update', 'key', \(object(keyColumns, of: "s")), 'before', \(fields(of: "b", changed: true)), 'after', \(fields(of: "s", changed: true))\(context), '\(Self.unchangedField)', \(fields(of: "s", changed: false))), \(keys("s"))
             FROM \(tables.snapshot) AS s JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(rowDiffers)
             UNION ALL
             SELECT json_object('op', 'delete', 'key', \(object(keyColumns, of: "b")), 'before', \(object(entity.valueColumns, of: "b"))), \(keys("b"))

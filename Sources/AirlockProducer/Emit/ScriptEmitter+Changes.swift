@@ -8,14 +8,14 @@ import GRDBSQLite
 /// The body of an upsert or its rollback: the two row sets of each entity, the drift guard,
 /// the writes in foreign-key order.
 extension ScriptEmitter {
-    /// Loads every entity's old and new rows into temporary tables from its rows member
+    /// Loads every entity's old and new rows into temporary tables from its change file
     /// (`ChangedRows`), inside the check of the target (`writeChecks`), which takes them in
     /// the target's types: an upsert expects the `before` images and leaves the `after` ones,
     /// its rollback the other way round.
     func writeLoads(_ out: ScriptWriter, old: ChangedRows.Image, new: ChangedRows.Image) throws {
         for (changes, check) in zip(changeSets, checks) {
             try out.line(
-                "-- \(changes.entity.name): rows as the target holds them now (\(changes.oldTable)) and as this script leaves them (\(changes.newTable)), from \(BundleLayout.rows(of: changes.entity.name)), a path relative to the folder the script runs in: run it from the folder the bundle was unpacked into."
+                "-- \(changes.entity.name): rows as the target holds them now (\(changes.oldTable)) and as this script leaves them (\(changes.newTable)), from \(BundleLayout.changes(of: changes.entity.name)), a path relative to the folder the script runs in: run it from the folder the bundle was unpacked into."
             )
             let member = ChangedRows(changes.entity), lines = ChangedRows.loadedTable(ordinal: changes.ordinal)
             let statements =

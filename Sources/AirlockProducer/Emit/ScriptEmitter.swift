@@ -5,7 +5,7 @@ import Foundation
 import GRDB
 
 /// Writes a bundle's scripts for one dialect, streaming rows out of the workspace:
-/// `upsert.sql` and `rollback.sql` load the changed rows from the bundle's rows members
+/// `upsert.sql` and `rollback.sql` load the changed rows from the bundle's change files
 /// (`ChangedRows`), `cutover.sql` carries the full snapshot of each changed entity,
 /// `cutover-rollback.sql` none. Each script is one transaction that takes
 /// the target's apply lock, is guarded by the target's ledger (it refuses a re-apply, a wrong

@@ -9,7 +9,7 @@ import AirlockSpec
 /// - each key the bundle changed, with the hash its row must have (none for a key it deleted),
 ///   so that each of those that differs is named exactly: `id=3: holds other values`,
 ///   `missing on the target`, `the bundle deletes it, the target holds it`. The keys and rows
-///   come from the bundle's rows member (`ChangedRows`), hashed on the target as its table's
+///   come from the bundle's change file (`ChangedRows`), hashed on the target as its table's
 ///   rows are, so the script carries none of them;
 /// - for the rows it did not change, a count and a sum of row hashes per group of keys (the
 ///   first two hex digits of the key text's hash: 256 groups), so that a row edited on the
@@ -55,8 +55,8 @@ struct VerifyKeyListing {
         try writeComparison(out, on: on, checksum: checksum)
     }
 
-    /// The changed keys, keyed as every target row is looked up in them: those of the rows
-    /// member's `after` rows with their hash, then those only among its `before` rows (the
+    /// The changed keys, keyed as every target row is looked up in them: those of the change
+    /// file's `after` rows with their hash, then those only among its `before` rows (the
     /// deleted ones) without.
     private func writeChangedKeys(_ out: ScriptWriter, on: String, checksum: TableChecksum) throws {
         let member = ChangedRows(entity), definition = EntitySQL(entity, dialect).tableDefinition(foreignKeys: false)

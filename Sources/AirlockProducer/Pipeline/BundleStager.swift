@@ -69,11 +69,8 @@ struct BundleStager {
         }
         for entity in drop.entities {
             try timer.time("change file", ["entity": "\(entity.name)"]) {
-                try writer.add(BundleLayout.changes(of: entity.name)) { try ChangeLog(entity).write(to: $0, from: db) }
-            }
-            try timer.time("rows member", ["entity": "\(entity.name)"]) {
-                try writer.add(BundleLayout.rows(of: entity.name)) {
-                    try ChangedRows(entity).write(to: $0, bundle: digest, from: db)
+                try writer.add(BundleLayout.changes(of: entity.name)) {
+                    try ChangeLog(entity).write(to: $0, bundle: digest, from: db)
                 }
             }
             stepDone()

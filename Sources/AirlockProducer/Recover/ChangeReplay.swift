@@ -84,14 +84,16 @@ struct ChangeReplay {
             arguments: [bundle])
     }
 
-    /// The change file's lines into the temporary table, one row each with its `op`.
+    /// The change file's change lines into the temporary table, one row each with its `op`.
     private func load(_ file: URL, in db: Database) throws {
         try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS \(Self.lines) (op TEXT NOT NULL, line TEXT NOT NULL)")
         try db.execute(sql: "DELETE FROM \(Self.lines)")
         let insert = try db.makeStatement(
             sql: "INSERT INTO \(Self.lines) (op, line) VALUES (json_extract(?1, '$.op'), ?1)")
         try ByteSource.file(file, name: file.lastPathComponent).forEachLine { line, _ in
-            if !line.isEmpty { try insert.execute(arguments: [String(decoding: line, as: UTF8.self)]) }
+            if !line.isEmpty && !ChangeLog.isBundleLine(line) {
+                try insert.execute(arguments: [String(decoding: line, as: UTF8.self)])
+            }
             return true
         }
     }

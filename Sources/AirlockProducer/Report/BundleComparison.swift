@@ -57,7 +57,8 @@ package struct BundleComparison: Encodable, Equatable, Sendable {
         package var after: FieldValue?
     }
 
-    /// Verifies both bundles (integrity and producer signature) and compares their change files.
+    /// Verifies both bundles (integrity and producer signature) and compares their change files
+    /// as a reviewer reads them: an update's `unchanged` columns are not a difference.
     package static func compare(_ first: URL, _ second: URL, verifier: BundleVerifier) throws -> BundleComparison {
         let database = try DatabaseQueue()
         try database.write { db in
@@ -78,7 +79,9 @@ package struct BundleComparison: Encodable, Equatable, Sendable {
                             let file = folder.appendingPathComponent(BundleLayout.changes(of: entity))
                             guard FileManager.default.fileExists(atPath: file.path) else { continue }
                             try ByteSource.file(file, name: BundleLayout.changes(of: entity)).forEachLine { line, _ in
-                                try insert.execute(arguments: [label, entity, String(decoding: line, as: UTF8.self)])
+                                guard !ChangeLog.isBundleLine(line) else { return true }
+                                let change = ChangeLog.reviewedPart(of: line)
+                                try insert.execute(arguments: [label, entity, String(decoding: change, as: UTF8.self)])
                                 return true
                             }
                         }

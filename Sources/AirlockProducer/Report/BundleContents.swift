@@ -30,8 +30,8 @@ package struct BundleContents: Sendable {
         }
     }
 
-    /// Hands `body` the first `limit` lines of `entity`'s change file one at a time, each as it
-    /// is (a JSON object); none without a change file.
+    /// Hands `body` the first `limit` changes of `entity`'s change file one at a time, each as
+    /// a reviewer reads it (`ChangeLog.reviewedPart`, a JSON object); none without a change file.
     func forEachChangeLine(of entity: String, limit: Int, _ body: ([UInt8]) throws -> Void) throws {
         let member = BundleLayout.changes(of: entity)
         let file = folder.appendingPathComponent(member)
@@ -39,7 +39,8 @@ package struct BundleContents: Sendable {
         var count = 0
         try ByteSource.file(file, name: member).forEachLine { line, _ in
             guard count < limit else { return false }
-            try body(line)
+            guard !ChangeLog.isBundleLine(line) else { return true }
+            try body(ChangeLog.reviewedPart(of: line))
             count += 1
             return true
         }
@@ -51,6 +52,7 @@ package struct BundleContents: Sendable {
         let decoder = JSONDecoder()
         try ByteSource.file(folder.appendingPathComponent(member), name: member).forEachLine { line, number in
             guard changes.count < count else { return false }
+            guard !ChangeLog.isBundleLine(line) else { return true }
             do {
                 changes.append(try decoder.decode(Change.self, from: Data(line)))
             } catch {

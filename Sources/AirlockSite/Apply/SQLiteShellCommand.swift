@@ -3,12 +3,12 @@
 /// shell would.
 ///
 /// ```
-/// .bail on                        stop at the first error (ScriptSwitches.sqliteBail)
-/// .timeout 30000                  wait for a busy target
-/// .mode ascii                     \
-/// .separator "\001" "\n"           | importLines: each line of FILE as one row of TABLE
-/// .import rows/products.ndjson T   |
-/// .mode list                      /
+/// .bail on                           stop at the first error (ScriptSwitches.sqliteBail)
+/// .timeout 30000                     wait for a busy target
+/// .mode ascii                        \
+/// .separator "\001" "\n"              | importLines: each line of FILE as one row of TABLE
+/// .import changes/products.ndjson T   |
+/// .mode list                         /
 /// ```
 package enum SQLiteShellCommand: Equatable, Sendable {
     /// What the applier does itself or needs not do: the shell's settings.

@@ -7,8 +7,7 @@ import Foundation
 ///
 /// ```
 /// manifest.json  validation.json  report.md  report.html  SHA256SUMS  SHA256SUMS.sig
-/// changes/ENTITY.ndjson
-/// rows/ENTITY.ndjson                                   (the rows upsert.sql and rollback.sql load)
+/// changes/ENTITY.ndjson                               (the rows every script loads)
 /// postgres/upsert.sql …  sqlite/upsert.sql …          (BundleScript, per SQLDialect)
 /// approvals/NAME.sig  rejections/NAME.txt  rejections/NAME.sig   (added by reviewers, unsigned)
 /// signatures/NAME.sig                                  (added by a second producer, unsigned)
@@ -29,13 +28,12 @@ package enum BundleLayout {
     /// The folder of the change files.
     package static let changesFolder = "changes"
 
-    /// `changes/ENTITY.ndjson`: one line per key the bundle changes.
+    /// `changes/ENTITY.ndjson`: a line naming the bundle, then one line per key the bundle
+    /// changes. Every script loads its rows from it by this path relative to the unpacked
+    /// bundle, so they run from its folder (`cd BUNDLE && psql -f postgres/upsert.sql`).
+    /// (Older bundles, whose change files do not start with the bundle line, carry the rows
+    /// their scripts load inside the scripts or in `rows/ENTITY.ndjson`.)
     package static func changes(of entity: String) -> String { "\(changesFolder)/\(entity).ndjson" }
-
-    /// `rows/ENTITY.ndjson`: the whole rows an upsert and its rollback load, one JSON array
-    /// per line, for both dialects' scripts; they name it relative to the unpacked bundle, so
-    /// they run from its folder (`cd BUNDLE && psql -f postgres/upsert.sql`).
-    package static func rows(of entity: String) -> String { "rows/\(entity).ndjson" }
 
     /// The unpacked bundle that `script` (`postgres/upsert.sql` and the like) is a member of.
     package static func bundleFolder(ofScript script: URL) -> URL {

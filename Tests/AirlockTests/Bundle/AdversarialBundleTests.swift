@@ -36,7 +36,7 @@ import Testing
     static let signedMembers =
         [
             "manifest.json", "validation.json", "report.md", "report.html",
-            "changes/products.ndjson", "changes/payments.ndjson", "rows/products.ndjson", "rows/payments.ndjson"
+            "changes/products.ndjson", "changes/payments.ndjson"
         ]
         + SQLDialect.allCases.flatMap { dialect in BundleScript.allCases.map { BundleLayout.script($0, for: dialect) } }
 

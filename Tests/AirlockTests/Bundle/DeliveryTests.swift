@@ -49,7 +49,7 @@ import Testing
         #expect(
             try Self.members(first) == [
                 "SHA256SUMS", "SHA256SUMS.sig", "changes/items.ndjson", "manifest.json", "report.html", "report.md",
-                "rows/items.ndjson", "sqlite/rollback.sql", "sqlite/upsert.sql", "sqlite/verify.sql", "validation.json"
+                "sqlite/rollback.sql", "sqlite/upsert.sql", "sqlite/verify.sql", "validation.json"
             ])
         let shown = try workspace.airlock(["show", first.path])
         #expect(shown.output.contains("scripts for sqlite, by upsert"), "\(shown.output)")

@@ -36,13 +36,14 @@ import Testing
                     sql: "INSERT INTO \(table) (\(tables.sql.columns)) VALUES (\(placeholders))")
                 for row in rows { try insert.execute(arguments: StatementArguments(row)) }
             }
-            try ChangeLog(entity).write(to: file, from: db)
+            try ChangeLog(entity).write(to: file, bundle: String(repeating: "ab", count: 32), from: db)
             return (
                 try rows(of: tables.baseline, entity, db), try rows(of: tables.snapshot, entity, db),
                 try EntityDiff(entity).counts(in: db)
             )
         }
-        let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
+        var lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
+        #expect(lines.removeFirst() == #"{"bundle":"\#(String(repeating: "ab", count: 32))"}"#)
         #expect(lines.count == counts.changed, "seed \(seed)")
         var replayed = rowsA
         for line in lines {
@@ -61,10 +62,19 @@ import Testing
                 #expect(
                     before.allSatisfy { old?[$0.key] == $0.value && after[$0.key] != $0.value }, "seed \(seed): \(line)"
                 )
+                // The columns it leaves alone, with those it changes, are the whole row before.
+                let unchanged = try #require(try JSONDecoder().decode(UpdateLine.self, from: Data(line.utf8)).unchanged)
+                #expect(before.merging(unchanged) { _, _ in .null } == old, "seed \(seed): \(line)")
+                #expect(Set(before.keys).isDisjoint(with: unchanged.keys), "seed \(seed): \(line)")
                 replayed[change.key]?.merge(after) { $1 }
             }
         }
         #expect(replayed == rowsB, "seed \(seed): \(entity.columns.map { "\($0.name) \($0.type)" })")
+    }
+
+    /// The part of an update's line that `Change`, what reviewers read, leaves out.
+    private struct UpdateLine: Decodable {
+        var unchanged: [String: FieldValue]?
     }
 
     /// Every row as key → value columns, typed as the change file types them.

@@ -69,8 +69,8 @@ final class ScriptHarness {
                     )
                 })
             for entity in changed {
-                try writer.add(BundleLayout.rows(of: entity.name)) {
-                    try ChangedRows(entity).write(to: $0, bundle: identity.digest, from: db)
+                try writer.add(BundleLayout.changes(of: entity.name)) {
+                    try ChangeLog(entity).write(to: $0, bundle: identity.digest, from: db)
                 }
             }
             for dialect in SQLDialect.allCases {
