@@ -19,7 +19,8 @@ extension ValueParser {
     /// normalization's 13.6 s.
     package static func shortcut(_ bytes: UnsafeBufferPointer<UInt8>, as type: ColumnType) -> Shortcut? {
         switch type {
-        case .text: return .unchanged
+        // Text is not parsed at all, and its bytes may need repair as UTF-8.
+        case .text: return nil
         case .enumeration: return isSnakeCase(bytes) ? .unchanged : nil
         case .integer: return plainInteger(bytes).map(Shortcut.integer)
         case let .decimal(precision, scale):

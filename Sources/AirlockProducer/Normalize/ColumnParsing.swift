@@ -15,6 +15,10 @@ struct ColumnParsing {
 
     private let dialect = SQLDialect.sqlite
 
+    /// Whether `value` gives the text itself: text is kept as given, unless it is a
+    /// spreadsheet's cell, which may hold no value.
+    var valueIsText: Bool { column.type == .text && format != .xlsx }
+
     /// SQL: the canonical value of `text`, or NULL (before the column's `map`).
     func value(_ text: String) -> String {
         var value = column.type == .text ? text : WorkspaceFunctions.parsed(formatted(text), as: column.type)

@@ -16,8 +16,17 @@ struct NormalizedRecords {
     /// The cleaned source text of the column at `index`.
     func text(_ index: Int) -> String { "r\(index)" }
 
-    /// The normalized value of the column at `index`.
-    func value(_ index: Int) -> String { "v\(index)" }
+    /// The normalized value of the column at `index`: a column of its own, or the text where
+    /// they are the same (`valueIsText`).
+    func value(_ index: Int) -> String { valueIsText(index) ? text(index) : "v\(index)" }
+
+    /// Whether the column's value is its cleaned text as it is (text kept as given, no `map`):
+    /// the table holds it once. At 1M rows each text column stored twice cost ~0.2 s.
+    private func valueIsText(_ index: Int) -> Bool {
+        let column = entity.columns[index]
+        return ColumnParsing(column: column, format: entity.source.format).valueIsText
+            && column.rules.valueMap.isEmpty
+    }
 
     /// SQL: how findings name the source field of the column at `index`: as the spec writes
     /// it, or for a child's own fields with the element's place (`lines[2].qty`).
@@ -63,18 +72,23 @@ struct NormalizedRecords {
     /// Makes the table from `records`, a SELECT of `raw_id`, `file_sha256`, `element`, each
     /// column's cleaned text as `text(_:)`, the tombstone field's text as `tombstone` (NULL
     /// without one) and a spreadsheet's `cellProblems` and `date1904` (NULL for other
-    /// sources), with `value` giving each column's normalized value from it.
+    /// sources), with `value` giving each column's normalized value from it (asked only of a
+    /// column whose value is not its text).
     func create(from records: String, value: (Int) -> String, in db: Database) throws {
         try drop(in: db)
         let tombstone = Self.tombstone
+        let deletes = """
+            CASE WHEN \(tombstone) IS NULL OR trim(\(tombstone)) = '' THEN 0
+                 ELSE \(WorkspaceFunctions.parsed(tombstone, as: .boolean)) END AS \(Self.deletes)
+            """
+        let columns =
+            ["raw_id", "file_sha256", Self.element] + entity.columns.indices.map(text)
+            + entity.columns.indices.filter { !valueIsText($0) }.map { "\(value($0)) AS \(self.value($0))" }
+            + [tombstone, Self.cellProblems, Self.date1904, deletes]
         try db.execute(
             sql: """
                 CREATE TEMP TABLE \(Self.table) AS
-                SELECT raw_id, file_sha256, \(Self.element), \(entity.columns.indices.map(text).joined(separator: ", ")),
-                       \(entity.columns.indices.map { "\(value($0)) AS \(self.value($0))" }.joined(separator: ", ")),
-                       \(tombstone), \(Self.cellProblems), \(Self.date1904),
-                       CASE WHEN \(tombstone) IS NULL OR trim(\(tombstone)) = '' THEN 0
-                            ELSE \(WorkspaceFunctions.parsed(tombstone, as: .boolean)) END AS \(Self.deletes)
+                SELECT \(columns.joined(separator: ",\n       "))
                 FROM (\(records))
                 """)
     }
