@@ -33,15 +33,6 @@ struct EntityDiff {
         "SELECT \(columns(of: "s")) FROM \(tables.snapshot) AS s ORDER BY \(keyOrder)"
     }
 
-    /// Snapshot rows that are new or changed: what the upsert leaves in the target.
-    var upsertRows: String {
-        """
-        SELECT \(columns(of: "s")) FROM \(tables.snapshot) AS s
-        WHERE NOT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch) AND NOT (\(rowDiffers)))
-        ORDER BY \(keyOrder)
-        """
-    }
-
     /// Snapshot rows with no baseline row: what the bundle inserts.
     var insertedRows: String {
         """
