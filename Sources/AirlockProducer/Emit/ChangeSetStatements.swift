@@ -89,9 +89,12 @@ struct ChangeSetStatements {
     /// Stops the script, before anything changed, when `collectDrift` found keys: PostgreSQL
     /// names up to 20 in the error, the `sqlite3` shell prints every one before its guard fails.
     /// SQLite's guard passes when the skip switch is set; PostgreSQL's is left out by psql's `\if`.
-    func driftGuard(bundle: BundleIdentity, ledger: LedgerStatements) -> String {
+    /// A rollback's rows were edited since the bundle was applied, an upsert's since the one
+    /// before it.
+    func driftGuard(bundle: BundleIdentity, rollingBack: Bool, ledger: LedgerStatements) -> String {
+        let since = rollingBack ? "bundle \(bundle.paddedSequence) was applied" : "the previous bundle"
         let problem =
-            "airlock: \(entity.name): \(ScriptSwitches.driftMarker) \(bundle.paddedSequence) expects (edited on the target since the previous bundle?); nothing was changed"
+            "airlock: \(entity.name): \(ScriptSwitches.driftMarker) \(bundle.paddedSequence) expects (edited on the target since \(since)?); nothing was changed"
         switch dialect {
         case .postgres:
             let body = """

@@ -54,12 +54,16 @@ struct ChangedRows {
 
     /// Stops the script, before anything changed, unless the member loaded into `table` is
     /// that of the bundle of digest `bundle` (numbered `sequence`): run from another bundle's
-    /// folder, the script would find that bundle's changes under the same path.
-    func checkBundle(loaded table: String, bundle: String, sequence: String, _ dialect: SQLDialect) -> String {
+    /// folder, the script would find that bundle's changes under the same path. `asked`, SQL,
+    /// says whether the rows are used at all: a SQLite verify.sql loads them even when its key
+    /// listing was not asked for, and then has no reason to stop.
+    func checkBundle(
+        loaded table: String, bundle: String, sequence: String, asked: String? = nil, _ dialect: SQLDialect
+    ) -> String {
         let member = BundleLayout.changes(of: entity.name)
         return LedgerStatements(dialect: dialect).refuse(
             when:
-                "NOT EXISTS (SELECT 1 FROM \(table) AS r WHERE \(Self.field([ChangeLog.bundleField], dialect)) = \(dialect.literal(bundle)))",
+                "\(asked.map { "\($0) AND " } ?? "")NOT EXISTS (SELECT 1 FROM \(table) AS r WHERE \(Self.field([ChangeLog.bundleField], dialect)) = \(dialect.literal(bundle)))",
             message:
                 "airlock: \(member) here is not bundle \(sequence)'s: run the script from the folder its bundle was unpacked into; nothing was changed",
             label: table)

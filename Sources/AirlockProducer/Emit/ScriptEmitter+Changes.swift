@@ -37,7 +37,7 @@ extension ScriptEmitter {
     /// keeps the whole rows it deletes (`ChangeSetStatements.keepRemoved`); its rollback puts
     /// them back before it writes.
     func writeChanges(_ out: ScriptWriter, script: BundleScript, facts: RowFacts) throws {
-        try writeDriftHandling(out)
+        try writeDriftHandling(out, script: script)
         for changes in changeSets {
             for statement in changes.countOffsets { try out.line(statement) }
         }
@@ -58,9 +58,9 @@ extension ScriptEmitter {
 
     /// Collects each entity's drifted keys, then stops on them or, when the script is run with
     /// the skip switch, leaves them out and prints them.
-    private func writeDriftHandling(_ out: ScriptWriter) throws {
+    private func writeDriftHandling(_ out: ScriptWriter, script: BundleScript) throws {
         for changes in changeSets { try out.line(changes.collectDrift) }
-        let guards = changeSets.map { $0.driftGuard(bundle: bundle, ledger: ledger) }
+        let guards = changeSets.map { $0.driftGuard(bundle: bundle, rollingBack: script == .rollback, ledger: ledger) }
         let skips = changeSets.flatMap(\.skipDrift)
         switch dialect {
         case .postgres:

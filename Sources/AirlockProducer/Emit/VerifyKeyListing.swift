@@ -63,7 +63,9 @@ struct VerifyKeyListing {
         try out.line("CREATE TEMP TABLE \(changed) (key TEXT PRIMARY KEY, h TEXT);")
         for table in [after, before] { try out.line("CREATE TEMP TABLE \(table) \(definition);") }
         for statement in member.load(into: lines, dialect) { try out.line(statement) }
-        try out.line(member.checkBundle(loaded: lines, bundle: bundle.digest, sequence: bundle.paddedSequence, dialect))
+        try out.line(
+            member.checkBundle(
+                loaded: lines, bundle: bundle.digest, sequence: bundle.paddedSequence, asked: on, dialect))
         try out.line(member.fill(after, from: lines, with: .after, dialect))
         try out.line(member.fill(before, from: lines, with: .before, dialect))
         try out.line(

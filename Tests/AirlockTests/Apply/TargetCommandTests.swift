@@ -32,6 +32,7 @@ import Testing
                 "postgres/upsert.sql"
             ], in: fixture.extracted1)
         #expect(plain.status == 0 && plain.output.contains("the target fits bundle 000001"), "\(plain.error)")
+        #expect(plain.error.isEmpty, "psql -1's closing COMMIT finds a transaction: \(plain.error)")
         #expect(try SeedsFixture.dump(postgres) == before)
         #expect(try postgres.query("SELECT to_regclass('airlock_ledger') IS NULL") == "t\n")
 

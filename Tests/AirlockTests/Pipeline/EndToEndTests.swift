@@ -88,6 +88,14 @@ import Testing
         #expect(try sqliteDump(target) == afterOne)
         #expect(try apply(two.appendingPathComponent("sqlite/upsert.sql")).status == 0)
         #expect(try sqliteDump(target) == (try workspaceState(workspace)))
+        // verify.sql reads the change file only for its key listing: run from bundle 1's folder
+        // without it, it still passes; asked for the keys there, it stops.
+        let verify = try String(contentsOf: two.appendingPathComponent("sqlite/verify.sql"), encoding: .utf8)
+        let verified = try Shell.run(["sqlite3", "-bail", target.path], input: verify, in: one)
+        #expect(verified.status == 0 && verified.output.contains("airlock: products: ok"), "\(verified.error)")
+        let listed = try Shell.run(
+            ["sqlite3", "-bail", "-cmd", ".parameter set @airlock_keys 1", target.path], input: verify, in: one)
+        #expect(listed.error.contains("changes/products.ndjson here is not bundle 000002's"), "\(listed.error)")
 
         let again = try apply(two.appendingPathComponent("sqlite/upsert.sql"))
         #expect(again.status != 0)
@@ -96,6 +104,16 @@ import Testing
 
         let wrongRollback = try apply(one.appendingPathComponent("sqlite/rollback.sql"))
         #expect(wrongRollback.error.contains("only the last one can be rolled back"))
+        // A row bundle 2 wrote, edited on the target since: its rollback stops and says since when.
+        let amount = try Shell.run([
+            "sqlite3", target.path, "SELECT quote(amount) FROM products WHERE product_id = 'P-100'"
+        ])
+        .output.trimmingCharacters(in: .newlines)
+        _ = try Shell.run(["sqlite3", target.path, "UPDATE products SET amount = '1.00' WHERE product_id = 'P-100'"])
+        let drifted = try apply(two.appendingPathComponent("sqlite/rollback.sql"))
+        #expect(drifted.error.contains("(edited on the target since bundle 000002 was applied?)"), "\(drifted.error)")
+        _ = try Shell.run(["sqlite3", target.path, "UPDATE products SET amount = \(amount) WHERE product_id = 'P-100'"])
+        #expect(try sqliteDump(target) == (try workspaceState(workspace)))
         #expect(try apply(two.appendingPathComponent("sqlite/rollback.sql")).status == 0)
         #expect(try sqliteDump(target) == afterOne)
         // After a rollback the same bundle can be applied again.
