@@ -19,7 +19,8 @@ package struct BundleApplier {
     package typealias Mode = DeliveryMethod
 
     /// What `upsert.sql` and `rollback.sql` do with a row the target no longer holds as the
-    /// bundle expects (edited on the target since the previous bundle).
+    /// bundle expects (edited on the target since the previous bundle, or for a rollback since
+    /// the bundle was applied).
     package enum DriftAction: String, CaseIterable, Sendable {
         /// Stop before anything changes, naming the drifted keys.
         case stop

@@ -12,8 +12,8 @@ package enum TargetError: AirlockError, Equatable {
     /// The script's check found that the target's tables cannot take the bundle (missing
     /// tables or columns, types, enum labels, constraints); nothing was changed.
     case doesNotFit(script: String, report: String)
-    /// The script's drift guard found rows edited on the target since the previous bundle;
-    /// nothing was changed.
+    /// The script's drift guard found rows edited on the target since the previous bundle (a
+    /// rollback: since its bundle was applied); nothing was changed.
     case drifted(script: String, report: String)
     /// The bundle carries no such script: its producer's spec leaves that dialect out
     /// (`targets:`) or delivers its entities another way (`delivery:`).
@@ -48,8 +48,14 @@ package enum TargetError: AirlockError, Equatable {
             return
                 "\(carried) for \(methods) only, no \(member): the producer's airlock.yml delivers the entities it changes by \(methods) (delivery:); apply it with --mode \(delivery.first?.rawValue ?? "upsert"); for bundles to come to carry \(script.method?.rawValue ?? "it"), the producer's spec says delivery: both"
         case let .drifted(script, report):
+            // A rollback's rows were edited since its bundle was applied, an upsert's since the
+            // bundle before it.
+            let (state, rest) =
+                script.hasSuffix(BundleScript.rollback.fileName)
+                ? ("the bundle left them when it was applied", "roll back the rest")
+                : ("the previous bundle left them", "apply the rest")
             return
-                "\(script) stopped and changed nothing: \(report)\nset those rows back as the previous bundle left them, or run with --on-drift skip to leave them as they are and apply the rest"
+                "\(script) stopped and changed nothing: \(report)\nset those rows back as \(state), or run with --on-drift skip to leave them as they are and \(rest)"
         }
     }
 

@@ -32,6 +32,14 @@ import Testing
                 "  products: wrote 3 of the bundle's 4 changes; 1 drifted row(s) left as the target holds them\n"),
             "\(applied.output)")
 
+        // Without the switch the rollback stops on P-100, edited since bundle 2 was applied.
+        let stopped = try airlock(["rollback", second] + target)
+        #expect(stopped.status != 0)
+        #expect(stopped.error.contains("(edited on the target since bundle 000002 was applied?)"), "\(stopped.error)")
+        #expect(
+            stopped.error.contains(
+                "set those rows back as the bundle left them when it was applied, or run with --on-drift skip to leave them as they are and roll back the rest"
+            ), "\(stopped.error)")
         let rolledBack = try airlock(["rollback", second, "--on-drift", "skip"] + target)
         #expect(rolledBack.status == 0, "\(rolledBack.error)")
         #expect(

@@ -9,24 +9,35 @@ import Testing
 
 /// Promoting a snapshot makes the baseline hold exactly its rows, and restoring the bundle gives
 /// the baseline it replaced back: whether the bundle changes most keys (`promote` copies the
-/// snapshot) or a few (it replaces only those).
+/// snapshot) or a few (it replaces only those), and with an earlier bundle's undo rows beside.
 @Suite struct PromoteLawTests {
     @Test func promoteGivesTheSnapshotAndRestoreGivesTheBaselineBack() throws {
+        var copies = 0, replacements = 0
         forRandomSeeds(count: 60) { seed in
             var random = RandomSnapshots(seed: seed)
             let entity = random.entity(named: "items")
             let (a, b) = random.snapshotPair(of: entity)
-            try checkLaw(entity, baseline: a, snapshot: b, seed: seed)
-            // Most of A with a few of B's keys: a bundle that changes a few rows.
+            // Two bundles that each change a few of the keys, B's rows taking over one key in 8.
             var generator = SplitMix64(seed: seed ^ 0x5EED)
             let keys = entity.key.count
+            var order: [String] = []
+            for row in a + b where !order.contains(Self.key(row, keys)) { order.append(Self.key(row, keys)) }
             var rows = Dictionary(a.map { (Self.key($0, keys), $0) }, uniquingKeysWith: { first, _ in first })
-            let changes = Set((a + b).map { Self.key($0, keys) }).filter { _ in
-                Int.random(in: 0..<8, using: &generator) == 0
+            var fewChanges: [[[DatabaseValueConvertible?]]] = []
+            for _ in 0..<2 {
+                for key in order where Int.random(in: 0..<8, using: &generator) == 0 {
+                    rows[key] = b.first { Self.key($0, keys) == key }
+                }
+                fewChanges.append(order.compactMap { rows[$0] })
             }
-            for key in changes { rows[key] = b.first { Self.key($0, keys) == key } }
-            try checkLaw(entity, baseline: a, snapshot: Array(rows.values), seed: seed)
+            for snapshots in [[b], fewChanges] {
+                let replaced = try checkLaw(entity, baseline: a, snapshots: snapshots, seed: seed)
+                copies += replaced.count { !$0 }
+                replacements += replaced.count { $0 }
+            }
         }
+        // Both ways of promoting were taken.
+        #expect(copies > 10 && replacements > 10, "\(copies) copies, \(replacements) replacements")
     }
 
     /// A row's key columns, which come first, as text.
@@ -34,26 +45,42 @@ import Testing
         row.prefix(count).map { $0?.databaseValue.description ?? "NULL" }.joined(separator: "|")
     }
 
+    /// Promotes each of `snapshots` in turn over `baseline` (bundles 6, 7, …), checking that the
+    /// baseline becomes each, then restores the last and checks it is the one before again.
+    /// Returns, per bundle, whether promote replaced only the changed keys (fewer than half).
     private func checkLaw(
-        _ entity: EntitySpec, baseline: [[DatabaseValueConvertible?]], snapshot: [[DatabaseValueConvertible?]],
+        _ entity: EntitySpec, baseline: [[DatabaseValueConvertible?]], snapshots: [[[DatabaseValueConvertible?]]],
         seed: UInt64
-    ) throws {
+    ) throws -> [Bool] {
         let tables = EntityTables(entity)
         let database = try DatabaseQueue()
         try WorkspaceSchema.migrator.migrate(database)
-        try database.write { db in
+        return try database.write { db in
             try tables.create(in: db)
             let placeholders = entity.columns.map { _ in "?" }.joined(separator: ", ")
-            for (table, rows) in [(tables.baseline, baseline), (tables.snapshot, snapshot)] {
+            func fill(_ table: String, _ rows: [[DatabaseValueConvertible?]]) throws {
+                try db.execute(sql: "DELETE FROM \(table)")
                 let insert = try db.makeStatement(
                     sql: "INSERT INTO \(table) (\(tables.sql.columns)) VALUES (\(placeholders))")
                 for row in rows { try insert.execute(arguments: StatementArguments(row)) }
             }
-            let before = try dump(tables.baseline, tables, db), after = try dump(tables.snapshot, tables, db)
-            try EntityDiff(entity).promote(bundle: 7, in: db)
-            #expect(try dump(tables.baseline, tables, db) == after, "seed \(seed)")
-            try EntityDiff(entity).restore(bundle: 7, in: db)
-            #expect(try dump(tables.baseline, tables, db) == before, "seed \(seed)")
+            try fill(tables.baseline, baseline)
+            var states = [try dump(tables.baseline, tables, db)], replaced: [Bool] = []
+            for (index, snapshot) in snapshots.enumerated() {
+                try fill(tables.snapshot, snapshot)
+                let bundle = 6 + index
+                try EntityDiff(entity).promote(bundle: bundle, in: db)
+                let changed =
+                    try Int.fetchOne(
+                        db, sql: "SELECT count(*) FROM \(tables.undo) WHERE airlock_bundle = ?", arguments: [bundle])
+                    ?? 0
+                replaced.append(changed * 2 < snapshot.count)
+                states.append(try dump(tables.snapshot, tables, db))
+                #expect(try dump(tables.baseline, tables, db) == states.last, "seed \(seed), bundle \(bundle)")
+            }
+            try EntityDiff(entity).restore(bundle: 5 + snapshots.count, in: db)
+            #expect(try dump(tables.baseline, tables, db) == states[states.count - 2], "seed \(seed)")
+            return replaced
         }
     }
 
