@@ -42,9 +42,17 @@ struct ChangeLog {
     /// The field of an update's line that holds the columns it leaves alone.
     static let unchangedField = "unchanged"
 
-    /// Whether `line` is the first line, which names the bundle, rather than a change. Older
-    /// bundles' change files have none.
-    static func isBundleLine(_ line: [UInt8]) -> Bool { line.starts(with: Array("{\"\(bundleField)\":".utf8)) }
+    /// Hands `body` each change line of the change file `file` (`name` in errors) with its
+    /// line number, past the line that names the bundle (older bundles' change files have
+    /// none); `body` returns false to stop.
+    static func forEachChange(
+        in file: URL, name: String, _ body: (_ line: [UInt8], _ number: Int) throws -> Bool
+    ) throws {
+        let bundleLine = Array("{\"\(bundleField)\":".utf8)
+        try ByteSource.file(file, name: name).forEachLine { line, number in
+            line.starts(with: bundleLine) ? true : try body(line, number)
+        }
+    }
 
     /// `line` without an update's `unchanged` columns: what a reviewer reads of a change. They
     /// are the line's last field, and the one whose value is an object after that name: a

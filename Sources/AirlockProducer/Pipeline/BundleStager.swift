@@ -7,9 +7,9 @@ import GRDB
 import Logging
 
 /// Writes the next bundle of the chain from a drop's `DropRun.Result`, under `staging`:
-/// manifest, scripts for each target dialect and delivery method, change files, the rows
-/// members the scripts load, validation
-/// findings and review pages, signed and archived by a `BundleWriter`. The file is published after the run commits.
+/// manifest, scripts for each target dialect and delivery method, change files (which the
+/// scripts load their rows from), validation findings and review pages, signed and archived
+/// by a `BundleWriter`. The file is published after the run commits.
 struct BundleStager {
     let spec: Spec
     /// SHA-256 of the spec file, which the manifest records.

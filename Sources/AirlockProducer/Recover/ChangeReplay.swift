@@ -90,8 +90,8 @@ struct ChangeReplay {
         try db.execute(sql: "DELETE FROM \(Self.lines)")
         let insert = try db.makeStatement(
             sql: "INSERT INTO \(Self.lines) (op, line) VALUES (json_extract(?1, '$.op'), ?1)")
-        try ByteSource.file(file, name: file.lastPathComponent).forEachLine { line, _ in
-            if !line.isEmpty && !ChangeLog.isBundleLine(line) {
+        try ChangeLog.forEachChange(in: file, name: file.lastPathComponent) { line, _ in
+            if !line.isEmpty {
                 try insert.execute(arguments: [String(decoding: line, as: UTF8.self)])
             }
             return true

@@ -78,8 +78,7 @@ package struct BundleComparison: Encodable, Equatable, Sendable {
                         for entity in entities {
                             let file = folder.appendingPathComponent(BundleLayout.changes(of: entity))
                             guard FileManager.default.fileExists(atPath: file.path) else { continue }
-                            try ByteSource.file(file, name: BundleLayout.changes(of: entity)).forEachLine { line, _ in
-                                guard !ChangeLog.isBundleLine(line) else { return true }
+                            try ChangeLog.forEachChange(in: file, name: BundleLayout.changes(of: entity)) { line, _ in
                                 let change = ChangeLog.reviewedPart(of: line)
                                 try insert.execute(arguments: [label, entity, String(decoding: change, as: UTF8.self)])
                                 return true

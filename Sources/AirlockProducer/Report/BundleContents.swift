@@ -37,9 +37,8 @@ package struct BundleContents: Sendable {
         let file = folder.appendingPathComponent(member)
         guard FileManager.default.fileExists(atPath: file.path) else { return }
         var count = 0
-        try ByteSource.file(file, name: member).forEachLine { line, _ in
+        try ChangeLog.forEachChange(in: file, name: member) { line, _ in
             guard count < limit else { return false }
-            guard !ChangeLog.isBundleLine(line) else { return true }
             try body(ChangeLog.reviewedPart(of: line))
             count += 1
             return true
@@ -50,9 +49,8 @@ package struct BundleContents: Sendable {
     static func firstChanges(of member: String, in folder: URL, count: Int) throws -> [Change] {
         var changes: [Change] = []
         let decoder = JSONDecoder()
-        try ByteSource.file(folder.appendingPathComponent(member), name: member).forEachLine { line, number in
+        try ChangeLog.forEachChange(in: folder.appendingPathComponent(member), name: member) { line, number in
             guard changes.count < count else { return false }
-            guard !ChangeLog.isBundleLine(line) else { return true }
             do {
                 changes.append(try decoder.decode(Change.self, from: Data(line)))
             } catch {
