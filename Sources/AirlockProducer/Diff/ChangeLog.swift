@@ -59,10 +59,20 @@ struct ChangeLog {
     /// column may be called `unchanged`, but a column's value is never an object.
     static func reviewedPart(of line: [UInt8]) -> [UInt8] {
         let marker = Array(",\"\(unchangedField)\":{".utf8)
-        guard line.starts(with: Array("{\"op\":\"update\"".utf8)),
+        guard operation(of: line) == .update,
             let start = line.indices.reversed().first(where: { line[$0...].starts(with: marker) })
         else { return line }
         return Array(line[..<start]) + [UInt8(ascii: "}")]
+    }
+
+    /// What a change line does, from its first field (`{"op":"insert",…`); every line
+    /// `lines` writes starts with it. Nil for a line that does not.
+    static func operation(of line: [UInt8]) -> Change.Operation? {
+        let head = Array("{\"op\":\"".utf8)
+        guard line.starts(with: head), let end = line[head.count...].firstIndex(of: UInt8(ascii: "\"")) else {
+            return nil
+        }
+        return Change.Operation(rawValue: String(decoding: line[head.count..<end], as: UTF8.self))
     }
 
     private func value(_ column: ColumnSpec, of alias: String) -> String {

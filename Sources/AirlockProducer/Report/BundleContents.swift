@@ -30,19 +30,33 @@ package struct BundleContents: Sendable {
         }
     }
 
-    /// Hands `body` the first `limit` changes of `entity`'s change file one at a time, each as
-    /// a reviewer reads it (`ChangeLog.reviewedPart`, a JSON object); none without a change file.
-    func forEachChangeLine(of entity: String, limit: Int, _ body: ([UInt8]) throws -> Void) throws {
-        let member = BundleLayout.changes(of: entity)
+    /// Hands `body` the first `limit` changes of each kind (insert, update, delete) of
+    /// `entity`'s change file one at a time, in the file's order, each as a reviewer reads it
+    /// (`ChangeLog.reviewedPart`, a JSON object); none without a change file. Reads no further
+    /// than the manifest's counts say it needs.
+    func forEachChangeLine(of entity: Manifest.Entity, limit: Int, _ body: ([UInt8]) throws -> Void) throws {
+        let member = BundleLayout.changes(of: entity.name)
         let file = folder.appendingPathComponent(member)
         guard FileManager.default.fileExists(atPath: file.path) else { return }
-        var count = 0
+        var wanted = Self.carried(of: entity, limit: limit)
         try ChangeLog.forEachChange(in: file, name: member) { line, _ in
-            guard count < limit else { return false }
+            guard wanted.values.contains(where: { $0 > 0 }) else { return false }
+            guard let operation = ChangeLog.operation(of: line), let left = wanted[operation], left > 0 else {
+                return true
+            }
             try body(ChangeLog.reviewedPart(of: line))
-            count += 1
+            wanted[operation] = left - 1
             return true
         }
+    }
+
+    /// How many changes of each kind `forEachChangeLine` hands on for `entity`, by its counts.
+    static func carried(of entity: Manifest.Entity, limit: Int) -> [Change.Operation: Int] {
+        let counts = entity.counts
+        return [
+            .insert: min(counts.inserted, limit), .update: min(counts.updated, limit),
+            .delete: min(counts.deleted, limit)
+        ]
     }
 
     /// Decodes the first `count` lines of a change file, reading no further than it needs.

@@ -163,7 +163,7 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
                 let contents = try BundleContents(
                     folder: folder, manifest: verified.manifest, sampleSize: ReportPage.sampleSize)
                 let review = HTMLReport.Review(signatures: summary.signatures, approvals: summary.approvals)
-                try HTMLReport(contents: contents, review: review).write(to: page)
+                try HTMLReport(contents: contents, review: review, carried: HTMLReport.carriedByShow).write(to: page)
             }
             return summary
         }

@@ -10,7 +10,7 @@ package enum ReportPage: CaseIterable, Sendable {
     case html
 
     /// Changes per entity decoded for the pages (report.md lists them; report.html carries up
-    /// to `HTMLReport.changesCarried` of each entity, read straight from the change files).
+    /// to `HTMLReport.carried` of each kind, read straight from the change files).
     static let sampleSize = MarkdownReport.changesListed
 
     package var memberName: String {

@@ -9,12 +9,12 @@ import Testing
 /// loads, filters by entity and change, pages, searches, shows the approvals and the override
 /// section, logs no error and fetches nothing.
 @Suite(.tags(.chromium), .runsExternalPrograms) struct LargeReportTests {
-    @Test func aPageOfAHundredThousandChangesFiltersPagesAndSearches() throws {
+    /// A bundle's unpacked members: 60,000 inserts, 30,000 updates and 10,000 deletes of
+    /// items (in key order, I-0 to I-99999, the kind by the last digit); 12 changes of tags.
+    private static func bundleFolder(findings: [ValidationFinding] = []) throws -> (URL, Manifest) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-large-\(UUID().uuidString)")
         try FileManager.default.createDirectory(
             at: folder.appendingPathComponent("changes"), withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        // 60,000 inserts, 30,000 updates and 10,000 deletes of items; 12 changes of tags.
         var lines: [String] = []
         lines.reserveCapacity(100_000)
         for index in 0..<100_000 {
@@ -54,6 +54,14 @@ import Testing
                     ]),
                 .init(name: "tags", key: ["tag"], rows: 12, counts: EntityCounts(processed: 12, inserted: 12))
             ])
+        try ValidationReport(findings: findings).encoded().write(
+            to: folder.appendingPathComponent(BundleLayout.validation))
+        return (folder, manifest)
+    }
+
+    @Test func aPageOfAHundredThousandChangesFiltersPagesAndSearches() throws {
+        let (folder, manifest) = try Self.bundleFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let contents = try BundleContents(folder: folder, manifest: manifest, sampleSize: ReportPage.sampleSize)
         let alice = Review.Approval(name: "alice", principals: ["alice"], fingerprint: "SHA256:alice")
         let review = HTMLReport.Review(
@@ -67,7 +75,7 @@ import Testing
             ],
             approvals: ApprovalStatus(required: ApprovalPolicy(required: 1), approvals: [alice]))
         let page = folder.appendingPathComponent("report.html")
-        try HTMLReport(contents: contents, review: review).write(to: page)
+        try HTMLReport(contents: contents, review: review, carried: HTMLReport.carriedByShow).write(to: page)
 
         let seen = try BundleReviewTests.openInChromium(page)
         let present = seen["present"] as? [String] ?? []
@@ -82,5 +90,41 @@ import Testing
         #expect((seen["search"] as? [String: Any])?["matching"] as? Int == 1)
         let approvals = seen["approvals"] as? [String: String]
         #expect(approvals?["met"] == "true" && approvals?["text"] == "approvals: 1 of 1 (alice), met")
+    }
+}
+
+extension LargeReportTests {
+    /// The page a bundle carries holds the first 1,000 changes of each kind of an entity and
+    /// says so; a finding whose key's change it does not carry points to the change file
+    /// rather than saying that the bundle makes none.
+    @Test func theBundlesOwnPageCarriesTheFirstChangesOfEachKind() throws {
+        let finding = { (key: String) in
+            ValidationFinding(severity: .quarantine, check: "pattern", entity: "items", reason: "odd", key: key)
+        }
+        let (folder, manifest) = try Self.bundleFolder(findings: [
+            finding("item_id='I-9'"), finding("item_id='I-99999'"), finding("item_id='I-100000'")
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let contents = try BundleContents(folder: folder, manifest: manifest, sampleSize: ReportPage.sampleSize)
+        let page = folder.appendingPathComponent("report.html")
+        try HTMLReport(contents: contents).write(to: page)
+
+        let seen = try BundleReviewTests.openInChromium(page)
+        #expect(seen["per_entity"] as? [String: Int] == ["items": 3_000, "tags": 12])
+        #expect(seen["per_op"] as? [String: Int] == ["insert": 1_012, "update": 1_000, "delete": 1_000])
+        let text = try String(contentsOf: page, encoding: .utf8)
+        #expect(
+            text.contains(
+                "Changes carried: items: 3000 of 100000; tags: 12 of 12 (every change is in changes/ENTITY.ndjson). This page carries the first 1000 changes of each kind"
+            ))
+        let buttons = (seen["finding_keys"] as? [[String: Any]] ?? []).map {
+            [$0["key"] as? String ?? "", "\($0["enabled"] ?? "")", $0["title"] as? String ?? ""]
+        }
+        #expect(
+            buttons == [
+                ["item_id='I-9'", "1", ""],
+                ["item_id='I-99999'", "0", "not among the changes this page carries: see changes/items.ndjson"],
+                ["item_id='I-100000'", "0", "not among the changes this page carries: see changes/items.ndjson"]
+            ])
     }
 }
