@@ -30,7 +30,6 @@ struct ChangeLog {
         let out = try ScriptWriter(path: url)
         // A digest is hex: no JSON escapes.
         try out.line("{\"\(Self.bundleField)\":\"\(bundle)\"}")
-        // The first column is the line; the others are its key, for the order.
         let cursor = try String.fetchCursor(db, sql: lines)
         while let line = try cursor.next() { try out.line(line) }
         try out.close()
@@ -109,27 +108,22 @@ struct ChangeLog {
         return columns.isEmpty ? "" : ", 'context', \(object(columns, of: "s"))"
     }
 
+    /// One line per key of `EntityTables.changed`, in key order: the changed keys are
+    /// walked in their table's order and each row looked up, so the cost is the change's.
     private var lines: String {
         let diff = EntityDiff(entity), tables = EntityTables(entity)
-        let keyMatch = diff.keyMatch, rowDiffers = diff.rowDiffers
         let keyColumns = entity.keyColumns
-        let order = entity.key.indices.map { "k\($0)" }
-        func keys(_ alias: String) -> String {
-            entity.key.enumerated().map { "\(alias).\(dialect.identifier($0.element)) AS k\($0.offset)" }.joined(
-                separator: ", ")
-        }
-        // ORDER BY on the compound itself lets SQLite merge the three arms, each already in key
-        // order, instead of sorting every line in a temporary b-tree.
+        let insert =
+            "json_object('op', 'insert', 'key', \(object(keyColumns, of: "s")), 'after', \(object(entity.valueColumns, of: "s")))"
+        let update =
+            "json_object('op', 'update', 'key', \(object(keyColumns, of: "s")), 'before', \(fields(of: "b", changed: true)), 'after', \(fields(of: "s", changed: true))\(context), '\(Self.unchangedField)', \(fields(of: "s", changed: false)))"
+        let delete =
+            "json_object('op', 'delete', 'key', \(object(keyColumns, of: "b")), 'before', \(object(entity.valueColumns, of: "b")))"
         return """
-            SELECT json_object('op', 'insert', 'key', \(object(keyColumns, of: "s")), 'after', \(object(entity.valueColumns, of: "s"))) AS line, \(keys("s"))
-            FROM \(tables.snapshot) AS s WHERE NOT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch))
-            UNION ALL
-            SELECT json_object('op', 'update', 'key', \(object(keyColumns, of: "s")), 'before', \(fields(of: "b", changed: true)), 'after', \(fields(of: "s", changed: true))\(context), '\(Self.unchangedField)', \(fields(of: "s", changed: false))), \(keys("s"))
-            FROM \(tables.snapshot) AS s JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(rowDiffers)
-            UNION ALL
-            SELECT json_object('op', 'delete', 'key', \(object(keyColumns, of: "b")), 'before', \(object(entity.valueColumns, of: "b"))), \(keys("b"))
-            FROM \(tables.baseline) AS b WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))
-            ORDER BY \(order.joined(separator: ", "))
+            SELECT CASE c.airlock_op WHEN 'insert' THEN \(insert) WHEN 'update' THEN \(update) ELSE \(delete) END
+            FROM \(tables.changed) AS c LEFT JOIN \(tables.snapshot) AS s ON \(diff.changedKey("s"))
+            LEFT JOIN \(tables.baseline) AS b ON \(diff.changedKey("b"))
+            ORDER BY \(tables.sql.key(of: "c"))
             """
     }
 }

@@ -4,6 +4,13 @@ import GRDB
 
 /// The difference between an entity's snapshot and its baseline, as SQL over the two keyed
 /// workspace tables: the diff is a join on the key, never a loop over rows.
+///
+/// `findChanges` joins the two tables once and keeps the keys that differ with what happens
+/// to each (`insert`, `update`, `delete`) in `EntityTables.changed`. Every later question of
+/// the bundle (its counts, change file, checksum groups, before-images and baseline update)
+/// reads that table, so each touches the changed rows only. It holds from `findChanges` until
+/// the snapshot or the baseline changes: a run finds the changes after the snapshot is final
+/// and promotes last.
 struct EntityDiff {
     let entity: EntitySpec
     private let tables: EntityTables
@@ -19,60 +26,89 @@ struct EntityDiff {
     /// True where a snapshot row differs from its baseline row (NULL-safe).
     var rowDiffers: String { tables.sql.valuesDiffer("s", "b") }
 
+    /// Finds the keys where the snapshot and the baseline differ, in two passes: the
+    /// snapshot's rows against the baseline's (inserted and updated keys), the baseline's keys
+    /// against the snapshot's (deleted ones). Key columns are NOT NULL in the keyed tables, so
+    /// a baseline key that is NULL after the outer join is one the baseline lacks.
+    func findChanges(in db: Database) throws {
+        let keyColumns = entity.keyColumns.map {
+            "\(tables.sql.name($0.name)) \(tables.sql.dialect.columnType($0.type))"
+        }
+        try db.execute(sql: "DROP TABLE IF EXISTS \(tables.changed)")
+        try db.execute(
+            sql: """
+                CREATE TABLE \(tables.changed) (\(keyColumns.joined(separator: ", ")), airlock_op TEXT NOT NULL,
+                    PRIMARY KEY (\(tables.sql.key))) WITHOUT ROWID
+                """)
+        let missing = "b.\(tables.sql.name(entity.key[0])) IS NULL"
+        try db.execute(
+            sql: """
+                INSERT INTO \(tables.changed) (\(tables.sql.key), airlock_op)
+                SELECT \(tables.sql.key(of: "s")), CASE WHEN \(missing) THEN 'insert' ELSE 'update' END
+                FROM \(tables.snapshot) AS s LEFT JOIN \(tables.baseline) AS b ON \(keyMatch)
+                WHERE \(missing) OR \(rowDiffers)
+                """)
+        try db.execute(
+            sql: """
+                INSERT INTO \(tables.changed) (\(tables.sql.key), airlock_op)
+                SELECT \(tables.sql.key(of: "b")), 'delete' FROM \(tables.baseline) AS b
+                WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))
+                """)
+    }
+
+    /// Changed key `c` and the row `alias` share a key.
+    func changedKey(_ alias: String) -> String { tables.sql.keyMatch("c", alias) }
+
     /// True for a snapshot row `s` the baseline holds as it is: one the bundle leaves unchanged.
     var unchangedRow: String {
-        "EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch) AND NOT (\(rowDiffers)))"
+        "NOT EXISTS (SELECT 1 FROM \(tables.changed) AS c WHERE \(changedKey("s")))"
     }
 
     private func columns(of alias: String) -> String { tables.sql.columns(of: alias) }
 
-    private var keyOrder: String { tables.sql.key }
-
     /// Every snapshot row: what a cutover leaves in the target.
     var snapshotRows: String {
-        "SELECT \(columns(of: "s")) FROM \(tables.snapshot) AS s ORDER BY \(keyOrder)"
+        "SELECT \(columns(of: "s")) FROM \(tables.snapshot) AS s ORDER BY \(tables.sql.key)"
     }
 
     /// Snapshot rows with no baseline row: what the bundle inserts.
-    var insertedRows: String {
+    private var insertedRows: String {
         """
-        SELECT \(columns(of: "s")) FROM \(tables.snapshot) AS s
-        WHERE NOT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch))
-        ORDER BY \(keyOrder)
+        SELECT \(columns(of: "s")) FROM \(tables.changed) AS c JOIN \(tables.snapshot) AS s ON \(changedKey("s"))
+        WHERE c.airlock_op = 'insert' ORDER BY \(tables.sql.key(of: "c"))
         """
     }
 
     /// Baseline rows that the upsert changes or deletes: the before-images the upsert expects
     /// to find and a rollback restores.
-    var beforeImages: String {
+    private var beforeImages: String {
         """
-        SELECT \(columns(of: "b")) FROM \(tables.baseline) AS b
-        WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch) AND NOT (\(rowDiffers)))
-        ORDER BY \(keyOrder)
+        SELECT \(columns(of: "b")) FROM \(tables.changed) AS c JOIN \(tables.baseline) AS b ON \(changedKey("b"))
+        WHERE c.airlock_op <> 'insert' ORDER BY \(tables.sql.key(of: "c"))
         """
     }
 
+    /// How many keys the bundle inserts, updates and deletes, and how many snapshot rows it
+    /// leaves as they are.
     func counts(in db: Database) throws -> EntityCounts {
         let row = try Row.fetchOne(
             db,
             sql: """
                 SELECT
-                  (SELECT count(*) FROM \(tables.snapshot) AS s WHERE NOT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch))) AS inserted,
-                  (SELECT count(*) FROM \(tables.baseline) AS b WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))) AS deleted,
-                  (SELECT count(*) FROM \(tables.snapshot) AS s JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE \(rowDiffers)) AS updated,
-                  (SELECT count(*) FROM \(tables.snapshot) AS s JOIN \(tables.baseline) AS b ON \(keyMatch) WHERE NOT (\(rowDiffers))) AS unchanged
+                  (SELECT count(*) FROM \(tables.changed) WHERE airlock_op = 'insert') AS inserted,
+                  (SELECT count(*) FROM \(tables.changed) WHERE airlock_op = 'update') AS updated,
+                  (SELECT count(*) FROM \(tables.changed) WHERE airlock_op = 'delete') AS deleted,
+                  (SELECT count(*) FROM \(tables.snapshot)) AS rows
                 """)!
+        let (inserted, updated): (Int, Int) = (row["inserted"], row["updated"])
         return EntityCounts(
-            inserted: row["inserted"], updated: row["updated"], deleted: row["deleted"], unchanged: row["unchanged"])
+            inserted: inserted, updated: updated, deleted: row["deleted"], unchanged: row["rows"] - inserted - updated)
     }
 
     /// Whether the bundle deletes rows: keys of the baseline the snapshot no longer has.
     func deletes(in db: Database) throws -> Bool {
-        try Bool.fetchOne(
-            db,
-            sql:
-                "SELECT EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch)))"
-        ) ?? false
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(tables.changed) WHERE airlock_op = 'delete')")
+            ?? false
     }
 
     /// The value columns that are NULL in some snapshot row, in one pass.
@@ -91,13 +127,12 @@ struct EntityDiff {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT category, sum(change = 'inserted'), sum(change = 'updated'), sum(change = 'deleted'), sum(change = 'unchanged') FROM (
-                  SELECT CAST(s.\(category) AS TEXT) AS category,
-                         CASE WHEN b.\(tables.sql.name(entity.key[0])) IS NULL THEN 'inserted' WHEN \(rowDiffers) THEN 'updated' ELSE 'unchanged' END AS change
-                  FROM \(tables.snapshot) AS s LEFT JOIN \(tables.baseline) AS b ON \(keyMatch)
+                SELECT category, sum(change = 'insert'), sum(change = 'update'), sum(change = 'delete'), sum(change = 'unchanged') FROM (
+                  SELECT CAST(s.\(category) AS TEXT) AS category, coalesce(c.airlock_op, 'unchanged') AS change
+                  FROM \(tables.snapshot) AS s LEFT JOIN \(tables.changed) AS c ON \(changedKey("s"))
                   UNION ALL
-                  SELECT CAST(b.\(category) AS TEXT), 'deleted' FROM \(tables.baseline) AS b
-                  WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))
+                  SELECT CAST(b.\(category) AS TEXT), 'delete' FROM \(tables.changed) AS c JOIN \(tables.baseline) AS b ON \(changedKey("b"))
+                  WHERE c.airlock_op = 'delete'
                 ) GROUP BY category
                 """)
         // SQLite groups by bytes; values that are one Swift String (precomposed and decomposed

@@ -24,6 +24,12 @@ extension Producer {
         if drop.isBlocked { throw Blocked(findings: drop.findings) }
         let sequence = try BundleRecord.nextSequence(in: db)
         for migration in drop.migrations { try WorkspaceMigration.clearUnfit(migration, bundle: sequence, in: db) }
+        // A cleared value is a change of its row: the bundle's changes are found again, over
+        // the baselines as the targets will hold them.
+        for entity in drop.entities
+        where drop.migrations.contains(where: { !$0.cleared.isEmpty && $0.name == entity.name }) {
+            try EntityDiff(entity).findChanges(in: db)
+        }
         guard drop.changesSomething else {
             try WorkspaceFile.settlePending(as: .unchanged, in: db)
             report.outcome = .noChanges

@@ -19,6 +19,9 @@ struct EntityTables {
     var snapshot: String { Self.table(.snapshot, of: entity.name) }
     var baseline: String { Self.table(.baseline, of: entity.name) }
     var undo: String { Self.table(.undo, of: entity.name) }
+    /// The keys this run's snapshot changes (`EntityDiff.findChanges`): a temporary table of
+    /// the run's connection, `temp."changed_NAME"`.
+    var changed: String { "temp." + SQLDialect.sqlite.identifier("changed_" + entity.name) }
 
     /// The three tables of an entity; their names are made here only, also for an entity the
     /// spec no longer has (`WorkspaceMigration`).

@@ -36,6 +36,7 @@ import Testing
                     sql: "INSERT INTO \(table) (\(tables.sql.columns)) VALUES (\(placeholders))")
                 for row in rows { try insert.execute(arguments: StatementArguments(row)) }
             }
+            try EntityDiff(entity).findChanges(in: db)
             try ChangeLog(entity).write(to: file, bundle: String(repeating: "ab", count: 32), from: db)
             return (
                 try rows(of: tables.baseline, entity, db), try rows(of: tables.snapshot, entity, db),

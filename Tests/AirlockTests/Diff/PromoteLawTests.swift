@@ -69,6 +69,7 @@ import Testing
             for (index, snapshot) in snapshots.enumerated() {
                 try fill(tables.snapshot, snapshot)
                 let bundle = 6 + index
+                try EntityDiff(entity).findChanges(in: db)
                 try EntityDiff(entity).promote(bundle: bundle, in: db)
                 let changed =
                     try Int.fetchOne(

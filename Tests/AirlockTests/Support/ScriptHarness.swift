@@ -58,6 +58,7 @@ final class ScriptHarness {
                 let insert = try db.makeStatement(
                     sql: "INSERT INTO \(tables.snapshot) (\(tables.sql.columns)) VALUES (\(placeholders))")
                 for row in snapshot[entity.name]! { try insert.execute(arguments: StatementArguments(row)) }
+                try EntityDiff(entity).findChanges(in: db)
             }
             var writer = try BundleWriter(folder: scripts.folder)
             let hashes = try Dictionary(
