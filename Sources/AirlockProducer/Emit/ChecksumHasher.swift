@@ -8,21 +8,27 @@ import Dispatch
 /// thread, 1.4 s in two). At most two batches wait, so memory stays flat whatever the table's
 /// size.
 final class ChecksumHasher: @unchecked Sendable {
-    /// Row texts end to end, where each ends, and each row's key group per dialect when it
-    /// counts in one.
+    /// Row texts end to end, where each ends, and each row's key group per dialect and
+    /// whether it is one the bundle leaves unchanged.
     struct Batch: Sendable {
         var lines: [UInt8] = []
         var lineEnds: [Int] = []
-        var groups: [(postgres: UInt8, sqlite: UInt8)?] = []
+        var rows: [Row] = []
+
+        struct Row: Sendable {
+            var postgresGroup: UInt8
+            var sqliteGroup: UInt8
+            var unchanged: Bool
+        }
 
         static let rows = 4096
 
         var isFull: Bool { lineEnds.count == Self.rows }
 
-        mutating func append(line: [UInt8], groups: (postgres: UInt8, sqlite: UInt8)?) {
+        mutating func append(line: [UInt8], row: Row) {
             lines += line
             lineEnds.append(lines.count)
-            self.groups.append(groups)
+            rows.append(row)
         }
     }
 
@@ -33,8 +39,8 @@ final class ChecksumHasher: @unchecked Sendable {
     }
 
     // Touched only on `queue`.
-    private var postgres = Sums(), sqlite = Sums()
-    private var postgresGroups = SnapshotHashes.Groups(), sqliteGroups = SnapshotHashes.Groups()
+    private var sums = RowSums()
+    private var postgresUnchanged = SnapshotHashes.Groups(), sqliteUnchanged = SnapshotHashes.Groups()
     private let queue = DispatchQueue(label: "airlock.table-checksum")
     private let waiting = DispatchSemaphore(value: 2)
 
@@ -44,14 +50,15 @@ final class ChecksumHasher: @unchecked Sendable {
         queue.async { [self] in
             batch.lines.withUnsafeBufferPointer { lines in
                 var start = 0
-                for (end, groups) in zip(batch.lineEnds, batch.groups) {
+                for (end, row) in zip(batch.lineEnds, batch.rows) {
                     let line = UnsafeBufferPointer(rebasing: lines[start..<end])
                     let postgresHash = Array(SHA256.hash(data: line)), sqliteHash = SHA3.sha256(line)
-                    postgres.add(postgresHash)
-                    sqlite.add(sqliteHash)
-                    if let groups {
-                        postgresGroups.add(group: Int(groups.postgres), hash32: Sums.word(postgresHash, 0))
-                        sqliteGroups.add(group: Int(groups.sqlite), hash32: Sums.word(sqliteHash, 0))
+                    sums.postgres.add(postgresHash, group: row.postgresGroup)
+                    sums.sqlite.add(sqliteHash, group: row.sqliteGroup)
+                    if row.unchanged {
+                        postgresUnchanged.add(
+                            group: Int(row.postgresGroup), hash32: RowSums.Part.word(postgresHash, 0))
+                        sqliteUnchanged.add(group: Int(row.sqliteGroup), hash32: RowSums.Part.word(sqliteHash, 0))
                     }
                     start = end
                 }
@@ -60,33 +67,9 @@ final class ChecksumHasher: @unchecked Sendable {
         }
     }
 
-    /// What the batches handed over add up to, once every one is hashed.
+    /// What the batches handed over add up to, once every one is hashed: every row's sums,
+    /// and the groups of the unchanged ones.
     func result() -> SnapshotHashes {
-        queue.sync {
-            SnapshotHashes(
-                checksums: [.postgres: postgres.text, .sqlite: sqlite.text],
-                groups: [.postgres: postgresGroups, .sqlite: sqliteGroups])
-        }
-    }
-
-    /// `ROWS:A:B`, as the checksum query sums hashes: A and B add up the first and second
-    /// big-endian 32 bits of each row's hash.
-    private struct Sums {
-        var rows = 0
-        var first: Int64 = 0
-        var second: Int64 = 0
-
-        /// The big-endian 32 bits of `hash` from byte `start`.
-        static func word(_ hash: [UInt8], _ start: Int) -> Int64 {
-            hash[start..<start + 4].reduce(0) { $0 << 8 | Int64($1) }
-        }
-
-        mutating func add(_ hash: [UInt8]) {
-            rows += 1
-            first += Self.word(hash, 0)
-            second += Self.word(hash, 4)
-        }
-
-        var text: String { "\(rows):\(first):\(second)" }
+        queue.sync { SnapshotHashes(sums: sums, unchanged: [.postgres: postgresUnchanged, .sqlite: sqliteUnchanged]) }
     }
 }

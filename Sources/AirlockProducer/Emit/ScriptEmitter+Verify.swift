@@ -59,7 +59,7 @@ extension ScriptEmitter {
         if dialect == .postgres { try out.line("\\if :{?\(name)}") }
         let on = dialect == .postgres ? "TRUE" : "coalesce(@\(name), 0)"
         for (index, entity) in entities.enumerated() {
-            let groups = hashes[entity.name]?.groups[dialect] ?? SnapshotHashes.Groups()
+            let groups = hashes[entity.name]?.unchanged[dialect] ?? SnapshotHashes.Groups()
             try VerifyKeyListing(entity: entity, dialect: dialect, ordinal: index + 1, bundle: bundle, groups: groups)
                 .write(out, on: on)
         }

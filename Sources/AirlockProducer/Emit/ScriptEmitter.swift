@@ -57,12 +57,12 @@ struct ScriptEmitter {
     }
 
     /// Adds `scripts` of this dialect to the bundle; `hashes` are what `verify.sql` expects of
-    /// each changed entity's table (`TableChecksum.hashes`), by entity name.
+    /// each changed entity's table (`TableChecksum.hashes`), by entity name, and `facts` what
+    /// the workspace says of their rows (`rowFacts`), the same for every dialect.
     func write(
         _ scripts: [BundleScript], into writer: inout BundleWriter, from db: Database,
-        hashes: [String: SnapshotHashes]
+        hashes: [String: SnapshotHashes], facts: RowFacts
     ) throws {
-        let facts = try rowFacts(in: db)
         for script in scripts {
             try writer.add(BundleLayout.script(script, for: dialect)) { url in
                 switch script {
@@ -76,7 +76,9 @@ struct ScriptEmitter {
         }
     }
 
-    func rowFacts(in db: Database) throws -> RowFacts {
+    /// The `RowFacts` of the changed entities `entities`: a pass over each snapshot, made once
+    /// for both dialects' scripts.
+    static func rowFacts(of entities: [EntitySpec], in db: Database) throws -> RowFacts {
         var facts = RowFacts()
         for entity in entities {
             if try EntityDiff(entity).deletes(in: db) { facts.deleting.insert(entity.name) }

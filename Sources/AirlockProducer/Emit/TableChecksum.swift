@@ -34,25 +34,54 @@ struct TableChecksum {
     }
 
     /// What `query(dialect, table:)` gives on a target of each dialect holding exactly the rows
-    /// of the workspace's `table`, and the sums per group of keys of the rows SQL condition
-    /// `grouping` holds for (the table's row called `s` in it), from one pass over it.
+    /// of the workspace's `table`, with each row's key group, and the groups of the rows SQL
+    /// condition `unchanged` holds for (the table's row called `s` in it), from one pass over it.
     ///
     /// The same row texts and sums as the shell's query, built in Swift from each value's
     /// bytes in place (SQL concatenation and hex digits picked one by one cost SQLite 13 µs a
     /// row: 100k rows, 2.6 s for both dialects) and hashed on another thread meanwhile
     /// (`ChecksumHasher`).
-    func hashes(of table: String, grouping: String = "0", in db: Database) throws -> SnapshotHashes {
+    func hashes(of table: String, unchanged: String = "0", in db: Database) throws -> SnapshotHashes {
+        try hashes(ofRows: "\(table) AS s", unchanged: unchanged, in: db)
+    }
+
+    /// The hashes of the snapshot's rows after the diff (`EntityDiff.findChanges`): from
+    /// `baseline`, the sums the baseline's rows had when they were a snapshot, less the
+    /// baseline rows the bundle replaces, plus the snapshot rows it writes, so only changed rows
+    /// are hashed; without it, from every row.
+    func snapshotHashes(from baseline: RowSums?, in db: Database) throws -> SnapshotHashes {
+        let tables = EntityTables(entity), diff = EntityDiff(entity)
+        guard let baseline else {
+            // A first bundle changes every row: no row needs looking up among the changed keys.
+            let unchanged = try diff.counts(in: db).unchanged > 0 ? diff.unchangedRow : "0"
+            return try hashes(of: tables.snapshot, unchanged: unchanged, in: db)
+        }
+        func changed(_ table: String, _ kind: String) -> String {
+            "\(tables.changed) AS c JOIN \(table) AS s ON \(diff.changedKey("s")) WHERE c.airlock_op <> '\(kind)'"
+        }
+        let replaced = try hashes(ofRows: changed(tables.baseline, "insert"), in: db).sums
+        let written = try hashes(ofRows: changed(tables.snapshot, "delete"), in: db).sums
+        let kept = baseline - replaced
+        return SnapshotHashes(
+            sums: kept + written,
+            unchanged: Dictionary(uniqueKeysWithValues: SQLDialect.allCases.map { ($0, kept[$0].groups) }))
+    }
+
+    /// `hashes(of:unchanged:)` of the rows `rows` gives: a FROM clause (and maybe WHERE) in
+    /// which each row is called `s`.
+    private func hashes(ofRows rows: String, unchanged: String = "0", in db: Database) throws -> SnapshotHashes {
         let hasher = ChecksumHasher()
         var batch = ChecksumHasher.Batch()
         var key: [UInt8] = []
-        let keyColumns = self.keyColumns, groupedColumn = Int32(entity.columns.count)
-        try forEachRowLine(of: table, marking: grouping, in: db) { line, raw in
-            var groups: (postgres: UInt8, sqlite: UInt8)?
-            if sqlite3_column_int(raw, groupedColumn) != 0 {
-                keyText(raw, keyColumns, into: &key)
-                groups = ChecksumHasher.groups(of: key)
-            }
-            batch.append(line: line, groups: groups)
+        let keyColumns = self.keyColumns, markColumn = Int32(entity.columns.count)
+        try forEachRowLine(of: rows, marking: unchanged, in: db) { line, raw in
+            keyText(raw, keyColumns, into: &key)
+            let groups = ChecksumHasher.groups(of: key)
+            batch.append(
+                line: line,
+                row: .init(
+                    postgresGroup: groups.postgres, sqliteGroup: groups.sqlite,
+                    unchanged: sqlite3_column_int(raw, markColumn) != 0))
             if batch.isFull {
                 hasher.hash(batch)
                 batch = ChecksumHasher.Batch()
@@ -79,17 +108,17 @@ struct TableChecksum {
         }
     }
 
-    /// Hands `body` each row of the workspace's `table` as its canonical text (`line`: the same
-    /// bytes the shells' queries hash) and the statement, whose columns are the row's values
-    /// as text in spec order, each read in place rather than copied into a `String`.
-    /// The statement's column after the row's values is the value of SQL condition `mark`
-    /// for the row, which is called `s` in it.
+    /// Hands `body` each of the workspace's rows `rows` (a FROM clause, the row called `s`) as
+    /// its canonical text (`line`: the same bytes the shells' queries hash) and the statement,
+    /// whose columns are the row's values as text in spec order, each read in place rather
+    /// than copied into a `String`. The statement's column after the row's values is the
+    /// value of SQL condition `mark` for the row.
     private func forEachRowLine(
-        of table: String, marking mark: String, in db: Database,
+        of rows: String, marking mark: String, in db: Database,
         _ body: (_ line: [UInt8], _ row: OpaquePointer) throws -> Void
     ) throws {
-        let selected = workspaceTexts + ["(\(mark))"]
-        let statement = try db.makeStatement(sql: "SELECT \(selected.joined(separator: ", ")) FROM \(table) AS s")
+        let selected = workspaceTexts(of: "s") + ["(\(mark))"]
+        let statement = try db.makeStatement(sql: "SELECT \(selected.joined(separator: ", ")) FROM \(rows)")
         let raw = statement.sqliteStatement
         let rows = try Row.fetchCursor(statement)
         var line: [UInt8] = []
@@ -151,8 +180,12 @@ struct TableChecksum {
     var postgresLine: String { line(entity.columns.map(Self.postgresText)) }
 
     /// Each value as SQLite gives it as text; the workspace stores values as an SQLite target does.
-    private var workspaceTexts: [String] {
-        entity.columns.map { "CAST(\(SQLDialect.sqlite.identifier($0.name)) AS TEXT)" }
+    private var workspaceTexts: [String] { workspaceTexts(of: nil) }
+
+    /// The same of the row `alias`.
+    private func workspaceTexts(of alias: String?) -> [String] {
+        let prefix = alias.map { "\($0)." } ?? ""
+        return entity.columns.map { "CAST(\(prefix)\(SQLDialect.sqlite.identifier($0.name)) AS TEXT)" }
     }
 
     /// The SQLite checksum with `hash` over the row text; only core functions and `sha3()`,

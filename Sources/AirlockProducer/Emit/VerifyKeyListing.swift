@@ -24,7 +24,7 @@ struct VerifyKeyListing {
     let ordinal: Int
     let bundle: BundleIdentity
     /// The unchanged rows of the snapshot per key group in this dialect
-    /// (`TableChecksum.hashes` with `EntityDiff.unchangedRow`).
+    /// (`SnapshotHashes.unchanged`).
     let groups: SnapshotHashes.Groups
 
     /// Keys of each group listed when the group differs.

@@ -29,6 +29,9 @@ struct BundleStager {
         /// The pull cursors the bundle moves, as its manifest shows them; the producer commits
         /// them with the bundle.
         var cursors: [PullCursor]
+        /// What each entity's snapshot hashes add up to; the producer keeps them with the
+        /// baselines it makes of the snapshots (`BaselineSums`).
+        var sums: [String: RowSums]
     }
 
     private var timer: StageTimer { StageTimer(logger: logger) }
@@ -56,6 +59,7 @@ struct BundleStager {
             step += 1
             progress?(ProgressUpdate(task: task, done: step, total: steps, unit: .steps))
         }
+        let facts = try timer.time("row facts") { try ScriptEmitter.rowFacts(of: drop.entities, in: db) }
         for dialect in manifest.carriedTargets {
             let emitter = ScriptEmitter(
                 dialect: dialect, bundle: identity, schema: spec.entities, entities: drop.entities,
@@ -63,7 +67,7 @@ struct BundleStager {
             try timer.time("emit", ["dialect": "\(dialect.rawValue)"]) {
                 try emitter.write(
                     BundleScript.allCases.filter { manifest.carries($0, for: dialect) }, into: &writer, from: db,
-                    hashes: hashes)
+                    hashes: hashes, facts: facts)
             }
             stepDone()
         }
@@ -88,7 +92,8 @@ struct BundleStager {
         let file = staging.appendingPathComponent("\(name).tar.gz")
         try timer.time("archive") { try writer.archive(to: file, mtime: time) }
         stepDone()
-        return Staged(file: file, manifest: manifest, digest: digest, cursors: cursors)
+        return Staged(
+            file: file, manifest: manifest, digest: digest, cursors: cursors, sums: hashes.mapValues(\.sums))
     }
 
     /// The manifest of the bundle at `position`: sequence, parent, sources (a pulled file of a
@@ -120,9 +125,14 @@ struct BundleStager {
                     unit: .steps))
             let snapshot = EntityTables(entity).snapshot
             let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(snapshot)") ?? 0
+            // A catch-up bundle's baseline is an older state than the one the sums were kept of.
+            let baseline =
+                position.catchup != nil
+                ? nil
+                : try BaselineSums.baseline(
+                    of: entity.name, parent: sequence - 1, specDigest: specDigest, in: db)
             let snapshotHashes = try timer.time("table checksums", ["entity": "\(entity.name)"]) {
-                try TableChecksum(entity: entity).hashes(
-                    of: snapshot, grouping: EntityDiff(entity).unchangedRow, in: db)
+                try TableChecksum(entity: entity).snapshotHashes(from: baseline, in: db)
             }
             hashes[entity.name] = snapshotHashes
             let checksums = snapshotHashes.checksums

@@ -51,6 +51,7 @@ extension Producer {
         ).insert(db)
         // With the bundle, never before: a pull whose records were not bundled asks for them again.
         try PullCursor.commit(staged.cursors, in: db)
+        try BaselineSums.record(staged.sums, bundle: sequence, specDigest: workspace.specDigest, in: db)
         report.outcome = .bundle(
             file: workspace.outbox.appendingPathComponent(staged.file.lastPathComponent),
             manifest: staged.manifest, digest: staged.digest)

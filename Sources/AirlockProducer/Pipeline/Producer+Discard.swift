@@ -59,6 +59,7 @@ extension Producer {
             try WorkspaceFile.discard(sequence: bundle.sequence, requeuing: requeue, in: db)
             try DiscardedBundle.discard(bundle, in: db)
             try PullCursor.discard(bundle: bundle.sequence, in: db)
+            try BaselineSums.discard(bundle: bundle.sequence, in: db)
             let discarded = Discarded(
                 sequence: bundle.sequence, id: bundle.id, discardedFiles: sources.filter { !requeue.contains($0) },
                 requeuedFiles: sources.filter { requeue.contains($0) }, movedTo: nil)

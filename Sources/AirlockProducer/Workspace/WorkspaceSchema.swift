@@ -225,6 +225,20 @@ enum WorkspaceSchema {
                     CREATE INDEX airlock_restore_values_by_column ON airlock_restore_values (bundle, entity, column_name)
                     """)
         }
+        migrator.registerMigration("v12 baseline sums") { db in
+            // What each baseline's row hashes add up to, so the next bundle's checksums hash
+            // only the rows it changes (`BaselineSums`).
+            try db.execute(
+                sql: """
+                    CREATE TABLE airlock_baseline_sums (
+                        entity TEXT NOT NULL,
+                        bundle_sequence INTEGER NOT NULL,
+                        spec_digest TEXT NOT NULL,
+                        sums TEXT NOT NULL,
+                        PRIMARY KEY (entity, bundle_sequence)
+                    )
+                    """)
+        }
         return migrator
     }
 }

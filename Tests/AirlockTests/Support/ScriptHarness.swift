@@ -14,6 +14,9 @@ final class ScriptHarness {
     private let database: DatabaseQueue
     private let folder: URL
     private var sequence = 0
+    /// Each entity's baseline sums, as the producer keeps them (`BaselineSums`), so that
+    /// bundles after the first take their checksums from the changed rows, as the producer's do.
+    private var baselineSums: [String: RowSums] = [:]
 
     init(entities: [EntitySpec]) throws {
         self.entities = entities
@@ -63,22 +66,22 @@ final class ScriptHarness {
             var writer = try BundleWriter(folder: scripts.folder)
             let hashes = try Dictionary(
                 uniqueKeysWithValues: changed.map {
-                    (
-                        $0.name,
-                        try TableChecksum(entity: $0).hashes(
-                            of: EntityTables($0).snapshot, grouping: EntityDiff($0).unchangedRow, in: db)
-                    )
+                    ($0.name, try TableChecksum(entity: $0).snapshotHashes(from: baselineSums[$0.name], in: db))
                 })
             for entity in changed {
                 try writer.add(BundleLayout.changes(of: entity.name)) {
                     try ChangeLog(entity).write(to: $0, bundle: identity.digest, from: db)
                 }
             }
+            let facts = try ScriptEmitter.rowFacts(of: changed, in: db)
             for dialect in SQLDialect.allCases {
                 let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: entities, entities: changed)
-                try emitter.write(BundleScript.allCases, into: &writer, from: db, hashes: hashes)
+                try emitter.write(BundleScript.allCases, into: &writer, from: db, hashes: hashes, facts: facts)
             }
-            for entity in changed { try EntityDiff(entity).promote(bundle: sequence, in: db) }
+            for entity in changed {
+                try EntityDiff(entity).promote(bundle: sequence, in: db)
+                baselineSums[entity.name] = hashes[entity.name]?.sums
+            }
         }
         return scripts
     }
