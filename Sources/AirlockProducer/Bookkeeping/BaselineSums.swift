@@ -5,8 +5,9 @@ import GRDB
 /// The producer records them with the bundle; the next bundle starts its checksums from them
 /// and hashes only the rows it changes (`TableChecksum.snapshotHashes`).
 ///
-/// They are used only by the bundle right after theirs, under the same spec: the baseline is
-/// then exactly that snapshot. A spec change (which may migrate or clear baseline values), a
+/// They are used only by the bundle right after theirs, under the same spec and by a producer
+/// that hashes rows as theirs did (`TableChecksum.format`): the baseline is then exactly that
+/// snapshot. A spec change (which may migrate or clear baseline values), a
 /// bundle without the entity in between and a catch-up bundle (whose baseline is an older
 /// state) all hash every row instead. Discarding a bundle drops its rows; `recover` starts
 /// without any. This type is the table's only writer.
@@ -16,6 +17,7 @@ struct BaselineSums: SnakeCaseColumns {
     var entity: String
     var bundleSequence: Int
     var specDigest: String
+    var checksumFormat: Int
     var sums: RowSums
 
     private static var table: String { databaseTableName }
@@ -24,8 +26,10 @@ struct BaselineSums: SnakeCaseColumns {
     /// `specDigest`; nil where it must hash every row.
     static func baseline(of entity: String, parent: Int, specDigest: String, in db: Database) throws -> RowSums? {
         try fetchOne(
-            db, sql: "SELECT * FROM \(table) WHERE entity = ? AND bundle_sequence = ? AND spec_digest = ?",
-            arguments: [entity, parent, specDigest]
+            db,
+            sql:
+                "SELECT * FROM \(table) WHERE entity = ? AND bundle_sequence = ? AND spec_digest = ? AND checksum_format = ?",
+            arguments: [entity, parent, specDigest, TableChecksum.format]
         )?.sums
     }
 
@@ -34,7 +38,10 @@ struct BaselineSums: SnakeCaseColumns {
     static func record(_ sums: [String: RowSums], bundle sequence: Int, specDigest: String, in db: Database) throws {
         try db.execute(sql: "DELETE FROM \(table) WHERE bundle_sequence < ?", arguments: [sequence])
         for (entity, sums) in sums {
-            try BaselineSums(entity: entity, bundleSequence: sequence, specDigest: specDigest, sums: sums).insert(db)
+            try BaselineSums(
+                entity: entity, bundleSequence: sequence, specDigest: specDigest, checksumFormat: TableChecksum.format,
+                sums: sums
+            ).insert(db)
         }
     }
 

@@ -87,6 +87,7 @@ extension Producer {
         var result = DropRun.Result()
         for entity in spec.entities {
             let counting = DropCounts(entity: entity, normalized: nil)
+            try EntityDiff(entity).findChanges(in: db)
             let counts = try counting.counts(in: db)
             guard counts.changed > 0 else { continue }
             result.counts[entity.name] = counts

@@ -21,10 +21,10 @@ struct EntityDiff {
     }
 
     /// Baseline row `b` and snapshot row `s` share a key.
-    var keyMatch: String { tables.sql.keyMatch("b", "s") }
+    private var keyMatch: String { tables.sql.keyMatch("b", "s") }
 
     /// True where a snapshot row differs from its baseline row (NULL-safe).
-    var rowDiffers: String { tables.sql.valuesDiffer("s", "b") }
+    private var rowDiffers: String { tables.sql.valuesDiffer("s", "b") }
 
     /// Finds the keys where the snapshot and the baseline differ, in two passes: the
     /// snapshot's rows against the baseline's (inserted and updated keys), the baseline's keys
@@ -94,11 +94,9 @@ struct EntityDiff {
         let row = try Row.fetchOne(
             db,
             sql: """
-                SELECT
-                  (SELECT count(*) FROM \(tables.changed) WHERE airlock_op = 'insert') AS inserted,
-                  (SELECT count(*) FROM \(tables.changed) WHERE airlock_op = 'update') AS updated,
-                  (SELECT count(*) FROM \(tables.changed) WHERE airlock_op = 'delete') AS deleted,
-                  (SELECT count(*) FROM \(tables.snapshot)) AS rows
+                SELECT coalesce(sum(airlock_op = 'insert'), 0) AS inserted, coalesce(sum(airlock_op = 'update'), 0) AS updated,
+                  coalesce(sum(airlock_op = 'delete'), 0) AS deleted, (SELECT count(*) FROM \(tables.snapshot)) AS rows
+                FROM \(tables.changed)
                 """)!
         let (inserted, updated): (Int, Int) = (row["inserted"], row["updated"])
         return EntityCounts(
@@ -170,18 +168,20 @@ struct EntityDiff {
             try Int.fetchOne(
                 db, sql: "SELECT count(*) FROM \(tables.undo) WHERE airlock_bundle = ?", arguments: [bundle]) ?? 0
         let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.snapshot)") ?? 0
-        guard changed * 2 < rows else {
+        if changed * 2 < rows {
+            let undone = "SELECT \(tables.sql.key) FROM \(tables.undo) WHERE airlock_bundle = ?"
+            try db.execute(
+                sql: "DELETE FROM \(tables.baseline) WHERE (\(tables.sql.key)) IN (\(undone))", arguments: [bundle])
+            try db.execute(
+                sql: """
+                    INSERT INTO \(tables.baseline) (\(columns)) SELECT \(tables.sql.columns(of: "s")) FROM \(tables.undo) AS b
+                    JOIN \(tables.snapshot) AS s ON \(keyMatch) WHERE b.airlock_bundle = ? ORDER BY \(tables.sql.key(of: "b"))
+                    """, arguments: [bundle])
+        } else {
             try tables.copy(.snapshot, to: .baseline, in: db)
-            return
         }
-        let undone = "SELECT \(tables.sql.key) FROM \(tables.undo) WHERE airlock_bundle = ?"
-        try db.execute(
-            sql: "DELETE FROM \(tables.baseline) WHERE (\(tables.sql.key)) IN (\(undone))", arguments: [bundle])
-        try db.execute(
-            sql: """
-                INSERT INTO \(tables.baseline) (\(columns)) SELECT \(tables.sql.columns(of: "s")) FROM \(tables.undo) AS b
-                JOIN \(tables.snapshot) AS s ON \(keyMatch) WHERE b.airlock_bundle = ? ORDER BY \(tables.sql.key(of: "b"))
-                """, arguments: [bundle])
+        // The baseline is the snapshot now: the keys found between them are changed no more.
+        try db.execute(sql: "DROP TABLE \(tables.changed)")
     }
 
     /// Whether `promote` (or `airlock recover`) kept before-images of `bundle` for this entity.

@@ -2,7 +2,7 @@ import AirlockBase
 import Crypto
 import Dispatch
 
-/// Hashes row texts for both dialects (`TableChecksum.hashes`) on a thread of its own, a batch
+/// Hashes row texts for both dialects (`TableChecksum.hashes(of:unchanged:in:)`) on a thread of its own, a batch
 /// at a time, while the caller reads the next batch out of the workspace and finds each row's
 /// key group: on two cores the two halves overlap (1,000,000 rows, 2026-12-07: 2.5 s in one
 /// thread, 1.4 s in two). At most two batches wait, so memory stays flat whatever the table's
@@ -13,9 +13,9 @@ final class ChecksumHasher: @unchecked Sendable {
     struct Batch: Sendable {
         var lines: [UInt8] = []
         var lineEnds: [Int] = []
-        var rows: [Row] = []
+        var rows: [RowMark] = []
 
-        struct Row: Sendable {
+        struct RowMark: Sendable {
             var postgresGroup: UInt8
             var sqliteGroup: UInt8
             var unchanged: Bool
@@ -25,7 +25,7 @@ final class ChecksumHasher: @unchecked Sendable {
 
         var isFull: Bool { lineEnds.count == Self.rows }
 
-        mutating func append(line: [UInt8], row: Row) {
+        mutating func append(line: [UInt8], row: RowMark) {
             lines += line
             lineEnds.append(lines.count)
             rows.append(row)

@@ -57,7 +57,7 @@ struct ScriptEmitter {
     }
 
     /// Adds `scripts` of this dialect to the bundle; `hashes` are what `verify.sql` expects of
-    /// each changed entity's table (`TableChecksum.hashes`), by entity name, and `facts` what
+    /// each changed entity's table (`TableChecksum.snapshotHashes`), by entity name, and `facts` what
     /// the workspace says of their rows (`rowFacts`), the same for every dialect.
     func write(
         _ scripts: [BundleScript], into writer: inout BundleWriter, from db: Database,

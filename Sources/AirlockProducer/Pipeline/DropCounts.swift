@@ -13,12 +13,9 @@ struct DropCounts {
     /// the diff, but made by no record of the drop.
     var keptParents: DeletedParents.Kept? = nil
 
-    /// Finds the entity's changes (`EntityDiff.findChanges`, which the bundle reads from
-    /// here on) and counts them.
+    /// Counts the entity's changes, once they are found (`EntityDiff.findChanges`).
     func counts(in db: Database) throws -> EntityCounts {
-        let diff = EntityDiff(entity)
-        try diff.findChanges(in: db)
-        var counts = try diff.counts(in: db)
+        var counts = try EntityDiff(entity).counts(in: db)
         if let records = normalized {
             let failed = try UnparsedRecords.count(inFiles: WorkspaceFile.pendingHashes(of: entity.name), in: db)
             // Keys the drop held back or (a delta) did not name keep their baseline row: no record made it.

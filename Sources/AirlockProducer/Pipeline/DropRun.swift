@@ -85,7 +85,10 @@ struct DropRun {
                     total: Int64(compared.count), unit: .steps))
             let counting = DropCounts(
                 entity: entity, normalized: normalized[entity.name], keptParents: kept[entity.name])
-            let counts = try timer.time("diff", ["entity": "\(entity.name)"]) { try counting.counts(in: db) }
+            let counts = try timer.time("diff", ["entity": "\(entity.name)"]) {
+                try EntityDiff(entity).findChanges(in: db)
+                return try counting.counts(in: db)
+            }
             guard normalized[entity.name] != nil || counts.changed > 0 else {
                 // A model or a repaired entity with nothing to change stays out of the bundle.
                 current.exclude(entity)

@@ -25,10 +25,17 @@ extension Producer {
         let sequence = try BundleRecord.nextSequence(in: db)
         for migration in drop.migrations { try WorkspaceMigration.clearUnfit(migration, bundle: sequence, in: db) }
         // A cleared value is a change of its row: the bundle's changes are found again, over
-        // the baselines as the targets will hold them.
+        // the baselines as the targets will hold them, and counted again.
         for entity in drop.entities
         where drop.migrations.contains(where: { !$0.cleared.isEmpty && $0.name == entity.name }) {
-            try EntityDiff(entity).findChanges(in: db)
+            let diff = EntityDiff(entity)
+            let before = try diff.counts(in: db)
+            try diff.findChanges(in: db)
+            let after = try diff.counts(in: db)
+            drop.counts[entity.name]?.inserted += after.inserted - before.inserted
+            drop.counts[entity.name]?.updated += after.updated - before.updated
+            drop.counts[entity.name]?.deleted += after.deleted - before.deleted
+            drop.counts[entity.name]?.unchanged += after.unchanged - before.unchanged
         }
         guard drop.changesSomething else {
             try WorkspaceFile.settlePending(as: .unchanged, in: db)

@@ -25,7 +25,7 @@ struct HTMLReport {
     /// `carriedInBundle` of each kind, so that a bundle carries its changes once, in its
     /// change files (v2 of the 1M-row benchmark: all 20,000 changes were 176 kB of a
     /// 481 kB bundle, in the page a second time); `airlock show --html` writes a page with up
-    /// to `carriedByShow` of each kind, as many as a browser filters and searches at ease.
+    /// to `carriedByShow` of each kind.
     var carried = Self.carriedInBundle
     static let carriedInBundle = 1_000
     static let carriedByShow = 100_000
@@ -214,7 +214,7 @@ struct HTMLReport {
         let partial =
             entities.allSatisfy { carriedCount(of: $0) == $0.counts.changed }
             ? ""
-            : " This page carries the first \(carried) changes of each kind (insert, update, delete) of an entity"
+            : " This page carries the first \(carried) changes of each kind (insert, update, delete) of each entity"
                 + (carried < Self.carriedByShow
                     ? "; <code>airlock show BUNDLE --html FILE</code> writes one with up to \(Self.carriedByShow)."
                     : ".")
@@ -307,7 +307,7 @@ struct HTMLReport {
     private static let script = """
         (function () {
           var entities = JSON.parse(document.getElementById('changes-data').textContent);
-          var all = [], complete = {};
+          var all = [], complete = Object.create(null);
           entities.forEach(function (entity) {
             complete[entity.entity] = entity.complete;
             entity.changes.forEach(function (change) {
@@ -375,7 +375,7 @@ struct HTMLReport {
             if (!all.some(function (item) { return names(item, wanted); })) {
               button.disabled = true;
               button.title = complete[wanted.entity] === false
-                ? 'not among the changes this page carries: see changes/' + wanted.entity + '.ndjson'
+                ? 'this page carries no change to this key, but only some of the changes: changes/' + wanted.entity + '.ndjson lists them all'
                 : 'this bundle makes no change to this key';
               return;
             }

@@ -234,6 +234,7 @@ enum WorkspaceSchema {
                         entity TEXT NOT NULL,
                         bundle_sequence INTEGER NOT NULL,
                         spec_digest TEXT NOT NULL,
+                        checksum_format INTEGER NOT NULL,
                         sums TEXT NOT NULL,
                         PRIMARY KEY (entity, bundle_sequence)
                     )

@@ -123,8 +123,14 @@ extension LargeReportTests {
         #expect(
             buttons == [
                 ["item_id='I-9'", "1", ""],
-                ["item_id='I-99999'", "0", "not among the changes this page carries: see changes/items.ndjson"],
-                ["item_id='I-100000'", "0", "not among the changes this page carries: see changes/items.ndjson"]
+                [
+                    "item_id='I-99999'", "0",
+                    "this page carries no change to this key, but only some of the changes: changes/items.ndjson lists them all"
+                ],
+                [
+                    "item_id='I-100000'", "0",
+                    "this page carries no change to this key, but only some of the changes: changes/items.ndjson lists them all"
+                ]
             ])
     }
 }
