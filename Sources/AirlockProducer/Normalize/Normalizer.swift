@@ -89,7 +89,9 @@ struct Normalizer {
         // last. A child's records share their top record's id; rowid keeps their array order.
         let winnerLast: String
         switch entity.dedupe {
-        case .last: winnerLast = "raw_id, rowid"
+        case .last:
+            winnerLast = "raw_id, rowid"
+            try norm.indexRecordOrder(in: db)
         case let .latest(column): winnerLast = "\(norm.value(of: column)) NULLS FIRST, raw_id, rowid"
         }
         try db.execute(

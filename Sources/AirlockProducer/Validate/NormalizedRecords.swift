@@ -104,6 +104,13 @@ struct NormalizedRecords {
                 """)
     }
 
+    /// Indexes the records by `raw_id`, which lists them in `raw_id, rowid` order: SQLite reads
+    /// them in that order through the index rather than sorting whole rows (1M records: the
+    /// snapshot's insert 2.3 s with a sort, 1.0 s with the index made).
+    func indexRecordOrder(in db: Database) throws {
+        try db.execute(sql: "CREATE INDEX temp.airlock_normalized_order ON \(Self.table) (raw_id)")
+    }
+
     func drop(in db: Database) throws {
         try db.execute(sql: "DROP TABLE IF EXISTS temp.\(Self.table)")
     }
