@@ -22,8 +22,14 @@ package struct ApprovalStatus: Encodable, Equatable, Sendable {
         isMet = approvals.count >= required.required && missingRoles.isEmpty
     }
 
-    /// `approvals: 1 of 1 (alice)`; `approvals: 0 of 1 (none; role dba missing)`.
+    /// `approvals: 1 of 1 (alice)`; `approvals: 0 of 1 (none; role dba missing)`; where
+    /// none are required, `approvals: none required` or `approvals: 1, none required (alice)`.
     package var line: String {
+        if required.required == 0 && required.roles.isEmpty {
+            return approvedBy.isEmpty
+                ? "approvals: none required"
+                : "approvals: \(approvedBy.count), none required (\(approvedBy.joined(separator: ", ")))"
+        }
         var text =
             "approvals: \(approvedBy.count) of \(required.required) (\(approvedBy.isEmpty ? "none" : approvedBy.joined(separator: ", "))"
         if !missingRoles.isEmpty {

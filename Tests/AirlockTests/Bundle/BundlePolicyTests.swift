@@ -132,3 +132,21 @@ import Testing
         #expect(approved.output.contains("  approvals: 2 of 1 (alice, bob)\n"), "\(approved.output)")
     }
 }
+
+extension BundlePolicyTests {
+    /// The approvals line says what a policy asks and who approved, also where it asks none.
+    @Test func theApprovalsLineSaysWhatThePolicyAsks() {
+        let alice = Review.Approval(name: "alice", principals: ["alice"], fingerprint: "SHA256:alice")
+        let lines = [
+            ApprovalStatus(required: ApprovalPolicy(), approvals: []),
+            ApprovalStatus(required: ApprovalPolicy(), approvals: [alice]),
+            ApprovalStatus(required: ApprovalPolicy(required: 1), approvals: [alice]),
+            ApprovalStatus(required: ApprovalPolicy(required: 1, roles: ["dba"]), approvals: [])
+        ].map(\.line)
+        #expect(
+            lines == [
+                "approvals: none required", "approvals: 1, none required (alice)", "approvals: 1 of 1 (alice)",
+                "approvals: 0 of 1 (none; role dba missing)"
+            ])
+    }
+}

@@ -331,7 +331,7 @@ import Testing
                 | signature | by | when this page was written |
                 |---|---|---|
                 | producer signature (SHA256SUMS.sig) | producer | signed |
-                | approvals (approvals/) |  | approvals: 0 of 0 (none), met |
+                | approvals (approvals/) |  | approvals: none required, met |
 
                 Policy: none required by the producer's spec (a site may require some). Signatures and approvals added to the bundle file after this page was written are not on it: `airlock show BUNDLE` lists them and says whether the policy is met.
 
