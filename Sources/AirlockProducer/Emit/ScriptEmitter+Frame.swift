@@ -95,7 +95,9 @@ extension ScriptEmitter {
     }
 
     private var parentDescription: String {
-        bundle.parentDigest.isEmpty ? "an empty ledger" : "bundle digest \(bundle.parentDigest)"
+        guard !bundle.parentDigest.isEmpty else { return "an empty ledger" }
+        guard let parent = bundle.parentSequence else { return "bundle digest \(bundle.parentDigest)" }
+        return "bundle \(BundleIdentity.pad(parent)) (digest \(bundle.parentDigest))"
     }
 
     /// The check of the target, before anything changes: each table the script writes against

@@ -48,8 +48,10 @@ struct BundleStager {
         let manifestData = try manifest.encoded()
         try writer.add(BundleLayout.manifest, data: manifestData)
         let digest = SHA256.hash(data: manifestData).hexString
+        // A catch-up bundle's parent is the bundle its target is at; a regular one's, the one before.
         let identity = BundleIdentity(
             id: manifest.id, sequence: manifest.sequence, digest: digest, parentDigest: manifest.parent,
+            parentSequence: manifest.parent.isEmpty ? nil : (position.catchup?.from ?? manifest.sequence - 1),
             appliedDigest: manifest.appliedDigest(own: digest))
 
         let task = "writing \(name).tar.gz"

@@ -173,15 +173,21 @@ package struct BundleIdentity: Equatable {
     package var digest: String
     /// The digest of the previous bundle; empty for the first.
     package var parentDigest: String
+    /// The sequence of the bundle `parentDigest` names, for messages; nil where not known.
+    package var parentSequence: Int?
     /// The digest the target's ledger is at after the bundle: `digest`, or for a catch-up
     /// bundle the digest of the producer's bundle it stands for (`Manifest.catchup`).
     package var appliedDigest: String
 
-    package init(id: String, sequence: Int, digest: String, parentDigest: String, appliedDigest: String? = nil) {
+    package init(
+        id: String, sequence: Int, digest: String, parentDigest: String, parentSequence: Int? = nil,
+        appliedDigest: String? = nil
+    ) {
         self.id = id
         self.sequence = sequence
         self.digest = digest
         self.parentDigest = parentDigest
+        self.parentSequence = parentSequence
         self.appliedDigest = appliedDigest ?? digest
     }
 

@@ -68,7 +68,7 @@ import Testing
         // Bundle 2 does not apply on an empty target: its parent is bundle 1.
         let early = try apply(two.appendingPathComponent("sqlite/upsert.sql"))
         #expect(early.status != 0)
-        #expect(early.error.contains("applies on top of bundle digest"))
+        #expect(early.error.contains("applies on top of bundle 000001 (digest "), "\(early.error)")
         #expect(early.error.contains("this target has no bundle applied yet"), "\(early.error)")
 
         // The change file names its bundle: the digest of manifest.json.
