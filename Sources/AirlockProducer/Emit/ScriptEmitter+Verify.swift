@@ -45,7 +45,8 @@ extension ScriptEmitter {
             ledger.refuse(
                 when: "EXISTS (SELECT 1 FROM airlock_verify WHERE actual <> expected)",
                 message:
-                    "airlock: verify: the target's tables differ from bundle \(bundle.paddedSequence) (listed above)",
+                    "airlock: verify: the target's tables differ from bundle \(bundle.paddedSequence) (listed above): "
+                    + "edited on the target, or a later bundle applied since (airlock_ledger says which; verify with its verify.sql)",
                 label: "verify"))
         try out.line("DROP TABLE airlock_verify;")
         try out.close()

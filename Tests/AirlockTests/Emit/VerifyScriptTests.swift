@@ -57,7 +57,9 @@ import Testing
         #expect(differs.status != 0)
         #expect(differs.output.contains("airlock: items: DIFFERS: the table has 3:"), "\(differs.output)")
         #expect(
-            differs.error.contains("airlock: verify: the target's tables differ from bundle 000001"), "\(differs.error)"
+            differs.error.contains(
+                "airlock: verify: the target's tables differ from bundle 000001 (listed above): edited on the target, or a later bundle applied since"
+            ), "\(differs.error)"
         )
     }
 
