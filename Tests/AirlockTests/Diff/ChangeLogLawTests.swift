@@ -29,13 +29,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: file) }
         try WorkspaceSchema.migrator.migrate(database)
         let (rowsA, rowsB, counts) = try database.write { db -> (Rows, Rows, EntityCounts) in
-            try tables.create(in: db)
-            let placeholders = entity.columns.map { _ in "?" }.joined(separator: ", ")
-            for (table, rows) in [(tables.baseline, a), (tables.snapshot, b)] {
-                let insert = try db.makeStatement(
-                    sql: "INSERT INTO \(table) (\(tables.sql.columns)) VALUES (\(placeholders))")
-                for row in rows { try insert.execute(arguments: StatementArguments(row)) }
-            }
+            try tables.fill(baseline: a, snapshot: b, in: db)
             try EntityDiff(entity).findChanges(in: db)
             try ChangeLog(entity).write(to: file, bundle: String(repeating: "ab", count: 32), from: db)
             return (

@@ -20,13 +20,7 @@ import Testing
             let database = try DatabaseQueue()
             try WorkspaceSchema.migrator.migrate(database)
             try database.write { db in
-                try tables.create(in: db)
-                let placeholders = entity.columns.map { _ in "?" }.joined(separator: ", ")
-                for (table, rows) in [(tables.baseline, a), (tables.snapshot, b)] {
-                    let insert = try db.makeStatement(
-                        sql: "INSERT INTO \(table) (\(tables.sql.columns)) VALUES (\(placeholders))")
-                    for row in rows { try insert.execute(arguments: StatementArguments(row)) }
-                }
+                try tables.fill(baseline: a, snapshot: b, in: db)
                 let checksum = TableChecksum(entity: entity)
                 let baseline = try checksum.hashes(of: tables.baseline, in: db).sums
                 try EntityDiff(entity).findChanges(in: db)
