@@ -54,10 +54,10 @@ struct ChangeReplay {
         let columns = sql.columns
         let sameKey = keyMatch("s")
         let undo = "INSERT INTO \(tables.undo) (airlock_bundle, airlock_existed, \(columns))"
-        // A key the bundle inserted: removed by a restore, whatever its values.
+        // A key the bundle inserted: removed by a restore; only the key is kept, as `promote` keeps it.
         try db.execute(
             sql:
-                "\(undo) SELECT ?, 0, \(sql.columns(of: "s")) FROM \(tables.snapshot) AS s JOIN \(Self.lines) AS c ON \(sameKey) WHERE c.op = 'insert'",
+                "INSERT INTO \(tables.undo) (airlock_bundle, airlock_existed, \(sql.key)) SELECT ?, 0, \(sql.key(of: "s")) FROM \(tables.snapshot) AS s JOIN \(Self.lines) AS c ON \(sameKey) WHERE c.op = 'insert'",
             arguments: [bundle])
         // A key it updated: its row before, the changed fields from `before`, the rest as they are.
         let before = entity.columns.map { column -> String in
