@@ -50,6 +50,7 @@ struct Show: ParsableCommand {
             page: html.map { URL(fileURLWithPath: $0) })
         if json { return FileHandle.standardOutput.write(try CanonicalJSON.encode(summary)) }
         for line in Self.render(summary, style: .standardOutput) { printStyledLine(line) }
+        if let html { print("\nwrote \(html): the report page, with the changes and the approvals the file holds") }
     }
 
     static func render(_ summary: BundleSummary, style: TerminalStyle) -> [String] {

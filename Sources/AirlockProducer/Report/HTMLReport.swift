@@ -218,9 +218,10 @@ struct HTMLReport {
                 + (carried < Self.carriedByShow
                     ? "; <code>airlock show BUNDLE --html FILE</code> writes one with up to \(Self.carriedByShow)."
                     : ".")
+        let files = entities.map { Self.escape(BundleLayout.changes(of: $0.name)) }.joined(separator: ", ")
         let options = entities.map { "<option>\(Self.escape($0.name))</option>" }.joined()
         return """
-            <p id="carried">Changes carried: \(notes.joined(separator: "; ")) (every change is in changes/ENTITY.ndjson).\(partial)</p>
+            <p id="carried">Changes carried: \(notes.joined(separator: "; ")) (every change is in \(files)).\(partial)</p>
             <div id="filters"><select id="entity-filter" aria-label="Entity"><option value="">every entity</option>\(options)</select>
             <select id="op-filter" aria-label="Change"><option value="">every change</option><option>insert</option><option>update</option><option>delete</option></select>
             <input id="search" type="search" placeholder="Search changes" aria-label="Search changes">

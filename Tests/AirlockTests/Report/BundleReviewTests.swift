@@ -156,6 +156,9 @@ import Testing
         #expect(report.contains("Policy: 1 approval required by the producer's spec"), "\(report)")
         let before = try shown()
         #expect(before.text.contains("\n  approvals: 0 of 1 (none), not yet met\n"), "\(before.text)")
+        #expect(
+            before.text.hasSuffix(
+                "\nwrote \(page.path): the report page, with the changes and the approvals the file holds\n"))
         #expect(before.page.contains(#"<p id="approvals" data-met="false">approvals: 0 of 1 (none), not yet met</p>"#))
 
         try KeyStore(directory: workspace.root.appendingPathComponent("keys")).generate(name: "alice", role: .reviewer)

@@ -115,7 +115,7 @@ extension LargeReportTests {
         let text = try String(contentsOf: page, encoding: .utf8)
         #expect(
             text.contains(
-                "Changes carried: items: 3000 of 100000; tags: 12 of 12 (every change is in changes/ENTITY.ndjson). This page carries the first 1000 changes of each kind"
+                "Changes carried: items: 3000 of 100000; tags: 12 of 12 (every change is in changes/items.ndjson, changes/tags.ndjson). This page carries the first 1000 changes of each kind"
             ))
         let buttons = (seen["finding_keys"] as? [[String: Any]] ?? []).map {
             [$0["key"] as? String ?? "", "\($0["enabled"] ?? "")", $0["title"] as? String ?? ""]
