@@ -6,7 +6,7 @@ struct CSVIngest {
     let file: String
     let entity: EntitySpec
 
-    func read(_ text: ByteSource, into sink: RecordSink) throws {
+    func read(_ text: ByteSource, into sink: some RecordReceiver) throws {
         let delimiter = try entity.source.delimiter ?? CSVDelimiter.sniff(text.peek())
         var reader = CSVReader(source: text, delimiter: delimiter)
         guard let first = try reader.next() else {

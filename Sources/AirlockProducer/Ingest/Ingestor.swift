@@ -150,7 +150,9 @@ struct Ingestor {
             try TextEncoding.utf8(from: content, declared: entity.source.encoding, file: name)
         }
         switch entity.source.format {
-        case .csv: try CSVIngest(file: name, entity: entity).read(try text(), into: sink)
+        case .csv:
+            let text = try text()
+            try RecordHandoff.read(into: sink) { try CSVIngest(file: name, entity: entity).read(text, into: $0) }
         case .ndjson: try NDJSONIngest(file: name).read(try text(), into: sink, in: db)
         case .json: try JSONIngest(file: name, sha256: sha256, entity: entity).read(try text(), into: sink, in: db)
         case .xlsx:
