@@ -42,7 +42,9 @@ struct WorkspaceFile: SnakeCaseColumns {
         let file = WorkspaceFile(
             sha256: sha256, name: name, size: size, entity: entity, state: state, error: error,
             ingestedAt: Date().utcMilliseconds, ingestOrder: order)
-        try file.insert(db, onConflict: .replace)
+        // An upsert, not INSERT OR REPLACE: replacing would delete the row, and SQLite would
+        // then look for records of the file through all of `airlock_raw`, which has no index on it.
+        try file.upsert(db)
     }
 
     /// The name under which this content was read, when it is part of its entity's current
@@ -163,7 +165,7 @@ struct WorkspaceFile: SnakeCaseColumns {
             db,
             sql: """
                 SELECT name FROM \(table) AS f WHERE \(current(delta: delta)) AND records > 0
-                AND NOT EXISTS (SELECT 1 FROM airlock_raw AS r WHERE r.file_sha256 = f.sha256) ORDER BY ingest_order
+                AND NOT EXISTS (SELECT 1 FROM \(RawRecords.records(inFiles: "f.sha256"))) ORDER BY ingest_order
                 """, arguments: [entity])
     }
 

@@ -96,9 +96,11 @@ struct Ingestor {
                 try WorkspaceFile.record(
                     name: name, sha256: sha256, size: size, entity: entity.name, state: .pending, error: nil, in: db)
                 let sink = try RecordSink(file: sha256, entity: entity.name, in: db)
+                let lastID = try RawRecords.lastID(in: db)
                 try Self.read(
                     try content(), opened: opened, named: name, sha256: sha256, as: entity,
                     limits: DropArchive.limits(maxMemberSize: spec.inbox.maxMemberSize), into: sink, in: db)
+                try RawRecords.noteRange(file: sha256, after: lastID, in: db)
                 try checkOutcome(of: sink, named: name, entity: entity)
                 try WorkspaceFile.setRecords(sink.records, sha256: sha256, in: db)
                 ingested = IngestedFile(

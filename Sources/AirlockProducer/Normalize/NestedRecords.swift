@@ -62,8 +62,8 @@ struct NestedRecords {
     private func walk(inFiles files: String, to depth: Int, objects: Bool) -> String {
         // Materialized, so each record's head is cut once, not once per element.
         let records = """
-            (WITH top AS MATERIALIZED (SELECT id, file_sha256, record, json_remove(record, \(arrayPath(1))) AS head
-              FROM \(RawRecords.table) WHERE file_sha256 IN (\(files)) AND entity = \(dialect.literal(nesting.root)))
+            (WITH top AS MATERIALIZED (SELECT r.id, r.file_sha256, r.record, json_remove(r.record, \(arrayPath(1))) AS head
+              FROM \(RawRecords.records(inFiles: files)) AND r.entity = \(dialect.literal(nesting.root)))
             SELECT * FROM top) AS r
             """
         var from = [records]

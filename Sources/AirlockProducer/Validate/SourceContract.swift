@@ -40,7 +40,7 @@ struct SourceContract {
     /// and `record`: the raw records of `files`, or a child's elements in them.
     private func records(inFiles files: String) -> String {
         NestedRecords(entity)?.elements(inFiles: files)
-            ?? "SELECT id, file_sha256, record FROM \(RawRecords.table) WHERE file_sha256 IN (\(files))"
+            ?? "SELECT r.id, r.file_sha256, r.record FROM \(RawRecords.records(inFiles: files))"
     }
 
     /// The top-level source fields the spec reads, in spec order.
@@ -108,7 +108,7 @@ struct SourceContract {
     private func unknownFields(inFiles files: String, in db: Database) throws -> [UnknownField] {
         let records =
             entity.source.format.hasHeaderRow
-            ? "SELECT * FROM \(RawRecords.table) WHERE id IN (SELECT min(id) FROM \(RawRecords.table) WHERE file_sha256 IN (\(files)) GROUP BY file_sha256)"
+            ? "SELECT * FROM \(RawRecords.table) WHERE id IN (\(RawRecords.firstRecordIDs(inFiles: files)))"
             : records(inFiles: files)
         let known = fieldsRead.map(dialect.literal).joined(separator: ", ")
         return try Row.fetchAll(

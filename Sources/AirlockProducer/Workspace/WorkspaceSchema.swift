@@ -240,6 +240,19 @@ enum WorkspaceSchema {
                     )
                     """)
         }
+        migrator.registerMigration("v13 raw ranges") { db in
+            // Each file's records are found by their run of ids (`RawRecords`), not an index.
+            try db.execute(
+                sql: """
+                    CREATE TABLE airlock_raw_ranges (
+                        sha256 TEXT PRIMARY KEY,
+                        first_id INTEGER NOT NULL,
+                        last_id INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    INSERT INTO airlock_raw_ranges SELECT file_sha256, min(id), max(id) FROM airlock_raw GROUP BY file_sha256;
+                    DROP INDEX airlock_raw_by_file;
+                    """)
+        }
         return migrator
     }
 }

@@ -5,8 +5,8 @@ import Testing
 @testable import AirlockProducer
 
 /// A CSV file is parsed on a thread of its own while its records are inserted
-/// (`RecordHandoff`): order, numbering and provenance stay those of the file, and a failing
-/// insert loses nothing.
+/// (`RecordHandoff`), and each file's records are found by their run of ids (`RawRecords`):
+/// order, numbering and provenance stay those of the file, and a failing insert loses nothing.
 @Suite struct RecordHandoffTests {
     /// More rows than a few batches hold, every 997th one short of fields.
     private static let rows = 10_000
@@ -37,6 +37,13 @@ import Testing
             let heldBack = try Row.fetchAll(db, sql: "SELECT record_no, line FROM airlock_unparsed ORDER BY record_no")
             #expect(heldBack.map { $0[0] as Int } == short)
             #expect(heldBack.allSatisfy { ($0[1] as Int) == ($0[0] as Int) + 1 })
+            let range = try Row.fetchOne(db, sql: "SELECT first_id, last_id FROM airlock_raw_ranges").map {
+                [$0[0], $0[1]] as [Int]
+            }
+            let ids = try Row.fetchOne(db, sql: "SELECT min(id), max(id) FROM airlock_raw").map {
+                [$0[0], $0[1]] as [Int]
+            }
+            #expect(range == ids)
         }
         #expect(try Self.paymentIDs(workspace).count == Self.rows - short.count)
     }
@@ -67,6 +74,48 @@ import Testing
         let report = try workspace.run()
         #expect(report.ingested.map(\.name) == ["payments-2.csv"])
         #expect(report.ingested.map(\.records) == [Self.rows - (1...Self.rows).filter(Self.shortRow).count])
+    }
+
+    @Test func aWorkspaceFromBeforeTheRangesFindsItsRecords() throws {
+        let database = try DatabaseQueue()
+        database.inDatabase { WorkspaceFunctions.register(in: $0) }
+        try WorkspaceSchema.migrator.migrate(database, upTo: "v12 baseline sums")
+        let files = ["a", "b"].map { String(repeating: $0, count: 64) }
+        try database.write { db in
+            for (order, file) in files.enumerated() {
+                try WorkspaceFile.record(
+                    name: "file-\(order)", sha256: file, size: 0, entity: "payments", state: .pending, error: nil,
+                    in: db)
+            }
+            // Interleaved, as no run writes them: each file's range then holds the other's
+            // records too, which the reads must leave out.
+            for number in 1...6 {
+                try db.execute(
+                    sql:
+                        "INSERT INTO airlock_raw (file_sha256, entity, record_no, line, record) VALUES (?, 'payments', ?, NULL, '{}')",
+                    arguments: [files[number % 2], number])
+            }
+        }
+        try WorkspaceSchema.migrator.migrate(database)
+        try database.read { db in
+            for (index, file) in files.enumerated() {
+                let numbers = try Int.fetchAll(
+                    db,
+                    sql: "SELECT r.record_no FROM \(RawRecords.records(inFiles: "'\(file)'")) ORDER BY r.id")
+                #expect(numbers == (1...6).filter { $0 % 2 == index })
+                let first = try Int.fetchAll(
+                    db,
+                    sql:
+                        "SELECT record_no FROM airlock_raw WHERE id IN (\(RawRecords.firstRecordIDs(inFiles: "'\(file)'")))"
+                )
+                #expect(first == [index == 0 ? 2 : 1])
+            }
+        }
+        try database.write { db in
+            try RawRecords.delete(file: files[0], in: db)
+            #expect(try Int.fetchAll(db, sql: "SELECT record_no FROM airlock_raw ORDER BY id") == [1, 3, 5])
+            #expect(try String.fetchAll(db, sql: "SELECT sha256 FROM airlock_raw_ranges") == [files[1]])
+        }
     }
 
     private static func paymentIDs(_ workspace: TestWorkspace) throws -> [String] {
