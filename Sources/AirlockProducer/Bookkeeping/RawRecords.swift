@@ -49,7 +49,7 @@ enum RawRecords {
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO \(ranges) (sha256, first_id, last_id)
-                SELECT ?1, ?2 + 1, max(id) FROM \(table) WHERE id > ?2 HAVING count(*) > 0
+                SELECT ?1, min(id), max(id) FROM \(table) WHERE id > ?2 HAVING count(*) > 0
                 """, arguments: [sha256, after])
     }
 
