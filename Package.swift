@@ -44,6 +44,8 @@ let package = Package(
         // fork + PR_SET_PDEATHSIG + exec, which Foundation's Process cannot do: a child (psql)
         // that dies with Airlock, even when Airlock is killed with SIGKILL.
         .target(name: "CChildProcess"),
+        // sqlite3_config, variadic in C, for the CLI to set SQLite up before its first use.
+        .target(name: "CSQLiteSetup", linkerSettings: [.linkedLibrary("sqlite3")]),
         // The foundation: SQL quoting and literals, column types and value parsers, byte IO,
         // archives read defensively, strict YAML settings, errors and exit statuses.
         .target(
@@ -108,6 +110,7 @@ let package = Package(
                 "AirlockSpec",
                 "AirlockSite",
                 "AirlockProducer",
+                "CSQLiteSetup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log")
             ],
