@@ -26,6 +26,12 @@ package final class ScriptWriter {
         try flushWhenFull()
     }
 
+    package func line(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        buffer += bytes
+        buffer.append(UInt8(ascii: "\n"))
+        try flushWhenFull()
+    }
+
     package func line(_ text: String = "") throws {
         buffer += text.utf8
         buffer.append(UInt8(ascii: "\n"))

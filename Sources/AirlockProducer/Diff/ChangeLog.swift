@@ -2,6 +2,7 @@ import AirlockBase
 import AirlockSpec
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The field-level changes of one entity, as a bundle's `changes/ENTITY.ndjson`: a first line
 /// that names the bundle, then one JSON line per changed key, in key order, built by SQLite
@@ -30,8 +31,15 @@ struct ChangeLog {
         let out = try ScriptWriter(path: url)
         // A digest is hex: no JSON escapes.
         try out.line("{\"\(Self.bundleField)\":\"\(bundle)\"}")
-        let cursor = try String.fetchCursor(db, sql: lines)
-        while let line = try cursor.next() { try out.line(line) }
+        let statement = try db.makeStatement(sql: lines)
+        let raw = statement.sqliteStatement
+        let rows = try Row.fetchCursor(statement)
+        // Each line's bytes are copied from the statement as they are, not through a String
+        // (1,000,000 inserted rows: 1.8 s with a String per line).
+        while try rows.next() != nil {
+            try out.line(
+                UnsafeBufferPointer(start: sqlite3_column_text(raw, 0), count: Int(sqlite3_column_bytes(raw, 0))))
+        }
         try out.close()
     }
 
