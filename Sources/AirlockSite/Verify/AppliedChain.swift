@@ -98,6 +98,16 @@ package struct AppliedChain: Equatable, Sendable {
         )
     }
 
+    /// Where the target stands, for a message: `the target is at bundle 3 (airlock-000003-…)`,
+    /// or that it has no bundle applied.
+    package var position: String {
+        guard !head.isEmpty else { return "the target has no bundle applied" }
+        if let link = links.first, link.digest == head {
+            return "the target is at bundle \(link.sequence) (\(link.id))"
+        }
+        return "the target is at bundle \(headSequence.map(String.init) ?? Self.short(head))"
+    }
+
     private static func short(_ digest: String) -> String {
         digest.isEmpty ? "(none: the first bundle)" : String(digest.prefix(16)) + "…"
     }

@@ -110,6 +110,12 @@ import Testing
                 "auth.users__backup_000002: the table as it was before the cutover of bundle 000002; needed to roll back"
             ))
         #expect(try fixture.airlock(["rollback", fixture.bundle2.path, "--target", target]).status == 0)
+        let twice = try fixture.airlock(["rollback", fixture.bundle2.path, "--target", target])
+        #expect(twice.status == ExitStatus.verificationRefused.rawValue)
+        #expect(
+            twice.error.contains(
+                "is not the last bundle applied to the target (the target is at bundle 1 (airlock-000001-"),
+            "\(twice.error)")
         let back = try status()
         #expect(back.output.contains("at bundle 000001"), "\(back.output)")
         #expect(back.output.contains("last run: rollback of bundle 000002"))
