@@ -31,10 +31,11 @@ package enum FieldValue: Codable, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// How a person reads it: text as it is, NULL for no value.
+    /// How a person reads it: text as it is, NULL for no value; text that reads as NULL
+    /// (any case) is quoted, `'NULL'`, so that it is not taken for no value.
     package var description: String {
         switch self {
-        case let .text(value): return value
+        case let .text(value): return value.lowercased() == "null" ? "'\(value)'" : value
         case let .integer(value): return String(value)
         case let .boolean(value): return value ? "true" : "false"
         case .null: return "NULL"
