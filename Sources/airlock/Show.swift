@@ -14,12 +14,14 @@ struct Show: ParsableCommand {
             summary, every signature, approval and rejection with whether it counts, the counts \
             per entity and per category with their shares, the validation findings, and the \
             first field-level changes of each entity. The whole list is in the bundle's \
-            changes/ENTITY.ndjson; report.html in the bundle shows it all in a browser.
+            changes/ENTITY.ndjson; report.html in the bundle shows the first 1,000 changes of \
+            each kind in a browser, and --html FILE writes that page with up to 100,000.
 
             Examples:
               airlock show outbox/bundle-000002.tar.gz
               airlock show bundle-000002.tar.gz --changes 50
               airlock show bundle-000002.tar.gz --json | jq '.entities[].breakdown.counts'
+              airlock show bundle-000002.tar.gz --html review.html
             """
     )
 

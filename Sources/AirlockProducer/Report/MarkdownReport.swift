@@ -74,6 +74,8 @@ struct MarkdownReport {
             out += "No findings.\n"
         }
         out += "\n## Field-level changes\n"
+        out +=
+            "\nThe bundle's `report.html` shows the first \(HTMLReport.carriedInBundle) changes of each kind in a browser; `airlock show BUNDLE --html FILE` writes that page with up to \(HTMLReport.carriedByShow).\n"
         for entity in manifest.entities {
             let changes = (contents.changes[entity.name] ?? []).prefix(Self.changesListed)
             out +=
