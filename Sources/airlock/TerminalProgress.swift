@@ -16,7 +16,8 @@ final class TerminalProgress {
     }
 
     /// The one bar of the process: commands run one task at a time, and an error erases it.
-    /// Used from the command's thread only.
+    /// Used by one thread at a time: the command's, or while a CSV file is read, the reading
+    /// thread (`RecordHandoff`), which the command's thread waits on.
     nonisolated(unsafe) private static let bar = TerminalProgress()
 
     /// Erases the bar, if one is drawn, so that what is printed next starts on a clean line.

@@ -28,12 +28,15 @@ package final class ScriptWriter {
 
     package func line(_ bytes: UnsafeBufferPointer<UInt8>) throws {
         buffer += bytes
-        buffer.append(UInt8(ascii: "\n"))
-        try flushWhenFull()
+        try endLine()
     }
 
     package func line(_ text: String = "") throws {
         buffer += text.utf8
+        try endLine()
+    }
+
+    private func endLine() throws {
         buffer.append(UInt8(ascii: "\n"))
         try flushWhenFull()
     }

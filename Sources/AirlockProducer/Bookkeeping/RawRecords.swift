@@ -23,18 +23,21 @@ enum RawRecords {
         """
 
     /// SQL for a `FROM` item and its `WHERE`: the records of the files `files` selects
-    /// (SHA-256s), as `r` with `id`, `file_sha256` and `record`, each file's in the order read.
-    /// A condition on `r` may follow with `AND`.
+    /// (SHA-256s), as `r` with `id`, `file_sha256` and `record`, each file's read as a range of
+    /// rowids. A condition on `r` may follow with `AND`. CROSS JOIN keeps the runs the outer
+    /// loop: with `r` outer, SQLite would read the whole table.
     ///
     ///     SELECT r.id FROM \(RawRecords.records(inFiles: "'ab12…'")) AND r.entity = 'products'
     static func records(inFiles files: String) -> String {
         """
-        \(ranges) AS raw_range JOIN \(table) AS r ON r.id BETWEEN raw_range.first_id AND raw_range.last_id \
+        \(ranges) AS raw_range CROSS JOIN \(table) AS r ON r.id BETWEEN raw_range.first_id AND raw_range.last_id \
         AND r.file_sha256 = raw_range.sha256 WHERE raw_range.sha256 IN (\(files))
         """
     }
 
-    /// SQL for `IN (…)`: the id of the first record of each file `files` selects.
+    /// SQL for `IN (…)`: the id of the first record of each file `files` selects. A run starts
+    /// at its file's smallest id (`noteRange`, and migration v13), so no check of
+    /// `file_sha256` is needed.
     static func firstRecordIDs(inFiles files: String) -> String {
         "SELECT first_id FROM \(ranges) WHERE sha256 IN (\(files))"
     }

@@ -84,7 +84,7 @@ package struct BundleApplier {
         } check: { verified, chain in
             guard chain.head == verified.manifest.appliedDigest(own: verified.digest) else {
                 throw VerificationError.outOfOrder(
-                    "bundle \(verified.manifest.sequence) (\(verified.manifest.id)) is not the last bundle applied to the target (\(chain.position)); only the last applied bundle can be rolled back"
+                    "bundle \(verified.manifest.sequence) (\(verified.manifest.id)) is not the last bundle applied to the target, which \(chain.position); only the last applied bundle can be rolled back"
                 )
             }
         }

@@ -98,14 +98,12 @@ package struct AppliedChain: Equatable, Sendable {
         )
     }
 
-    /// Where the target stands, for a message: `the target is at bundle 3 (airlock-000003-…)`,
-    /// or that it has no bundle applied.
+    /// Where the target stands, for a message about it: `is at bundle 3 (airlock-000003-…)`,
+    /// or `has no bundle applied`.
     package var position: String {
-        guard !head.isEmpty else { return "the target has no bundle applied" }
-        if let link = links.first, link.digest == head {
-            return "the target is at bundle \(link.sequence) (\(link.id))"
-        }
-        return "the target is at bundle \(headSequence.map(String.init) ?? Self.short(head))"
+        guard !head.isEmpty else { return "has no bundle applied" }
+        if let link = links.first, link.digest == head { return "is at bundle \(link.sequence) (\(link.id))" }
+        return "is at bundle \(headSequence.map(String.init) ?? Self.short(head))"
     }
 
     private static func short(_ digest: String) -> String {

@@ -114,7 +114,7 @@ import Testing
         #expect(twice.status == ExitStatus.verificationRefused.rawValue)
         #expect(
             twice.error.contains(
-                "is not the last bundle applied to the target (the target is at bundle 1 (airlock-000001-"),
+                "is not the last bundle applied to the target, which is at bundle 1 (airlock-000001-"),
             "\(twice.error)")
         let back = try status()
         #expect(back.output.contains("at bundle 000001"), "\(back.output)")
