@@ -25,11 +25,14 @@ struct SchemaFit {
                     ORDER BY \(tables.sql.key) LIMIT 100
                     """)
             findings += rows.map { row in
-                ValidationFinding(
-                    severity: .block, check: "schema_change", entity: entity.name, field: name, value: row["value"],
+                let (key, value): (String, String) = (row["key"], row["value"])
+                // The row and its value in the reason too: the terminal line and `status` show
+                // a finding by its place and reason, and this finding's place is the column.
+                return ValidationFinding(
+                    severity: .block, check: "schema_change", entity: entity.name, field: name, value: value,
                     reason:
-                        "the value does not fit \(to), the column's new type (it was \(from)); the targets' cast would change or refuse it: fix the row's record, or keep the old type",
-                    key: row["key"])
+                        "row \(key): '\(value)' does not fit \(to), the column's new type (it was \(from)); the targets' cast would change or refuse it: fix the row's record, or keep the old type",
+                    key: key)
             }
         }
         return findings

@@ -45,7 +45,7 @@ import Testing
         let finding = try #require(findings.first { $0.check == "schema_change" })
         #expect(findings.count == 1)
         #expect(finding.key == "id=b" && finding.field == "price" && finding.value == "4.125")
-        #expect(finding.reason.contains("does not fit decimal(10,2)"))
+        #expect(finding.reason.hasPrefix("row id=b: '4.125' does not fit decimal(10,2)"), "\(finding.reason)")
         let (rows, definition) = try DatabaseQueue(path: workspace.database.path).read { db in
             (
                 try String.fetchAll(db, sql: "SELECT id || '|' || price FROM base_items ORDER BY id"),
