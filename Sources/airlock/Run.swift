@@ -112,6 +112,8 @@ struct Run: ParsableCommand {
                     "  \(entity.name): \(c.inserted) inserted, \(c.updated) updated, \(c.deleted) deleted, \(c.unchanged) unchanged, \(c.quarantined) quarantined\(more)"
                 )
             }
+            // The scripts change the targets' tables before the rows: a reviewer should know.
+            for change in manifest.schemaChanges ?? [] { printLine("  schema change \(change.line)") }
             return report.rejected.isEmpty ? .success : .validationBlocked
         }
     }
