@@ -3,38 +3,37 @@ import Crypto
 import Dispatch
 
 /// Hashes row texts for both dialects (`TableChecksum.hashes(of:unchanged:in:)`) on a thread of its own, a batch
-/// at a time, while the caller reads the next batch out of the workspace and finds each row's
-/// key group: on two cores the two halves overlap (1,000,000 rows, 2026-12-07: 2.5 s in one
-/// thread, 1.4 s in two). At most two batches wait, so memory stays flat whatever the table's
-/// size.
+/// at a time, while the caller reads the next batch out of the workspace: on two cores the two
+/// halves overlap (1,000,000 rows, 2026-12-07: 2.5 s in one thread, 1.4 s in two). Each row's
+/// key group is found here too, from its key text: hashing the keys on the reading thread made
+/// that thread the slower one. At most two batches wait, so memory stays flat whatever the
+/// table's size.
 final class ChecksumHasher: @unchecked Sendable {
-    /// Row texts end to end, where each ends, and each row's key group per dialect and
-    /// whether it is one the bundle leaves unchanged.
+    /// Row texts and key texts end to end, where each ends, and whether each row is one the
+    /// bundle leaves unchanged.
     struct Batch: Sendable {
         var lines: [UInt8] = []
         var lineEnds: [Int] = []
-        var rows: [RowMark] = []
-
-        struct RowMark: Sendable {
-            var postgresGroup: UInt8
-            var sqliteGroup: UInt8
-            var unchanged: Bool
-        }
+        var keys: [UInt8] = []
+        var keyEnds: [Int] = []
+        var unchanged: [Bool] = []
 
         static let rows = 4096
 
         var isFull: Bool { lineEnds.count == Self.rows }
 
-        mutating func append(line: [UInt8], row: RowMark) {
+        mutating func append(line: [UInt8], key: [UInt8], unchanged: Bool) {
             lines += line
             lineEnds.append(lines.count)
-            rows.append(row)
+            keys += key
+            keyEnds.append(keys.count)
+            self.unchanged.append(unchanged)
         }
     }
 
     /// The key group of key text `key` in each dialect, as verify.sql finds it on a target:
     /// the first byte of its hash.
-    static func groups(of key: [UInt8]) -> (postgres: UInt8, sqlite: UInt8) {
+    static func groups(of key: UnsafeBufferPointer<UInt8>) -> (postgres: UInt8, sqlite: UInt8) {
         (SHA256.hash(data: key).withUnsafeBytes { $0[0] }, SHA3.sha256(key)[0])
     }
 
@@ -49,18 +48,22 @@ final class ChecksumHasher: @unchecked Sendable {
         waiting.wait()
         queue.async { [self] in
             batch.lines.withUnsafeBufferPointer { lines in
-                var start = 0
-                for (end, row) in zip(batch.lineEnds, batch.rows) {
-                    let line = UnsafeBufferPointer(rebasing: lines[start..<end])
-                    let postgresHash = Array(SHA256.hash(data: line)), sqliteHash = SHA3.sha256(line)
-                    sums.postgres.add(postgresHash, group: row.postgresGroup)
-                    sums.sqlite.add(sqliteHash, group: row.sqliteGroup)
-                    if row.unchanged {
-                        postgresUnchanged.add(
-                            group: Int(row.postgresGroup), hash32: RowSums.Part.word(postgresHash, 0))
-                        sqliteUnchanged.add(group: Int(row.sqliteGroup), hash32: RowSums.Part.word(sqliteHash, 0))
+                batch.keys.withUnsafeBufferPointer { keys in
+                    var (lineStart, keyStart) = (0, 0)
+                    for row in batch.unchanged.indices {
+                        let (lineEnd, keyEnd) = (batch.lineEnds[row], batch.keyEnds[row])
+                        let line = UnsafeBufferPointer(rebasing: lines[lineStart..<lineEnd])
+                        let groups = Self.groups(of: UnsafeBufferPointer(rebasing: keys[keyStart..<keyEnd]))
+                        let postgresHash = Array(SHA256.hash(data: line)), sqliteHash = SHA3.sha256(line)
+                        sums.postgres.add(postgresHash, group: groups.postgres)
+                        sums.sqlite.add(sqliteHash, group: groups.sqlite)
+                        if batch.unchanged[row] {
+                            postgresUnchanged.add(
+                                group: Int(groups.postgres), hash32: RowSums.Part.word(postgresHash, 0))
+                            sqliteUnchanged.add(group: Int(groups.sqlite), hash32: RowSums.Part.word(sqliteHash, 0))
+                        }
+                        (lineStart, keyStart) = (lineEnd, keyEnd)
                     }
-                    start = end
                 }
             }
             waiting.signal()

@@ -82,12 +82,7 @@ struct TableChecksum {
         let keyColumns = self.keyColumns, markColumn = Int32(entity.columns.count)
         try forEachRowLine(of: rows, marking: unchanged, in: db) { line, raw in
             keyText(raw, keyColumns, into: &key)
-            let groups = ChecksumHasher.groups(of: key)
-            batch.append(
-                line: line,
-                row: .init(
-                    postgresGroup: groups.postgres, sqliteGroup: groups.sqlite,
-                    unchanged: sqlite3_column_int(raw, markColumn) != 0))
+            batch.append(line: line, key: key, unchanged: sqlite3_column_int(raw, markColumn) != 0)
             if batch.isFull {
                 hasher.hash(batch)
                 batch = ChecksumHasher.Batch()
