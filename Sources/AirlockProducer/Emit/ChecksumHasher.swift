@@ -33,7 +33,7 @@ final class ChecksumHasher: @unchecked Sendable {
 
     /// The key group of key text `key` in each dialect, as verify.sql finds it on a target:
     /// the first byte of its hash.
-    static func groups(of key: UnsafeBufferPointer<UInt8>) -> (postgres: UInt8, sqlite: UInt8) {
+    private static func groups(of key: UnsafeBufferPointer<UInt8>) -> (postgres: UInt8, sqlite: UInt8) {
         (SHA256.hash(data: key).withUnsafeBytes { $0[0] }, SHA3.sha256(key)[0])
     }
 

@@ -105,7 +105,7 @@ struct TableChecksum {
             if index > 0 { key += ", ".utf8 }
             key += name.utf8
             key.append(UInt8(ascii: "="))
-            if let text = Self.text(raw, column) { key += text } else { key += "NULL".utf8 }
+            if let text = ColumnText.bytes(raw, column) { key += text } else { key += "NULL".utf8 }
         }
     }
 
@@ -127,7 +127,7 @@ struct TableChecksum {
             line.removeAll(keepingCapacity: true)
             for column in 0..<Int32(entity.columns.count) {
                 if column > 0 { line.append(UInt8(ascii: ",")) }
-                guard let text = Self.text(raw, column) else {
+                guard let text = ColumnText.bytes(raw, column) else {
                     line.append(UInt8(ascii: "-"))
                     continue
                 }
@@ -137,13 +137,6 @@ struct TableChecksum {
             }
             try body(line, raw)
         }
-    }
-
-    /// The bytes of column `column` of the current row, in place; nil for NULL.
-    private static func text(_ raw: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8>? {
-        guard sqlite3_column_type(raw, column) != SQLITE_NULL else { return nil }
-        return UnsafeBufferPointer(
-            start: sqlite3_column_text(raw, column), count: Int(sqlite3_column_bytes(raw, column)))
     }
 
     /// SQL: each row of `table` on a target as `key` (`product_id=P-100`) and `h`, the first 16
