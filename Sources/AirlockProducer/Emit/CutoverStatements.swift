@@ -200,6 +200,25 @@ struct CutoverStatements {
         ]
     }
 
+    /// PostgreSQL, first thing after the guards: every table a cutover or its rollback renames or
+    /// drops that exists already (live, staging, backup), held in SHARE UPDATE EXCLUSIVE mode
+    /// until the end. Autovacuum takes that lock too, so none starts on them meanwhile; one
+    /// running now is waited for, and cancelled by the server after deadlock_timeout. Without
+    /// it an autovacuum that began during the script could hold a table the swap must rename
+    /// while it waited on a catalog row this transaction changed: a deadlock (seen in
+    /// ScriptLawTests under load), which the server settled by failing the script. Readers and
+    /// writers of the tables are not held up.
+    static func postgresHoldAgainstAutovacuum(_ cutovers: [CutoverStatements]) -> String {
+        let dialect = SQLDialect.postgres
+        let tables = cutovers.flatMap { [$0.live, $0.staging, $0.backup] }.map(dialect.literal)
+        return LedgerStatements(dialect: dialect).procedure(
+            """
+            DECLARE relation text; BEGIN FOREACH relation IN ARRAY ARRAY[\(tables.joined(separator: ", "))]::text[] LOOP \
+            IF to_regclass(relation) IS NOT NULL THEN EXECUTE format('LOCK TABLE %s IN SHARE UPDATE EXCLUSIVE MODE', relation); END IF; \
+            END LOOP; END
+            """)
+    }
+
     /// PostgreSQL: swaps every staging table in at once.
     static func postgresCutover(_ cutovers: [CutoverStatements]) -> String {
         swap(cutovers, incoming: \.staging, incomingSuffix: \.stagingSuffix, outgoingSuffix: \.backupSuffix)

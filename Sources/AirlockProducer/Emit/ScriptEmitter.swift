@@ -121,6 +121,7 @@ struct ScriptEmitter {
         let out = try ScriptWriter(path: url)
         try writePreamble(out, kind: "cutover", file: url.lastPathComponent, replacesTables: true)
         try writeApplyGuards(out)
+        if dialect == .postgres { try out.line(CutoverStatements.postgresHoldAgainstAutovacuum(cutovers)) }
         try writeSchemaChanges(out, db: db)
         var rows: [Int] = []
         try writeChecks(out, script: .cutover, facts: facts) { out in
@@ -161,6 +162,7 @@ struct ScriptEmitter {
         let out = try ScriptWriter(path: url)
         try writePreamble(out, kind: "rollback of the cutover", file: url.lastPathComponent, replacesTables: true)
         try writeRollbackGuards(out, of: .cutover)
+        if dialect == .postgres { try out.line(CutoverStatements.postgresHoldAgainstAutovacuum(cutovers)) }
         try writeChecks(out, script: .cutoverRollback, facts: RowFacts())
         if dialect == .postgres { try out.line(PostgresCutoverFunctions.definitions) }
         for cutover in cutovers {
