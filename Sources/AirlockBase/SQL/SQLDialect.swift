@@ -23,6 +23,22 @@ package enum SQLDialect: String, CaseIterable, Codable, Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// A script line that prints `text` as a line of its own when the script runs: a SELECT
+    /// of its literal for the `sqlite3` shell, `\echo` for psql, whose meta-command arguments
+    /// take single quotes doubled and backslash escapes within single quotes.
+    ///
+    ///     SQLDialect.sqlite.printing("airlock: it's done")   // SELECT 'airlock: it''s done';
+    ///     SQLDialect.postgres.printing("airlock: it's done") // \echo 'airlock: it''s done'
+    package func printing(_ text: String) -> String {
+        switch self {
+        case .sqlite: return "SELECT \(literal(text));"
+        case .postgres:
+            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "'", with: "''").replacingOccurrences(of: "\n", with: "\\n")
+            return "\\echo '\(escaped)'"
+        }
+    }
+
     /// `literal` of UTF-8 bytes, appended to script text; scripts write every value this way.
     /// Bytes, not scalars: UTF-8 never uses bytes below 0x80 inside a multi-byte scalar.
     package func appendLiteral(_ text: some Collection<UInt8>, to out: inout [UInt8]) {

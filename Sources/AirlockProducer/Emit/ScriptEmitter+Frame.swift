@@ -47,8 +47,26 @@ extension ScriptEmitter {
         if dialect == .postgres { try out.line(ledger.createChecksumOffsets) }
     }
 
-    func writeEpilogue(_ out: ScriptWriter) throws {
-        if dialect == .sqlite { try out.line("COMMIT;") }
+    /// Ends `script` with a line saying what it did and where the target's ledger now stands,
+    /// printed only once the changes hold: SQLite prints it after COMMIT; PostgreSQL, whose
+    /// COMMIT psql -1 sends after the last line, checks its deferred constraints first, so the
+    /// COMMIT has nothing left to refuse.
+    func writeEpilogue(_ out: ScriptWriter, script: BundleScript) throws {
+        let done: String
+        if script.undo != nil {
+            done = "applied (\(script.fileName)); this target is now at bundle \(bundle.paddedSequence)"
+        } else if bundle.parentDigest.isEmpty {
+            done = "rolled back (\(script.fileName)); this target now has no bundle applied"
+        } else {
+            let parent = bundle.parentSequence.map { "bundle \(BundleIdentity.pad($0))" }
+            done =
+                "rolled back (\(script.fileName)); this target is now at \(parent ?? "bundle digest \(bundle.parentDigest)")"
+        }
+        switch dialect {
+        case .postgres: try out.line("SET CONSTRAINTS ALL IMMEDIATE;")
+        case .sqlite: try out.line("COMMIT;")
+        }
+        try out.line(dialect.printing("airlock: bundle \(bundle.paddedSequence) (\(bundle.id)) \(done)"))
         try out.close()
     }
 

@@ -97,7 +97,7 @@ struct ScriptEmitter {
         }
         try writeChanges(out, script: .upsert, facts: facts)
         try out.line(ledger.record(bundle, kind: .upsert, headAfter: bundle.appliedDigest))
-        try writeEpilogue(out)
+        try writeEpilogue(out, script: .upsert)
     }
 
     func writeRollback(to url: URL, from db: Database, facts: RowFacts) throws {
@@ -113,7 +113,7 @@ struct ScriptEmitter {
         }
         try writeSchemaChangesUndone(out, db: db)
         try out.line(ledger.record(bundle, kind: .rollback, headAfter: bundle.parentDigest))
-        try writeEpilogue(out)
+        try writeEpilogue(out, script: .rollback)
     }
 
     /// The cutover: each changed entity's full snapshot replaces its table (see `CutoverStatements`).
@@ -153,7 +153,7 @@ struct ScriptEmitter {
             }
         }
         try out.line(ledger.record(bundle, kind: .cutover, headAfter: bundle.appliedDigest))
-        try writeEpilogue(out)
+        try writeEpilogue(out, script: .cutover)
     }
 
     /// Undoes the cutover: the backup tables take their tables' places again, and the rows the
@@ -180,7 +180,7 @@ struct ScriptEmitter {
         }
         try writeSchemaChangesUndone(out, db: db)
         try out.line(ledger.record(bundle, kind: .rollback, headAfter: bundle.parentDigest))
-        try writeEpilogue(out)
+        try writeEpilogue(out, script: .cutoverRollback)
     }
 
     private func writeSwap(

@@ -137,11 +137,10 @@ struct TargetCheckStatements {
             return [
                 ledger.procedure("BEGIN PERFORM pg_temp.airlock_check_end(\(dialect.literal(subject))); END"),
                 "\\if :{?\(name)}\n\\else\n\\set \(name) off\n\\endif",
-                // psql reads a meta-command's argument in single quotes, doubled inside. \q ends
-                // only the script, and psql -1 would commit what came before: roll back first,
-                // then open an empty transaction for the COMMIT psql -1 sends at the end (else
-                // it warns "there is no transaction in progress").
-                "\\if :\(name)\n\\echo '\(fits.replacingOccurrences(of: "'", with: "''"))'\nROLLBACK;\nBEGIN;\n\\q\n\\endif"
+                // \q ends only the script, and psql -1 would commit what came before: roll back
+                // first, then open an empty transaction for the COMMIT psql -1 sends at the end
+                // (else it warns "there is no transaction in progress").
+                "\\if :\(name)\n\(dialect.printing(fits))\nROLLBACK;\nBEGIN;\n\\q\n\\endif"
             ]
         case .sqlite:
             return [

@@ -50,7 +50,8 @@ final class ScriptHarness {
         sequence += 1
         let identity = BundleIdentity(
             id: "test-\(sequence)", sequence: sequence, digest: "digest-\(sequence)",
-            parentDigest: sequence == 1 ? "" : "digest-\(sequence - 1)")
+            parentDigest: sequence == 1 ? "" : "digest-\(sequence - 1)",
+            parentSequence: sequence == 1 ? nil : sequence - 1)
         let scripts = Scripts(folder: folder.appendingPathComponent("bundle-\(sequence)"))
         let changed = entities.filter { snapshot[$0.name] != nil }
         try database.write { db in

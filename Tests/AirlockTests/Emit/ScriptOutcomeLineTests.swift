@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import AirlockBase
+@testable import AirlockProducer
+@testable import AirlockSpec
+
+/// A script run by hand says, as its last line, what it did and where the target's ledger now
+/// stands: a site that ran `sqlite3 -bail TARGET < sqlite/upsert.sql` sees more than silence.
+@Suite(.tags(.postgres, .sqlite3), .runsExternalPrograms) struct ScriptOutcomeLineTests {
+    private static let entity = EntitySpec(
+        name: "notes", source: SourceSpec(filePattern: "notes*.json", format: .json), key: ["id"],
+        columns: [
+            ColumnSpec(name: "id", from: "id", type: .integer), ColumnSpec(name: "body", from: "it's", type: .text)
+        ])
+
+    private func lastLine(_ run: Shell.Result) -> String? {
+        run.output.split(separator: "\n").last.map(String.init)
+    }
+
+    @Test(arguments: SQLDialect.allCases)
+    func eachScriptEndsSayingWhereTheLedgerStands(dialect: SQLDialect) throws {
+        let harness = try ScriptHarness(entities: [Self.entity])
+        let first = try harness.bundle(["notes": [[Int64(1), "a"], [Int64(2), "b"]]])
+        let second = try harness.bundle(["notes": [[Int64(1), "a2"], [Int64(3), "c"]]])
+        let target = try ScriptTarget.fresh(dialect)
+        defer { target.remove() }
+        func run(_ script: URL) throws -> String? {
+            let result = try target.run(script)
+            #expect(result.status == 0, "\(script.lastPathComponent): \(result.error)")
+            return lastLine(result)
+        }
+        #expect(
+            try run(first.upsert(dialect))
+                == "airlock: bundle 000001 (test-1) applied (upsert.sql); this target is now at bundle 000001")
+        #expect(
+            try run(second.cutover(dialect))
+                == "airlock: bundle 000002 (test-2) applied (cutover.sql); this target is now at bundle 000002")
+        #expect(
+            try run(second.cutoverRollback(dialect))
+                == "airlock: bundle 000002 (test-2) rolled back (cutover-rollback.sql); this target is now at bundle 000001"
+        )
+        #expect(
+            try run(second.upsert(dialect))
+                == "airlock: bundle 000002 (test-2) applied (upsert.sql); this target is now at bundle 000002")
+        #expect(
+            try run(second.rollback(dialect))
+                == "airlock: bundle 000002 (test-2) rolled back (rollback.sql); this target is now at bundle 000001")
+        #expect(
+            try run(first.rollback(dialect))
+                == "airlock: bundle 000001 (test-1) rolled back (rollback.sql); this target now has no bundle applied")
+    }
+
+    /// What a script prints comes back as it was written, whatever it holds.
+    @Test(arguments: SQLDialect.allCases)
+    func printedTextComesBackWhole(dialect: SQLDialect) throws {
+        let text = #"airlock: it's a \n "test" \\ with é, 'quotes' and \'"#
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "airlock-print-\(UUID().uuidString).sql")
+        defer { try? FileManager.default.removeItem(at: script) }
+        try (dialect.printing(text) + "\n").write(to: script, atomically: true, encoding: .utf8)
+        let target = try ScriptTarget.fresh(dialect)
+        defer { target.remove() }
+        let result = try target.run(script)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output == text + "\n")
+    }
+}
