@@ -50,10 +50,13 @@ extension Target {
             let output = try psql!.run(variables + run, in: BundleLayout.bundleFolder(ofScript: script)) {
                 .stopped(script.lastPathComponent, $0)
             }
-            var lines = output.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+            // Empty lines kept until the head is taken: a target with no bundle applied prints
+            // an empty head, and the line before it is the script's own last word.
+            var lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if lines.last == "" { lines.removeLast() }
             // Checking only, the script ends before the head query.
             let head = switches.checkOnly ? "" : lines.popLast() ?? ""
-            return ScriptRun(head: head, printed: lines)
+            return ScriptRun(head: head, printed: lines.filter { !$0.isEmpty })
         }
     }
 

@@ -4,6 +4,7 @@ import Testing
 
 @testable import AirlockBase
 @testable import AirlockProducer
+@testable import AirlockSite
 @testable import AirlockSpec
 
 /// A script run by hand says, as its last line, what it did and where the target's ledger now
@@ -52,10 +53,27 @@ import Testing
                 == "airlock: bundle 000001 (test-1) rolled back (rollback.sql); this target now has no bundle applied")
     }
 
+    /// `airlock apply` reads the ledger head after what the script printed, also when the head
+    /// is empty: a rollback of the first bundle leaves a target with none.
+    @Test(arguments: SQLDialect.allCases)
+    func applyReadsTheHeadPastThePrintedLines(dialect: SQLDialect) throws {
+        let harness = try ScriptHarness(entities: [Self.entity])
+        let first = try harness.bundle(["notes": [[Int64(1), "a"]]])
+        let target = try ScriptTarget.fresh(dialect)
+        defer { target.remove() }
+        #expect(try target.target.run(first.upsert(dialect), dryRun: false).head == "digest-1")
+        let rollback = try target.target.run(first.rollback(dialect), dryRun: false)
+        #expect(rollback.head == "")
+        #expect(
+            rollback.printed == [
+                "airlock: bundle 000001 (test-1) rolled back (rollback.sql); this target now has no bundle applied"
+            ])
+    }
+
     /// What a script prints comes back as it was written, whatever it holds.
     @Test(arguments: SQLDialect.allCases)
     func printedTextComesBackWhole(dialect: SQLDialect) throws {
-        let text = #"airlock: it's a \n "test" \\ with é, 'quotes' and \'"#
+        let text = #"airlock: it's a \n "test" \\ with é, 'quotes' and \'"# + "\non a second line"
         let script = FileManager.default.temporaryDirectory.appendingPathComponent(
             "airlock-print-\(UUID().uuidString).sql")
         defer { try? FileManager.default.removeItem(at: script) }
