@@ -42,9 +42,11 @@ package final class Workspace {
             try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
             // Debian builds SQLite to overwrite every freed page with zeros (SECURE_DELETE),
             // so a dropped or emptied table was written twice more: once to the journal, once
-            // as zeros. FAST still clears deleted rows within the pages that stay in use. A v2
-            // drop of 1M rows wrote 2.0 GB to disk, now 1.5 GB. The temp schema (the
-            // normalizer's tables) would open later with the built-in default: it is set too.
+            // as zeros. FAST still clears deleted rows within the pages that stay in use; freed
+            // pages keep their bytes until reused. A v2 drop of 1M rows wrote 2.0 GB to disk,
+            // now 1.5 GB. The temp schema (the normalizer's tables) would open later with the
+            // built-in default, so it is opened and set here; a later `temp_store` change would
+            // reopen it with that default.
             try db.execute(sql: "PRAGMA secure_delete = FAST; PRAGMA temp.secure_delete = FAST")
             WorkspaceFunctions.register(in: db)
         }
