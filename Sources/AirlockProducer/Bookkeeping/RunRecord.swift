@@ -26,8 +26,6 @@ struct RunRecord: SnakeCaseColumns, Equatable {
     /// JSON `[String]`: where a blocked run set its files aside (`inbox/blocked/NAME`).
     var setAside: String
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-
     static func latest(in db: Database) throws -> RunRecord? {
         try fetchOne(db, sql: "SELECT * FROM \(databaseTableName) ORDER BY id DESC LIMIT 1")
     }

@@ -75,7 +75,7 @@ package struct Producer {
             try setAsideBlockedDrop(&report)
         }
         guard read else { return report }
-        if var run = try RunRecord(report, finishedAt: now) { try database.write { db in try run.insert(db) } }
+        if let run = try RunRecord(report, finishedAt: now) { try database.write { db in try run.insert(db) } }
         try ValidationReport(findings: report.findings).encoded().write(
             to: workspace.state.appendingPathComponent(BundleLayout.validation))
         if case let .bundle(file, manifest, _) = report.outcome {

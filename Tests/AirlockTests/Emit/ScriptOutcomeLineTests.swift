@@ -16,10 +16,6 @@ import Testing
             ColumnSpec(name: "id", from: "id", type: .integer), ColumnSpec(name: "body", from: "it's", type: .text)
         ])
 
-    private func lastLine(_ run: Shell.Result) -> String? {
-        run.output.split(separator: "\n").last.map(String.init)
-    }
-
     @Test(arguments: SQLDialect.allCases)
     func eachScriptEndsSayingWhereTheLedgerStands(dialect: SQLDialect) throws {
         let harness = try ScriptHarness(entities: [Self.entity])
@@ -27,30 +23,35 @@ import Testing
         let second = try harness.bundle(["notes": [[Int64(1), "a2"], [Int64(3), "c"]]])
         let target = try ScriptTarget.fresh(dialect)
         defer { target.remove() }
-        func run(_ script: URL) throws -> String? {
+        // Each script in turn, with the last line it prints.
+        let steps: [(URL, String)] = [
+            (first.upsert(dialect), "bundle 000001 (test-1) applied (upsert.sql); this target is now at bundle 000001"),
+            (
+                second.cutover(dialect),
+                "bundle 000002 (test-2) applied (cutover.sql); this target is now at bundle 000002"
+            ),
+            (
+                second.cutoverRollback(dialect),
+                "bundle 000002 (test-2) rolled back (cutover-rollback.sql); this target is now at bundle 000001"
+            ),
+            (
+                second.upsert(dialect),
+                "bundle 000002 (test-2) applied (upsert.sql); this target is now at bundle 000002"
+            ),
+            (
+                second.rollback(dialect),
+                "bundle 000002 (test-2) rolled back (rollback.sql); this target is now at bundle 000001"
+            ),
+            (
+                first.rollback(dialect),
+                "bundle 000001 (test-1) rolled back (rollback.sql); this target now has no bundle applied"
+            )
+        ]
+        for (script, said) in steps {
             let result = try target.run(script)
             #expect(result.status == 0, "\(script.lastPathComponent): \(result.error)")
-            return lastLine(result)
+            #expect(result.output.split(separator: "\n").last.map(String.init) == "airlock: " + said)
         }
-        #expect(
-            try run(first.upsert(dialect))
-                == "airlock: bundle 000001 (test-1) applied (upsert.sql); this target is now at bundle 000001")
-        #expect(
-            try run(second.cutover(dialect))
-                == "airlock: bundle 000002 (test-2) applied (cutover.sql); this target is now at bundle 000002")
-        #expect(
-            try run(second.cutoverRollback(dialect))
-                == "airlock: bundle 000002 (test-2) rolled back (cutover-rollback.sql); this target is now at bundle 000001"
-        )
-        #expect(
-            try run(second.upsert(dialect))
-                == "airlock: bundle 000002 (test-2) applied (upsert.sql); this target is now at bundle 000002")
-        #expect(
-            try run(second.rollback(dialect))
-                == "airlock: bundle 000002 (test-2) rolled back (rollback.sql); this target is now at bundle 000001")
-        #expect(
-            try run(first.rollback(dialect))
-                == "airlock: bundle 000001 (test-1) rolled back (rollback.sql); this target now has no bundle applied")
     }
 
     /// `airlock apply` reads the ledger head after what the script printed, also when the head
