@@ -23,9 +23,9 @@ package enum SQLDialect: String, CaseIterable, Codable, Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// A script line that prints `text` as a line of its own when the script runs: a SELECT
-    /// of its literal for the `sqlite3` shell, `\echo` for psql, whose meta-command arguments
-    /// take single quotes doubled and backslash escapes within single quotes.
+    /// A script line that prints `text` (printable characters and newlines) when the script
+    /// runs: a SELECT of its literal for the `sqlite3` shell, `\echo` for psql, whose
+    /// meta-command arguments take single quotes doubled and backslash escapes within single quotes.
     ///
     ///     SQLDialect.sqlite.printing("airlock: it's done")   // SELECT 'airlock: it''s done';
     ///     SQLDialect.postgres.printing("airlock: it's done") // \echo 'airlock: it''s done'

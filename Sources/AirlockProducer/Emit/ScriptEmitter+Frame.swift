@@ -47,10 +47,10 @@ extension ScriptEmitter {
         if dialect == .postgres { try out.line(ledger.createChecksumOffsets) }
     }
 
-    /// Ends `script` with a line saying what it did and where the target's ledger now stands,
-    /// printed only once the changes hold: SQLite prints it after COMMIT; PostgreSQL, whose
-    /// COMMIT psql -1 sends after the last line, checks its deferred constraints first, so the
-    /// COMMIT has nothing left to refuse.
+    /// Ends `script` with a line saying what it did and where the target's ledger now stands.
+    /// SQLite prints it after COMMIT. PostgreSQL prints it just before the COMMIT psql -1 sends
+    /// after the last line, having checked the target's deferred constraints, so that no check
+    /// of the target's is left for that COMMIT.
     func writeEpilogue(_ out: ScriptWriter, script: BundleScript) throws {
         let done: String
         if script.undo != nil {
