@@ -58,9 +58,7 @@ extension ScriptEmitter {
         } else if bundle.parentDigest.isEmpty {
             done = "rolled back (\(script.fileName)); this target now has no bundle applied"
         } else {
-            let parent = bundle.parentSequence.map { "bundle \(BundleIdentity.pad($0))" }
-            done =
-                "rolled back (\(script.fileName)); this target is now at \(parent ?? "bundle digest \(bundle.parentDigest)")"
+            done = "rolled back (\(script.fileName)); this target is now at \(parentName)"
         }
         switch dialect {
         case .postgres: try out.line("SET CONSTRAINTS ALL IMMEDIATE;")
@@ -112,10 +110,15 @@ extension ScriptEmitter {
                 label: "kind"))
     }
 
+    /// The parent bundle as messages name it: by its number where known (`bundle 000001`),
+    /// else by its digest.
+    private var parentName: String {
+        bundle.parentSequence.map { "bundle \(BundleIdentity.pad($0))" } ?? "bundle digest \(bundle.parentDigest)"
+    }
+
     private var parentDescription: String {
         guard !bundle.parentDigest.isEmpty else { return "an empty ledger" }
-        guard let parent = bundle.parentSequence else { return "bundle digest \(bundle.parentDigest)" }
-        return "bundle \(BundleIdentity.pad(parent)) (digest \(bundle.parentDigest))"
+        return bundle.parentSequence == nil ? parentName : "\(parentName) (digest \(bundle.parentDigest))"
     }
 
     /// The check of the target, before anything changes: each table the script writes against
