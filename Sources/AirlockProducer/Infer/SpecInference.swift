@@ -36,6 +36,7 @@ package struct SpecInference {
         }
         return try database.read { db in
             let fields = try Self.fields(format: format, in: db)
+            let rawFields = try RawFields.all(in: db)
             var used: Set<String> = []
             var columns: [Column] = []
             var values: [[String?]] = []
@@ -51,7 +52,7 @@ package struct SpecInference {
                 used.insert(columnName)
                 let column = ColumnSpec(name: columnName, from: field, type: .text)
                 let sql = Normalizer(EntitySpec(name: entityName, source: source, key: [], columns: [column]))
-                    .extract(column)
+                    .extract(column, fields: rawFields)
                 let fieldValues = try String?.fetchAll(db, sql: "SELECT \(sql) FROM \(RawRecords.all) ORDER BY r.id")
                 values.append(fieldValues)
                 columns.append(
@@ -102,7 +103,8 @@ package struct SpecInference {
     /// Every leaf field of the records, in the order the file first shows them: CSV headers, or
     /// dotted JSON paths to scalars (array elements are no columns).
     private static func fields(format: SourceSpec.Format, in db: Database) throws -> [String] {
-        let leaves = format.hasHeaderRow ? "json_each(r.record)" : "json_tree(r.record)"
+        let record = try RawFields.all(in: db).object()
+        let leaves = format.hasHeaderRow ? "json_each(\(record))" : "json_tree(\(record))"
         let keys = try String.fetchAll(
             db,
             sql: """

@@ -1,7 +1,8 @@
 import AirlockBase
 import AirlockSpec
 
-/// Reads a CSV file's records into a sink as JSON objects keyed by the header's names.
+/// Reads a CSV file's records into a sink as rows of the header's fields, or for a file too
+/// wide for those, as JSON objects keyed by the header's names.
 struct CSVIngest {
     let file: String
     let entity: EntitySpec
@@ -18,6 +19,9 @@ struct CSVIngest {
         case let .failure(failure): throw IngestError.header(file: file, place: "line 1", reason: failure.reason)
         }
         try checkHeader(header)
+        // Fields in columns of their own (`RawRecords`), but for a file too wide for them.
+        let keepsFields = header.count <= RawRecords.maxFields
+        if keepsFields { try sink.keepFields(of: header) }
         let keys = JSONPath.objectKeys(header)
         var json: [UInt8] = []
         while let item = try reader.next() {
@@ -31,6 +35,10 @@ struct CSVIngest {
                         RecordFailure(
                             line: record.line, reason: "\(record.count) fields where the header has \(header.count)",
                             text: record.excerpt(delimiter: delimiter)))
+                    continue
+                }
+                if keepsFields {
+                    try sink.add(fields: record.bytes[...], ends: record.ends[...], line: record.line)
                     continue
                 }
                 json.removeAll(keepingCapacity: true)

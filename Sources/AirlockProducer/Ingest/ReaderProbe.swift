@@ -61,6 +61,7 @@ package final class ReaderProbe {
                 }
                 outcome.records = sink.records
                 outcome.heldBack = sink.failures
+                try RawRecords.noteRange(file: Self.sha256, after: 0, header: sink.fieldHeader, in: db)
                 outcome.violations = try Self.violations(of: outcome, in: db)
                 return .rollback
             }
@@ -78,15 +79,18 @@ package final class ReaderProbe {
 
     private static func violations(of outcome: Outcome, in db: Database) throws -> [String] {
         var found: [String] = []
+        // Each record as a JSON object, however stored: a row of fields must make one too. The
+        // statements name the header's fields, so they are not cached.
+        let records = "(SELECT \(try RawFields.all(in: db).object()) AS record FROM \(RawRecords.all))"
         if let rejected = outcome.rejected, !rejected.hasPrefix("\(fileName): ") {
             found.append("a rejection that does not name the file: \(rejected)")
         }
         let counts = try Row.fetchOne(
-            db.cachedStatement(
+            db.makeStatement(
                 sql: """
                     SELECT (SELECT count(*) FROM \(RawRecords.table)), (SELECT count(*) FROM \(UnparsedRecords.table)),
                         (SELECT count(*) FROM \(UnparsedRecords.table) WHERE record_no < 1 OR coalesce(line, 1) < 1 OR reason = ''),
-                        (SELECT count(*) FROM \(RawRecords.table) WHERE NOT json_valid(record) OR json_type(record) <> 'object'),
+                        (SELECT count(*) FROM \(records) WHERE CASE WHEN json_valid(record) THEN json_type(record) <> 'object' ELSE 1 END),
                         (SELECT group_concat(record_no) FROM (SELECT record_no FROM \(RawRecords.table)
                             UNION ALL SELECT record_no FROM \(UnparsedRecords.table) ORDER BY 1))
                     """))!
@@ -106,10 +110,10 @@ package final class ReaderProbe {
         guard stored > 0 else { return found }
         // Every string, key or value, must be text a target stores exactly.
         let strings = try Optional<Data>.fetchCursor(
-            db.cachedStatement(
+            db.makeStatement(
                 sql: """
-                    SELECT CAST(j.value AS BLOB) FROM \(RawRecords.table) AS r, json_tree(r.record) AS j WHERE j.type = 'text'
-                    UNION ALL SELECT CAST(j.key AS BLOB) FROM \(RawRecords.table) AS r, json_tree(r.record) AS j WHERE typeof(j.key) = 'text'
+                    SELECT CAST(j.value AS BLOB) FROM \(records) AS r, json_tree(r.record) AS j WHERE j.type = 'text'
+                    UNION ALL SELECT CAST(j.key AS BLOB) FROM \(records) AS r, json_tree(r.record) AS j WHERE typeof(j.key) = 'text'
                     """))
         while let next = try strings.next() {
             let string = next ?? Data()

@@ -14,10 +14,14 @@ final class RecordHandoff: @unchecked Sendable {
     private struct Batch {
         enum Entry {
             case record(end: Int, line: Int?)
+            /// A record of fields: its bytes end at `end`, its fields' ends at `fieldEnds[..<lastField]`.
+            case fields(end: Int, lastField: Int, line: Int?)
+            case header([String])
             case failure(RecordFailure)
         }
 
         var bytes: [UInt8] = []
+        var fieldEnds: [Int] = []
         var entries: [Entry] = []
 
         static let records = 4096
@@ -68,12 +72,18 @@ final class RecordHandoff: @unchecked Sendable {
     }
 
     private static func insert(_ batch: Batch, into sink: RecordSink) throws {
-        var start = 0
+        var (start, firstField) = (0, 0)
         for entry in batch.entries {
             switch entry {
             case let .record(end, line):
                 try sink.add(json: batch.bytes[start..<end], line: line)
                 start = end
+            case let .fields(end, lastField, line):
+                try sink.add(
+                    fields: batch.bytes[start..<end], ends: batch.fieldEnds[firstField..<lastField], line: line)
+                (start, firstField) = (end, lastField)
+            case let .header(header):
+                try sink.keepFields(of: header)
             case let .failure(failure):
                 try sink.fail(failure)
             }
@@ -131,6 +141,18 @@ final class RecordHandoff: @unchecked Sendable {
         func add(json: [UInt8], line: Int?) throws {
             batch.bytes += json
             batch.entries.append(.record(end: batch.bytes.count, line: line))
+            if batch.isFull { try flush() }
+        }
+
+        func keepFields(of header: [String]) throws {
+            batch.entries.append(.header(header))
+        }
+
+        func add(fields bytes: ArraySlice<UInt8>, ends: ArraySlice<Int>, line: Int?) throws {
+            let base = batch.bytes.count - bytes.startIndex
+            batch.bytes += bytes
+            for end in ends { batch.fieldEnds.append(end + base) }
+            batch.entries.append(.fields(end: batch.bytes.count, lastField: batch.fieldEnds.count, line: line))
             if batch.isFull { try flush() }
         }
 

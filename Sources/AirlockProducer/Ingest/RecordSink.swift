@@ -1,15 +1,19 @@
 import GRDB
 import GRDBSQLite
 
-/// Where one file's records go: readable records into `RawRecords` as JSON objects, records
-/// that cannot be read into `UnparsedRecords` with their place and reason. Both share one
-/// record numbering, so numbers follow the file's order.
+/// Where one file's records go: readable records into `RawRecords` as JSON objects or rows of
+/// fields, records that cannot be read into `UnparsedRecords` with their place and reason.
+/// Both share one record numbering, so numbers follow the file's order.
 final class RecordSink: RecordReceiver {
     private let db: Database
     private let file: String
+    private let entity: String
     private let insertRecord: Statement
     private let insertObject: Statement
     private let insertFailure: Statement
+    private var insertFields: Statement?
+    /// The header whose fields the file's records are, when they are fields.
+    private(set) var fieldHeader: [String]?
     private(set) var records = 0
     private(set) var failures = 0
     /// The first few failures, for the run report; all of them are in `UnparsedRecords`.
@@ -22,6 +26,7 @@ final class RecordSink: RecordReceiver {
     init(file sha256: String, entity: String, in db: Database) throws {
         self.db = db
         file = sha256
+        self.entity = entity
         // Cached: an archive's members, and `ReaderProbe`'s inputs, each make a sink in turn.
         insertRecord = try db.cachedStatement(sql: RawRecords.insert)
         insertObject = try db.cachedStatement(sql: RawRecords.insertObject)
@@ -55,24 +60,72 @@ final class RecordSink: RecordReceiver {
         return true
     }
 
+    func keepFields(of header: [String]) throws {
+        try RawRecords.addFieldColumns(count: header.count, in: db)
+        let statement = try db.cachedStatement(sql: RawRecords.insertFields(count: header.count))
+        statement.setUncheckedArguments([file, entity])
+        insertFields = statement
+        fieldHeader = header
+    }
+
+    func add(fields bytes: ArraySlice<UInt8>, ends: ArraySlice<Int>, line: Int?) throws {
+        guard let insertFields else { preconditionFailure("fields come after keepFields(of:)") }
+        records += 1
+        let raw = insertFields.sqliteStatement
+        sqlite3_reset(raw)
+        bind(number: nextRecordNumber(), line: line, to: raw)
+        // The fields are bound in place (SQLITE_STATIC, a nil destructor), not copied: the
+        // bytes stay put until the insert is done, and each insert binds every field anew.
+        try bytes.withUnsafeBufferPointer { text in
+            var start = 0
+            for (index, end) in ends.enumerated() {
+                let length = end - bytes.startIndex - start
+                let parameter = Int32(index + 5)
+                // An empty field is empty text, as its JSON string was, not NULL.
+                if length == 0 {
+                    try check(sqlite3_bind_text(raw, parameter, "", 0, sqliteTransient))
+                    continue
+                }
+                let field = UnsafeRawPointer(text.baseAddress!).advanced(by: start).assumingMemoryBound(to: CChar.self)
+                try check(sqlite3_bind_text(raw, parameter, field, Int32(length), nil))
+                start += length
+            }
+            try step(insertFields)
+        }
+    }
+
     /// Binds the record's values straight to the statement: one insert per record, and
     /// arguments built as Swift values cost more than the insert itself.
     private func insert(_ statement: Statement, json: ArraySlice<UInt8>, number: Int, line: Int?) throws {
         let raw = statement.sqliteStatement
         // A statement that ran must be reset before it takes new values.
         sqlite3_reset(raw)
+        bind(number: number, line: line, to: raw)
+        try check(
+            json.withUnsafeBufferPointer { text in
+                sqlite3_bind_text(
+                    raw, 5, UnsafeRawPointer(text.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(text.count),
+                    sqliteTransient)
+            })
+        try step(statement)
+    }
+
+    /// Binds a record's number and line, parameters 3 and 4 of each insert.
+    private func bind(number: Int, line: Int?, to raw: OpaquePointer) {
         sqlite3_bind_int64(raw, 3, Int64(number))
         if let line { sqlite3_bind_int64(raw, 4, Int64(line)) } else { sqlite3_bind_null(raw, 4) }
-        let bound = json.withUnsafeBufferPointer { text in
-            sqlite3_bind_text(
-                raw, 5, UnsafeRawPointer(text.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(text.count),
-                sqliteTransient)
-        }
+    }
+
+    private func check(_ bound: Int32) throws {
         guard bound == SQLITE_OK else {
             throw DatabaseError(resultCode: ResultCode(rawValue: bound), message: "cannot bind a record")
         }
-        // Stepped directly: GRDB's `execute()` adds 0.2 s per 1,000,000 records of bookkeeping
-        // (observers, statement tracking) that an insert into the workspace's own table needs not.
+    }
+
+    /// Stepped directly: GRDB's `execute()` adds 0.2 s per 1,000,000 records of bookkeeping
+    /// (observers, statement tracking) that an insert into the workspace's own table needs not.
+    private func step(_ statement: Statement) throws {
+        let raw = statement.sqliteStatement
         let stepped = sqlite3_step(raw)
         guard stepped == SQLITE_DONE else {
             throw DatabaseError(

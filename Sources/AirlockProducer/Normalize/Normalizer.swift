@@ -59,14 +59,17 @@ struct Normalizer {
         let norm = NormalizedRecords(entity: entity)
         try QuarantineRecords.delete(entity: entity.name, inFiles: pendingFiles, in: db)
         let nested = NestedRecords(entity)
+        let fields = try RawFields(inFiles: pendingFiles, in: db)
         try db.execute(sql: "DELETE FROM \(tables.snapshot)")
         var extracts = entity.columns.enumerated().map { index, column in
             column.rules.derivation == nil
-                ? "\(clean(extract(column), column)) AS \(norm.text(index))" : "NULL AS \(norm.text(index))"
+                ? "\(clean(extract(column, fields: fields), column)) AS \(norm.text(index))"
+                : "NULL AS \(norm.text(index))"
         }
         if case let .tombstone(field) = entity.source.deletion {
             extracts.append(
-                "\(extract(ColumnSpec(name: field, from: field, type: .boolean))) AS \(NormalizedRecords.tombstone)")
+                "\(extract(ColumnSpec(name: field, from: field, type: .boolean), fields: fields)) AS \(NormalizedRecords.tombstone)"
+            )
         } else {
             extracts.append("NULL AS \(NormalizedRecords.tombstone)")
         }
@@ -80,7 +83,7 @@ struct Normalizer {
             try nested.admit(in: db)
             try nested.checkShapes(inFiles: pendingFiles, in: db)
         }
-        try SourceContract(normalizer: self).check(inFiles: pendingFiles, in: db)
+        try SourceContract(normalizer: self, fields: fields).check(inFiles: pendingFiles, in: db)
         try RecordChecks(entity, parents: parents).run(in: db)
 
         let quarantinedIDs = QuarantineRecords.heldBack(entity: entity.name, inFiles: pendingFiles)
@@ -235,8 +238,11 @@ struct Normalizer {
         return db.changesCount
     }
 
-    /// SQL: the normalized value of `column`'s source field in the raw record `r`.
-    func normalizedValue(of column: ColumnSpec) -> String { value(of: column, clean(extract(column), column)) }
+    /// SQL: the normalized value of `column`'s source field in the raw record `r`, of a file
+    /// `fields` knows how it stored.
+    func normalizedValue(of column: ColumnSpec, fields: RawFields) -> String {
+        value(of: column, clean(extract(column, fields: fields), column))
+    }
 
     /// The spec's cleaning of a source field, in SQL: null spellings, trimming, case, digit groups.
     private func clean(_ text: String, _ column: ColumnSpec) -> String {
@@ -308,14 +314,17 @@ struct Normalizer {
         return changed
     }
 
-    /// The source field as text, numbers exactly as written: `->` keeps a JSON number's own
-    /// text, where `json_extract` would turn it into a binary double. A CSV record holds only
-    /// strings, so its fields need no look at their JSON type (a third of extraction time). A
-    /// spreadsheet's cell with no value (a JSON object, see `SheetValue`) reads as what it showed.
-    func extract(_ column: ColumnSpec) -> String {
+    /// The source field of the raw record `r` as text, numbers exactly as written: `->` keeps a
+    /// JSON number's own text, where `json_extract` would turn it into a binary double. A CSV
+    /// record is a row of fields (`fields` says each file's header), or in a file too wide for
+    /// that an object of strings, which needs no look at their JSON type (a third of extraction
+    /// time). A spreadsheet's cell with no value (a JSON object, see `SheetValue`) reads as what
+    /// it showed.
+    func extract(_ column: ColumnSpec, fields: RawFields) -> String {
         let format = entity.source.format
         guard format != .csv else {
-            return "json_extract(r.record, \(dialect.literal(JSONPath.sqlPath([column.from]))))"
+            return fields.text(
+                of: column.from, orElse: "json_extract(r.record, \(dialect.literal(JSONPath.sqlPath([column.from]))))")
         }
         var record = "r.record"
         if let nested = NestedRecords(entity) {

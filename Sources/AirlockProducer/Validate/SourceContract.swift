@@ -10,6 +10,8 @@ import GRDB
 /// one `from:`. A field present with a JSON null counts as held.
 struct SourceContract {
     let normalizer: Normalizer
+    /// How the files checked stored their records.
+    let fields: RawFields
     private var entity: EntitySpec { normalizer.entity }
     private let dialect = SQLDialect.sqlite
 
@@ -114,7 +116,7 @@ struct SourceContract {
         return try Row.fetchAll(
             db,
             sql: """
-                SELECT r.file_sha256, j.key, min(r.id) FROM (\(records)) AS r, json_each(r.record) AS j
+                SELECT r.file_sha256, j.key, min(r.id) FROM (\(records)) AS r, json_each(\(fields.object())) AS j
                 WHERE j.key NOT IN (\(known)) GROUP BY 1, 2 ORDER BY 3, 2
                 """
         ).map { UnknownField(file: $0[0], field: $0[1], rawID: $0[2]) }
@@ -140,7 +142,7 @@ struct SourceContract {
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT count(*), count(*) FILTER (WHERE \(old) = \(normalizer.normalizedValue(of: renamed)))
+                    SELECT count(*), count(*) FILTER (WHERE \(old) = \(normalizer.normalizedValue(of: renamed, fields: fields)))
                     FROM \(NormalizedRecords.table) AS n JOIN \(RawRecords.table) AS r ON r.id = n.raw_id
                     JOIN \(tables.baseline) AS b ON \(keyMatch)
                     WHERE n.file_sha256 = ? AND \(old) IS NOT NULL

@@ -253,6 +253,27 @@ enum WorkspaceSchema {
                     DROP INDEX airlock_raw_by_file;
                     """)
         }
+        migrator.registerMigration("v14 raw fields") { db in
+            // A CSV file's records keep their fields in columns of their own, `field1` on,
+            // added as wider files come (`RawRecords.addFieldColumns`), with the file's header
+            // once in its range: no JSON object per record, so `record` may be NULL. SQLite
+            // cannot drop a NOT NULL, so the table is copied; the copy keeps every id.
+            try db.execute(
+                sql: """
+                    CREATE TABLE airlock_raw_copy (
+                        id INTEGER PRIMARY KEY,
+                        file_sha256 TEXT NOT NULL REFERENCES airlock_files(sha256),
+                        entity TEXT NOT NULL,
+                        record_no INTEGER NOT NULL,
+                        line INTEGER,
+                        record TEXT
+                    );
+                    INSERT INTO airlock_raw_copy SELECT id, file_sha256, entity, record_no, line, record FROM airlock_raw;
+                    DROP TABLE airlock_raw;
+                    ALTER TABLE airlock_raw_copy RENAME TO airlock_raw;
+                    ALTER TABLE airlock_raw_ranges ADD COLUMN header TEXT;
+                    """)
+        }
         return migrator
     }
 }
