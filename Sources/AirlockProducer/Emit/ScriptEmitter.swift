@@ -76,13 +76,14 @@ struct ScriptEmitter {
         }
     }
 
-    /// The `RowFacts` of the changed entities `entities`: a pass over each snapshot, made once
-    /// for both dialects' scripts.
-    static func rowFacts(of entities: [EntitySpec], in db: Database) throws -> RowFacts {
+    /// The `RowFacts` of the changed entities `entities`, made once for both dialects' scripts.
+    /// Only a `cutover` bundle's need a pass over each snapshot for its NULLs (1,000,000 rows:
+    /// 0.4 s that an upsert bundle, the default, would spend for nothing).
+    static func rowFacts(of entities: [EntitySpec], cutover: Bool, in db: Database) throws -> RowFacts {
         var facts = RowFacts()
         for entity in entities {
             if try EntityDiff(entity).deletes(in: db) { facts.deleting.insert(entity.name) }
-            facts.nullable[entity.name] = try EntityDiff(entity).columnsWithNulls(in: db)
+            if cutover { facts.nullable[entity.name] = try EntityDiff(entity).columnsWithNulls(in: db) }
         }
         return facts
     }

@@ -61,7 +61,10 @@ struct BundleStager {
             step += 1
             progress?(ProgressUpdate(task: task, done: step, total: steps, unit: .steps))
         }
-        let facts = try timer.time("row facts") { try ScriptEmitter.rowFacts(of: drop.entities, in: db) }
+        let facts = try timer.time("row facts") {
+            try ScriptEmitter.rowFacts(
+                of: drop.entities, cutover: manifest.carriedDelivery.contains(.cutover), in: db)
+        }
         for dialect in manifest.carriedTargets {
             let emitter = ScriptEmitter(
                 dialect: dialect, bundle: identity, schema: spec.entities, entities: drop.entities,

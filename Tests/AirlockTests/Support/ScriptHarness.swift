@@ -74,7 +74,8 @@ final class ScriptHarness {
                     try ChangeLog(entity).write(to: $0, bundle: identity.digest, from: db)
                 }
             }
-            let facts = try ScriptEmitter.rowFacts(of: changed, in: db)
+            // Every script, the cutover's among them.
+            let facts = try ScriptEmitter.rowFacts(of: changed, cutover: true, in: db)
             for dialect in SQLDialect.allCases {
                 let emitter = ScriptEmitter(dialect: dialect, bundle: identity, schema: entities, entities: changed)
                 try emitter.write(BundleScript.allCases, into: &writer, from: db, hashes: hashes, facts: facts)
