@@ -25,8 +25,9 @@ enum RawRecords {
     /// The most fields a record keeps in columns of their own; a wider file's records are JSON
     /// objects. Every row SQLite writes holds a byte for each of the table's columns, NULL or
     /// not, so the widest file read sets what each later record costs: at most 60 bytes more
-    /// than it needs, less than its JSON object's names would cost.
-    static let maxFields = 64
+    /// than it needs, less than its JSON object's names would cost. And a record of 63 fields
+    /// is one `json_object` call of 126 arguments (`RawFields.object`); SQLite takes 127.
+    static let maxFields = 63
 
     /// The column of the field at `index` (0 for the header's first name).
     static func fieldColumn(_ index: Int) -> String { "field\(index + 1)" }
@@ -66,10 +67,13 @@ enum RawRecords {
     ///     SELECT r.id FROM \(RawRecords.records(inFiles: "'ab12…'")) AND r.entity = 'products'
     static func records(inFiles files: String) -> String {
         """
-        \(ranges) AS raw_range CROSS JOIN \(table) AS r ON r.id BETWEEN raw_range.first_id AND raw_range.last_id \
-        AND r.file_sha256 = raw_range.sha256 WHERE raw_range.sha256 IN (\(files))
+        \(ranges) AS \(range) CROSS JOIN \(table) AS r ON r.id BETWEEN \(range).first_id AND \(range).last_id \
+        AND r.file_sha256 = \(range).sha256 WHERE \(range).sha256 IN (\(files))
         """
     }
+
+    /// The range of a record of `records(inFiles:)`, with its file's `header`.
+    static let range = "raw_range"
 
     /// SQL for `IN (…)`: the id of the first record of each file `files` selects. A run starts
     /// at its file's smallest id (`noteRange`, and migration v13), so no check of

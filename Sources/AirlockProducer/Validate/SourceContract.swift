@@ -1,5 +1,6 @@
 import AirlockBase
 import AirlockSpec
+import Foundation
 import GRDB
 
 /// The fields of an entity's files against the fields its spec reads: a field no column reads
@@ -106,20 +107,41 @@ struct SourceContract {
     }
 
     /// The top-level fields no column reads, per file, with the first record holding each. A
-    /// CSV file's or a sheet's records all hold its header's fields, so its first record is enough.
+    /// CSV file's or a sheet's records all hold its header's fields, so its first record is
+    /// enough; where the workspace keeps the header (`RawFields`), its names are compared as
+    /// the header check and the columns compare them, as Swift strings.
     private func unknownFields(inFiles files: String, in db: Database) throws -> [UnknownField] {
-        let records =
-            entity.source.format.hasHeaderRow
-            ? "SELECT * FROM \(RawRecords.table) WHERE id IN (\(RawRecords.firstRecordIDs(inFiles: files)))"
-            : records(inFiles: files)
-        let known = fieldsRead.map(dialect.literal).joined(separator: ", ")
-        return try Row.fetchAll(
+        let known = fieldsRead
+        var unknown: [UnknownField] = []
+        var records = records(inFiles: files)
+        if entity.source.format.hasHeaderRow {
+            for row in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT sha256, header, first_id FROM \(RawRecords.ranges) WHERE sha256 IN (\(files)) AND header IS NOT NULL"
+            ) {
+                let header = try JSONDecoder().decode([String].self, from: Data((row[1] as String).utf8))
+                unknown += header.filter { !known.contains($0) }.map {
+                    UnknownField(file: row[0], field: $0, rawID: row[2])
+                }
+            }
+            records = """
+                SELECT r.* FROM \(RawRecords.ranges) AS range JOIN \(RawRecords.table) AS r ON r.id = range.first_id
+                WHERE range.sha256 IN (\(files)) AND range.header IS NULL
+                """
+        }
+        let literals = known.map(dialect.literal).joined(separator: ", ")
+        unknown += try Row.fetchAll(
             db,
             sql: """
-                SELECT r.file_sha256, j.key, min(r.id) FROM (\(records)) AS r, json_each(\(fields.object())) AS j
-                WHERE j.key NOT IN (\(known)) GROUP BY 1, 2 ORDER BY 3, 2
+                SELECT r.file_sha256, j.key, min(r.id) FROM (\(records)) AS r, json_each(r.record) AS j
+                WHERE j.key NOT IN (\(literals)) GROUP BY 1, 2
                 """
         ).map { UnknownField(file: $0[0], field: $0[1], rawID: $0[2]) }
+        // By first record, then name as SQLite orders text: bytes.
+        return unknown.sorted {
+            $0.rawID != $1.rawID ? $0.rawID < $1.rawID : $0.field.utf8.lexicographicallyPrecedes($1.field.utf8)
+        }
     }
 
     /// Where `column`'s field may have gone: the candidate under which the file's records hold

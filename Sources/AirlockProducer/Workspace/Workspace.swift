@@ -56,7 +56,14 @@ package final class Workspace {
         closedCleanly = !FileManager.default.fileExists(atPath: path + "-wal")
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
-            try WorkspaceSchema.migrator.migrate(database)
+            let migrator = WorkspaceSchema.migrator
+            // Migrations this binary does not know: a later release's, whose tables it would
+            // misread (a CSV row's fields before v14 read as a NULL record, and so deleted).
+            let unknown = try database.read { db in
+                try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+            }
+            guard unknown.isEmpty else { throw WorkspaceError.newerWorkspace(changes: unknown.sorted()) }
+            try migrator.migrate(database)
         } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
             throw WorkspaceError.databaseUnreadable(reason: error.message ?? "\(error.resultCode)")
         }

@@ -17,6 +17,9 @@ package enum WorkspaceError: AirlockError, Equatable {
     /// A spec change (or `--renormalize`) needs the records of files the workspace does not
     /// hold, as after `airlock recover`.
     case recordsMissing(entity: String, files: [String], delta: Bool)
+    /// A newer Airlock changed the workspace's tables in ways this one does not know (`changes`,
+    /// the names of its migrations).
+    case newerWorkspace(changes: [String])
 
     package var exitStatus: ExitStatus { .usageOrConfig }
 
@@ -43,6 +46,9 @@ package enum WorkspaceError: AirlockError, Equatable {
                 : "Make the change together with the next export of '\(entity)' (its records are read under the new spec), or put airlock.yml back as the bundles were made"
             return
                 "entity '\(entity)' is to be read again under airlock.yml as it is now, but the workspace does not hold the records of \(files.prefix(3).joined(separator: ", "))\(files.count > 3 ? " and \(files.count - 3) more" : ""): it was rebuilt by airlock recover from bundles, which carry rows, not records. \(remedy); nothing was read or written"
+        case let .newerWorkspace(changes):
+            return
+                "the workspace database .airlock/workspace.sqlite was changed by a newer Airlock (\(changes.joined(separator: ", "))), whose tables this one would misread. Nothing was read or written: run that version or a later one"
         case let .noInbox(path):
             return
                 "the workspace has no inbox/ folder (\(path)), where exports are dropped: make it with mkdir -p \(path), or name the workspace with --workspace DIR"

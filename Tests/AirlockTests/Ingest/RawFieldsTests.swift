@@ -76,6 +76,41 @@ import Testing
         #expect(try Self.items(workspace) == ["3|Coffee|4.00"])
     }
 
+    /// A header of `maxFields` names is one `json_object` call of SQLite's most arguments less
+    /// one; one name more is a JSON object per record. Both are checked for fields no column
+    /// reads, and `infer` reads both.
+    @Test func theWidestFieldRowsAreCheckedAndInferredAsJSONObjectsAre() throws {
+        for width in [RawRecords.maxFields, RawRecords.maxFields + 1] {
+            let workspace = try TestWorkspace(
+                spec: Self.spec.replacingOccurrences(of: "unknown_fields: ignore", with: "unknown_fields: warn"))
+            defer { workspace.remove() }
+            let extras = (4...width).map { "Extra \($0)" }
+            let csv =
+                (["Item ID", "Name", "Unit Price"] + extras).joined(separator: ",") + "\n"
+                + (["1", "Tea", "2.50"] + extras.map { _ in "x" }).joined(separator: ",") + "\n"
+            try workspace.write(csv, toInbox: "items-1.csv")
+            let report = try workspace.run()
+            #expect(report.findings.filter { $0.check == "unknown_fields" }.count == width - 3, "\(width) columns")
+            #expect(try Self.items(workspace) == ["1|Tea|2.50"], "\(width) columns")
+            let export = workspace.root.appendingPathComponent("items-\(width).csv")
+            try csv.write(to: export, atomically: true, encoding: .utf8)
+            #expect(try SpecInference.infer(export).columns.count == width, "\(width) columns")
+        }
+    }
+
+    /// The header check takes `é` spelled as `e` and a combining accent for the spec's `é`; so
+    /// do the column reading the field and the check for fields no column reads.
+    @Test func aNameSpelledWithCombiningMarksIsTheSpecsField() throws {
+        let workspace = try TestWorkspace(
+            spec: Self.spec.replacingOccurrences(of: "unknown_fields: ignore", with: "unknown_fields: warn")
+                .replacingOccurrences(of: "\"Name\"", with: "\"Prénom\""))
+        defer { workspace.remove() }
+        try workspace.write("Item ID,Pre\u{301}nom,Unit Price\n1,Zoë,2.50\n", toInbox: "items-1.csv")
+        let report = try workspace.run()
+        #expect(report.findings.filter { $0.check == "unknown_fields" }.isEmpty)
+        #expect(try Self.items(workspace) == ["1|Zoë|2.50"])
+    }
+
     private static func items(_ workspace: TestWorkspace) throws -> [String] {
         try DatabaseQueue(path: workspace.database.path).read { db in
             try String.fetchAll(

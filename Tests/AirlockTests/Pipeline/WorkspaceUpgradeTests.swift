@@ -50,6 +50,21 @@ import Testing
         #expect(rows == ["1001|1.00", "1002|2.50"])
     }
 
+    /// A workspace a later release migrated is refused in words, untouched, rather than read
+    /// with tables this release does not know.
+    @Test func aWorkspaceOfALaterReleaseIsRefused() throws {
+        let workspace = try TestWorkspace()
+        defer { workspace.remove() }
+        try workspace.write(EarlierStateTests.stateA, toInbox: "payments-1.csv")
+        guard case .bundle = try workspace.run().outcome else { throw ShellError(description: "no bundle 1") }
+        try DatabaseQueue(path: workspace.database.path).write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99 later')")
+        }
+        try workspace.write(EarlierStateTests.stateB, toInbox: "payments-2.csv")
+        #expect(throws: WorkspaceError.newerWorkspace(changes: ["v99 later"])) { try workspace.run() }
+        #expect(FileManager.default.fileExists(atPath: workspace.inbox.appendingPathComponent("payments-2.csv").path))
+    }
+
     /// `Tests/Fixtures/upgrade/workspace-abc7f5f.tar.gz`: a workspace the release before spec
     /// changes were migrations made (commit abc7f5f: two drops, two bundles, its keys and
     /// outbox). Today's code opens it, migrates its own tables, bundles the next drop on top of
