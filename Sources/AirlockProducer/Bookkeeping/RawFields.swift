@@ -2,29 +2,37 @@ import AirlockBase
 import Foundation
 import GRDB
 
-/// The headers of some files that keep their records' fields in columns (`RawRecords`), so
-/// SQL over their raw records reads a field or the whole record whichever way a file stored
-/// it. Files sharing a header share its columns, so the SQL grows with the headers, not the
-/// files: a delta source of 4,000 files has one or two.
+/// The headers some CSV files' ranges keep (`RawRecords`), so SQL over their raw records (`r`)
+/// reads a field or the whole record whichever way a file stored it: a row of fields, or a
+/// JSON object for a file too wide for those. Files sharing a header share its SQL, so the SQL
+/// grows with the headers, not the files: a delta source of 4,000 files has one or two.
 ///
-/// With more than one header, `record` must be a row of `RawRecords.records(inFiles:)`, whose
-/// range (`RawRecords.range`) says which header the row's fields follow.
+/// A header names a field as the header check compares names (`HeaderCheck`), as Swift
+/// strings: `é` is one field however its bytes spell it, in a row of fields or in a JSON
+/// object under the header's own spelling.
+///
+/// With more than one header, `r` must be a row of `RawRecords.records(inFiles:)`, whose range
+/// (`RawRecords.range`) says by its `layout` which header the row follows.
 ///
 ///     let fields = try RawFields(inFiles: "'ab12…'", in: db)
-///     "SELECT \(fields.text(of: "Amount", orElse: "json_extract(r.record, '$.\"Amount\"')")) FROM …"
+///     "SELECT \(fields.text(of: "Amount") { "json_extract(r.record, '$.\"\($0)\"')" }) FROM …"
 struct RawFields {
-    /// Each header, decoded, with its text as the ranges keep it (a record's `RawRecords.range` header).
-    let headers: [(names: [String], text: String)]
+    /// Each header, decoded, with its `layout` number (`RawRecords.noteRange`).
+    private let headers: [(names: [String], layout: Int)]
+
+    private init(headers: [(names: [String], layout: Int)]) {
+        self.headers = headers
+    }
 
     /// The headers of the files `files` (SQL for `IN (…)`, SHA-256s) selects.
     init(inFiles files: String, in db: Database) throws {
-        headers = try String.fetchAll(
+        headers = try Row.fetchAll(
             db,
             sql: """
-                SELECT DISTINCT header FROM \(RawRecords.ranges) WHERE sha256 IN (\(files)) AND header IS NOT NULL
-                ORDER BY header
+                SELECT DISTINCT layout, header FROM \(RawRecords.ranges) WHERE sha256 IN (\(files)) AND header IS NOT NULL
+                ORDER BY layout
                 """
-        ).map { text in (try JSONDecoder().decode([String].self, from: Data(text.utf8)), text) }
+        ).map { row in (try JSONDecoder().decode([String].self, from: Data((row[1] as String).utf8)), row[0]) }
     }
 
     /// Every file of the workspace: for a workspace holding one file (`infer`).
@@ -32,39 +40,56 @@ struct RawFields {
         try RawFields(inFiles: "SELECT sha256 FROM \(RawRecords.ranges)", in: db)
     }
 
-    /// SQL: the text of field `name` of the raw record `record`, NULL where its file's header
-    /// lacks it, and `otherwise` for a record that is a JSON object. A header names a field
-    /// as the header check compares names (`HeaderCheck`): as Swift strings, so `é` is one
-    /// field however its bytes spell it.
-    func text(of name: String, in record: String = "r", orElse otherwise: String) -> String {
-        byHeader(in: record, orElse: otherwise) { header in
-            header.firstIndex(of: name).map { "\(record).\(RawRecords.fieldColumn($0))" } ?? "NULL"
-        }
+    /// No header: for records that are JSON objects of files without one.
+    static let none = RawFields(headers: [])
+
+    /// SQL: the text of field `name` of the raw record `r`, NULL where its file's header lacks
+    /// it; `objectField` says how to read a field, by its spelling, of a JSON object.
+    func text(of name: String, objectField: (String) -> String) -> String {
+        let narrow = headers.filter { RawRecords.keepsFields($0.names) }
+        let wide = headers.filter { !RawRecords.keepsFields($0.names) }
+        // A JSON object of a file with no header kept is read by the spec's spelling.
+        let objects =
+            byHeader(wide, otherwise: objectField(name)) { names in
+                names.firstIndex(of: name).map { objectField(names[$0]) } ?? "NULL"
+            } ?? objectField(name)
+        guard
+            let fields = byHeader(
+                narrow, otherwise: nil,
+                { names in
+                    names.firstIndex(of: name).map { "r.\(RawRecords.fieldColumn($0))" } ?? "NULL"
+                })
+        else { return objects }
+        return "CASE WHEN r.record IS NULL THEN \(fields) ELSE \(objects) END"
     }
 
-    /// SQL: the raw record `record` as a JSON object's text, whichever way its file stored it.
-    /// A header of `RawRecords.maxFields` names makes one `json_object` call of SQLite's most
-    /// arguments, 127 (3.40) less one.
-    func object(in record: String = "r") -> String {
-        byHeader(in: record, orElse: "\(record).record") { header in
-            let pairs = header.enumerated().map { index, name in
-                "\(SQLDialect.sqlite.literal(name)), \(record).\(RawRecords.fieldColumn(index))"
-            }
-            return "json_object(\(pairs.joined(separator: ", ")))"
-        }
+    /// SQL: the raw record `r` as a JSON object's text, whichever way its file stored it. A
+    /// header of `RawRecords.maxFields` names makes one `json_object` call of SQLite's most
+    /// arguments, 127 (3.40), less one.
+    func object() -> String {
+        guard
+            let fields = byHeader(
+                headers.filter { RawRecords.keepsFields($0.names) }, otherwise: nil,
+                { names in
+                    let pairs = names.enumerated().map { index, name in
+                        "\(SQLDialect.sqlite.literal(name)), r.\(RawRecords.fieldColumn(index))"
+                    }
+                    return "json_object(\(pairs.joined(separator: ", ")))"
+                })
+        else { return "r.record" }
+        return "CASE WHEN r.record IS NULL THEN \(fields) ELSE r.record END"
     }
 
-    /// SQL: `expression`'s for the header of `record`'s file, `otherwise` for a JSON object,
-    /// which `record IS NULL` tells; one expression alone where every header gives the same.
-    private func byHeader(in record: String, orElse otherwise: String, _ expression: ([String]) -> String) -> String {
-        let expressions = headers.map { (expression($0.names), $0.text) }
-        guard let first = expressions.first else { return otherwise }
-        let fields =
-            expressions.allSatisfy({ $0.0 == first.0 })
-            ? first.0
-            : "CASE \(RawRecords.range).header "
-                + expressions.map { "WHEN \(SQLDialect.sqlite.literal($1)) THEN \($0)" }.joined(separator: " ")
-                + " END"
-        return "CASE WHEN \(record).record IS NULL THEN \(fields) ELSE \(otherwise) END"
+    /// SQL: `expression`'s for the header of `r`'s file among `headers`, `otherwise` (SQL) for
+    /// any other file; the expression alone where every header gives the same and that is
+    /// `otherwise` too, or there is none. Nil without headers.
+    private func byHeader(
+        _ headers: [(names: [String], layout: Int)], otherwise: String?, _ expression: ([String]) -> String
+    ) -> String? {
+        let expressions = headers.map { (expression($0.names), $0.layout) }
+        guard let first = expressions.first?.0 else { return nil }
+        if expressions.allSatisfy({ $0.0 == first }) && (otherwise == nil || otherwise == first) { return first }
+        let cases = expressions.map { "WHEN \($1) THEN \($0)" }.joined(separator: " ")
+        return "CASE \(RawRecords.range).layout \(cases)\(otherwise.map { " ELSE \($0)" } ?? "") END"
     }
 }

@@ -4,11 +4,14 @@ import GRDB
 /// `airlock_raw`: every record read, with its provenance (file, record number, line).
 /// Normalization reads it; nothing changes a record once it is in.
 ///
-/// A record is a JSON object (`record`), or, for a file with a header row of at most
-/// `maxFields` names (a CSV file), its fields in header order in columns `field1` on, with the
-/// header kept once in the file's range (`RawFields`). Fields cost a CSV row no JSON text to
-/// write and read: at 1,000,000 rows, SQLite's `json_extract` of ten fields took 1.6 s where
+/// A record is a JSON object (`record`), or, for a CSV file of at most `maxFields` columns,
+/// its fields in header order in columns `field1` on (`record` NULL). A CSV file's range keeps
+/// its header, either way (`RawFields` reads through both). Fields cost a CSV row no JSON text
+/// to write and read: at 1,000,000 rows, SQLite's `json_extract` of ten fields took 1.6 s where
 /// reading ten columns took 0.5 s.
+///
+/// The `field` columns are added as wider files come, not by a migration: a migration that
+/// copies the table must carry them.
 ///
 /// A file's records are inserted in one go, so they take one run of ids, which
 /// `airlock_raw_ranges` notes per file: the statements below read a file's records as that run
@@ -24,10 +27,13 @@ enum RawRecords {
 
     /// The most fields a record keeps in columns of their own; a wider file's records are JSON
     /// objects. Every row SQLite writes holds a byte for each of the table's columns, NULL or
-    /// not, so the widest file read sets what each later record costs: at most 60 bytes more
-    /// than it needs, less than its JSON object's names would cost. And a record of 63 fields
+    /// not, so the widest file read sets what each later record costs, of any source: at most
+    /// 63 bytes, less than a CSV row's JSON object's names would cost. And a record of 63 fields
     /// is one `json_object` call of 126 arguments (`RawFields.object`); SQLite takes 127.
     static let maxFields = 63
+
+    /// Whether a file of `header` keeps its records' fields in columns (at most `maxFields`).
+    static func keepsFields(_ header: [String]) -> Bool { header.count <= maxFields }
 
     /// The column of the field at `index` (0 for the header's first name).
     static func fieldColumn(_ index: Int) -> String { "field\(index + 1)" }
@@ -43,9 +49,11 @@ enum RawRecords {
 
     /// Adds the field columns a record of `count` fields needs that the table lacks yet. Rows
     /// inserted before read NULL there, and SQLite writes no byte for the added columns of an
-    /// older row. A rejected file's savepoint takes back the columns it added; the next file
+    /// older row. A rejected file's savepoint takes back the columns it added, and GRDB's
+    /// schema cache does not see a rollback, so the columns are counted afresh; the next file
     /// adds them again.
     static func addFieldColumns(count: Int, in db: Database) throws {
+        db.clearSchemaCache()
         let present = try db.columns(in: table).filter { $0.name.hasPrefix("field") }.count
         for index in present..<max(present, count) {
             try db.execute(sql: "ALTER TABLE \(table) ADD COLUMN \(fieldColumn(index)) TEXT")
@@ -72,7 +80,7 @@ enum RawRecords {
         """
     }
 
-    /// The range of a record of `records(inFiles:)`, with its file's `header`.
+    /// The range of a record of `records(inFiles:)`, with its file's `header` and `layout`.
     static let range = "raw_range"
 
     /// SQL for `IN (…)`: the id of the first record of each file `files` selects. A run starts
@@ -88,13 +96,19 @@ enum RawRecords {
     }
 
     /// Notes the records added after id `after` as file `sha256`'s, when it added any, with
-    /// the header whose fields they hold in columns (nil for JSON objects).
+    /// the file's header (nil for a file without one) and the header's `layout`: a number the
+    /// files of the same header share and no file of another header has, which SQL branches on
+    /// per record (`RawFields`) more cheaply than on the header's text.
     static func noteRange(file sha256: String, after: Int64, header: [String]?, in db: Database) throws {
         let names = try header.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try db.execute(
             sql: """
-                INSERT OR REPLACE INTO \(ranges) (sha256, first_id, last_id, header)
-                SELECT ?1, min(id), max(id), ?3 FROM \(table) WHERE id > ?2 HAVING count(*) > 0
+                INSERT OR REPLACE INTO \(ranges) (sha256, first_id, last_id, header, layout)
+                SELECT ?1, min(id), max(id), ?3,
+                  CASE WHEN ?3 IS NOT NULL THEN coalesce(
+                    (SELECT layout FROM \(ranges) WHERE header = ?3 AND sha256 <> ?1 LIMIT 1),
+                    (SELECT coalesce(max(layout), 0) + 1 FROM \(ranges) WHERE sha256 <> ?1)) END
+                FROM \(table) WHERE id > ?2 HAVING count(*) > 0
                 """, arguments: [sha256, after, names])
     }
 

@@ -128,7 +128,10 @@ struct ScriptEmitter {
         try writeChecks(out, script: .cutover, facts: facts) { out in
             for (cutover, check) in zip(cutovers, checks) {
                 try out.line("-- \(cutover.entity.name): the bundle's full snapshot into \(cutover.staging).")
-                for statement in cutover.createStaging(nullable: facts.nullable[cutover.entity.name] ?? []) {
+                guard let nullable = facts.nullable[cutover.entity.name] else {
+                    preconditionFailure("a cutover's row facts are made with rowFacts(of:cutover: true)")
+                }
+                for statement in cutover.createStaging(nullable: nullable) {
                     try out.line(statement)
                 }
                 let count = try load(

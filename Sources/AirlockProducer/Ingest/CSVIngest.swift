@@ -20,8 +20,8 @@ struct CSVIngest {
         }
         try checkHeader(header)
         // Fields in columns of their own (`RawRecords`), but for a file too wide for them.
-        let keepsFields = header.count <= RawRecords.maxFields
-        if keepsFields { try sink.keepFields(of: header) }
+        let keepsFields = RawRecords.keepsFields(header)
+        try sink.header(header, fields: keepsFields)
         let keys = JSONPath.objectKeys(header)
         var json: [UInt8] = []
         while let item = try reader.next() {

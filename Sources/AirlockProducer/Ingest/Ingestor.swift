@@ -100,7 +100,7 @@ struct Ingestor {
                 try Self.read(
                     try content(), opened: opened, named: name, sha256: sha256, as: entity,
                     limits: DropArchive.limits(maxMemberSize: spec.inbox.maxMemberSize), into: sink, in: db)
-                try RawRecords.noteRange(file: sha256, after: lastID, header: sink.fieldHeader, in: db)
+                try RawRecords.noteRange(file: sha256, after: lastID, header: sink.header, in: db)
                 try checkOutcome(of: sink, named: name, entity: entity)
                 try WorkspaceFile.setRecords(sink.records, sha256: sha256, in: db)
                 ingested = IngestedFile(

@@ -61,7 +61,7 @@ package final class ReaderProbe {
                 }
                 outcome.records = sink.records
                 outcome.heldBack = sink.failures
-                try RawRecords.noteRange(file: Self.sha256, after: 0, header: sink.fieldHeader, in: db)
+                try RawRecords.noteRange(file: Self.sha256, after: 0, header: sink.header, in: db)
                 outcome.violations = try Self.violations(of: outcome, in: db)
                 return .rollback
             }

@@ -3,9 +3,9 @@
 protocol RecordReceiver {
     /// Adds a record, its JSON object text in UTF-8.
     func add(json: [UInt8], line: Int?) throws
-    /// Says that the file's records are rows of `header`'s fields, given to `add(fields:ends:line:)`;
-    /// before the first of them.
-    func keepFields(of header: [String]) throws
+    /// Gives the file's header, before the first record; with `fields`, its records come as rows
+    /// of the header's fields (`add(fields:ends:line:)`), else as JSON objects.
+    func header(_ names: [String], fields: Bool) throws
     /// Adds a record of the header's fields, their UTF-8 texts end to end in `bytes`, each ending
     /// where `ends` says (indices of `bytes`).
     func add(fields bytes: ArraySlice<UInt8>, ends: ArraySlice<Int>, line: Int?) throws

@@ -12,8 +12,8 @@ final class RecordSink: RecordReceiver {
     private let insertObject: Statement
     private let insertFailure: Statement
     private var insertFields: Statement?
-    /// The header whose fields the file's records are, when they are fields.
-    private(set) var fieldHeader: [String]?
+    /// The file's header, for a file that has one (CSV), which its range keeps.
+    private(set) var header: [String]?
     private(set) var records = 0
     private(set) var failures = 0
     /// The first few failures, for the run report; all of them are in `UnparsedRecords`.
@@ -60,22 +60,28 @@ final class RecordSink: RecordReceiver {
         return true
     }
 
-    func keepFields(of header: [String]) throws {
-        try RawRecords.addFieldColumns(count: header.count, in: db)
-        let statement = try db.cachedStatement(sql: RawRecords.insertFields(count: header.count))
+    func header(_ names: [String], fields: Bool) throws {
+        header = names
+        guard fields else { return }
+        try RawRecords.addFieldColumns(count: names.count, in: db)
+        let statement = try db.cachedStatement(sql: RawRecords.insertFields(count: names.count))
         statement.setUncheckedArguments([file, entity])
         insertFields = statement
-        fieldHeader = header
     }
 
     func add(fields bytes: ArraySlice<UInt8>, ends: ArraySlice<Int>, line: Int?) throws {
-        guard let insertFields else { preconditionFailure("fields come after keepFields(of:)") }
+        // Every field of the header, each bound anew: a parameter left unbound would read the
+        // previous record's field, bound in place in a batch since freed.
+        guard let insertFields, ends.count == header?.count else {
+            preconditionFailure("a record of fields comes after header(_:fields: true), one field per name")
+        }
         records += 1
         let raw = insertFields.sqliteStatement
         sqlite3_reset(raw)
         bind(number: nextRecordNumber(), line: line, to: raw)
         // The fields are bound in place (SQLITE_STATIC, a nil destructor), not copied: the
-        // bytes stay put until the insert is done, and each insert binds every field anew.
+        // bytes stay put until the insert is done. The bindings dangle after it, so the
+        // statement is never stepped without binding every field again.
         try bytes.withUnsafeBufferPointer { text in
             var start = 0
             for (index, end) in ends.enumerated() {

@@ -83,7 +83,7 @@ struct Normalizer {
             try nested.admit(in: db)
             try nested.checkShapes(inFiles: pendingFiles, in: db)
         }
-        try SourceContract(normalizer: self, fields: fields).check(inFiles: pendingFiles, in: db)
+        try SourceContract(normalizer: self).check(inFiles: pendingFiles, in: db)
         try RecordChecks(entity, parents: parents).run(in: db)
 
         let quarantinedIDs = QuarantineRecords.heldBack(entity: entity.name, inFiles: pendingFiles)
@@ -323,8 +323,7 @@ struct Normalizer {
     func extract(_ column: ColumnSpec, fields: RawFields) -> String {
         let format = entity.source.format
         guard format != .csv else {
-            return fields.text(
-                of: column.from, orElse: "json_extract(r.record, \(dialect.literal(JSONPath.sqlPath([column.from]))))")
+            return fields.text(of: column.from) { "json_extract(r.record, \(dialect.literal(JSONPath.sqlPath([$0]))))" }
         }
         var record = "r.record"
         if let nested = NestedRecords(entity) {

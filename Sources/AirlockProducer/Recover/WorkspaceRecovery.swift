@@ -91,7 +91,8 @@ package struct WorkspaceRecovery {
             movedAside: movedAside)
     }
 
-    /// A database that opens, passes `integrity_check` and knows the outbox needs no recovery.
+    /// A database that opens, passes `integrity_check` and knows the outbox needs no recovery;
+    /// and one a later release migrated, which is not this release's to rebuild.
     private func refuseWhenSound() throws {
         guard FileManager.default.fileExists(atPath: database.path) else { return }
         let sound: Bool
@@ -99,6 +100,10 @@ package struct WorkspaceRecovery {
             let workspace = try Workspace(root: root.path)
             try WorkspaceHealth(workspace: workspace).check(always: true)
             sound = true
+        } catch let error as WorkspaceError {
+            if case .newerWorkspace = error { throw error }
+            logger.info("recovering", metadata: ["found": "\(error)"])
+            sound = false
         } catch {
             logger.info("recovering", metadata: ["found": "\(error)"])
             sound = false

@@ -11,8 +11,6 @@ import GRDB
 /// one `from:`. A field present with a JSON null counts as held.
 struct SourceContract {
     let normalizer: Normalizer
-    /// How the files checked stored their records.
-    let fields: RawFields
     private var entity: EntitySpec { normalizer.entity }
     private let dialect = SQLDialect.sqlite
 
@@ -125,10 +123,9 @@ struct SourceContract {
                     UnknownField(file: row[0], field: $0, rawID: row[2])
                 }
             }
-            records = """
-                SELECT r.* FROM \(RawRecords.ranges) AS range JOIN \(RawRecords.table) AS r ON r.id = range.first_id
-                WHERE range.sha256 IN (\(files)) AND range.header IS NULL
-                """
+            let withoutHeader = "SELECT sha256 FROM \(RawRecords.ranges) WHERE sha256 IN (\(files)) AND header IS NULL"
+            records =
+                "SELECT * FROM \(RawRecords.table) WHERE id IN (\(RawRecords.firstRecordIDs(inFiles: withoutHeader)))"
         }
         let literals = known.map(dialect.literal).joined(separator: ", ")
         unknown += try Row.fetchAll(
@@ -158,13 +155,15 @@ struct SourceContract {
         let old = "b.\(dialect.identifier(column.name))"
         var best: (field: String, matches: Int, compared: Int)?
         // A child's records are elements the normalized rows no longer point to: spelling only.
+        // Records here are JSON objects without a header: a header format is never asked
+        // (`missingFields`).
         for candidate in candidates where entity.nesting == nil {
             var renamed = column
             renamed.from = candidate
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT count(*), count(*) FILTER (WHERE \(old) = \(normalizer.normalizedValue(of: renamed, fields: fields)))
+                    SELECT count(*), count(*) FILTER (WHERE \(old) = \(normalizer.normalizedValue(of: renamed, fields: .none)))
                     FROM \(NormalizedRecords.table) AS n JOIN \(RawRecords.table) AS r ON r.id = n.raw_id
                     JOIN \(tables.baseline) AS b ON \(keyMatch)
                     WHERE n.file_sha256 = ? AND \(old) IS NOT NULL

@@ -57,8 +57,9 @@ package final class Workspace {
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
             let migrator = WorkspaceSchema.migrator
-            // Migrations this binary does not know: a later release's, whose tables it would
-            // misread (a CSV row's fields before v14 read as a NULL record, and so deleted).
+            // Migrations this binary does not know are a later release's, whose tables it would
+            // misread. (Releases before this check do not make it: one before v14 reads a CSV
+            // row kept as fields as an empty record.)
             let unknown = try database.read { db in
                 try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
             }

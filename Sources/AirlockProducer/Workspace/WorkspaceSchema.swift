@@ -256,8 +256,9 @@ enum WorkspaceSchema {
         migrator.registerMigration("v14 raw fields") { db in
             // A CSV file's records keep their fields in columns of their own, `field1` on,
             // added as wider files come (`RawRecords.addFieldColumns`), with the file's header
-            // once in its range: no JSON object per record, so `record` may be NULL. SQLite
-            // cannot drop a NOT NULL, so the table is copied; the copy keeps every id.
+            // once in its range and a number for it (`layout`): no JSON object per record, so
+            // `record` may be NULL. SQLite cannot drop a NOT NULL, so the table is copied; the
+            // copy keeps every id.
             try db.execute(
                 sql: """
                     CREATE TABLE airlock_raw_copy (
@@ -272,6 +273,7 @@ enum WorkspaceSchema {
                     DROP TABLE airlock_raw;
                     ALTER TABLE airlock_raw_copy RENAME TO airlock_raw;
                     ALTER TABLE airlock_raw_ranges ADD COLUMN header TEXT;
+                    ALTER TABLE airlock_raw_ranges ADD COLUMN layout INTEGER;
                     """)
         }
         return migrator

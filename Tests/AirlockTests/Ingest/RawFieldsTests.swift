@@ -99,16 +99,24 @@ import Testing
     }
 
     /// The header check takes `é` spelled as `e` and a combining accent for the spec's `é`; so
-    /// do the column reading the field and the check for fields no column reads.
+    /// do the column reading the field and the check for fields no column reads, in a file of
+    /// fields and in one too wide for them.
     @Test func aNameSpelledWithCombiningMarksIsTheSpecsField() throws {
-        let workspace = try TestWorkspace(
-            spec: Self.spec.replacingOccurrences(of: "unknown_fields: ignore", with: "unknown_fields: warn")
-                .replacingOccurrences(of: "\"Name\"", with: "\"Prénom\""))
-        defer { workspace.remove() }
-        try workspace.write("Item ID,Pre\u{301}nom,Unit Price\n1,Zoë,2.50\n", toInbox: "items-1.csv")
-        let report = try workspace.run()
-        #expect(report.findings.filter { $0.check == "unknown_fields" }.isEmpty)
-        #expect(try Self.items(workspace) == ["1|Zoë|2.50"])
+        for extras in [0, RawRecords.maxFields] {
+            let workspace = try TestWorkspace(
+                spec: Self.spec.replacingOccurrences(of: "unknown_fields: ignore", with: "unknown_fields: warn")
+                    .replacingOccurrences(of: "\"Name\"", with: "\"Prénom\"")
+                    .replacingOccurrences(
+                        of: "      price:", with: "      extra: {from: \"Extra\", type: text}\n      price:"))
+            defer { workspace.remove() }
+            let names = ["Item ID", "Pre\u{301}nom", "Unit Price", "Extra"] + (0..<extras).map { "Extra \($0)" }
+            let values = ["1", "Zoë", "2.50", "x"] + (0..<extras).map { _ in "" }
+            try workspace.write(
+                names.joined(separator: ",") + "\n" + values.joined(separator: ",") + "\n", toInbox: "items-1.csv")
+            let report = try workspace.run()
+            #expect(report.findings.filter { $0.check == "unknown_fields" }.count == extras, "\(names.count) columns")
+            #expect(try Self.items(workspace) == ["1|Zoë|2.50"], "\(names.count) columns")
+        }
     }
 
     private static func items(_ workspace: TestWorkspace) throws -> [String] {

@@ -63,6 +63,10 @@ import Testing
         try workspace.write(EarlierStateTests.stateB, toInbox: "payments-2.csv")
         #expect(throws: WorkspaceError.newerWorkspace(changes: ["v99 later"])) { try workspace.run() }
         #expect(FileManager.default.fileExists(atPath: workspace.inbox.appendingPathComponent("payments-2.csv").path))
+        // Nor does recover rebuild it, moving the later release's state aside.
+        let recover = try workspace.airlock(["recover"])
+        #expect(recover.status == 64 && recover.error.contains("changed by a newer Airlock"), "\(recover.error)")
+        #expect(try workspace.bundles().count == 1)
     }
 
     /// `Tests/Fixtures/upgrade/workspace-abc7f5f.tar.gz`: a workspace the release before spec
