@@ -88,7 +88,10 @@ struct RawFields {
     ) -> String? {
         let expressions = headers.map { (expression($0.names), $0.layout) }
         guard let first = expressions.first?.0 else { return nil }
-        if expressions.allSatisfy({ $0.0 == first }) && (otherwise == nil || otherwise == first) { return first }
+        // SQL is the same when its bytes are: two spellings of `é` are one Swift string, but
+        // SQLite looks a JSON key up by its bytes.
+        func same(_ sql: String) -> Bool { sql.utf8.elementsEqual(first.utf8) }
+        if expressions.allSatisfy({ same($0.0) }) && otherwise.map(same) ?? true { return first }
         let cases = expressions.map { "WHEN \($1) THEN \($0)" }.joined(separator: " ")
         return "CASE \(RawRecords.range).layout \(cases)\(otherwise.map { " ELSE \($0)" } ?? "") END"
     }

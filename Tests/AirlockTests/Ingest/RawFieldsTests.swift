@@ -119,6 +119,23 @@ import Testing
         }
     }
 
+    /// Files too wide for rows of fields keep JSON objects under their header's own spelling:
+    /// two files spelling `é` in two ways are each read by theirs.
+    @Test func wideFilesSpellingANameTwoWaysAreEachReadByTheirOwn() throws {
+        let workspace = try TestWorkspace(
+            spec: Self.spec.replacingOccurrences(of: "\"Name\"", with: "\"Prénom\""))
+        defer { workspace.remove() }
+        let extras = (0..<RawRecords.maxFields).map { "Extra \($0)" }
+        for (number, name) in [(1, "Pr\u{E9}nom"), (2, "Pre\u{301}nom")] {
+            try workspace.write(
+                (["Item ID", name, "Unit Price"] + extras).joined(separator: ",") + "\n"
+                    + (["\(number)", "Name \(number)", "1.00"] + extras.map { _ in "" }).joined(separator: ",") + "\n",
+                toInbox: "items-\(number).csv")
+        }
+        _ = try workspace.run()
+        #expect(try Self.items(workspace) == ["1|Name 1|1.00", "2|Name 2|1.00"])
+    }
+
     private static func items(_ workspace: TestWorkspace) throws -> [String] {
         try DatabaseQueue(path: workspace.database.path).read { db in
             try String.fetchAll(
