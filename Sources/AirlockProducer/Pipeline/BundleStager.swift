@@ -183,6 +183,8 @@ struct BundleStager {
     /// take the new tables whole and `recover` can start the entity's rows there, and when it
     /// fills an empty target (`catchup --from 0`, `run --full`).
     private static func delivery(of drop: DropRun.Result, at position: ChainPosition) -> [DeliveryMethod] {
+        // Schema changes alone, their entity's records set aside (`discard`): no table to cut over.
+        guard !drop.entities.isEmpty else { return [.upsert] }
         if drop.migrations.contains(where: \.reshapesRows) || position.catchup?.from == 0 {
             return DeliveryMethod.allCases
         }

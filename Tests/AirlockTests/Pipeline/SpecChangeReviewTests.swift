@@ -118,6 +118,31 @@ import Testing
         #expect(again.entities == changed.entities)
     }
 
+    /// A discarded bundle of a rule change sets its records aside; a column added after it is
+    /// a bundle of the schema change alone, upsert only, where it crashed writing a cutover
+    /// of no table. The records, dropped again, fill the column.
+    @Test func aSchemaChangeWhoseRecordsAreSetAsideIsABundleOfItsStatements() throws {
+        let workspace = try start("id: text, code: text")
+        defer { workspace.remove() }
+        try respec(workspace, Self.spec("id: text, code: {type: text, nulls: [\"1\"]}"))
+        guard case let .bundle(_, mapped, digest) = try workspace.run().outcome else {
+            throw ShellError(description: "the rule change made no bundle")
+        }
+        #expect(mapped.entities.map(\.counts.updated) == [1])
+        _ = try Producer(workspace: try Workspace(root: workspace.root.path), logger: .test).discard(digest: digest)
+        try respec(workspace, Self.spec("id: text, code: {type: text, nulls: [\"1\"]}, price: text"))
+        guard case let .bundle(_, added, _) = try workspace.run().outcome else {
+            throw ShellError(description: "the added column made no bundle")
+        }
+        #expect(added.schemaChanges?.map(\.change) == ["column_added"])
+        #expect(added.entities.isEmpty && added.delivery == [.upsert])
+        try workspace.write(Self.items, toInbox: "items-again.csv")
+        guard case let .bundle(_, filled, _) = try workspace.run().outcome else {
+            throw ShellError(description: "the records dropped again made no bundle")
+        }
+        #expect(filled.entities.map(\.counts.updated) == [2])
+    }
+
     @Test func showAndTheReportsListTheSchemaChangesFirstWithTheirStatements() throws {
         let workspace = try start("id: text, price: \"decimal(12,3)\"")
         defer { workspace.remove() }
