@@ -100,10 +100,8 @@ package struct WorkspaceRecovery {
             let workspace = try Workspace(root: root.path)
             try WorkspaceHealth(workspace: workspace).check(always: true)
             sound = true
-        } catch let error as WorkspaceError {
-            if case .newerWorkspace = error { throw error }
-            logger.info("recovering", metadata: ["found": "\(error)"])
-            sound = false
+        } catch WorkspaceError.newerWorkspace(let changes) {
+            throw WorkspaceError.newerWorkspace(changes: changes)
         } catch {
             logger.info("recovering", metadata: ["found": "\(error)"])
             sound = false
