@@ -1,5 +1,4 @@
 import AirlockBase
-import Foundation
 import GRDB
 
 /// The headers some CSV files' ranges keep (`RawRecords`), so SQL over their raw records (`r`)
@@ -32,7 +31,7 @@ struct RawFields {
                 SELECT DISTINCT layout, header FROM \(RawRecords.ranges) WHERE sha256 IN (\(files)) AND header IS NOT NULL
                 ORDER BY layout
                 """
-        ).map { row in (try JSONDecoder().decode([String].self, from: Data((row[1] as String).utf8)), row[0]) }
+        ).map { row in (try RawRecords.header(row[1]), row[0]) }
     }
 
     /// Every file of the workspace: for a workspace holding one file (`infer`).
@@ -46,16 +45,14 @@ struct RawFields {
     /// SQL: the text of field `name` of the raw record `r`, NULL where its file's header lacks
     /// it; `objectField` says how to read a field, by its spelling, of a JSON object.
     func text(of name: String, objectField: (String) -> String) -> String {
-        let narrow = headers.filter { RawRecords.keepsFields($0.names) }
-        let wide = headers.filter { !RawRecords.keepsFields($0.names) }
         // A JSON object of a file with no header kept is read by the spec's spelling.
         let objects =
-            byHeader(wide, otherwise: objectField(name)) { names in
+            byHeader(headers.filter { !RawRecords.keepsFields($0.names) }, otherwise: objectField(name)) { names in
                 names.firstIndex(of: name).map { objectField(names[$0]) } ?? "NULL"
             } ?? objectField(name)
         guard
             let fields = byHeader(
-                narrow, otherwise: nil,
+                headersOfFields, otherwise: nil,
                 { names in
                     names.firstIndex(of: name).map { "r.\(RawRecords.fieldColumn($0))" } ?? "NULL"
                 })
@@ -69,7 +66,7 @@ struct RawFields {
     func object() -> String {
         guard
             let fields = byHeader(
-                headers.filter { RawRecords.keepsFields($0.names) }, otherwise: nil,
+                headersOfFields, otherwise: nil,
                 { names in
                     let pairs = names.enumerated().map { index, name in
                         "\(SQLDialect.sqlite.literal(name)), r.\(RawRecords.fieldColumn(index))"
@@ -78,6 +75,11 @@ struct RawFields {
                 })
         else { return "r.record" }
         return "CASE WHEN r.record IS NULL THEN \(fields) ELSE r.record END"
+    }
+
+    /// The headers whose files keep rows of fields.
+    private var headersOfFields: [(names: [String], layout: Int)] {
+        headers.filter { RawRecords.keepsFields($0.names) }
     }
 
     /// SQL: `expression`'s for the header of `r`'s file among `headers`, `otherwise` (SQL) for

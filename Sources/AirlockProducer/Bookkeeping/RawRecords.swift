@@ -80,6 +80,11 @@ enum RawRecords {
         """
     }
 
+    /// The names of a range's `header`, from its text (a JSON array, as `noteRange` writes it).
+    static func header(_ text: String) throws -> [String] {
+        try JSONDecoder().decode([String].self, from: Data(text.utf8))
+    }
+
     /// The range of a record of `records(inFiles:)`, with its file's `header` and `layout`.
     static let range = "raw_range"
 

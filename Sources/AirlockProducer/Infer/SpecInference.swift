@@ -35,8 +35,8 @@ package struct SpecInference {
             throw InferError.unknownFormat(file: name)
         }
         return try database.read { db in
-            let fields = try Self.fields(format: format, in: db)
             let rawFields = try RawFields.all(in: db)
+            let fields = try Self.fields(format: format, rawFields: rawFields, in: db)
             var used: Set<String> = []
             var columns: [Column] = []
             var values: [[String?]] = []
@@ -102,8 +102,8 @@ package struct SpecInference {
 
     /// Every leaf field of the records, in the order the file first shows them: CSV headers, or
     /// dotted JSON paths to scalars (array elements are no columns).
-    private static func fields(format: SourceSpec.Format, in db: Database) throws -> [String] {
-        let record = try RawFields.all(in: db).object()
+    private static func fields(format: SourceSpec.Format, rawFields: RawFields, in db: Database) throws -> [String] {
+        let record = rawFields.object()
         let leaves = format.hasHeaderRow ? "json_each(\(record))" : "json_tree(\(record))"
         let keys = try String.fetchAll(
             db,

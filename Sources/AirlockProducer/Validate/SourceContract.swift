@@ -1,6 +1,5 @@
 import AirlockBase
 import AirlockSpec
-import Foundation
 import GRDB
 
 /// The fields of an entity's files against the fields its spec reads: a field no column reads
@@ -118,7 +117,7 @@ struct SourceContract {
                 sql:
                     "SELECT sha256, header, first_id FROM \(RawRecords.ranges) WHERE sha256 IN (\(files)) AND header IS NOT NULL"
             ) {
-                let header = try JSONDecoder().decode([String].self, from: Data((row[1] as String).utf8))
+                let header = try RawRecords.header(row[1])
                 unknown += header.filter { !known.contains($0) }.map {
                     UnknownField(file: row[0], field: $0, rawID: row[2])
                 }
