@@ -2,7 +2,10 @@ import Foundation
 import GRDB
 
 /// `airlock_raw`: every record read, with its provenance (file, record number, line).
-/// Normalization reads it; nothing changes a record once it is in.
+/// Normalization reads it; nothing changes a record once it is in. A record's file (and so its
+/// entity) is the one whose run of ids holds it (`airlock_raw_ranges`, below), not a column of
+/// its own: the file's 64-character SHA-256 and the entity's name were 42 % of the table
+/// (1,000,000 CSV rows: 191 MB with them, 111 MB without; writing them took 1.8 s, 1.1 s).
 ///
 /// A record is a JSON object (`record`), or, for a CSV file of at most `maxFields` columns,
 /// its fields in header order in columns `field1` on (`record` NULL). A CSV file's range keeps
@@ -15,15 +18,14 @@ import GRDB
 ///
 /// A file's records are inserted in one go, so they take one run of ids, which
 /// `airlock_raw_ranges` notes per file: the statements below read a file's records as that run
-/// of the table's rowids. An index on `file_sha256` would find them too, but keeping it cost a
-/// third of ingest (1,000,000 CSV rows, 2026-12-07: 2.3 s with it, 1.6 s without).
+/// of the table's rowids. (An index on a file column cost a third of ingest when there was
+/// one: 1,000,000 CSV rows, 2026-12-07, 2.3 s with it, 1.6 s without.)
 enum RawRecords {
     static let table = "airlock_raw"
     static let ranges = "airlock_raw_ranges"
 
-    /// Inserts one record: `?1` file SHA-256, `?2` entity, `?3` record number, `?4` line, `?5` the JSON text.
-    static let insert =
-        "INSERT INTO \(table) (file_sha256, entity, record_no, line, record) VALUES (?1, ?2, ?3, ?4, ?5)"
+    /// Inserts one record: `?1` record number, `?2` line, `?3` the JSON text.
+    static let insert = "INSERT INTO \(table) (record_no, line, record) VALUES (?1, ?2, ?3)"
 
     /// The most fields a record keeps in columns of their own; a wider file's records are JSON
     /// objects. Every row SQLite writes holds a byte for each of the table's columns, NULL or
@@ -38,14 +40,16 @@ enum RawRecords {
     /// The column of the field at `index` (0 for the header's first name).
     static func fieldColumn(_ index: Int) -> String { "field\(index + 1)" }
 
-    /// Inserts one record of `count` fields: `?1` file SHA-256, `?2` entity, `?3` record
-    /// number, `?4` line, then each field's text. `addFieldColumns(count:)` first.
+    /// Inserts one record of `count` fields: `?1` record number, `?2` line, then each field's
+    /// text. `addFieldColumns(count:)` first.
     static func insertFields(count: Int) -> String {
         let columns = (0..<count).map(fieldColumn).joined(separator: ", ")
-        let values = (0..<count).map { "?\($0 + 5)" }.joined(separator: ", ")
-        return
-            "INSERT INTO \(table) (file_sha256, entity, record_no, line, \(columns)) VALUES (?1, ?2, ?3, ?4, \(values))"
+        let values = (0..<count).map { "?\($0 + Int(firstField))" }.joined(separator: ", ")
+        return "INSERT INTO \(table) (record_no, line, \(columns)) VALUES (?1, ?2, \(values))"
     }
+
+    /// The parameter of `insert`'s JSON text and of `insertFields`' first field.
+    static let firstField: Int32 = 3
 
     /// Adds the field columns a record of `count` fields needs that the table lacks yet. Rows
     /// inserted before read NULL there, and SQLite writes no byte for the added columns of an
@@ -60,25 +64,28 @@ enum RawRecords {
         }
     }
 
-    /// `insert`, but only when `?5` is a JSON object (nothing is inserted otherwise). CASE keeps
+    /// `insert`, but only when `?3` is a JSON object (nothing is inserted otherwise). CASE keeps
     /// json_type from seeing text json_valid refused (it would raise an error).
     static let insertObject = """
-        INSERT INTO \(table) (file_sha256, entity, record_no, line, record)
-        SELECT ?1, ?2, ?3, ?4, ?5 WHERE CASE WHEN json_valid(?5) THEN json_type(?5) = 'object' ELSE 0 END
+        INSERT INTO \(table) (record_no, line, record)
+        SELECT ?1, ?2, ?3 WHERE CASE WHEN json_valid(?3) THEN json_type(?3) = 'object' ELSE 0 END
         """
 
     /// SQL for a `FROM` item and its `WHERE`: the records of the files `files` selects
-    /// (SHA-256s), as `r` with `id`, `file_sha256` and `record`, each file's read as a range of
-    /// rowids. A condition on `r` may follow with `AND`. CROSS JOIN keeps the runs the outer
-    /// loop: with `r` outer, SQLite would read the whole table.
+    /// (SHA-256s), as `r` with `id` and `record`, each file's read as a range of rowids, and
+    /// the record's file as `file`. A condition on `r` may follow with `AND`. CROSS JOIN keeps
+    /// the runs the outer loop: with `r` outer, SQLite would read the whole table.
     ///
-    ///     SELECT r.id FROM \(RawRecords.records(inFiles: "'ab12…'")) AND r.entity = 'products'
+    ///     SELECT r.id, \(RawRecords.file) FROM \(RawRecords.records(inFiles: "'ab12…'")) AND r.line > 1
     static func records(inFiles files: String) -> String {
         """
         \(ranges) AS \(range) CROSS JOIN \(table) AS r ON r.id BETWEEN \(range).first_id AND \(range).last_id \
-        AND r.file_sha256 = \(range).sha256 WHERE \(range).sha256 IN (\(files))
+        WHERE \(range).sha256 IN (\(files))
         """
     }
+
+    /// SQL: the SHA-256 of the file of a record of `records(inFiles:)`.
+    static let file = "\(range).sha256"
 
     /// The names of a range's `header`, from its text (a JSON array, as `noteRange` writes it).
     static func header(_ text: String) throws -> [String] {
@@ -88,11 +95,10 @@ enum RawRecords {
     /// The range of a record of `records(inFiles:)`, with its file's `header` and `layout`.
     static let range = "raw_range"
 
-    /// SQL for `IN (…)`: the id of the first record of each file `files` selects. A run starts
-    /// at its file's smallest id (`noteRange`, and migration v13), so no check of
-    /// `file_sha256` is needed.
-    static func firstRecordIDs(inFiles files: String) -> String {
-        "SELECT first_id FROM \(ranges) WHERE sha256 IN (\(files))"
+    /// SQL for a `FROM` item: the first record of each file `files` selects, as `r`, with its
+    /// file's SHA-256 as `file`. A run starts at its file's smallest id (`noteRange`).
+    static func firstRecords(ofFiles files: String) -> String {
+        "\(ranges) AS \(range) JOIN \(table) AS r ON r.id = \(range).first_id WHERE \(range).sha256 IN (\(files))"
     }
 
     /// The largest record id so far (0 for none): the records a file adds next come after it.
@@ -129,7 +135,7 @@ enum RawRecords {
         try db.execute(
             sql: """
                 DELETE FROM \(table) WHERE id BETWEEN (SELECT first_id FROM \(ranges) WHERE sha256 = ?1)
-                AND (SELECT last_id FROM \(ranges) WHERE sha256 = ?1) AND file_sha256 = ?1
+                AND (SELECT last_id FROM \(ranges) WHERE sha256 = ?1)
                 """, arguments: [sha256])
         try db.execute(sql: "DELETE FROM \(ranges) WHERE sha256 = ?", arguments: [sha256])
     }

@@ -95,7 +95,7 @@ struct Ingestor {
                 try SheetRecords.delete(file: sha256, in: db)
                 try WorkspaceFile.record(
                     name: name, sha256: sha256, size: size, entity: entity.name, state: .pending, error: nil, in: db)
-                let sink = try RecordSink(file: sha256, entity: entity.name, in: db)
+                let sink = try RecordSink(file: sha256, in: db)
                 let lastID = try RawRecords.lastID(in: db)
                 try Self.read(
                     try content(), opened: opened, named: name, sha256: sha256, as: entity,

@@ -46,7 +46,7 @@ package final class ReaderProbe {
         var outcome = Outcome()
         try database.inDatabase { db in
             try db.inSavepoint {
-                let sink = try RecordSink(file: Self.sha256, entity: entity.name, in: db)
+                let sink = try RecordSink(file: Self.sha256, in: db)
                 var finished = false
                 let content = ByteSource {
                     defer { finished = true }

@@ -7,7 +7,6 @@ import GRDBSQLite
 final class RecordSink: RecordReceiver {
     private let db: Database
     private let file: String
-    private let entity: String
     private let insertRecord: Statement
     private let insertObject: Statement
     private let insertFailure: Statement
@@ -23,15 +22,12 @@ final class RecordSink: RecordReceiver {
 
     static let reportedFailures = 10
 
-    init(file sha256: String, entity: String, in db: Database) throws {
+    init(file sha256: String, in db: Database) throws {
         self.db = db
         file = sha256
-        self.entity = entity
         // Cached: an archive's members, and `ReaderProbe`'s inputs, each make a sink in turn.
         insertRecord = try db.cachedStatement(sql: RawRecords.insert)
         insertObject = try db.cachedStatement(sql: RawRecords.insertObject)
-        // The file and entity stay bound for every record; `insert` binds the rest.
-        for statement in [insertRecord, insertObject] { statement.setUncheckedArguments([sha256, entity]) }
         insertFailure = try db.cachedStatement(sql: UnparsedRecords.insert)
     }
 
@@ -64,9 +60,7 @@ final class RecordSink: RecordReceiver {
         header = names
         guard fields else { return }
         try RawRecords.addFieldColumns(count: names.count, in: db)
-        let statement = try db.cachedStatement(sql: RawRecords.insertFields(count: names.count))
-        statement.setUncheckedArguments([file, entity])
-        insertFields = statement
+        insertFields = try db.cachedStatement(sql: RawRecords.insertFields(count: names.count))
     }
 
     func add(fields bytes: ArraySlice<UInt8>, ends: ArraySlice<Int>, line: Int?) throws {
@@ -86,7 +80,7 @@ final class RecordSink: RecordReceiver {
             var start = 0
             for (index, end) in ends.enumerated() {
                 let length = end - bytes.startIndex - start
-                let parameter = Int32(index + 5)
+                let parameter = RawRecords.firstField + Int32(index)
                 // An empty field is empty text, as its JSON string was, not NULL.
                 if length == 0 {
                     try check(sqlite3_bind_text(raw, parameter, "", 0, sqliteTransient))
@@ -110,16 +104,16 @@ final class RecordSink: RecordReceiver {
         try check(
             json.withUnsafeBufferPointer { text in
                 sqlite3_bind_text(
-                    raw, 5, UnsafeRawPointer(text.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(text.count),
+                    raw, RawRecords.firstField, UnsafeRawPointer(text.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(text.count),
                     sqliteTransient)
             })
         try step(statement)
     }
 
-    /// Binds a record's number and line, parameters 3 and 4 of each insert.
+    /// Binds a record's number and line, parameters 1 and 2 of each insert.
     private func bind(number: Int, line: Int?, to raw: OpaquePointer) {
-        sqlite3_bind_int64(raw, 3, Int64(number))
-        if let line { sqlite3_bind_int64(raw, 4, Int64(line)) } else { sqlite3_bind_null(raw, 4) }
+        sqlite3_bind_int64(raw, 1, Int64(number))
+        if let line { sqlite3_bind_int64(raw, 2, Int64(line)) } else { sqlite3_bind_null(raw, 2) }
     }
 
     private func check(_ bound: Int32) throws {

@@ -62,8 +62,8 @@ struct NestedRecords {
     private func walk(inFiles files: String, to depth: Int, objects: Bool) -> String {
         // Materialized, so each record's head is cut once, not once per element.
         let records = """
-            (WITH top AS MATERIALIZED (SELECT r.id, r.file_sha256, r.record, json_remove(r.record, \(arrayPath(1))) AS head
-              FROM \(RawRecords.records(inFiles: files)) AND r.entity = \(dialect.literal(nesting.root)))
+            (WITH top AS MATERIALIZED (SELECT r.id, \(RawRecords.file) AS file_sha256, r.record, json_remove(r.record, \(arrayPath(1))) AS head
+              FROM \(RawRecords.records(inFiles: files)))
             SELECT * FROM top) AS r
             """
         var from = [records]

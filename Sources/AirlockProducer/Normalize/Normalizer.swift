@@ -76,7 +76,7 @@ struct Normalizer {
         extracts += spreadsheetColumns
         let records =
             nested?.records(inFiles: pendingFiles, extracts: extracts)
-            ?? "SELECT r.id AS raw_id, r.file_sha256, NULL AS \(NormalizedRecords.element), \(extracts.joined(separator: ", ")) FROM \(RawRecords.records(inFiles: pendingFiles))"
+            ?? "SELECT r.id AS raw_id, \(RawRecords.file) AS file_sha256, NULL AS \(NormalizedRecords.element), \(extracts.joined(separator: ", ")) FROM \(RawRecords.records(inFiles: pendingFiles))"
         try norm.create(from: records, value: { value(of: entity.columns[$0], norm.text($0)) }, in: db)
         if case let .when(condition) = entity.source.deletion { try norm.markDeletes(where: condition, in: db) }
         if let nested {
@@ -270,7 +270,7 @@ struct Normalizer {
         }
         return [
             "(SELECT json_group_object(key, \(SheetValue.problemSQL(of: "value"))) FROM json_each(r.record) WHERE type = 'object') AS \(NormalizedRecords.cellProblems)",
-            "\(SheetRecords.date1904(ofFile: "r.file_sha256")) AS \(NormalizedRecords.date1904)"
+            "\(SheetRecords.date1904(ofFile: RawRecords.file)) AS \(NormalizedRecords.date1904)"
         ]
     }
 

@@ -40,7 +40,7 @@ struct SourceContract {
     /// and `record`: the raw records of `files`, or a child's elements in them.
     private func records(inFiles files: String) -> String {
         NestedRecords(entity)?.elements(inFiles: files)
-            ?? "SELECT r.id, r.file_sha256, r.record FROM \(RawRecords.records(inFiles: files))"
+            ?? "SELECT r.id, \(RawRecords.file) AS file_sha256, r.record FROM \(RawRecords.records(inFiles: files))"
     }
 
     /// The top-level source fields the spec reads, in spec order.
@@ -124,7 +124,7 @@ struct SourceContract {
             }
             let withoutHeader = "SELECT sha256 FROM \(RawRecords.ranges) WHERE sha256 IN (\(files)) AND header IS NULL"
             records =
-                "SELECT * FROM \(RawRecords.table) WHERE id IN (\(RawRecords.firstRecordIDs(inFiles: withoutHeader)))"
+                "SELECT r.id, \(RawRecords.file) AS file_sha256, r.record FROM \(RawRecords.firstRecords(ofFiles: withoutHeader))"
         }
         let literals = known.map(dialect.literal).joined(separator: ", ")
         unknown += try Row.fetchAll(

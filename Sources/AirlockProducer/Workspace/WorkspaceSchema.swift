@@ -276,6 +276,49 @@ enum WorkspaceSchema {
                     ALTER TABLE airlock_raw_ranges ADD COLUMN layout INTEGER;
                     """)
         }
+        migrator.registerMigration("v15 raw files by range") { db in
+            // A record's file is the one whose run of ids holds it (`RawRecords`): the file's
+            // SHA-256 and entity per record go. No run interleaves files' records, but a
+            // workspace from before v13 could hold them so, and its ranges then overlap: such
+            // files' records move to new ids after every other record, each file's in one run,
+            // and their findings follow them.
+            try db.execute(
+                sql: """
+                    CREATE TEMP TABLE airlock_raw_moves AS
+                    SELECT r.id AS old_id,
+                      (SELECT max(id) FROM airlock_raw) + row_number() OVER (ORDER BY g.first_id, r.id) AS new_id
+                    FROM airlock_raw_ranges AS g JOIN airlock_raw AS r ON r.file_sha256 = g.sha256
+                    WHERE g.sha256 IN (
+                      SELECT a.sha256 FROM airlock_raw_ranges AS a JOIN airlock_raw_ranges AS b
+                      ON a.sha256 <> b.sha256 AND a.first_id <= b.last_id AND b.first_id <= a.last_id);
+                    UPDATE airlock_quarantine SET raw_id = (SELECT new_id FROM airlock_raw_moves WHERE old_id = raw_id)
+                    WHERE raw_id IN (SELECT old_id FROM airlock_raw_moves);
+                    UPDATE airlock_raw SET id = (SELECT new_id FROM airlock_raw_moves WHERE old_id = id)
+                    WHERE id IN (SELECT old_id FROM airlock_raw_moves);
+                    UPDATE airlock_raw_ranges SET
+                      first_id = (SELECT min(id) FROM airlock_raw WHERE file_sha256 = sha256),
+                      last_id = (SELECT max(id) FROM airlock_raw WHERE file_sha256 = sha256)
+                    WHERE sha256 IN (SELECT file_sha256 FROM airlock_raw WHERE id IN (SELECT new_id FROM airlock_raw_moves));
+                    DROP TABLE airlock_raw_moves;
+                    """)
+            // The field columns `RawRecords.addFieldColumns` added are carried over.
+            db.clearSchemaCache()
+            let fields = try db.columns(in: "airlock_raw").map(\.name).filter { $0.hasPrefix("field") }
+            let kept = (["id", "record_no", "line", "record"] + fields).joined(separator: ", ")
+            let definitions = fields.map { ", \($0) TEXT" }.joined()
+            try db.execute(
+                sql: """
+                    CREATE TABLE airlock_raw_copy (
+                        id INTEGER PRIMARY KEY,
+                        record_no INTEGER NOT NULL,
+                        line INTEGER,
+                        record TEXT\(definitions)
+                    );
+                    INSERT INTO airlock_raw_copy (\(kept)) SELECT \(kept) FROM airlock_raw;
+                    DROP TABLE airlock_raw;
+                    ALTER TABLE airlock_raw_copy RENAME TO airlock_raw;
+                    """)
+        }
         return migrator
     }
 }

@@ -89,13 +89,18 @@ import Testing
                     in: db)
             }
             // Interleaved, as no run writes them: each file's range then holds the other's
-            // records too, which the reads must leave out.
+            // records too. Migration v15 gives each file's records a run of their own.
             for number in 1...6 {
                 try db.execute(
                     sql:
                         "INSERT INTO airlock_raw (file_sha256, entity, record_no, line, record) VALUES (?, 'payments', ?, NULL, '{}')",
                     arguments: [files[number % 2], number])
             }
+            // A finding on record 4 (file a's, id 4), which must stay on that record.
+            try db.execute(
+                sql:
+                    "INSERT INTO airlock_quarantine (raw_id, file_sha256, entity, field, reason) VALUES (4, ?, 'payments', 'amount', 'bad')",
+                arguments: [files[0]])
         }
         try WorkspaceSchema.migrator.migrate(database)
         try database.read { db in
@@ -105,14 +110,15 @@ import Testing
                     sql: "SELECT r.record_no FROM \(RawRecords.records(inFiles: "'\(file)'")) ORDER BY r.id")
                 #expect(numbers == (1...6).filter { $0 % 2 == index })
                 let first = try Int.fetchAll(
-                    db,
-                    sql:
-                        "SELECT record_no FROM airlock_raw WHERE id IN (\(RawRecords.firstRecordIDs(inFiles: "'\(file)'")))"
-                )
+                    db, sql: "SELECT r.record_no FROM \(RawRecords.firstRecords(ofFiles: "'\(file)'"))")
                 #expect(first == [index == 0 ? 2 : 1])
             }
+            let held = try Int.fetchAll(
+                db, sql: "SELECT r.record_no FROM airlock_quarantine AS q JOIN airlock_raw AS r ON r.id = q.raw_id")
+            #expect(held == [4])
         }
         try database.write { db in
+            try db.execute(sql: "DELETE FROM airlock_quarantine")
             try RawRecords.delete(file: files[0], in: db)
             #expect(try Int.fetchAll(db, sql: "SELECT record_no FROM airlock_raw ORDER BY id") == [1, 3, 5])
             #expect(try String.fetchAll(db, sql: "SELECT sha256 FROM airlock_raw_ranges") == [files[1]])

@@ -89,11 +89,15 @@ import Testing
                 let raw = try Row.fetchAll(
                     db,
                     sql:
-                        "SELECT f.name, count(*) FROM airlock_raw AS r JOIN airlock_files AS f ON f.sha256 = r.file_sha256 GROUP BY f.name ORDER BY f.name"
+                        "SELECT (SELECT name FROM airlock_files WHERE sha256 = \(RawRecords.file)), count(*) FROM \(RawRecords.records(inFiles: "SELECT sha256 FROM airlock_files")) GROUP BY 1 ORDER BY 1"
                 )
                 .map { "\($0[0] as String) \($0[1] as Int)" }
                 #expect(
                     raw == Self.fileRows.enumerated().map { "payments-\($0.offset).csv \($0.element)" }, "\(context)")
+                // No record outside its file's run: none read twice.
+                #expect(
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM airlock_raw") == Self.fileRows.reduce(0, +),
+                    "\(context)")
                 #expect(
                     try Int.fetchOne(db, sql: "SELECT count(*) FROM snap_payments") == Self.fileRows.reduce(0, +),
                     "\(context)")
