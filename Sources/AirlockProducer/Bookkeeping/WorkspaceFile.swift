@@ -43,7 +43,7 @@ struct WorkspaceFile: SnakeCaseColumns {
             sha256: sha256, name: name, size: size, entity: entity, state: state, error: error,
             ingestedAt: Date().utcMilliseconds, ingestOrder: order)
         // An upsert, not INSERT OR REPLACE: replacing would delete the row, and SQLite would
-        // then look for records of the file through all of `airlock_raw`, which has no index on it.
+        // then check every table whose foreign key names it.
         try file.upsert(db)
     }
 

@@ -5,7 +5,7 @@ import Foundation
 import GRDB
 
 /// Reads one inbox file into `RawRecords`: one row per record, the original record as a JSON
-/// object, with its provenance (file hash, record number, line). Records that cannot be read
+/// object, with its provenance (file, record number, line). Records that cannot be read
 /// go to `UnparsedRecords` and the rest of the file proceeds, unless its source is
 /// `all_or_nothing`.
 ///

@@ -104,7 +104,8 @@ final class RecordSink: RecordReceiver {
         try check(
             json.withUnsafeBufferPointer { text in
                 sqlite3_bind_text(
-                    raw, RawRecords.firstField, UnsafeRawPointer(text.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(text.count),
+                    raw, RawRecords.firstField, UnsafeRawPointer(text.baseAddress!).assumingMemoryBound(to: CChar.self),
+                    Int32(text.count),
                     sqliteTransient)
             })
         try step(statement)

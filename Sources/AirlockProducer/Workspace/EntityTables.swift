@@ -5,7 +5,7 @@ import GRDB
 /// The workspace tables of one entity: `snap_NAME`, this run's normalized snapshot,
 /// `base_NAME`, the state the last bundle produced, and `undo_NAME`, each bundle's
 /// before-images, so a discarded bundle's baseline can be restored. All are keyed WITHOUT
-/// ROWID tables so the diff is a join on the key.
+/// ROWID tables, so the diff reads them in key order and finds a row by its key.
 struct EntityTables {
     let entity: EntitySpec
     /// The entity's SQL spellings in the workspace's dialect.

@@ -279,27 +279,38 @@ enum WorkspaceSchema {
         migrator.registerMigration("v15 raw files by range") { db in
             // A record's file is the one whose run of ids holds it (`RawRecords`): the file's
             // SHA-256 and entity per record go. No run interleaves files' records, but a
-            // workspace from before v13 could hold them so, and its ranges then overlap: such
-            // files' records move to new ids after every other record, each file's in one run,
-            // and their findings follow them.
+            // workspace from before v13 could hold them so, and its ranges then overlap. Such
+            // files' records trade ids among themselves, ordered by file (its first record)
+            // and then by id, so each file's records are one run again, and every record keeps
+            // its place before or after other files' (a key's newest record still wins). Their
+            // findings follow them; a negated id is a record's on the way to its new one.
             try db.execute(
                 sql: """
-                    CREATE TEMP TABLE airlock_raw_moves AS
-                    SELECT r.id AS old_id,
-                      (SELECT max(id) FROM airlock_raw) + row_number() OVER (ORDER BY g.first_id, r.id) AS new_id
-                    FROM airlock_raw_ranges AS g JOIN airlock_raw AS r ON r.file_sha256 = g.sha256
-                    WHERE g.sha256 IN (
-                      SELECT a.sha256 FROM airlock_raw_ranges AS a JOIN airlock_raw_ranges AS b
-                      ON a.sha256 <> b.sha256 AND a.first_id <= b.last_id AND b.first_id <= a.last_id);
+                    CREATE TEMP TABLE airlock_raw_overlapping AS
+                    SELECT sha256 FROM (
+                      SELECT sha256, first_id, last_id,
+                        max(last_id) OVER (ORDER BY first_id, sha256 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_end,
+                        lead(first_id) OVER (ORDER BY first_id, sha256) AS next_start
+                      FROM airlock_raw_ranges)
+                    WHERE before_end >= first_id OR next_start <= last_id;
+                    CREATE TEMP TABLE airlock_raw_moves (old_id INTEGER PRIMARY KEY, new_id INTEGER NOT NULL, sha256 TEXT NOT NULL);
+                    INSERT INTO airlock_raw_moves
+                    WITH moved AS (
+                      SELECT r.id, g.first_id, g.sha256 FROM airlock_raw_ranges AS g JOIN airlock_raw AS r ON r.file_sha256 = g.sha256
+                      WHERE g.sha256 IN (SELECT sha256 FROM airlock_raw_overlapping))
+                    SELECT byFile.id, byID.id, byFile.sha256 FROM
+                      (SELECT id, sha256, row_number() OVER (ORDER BY first_id, id) AS place FROM moved) AS byFile JOIN
+                      (SELECT id, row_number() OVER (ORDER BY id) AS place FROM moved) AS byID USING (place);
                     UPDATE airlock_quarantine SET raw_id = (SELECT new_id FROM airlock_raw_moves WHERE old_id = raw_id)
                     WHERE raw_id IN (SELECT old_id FROM airlock_raw_moves);
-                    UPDATE airlock_raw SET id = (SELECT new_id FROM airlock_raw_moves WHERE old_id = id)
+                    UPDATE airlock_raw SET id = -(SELECT new_id FROM airlock_raw_moves WHERE old_id = id)
                     WHERE id IN (SELECT old_id FROM airlock_raw_moves);
-                    UPDATE airlock_raw_ranges SET
-                      first_id = (SELECT min(id) FROM airlock_raw WHERE file_sha256 = sha256),
-                      last_id = (SELECT max(id) FROM airlock_raw WHERE file_sha256 = sha256)
-                    WHERE sha256 IN (SELECT file_sha256 FROM airlock_raw WHERE id IN (SELECT new_id FROM airlock_raw_moves));
+                    UPDATE airlock_raw SET id = -id WHERE id < 0;
+                    UPDATE airlock_raw_ranges SET (first_id, last_id) =
+                      (SELECT min(new_id), max(new_id) FROM airlock_raw_moves AS m WHERE m.sha256 = airlock_raw_ranges.sha256)
+                    WHERE sha256 IN (SELECT sha256 FROM airlock_raw_overlapping);
                     DROP TABLE airlock_raw_moves;
+                    DROP TABLE airlock_raw_overlapping;
                     """)
             // The field columns `RawRecords.addFieldColumns` added are carried over.
             db.clearSchemaCache()

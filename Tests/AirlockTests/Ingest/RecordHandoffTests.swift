@@ -81,7 +81,7 @@ import Testing
         let database = try DatabaseQueue()
         database.inDatabase { WorkspaceFunctions.register(in: $0) }
         try WorkspaceSchema.migrator.migrate(database, upTo: "v12 baseline sums")
-        let files = ["a", "b"].map { String(repeating: $0, count: 64) }
+        let files = ["a", "b", "c"].map { String(repeating: $0, count: 64) }
         try database.write { db in
             for (order, file) in files.enumerated() {
                 try WorkspaceFile.record(
@@ -89,12 +89,13 @@ import Testing
                     in: db)
             }
             // Interleaved, as no run writes them: each file's range then holds the other's
-            // records too. Migration v15 gives each file's records a run of their own.
-            for number in 1...6 {
+            // records too. Migration v15 gives each file's records a run of their own. File
+            // c came after both, and its record must stay after theirs.
+            for number in 1...7 {
                 try db.execute(
                     sql:
                         "INSERT INTO airlock_raw (file_sha256, entity, record_no, line, record) VALUES (?, 'payments', ?, NULL, '{}')",
-                    arguments: [files[number % 2], number])
+                    arguments: [number == 7 ? files[2] : files[number % 2], number])
             }
             // A finding on record 4 (file a's, id 4), which must stay on that record.
             try db.execute(
@@ -104,7 +105,7 @@ import Testing
         }
         try WorkspaceSchema.migrator.migrate(database)
         try database.read { db in
-            for (index, file) in files.enumerated() {
+            for (index, file) in files.prefix(2).enumerated() {
                 let numbers = try Int.fetchAll(
                     db,
                     sql: "SELECT r.record_no FROM \(RawRecords.records(inFiles: "'\(file)'")) ORDER BY r.id")
@@ -116,12 +117,14 @@ import Testing
             let held = try Int.fetchAll(
                 db, sql: "SELECT r.record_no FROM airlock_quarantine AS q JOIN airlock_raw AS r ON r.id = q.raw_id")
             #expect(held == [4])
+            #expect(try Int.fetchAll(db, sql: "SELECT record_no FROM airlock_raw ORDER BY id") == [1, 3, 5, 2, 4, 6, 7])
+            #expect(try Int.fetchAll(db, sql: "SELECT id FROM airlock_raw WHERE record_no = 7") == [7])
         }
         try database.write { db in
             try db.execute(sql: "DELETE FROM airlock_quarantine")
             try RawRecords.delete(file: files[0], in: db)
-            #expect(try Int.fetchAll(db, sql: "SELECT record_no FROM airlock_raw ORDER BY id") == [1, 3, 5])
-            #expect(try String.fetchAll(db, sql: "SELECT sha256 FROM airlock_raw_ranges") == [files[1]])
+            #expect(try Int.fetchAll(db, sql: "SELECT record_no FROM airlock_raw ORDER BY id") == [1, 3, 5, 7])
+            #expect(try String.fetchAll(db, sql: "SELECT sha256 FROM airlock_raw_ranges") == Array(files[1...]))
         }
     }
 
