@@ -52,7 +52,9 @@ final class ParallelGzip {
         }
     }
 
-    /// Compresses what is left, ends the deflate stream and writes the gzip trailer.
+    /// Compresses what is left, ends the deflate stream, writes the gzip trailer and syncs the
+    /// file to disk: the run that staged it commits next, and a crash must not leave it
+    /// recorded as made with its bytes lost.
     func finish() throws {
         pending.append(current)
         try compressPending(finishing: true)
@@ -60,6 +62,7 @@ final class ParallelGzip {
         try output.write(
             contentsOf: (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * $0)) }
                 + (0..<4).map { UInt8(truncatingIfNeeded: size >> (8 * $0)) })
+        try output.synchronize()
         try output.close()
     }
 
