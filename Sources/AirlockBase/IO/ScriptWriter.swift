@@ -5,8 +5,12 @@ package final class ScriptWriter {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
     private static let flushThreshold = 1 << 20
+    /// Given every byte written to the file, in order.
+    private let copy: ((UnsafeRawBufferPointer) -> Void)?
 
-    package init(path: URL) throws {
+    /// Writes to `path`, handing each byte written to `copy` as well.
+    package init(path: URL, copyingTo copy: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
+        self.copy = copy
         guard FileManager.default.createFile(atPath: path.path, contents: nil),
             let handle = FileHandle(forWritingAtPath: path.path)
         else {
@@ -52,7 +56,10 @@ package final class ScriptWriter {
     }
 
     private func flush() throws {
-        try buffer.withUnsafeBytes { try handle.write(contentsOf: $0) }
+        try buffer.withUnsafeBytes {
+            try handle.write(contentsOf: $0)
+            copy?($0)
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 }

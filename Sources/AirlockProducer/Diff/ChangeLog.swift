@@ -25,9 +25,11 @@ struct ChangeLog {
     init(_ entity: EntitySpec) { self.entity = entity }
 
     /// Writes the bundle line and every change line to `url`, for the bundle of digest
-    /// `bundle`, streaming rows out of the workspace.
-    func write(to url: URL, bundle: String, from db: Database) throws {
-        let out = try ScriptWriter(path: url)
+    /// `bundle`, streaming rows out of the workspace; `copy` is given every byte written.
+    func write(
+        to url: URL, bundle: String, from db: Database, copyingTo copy: ((UnsafeRawBufferPointer) -> Void)? = nil
+    ) throws {
+        let out = try ScriptWriter(path: url, copyingTo: copy)
         // A digest is hex: no JSON escapes.
         try out.line("{\"\(Self.bundleField)\":\"\(bundle)\"}")
         let statement = try db.makeStatement(sql: lines)

@@ -78,8 +78,10 @@ struct BundleStager {
         }
         for entity in drop.entities {
             try timer.time("change file", ["entity": "\(entity.name)"]) {
-                try writer.add(BundleLayout.changes(of: entity.name)) {
-                    try ChangeLog(entity).write(to: $0, bundle: digest, from: db)
+                // The change file is a bundle's largest member, and SQLite writes it on one
+                // core: the other compresses it meanwhile.
+                try writer.addCompressing(BundleLayout.changes(of: entity.name)) { url, compressor in
+                    try ChangeLog(entity).write(to: url, bundle: digest, from: db, copyingTo: compressor.write)
                 }
             }
             stepDone()

@@ -16,16 +16,23 @@ package enum BundleArchive {
         static let smallMemberBytes = 16 << 20
     }
 
-    /// Writes `members` with `mtime`, or the time `times` gives a member (a review's).
+    /// Writes `members` with `mtime`, or the time `times` gives a member (a review's); a
+    /// member in `compressed` is spliced in as it was compressed.
     package static func write(
-        members: [(name: String, file: URL)], to destination: URL, mtime: Int, times: [String: Int] = [:]
+        members: [(name: String, file: URL)], to destination: URL, mtime: Int, times: [String: Int] = [:],
+        compressed: [String: CompressedMember] = [:]
     ) throws {
-        guard let archive = archive_write_new() else { throw BundleError.archive("cannot allocate a writer") }
-        defer { archive_write_free(archive) }
-        try check(archive, archive_write_set_format_pax_restricted(archive))
         // libarchive writes the tar; ParallelGzip compresses it on every core.
         let gzip = try ParallelGzip(path: destination.path)
         let sink = GzipSink(gzip)
+        guard let archive = archive_write_new() else { throw BundleError.archive("cannot allocate a writer") }
+        // Freeing an archive left open (after an error) writes its end through the callback,
+        // which must still find the sink.
+        defer { withExtendedLifetime(sink) { _ = archive_write_free(archive) } }
+        try check(archive, archive_write_set_format_pax_restricted(archive))
+        // Unblocked, so a header is with the compressor when the splice that follows it starts;
+        // the archive is padded to whole records below, as libarchive's blocking would.
+        try check(archive, archive_write_set_bytes_per_block(archive, 0))
         try check(
             archive,
             archive_write_open2(
@@ -34,6 +41,7 @@ package enum BundleArchive {
                     let sink = Unmanaged<GzipSink>.fromOpaque(context!).takeUnretainedValue()
                     do {
                         try sink.gzip.write(UnsafeRawBufferPointer(start: bytes, count: count))
+                        sink.written += Int64(count)
                         return count
                     } catch {
                         sink.failure = error
@@ -56,6 +64,7 @@ package enum BundleArchive {
             archive_entry_set_uid(entry, 0)
             archive_entry_set_gid(entry, 0)
             try check(archive, archive_write_header(archive, entry))
+            if let member = compressed[member.name] { try gzip.splice(member) }
             while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
                 let written = chunk.withUnsafeBytes { archive_write_data(archive, $0.baseAddress, $0.count) }
                 guard written == chunk.count else { throw sink.failure ?? BundleError.archive(errorString(archive)) }
@@ -64,12 +73,17 @@ package enum BundleArchive {
         guard archive_write_close(archive) == ARCHIVE_OK else {
             throw sink.failure ?? BundleError.archive(errorString(archive))
         }
+        let record = 10_240
+        let padding = [UInt8](repeating: 0, count: (record - Int(sink.written % Int64(record))) % record)
+        try padding.withUnsafeBytes { try gzip.write($0) }
         try gzip.finish()
     }
 
-    /// What libarchive's write callback reaches: the compressor, and the first error it threw.
+    /// What libarchive's write callback reaches: the compressor, the bytes written, and the
+    /// first error it threw.
     private final class GzipSink {
         let gzip: ParallelGzip
+        var written: Int64 = 0
         var failure: Error?
         init(_ gzip: ParallelGzip) { self.gzip = gzip }
     }

@@ -10,6 +10,8 @@ package struct BundleWriter {
     package let folder: URL
     /// Every member written so far, by its path in the bundle.
     package private(set) var members: [String] = []
+    /// The members compressed as they were written (`addCompressing`), by path.
+    private var compressed: [String: CompressedMember] = [:]
 
     package init(folder: URL) throws {
         self.folder = folder
@@ -29,12 +31,32 @@ package struct BundleWriter {
         try add(path) { try data.write(to: $0) }
     }
 
+    /// Adds the member at `path` as `add` does, compressing it for the archive on another
+    /// thread while `write` writes it: `write` hands every byte it writes to the file, in
+    /// order, to the compressor it is given too. Worth it for a large member written by work
+    /// that keeps one core busy (the change file).
+    package mutating func addCompressing(_ path: String, write: (URL, MemberCompressor) throws -> Void) throws {
+        let side = folder.appendingPathComponent(Self.compressedFolder, isDirectory: true)
+        try FileManager.default.createDirectory(at: side, withIntermediateDirectories: true)
+        let compressor = try MemberCompressor(
+            name: path, into: side.appendingPathComponent("\(compressed.count).deflate"))
+        var member: CompressedMember?
+        try add(path) { url in
+            try write(url, compressor)
+            member = try compressor.finish()
+        }
+        compressed[path] = member
+    }
+
+    /// Where `addCompressing` keeps what it compressed: in the staging folder, never a member.
+    private static let compressedFolder = ".compressed"
+
     /// Lists every member written so far in `member` (`SHA256SUMS`, coreutils format, sorted)
     /// and adds it; returns its bytes, which signatures cover.
     @discardableResult
     package mutating func listChecksums(as member: String = BundleLayout.checksums) throws -> [UInt8] {
         let sums = try members.sorted().map {
-            "\(try FileDigest.sha256(of: folder.appendingPathComponent($0)))  \($0)\n"
+            "\(try compressed[$0]?.sha256 ?? FileDigest.sha256(of: folder.appendingPathComponent($0)))  \($0)\n"
         }.joined()
         try add(member, data: Data(sums.utf8))
         return Array(sums.utf8)
@@ -51,7 +73,8 @@ package struct BundleWriter {
     /// Packs every member into `file`, each with modification time `mtime`.
     package func archive(to file: URL, mtime: Int) throws {
         try BundleArchive.write(
-            members: members.map { ($0, folder.appendingPathComponent($0)) }, to: file, mtime: mtime)
+            members: members.map { ($0, folder.appendingPathComponent($0)) }, to: file, mtime: mtime,
+            compressed: compressed)
     }
 
     /// Removes the staging folder.
