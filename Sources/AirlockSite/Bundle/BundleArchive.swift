@@ -64,7 +64,12 @@ package enum BundleArchive {
             archive_entry_set_uid(entry, 0)
             archive_entry_set_gid(entry, 0)
             try check(archive, archive_write_header(archive, entry))
-            if let member = compressed[member.name] { try gzip.splice(member) }
+            if let compressed = compressed[member.name] {
+                guard UInt64(size) == compressed.length else {
+                    throw BundleError.archive("\(member.name) changed after it was compressed")
+                }
+                try gzip.splice(compressed)
+            }
             while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
                 let written = chunk.withUnsafeBytes { archive_write_data(archive, $0.baseAddress, $0.count) }
                 guard written == chunk.count else { throw sink.failure ?? BundleError.archive(errorString(archive)) }

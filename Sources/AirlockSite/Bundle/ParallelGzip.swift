@@ -27,9 +27,12 @@ final class ParallelGzip {
     private var length: UInt64 = 0
     /// The spliced stretch whose bytes `write` is still to be given, and their checksum so far.
     private var spliced: (member: CompressedMember, left: UInt64, checksum: uLong)?
-    private let batch = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    private let batch: Int
 
-    init(path: String) throws {
+    /// Compresses into `path`, `batch` blocks at a time (one per core by default; the bytes
+    /// written do not depend on it).
+    init(path: String, batch: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)) throws {
+        self.batch = batch
         guard FileManager.default.createFile(atPath: path, contents: nil),
             let handle = FileHandle(forWritingAtPath: path)
         else {
@@ -55,8 +58,9 @@ final class ParallelGzip {
     /// (they are checked against its CRC-32, not compressed again).
     func splice(_ member: CompressedMember) throws {
         guard spliced == nil else { throw BundleError.archive("a splice inside a splice") }
-        // What came before ends on a byte boundary, so that deflate blocks may follow.
-        pending.append(current)
+        // What came before ends on a byte boundary, so that deflate blocks may follow. An
+        // empty block would not be compressed, and would leave the dictionary behind.
+        if !current.isEmpty { pending.append(current) }
         current.removeAll(keepingCapacity: true)
         try compressPending(finishing: false)
         guard let source = FileHandle(forReadingAtPath: member.compressed.path) else {
