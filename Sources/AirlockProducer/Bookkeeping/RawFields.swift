@@ -1,9 +1,10 @@
 import AirlockBase
+import AirlockSpec
 import GRDB
 
-/// The headers some CSV files' ranges keep (`RawRecords`), so SQL over their raw records (`r`)
-/// reads a field or the whole record whichever way a file stored it: a row of fields, or a
-/// JSON object for a file too wide for those. Files sharing a header share its SQL, so the SQL
+/// The headers CSV files' and sheets' ranges keep (`RawRecords`), so SQL over their raw records
+/// (`r`) reads a field or the whole record whichever way a file stored it: a row of fields, or
+/// a JSON object (a sheet's rows, a CSV file too wide for fields). Files sharing a header share its SQL, so the SQL
 /// grows with the headers, not the files: a delta source of 4,000 files has one or two.
 ///
 /// A header names a field as the header check compares names (`HeaderCheck`), as Swift
@@ -13,18 +14,22 @@ import GRDB
 /// With more than one header, `r` must be a row of `RawRecords.records(inFiles:)`, whose range
 /// (`RawRecords.range`) says by its `layout` which header the row follows.
 ///
-///     let fields = try RawFields(inFiles: "'ab12…'", in: db)
+///     let fields = try RawFields(inFiles: "'ab12…'", format: .csv, in: db)
 ///     "SELECT \(fields.text(of: "Amount") { "json_extract(r.record, '$.\"\($0)\"')" }) FROM …"
 struct RawFields {
     /// Each header, decoded, with its `layout` number (`RawRecords.noteRange`).
     private let headers: [(names: [String], layout: Int)]
+    /// Whether a record may be a row of fields: a CSV file's may, a sheet's rows are objects.
+    private let fieldsKept: Bool
 
-    private init(headers: [(names: [String], layout: Int)]) {
+    private init(headers: [(names: [String], layout: Int)], fieldsKept: Bool) {
         self.headers = headers
+        self.fieldsKept = fieldsKept
     }
 
-    /// The headers of the files `files` (SQL for `IN (…)`, SHA-256s) selects.
-    init(inFiles files: String, in db: Database) throws {
+    /// The headers of the files `files` (SQL for `IN (…)`, SHA-256s) selects, files of `format`.
+    init(inFiles files: String, format: SourceSpec.Format, in db: Database) throws {
+        fieldsKept = format == .csv
         headers = try Row.fetchAll(
             db,
             sql: """
@@ -34,20 +39,21 @@ struct RawFields {
         ).map { row in (try RawRecords.header(row[1]), row[0]) }
     }
 
-    /// Every file of the workspace: for a workspace holding one file (`infer`).
-    static func all(in db: Database) throws -> RawFields {
-        try RawFields(inFiles: "SELECT sha256 FROM \(RawRecords.ranges)", in: db)
+    /// Every file of the workspace, of `format`: for a workspace holding one file (`infer`).
+    static func all(format: SourceSpec.Format, in db: Database) throws -> RawFields {
+        try RawFields(inFiles: "SELECT sha256 FROM \(RawRecords.ranges)", format: format, in: db)
     }
 
     /// No header: for records that are JSON objects of files without one.
-    static let none = RawFields(headers: [])
+    static let none = RawFields(headers: [], fieldsKept: false)
 
     /// SQL: the text of field `name` of the raw record `r`, NULL where its file's header lacks
     /// it; `objectField` says how to read a field, by its spelling, of a JSON object.
     func text(of name: String, objectField: (String) -> String) -> String {
-        // A JSON object of a file with no header kept is read by the spec's spelling.
+        // A JSON object is read under its file's header's spelling (a CSV file too wide for
+        // fields, a sheet), or by the spec's where no header was kept.
         let objects =
-            byHeader(headers.filter { !RawRecords.keepsFields($0.names) }, otherwise: objectField(name)) { names in
+            byHeader(headers, otherwise: objectField(name)) { names in
                 names.firstIndex(of: name).map { objectField(names[$0]) } ?? "NULL"
             } ?? objectField(name)
         guard
@@ -79,7 +85,7 @@ struct RawFields {
 
     /// The headers whose files keep rows of fields.
     private var headersOfFields: [(names: [String], layout: Int)] {
-        headers.filter { RawRecords.keepsFields($0.names) }
+        fieldsKept ? headers.filter { RawRecords.keepsFields($0.names) } : []
     }
 
     /// SQL: `expression`'s for the header of `r`'s file among `headers`, `otherwise` (SQL) for

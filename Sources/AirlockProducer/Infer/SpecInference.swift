@@ -35,7 +35,7 @@ package struct SpecInference {
             throw InferError.unknownFormat(file: name)
         }
         return try database.read { db in
-            let rawFields = try RawFields.all(in: db)
+            let rawFields = try RawFields.all(format: format, in: db)
             let fields = try Self.fields(format: format, rawFields: rawFields, in: db)
             var used: Set<String> = []
             var columns: [Column] = []

@@ -62,7 +62,7 @@ package final class ReaderProbe {
                 outcome.records = sink.records
                 outcome.heldBack = sink.failures
                 try RawRecords.noteRange(file: Self.sha256, after: 0, header: sink.header, in: db)
-                outcome.violations = try Self.violations(of: outcome, in: db)
+                outcome.violations = try Self.violations(of: outcome, format: entity.source.format, in: db)
                 return .rollback
             }
         }
@@ -77,11 +77,13 @@ package final class ReaderProbe {
         }
     }
 
-    private static func violations(of outcome: Outcome, in db: Database) throws -> [String] {
+    private static func violations(of outcome: Outcome, format: SourceSpec.Format, in db: Database) throws
+        -> [String]
+    {
         var found: [String] = []
         // Each record as a JSON object, however stored: a row of fields must make one too. The
         // statements name the header's fields, so they are not cached.
-        let records = "(SELECT \(try RawFields.all(in: db).object()) AS record FROM \(RawRecords.all))"
+        let records = "(SELECT \(try RawFields.all(format: format, in: db).object()) AS record FROM \(RawRecords.all))"
         if let rejected = outcome.rejected, !rejected.hasPrefix("\(fileName): ") {
             found.append("a rejection that does not name the file: \(rejected)")
         }

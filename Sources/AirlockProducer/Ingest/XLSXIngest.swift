@@ -62,6 +62,8 @@ final class XLSXIngest {
         try HeaderCheck(file: file, place: place, entity: entity, columnLabel: CellReference.letters(ofColumn:))
             .check(names)
         try SheetRecords.record(file: sha256, sheet: sheet, date1904: date1904, header: names, in: db)
+        // Its range keeps it too, so each field is read under the header's own spelling (`RawFields`).
+        try sink.header(names, fields: false)
         header = names
         keys = JSONPath.objectKeys(names)
     }

@@ -59,7 +59,7 @@ struct Normalizer {
         let norm = NormalizedRecords(entity: entity)
         try QuarantineRecords.delete(entity: entity.name, inFiles: pendingFiles, in: db)
         let nested = NestedRecords(entity)
-        let fields = try RawFields(inFiles: pendingFiles, in: db)
+        let fields = try RawFields(inFiles: pendingFiles, format: entity.source.format, in: db)
         try db.execute(sql: "DELETE FROM \(tables.snapshot)")
         var extracts = entity.columns.enumerated().map { index, column in
             column.rules.derivation == nil
@@ -318,21 +318,30 @@ struct Normalizer {
     /// JSON number's own text, where `json_extract` would turn it into a binary double. A CSV
     /// record is a row of fields (`fields` says each file's header), or in a file too wide for
     /// that an object of strings, which needs no look at their JSON type (a third of extraction
-    /// time). A spreadsheet's cell with no value (a JSON object, see `SheetValue`) reads as what
-    /// it showed.
+    /// time). A spreadsheet's record is an object under its file's header, read by the
+    /// header's own spelling as a CSV file's is (`fields`); a cell with no value (a JSON
+    /// object, see `SheetValue`) reads as what it showed.
     func extract(_ column: ColumnSpec, fields: RawFields) -> String {
-        let format = entity.source.format
-        guard format != .csv else {
+        switch entity.source.format {
+        case .csv:
             return fields.text(of: column.from) { "json_extract(r.record, \(dialect.literal(JSONPath.sqlPath([$0]))))" }
-        }
-        var record = "r.record"
-        if let nested = NestedRecords(entity) {
+        case .xlsx:
+            return fields.text(of: column.from) { jsonText(of: "r.record", at: [$0]) }
+        case .json, .ndjson:
+            guard let nested = NestedRecords(entity) else {
+                return jsonText(of: "r.record", at: column.from.split(separator: ".").map(String.init))
+            }
             if let level = nested.nesting.positions[column.name] { return nested.positionText(level: level) }
-            record = nested.object(of: column)
+            return jsonText(of: nested.object(of: column), at: column.from.split(separator: ".").map(String.init))
         }
-        let path = dialect.literal(
-            JSONPath.sqlPath(format.hasHeaderRow ? [column.from] : column.from.split(separator: ".").map(String.init)))
-        let shown = format == .xlsx ? "WHEN 'object' THEN \(SheetValue.shownSQL(of: "(\(record) -> \(path))")) " : ""
+    }
+
+    /// SQL: the value at `keys` of the JSON object `record` as text, numbers as written.
+    private func jsonText(of record: String, at keys: [String]) -> String {
+        let path = dialect.literal(JSONPath.sqlPath(keys))
+        let shown =
+            entity.source.format == .xlsx
+            ? "WHEN 'object' THEN \(SheetValue.shownSQL(of: "(\(record) -> \(path))")) " : ""
         return """
             CASE json_type(\(record), \(path)) WHEN 'integer' THEN \(record) -> \(path) WHEN 'real' THEN \(record) -> \(path) \
             WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' \(shown)ELSE json_extract(\(record), \(path)) END

@@ -88,6 +88,41 @@ import Testing
         #expect(note.contains("held back: orders.xlsx: Orders!J7: \(beyond)"), "\(note)")
     }
 
+    /// A header cell spelling `é` decomposed (e and a combining accent) names the spec's
+    /// precomposed field, as the header check takes it and as a CSV header is read: its values
+    /// are read, not NULL.
+    @Test func aHeaderSpelledDecomposedIsReadAsTheSpecsField() throws {
+        let spec = """
+            producer: {key: producer}
+            entities:
+              drinks:
+                source: {files: "drinks*.xlsx"}
+                key: id
+                columns:
+                  id: {from: "ID", type: text}
+                  cafe: {from: "Caf\u{E9}", type: text}
+
+            """
+        let workspace = try TestWorkspace(spec: spec)
+        defer { workspace.remove() }
+        let book = workspace.root.appendingPathComponent("drinks.xlsx")
+        let made = try Shell.run([
+            "python3", "-c",
+            """
+            import sys, openpyxl
+            book = openpyxl.Workbook()
+            for row in [["ID", "Cafe\\u0301"], ["d-1", "flat white"], ["d-2", "mocha"]]:
+                book.active.append(row)
+            book.save(sys.argv[1])
+            """, book.path
+        ])
+        #expect(made.status == 0, "\(made.error)")
+        try workspace.drop([book])
+        let report = try workspace.run()
+        #expect(report.rejected.isEmpty, "\(report.rejected)")
+        #expect(try Self.rows(workspace, of: "snap_drinks") == ["d-1|flat white", "d-2|mocha"])
+    }
+
     @Test func theOtherDateSystemGivesTheSameRows() throws {
         let workspace = try TestWorkspace(spec: Self.spec())
         defer { workspace.remove() }
