@@ -4,8 +4,9 @@ import GRDB
 
 /// The headers CSV files' and sheets' ranges keep (`RawRecords`), so SQL over their raw records
 /// (`r`) reads a field or the whole record whichever way a file stored it: a row of fields, or
-/// a JSON object (a sheet's rows, a CSV file too wide for fields). Files sharing a header share its SQL, so the SQL
-/// grows with the headers, not the files: a delta source of 4,000 files has one or two.
+/// a JSON object (a sheet's rows, a CSV file too wide for fields). Files sharing a header share
+/// its SQL, so the SQL grows with the headers, not the files: a delta source of 4,000 files has
+/// one or two.
 ///
 /// A header names a field as the header check compares names (`HeaderCheck`), as Swift
 /// strings: `é` is one field however its bytes spell it, in a row of fields or in a JSON

@@ -8,10 +8,10 @@ import GRDB
 /// (1,000,000 CSV rows: 191 MB with them, 111 MB without; writing them took 1.8 s, 1.1 s).
 ///
 /// A record is a JSON object (`record`), or, for a CSV file of at most `maxFields` columns,
-/// its fields in header order in columns `field1` on (`record` NULL). A CSV file's range keeps
-/// its header, either way (`RawFields` reads through both). Fields cost a CSV row no JSON text
-/// to write and read: at 1,000,000 rows, SQLite's `json_extract` of ten fields took 1.6 s where
-/// reading ten columns took 0.5 s.
+/// its fields in header order in columns `field1` on (`record` NULL). A CSV file's or a sheet's
+/// range keeps its header, either way (`RawFields` reads through both). Fields cost a CSV row
+/// no JSON text to write and read: at 1,000,000 rows, SQLite's `json_extract` of ten fields
+/// took 1.6 s where reading ten columns took 0.5 s.
 ///
 /// The `field` columns are added as wider files come, not by a migration: a migration that
 /// copies the table must carry them.

@@ -11,7 +11,7 @@ final class RecordSink: RecordReceiver {
     private let insertObject: Statement
     private let insertFailure: Statement
     private var insertFields: Statement?
-    /// The file's header, for a file that has one (CSV), which its range keeps.
+    /// The file's header, for a file that has one (a CSV file, a sheet), which its range keeps.
     private(set) var header: [String]?
     private(set) var records = 0
     private(set) var failures = 0

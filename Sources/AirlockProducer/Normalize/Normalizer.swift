@@ -328,11 +328,10 @@ struct Normalizer {
         case .xlsx:
             return fields.text(of: column.from) { jsonText(of: "r.record", at: [$0]) }
         case .json, .ndjson:
-            guard let nested = NestedRecords(entity) else {
-                return jsonText(of: "r.record", at: column.from.split(separator: ".").map(String.init))
-            }
+            let keys = column.from.split(separator: ".").map(String.init)
+            guard let nested = NestedRecords(entity) else { return jsonText(of: "r.record", at: keys) }
             if let level = nested.nesting.positions[column.name] { return nested.positionText(level: level) }
-            return jsonText(of: nested.object(of: column), at: column.from.split(separator: ".").map(String.init))
+            return jsonText(of: nested.object(of: column), at: keys)
         }
     }
 
