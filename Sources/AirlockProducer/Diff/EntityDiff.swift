@@ -204,7 +204,7 @@ struct EntityDiff {
         // other rows are the same, as the diff compared them. Where those are few, only they
         // are replaced (a copy of the whole snapshot took 1.8 s of the 1M-row benchmark's v2
         // drop, replacing its 20,000 changed rows 1.2 s); where most rows change, as in a
-        // first bundle, a copy is quicker than a join.
+        // first bundle, the snapshot becomes the baseline whole.
         let changed =
             try Int.fetchOne(
                 db, sql: "SELECT count(*) FROM \(tables.undo) WHERE airlock_bundle = ?", arguments: [bundle]) ?? 0
@@ -219,7 +219,7 @@ struct EntityDiff {
                     JOIN \(tables.snapshot) AS s ON \(keyMatch) WHERE b.airlock_bundle = ? ORDER BY \(tables.sql.key(of: "b"))
                     """, arguments: [bundle])
         } else {
-            try tables.copy(.snapshot, to: .baseline, in: db)
+            try tables.moveSnapshotToBaseline(in: db)
         }
         // The baseline is the snapshot now: the keys found between them are changed no more.
         try db.execute(sql: "DROP TABLE \(tables.changed)")

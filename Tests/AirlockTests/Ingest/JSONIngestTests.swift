@@ -31,7 +31,7 @@ import Testing
                 "line 4: invalid JSON: the text ends before the JSON is complete (cut off?); the rest of the file from this line is held back: {\"id\":\"P-3\",\"na"
             ])
         #expect(try fetch("SELECT line || ' ' || record_no FROM airlock_unparsed", in: workspace) == ["4 3"])
-        #expect(try fetch("SELECT product_id FROM snap_products ORDER BY 1", in: workspace) == ["P-1", "P-2"])
+        #expect(try fetch("SELECT product_id FROM base_products ORDER BY 1", in: workspace) == ["P-1", "P-2"])
     }
 
     @Test func aBreakBeforeAnyRecordRejectsTheFile() throws {
@@ -60,7 +60,7 @@ import Testing
                 #"{"id":"P-1","price":{"amount":12.10,"currency":"ZAR"},"big":1e400,"tags":[1,[],{}]}"#,
                 #"{"id":"P-2","name":"Zo\u00eb \"😀\"","nested":{"a":[{"b":null}]}}"#
             ])
-        #expect(try fetch("SELECT amount FROM snap_products WHERE product_id = 'P-1'", in: workspace) == ["12.10"])
-        #expect(try fetch("SELECT name FROM snap_products WHERE product_id = 'P-2'", in: workspace) == ["Zoë \"😀\""])
+        #expect(try fetch("SELECT amount FROM base_products WHERE product_id = 'P-1'", in: workspace) == ["12.10"])
+        #expect(try fetch("SELECT name FROM base_products WHERE product_id = 'P-2'", in: workspace) == ["Zoë \"😀\""])
     }
 }

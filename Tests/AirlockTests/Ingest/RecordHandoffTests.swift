@@ -130,7 +130,7 @@ import Testing
 
     private static func paymentIDs(_ workspace: TestWorkspace) throws -> [String] {
         try DatabaseQueue(path: workspace.database.path).read { db in
-            try String.fetchAll(db, sql: "SELECT payment_id FROM snap_payments")
+            try String.fetchAll(db, sql: "SELECT payment_id FROM base_payments")
         }
     }
 }

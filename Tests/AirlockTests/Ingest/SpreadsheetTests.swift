@@ -42,7 +42,7 @@ import Testing
     ]
 
     /// The snapshot's rows as `a|b|…`, NULL spelled out, in key order.
-    static func rows(_ workspace: TestWorkspace, of table: String = "snap_orders") throws -> [String] {
+    static func rows(_ workspace: TestWorkspace, of table: String = "base_orders") throws -> [String] {
         try DatabaseQueue(path: workspace.database.path).read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1").map { row in
                 row.databaseValues.map { $0.isNull ? "NULL" : String.fromDatabaseValue($0) ?? "\($0)" }
@@ -120,7 +120,7 @@ import Testing
         try workspace.drop([book])
         let report = try workspace.run()
         #expect(report.rejected.isEmpty, "\(report.rejected)")
-        #expect(try Self.rows(workspace, of: "snap_drinks") == ["d-1|flat white", "d-2|mocha"])
+        #expect(try Self.rows(workspace, of: "base_drinks") == ["d-1|flat white", "d-2|mocha"])
     }
 
     @Test func theOtherDateSystemGivesTheSameRows() throws {
@@ -189,7 +189,7 @@ import Testing
         let report = try workspace.run()
         #expect(report.rejected.isEmpty, "\(report.rejected)")
         #expect(
-            try Self.rows(workspace, of: "snap_customers") == [
+            try Self.rows(workspace, of: "base_customers") == [
                 "C-1|Zoë Müller|2020-05-17", "C-2|Thandi Nkosi|2021-08-09"
             ])
 

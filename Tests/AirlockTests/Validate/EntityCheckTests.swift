@@ -68,7 +68,7 @@ import Testing
             throw ShellError(description: "no bundle")
         }
         #expect(
-            try rows(workspace, "SELECT pinned, updated_at FROM snap_products WHERE product_id = 'P-2'")
+            try rows(workspace, "SELECT pinned, updated_at FROM base_products WHERE product_id = 'P-2'")
                 == "1|2026-11-05T00:00:00Z\n")
         #expect(manifest.entities[0].counts.superseded == 2)
         #expect(manifest.entities[0].counts.inserted == 3)
@@ -93,7 +93,7 @@ import Testing
             try FileManager.default.contentsOfDirectory(atPath: workspace.root.appendingPathComponent("outbox").path)
                 == ["bundle-000001.tar.gz"])
         #expect(
-            try rows(workspace, "SELECT count(*) FROM base_products; SELECT count(*) FROM snap_products") == "3\n3\n")
+            try rows(workspace, "SELECT count(*) FROM base_products") == "3\n")
         let saved = try JSONDecoder().decode(
             ValidationReport.self,
             from: Data(contentsOf: workspace.root.appendingPathComponent(".airlock/validation.json")))
@@ -154,7 +154,7 @@ import Testing
         #expect(
             try rows(
                 workspace,
-                "SELECT product_id, product_type, pinned, pinned_source, listed_at, launch FROM snap_products ORDER BY 1"
+                "SELECT product_id, product_type, pinned, pinned_source, listed_at, launch FROM base_products ORDER BY 1"
             ) == """
                 P-1|bill_payment|1|0|2026-11-05T08:30:00Z|2026-03-01
                 P-2|airtime|0|0|2026-11-05T22:15:00Z|

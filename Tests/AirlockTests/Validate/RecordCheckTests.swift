@@ -97,7 +97,7 @@ import Testing
         try workspace.write(Self.header + "7,  Zoë@Example.COM\t,\"1,234.5\",XY,Success\n", toInbox: "orders.csv")
         let report = try workspace.run()
         #expect(report.findings.isEmpty, "\(report.findings.map(\.description)) \(report.rejected)")
-        let rows = try Shell.run(["sqlite3", workspace.database.path, "SELECT email, total, status FROM snap_orders"])
+        let rows = try Shell.run(["sqlite3", workspace.database.path, "SELECT email, total, status FROM base_orders"])
         #expect(rows.output == "zoë@example.com|1234.50|delivered\n")
     }
 

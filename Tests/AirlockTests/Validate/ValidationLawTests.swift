@@ -39,11 +39,11 @@ import Testing
         }
     }
 
-    /// The snapshot as NDJSON, the canonical values the pipeline stored.
-    private func snapshotLines(_ workspace: TestWorkspace, _ entity: EntitySpec) throws -> [String] {
+    /// The baseline as NDJSON: the canonical values the last bundle left.
+    private func baselineLines(_ workspace: TestWorkspace, _ entity: EntitySpec) throws -> [String] {
         let fields = entity.columns.map { "'\($0.name)', \"\($0.name)\"" }.joined(separator: ", ")
         return try DatabaseQueue(path: workspace.database.path).read { db in
-            try String.fetchAll(db, sql: "SELECT json_object(\(fields)) FROM snap_items")
+            try String.fetchAll(db, sql: "SELECT json_object(\(fields)) FROM base_items")
         }
     }
 
@@ -74,7 +74,7 @@ import Testing
             }
             // A blank line more, so the content differs from the first drop's when that one was canonical already.
             try workspace.write(
-                try snapshotLines(workspace, entity).joined(separator: "\n") + "\n\n", toInbox: "items-2.ndjson")
+                try baselineLines(workspace, entity).joined(separator: "\n") + "\n\n", toInbox: "items-2.ndjson")
             let again = try workspace.run()
             #expect(again.outcome == .noChanges, "seed \(seed): \(again.outcome)")
             #expect(again.findings.isEmpty, "seed \(seed): \(again.findings.map(\.description))")

@@ -99,7 +99,7 @@ import Testing
                     try Int.fetchOne(db, sql: "SELECT count(*) FROM airlock_raw") == Self.fileRows.reduce(0, +),
                     "\(context)")
                 #expect(
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM snap_payments") == Self.fileRows.reduce(0, +),
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM base_payments") == Self.fileRows.reduce(0, +),
                     "\(context)")
             }
             #expect(try InboxFile.list(in: workspace.inbox).isEmpty, "\(context)")

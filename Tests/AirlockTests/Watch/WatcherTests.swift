@@ -167,14 +167,14 @@ import Testing
                     db, sql: "SELECT records FROM airlock_files WHERE name = 'payments.csv' AND state = 'bundled'") == 3
             )
             #expect(
-                try String.fetchAll(db, sql: "SELECT product_id FROM snap_products ORDER BY 1") == [
+                try String.fetchAll(db, sql: "SELECT product_id FROM base_products ORDER BY 1") == [
                     "P-1", "P-100", "P-101", "P-102", "P-103"
                 ])
             #expect(
                 try String.fetchAll(
                     db,
                     sql:
-                        "SELECT first_name FROM snap_payments WHERE payment_id IN (1001, 1002, 1003) ORDER BY payment_id"
+                        "SELECT first_name FROM base_payments WHERE payment_id IN (1001, 1002, 1003) ORDER BY payment_id"
                 )
                     == ["Thandi", "O'Brien", "Lerato"])
         }
