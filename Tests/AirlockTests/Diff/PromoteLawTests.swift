@@ -9,10 +9,10 @@ import Testing
 
 /// Promoting a snapshot makes the baseline hold exactly its rows, and restoring the bundle gives
 /// the baseline it replaced back: whether the bundle changes most keys (the snapshot becomes the
-/// baseline whole) or a few (it replaces only those), and with an earlier bundle's undo rows beside.
+/// baseline whole, renamed or copied) or a few (it replaces only those), and with an earlier bundle's undo rows beside.
 @Suite struct PromoteLawTests {
     @Test func promoteGivesTheSnapshotAndRestoreGivesTheBaselineBack() throws {
-        var moves = 0, replacements = 0
+        var renames = 0, copies = 0, replacements = 0
         forRandomSeeds(count: 60) { seed in
             var random = RandomSnapshots(seed: seed)
             let entity = random.entity(named: "items")
@@ -30,14 +30,19 @@ import Testing
                 }
                 fewChanges.append(order.compactMap { rows[$0] })
             }
+            // The tables here are small: half the seeds rename them whatever their size.
+            let renamedFrom = seed.isMultiple(of: 2) ? 0 : Int.max
             for snapshots in [[b], fewChanges] {
-                let replaced = try checkLaw(entity, baseline: a, snapshots: snapshots, seed: seed)
-                moves += replaced.count { !$0 }
+                let replaced = try checkLaw(
+                    entity, baseline: a, snapshots: snapshots, renamedFrom: renamedFrom, seed: seed)
+                if renamedFrom == 0 { renames += replaced.count { !$0 } } else { copies += replaced.count { !$0 } }
                 replacements += replaced.count { $0 }
             }
         }
         // Both ways of promoting were taken.
-        #expect(moves > 10 && replacements > 10, "\(moves) moves, \(replacements) replacements")
+        #expect(
+            renames > 5 && copies > 5 && replacements > 10,
+            "\(renames) renames, \(copies) copies, \(replacements) replacements")
     }
 
     /// A row's key columns, which come first, as text.
@@ -50,7 +55,7 @@ import Testing
     /// Returns, per bundle, whether promote replaced only the changed keys (fewer than half).
     private func checkLaw(
         _ entity: EntitySpec, baseline: [[DatabaseValueConvertible?]], snapshots: [[[DatabaseValueConvertible?]]],
-        seed: UInt64
+        renamedFrom: Int, seed: UInt64
     ) throws -> [Bool] {
         let tables = EntityTables(entity)
         let database = try DatabaseQueue()
@@ -72,13 +77,18 @@ import Testing
                 states.append(try dump(tables.snapshot, tables, db))
                 let bundle = 6 + index
                 try EntityDiff(entity).findChanges(in: db)
-                try EntityDiff(entity).promote(bundle: bundle, in: db)
+                try EntityDiff(entity).promote(bundle: bundle, renamedFrom: renamedFrom, in: db)
                 let changed =
                     try Int.fetchOne(
                         db, sql: "SELECT count(*) FROM \(tables.undo) WHERE airlock_bundle = ?", arguments: [bundle])
                     ?? 0
                 replaced.append(changed * 2 < snapshot.count)
                 #expect(try dump(tables.baseline, tables, db) == states.last, "seed \(seed), bundle \(bundle)")
+                // Renamed, the snapshot is the old baseline's table, emptied; otherwise it stays.
+                let renamed = !replaced.last! && snapshot.count >= renamedFrom
+                #expect(
+                    try dump(tables.snapshot, tables, db) == (renamed ? [] : states.last),
+                    "seed \(seed), bundle \(bundle)")
             }
             try EntityDiff(entity).restore(bundle: 5 + snapshots.count, in: db)
             #expect(try dump(tables.baseline, tables, db) == states[states.count - 2], "seed \(seed)")
