@@ -20,7 +20,7 @@ package struct CompressedMember: Sendable {
 }
 
 /// Compresses a member on a thread of its own as it is written, so a large member (a first
-/// bundle's change file: 1,000,000 lines, 110 MB) is compressed beside the work that writes
+/// bundle's change file: 1,000,000 lines, 267 MB) is compressed beside the work that writes
 /// it rather than after it, when the archive is made. The blocks are those `ParallelGzip`
 /// makes: 1 MiB each, deflated with the 32 KiB before as dictionary and ended on a byte
 /// boundary; the first has no dictionary, as nothing before it is known yet.
@@ -56,19 +56,14 @@ package final class MemberCompressor: @unchecked Sendable {
 
     /// Takes the member's next bytes, in the order they are written to it.
     package func write(_ bytes: UnsafeRawBufferPointer) {
-        var rest = bytes[...]
-        while !rest.isEmpty {
-            let taken = rest.prefix(ParallelGzip.blockSize - current.count)
-            current += taken
-            rest = rest.dropFirst(taken.count)
-            if current.count == ParallelGzip.blockSize { dispatchCurrent() }
-        }
+        ParallelGzip.fill(&current, from: bytes) { dispatch(&$0) }
     }
 
-    private func dispatchCurrent() {
-        let block = current, dictionary = previousTail
+    /// Hands `pending`'s bytes to the compressing thread as the next block and empties it.
+    private func dispatch(_ pending: inout [UInt8]) {
+        let block = pending, dictionary = previousTail
         previousTail = Array(block.suffix(ParallelGzip.dictionarySize))
-        current.removeAll(keepingCapacity: true)
+        pending.removeAll(keepingCapacity: true)
         slots.wait()
         queue.async { [self] in
             defer { slots.signal() }
@@ -89,7 +84,7 @@ package final class MemberCompressor: @unchecked Sendable {
     /// Compresses what is left and waits for every block; the member's file must hold exactly
     /// the bytes written here.
     func finish() throws -> CompressedMember {
-        if !current.isEmpty { dispatchCurrent() }
+        if !current.isEmpty { dispatch(&current) }
         return try queue.sync {
             if let failure { throw failure }
             try output.close()

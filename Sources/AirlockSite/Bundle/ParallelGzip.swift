@@ -90,16 +90,24 @@ final class ParallelGzip {
     }
 
     private func buffer(_ bytes: UnsafeRawBufferPointer) throws {
+        try Self.fill(&current, from: bytes) { block in
+            pending.append(block)
+            block.removeAll(keepingCapacity: true)
+            if pending.count == batch { try compressPending(finishing: false) }
+        }
+    }
+
+    /// Appends `bytes` to `block`, handing it to `full` each time it holds `blockSize` bytes;
+    /// `full` takes the block away and leaves it empty for the rest.
+    static func fill(
+        _ block: inout [UInt8], from bytes: UnsafeRawBufferPointer, full: (inout [UInt8]) throws -> Void
+    ) rethrows {
         var rest = bytes[...]
         while !rest.isEmpty {
-            let taken = rest.prefix(Self.blockSize - current.count)
-            current += taken
+            let taken = rest.prefix(blockSize - block.count)
+            block += taken
             rest = rest.dropFirst(taken.count)
-            if current.count == Self.blockSize {
-                pending.append(current)
-                current.removeAll(keepingCapacity: true)
-                if pending.count == batch { try compressPending(finishing: false) }
-            }
+            if block.count == blockSize { try full(&block) }
         }
     }
 
