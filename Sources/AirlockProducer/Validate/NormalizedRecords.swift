@@ -79,15 +79,16 @@ struct NormalizedRecords {
         let tombstone = Self.tombstone
         let deletes = """
             CASE WHEN \(tombstone) IS NULL OR trim(\(tombstone)) = '' THEN 0
-                 ELSE \(WorkspaceFunctions.parsed(tombstone, as: .boolean)) END AS \(Self.deletes)
+                 ELSE \(WorkspaceFunctions.parsed(tombstone, as: .boolean)) END
             """
-        let parsed = entity.columns.indices.filter { !valueIsText($0) }
-        let columns =
-            ["raw_id", "file_sha256", Self.element] + entity.columns.indices.map(text)
-            + parsed.map { "\(value($0)) AS \(self.value($0))" } + [
-                tombstone, Self.cellProblems, Self.date1904, deletes
-            ]
-        let select = "SELECT \(columns.joined(separator: ",\n       ")) FROM (\(records))"
+        // Each column's name, and the SQL over `records` that gives it where that is not a
+        // column of the same name.
+        let columns: [(name: String, sql: String?)] =
+            (["raw_id", "file_sha256", Self.element] + entity.columns.indices.map(text)).map { ($0, nil) }
+            + entity.columns.indices.filter { !valueIsText($0) }.map { (self.value($0), value($0)) }
+            + [(tombstone, nil), (Self.cellProblems, nil), (Self.date1904, nil), (Self.deletes, deletes)]
+        let selected = columns.map { column in column.sql.map { "\($0) AS \(column.name)" } ?? column.name }
+        let select = "SELECT \(selected.joined(separator: ",\n       ")) FROM (\(records))"
         guard entity.nesting == nil else {
             try db.execute(sql: "CREATE TEMP TABLE \(Self.table) AS \(select)")
             return
@@ -95,12 +96,10 @@ struct NormalizedRecords {
         // A record of an entity without nesting is one row: its raw_id is the table's rowid,
         // which keeps the records in `raw_id` order with no index to build (`indexRecordOrder`).
         // Columns without a type store each value as it comes, as `CREATE TABLE … AS` does.
-        let names =
-            ["file_sha256", Self.element] + entity.columns.indices.map(text) + parsed.map(self.value)
-            + [tombstone, Self.cellProblems, Self.date1904, Self.deletes]
+        let others = columns.dropFirst().map(\.name).joined(separator: ", ")
         try db.execute(
             sql: """
-                CREATE TEMP TABLE \(Self.table) (raw_id INTEGER PRIMARY KEY, \(names.joined(separator: ", ")));
+                CREATE TEMP TABLE \(Self.table) (raw_id INTEGER PRIMARY KEY, \(others));
                 INSERT INTO \(Self.table) \(select)
                 """)
     }
