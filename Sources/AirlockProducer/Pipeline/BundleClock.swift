@@ -23,7 +23,7 @@ struct BundleClock {
 
     func check(newest: BundleRecord?, logger: Logger) throws {
         guard let lifetime else { return }
-        let newestCreated = newest.flatMap { ISO8601DateFormatter().date(from: $0.createdAt) }.map {
+        let newestCreated = newest.flatMap { Date(utcTimestamp: $0.createdAt) }.map {
             Int($0.timeIntervalSince1970)
         }
         let (expires, overflow) = time.addingReportingOverflow(lifetime)

@@ -89,7 +89,7 @@ package struct BundleSummary: Encodable, Equatable, Sendable {
     init(file: String, verified: BundleVerifier.Verified, folder: URL, sampleSize: Int, now: Date = Date()) throws {
         let manifest = verified.manifest
         let contents = try BundleContents(folder: folder, manifest: manifest, sampleSize: sampleSize)
-        let expired = manifest.expires.flatMap { ISO8601DateFormatter().date(from: $0) }.map { $0 <= now } ?? false
+        let expired = manifest.expires.flatMap { Date(utcTimestamp: $0) }.map { $0 <= now } ?? false
         bundle = Identity(
             file: file, id: manifest.id, sequence: manifest.sequence, digest: verified.digest, parent: manifest.parent,
             created: manifest.created, expires: manifest.expires, expired: expired, producer: manifest.producer,

@@ -179,7 +179,7 @@ package struct BundleVerifier {
     /// the first but within the second.
     private func checkExpiry(of manifest: Manifest, under policy: Policy) throws -> String? {
         guard let expires = manifest.expires else { return nil }
-        guard let date = ISO8601DateFormatter().date(from: expires) else {
+        guard let date = Date(utcTimestamp: expires) else {
             throw VerificationError.badManifest(reason: "expires '\(expires)' is not an ISO 8601 time")
         }
         guard policy.now >= date else { return nil }
