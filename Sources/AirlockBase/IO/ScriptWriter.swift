@@ -1,6 +1,12 @@
 import Foundation
+import Glibc
 
 /// Appends SQL text to a file through a buffer, so a script of any size is written with flat memory.
+///
+/// It does not `fsync` what it writes: it writes a bundle's members into staging, where the
+/// archive they are packed into is what is synced before the workspace commits it, and pages
+/// and scripts a command writes for a person. Syncing each of a bundle's eleven members cost
+/// eleven flushes to the disk per bundle, besides the archive's.
 package final class ScriptWriter {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
@@ -11,12 +17,13 @@ package final class ScriptWriter {
     /// Writes to `path`, handing each byte written to `copy` as well.
     package init(path: URL, copyingTo copy: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
         self.copy = copy
-        guard FileManager.default.createFile(atPath: path.path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: path.path)
-        else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path.path])
+        // Not `FileManager.createFile`, which writes the empty file atomically and syncs it.
+        let descriptor = open(path.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else {
+            let cause = NSError(domain: NSPOSIXErrorDomain, code: Int(errno))
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path.path, NSUnderlyingErrorKey: cause])
         }
-        self.handle = handle
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         buffer.reserveCapacity(Self.flushThreshold + (1 << 16))
     }
 
@@ -51,8 +58,14 @@ package final class ScriptWriter {
 
     package func close() throws {
         try flush()
-        try handle.synchronize()
         try handle.close()
+    }
+
+    /// Writes `bytes` as the whole of the file at `path`.
+    package static func write(_ bytes: some Sequence<UInt8>, to path: URL) throws {
+        let out = try ScriptWriter(path: path)
+        try out.write(Array(bytes))
+        try out.close()
     }
 
     private func flush() throws {

@@ -23,7 +23,7 @@ package enum ReportPage: CaseIterable, Sendable {
     /// Writes the page of `contents` to `url`.
     package func write(_ contents: BundleContents, to url: URL) throws {
         switch self {
-        case .markdown: try Data(MarkdownReport(contents: contents).render().utf8).write(to: url)
+        case .markdown: try ScriptWriter.write(MarkdownReport(contents: contents).render().utf8, to: url)
         case .html: try HTMLReport(contents: contents).write(to: url)
         }
     }

@@ -28,7 +28,7 @@ package struct BundleWriter {
     }
 
     package mutating func add(_ path: String, data: Data) throws {
-        try add(path) { try data.write(to: $0) }
+        try add(path) { try ScriptWriter.write(data, to: $0) }
     }
 
     /// Adds the member at `path` as `add` does, compressing it for the archive on another
