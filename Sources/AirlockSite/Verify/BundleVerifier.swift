@@ -180,7 +180,8 @@ package struct BundleVerifier {
     private func checkExpiry(of manifest: Manifest, under policy: Policy) throws -> String? {
         guard let expires = manifest.expires else { return nil }
         guard let date = Date(utcTimestamp: expires) else {
-            throw VerificationError.badManifest(reason: "expires '\(expires)' is not an ISO 8601 time")
+            throw VerificationError.badManifest(
+                reason: "expires '\(expires)' is not a UTC time as bundles write it (2026-11-21T10:00:00Z)")
         }
         guard policy.now >= date else { return nil }
         let graceEnds = date.addingTimeInterval(policy.expiryGrace)

@@ -184,6 +184,31 @@ import Testing
                             to: folder.appendingPathComponent("SHA256SUMS.sig"), atomically: true, encoding: .utf8)
                     }, fixture)
             },
+            Attack(
+                name: "expiry on a day that does not exist, signed",
+                expected: "expires '2026-11-31T00:00:00Z' is not a UTC time as bundles write it"
+            ) { fixture in
+                try verify(
+                    fixture.tampered { _, folder in
+                        let manifest = folder.appendingPathComponent("manifest.json")
+                        let text = try String(contentsOf: manifest, encoding: .utf8)
+                        let expires = try #require(text.firstRange(of: /"expires" *: *"[^"]*"/))
+                        try text.replacingCharacters(in: expires, with: "\"expires\":\"2026-11-31T00:00:00Z\"")
+                            .write(to: manifest, atomically: true, encoding: .utf8)
+                        let sumsFile = folder.appendingPathComponent("SHA256SUMS")
+                        let lines = try String(contentsOf: sumsFile, encoding: .utf8).split(separator: "\n")
+                        let manifestSum = "\(try FileDigest.sha256(of: manifest))  manifest.json"
+                        let sums =
+                            lines.map { $0.hasSuffix("  manifest.json") ? manifestSum : String($0) }
+                            .joined(separator: "\n") + "\n"
+                        try sums.write(to: sumsFile, atomically: true, encoding: .utf8)
+                        let signature = try SSHSignature.sign(
+                            Array(sums.utf8), namespace: "airlock-bundle", with: try fixture.keys.signingKey("producer")
+                        )
+                        try signature.armored.write(
+                            to: folder.appendingPathComponent("SHA256SUMS.sig"), atomically: true, encoding: .utf8)
+                    }, fixture)
+            },
             Attack(name: "approval by the producer", expected: "a producer cannot approve its own bundle") { fixture in
                 let signers = try String(contentsOf: fixture.workspace.allowedSigners, encoding: .utf8)
                     .replacingOccurrences(
