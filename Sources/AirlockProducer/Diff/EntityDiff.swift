@@ -29,7 +29,8 @@ struct EntityDiff {
     /// Finds the keys where the snapshot and the baseline differ, in two passes: the
     /// snapshot's rows the baseline lacks as they are (inserted keys, where the baseline has
     /// no row of the key, and updated ones), and the baseline's keys the snapshot lacks
-    /// (deleted ones). Against an empty baseline (a first bundle) every snapshot row is an insert.
+    /// (deleted ones), which is skipped when the first pass's count of inserts says there are
+    /// none. Against an empty baseline (a first bundle) every snapshot row is an insert.
     ///
     /// A pass either merges or joins. An `EXCEPT` of two lists in key order is answered by
     /// SQLite as a merge of two scans in primary-key order; a join looks each row up in the
@@ -61,7 +62,7 @@ struct EntityDiff {
         let rows = (entity.key + entity.valueColumns.map(\.name)).map(tables.sql.name).joined(separator: ", ")
         let keyOrder = entity.key.indices.map { String($0 + 1) }.joined(separator: ", ")
         let missing = "b.\(tables.sql.name(entity.key[0])) IS NULL"
-        let snapshotRows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.snapshot)") ?? 0
+        let snapshotCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.snapshot)") ?? 0
         try findChanges(
             merged: """
                 SELECT \(tables.sql.key(of: "s")),
@@ -74,13 +75,13 @@ struct EntityDiff {
                 FROM \(tables.snapshot) AS s LEFT JOIN \(tables.baseline) AS b ON \(keyMatch)
                 WHERE \(missing) OR \(rowDiffers)
                 """,
-            found: "airlock_op <> 'delete'", scanning: snapshotRows, in: db)
+            found: "airlock_op <> 'delete'", scanning: snapshotCount, in: db)
         // Each snapshot key not inserted is a baseline key, so the baseline holds this many keys
         // the snapshot lacks. With none, as when a source only adds and changes rows, the
         // second pass, another read of both tables (1,000,000 rows: 0.2 s), is not needed.
         let inserted =
             try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.changed) WHERE airlock_op = 'insert'") ?? 0
-        guard baselineRows - (snapshotRows - inserted) > 0 else { return }
+        guard baselineRows - (snapshotCount - inserted) > 0 else { return }
         try findChanges(
             merged: """
                 SELECT \(tables.sql.key), 'delete' FROM (
