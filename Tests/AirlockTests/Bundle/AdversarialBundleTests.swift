@@ -178,10 +178,7 @@ import Testing
                 try verify(
                     fixture.tampered { _, folder in
                         let sums = [UInt8](try Data(contentsOf: folder.appendingPathComponent("SHA256SUMS")))
-                        let signature = try SSHSignature.sign(
-                            sums, namespace: "airlock-approval", with: try fixture.keys.signingKey("producer"))
-                        try signature.armored.write(
-                            to: folder.appendingPathComponent("SHA256SUMS.sig"), atomically: true, encoding: .utf8)
+                        try signSums(sums, in: folder, namespace: "airlock-approval", fixture)
                     }, fixture)
             },
             Attack(
@@ -202,11 +199,7 @@ import Testing
                             lines.map { $0.hasSuffix("  manifest.json") ? manifestSum : String($0) }
                             .joined(separator: "\n") + "\n"
                         try sums.write(to: sumsFile, atomically: true, encoding: .utf8)
-                        let signature = try SSHSignature.sign(
-                            Array(sums.utf8), namespace: "airlock-bundle", with: try fixture.keys.signingKey("producer")
-                        )
-                        try signature.armored.write(
-                            to: folder.appendingPathComponent("SHA256SUMS.sig"), atomically: true, encoding: .utf8)
+                        try signSums(Array(sums.utf8), in: folder, namespace: "airlock-bundle", fixture)
                     }, fixture)
             },
             Attack(name: "approval by the producer", expected: "a producer cannot approve its own bundle") { fixture in
@@ -315,6 +308,14 @@ import Testing
         policy: BundleVerifier.Policy = .init()
     ) throws {
         _ = try (verifier ?? fixture.verifier()).verify(bundle, policy: policy)
+    }
+
+    /// Signs `sums` with the producer's key in `namespace` as the bundle's `SHA256SUMS.sig`
+    /// in the unpacked bundle `folder`.
+    private static func signSums(_ sums: [UInt8], in folder: URL, namespace: String, _ fixture: TrustFixture) throws {
+        let signature = try SSHSignature.sign(sums, namespace: namespace, with: try fixture.keys.signingKey("producer"))
+        try signature.armored.write(
+            to: folder.appendingPathComponent("SHA256SUMS.sig"), atomically: true, encoding: .utf8)
     }
 
     private static func flipByte(in file: URL, at offset: Int? = nil) throws {
