@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 
 /// Appends text (SQL, JSON lines, a page) to a file through a buffer, so a file of any size is
 /// written with flat memory.
@@ -18,14 +17,11 @@ package final class ScriptWriter {
     /// Writes to `path`, handing each byte written to `copy` as well.
     package init(path: URL, copyingTo copy: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
         self.copy = copy
-        // Not `FileManager.createFile`, which makes the file by writing a temporary one and
-        // renaming it.
-        let descriptor = open(path.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-        guard descriptor >= 0 else {
+        guard let handle = FileHandle.writing(toPath: path.path) else {
             let cause = NSError(domain: NSPOSIXErrorDomain, code: Int(errno))
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path.path, NSUnderlyingErrorKey: cause])
         }
-        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        self.handle = handle
         buffer.reserveCapacity(Self.flushThreshold + (1 << 16))
     }
 

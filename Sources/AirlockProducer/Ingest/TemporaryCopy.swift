@@ -1,3 +1,4 @@
+import AirlockBase
 import Foundation
 
 /// A byte stream written to a temporary file, for a reader that must seek: an xlsx workbook
@@ -9,9 +10,7 @@ enum TemporaryCopy {
         _ source: ByteSource, named name: String, _ body: (OpenedFile) throws -> Result
     ) throws -> Result {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: url.path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: url.path)
-        else {
+        guard let handle = FileHandle.writing(toPath: url.path) else {
             throw IngestError.unreadable(file: name, reason: "cannot write a temporary copy to \(url.path)")
         }
         defer { try? FileManager.default.removeItem(at: url) }

@@ -1,3 +1,4 @@
+import AirlockBase
 import AirlockSite
 import AirlockSpec
 import Foundation
@@ -47,9 +48,7 @@ struct PullDump {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         Self.removeAbandoned(in: directory)
         temporary = directory.appendingPathComponent("\(entity)-\(UUID().uuidString).partial")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: temporary.path)
-        else {
+        guard let handle = FileHandle.writing(toPath: temporary.path) else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary.path])
         }
         self.handle = handle

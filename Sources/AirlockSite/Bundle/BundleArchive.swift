@@ -160,9 +160,7 @@ package enum BundleArchive {
     private static func extractionHandle(for name: String, below directory: URL) throws -> FileHandle {
         let url = directory.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: url.path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: url.path)
-        else {
+        guard let handle = FileHandle.writing(toPath: url.path) else {
             throw BundleError.archive("cannot write \(url.path)")
         }
         return handle

@@ -43,9 +43,7 @@ package final class MemberCompressor: @unchecked Sendable {
 
     /// Compresses the member `name` into `url`, a file that is not a member.
     init(name: String, into url: URL) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: url.path)
-        else {
+        guard let handle = FileHandle.writing(toPath: url.path) else {
             throw BundleError.archive("cannot create \(url.path)")
         }
         self.name = name

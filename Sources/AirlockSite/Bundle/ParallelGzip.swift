@@ -33,9 +33,7 @@ final class ParallelGzip {
     /// written do not depend on it).
     init(path: String, batch: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)) throws {
         self.batch = batch
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: path)
-        else {
+        guard let handle = FileHandle.writing(toPath: path) else {
             throw BundleError.archive("cannot create \(path)")
         }
         output = handle
