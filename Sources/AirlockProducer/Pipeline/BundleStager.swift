@@ -98,9 +98,6 @@ struct BundleStager {
         try timer.time("member checksums") { try writer.sign(with: signingKey) }
         let file = staging.appendingPathComponent("\(name).tar.gz")
         try timer.time("archive") { try writer.archive(to: file, mtime: time) }
-        // The archive's bytes are synced; its name in staging must survive a power cut too, as
-        // the transaction that records the bundle commits next and publishing looks for it there.
-        FileMove.syncDirectory(staging)
         stepDone()
         return Staged(
             file: file, manifest: manifest, digest: digest, cursors: cursors, sums: hashes.mapValues(\.sums))

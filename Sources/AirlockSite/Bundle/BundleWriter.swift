@@ -70,11 +70,14 @@ package struct BundleWriter {
         try add(BundleLayout.signature, data: Data(signature.armored.utf8))
     }
 
-    /// Packs every member into `file`, each with modification time `mtime`.
+    /// Packs every member into `file`, each with modification time `mtime`. The file's bytes
+    /// are synced as it is finished, and its name in its folder after: a producer records the
+    /// bundle once this returns, and a power cut must not leave the record without the file.
     package func archive(to file: URL, mtime: Int) throws {
         try BundleArchive.write(
             members: members.map { ($0, folder.appendingPathComponent($0)) }, to: file, mtime: mtime,
             compressed: compressed)
+        FileMove.syncDirectory(file.deletingLastPathComponent())
     }
 
     /// Removes the staging folder.
